@@ -1,0 +1,17 @@
+// Constraints and indexes, applied idempotently at every start (graph-api migrate).
+// Every party (person or organization) shares one id space under the :Party label.
+CREATE CONSTRAINT party_id IF NOT EXISTS FOR (n:Party) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT rep_id IF NOT EXISTS FOR (n:Rep) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT team_id IF NOT EXISTS FOR (n:AccountTeam) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT product_id IF NOT EXISTS FOR (n:Product) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT holding_id IF NOT EXISTS FOR (n:Holding) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT opportunity_id IF NOT EXISTS FOR (n:Opportunity) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT interaction_id IF NOT EXISTS FOR (n:Interaction) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT rule_id IF NOT EXISTS FOR (n:AffinityRule) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT event_id IF NOT EXISTS FOR (n:BusinessEvent) REQUIRE n.id IS UNIQUE;
+CREATE INDEX person_id IF NOT EXISTS FOR (n:Person) ON (n.id);
+CREATE INDEX organization_id IF NOT EXISTS FOR (n:Organization) ON (n.id);
+CREATE INDEX party_tier IF NOT EXISTS FOR (n:Party) ON (n.tier);
+CREATE INDEX organization_industry IF NOT EXISTS FOR (n:Organization) ON (n.industry);
+CREATE INDEX party_region IF NOT EXISTS FOR (n:Party) ON (n.region);
+CREATE INDEX interaction_at IF NOT EXISTS FOR (n:Interaction) ON (n.at);

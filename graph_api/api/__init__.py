@@ -1,0 +1,1 @@
+"""The GraphQL API: strawberry types, resolvers, error formatting and the FastAPI app."""

@@ -1,0 +1,99 @@
+"""The FastAPI application: /graphql, /healthz and /readyz."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from strawberry.fastapi import GraphQLRouter
+
+from graph_api import __version__
+from graph_api.api.context import Context
+from graph_api.api.schema import build_schema
+from graph_api.config import Settings, get_settings
+from graph_api.domain.access import DEVELOPMENT_VIEWER
+from graph_api.domain.errors import Unavailable
+from graph_api.store.neo4j_store import Store
+
+log = logging.getLogger("graph_api")
+
+
+def connect_store(settings: Settings, uri: str | None = None) -> Store:
+    target = uri or settings.neo4j_uri
+    if not target:
+        raise RuntimeError("no Neo4j URI: set NEO4J_URI or let `graph-api serve` start one")
+    return Store.connect(
+        target,
+        settings.neo4j_user,
+        settings.neo4j_password,
+        settings.neo4j_database,
+        pool_size=settings.neo4j_pool_size,
+        connection_timeout_s=settings.neo4j_connection_timeout_s,
+        query_timeout_s=settings.neo4j_query_timeout_s,
+    )
+
+
+def create_app(
+    settings: Settings | None = None, store: Store | None = None, *, neo4j_uri: str | None = None
+) -> FastAPI:
+    """The service. Given a store, it uses it (tests); otherwise it connects on start-up."""
+    settings = settings or get_settings()
+    state: dict[str, Any] = {"store": store}
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = state["store"] is None
+        if owned:
+            state["store"] = connect_store(settings, neo4j_uri)
+        the_store: Store = state["store"]
+        applied = await the_store.migrate()
+        log.info("schema migration: %d constraints/indexes ensured", applied)
+        if not settings.is_production:
+            log.warning(
+                "DEVELOPMENT MODE: the API is open, every caller is an admin; "
+                "set GRAPH_API_MODE=production for authentication"
+            )
+        try:
+            yield
+        finally:
+            if owned:
+                await the_store.close()
+
+    app = FastAPI(
+        title="Relationship graph service",
+        version=__version__,
+        lifespan=lifespan,
+        docs_url=None if settings.is_production else "/docs",
+        redoc_url=None,
+    )
+    schema = build_schema(settings)
+
+    async def get_context(request: Request) -> Context:
+        return Context(store=state["store"], settings=settings, viewer=DEVELOPMENT_VIEWER)
+
+    router: GraphQLRouter[Context, None] = GraphQLRouter(
+        schema,
+        context_getter=get_context,
+        graphql_ide="graphiql" if settings.graphiql_enabled else None,
+    )
+    app.include_router(router, prefix="/graphql")
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        """The process is up (says nothing of the database)."""
+        return {"status": "ok", "version": __version__}
+
+    @app.get("/readyz")
+    async def readyz() -> JSONResponse:
+        """Ready when Neo4j answers; 503 with the reason otherwise."""
+        try:
+            await state["store"].ping()
+        except Unavailable as exc:
+            return JSONResponse({"status": "unavailable", "reason": exc.message}, 503)
+        return JSONResponse({"status": "ready"})
+
+    return app

@@ -1,0 +1,60 @@
+"""Turns exceptions into GraphQL errors with a stable `extensions.code`; masks internal ones."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+from graphql.error import GraphQLError
+from strawberry.extensions import SchemaExtension
+
+from graph_api.domain.errors import DomainError
+
+log = logging.getLogger("graph_api.errors")
+
+INTERNAL_MESSAGE = "Internal server error. It has been logged."
+
+
+def format_error(error: GraphQLError) -> GraphQLError:
+    original = error.original_error
+    if isinstance(original, DomainError):
+        return GraphQLError(
+            original.message,
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            extensions=original.extensions(),
+        )
+    if original is None or isinstance(original, GraphQLError):
+        # Syntax and validation errors (unknown field, bad enum literal, wrong type...).
+        ext = dict(error.extensions or {})
+        ext.setdefault("code", "GRAPHQL_VALIDATION_FAILED")
+        return GraphQLError(
+            error.message,
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            extensions=ext,
+        )
+    log.error("internal error at %s: %s", error.path, original, exc_info=original)
+    return GraphQLError(
+        INTERNAL_MESSAGE,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions={"code": "INTERNAL_SERVER_ERROR"},
+    )
+
+
+class DomainErrors(SchemaExtension):
+    """Formats every error of an operation once it has run."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        errors = getattr(result, "errors", None)
+        if result is not None and errors:
+            result.errors = [format_error(e) for e in errors]

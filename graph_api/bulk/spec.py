@@ -1,0 +1,473 @@
+"""The import/export format: one section per entity or link kind, declared once.
+
+The same declaration drives validation, loading (`cypher/import.cypher`), export
+(`cypher/export.cypher`), CSV headers and the model documentation (docs/MODEL.md).
+Field names are the property names stored in Neo4j (camelCase).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import Literal
+
+from graph_api.domain import model as m
+
+FieldType = Literal[
+    "id",
+    "str",
+    "text",
+    "int",
+    "float",
+    "bool",
+    "date",
+    "datetime",
+    "enum",
+    "strlist",
+    "ref",
+    "reflist",
+]
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: FieldType
+    required: bool = False
+    doc: str = ""
+    enum: type[Enum] | None = None
+    aliases: Mapping[str, Enum] | None = None
+    ref: str | None = None  # entity kind a ref points at: Party, Person, Organization, Rep, ...
+    minimum: float | None = None
+    maximum: float | None = None
+    max_length: int | None = None
+    stored: bool = True  # False: used for links only, not stored as a property
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    kind: Literal["node", "link"]
+    doc: str
+    fields: tuple[Field, ...]
+    key: tuple[str, ...]
+    entity: str | None = None  # node sections: the entity kind whose ids they define
+    # Link semantics, for validation and documentation.
+    graph: str = ""
+    symmetric: bool = False  # key is an unordered pair (stored once, lower id first)
+    no_self_link: tuple[str, str] | None = None
+    acyclic: tuple[str, str] | None = None  # (from field, to field) must form no cycle
+    exactly_one_of: tuple[str, ...] = ()
+    at_least_one_of: tuple[str, ...] = ()
+
+    @property
+    def field_map(self) -> dict[str, Field]:
+        return {f.name: f for f in self.fields}
+
+    @property
+    def columns(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+
+# Entity kinds and the Neo4j labels that hold them. Party is the union of Person and
+# Organization: one id space for every customer, person or organization.
+ENTITY_LABELS: dict[str, tuple[str, ...]] = {
+    "Person": ("Person",),
+    "Organization": ("Organization",),
+    "Party": ("Person", "Organization"),
+    "Rep": ("Rep",),
+    "AccountTeam": ("AccountTeam",),
+    "Product": ("Product",),
+    "Holding": ("Holding",),
+    "Opportunity": ("Opportunity",),
+    "Interaction": ("Interaction",),
+    "BusinessEvent": ("BusinessEvent",),
+    "AffinityRule": ("AffinityRule",),
+}
+
+NAME_LEN = 200
+SHORT_LEN = 200
+TEXT_LEN = 5000
+ID_LEN = 128
+
+
+def _id(doc: str = "identifier chosen by the source system") -> Field:
+    return Field("id", "id", required=True, doc=doc, max_length=ID_LEN)
+
+
+def _name() -> Field:
+    return Field("name", "str", required=True, max_length=NAME_LEN, doc="display name")
+
+
+def _s(name: str, doc: str = "", required: bool = False, max_length: int = SHORT_LEN) -> Field:
+    return Field(name, "str", required=required, doc=doc, max_length=max_length)
+
+
+def _ref(name: str, ref: str, doc: str = "", required: bool = True) -> Field:
+    return Field(name, "ref", required=required, ref=ref, doc=doc, stored=False)
+
+
+def _enum(
+    name: str,
+    enum: type[Enum],
+    doc: str = "",
+    required: bool = False,
+    aliases: Mapping[str, Enum] | None = None,
+) -> Field:
+    return Field(name, "enum", required=required, enum=enum, doc=doc, aliases=aliases)
+
+
+def _unit(name: str, doc: str, required: bool = False) -> Field:
+    return Field(name, "float", required=required, minimum=0.0, maximum=1.0, doc=doc)
+
+
+_PROFILE_COMMON = (
+    _enum("tier", m.Tier, "客户分层: STRATEGIC (Top-10), MID_STRATEGIC, NON_STRATEGIC"),
+    Field("grade", "int", minimum=1, maximum=5, doc="customer grade 1..5 (Lenovo grades 2..5)"),
+    Field("confidential", "bool", doc="visible only to the account team and admins"),
+    Field("customerSince", "date"),
+    _enum("preferredChannel", m.Channel, "preferred communication channel"),
+    _s("source", "information source (where we learnt of the customer)"),
+)
+
+SECTIONS: tuple[Section, ...] = (
+    Section(
+        name="organizations",
+        kind="node",
+        entity="Organization",
+        key=("id",),
+        graph="(:Party:Organization {id, ...}); parentId -> (org)-[:PART_OF]->(parent)",
+        doc="Customer organizations: groups, head offices, branches, subsidiaries, departments.",
+        acyclic=("id", "parentId"),
+        no_self_link=("id", "parentId"),
+        fields=(
+            _id(),
+            _name(),
+            Field("aliases", "strlist", doc="other names (Latin script, short names)"),
+            _enum("orgType", m.OrgType, "place in the customer's structure"),
+            _ref("parentId", "Organization", "parent organization (branch -> head office)", False),
+            _s("industry"),
+            _s("region"),
+            _s("city"),
+            _s("address", max_length=500),
+            _s("phone", max_length=50),
+            _s("website", max_length=500),
+            Field("employees", "int", minimum=0),
+            Field("annualPurchase", "float", minimum=0, doc="buying power: annual volume"),
+            _unit("shareOfWallet", "our share of the customer's wallet, 0..1"),
+            *_PROFILE_COMMON,
+        ),
+    ),
+    Section(
+        name="people",
+        kind="node",
+        entity="Person",
+        key=("id",),
+        graph="(:Party:Person {id, ...})",
+        doc="Customer people: consumers, employees and contacts of organizations, relatives.",
+        fields=(
+            _id(),
+            _name(),
+            Field("aliases", "strlist", doc="other names (Latin script, nicknames)"),
+            _enum("gender", m.Gender),
+            Field("birthDate", "date"),
+            _s("phone", max_length=50),
+            _s("email", max_length=320),
+            _s("homeAddress", "sensitive", max_length=500),
+            _s("city"),
+            _s("region"),
+            _s("occupation"),
+            _s("preferredTime", "preferred time of contact, e.g. 'weekday evenings'"),
+            *_PROFILE_COMMON,
+        ),
+    ),
+    Section(
+        name="reps",
+        kind="node",
+        entity="Rep",
+        key=("id",),
+        graph="(:Rep {id, ...}); managerId -> (rep)-[:MANAGED_BY]->(manager)",
+        doc="Our own sales people (account executives, inside sales, managers).",
+        no_self_link=("id", "managerId"),
+        acyclic=("id", "managerId"),
+        fields=(
+            _id(),
+            _name(),
+            _s("email", max_length=320),
+            _enum("role", m.RepRole, "AE outside sales, SR inside sales, SE, MANAGER"),
+            _s("region"),
+            _ref("managerId", "Rep", "the rep's line manager", False),
+        ),
+    ),
+    Section(
+        name="accountTeams",
+        kind="node",
+        entity="AccountTeam",
+        key=("id",),
+        graph="(:AccountTeam {id, name}); managerId -> (manager:Rep)-[:MANAGES]->(team)",
+        doc="Account teams: the reps covering a set of accounts.",
+        fields=(_id(), _name(), _ref("managerId", "Rep", "manager of the team", False)),
+    ),
+    Section(
+        name="products",
+        kind="node",
+        entity="Product",
+        key=("id",),
+        graph="(:Product {id, name, category, line, segment})",
+        doc="Our products, by line (e.g. credit, settlement, insurance) and segment.",
+        fields=(
+            _id(),
+            _name(),
+            _s("category"),
+            _s("line", "product line, e.g. CREDIT, SETTLEMENT, INVESTMENT_BANKING"),
+            _enum("segment", m.ProductSegment, "RETAIL or CORPORATE"),
+            _s("description", max_length=TEXT_LEN),
+        ),
+    ),
+    Section(
+        name="opportunities",
+        kind="node",
+        entity="Opportunity",
+        key=("id",),
+        graph=(
+            "(:Opportunity {id, ...})-[:FOR_ACCOUNT]->(party); (o)-[:INCLUDES]->(product); "
+            "(owner:Rep)-[:OWNS]->(o)"
+        ),
+        doc="Sales opportunities with funnel stage (probability follows the stage).",
+        fields=(
+            _id(),
+            _name(),
+            _ref("accountId", "Party", "the customer"),
+            _enum("stage", m.OpportunityStage, "funnel level", required=True),
+            Field("amount", "float", minimum=0),
+            Field("closeDate", "date"),
+            _ref("ownerId", "Rep", "owning rep", False),
+            Field("productIds", "reflist", ref="Product", stored=False, doc="products offered"),
+        ),
+    ),
+    Section(
+        name="holdings",
+        kind="node",
+        entity="Holding",
+        key=("id",),
+        graph="(party)-[:HOLDS]->(:Holding {id, ...})-[:OF_PRODUCT]->(product)",
+        doc="Products held by a party (policies, accounts, loans), with since/amount/status.",
+        fields=(
+            _id(),
+            Field("partyId", "ref", required=True, ref="Party", doc="the holder"),
+            Field("productId", "ref", required=True, ref="Product"),
+            Field("since", "date"),
+            Field("amount", "float", minimum=0),
+            _enum("status", m.HoldingStatus),
+            _s("reference", "policy or account number (sensitive)", max_length=100),
+        ),
+    ),
+    Section(
+        name="interactions",
+        kind="node",
+        entity="Interaction",
+        key=("id",),
+        graph=(
+            "(:Interaction {id, ...})-[:WITH]->(party); (rep)-[:CONDUCTED]->(i); "
+            "(i)-[:ABOUT]->(opportunity)"
+        ),
+        doc="Contacts with customers: visits, calls, complaints, claims, service, billing.",
+        fields=(
+            _id(),
+            _enum("kind", m.InteractionKind, required=True),
+            Field("at", "datetime", required=True, doc="when (ISO 8601, UTC if no offset)"),
+            _enum("direction", m.InteractionDirection, "ACTIVE (we started) or PASSIVE"),
+            _enum("purpose", m.InteractionPurpose, "DEVELOPMENT or TRANSACTIONAL"),
+            _enum("channel", m.Channel),
+            _s("subject", max_length=500),
+            _s("summary", max_length=TEXT_LEN),
+            Field("partyIds", "reflist", required=True, ref="Party", stored=False),
+            Field("repIds", "reflist", ref="Rep", stored=False),
+            _ref("opportunityId", "Opportunity", required=False),
+        ),
+    ),
+    Section(
+        name="events",
+        kind="node",
+        entity="BusinessEvent",
+        key=("id",),
+        graph="(org)-[:HAS_EVENT]->(:BusinessEvent {id, kind, title, date, description})",
+        doc="News and business events of a customer (e.g. 中集 adds overseas production lines).",
+        fields=(
+            _id(),
+            _ref("organizationId", "Party", "whose event"),
+            _s("kind", "event kind code, matched by affinity rules", required=True),
+            _s("title", required=True, max_length=500),
+            Field("date", "date"),
+            _s("description", max_length=TEXT_LEN),
+        ),
+    ),
+    Section(
+        name="affinityRules",
+        kind="node",
+        entity="AffinityRule",
+        key=("id",),
+        graph=(
+            "(:AffinityRule {id, reason, weight, whenEventKind})-[:SUGGESTS]->(product); "
+            "(rule)-[:WHEN_HOLDS]->(product)"
+        ),
+        doc="Product suggestions: holding a product, or an event kind, suggests products.",
+        exactly_one_of=("whenProductId", "whenEventKind"),
+        fields=(
+            _id(),
+            _s("reason", required=True, max_length=500),
+            _ref("whenProductId", "Product", "trigger: the party holds this product", False),
+            _s("whenEventKind", "trigger: the party has an event of this kind"),
+            Field("suggestsProductIds", "reflist", required=True, ref="Product", stored=False),
+            _unit("weight", "rule strength 0..1 (default 0.5)"),
+        ),
+    ),
+    # ----- links -----
+    Section(
+        name="employment",
+        kind="link",
+        key=("personId", "organizationId"),
+        graph="(person)-[:WORKS_FOR {title, department, since, primary}]->(organization)",
+        doc="Employment and contact roles of people at organizations.",
+        fields=(
+            _ref("personId", "Person"),
+            _ref("organizationId", "Organization"),
+            _s("title"),
+            _s("department"),
+            Field("since", "date"),
+            Field("primary", "bool", doc="the person's main employer"),
+        ),
+    ),
+    Section(
+        name="reporting",
+        kind="link",
+        key=("personId", "managerId"),
+        graph="(person)-[:REPORTS_TO]->(manager)",
+        doc="Reporting lines between people (no cycles, no self-links).",
+        no_self_link=("personId", "managerId"),
+        acyclic=("personId", "managerId"),
+        fields=(_ref("personId", "Person"), _ref("managerId", "Person")),
+    ),
+    Section(
+        name="family",
+        kind="link",
+        key=("fromId", "toId"),
+        symmetric=True,
+        graph=(
+            "(a)-[:FAMILY {kind}]->(b); PARENT points from parent to child (CHILD rows are "
+            "stored reversed as PARENT); SPOUSE/SIBLING/OTHER from the lower id"
+        ),
+        doc="Family links: spouse, parent/child, sibling, other.",
+        no_self_link=("fromId", "toId"),
+        fields=(
+            _ref("fromId", "Person"),
+            _ref("toId", "Person"),
+            _enum(
+                "kind", m.FamilyKind, "read from fromId: PARENT means fromId is the parent", True
+            ),
+        ),
+    ),
+    Section(
+        name="beneficiaries",
+        kind="link",
+        key=("personId", "holdingId"),
+        graph="(person)-[:BENEFICIARY_OF {share}]->(holding)",
+        doc="Beneficiaries of policies.",
+        fields=(
+            _ref("personId", "Person"),
+            _ref("holdingId", "Holding"),
+            _unit("share", "share of the benefit, 0..1"),
+        ),
+    ),
+    Section(
+        name="buyingRoles",
+        kind="link",
+        key=("personId", "accountId", "opportunityId"),
+        graph=(
+            "(person)-[:BUYING_ROLE {role, attitude, influence, note}]->(account or opportunity)"
+        ),
+        doc="Buying-centre markers of a person on an account or on one opportunity.",
+        exactly_one_of=("accountId", "opportunityId"),
+        at_least_one_of=("role", "attitude", "influence"),
+        fields=(
+            _ref("personId", "Person"),
+            _ref("accountId", "Party", "the account (organization or person)", False),
+            _ref("opportunityId", "Opportunity", "or one opportunity", False),
+            _enum("role", m.BuyingRole, "决审研咨用", aliases=m.BUYING_ROLE_ALIASES),
+            _enum("attitude", m.Attitude, "+ = - X", aliases=m.ATTITUDE_ALIASES),
+            _enum("influence", m.InfluenceLevel),
+            _s("note", max_length=TEXT_LEN),
+        ),
+    ),
+    Section(
+        name="influence",
+        kind="link",
+        key=("fromId", "toId"),
+        graph="(from)-[:INFLUENCES {strength, kind}]->(to): `to` listens to `from`",
+        doc="Informal influence (政治圈): who listens to whom, incl. outside advisers.",
+        no_self_link=("fromId", "toId"),
+        fields=(
+            _ref("fromId", "Person", "the one listened to"),
+            _ref("toId", "Person", "the one who listens"),
+            _unit("strength", "0..1 (default 0.5)"),
+            _s("kind", "e.g. POLITICAL, TECHNICAL, ADVISORY"),
+        ),
+    ),
+    Section(
+        name="acquaintance",
+        kind="link",
+        key=("fromId", "toId"),
+        symmetric=True,
+        graph="(a)-[:KNOWS {strength, context}]->(b), stored once from the lower id",
+        doc="Acquaintance between parties (undirected).",
+        no_self_link=("fromId", "toId"),
+        fields=(
+            _ref("fromId", "Party"),
+            _ref("toId", "Party"),
+            _unit("strength", "0..1 (default 0.5)"),
+            _s("context", "how they know each other"),
+        ),
+    ),
+    Section(
+        name="coverage",
+        kind="link",
+        key=("repId", "personId"),
+        graph="(rep)-[:COVERS {strength, kind}]->(person)",
+        doc="Our reps' relationships with customer people (the %/$/#/& marks of the charts).",
+        fields=(
+            _ref("repId", "Rep"),
+            _ref("personId", "Party"),
+            _unit("strength", "0..1 strength of our relationship", required=True),
+            _s("kind", "kind of relationship, e.g. PERSONAL, BUSINESS, SOCIAL"),
+        ),
+    ),
+    Section(
+        name="teamMembers",
+        kind="link",
+        key=("teamId", "repId"),
+        graph="(rep)-[:MEMBER_OF {role}]->(team)",
+        doc="Members of account teams.",
+        fields=(
+            _ref("teamId", "AccountTeam"),
+            _ref("repId", "Rep"),
+            _enum("role", m.RepRole),
+        ),
+    ),
+    Section(
+        name="teamAccounts",
+        kind="link",
+        key=("teamId", "partyId"),
+        graph="(team)-[:COVERS_ACCOUNT]->(party)",
+        doc="The accounts an account team covers.",
+        fields=(_ref("teamId", "AccountTeam"), _ref("partyId", "Party")),
+    ),
+)
+
+SECTION_BY_NAME: dict[str, Section] = {s.name: s for s in SECTIONS}
+NODE_SECTIONS = tuple(s for s in SECTIONS if s.kind == "node")
+LINK_SECTIONS = tuple(s for s in SECTIONS if s.kind == "link")
+ENTITY_SECTION: dict[str, Section] = {s.entity: s for s in NODE_SECTIONS if s.entity}
+
+FORMAT_NAME = "relgraph-import"
+FORMAT_VERSION = 1

@@ -1,0 +1,566 @@
+"""Validates an import document before anything is written; every problem becomes a report line."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from graph_api.bulk.spec import (
+    ENTITY_LABELS,
+    NODE_SECTIONS,
+    SECTIONS,
+    Field,
+    Section,
+)
+from graph_api.domain.model import FamilyKind
+
+# Looks up ids in the database: entity kind -> ids -> {id: entity kind found ("Person", ...)}.
+DbLookup = Callable[[str, list[str]], Awaitable[dict[str, str]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One report line: where (file, row), what (field, value) and why."""
+
+    file: str
+    row: int  # 1-based data row within the section (CSV: line number minus the header)
+    section: str
+    field: str | None
+    value: Any
+    code: str
+    message: str
+
+    def line(self) -> str:
+        where = f"{self.file}: {self.section} row {self.row}"
+        what = f" field {self.field}" if self.field else ""
+        value = "" if self.value is None else f" value {self.value!r}"
+        return f"{where}{what}{value}: {self.code}: {self.message}"
+
+
+@dataclass(slots=True)
+class Row:
+    """A parsed row: its coerced values and where it came from."""
+
+    section: str
+    file: str
+    number: int
+    raw: Mapping[str, Any]
+    values: dict[str, Any]
+    rejected: bool = False
+
+
+@dataclass
+class Validated:
+    rows: dict[str, list[Row]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    duplicates_merged: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def good_rows(self, section: str) -> list[Row]:
+        return [r for r in self.rows.get(section, []) if not r.rejected]
+
+    def rejected_rows(self) -> list[Row]:
+        return [r for rows in self.rows.values() for r in rows if r.rejected]
+
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class _Bad(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+def _as_str(value: Any, f: Field) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise _Bad("BAD_TYPE", f"expected a string, got {type(value).__name__}")
+    text = str(value).strip()
+    if _CONTROL.search(text):
+        raise _Bad("BAD_VALUE", "contains control characters")
+    limit = f.max_length
+    if limit is not None and len(text) > limit:
+        raise _Bad("TOO_LONG", f"longer than {limit} characters ({len(text)})")
+    return text
+
+
+def _as_number(value: Any, f: Field, integer: bool) -> int | float:
+    if isinstance(value, bool):
+        raise _Bad("BAD_TYPE", "expected a number, got a boolean")
+    number: int | float
+    if isinstance(value, (int, float)):
+        number = value
+    elif isinstance(value, str):
+        try:
+            number = int(value.strip()) if integer else float(value.strip())
+        except ValueError:
+            raise _Bad("BAD_TYPE", f"not {'an integer' if integer else 'a number'}") from None
+    else:
+        raise _Bad("BAD_TYPE", f"expected a number, got {type(value).__name__}")
+    if isinstance(number, float) and not math.isfinite(number):
+        raise _Bad("BAD_VALUE", "not a finite number")
+    if integer:
+        if isinstance(number, float):
+            if not number.is_integer():
+                raise _Bad("BAD_TYPE", "not an integer")
+            number = int(number)
+    else:
+        number = float(number)
+    if f.minimum is not None and number < f.minimum:
+        raise _Bad("OUT_OF_RANGE", f"below the minimum {f.minimum:g}")
+    if f.maximum is not None and number > f.maximum:
+        raise _Bad("OUT_OF_RANGE", f"above the maximum {f.maximum:g}")
+    return number
+
+
+def _as_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in ("true", "1", "yes", "y"):
+            return True
+        if text in ("false", "0", "no", "n"):
+            return False
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    raise _Bad("BAD_TYPE", "expected true or false")
+
+
+def _as_date(value: Any) -> date:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and _DATE.match(value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise _Bad("BAD_DATE", "expected a date YYYY-MM-DD")
+
+
+def _as_datetime(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, str):
+        text = value.strip()
+        if text.endswith("Z"):
+            text = text[:-1] + "+00:00"
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            raise _Bad("BAD_DATETIME", "expected an ISO 8601 date-time") from None
+        if "T" not in text and " " not in text:
+            raise _Bad("BAD_DATETIME", "expected an ISO 8601 date-time, got a date")
+    else:
+        raise _Bad("BAD_DATETIME", "expected an ISO 8601 date-time")
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def _as_enum(value: Any, f: Field) -> str:
+    assert f.enum is not None
+    if not isinstance(value, str):
+        raise _Bad("BAD_TYPE", "expected a string")
+    text = value.strip()
+    allowed = {e.value for e in f.enum}
+    if text in allowed:
+        return text
+    upper = text.upper()
+    if upper in allowed:
+        return upper
+    if f.aliases:
+        alias = f.aliases.get(text) or f.aliases.get(upper)
+        if alias is not None:
+            return str(alias.value)
+    raise _Bad("UNKNOWN_ENUM", f"not one of {', '.join(sorted(allowed))}")
+
+
+def _as_list(value: Any, f: Field) -> list[str]:
+    if isinstance(value, str):
+        items: list[Any] = [v for v in value.split(";")]
+    elif isinstance(value, list):
+        items = value
+    else:
+        raise _Bad("BAD_TYPE", "expected a list (JSON array or ';'-separated text)")
+    out: list[str] = []
+    for item in items:
+        if _blank(item):
+            continue
+        text = _as_str(item, Field(f.name, "str", max_length=f.max_length or 200))
+        if text not in out:
+            out.append(text)
+    return out
+
+
+def coerce(f: Field, value: Any) -> Any:
+    """The stored value of one field; raises _Bad with a code and message."""
+    match f.kind:
+        case "id" | "str" | "text" | "ref":
+            return _as_str(value, f)
+        case "int":
+            return _as_number(value, f, integer=True)
+        case "float":
+            return _as_number(value, f, integer=False)
+        case "bool":
+            return _as_bool(value)
+        case "date":
+            return _as_date(value)
+        case "datetime":
+            return _as_datetime(value)
+        case "enum":
+            return _as_enum(value, f)
+        case "strlist" | "reflist":
+            return _as_list(value, f)
+    raise AssertionError(f.kind)
+
+
+def _parse_row(
+    section: Section, file: str, number: int, raw: Mapping[str, Any]
+) -> tuple[Row, list[Problem]]:
+    problems: list[Problem] = []
+
+    def bad(fname: str | None, value: Any, code: str, message: str) -> None:
+        problems.append(Problem(file, number, section.name, fname, value, code, message))
+
+    values: dict[str, Any] = {}
+    fmap = section.field_map
+    if not isinstance(raw, Mapping):
+        bad(None, None, "BAD_ROW", "a row must be an object")
+        return Row(section.name, file, number, {}, {}, rejected=True), problems
+    for key in raw:
+        if key not in fmap:
+            bad(str(key), raw[key], "UNKNOWN_FIELD", f"no such field in section {section.name}")
+    for f in section.fields:
+        value = raw.get(f.name)
+        if _blank(value) or (isinstance(value, list) and not value):
+            if f.required:
+                bad(f.name, None, "MISSING_FIELD", "required field is missing")
+            continue
+        try:
+            values[f.name] = coerce(f, value)
+        except _Bad as exc:
+            bad(f.name, value, exc.code, exc.message)
+    if section.exactly_one_of:
+        present = [n for n in section.exactly_one_of if n in values]
+        if len(present) != 1 and not any(p.field in section.exactly_one_of for p in problems):
+            names = " or ".join(section.exactly_one_of)
+            bad(
+                section.exactly_one_of[0],
+                None,
+                "EXACTLY_ONE",
+                f"give exactly one of {names}"
+                + (f" (got {', '.join(present)})" if present else ""),
+            )
+    if section.at_least_one_of and not any(n in values for n in section.at_least_one_of):
+        bad(
+            section.at_least_one_of[0],
+            None,
+            "MISSING_FIELD",
+            f"give at least one of {', '.join(section.at_least_one_of)}",
+        )
+    if section.no_self_link:
+        a, b = section.no_self_link
+        if a in values and values.get(a) == values.get(b):
+            bad(b, values[b], "SELF_LINK", f"{b} must differ from {a}")
+    if section.name == "family" and values.get("kind") == FamilyKind.CHILD.value:
+        # Stored once, as PARENT from the parent to the child.
+        values["fromId"], values["toId"] = values["toId"], values["fromId"]
+        values["kind"] = FamilyKind.PARENT.value
+    elif (
+        section.symmetric
+        and "fromId" in values
+        and "toId" in values
+        and values["fromId"] > values["toId"]
+    ):
+        values["fromId"], values["toId"] = values["toId"], values["fromId"]
+    return Row(section.name, file, number, raw, values, rejected=bool(problems)), problems
+
+
+def row_key(section: Section, row: Row) -> tuple[Any, ...]:
+    if section.symmetric:
+        pair = sorted((str(row.values.get("fromId")), str(row.values.get("toId"))))
+        return tuple(pair)
+    return tuple(row.values.get(k) for k in section.key)
+
+
+def _same(a: Row, b: Row) -> bool:
+    return a.values == b.values
+
+
+async def validate(
+    sources: Iterable[tuple[str, str, Iterable[tuple[int, Mapping[str, Any]]]]],
+    db_lookup: DbLookup | None = None,
+) -> Validated:
+    """Validates rows given as (section, file, [(row number, raw row)]) triples.
+
+    Checks each field (type, enum, range, length, required), duplicates (identical ones are
+    merged; conflicting ones are errors), references (to a row of the document or to a node
+    already in the database), self-links and cycles. Rows with problems are marked rejected;
+    rows that reference a rejected row are rejected too, so a partial load stays consistent.
+    """
+    result = Validated()
+    by_section: dict[str, list[Row]] = defaultdict(list)
+    known = {s.name: s for s in SECTIONS}
+    for section_name, file, rows in sources:
+        section = known.get(section_name)
+        if section is None:
+            result.problems.append(
+                Problem(
+                    file,
+                    0,
+                    section_name,
+                    None,
+                    None,
+                    "UNKNOWN_SECTION",
+                    f"no section {section_name!r}; known: {', '.join(known)}",
+                )
+            )
+            continue
+        for number, raw in rows:
+            row, problems = _parse_row(section, file, number, raw)
+            by_section[section.name].append(row)
+            result.problems.extend(problems)
+
+    # Duplicates within a section: identical rows merge, conflicting rows are errors.
+    for section in SECTIONS:
+        seen: dict[tuple[Any, ...], Row] = {}
+        unique: list[Row] = []
+        for row in by_section.get(section.name, []):
+            if row.rejected:
+                unique.append(row)
+                continue
+            key = row_key(section, row)
+            first = seen.get(key)
+            if first is None:
+                seen[key] = row
+                unique.append(row)
+            elif _same(first, row):
+                result.duplicates_merged += 1
+            else:
+                diff = sorted(
+                    k
+                    for k in set(first.values) | set(row.values)
+                    if first.values.get(k) != row.values.get(k)
+                )
+                fname = diff[0] if diff else section.key[0]
+                result.problems.append(
+                    Problem(
+                        row.file,
+                        row.number,
+                        section.name,
+                        fname,
+                        row.values.get(fname),
+                        "DUPLICATE_CONFLICT",
+                        f"{'/'.join(map(str, key))} is also row {first.number} with "
+                        f"{fname}={first.values.get(fname)!r}",
+                    )
+                )
+                row.rejected = True
+                first.rejected = True
+                unique.append(row)
+        result.rows[section.name] = unique
+
+    # Ids defined by the document, per entity kind; one id space for Person and Organization.
+    defined: dict[str, dict[str, Row]] = defaultdict(dict)
+    for section in NODE_SECTIONS:
+        assert section.entity is not None
+        for row in result.rows.get(section.name, []):
+            if "id" in row.values:
+                defined[section.entity][row.values["id"]] = row
+    for pid, prow in defined["Person"].items():
+        orow = defined["Organization"].get(pid)
+        if orow is not None:
+            for row in (prow, orow):
+                result.problems.append(
+                    Problem(
+                        row.file,
+                        row.number,
+                        row.section,
+                        "id",
+                        pid,
+                        "DUPLICATE_CONFLICT",
+                        "the same id is both a person and an organization",
+                    )
+                )
+                row.rejected = True
+
+    # Ids the document defines that already exist in the database as another kind.
+    if db_lookup is not None:
+        for entity in ("Person", "Organization"):
+            ids = [i for i, r in defined[entity].items() if not r.rejected]
+            if not ids:
+                continue
+            found = await db_lookup("Party", ids)
+            for pid, kind in found.items():
+                if kind != entity:
+                    row = defined[entity][pid]
+                    result.problems.append(
+                        Problem(
+                            row.file,
+                            row.number,
+                            row.section,
+                            "id",
+                            pid,
+                            "DUPLICATE_CONFLICT",
+                            f"already exists in the database as {kind}",
+                        )
+                    )
+                    row.rejected = True
+
+    await _check_references(result, defined, db_lookup)
+    _check_cycles(result)
+    # Rejecting rows can orphan rows that referenced them: settle until nothing changes.
+    await _check_references(result, defined, db_lookup, cascade=True)
+    return result
+
+
+def _refs(section: Section, row: Row) -> Iterable[tuple[Field, str]]:
+    for f in section.fields:
+        if f.ref is None or f.name not in row.values:
+            continue
+        value = row.values[f.name]
+        if isinstance(value, list):
+            for item in value:
+                yield f, item
+        else:
+            yield f, value
+
+
+def _entity_of(entity: str, defined: Mapping[str, Mapping[str, Row]], ref: str) -> Row | None:
+    for kind in ("Person", "Organization") if entity == "Party" else (entity,):
+        row = defined.get(kind, {}).get(ref)
+        if row is not None:
+            return row
+    return None
+
+
+async def _check_references(
+    result: Validated,
+    defined: Mapping[str, Mapping[str, Row]],
+    db_lookup: DbLookup | None,
+    cascade: bool = False,
+) -> None:
+    # Which referenced ids are not in the document, and must be found in the database.
+    missing: dict[str, set[str]] = defaultdict(set)
+    for section in SECTIONS:
+        for row in result.rows.get(section.name, []):
+            if row.rejected:
+                continue
+            for f, ref in _refs(section, row):
+                assert f.ref is not None
+                if _entity_of(f.ref, defined, ref) is None:
+                    missing[f.ref].add(ref)
+    in_db: dict[str, dict[str, str]] = {}
+    for entity, ids in missing.items():
+        in_db[entity] = await db_lookup(entity, sorted(ids)) if db_lookup and ids else {}
+
+    changed = True
+    while changed:
+        changed = False
+        for section in SECTIONS:
+            for row in result.rows.get(section.name, []):
+                if row.rejected:
+                    continue
+                for f, ref in _refs(section, row):
+                    assert f.ref is not None
+                    target = _entity_of(f.ref, defined, ref)
+                    if target is not None:
+                        if target.rejected and ref not in in_db.get(f.ref, {}):
+                            result.problems.append(
+                                Problem(
+                                    row.file,
+                                    row.number,
+                                    section.name,
+                                    f.name,
+                                    ref,
+                                    "REJECTED_REFERENCE",
+                                    f"refers to {f.ref} {ref!r} whose row "
+                                    f"({target.section} row {target.number}) was rejected",
+                                )
+                            )
+                            row.rejected = True
+                            changed = True
+                            break
+                        continue
+                    if ref in in_db.get(f.ref, {}):
+                        continue
+                    labels = "/".join(ENTITY_LABELS[f.ref])
+                    result.problems.append(
+                        Problem(
+                            row.file,
+                            row.number,
+                            section.name,
+                            f.name,
+                            ref,
+                            "UNKNOWN_REFERENCE",
+                            f"no {labels} with this id in the document or the database",
+                        )
+                    )
+                    row.rejected = True
+                    changed = True
+                    break
+        if not cascade:
+            break
+
+
+def _check_cycles(result: Validated) -> None:
+    for section in SECTIONS:
+        if section.acyclic is None:
+            continue
+        src, dst = section.acyclic
+        edges: dict[str, list[tuple[str, Row]]] = defaultdict(list)
+        for row in result.rows.get(section.name, []):
+            if not row.rejected and src in row.values and dst in row.values:
+                edges[row.values[src]].append((row.values[dst], row))
+        # Iterative three-colour DFS; the row closing each cycle is reported.
+        WHITE, GREY, BLACK = 0, 1, 2
+        colour: dict[str, int] = defaultdict(int)
+        for start in sorted(edges):
+            if colour[start] != WHITE:
+                continue
+            stack: list[tuple[str, int]] = [(start, 0)]
+            path: list[str] = [start]
+            colour[start] = GREY
+            while stack:
+                node, i = stack[-1]
+                out = edges.get(node, [])
+                if i < len(out):
+                    stack[-1] = (node, i + 1)
+                    nxt, row = out[i]
+                    if colour[nxt] == GREY:
+                        cycle = [*path[path.index(nxt) :], nxt]
+                        result.problems.append(
+                            Problem(
+                                row.file,
+                                row.number,
+                                section.name,
+                                dst,
+                                nxt,
+                                "CYCLE",
+                                "forms a cycle: " + " -> ".join(cycle),
+                            )
+                        )
+                        row.rejected = True
+                    elif colour[nxt] == WHITE:
+                        colour[nxt] = GREY
+                        stack.append((nxt, 0))
+                        path.append(nxt)
+                else:
+                    colour[node] = BLACK
+                    stack.pop()
+                    path.pop()

@@ -1,0 +1,310 @@
+"""The `graph-api` command: serve, seed, import, neo4j, migrate, schema."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from graph_api.config import PROJECT_ROOT, Settings, get_settings
+
+log = logging.getLogger("graph_api")
+
+DEMO_DATA = PROJECT_ROOT / "seed" / "demo.json"
+SCHEMA_FILE = PROJECT_ROOT / "schema" / "schema.graphql"
+
+
+def _local_neo4j(settings: Settings):  # type: ignore[no-untyped-def]
+    from graph_api.store.local_neo4j import LocalNeo4j
+
+    return LocalNeo4j(
+        data_dir=settings.state_dir / "neo4j",
+        port=settings.local_neo4j_port,
+        heap=settings.local_neo4j_heap,
+        page_cache=settings.local_neo4j_page_cache,
+        start_timeout_s=settings.local_neo4j_start_timeout_s,
+    )
+
+
+@contextmanager
+def database(settings: Settings) -> Iterator[str]:
+    """The Neo4j to use: NEO4J_URI when set, else the local one, started for the duration."""
+    if settings.neo4j_uri:
+        yield settings.neo4j_uri
+        return
+    from graph_api.store.local_neo4j import LocalNeo4jError
+
+    local = _local_neo4j(settings)
+    print(f"starting the local Neo4j (data in {local.data_dir}) ...", file=sys.stderr)
+    try:
+        uri = local.start()
+    except LocalNeo4jError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(3) from exc
+    print(f"local Neo4j ready at {uri}", file=sys.stderr)
+    try:
+        yield uri
+    finally:
+        print("stopping the local Neo4j ...", file=sys.stderr)
+        local.stop()
+
+
+def _store(settings: Settings, uri: str):  # type: ignore[no-untyped-def]
+    from graph_api.api.app import connect_store
+
+    return connect_store(settings, uri)
+
+
+async def _import(
+    settings: Settings,
+    uri: str,
+    path: Path,
+    *,
+    accept_valid: bool = False,
+    reject_file: Path | None = None,
+    batch_size: int = 5000,
+    reset: bool = False,
+    quiet: bool = False,
+) -> int:
+    from graph_api.bulk.formats import FormatError
+    from graph_api.bulk.load import import_path
+
+    store = _store(settings, uri)
+    try:
+        await store.migrate()
+        if reset:
+            await store.clear()
+        progress_factory = None if quiet else _progress_factory
+        try:
+            report = await import_path(
+                store,
+                path,
+                accept_valid=accept_valid,
+                reject_file=reject_file,
+                batch_size=batch_size,
+                progress_factory=progress_factory,
+            )
+        except FormatError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+    finally:
+        await store.close()
+    for problem in report.problems:
+        print(problem.line(), file=sys.stderr)
+    if report.problems and not report.written:
+        print(
+            f"{len(report.problems)} problem(s) in {path}; nothing was written "
+            "(use --accept-valid --reject-file FILE to load the good rows)",
+            file=sys.stderr,
+        )
+        return 1
+    rate = report.total_rows / report.seconds if report.seconds else 0.0
+    print(
+        f"imported {report.total_rows} rows from {path} in {report.seconds:.1f}s "
+        f"(validation {report.validate_seconds:.1f}s; {rate:,.0f} rows/s): "
+        f"{report.nodes_created} nodes and {report.relationships_created} relationships "
+        f"created; {report.rejected} rows rejected"
+        + (f", written to {reject_file}" if report.rejected and reject_file else ""),
+        file=sys.stderr,
+    )
+    return 0 if not report.problems else 1
+
+
+def _progress_factory(total: int) -> Callable[[int], None]:
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, unit="rows", unit_scale=True, file=sys.stderr, disable=total < 20000)
+
+    def advance(n: int) -> None:
+        bar.update(n)
+        if bar.n >= total:
+            bar.close()
+
+    return advance
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from graph_api.api.app import create_app
+
+    settings = get_settings()
+    host = args.host or settings.host
+    port = args.port or settings.port
+    with database(settings) as uri:
+        if args.load_demo:
+            code = asyncio.run(_import(settings, uri, DEMO_DATA, quiet=True))
+            if code != 0:
+                return code
+        app = create_app(settings, neo4j_uri=uri)
+        print(f"serving GraphQL on http://{host}:{port}/graphql", file=sys.stderr)
+        config = uvicorn.Config(
+            app,
+            host=host,
+            port=port,
+            log_level=settings.log_level,
+            loop="uvloop",
+            http="httptools",
+            access_log=args.access_log,
+        )
+        uvicorn.Server(config).run()
+    return 0
+
+
+def cmd_neo4j(args: argparse.Namespace) -> int:
+    from graph_api.store.local_neo4j import LocalNeo4j, LocalNeo4jError
+
+    settings = get_settings()
+    local = LocalNeo4j(
+        data_dir=Path(args.data_dir) if args.data_dir else settings.state_dir / "neo4j",
+        port=args.port if args.port is not None else 7687,
+        heap=args.heap or settings.local_neo4j_heap,
+        page_cache=args.page_cache or settings.local_neo4j_page_cache,
+    )
+    try:
+        uri = local.start()
+    except LocalNeo4jError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
+    print(f"local Neo4j ready at {uri} (data in {local.data_dir}); Ctrl-C stops it")
+    print(f"use it with: export NEO4J_URI={uri}")
+    try:
+        return local.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        local.stop()
+
+
+def cmd_seed(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    with database(settings) as uri:
+        return asyncio.run(_import(settings, uri, DEMO_DATA, reset=args.reset))
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    if args.reject_file and not args.accept_valid:
+        print("error: --reject-file goes with --accept-valid", file=sys.stderr)
+        return 2
+    if args.accept_valid and not args.reject_file:
+        print(
+            "error: --accept-valid needs --reject-file FILE, so that no row is silently dropped",
+            file=sys.stderr,
+        )
+        return 2
+    with database(settings) as uri:
+        return asyncio.run(
+            _import(
+                settings,
+                uri,
+                Path(args.path),
+                accept_valid=args.accept_valid,
+                reject_file=Path(args.reject_file) if args.reject_file else None,
+                batch_size=args.batch_size,
+                reset=args.reset,
+            )
+        )
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    settings = get_settings()
+
+    async def run(uri: str) -> int:
+        store = _store(settings, uri)
+        try:
+            n = await store.migrate()
+        finally:
+            await store.close()
+        print(f"{n} constraints/indexes ensured", file=sys.stderr)
+        return 0
+
+    with database(settings) as uri:
+        return asyncio.run(run(uri))
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from graph_api.api.schema import schema_sdl
+
+    sdl = schema_sdl()
+    if args.write:
+        SCHEMA_FILE.write_text(sdl, encoding="utf-8")
+        print(f"wrote {SCHEMA_FILE}", file=sys.stderr)
+    else:
+        sys.stdout.write(sdl)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="graph-api",
+        description=(
+            "Relationship graph service of a sales CRM: GraphQL over Neo4j. "
+            "With NEO4J_URI unset, commands that need a database start the project's own local "
+            "Neo4j (Java 17 + Maven; data under GRAPH_API_STATE_DIR, default .state/)."
+        ),
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug output")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("serve", help="run the GraphQL service (http://127.0.0.1:8000/graphql)")
+    p.add_argument("--host", help="interface to listen on (GRAPH_API_HOST, default 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port (GRAPH_API_PORT, default 8000)")
+    p.add_argument("--load-demo", action="store_true", help="load seed/demo.json first")
+    p.add_argument("--access-log", action="store_true", help="log every request")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("neo4j", help="run the local Neo4j in the foreground")
+    p.add_argument("--data-dir", help="data folder (default .state/neo4j)")
+    p.add_argument("--port", type=int, help="Bolt port (default 7687; 0 picks a free one)")
+    p.add_argument("--heap", help="Java heap, e.g. 2g")
+    p.add_argument("--page-cache", help="Neo4j page cache, e.g. 1g")
+    p.set_defaults(func=cmd_neo4j)
+
+    p = sub.add_parser("seed", help="load the demo data set (seed/demo.json)")
+    p.add_argument("--reset", action="store_true", help="delete everything in the database first")
+    p.set_defaults(func=cmd_seed)
+
+    p = sub.add_parser(
+        "import",
+        help="import a JSON document or a folder of CSV files (validated first)",
+        description=(
+            "Validates the whole document first and writes nothing when any row is bad, "
+            "printing one line per problem (file, row, field, value). With --accept-valid the "
+            "good rows are loaded and every bad row goes to --reject-file. Idempotent."
+        ),
+    )
+    p.add_argument("path", help="a .json document or a folder of <section>.csv files")
+    p.add_argument("--accept-valid", action="store_true", help="load the good rows anyway")
+    p.add_argument("--reject-file", help="where rejected rows go (JSON lines)")
+    p.add_argument("--batch-size", type=int, default=5000, help="rows per transaction")
+    p.add_argument("--reset", action="store_true", help="delete everything in the database first")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("migrate", help="apply constraints and indexes (also done at start)")
+    p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser("schema", help="print the GraphQL schema (SDL)")
+    p.add_argument("--write", action="store_true", help=f"write it to {SCHEMA_FILE.name}")
+    p.set_defaults(func=cmd_schema)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("neo4j").setLevel(logging.WARNING)
+    code: int = args.func(args)
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Domain types and errors shared by store, analytics, services and api."""

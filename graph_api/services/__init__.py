@@ -1,0 +1,1 @@
+"""Use cases: one function per question the API answers."""

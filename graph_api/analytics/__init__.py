@@ -1,0 +1,1 @@
+"""Graph analytics: pure functions on networkx graphs (no I/O)."""

@@ -112,3 +112,13 @@ async def test_readyz_follows_neo4j_down_and_up(tmp_path_factory: pytest.TempPat
     finally:
         live.stop()
         await asyncio.to_thread(local.stop)
+
+
+async def test_responses_are_utf8_json(db: Database, server: LiveServer) -> None:
+    await db.demo()
+    async with httpx.AsyncClient() as client:
+        response = await client.post(
+            f"{server.url}/graphql",
+            json={"query": '{ party(id: "p-zhang-li") { name } }'},
+        )
+    assert "张立".encode() in response.content

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import orjson
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from strawberry.fastapi import GraphQLRouter
@@ -20,6 +21,13 @@ from graph_api.domain.errors import Unavailable
 from graph_api.store.neo4j_store import Store
 
 log = logging.getLogger("graph_api")
+
+
+class GraphRouter(GraphQLRouter[Context, None]):
+    """The GraphQL router, answering in UTF-8 JSON (names stay readable: 张立, not \\u5f20)."""
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
 
 
 def connect_store(settings: Settings, uri: str | None = None) -> Store:
@@ -75,7 +83,7 @@ def create_app(
     async def get_context(request: Request) -> Context:
         return Context(store=state["store"], settings=settings, viewer=DEVELOPMENT_VIEWER)
 
-    router: GraphQLRouter[Context, None] = GraphQLRouter(
+    router = GraphRouter(
         schema,
         context_getter=get_context,
         graphql_ide="graphiql" if settings.graphiql_enabled else None,

@@ -9,6 +9,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from graph_api.api.diagnostics import RoundTripCount
 from graph_api.api.errors import DomainErrors
 from graph_api.api.party import PartyQuery
 from graph_api.api.types import Organization, Person
@@ -36,6 +37,8 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     ]
     if not settings.introspection_enabled:
         extensions.append(DisableIntrospection)
+    if not settings.is_production:
+        extensions.append(RoundTripCount)
     return GraphSchema(
         query=Query,
         types=[Person, Organization],

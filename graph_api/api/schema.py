@@ -13,11 +13,12 @@ from graph_api.api.diagnostics import RoundTripCount
 from graph_api.api.errors import DomainErrors
 from graph_api.api.org_chart import OrgChartQuery
 from graph_api.api.party import PartyQuery
+from graph_api.api.search import SearchQuery
 from graph_api.api.types import Organization, Person
 from graph_api.config import Settings, get_settings
 from graph_api.domain.errors import DomainError
 
-Query = merge_types("Query", (PartyQuery, OrgChartQuery))
+Query = merge_types("Query", (PartyQuery, OrgChartQuery, SearchQuery))
 
 
 class GraphSchema(strawberry.Schema):

@@ -11,7 +11,7 @@ CALL (root) {
   WHERE length(p) = 0 OR ($includeSubsidiaries AND length(p) < $depth)
   WITH u, length(p) AS level ORDER BY level, u.name, u.id
   RETURN collect({
-    organization: properties(u), level: level,
+    organization: u {.id, .name, .aliases, .orgType, .industry, .region, .city, .address, .phone, .website, .employees, .annualPurchase, .shareOfWallet, .tier, .grade, .confidential, .customerSince, .preferredChannel, .source, .version}, level: level,
     parentId: CASE WHEN level = 0 THEN null ELSE [(u)-[:PART_OF]->(x) | x.id][0] END
   }) AS units, collect(u) AS unitNodes
 }
@@ -28,7 +28,7 @@ CALL (unitNodes, opp) {
     RETURN b AS accountMarker
   }
   RETURN collect({
-    person: properties(p), unitId: u.id, title: w.title, department: w.department,
+    person: p {.id, .name, .aliases, .gender, .birthDate, .phone, .email, .homeAddress, .city, .region, .occupation, .preferredChannel, .preferredTime, .source, .tier, .grade, .confidential, .customerSince, .version}, unitId: u.id, title: w.title, department: w.department,
     primary: w.primary,
     managerIds: [(p)-[:REPORTS_TO]->(mg:Person) | mg.id],
     marker: CASE
@@ -38,17 +38,17 @@ CALL (unitNodes, opp) {
         {role: accountMarker.role, attitude: accountMarker.attitude,
          influence: accountMarker.influence}
       ELSE null END,
-    coverage: [(r:Rep)-[c:COVERS]->(p) | {rep: properties(r), strength: c.strength, kind: c.kind}],
+    coverage: [(r:Rep)-[c:COVERS]->(p) | {rep: r {.id, .name, .email, .role, .region}, strength: c.strength, kind: c.kind}],
     influencedBy: CASE WHEN $includeInfluence THEN
       [(src:Person)-[infl:INFLUENCES]->(p) | {
-        person: properties(src), strength: infl.strength, kind: infl.kind,
+        person: src {.id, .name, .aliases, .gender, .birthDate, .phone, .email, .homeAddress, .city, .region, .occupation, .preferredChannel, .preferredTime, .source, .tier, .grade, .confidential, .customerSince, .version}, strength: infl.strength, kind: infl.kind,
         employment: [(src)-[sw:WORKS_FOR]->(so:Organization) |
-          {organization: properties(so), title: sw.title, department: sw.department,
+          {organization: so {.id, .name, .aliases, .orgType, .industry, .region, .city, .address, .phone, .website, .employees, .annualPurchase, .shareOfWallet, .tier, .grade, .confidential, .customerSince, .preferredChannel, .source, .version}, title: sw.title, department: sw.department,
            primary: sw.primary}],
         coverage: [(r:Rep)-[c:COVERS]->(src) |
-          {rep: properties(r), strength: c.strength, kind: c.kind}]
+          {rep: r {.id, .name, .email, .role, .region}, strength: c.strength, kind: c.kind}]
       }]
       ELSE [] END
   }) AS people
 }
-RETURN properties(root) AS root, opp IS NOT NULL AS opportunityFound, units, people
+RETURN root {.id, .name, .aliases, .orgType, .industry, .region, .city, .address, .phone, .website, .employees, .annualPurchase, .shareOfWallet, .tier, .grade, .confidential, .customerSince, .preferredChannel, .source, .version} AS root, opp IS NOT NULL AS opportunityFound, units, people

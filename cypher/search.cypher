@@ -13,8 +13,13 @@ WHERE ($kinds IS NULL
        OR EXISTS { (node)-[:WORKS_FOR]->(:Organization {industry: $industry}) })
 WITH node, score ORDER BY score DESC, node.id
 WITH collect({node: node, score: score}) AS hits
-RETURN size(hits) AS total,
-       [h IN hits[$skip..$skip + $limit] | {
-         props: properties(h.node), score: h.score,
-         kind: CASE WHEN h.node:Person THEN 'PERSON' ELSE 'ORGANIZATION' END
-       }] AS page
+WITH size(hits) AS total, hits[$skip..$skip + $limit] AS window
+CALL (window) {
+  UNWIND window AS hit
+  WITH hit.node AS x, hit.score AS score
+  RETURN collect({
+    props: x {.id, .name, .aliases, .gender, .birthDate, .phone, .email, .homeAddress, .city, .region, .occupation, .preferredChannel, .preferredTime, .source, .tier, .grade, .confidential, .customerSince, .version, .orgType, .industry, .address, .website, .employees, .annualPurchase, .shareOfWallet},
+    score: score, kind: CASE WHEN x:Person THEN 'PERSON' ELSE 'ORGANIZATION' END
+  }) AS page
+}
+RETURN total, page

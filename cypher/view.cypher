@@ -3,6 +3,9 @@
 // CALL subquery guarded by `'part' IN req.parts`, so parts nobody asked for cost nothing,
 // and the number of round trips never depends on how many holdings, people or
 // interactions a party has. A related party comes back as {props, kind}.
+// Nodes come back as explicit map projections, not properties(x): decoding the bookkeeping
+// timestamps (createdAt, updatedAt) of every node cost the driver more than the database
+// spent on the whole query.
 
 // name: parties
 UNWIND $requests AS req
@@ -14,7 +17,7 @@ CALL (n, req) {
   MATCH (n)-[w:WORKS_FOR]->(o:Organization)
   WITH w, o ORDER BY coalesce(w.primary, false) DESC, o.name, o.id
   RETURN collect({
-    organization: properties(o), title: w.title, department: w.department,
+    organization: o {.id, .name, .aliases, .orgType, .industry, .region, .city, .address, .phone, .website, .employees, .annualPurchase, .shareOfWallet, .tier, .grade, .confidential, .customerSince, .preferredChannel, .source, .version}, title: w.title, department: w.department,
     since: w.since, primary: w.primary
   }) AS employments
 }
@@ -22,13 +25,13 @@ CALL (n, req) {
   WITH n, req WHERE 'managers' IN req.parts AND n:Person
   MATCH (n)-[:REPORTS_TO]->(mg:Person)
   WITH mg ORDER BY mg.name, mg.id
-  RETURN collect(properties(mg)) AS managers
+  RETURN collect(mg {.id, .name, .aliases, .gender, .birthDate, .phone, .email, .homeAddress, .city, .region, .occupation, .preferredChannel, .preferredTime, .source, .tier, .grade, .confidential, .customerSince, .version}) AS managers
 }
 CALL (n, req) {
   WITH n, req WHERE 'directReports' IN req.parts AND n:Person
   MATCH (r:Person)-[:REPORTS_TO]->(n)
   WITH r ORDER BY r.name, r.id
-  RETURN collect(properties(r)) AS directReports
+  RETURN collect(r {.id, .name, .aliases, .gender, .birthDate, .phone, .email, .homeAddress, .city, .region, .occupation, .preferredChannel, .preferredTime, .source, .tier, .grade, .confidential, .customerSince, .version}) AS directReports
 }
 CALL (n, req) {
   WITH n, req WHERE 'household' IN req.parts AND n:Person
@@ -39,7 +42,7 @@ CALL (n, req) {
       WHEN f.kind = 'PARENT' THEN 'PARENT'
       ELSE f.kind END AS relation
   ORDER BY relation, mbr.name, mbr.id
-  RETURN collect({person: properties(mbr), relation: relation}) AS household
+  RETURN collect({person: mbr {.id, .name, .aliases, .gender, .birthDate, .phone, .email, .homeAddress, .city, .region, .occupation, .preferredChannel, .preferredTime, .source, .tier, .grade, .confidential, .customerSince, .version}, relation: relation}) AS household
 }
 CALL (n, req) {
   WITH n, req WHERE 'householdHoldings' IN req.parts AND n:Person
@@ -58,9 +61,9 @@ CALL (n, req) {
   WITH holder, relation, h, prod
   ORDER BY relation IS NOT NULL, holder.name, holder.id, prod.name, h.id
   RETURN collect({
-    props: properties(h), product: properties(prod), relation: relation,
-    holder: {props: properties(holder), kind: 'PERSON'},
-    beneficiaries: [(b:Person)-[bo:BENEFICIARY_OF]->(h) | {person: properties(b), share: bo.share}]
+    props: h {.id, .since, .amount, .status}, product: prod {.id, .name, .category, .line, .segment}, relation: relation,
+    holder: {props: holder {.id, .name, .aliases, .gender, .birthDate, .phone, .email, .homeAddress, .city, .region, .occupation, .preferredChannel, .preferredTime, .source, .tier, .grade, .confidential, .customerSince, .version}, kind: 'PERSON'},
+    beneficiaries: [(b:Person)-[bo:BENEFICIARY_OF]->(h) | {person: b {.id, .name, .aliases, .gender, .birthDate, .phone, .email, .homeAddress, .city, .region, .occupation, .preferredChannel, .preferredTime, .source, .tier, .grade, .confidential, .customerSince, .version}, share: bo.share}]
   }) AS householdHoldings
 }
 CALL (n, req) {
@@ -68,9 +71,9 @@ CALL (n, req) {
   MATCH (n)-[:HOLDS]->(h:Holding)-[:OF_PRODUCT]->(prod:Product)
   WITH n, h, prod ORDER BY prod.name, h.id
   RETURN collect({
-    props: properties(h), product: properties(prod),
-    holder: {props: properties(n), kind: 'PERSON'},
-    beneficiaries: [(b:Person)-[bo:BENEFICIARY_OF]->(h) | {person: properties(b), share: bo.share}]
+    props: h {.id, .since, .amount, .status}, product: prod {.id, .name, .category, .line, .segment},
+    holder: {props: n {.id, .name, .aliases, .gender, .birthDate, .phone, .email, .homeAddress, .city, .region, .occupation, .preferredChannel, .preferredTime, .source, .tier, .grade, .confidential, .customerSince, .version}, kind: 'PERSON'},
+    beneficiaries: [(b:Person)-[bo:BENEFICIARY_OF]->(h) | {person: b {.id, .name, .aliases, .gender, .birthDate, .phone, .email, .homeAddress, .city, .region, .occupation, .preferredChannel, .preferredTime, .source, .tier, .grade, .confidential, .customerSince, .version}, share: bo.share}]
   }) AS holdings
 }
 CALL (n, req) {
@@ -79,9 +82,9 @@ CALL (n, req) {
   MATCH (holder:Party)-[:HOLDS]->(h)
   WITH holder, h, prod ORDER BY prod.name, h.id
   RETURN collect({
-    props: properties(h), product: properties(prod),
-    holder: {props: properties(holder), kind: CASE WHEN holder:Person THEN 'PERSON' ELSE 'ORGANIZATION' END},
-    beneficiaries: [(b:Person)-[bo:BENEFICIARY_OF]->(h) | {person: properties(b), share: bo.share}]
+    props: h {.id, .since, .amount, .status}, product: prod {.id, .name, .category, .line, .segment},
+    holder: {props: holder {.id, .name, .aliases, .gender, .birthDate, .phone, .email, .homeAddress, .city, .region, .occupation, .preferredChannel, .preferredTime, .source, .tier, .grade, .confidential, .customerSince, .version, .orgType, .industry, .address, .website, .employees, .annualPurchase, .shareOfWallet}, kind: CASE WHEN holder:Person THEN 'PERSON' ELSE 'ORGANIZATION' END},
+    beneficiaries: [(b:Person)-[bo:BENEFICIARY_OF]->(h) | {person: b {.id, .name, .aliases, .gender, .birthDate, .phone, .email, .homeAddress, .city, .region, .occupation, .preferredChannel, .preferredTime, .source, .tier, .grade, .confidential, .customerSince, .version}, share: bo.share}]
   }) AS beneficiaryOf
 }
 
@@ -90,13 +93,13 @@ CALL (n, req) {
   WITH n, req WHERE 'ancestors' IN req.parts AND n:Organization
   MATCH p = (n)-[:PART_OF*1..]->(a:Organization)
   WITH a, length(p) AS distance ORDER BY distance
-  RETURN collect(properties(a)) AS ancestors
+  RETURN collect(a {.id, .name, .aliases, .orgType, .industry, .region, .city, .address, .phone, .website, .employees, .annualPurchase, .shareOfWallet, .tier, .grade, .confidential, .customerSince, .preferredChannel, .source, .version}) AS ancestors
 }
 CALL (n, req) {
   WITH n, req WHERE 'children' IN req.parts AND n:Organization
   MATCH (c:Organization)-[:PART_OF]->(n)
   WITH c ORDER BY c.name, c.id
-  RETURN collect(properties(c)) AS children
+  RETURN collect(c {.id, .name, .aliases, .orgType, .industry, .region, .city, .address, .phone, .website, .employees, .annualPurchase, .shareOfWallet, .tier, .grade, .confidential, .customerSince, .preferredChannel, .source, .version}) AS children
 }
 CALL (n, req) {
   WITH n, req WHERE 'people' IN req.parts AND n:Organization
@@ -111,7 +114,7 @@ CALL (n, req) {
   WHERE $peopleAfter IS NULL OR [p.name, p.id, unit.id] > $peopleAfter
   WITH p, w, unit ORDER BY p.name, p.id, unit.id LIMIT $peopleFirst + 1
   RETURN collect({
-    person: properties(p), organization: properties(unit), title: w.title,
+    person: p {.id, .name, .aliases, .gender, .birthDate, .phone, .email, .homeAddress, .city, .region, .occupation, .preferredChannel, .preferredTime, .source, .tier, .grade, .confidential, .customerSince, .version}, organization: unit {.id, .name, .aliases, .orgType, .industry, .region, .city, .address, .phone, .website, .employees, .annualPurchase, .shareOfWallet, .tier, .grade, .confidential, .customerSince, .preferredChannel, .source, .version}, title: w.title,
     department: w.department, since: w.since, primary: w.primary
   }) AS people
 }
@@ -121,9 +124,9 @@ CALL (n, req) {
   MATCH (unit)-[:HOLDS]->(h:Holding)-[:OF_PRODUCT]->(prod:Product)
   WITH unit, h, prod ORDER BY unit <> n, unit.name, unit.id, prod.name, h.id
   RETURN collect({
-    props: properties(h), product: properties(prod),
-    holder: {props: properties(unit), kind: 'ORGANIZATION'},
-    beneficiaries: [(b:Person)-[bo:BENEFICIARY_OF]->(h) | {person: properties(b), share: bo.share}]
+    props: h {.id, .since, .amount, .status}, product: prod {.id, .name, .category, .line, .segment},
+    holder: {props: unit {.id, .name, .aliases, .orgType, .industry, .region, .city, .address, .phone, .website, .employees, .annualPurchase, .shareOfWallet, .tier, .grade, .confidential, .customerSince, .preferredChannel, .source, .version}, kind: 'ORGANIZATION'},
+    beneficiaries: [(b:Person)-[bo:BENEFICIARY_OF]->(h) | {person: b {.id, .name, .aliases, .gender, .birthDate, .phone, .email, .homeAddress, .city, .region, .occupation, .preferredChannel, .preferredTime, .source, .tier, .grade, .confidential, .customerSince, .version}, share: bo.share}]
   }) AS organizationHoldings
 }
 CALL (n, req) {
@@ -133,19 +136,19 @@ CALL (n, req) {
   WHERE NOT o.stage IN ['WON', 'LOST']
   WITH unit, o ORDER BY o.closeDate, o.id
   RETURN collect({
-    props: properties(o),
-    account: {props: properties(unit), kind: 'ORGANIZATION'},
-    owner: [(r:Rep)-[:OWNS]->(o) | properties(r)][0],
-    products: [(o)-[:INCLUDES]->(prod:Product) | properties(prod)],
+    props: o {.id, .name, .stage, .amount, .closeDate},
+    account: {props: unit {.id, .name, .aliases, .orgType, .industry, .region, .city, .address, .phone, .website, .employees, .annualPurchase, .shareOfWallet, .tier, .grade, .confidential, .customerSince, .preferredChannel, .source, .version}, kind: 'ORGANIZATION'},
+    owner: [(r:Rep)-[:OWNS]->(o) | r {.id, .name, .email, .role, .region}][0],
+    products: [(o)-[:INCLUDES]->(prod:Product) | prod {.id, .name, .category, .line, .segment}],
     buyingCentre: [(p:Person)-[b:BUYING_ROLE]->(o) |
-      {person: properties(p), role: b.role, attitude: b.attitude, influence: b.influence}]
+      {person: p {.id, .name, .aliases, .gender, .birthDate, .phone, .email, .homeAddress, .city, .region, .occupation, .preferredChannel, .preferredTime, .source, .tier, .grade, .confidential, .customerSince, .version}, role: b.role, attitude: b.attitude, influence: b.influence}]
   }) AS openOpportunities
 }
 CALL (n, req) {
   WITH n, req WHERE 'events' IN req.parts
   MATCH (n)-[:HAS_EVENT]->(e:BusinessEvent)
   WITH e ORDER BY e.date DESC, e.id
-  RETURN collect(properties(e)) AS events
+  RETURN collect(e {.id, .kind, .title, .date, .description}) AS events
 }
 
 // ----- for every party: interactions, signals, coverage, relationships, account teams -----
@@ -162,8 +165,8 @@ CALL (n, req) {
      OR (i.at = $interactionsAfterAt AND i.id > $interactionsAfterId)
   WITH i ORDER BY i.at DESC, i.id LIMIT $interactionsFirst + 1
   RETURN collect({
-    props: properties(i),
-    reps: [(r:Rep)-[:CONDUCTED]->(i) | properties(r)],
+    props: i {.id, .kind, .at, .direction, .purpose, .channel, .subject, .summary},
+    reps: [(r:Rep)-[:CONDUCTED]->(i) | r {.id, .name, .email, .role, .region}],
     opportunity: [(i)-[:ABOUT]->(o:Opportunity) | o {.id, .name, .stage}][0]
   }) AS interactions
 }
@@ -179,7 +182,7 @@ CALL (n, req) {
   WITH n, req WHERE 'coverage' IN req.parts
   MATCH (r:Rep)-[c:COVERS]->(n)
   WITH r, c ORDER BY c.strength DESC, r.id
-  RETURN collect({rep: properties(r), strength: c.strength, kind: c.kind}) AS coverage
+  RETURN collect({rep: r {.id, .name, .email, .role, .region}, strength: c.strength, kind: c.kind}) AS coverage
 }
 CALL (n, req) {
   WITH n, req WHERE 'relationships' IN req.parts
@@ -188,7 +191,7 @@ CALL (n, req) {
   RETURN collect({
     type: type(r), outgoing: startNode(r) = n, strength: r.strength, kind: r.kind,
     context: r.context,
-    party: {props: properties(o), kind: CASE WHEN o:Person THEN 'PERSON' ELSE 'ORGANIZATION' END}
+    party: {props: o {.id, .name, .aliases, .gender, .birthDate, .phone, .email, .homeAddress, .city, .region, .occupation, .preferredChannel, .preferredTime, .source, .tier, .grade, .confidential, .customerSince, .version, .orgType, .industry, .address, .website, .employees, .annualPurchase, .shareOfWallet}, kind: CASE WHEN o:Person THEN 'PERSON' ELSE 'ORGANIZATION' END}
   }) AS relationships
 }
 CALL (n, req) {
@@ -199,13 +202,13 @@ CALL (n, req) {
   WITH t, head(collect(acct)) AS acct, min(distance) AS distance
   ORDER BY distance, t.name, t.id
   RETURN collect({
-    props: properties(t),
-    account: {props: properties(acct), kind: CASE WHEN acct:Person THEN 'PERSON' ELSE 'ORGANIZATION' END},
-    manager: [(mg:Rep)-[:MANAGES]->(t) | properties(mg)][0],
-    members: [(r:Rep)-[m:MEMBER_OF]->(t) | {rep: properties(r), role: m.role}]
+    props: t {.id, .name},
+    account: {props: acct {.id, .name, .aliases, .gender, .birthDate, .phone, .email, .homeAddress, .city, .region, .occupation, .preferredChannel, .preferredTime, .source, .tier, .grade, .confidential, .customerSince, .version, .orgType, .industry, .address, .website, .employees, .annualPurchase, .shareOfWallet}, kind: CASE WHEN acct:Person THEN 'PERSON' ELSE 'ORGANIZATION' END},
+    manager: [(mg:Rep)-[:MANAGES]->(t) | mg {.id, .name, .email, .role, .region}][0],
+    members: [(r:Rep)-[m:MEMBER_OF]->(t) | {rep: r {.id, .name, .email, .role, .region}, role: m.role}]
   }) AS accountTeams
 }
-RETURN n.id AS id, properties(n) AS props,
+RETURN n.id AS id, n {.id, .name, .aliases, .gender, .birthDate, .phone, .email, .homeAddress, .city, .region, .occupation, .preferredChannel, .preferredTime, .source, .tier, .grade, .confidential, .customerSince, .version, .orgType, .industry, .address, .website, .employees, .annualPurchase, .shareOfWallet} AS props,
        CASE WHEN n:Person THEN 'PERSON' ELSE 'ORGANIZATION' END AS kind,
        employments, managers, directReports, household, householdHoldings, holdings,
        beneficiaryOf, ancestors, children, peopleTotal, people, organizationHoldings,

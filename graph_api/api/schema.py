@@ -4,7 +4,14 @@ from typing import Any
 
 import strawberry
 from graphql.error import GraphQLError
-from strawberry.extensions import DisableIntrospection, MaxAliasesLimiter, QueryDepthLimiter
+from strawberry.extensions import (
+    AddValidationRules,
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
@@ -20,6 +27,10 @@ from graph_api.domain.errors import DomainError
 
 Query = merge_types("Query", (PartyQuery, OrgChartQuery, SearchQuery))
 
+# Distinct query documents whose parse and validation are kept (bounded: unique texts
+# from clients cannot grow memory without limit).
+QUERY_CACHE_SIZE = 256
+
 
 class GraphSchema(strawberry.Schema):
     def process_errors(
@@ -31,10 +42,18 @@ class GraphSchema(strawberry.Schema):
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or get_settings()
-    max_depth, max_aliases = settings.max_depth, settings.max_aliases
+    # The limit rules are built once: the validation cache is keyed by the rule classes, and
+    # a limiter made per request would make a new class (and a cache miss) every time.
+    limits = [
+        *QueryDepthLimiter(max_depth=settings.max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+    ]
     extensions: list[Any] = [
-        lambda: QueryDepthLimiter(max_depth=max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
+        # Clients send the same few documents over and over; parsing and validating the
+        # full 360° view document costs more than the database query behind it.
+        lambda: ParserCache(maxsize=QUERY_CACHE_SIZE),
+        lambda: AddValidationRules(limits),
+        lambda: ValidationCache(maxsize=QUERY_CACHE_SIZE),
         DomainErrors,
     ]
     if not settings.introspection_enabled:

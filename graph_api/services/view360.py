@@ -177,6 +177,9 @@ def _params(round_args: Mapping[ViewPart, PartArgs], settings: Settings) -> dict
     }
 
 
+_ABSENT = object()  # a part a round does not load (None is a valid argument set)
+
+
 @dataclass
 class ViewBatch:
     """What one batch found: the parties by id and the value of every key asked."""
@@ -222,9 +225,6 @@ async def load_views(
                 party = batch.parties[key.party_id]
                 batch.values[key] = _part_value(key, party, found, settings)
     return batch
-
-
-_ABSENT = object()
 
 
 async def party_view(
@@ -423,7 +423,6 @@ def _people_page(record: Mapping[str, Any], args: PeopleArgs) -> v.Page[v.Employ
 
 def _part_value(key: ViewKey, party: m.Party, record: Mapping[str, Any], settings: Settings) -> Any:
     part, args = key.part, key.args
-    is_person = isinstance(party, m.Person)
     match part:
         case ViewPart.EMPLOYMENTS:
             if not isinstance(party, m.Person):
@@ -476,4 +475,4 @@ def _part_value(key: ViewKey, party: m.Party, record: Mapping[str, Any], setting
             return [_relationship(r) for r in record["relationships"] or ()]
         case ViewPart.ACCOUNT_TEAMS:
             return [_account_team(t) for t in record["accountTeams"] or ()]
-    raise AssertionError(f"unhandled view part {part} (person: {is_person})")
+    raise AssertionError(f"unhandled view part {part}")

@@ -7,7 +7,7 @@
 
 // name: neighbourhood
 // $ids: the endpoints (party or rep ids); $radius: levels to expand (0..6); $cap: max nodes.
-// One row per node (endpoints first, then by level and id) with its outgoing links.
+// Every node (endpoints first, then by level and id) with its outgoing links.
 CALL () {
   MATCH (e:Party) WHERE e.id IN $ids RETURN e
   UNION
@@ -68,11 +68,13 @@ UNWIND nodes AS n
 WITH n, min(lvl) AS level
 ORDER BY level, n.id
 LIMIT $cap
-RETURN
-  n.id AS id,
-  CASE WHEN n:Person THEN 'PERSON' WHEN n:Organization THEN 'ORGANIZATION' ELSE 'REP' END AS kind,
-  n.name AS name,
-  level,
-  [(n)-[r:WORKS_FOR|REPORTS_TO|FAMILY|INFLUENCES|KNOWS|COVERS]->(o) WHERE o:Party OR o:Rep |
+// One row: the async driver pays per record, and thousands of rows cost more than the query.
+RETURN collect({
+  id: n.id,
+  kind: CASE WHEN n:Person THEN 'PERSON' WHEN n:Organization THEN 'ORGANIZATION' ELSE 'REP' END,
+  name: n.name,
+  level: level,
+  links: [(n)-[r:WORKS_FOR|REPORTS_TO|FAMILY|INFLUENCES|KNOWS|COVERS]->(o) WHERE o:Party OR o:Rep |
     {type: type(r), to: o.id, strength: r.strength, kind: r.kind, title: r.title,
-     context: r.context}] AS links
+     context: r.context}]
+}) AS nodes

@@ -156,59 +156,80 @@ def hierarchy_positions(graph: DecisionGraph) -> dict[str, Position]:
             if child not in depth:
                 depth[child] = depth[node] + 1
                 queue.append(child)
+    below = _everyone_below(tree)
     out: dict[str, Position] = {}
     for pid, cand in graph.candidates.items():
         if cand.external or pid not in tree:
             out[pid] = Position(None, (), 0, 0)
             continue
         managers = tuple(sorted(tree.predecessors(pid)))
-        below = nx.descendants(tree, pid) & internal
+        people_below = len(below[pid] & internal) if below[pid] else 0
         direct = sum(1 for r in tree.successors(pid) if r in internal)
         placed = bool(managers) or tree.out_degree(pid) > 0
-        out[pid] = Position(depth.get(pid) if placed else None, managers, direct, len(below))
+        out[pid] = Position(depth.get(pid) if placed else None, managers, direct, people_below)
     return out
+
+
+def _everyone_below(tree: nx.DiGraph) -> dict[str, set[str]]:
+    """Everyone below each node, in one pass from the bottom (one search per node would cost
+    the sum of all subtree sizes in graph walks)."""
+    try:
+        order = list(nx.topological_sort(tree))
+    except nx.NetworkXUnfeasible:  # a reporting cycle: imports refuse them, others may not
+        return {n: nx.descendants(tree, n) for n in tree}
+    below: dict[str, set[str]] = {}
+    for node in reversed(order):
+        acc: set[str] = set()
+        for child in tree.successors(node):
+            acc.add(child)
+            acc |= below[child]
+        below[node] = acc
+    return below
 
 
 def weighted_pagerank(
     graph: nx.DiGraph,
     weight: str = "weight",
     alpha: float = PAGERANK_ALPHA,
-    tol: float = 1e-12,
+    tol: float = 1e-10,
     max_iter: int = 500,
+    *,
+    reverse: bool = False,
 ) -> dict[str, float]:
     """PageRank with edge weights, by power iteration (networkx's own needs numpy/scipy).
 
-    Dangling nodes (no outgoing weight) spread their rank evenly, as in networkx.
+    Dangling nodes (no outgoing weight) spread their rank evenly, as in networkx; the
+    iteration stops when the total change is below n x tol. `reverse`: rank flows along
+    the links backwards (on the influence graph: from listeners to the people listened to).
     """
     nodes = sorted(graph)
     n = len(nodes)
     if n == 0:
         return {}
-    out_edges = {
-        u: sorted(
-            (v, float(d.get(weight, 1.0)))
-            for _, v, d in graph.out_edges(u, data=True)
-            if float(d.get(weight, 1.0)) > 0
-        )
-        for u in nodes
-    }
-    out_weight = {u: sum(w for _, w in out_edges[u]) for u in nodes}
-    rank = dict.fromkeys(nodes, 1.0 / n)
+    index = {u: i for i, u in enumerate(nodes)}
+    out_weight = [0.0] * n
+    edges: list[tuple[int, int, float]] = []
+    for u in nodes:
+        links = graph.in_edges(u, data=True) if reverse else graph.out_edges(u, data=True)
+        for v, d in sorted(((e[0] if reverse else e[1], e[2]) for e in links), key=lambda e: e[0]):
+            w = float(d.get(weight, 1.0))
+            if w > 0:
+                edges.append((index[u], index[v], w))
+                out_weight[index[u]] += w
+    # Each link carries alpha x its share of its source's outgoing weight.
+    flows = [(i, j, alpha * w / out_weight[i]) for i, j, w in edges]
+    dangling = [i for i in range(n) if out_weight[i] == 0]
+    rank = [1.0 / n] * n
     for _ in range(max_iter):
-        dangling = sum(rank[u] for u in nodes if out_weight[u] == 0)
-        base = (1.0 - alpha) / n + alpha * dangling / n
-        new = dict.fromkeys(nodes, base)
-        for u in nodes:
-            total = out_weight[u]
-            if total > 0:
-                share = alpha * rank[u] / total
-                for v, w in out_edges[u]:
-                    new[v] += share * w
-        error = sum(abs(new[u] - rank[u]) for u in nodes)
+        base = (1.0 - alpha) / n + alpha * sum(rank[i] for i in dangling) / n
+        new = [base] * n
+        for i, j, share in flows:
+            new[j] += share * rank[i]
+        error = sum(abs(a - b) for a, b in zip(new, rank, strict=True))
         rank = new
         if error < n * tol:
             break
-    return rank
+    return {u: rank[i] for i, u in enumerate(nodes)}
 
 
 def informal_influence(graph: DecisionGraph) -> dict[str, float]:
@@ -220,20 +241,21 @@ def informal_influence(graph: DecisionGraph) -> dict[str, float]:
     most listened-to person of the group has 1 and people nobody listens to have 0, then
     damped when the listeners' strengths add up to less than FULL_LISTENING.
     """
-    listening = nx.DiGraph()
-    listening.add_nodes_from(graph.candidates)
-    for source, listener, d in graph.influence.edges(data=True):
-        listening.add_edge(listener, source, weight=d["strength"])
-    pr = weighted_pagerank(listening)
+    pr = weighted_pagerank(graph.influence, weight="strength", reverse=True)
     if not pr:
         return {}
     lo, hi = min(pr.values()), max(pr.values())
     out: dict[str, float] = {}
     for pid in graph.candidates:
-        heard = sum(d["strength"] for _, _, d in graph.influence.out_edges(pid, data=True))
+        heard = listening_strength(graph, pid)
         relative = 0.0 if hi - lo <= 1e-12 else (pr[pid] - lo) / (hi - lo)
         out[pid] = relative * min(1.0, heard / FULL_LISTENING)
     return out
+
+
+def listening_strength(graph: DecisionGraph, pid: str) -> float:
+    """The strengths of the people listening to `pid`, added up."""
+    return float(sum(d["strength"] for _, _, d in graph.influence.out_edges(pid, data=True)))
 
 
 def role_value(c: Candidate) -> float:
@@ -255,43 +277,57 @@ def formal_value(pos: Position, group_size: int) -> float:
     return POSITION_SHARE * position + SPAN_SHARE * span
 
 
+WEIGHTS: dict[ScoreComponent, float] = {
+    ScoreComponent.ROLE: ROLE_WEIGHT,
+    ScoreComponent.FORMAL: FORMAL_WEIGHT,
+    ScoreComponent.INFORMAL: INFORMAL_WEIGHT,
+}
+
+
 def rank_deciders(graph: DecisionGraph) -> list[KeyDecider]:
     """Every candidate, ranked by decision power (score, then id: ties are deterministic)."""
     positions = hierarchy_positions(graph)
     informal = informal_influence(graph)
     group_size = len(graph.internal_ids)
-    scored: list[tuple[float, str, tuple[ScorePart, ...]]] = []
+    scored: list[tuple[float, str, dict[ScoreComponent, float]]] = []
     for pid, cand in graph.candidates.items():
-        pos = positions[pid]
         values = {
             ScoreComponent.ROLE: role_value(cand),
-            ScoreComponent.FORMAL: formal_value(pos, group_size),
+            ScoreComponent.FORMAL: formal_value(positions[pid], group_size),
             ScoreComponent.INFORMAL: informal[pid],
         }
-        weights = {
-            ScoreComponent.ROLE: ROLE_WEIGHT,
-            ScoreComponent.FORMAL: FORMAL_WEIGHT,
-            ScoreComponent.INFORMAL: INFORMAL_WEIGHT,
+        score = round(sum(WEIGHTS[c] * v for c, v in values.items()), SCORE_DIGITS)
+        scored.append((score, pid, values))
+    scored.sort(key=lambda t: (-t[0], t[1]))
+    out: list[KeyDecider] = []
+    for rank, (score, pid, values) in enumerate(scored, start=1):
+        cand = graph.candidates[pid]
+        pos = positions[pid]
+        listeners = _ends(graph.influence.out_edges(pid, data=True), far=1)
+        heard = _ends(graph.influence.in_edges(pid, data=True), far=0)
+        role_words = _role_clause(graph, cand)
+        formal_words = _formal_clause(graph, cand, pos)
+        details = {
+            ScoreComponent.ROLE: role_words,
+            ScoreComponent.FORMAL: formal_words,
+            ScoreComponent.INFORMAL: _informal_detail(graph, pid, len(listeners)),
         }
         parts = tuple(
             ScorePart(
                 component=comp,
                 value=round(values[comp], SCORE_DIGITS),
-                weight=weights[comp],
-                contribution=round(weights[comp] * values[comp], SCORE_DIGITS),
-                detail=_part_detail(comp, graph, cand, pos),
+                weight=WEIGHTS[comp],
+                contribution=round(WEIGHTS[comp] * values[comp], SCORE_DIGITS),
+                detail=details[comp],
             )
             for comp in ScoreComponent
         )
-        score = round(sum(weights[c] * values[c] for c in ScoreComponent), SCORE_DIGITS)
-        scored.append((score, pid, parts))
-    scored.sort(key=lambda t: (-t[0], t[1]))
-    out: list[KeyDecider] = []
-    for rank, (score, pid, parts) in enumerate(scored, start=1):
-        cand = graph.candidates[pid]
-        pos = positions[pid]
-        listeners = _by_strength(graph.influence.out_edges(pid, data=True), 1)
-        heard = _by_strength(graph.influence.in_edges(pid, data=True), 0)
+        clauses = (
+            role_words,
+            formal_words,
+            _listeners_clause(graph, cand, listeners),
+            _listens_to_clause(graph, heard),
+        )
         out.append(
             KeyDecider(
                 rank=rank,
@@ -304,16 +340,18 @@ def rank_deciders(graph: DecisionGraph) -> list[KeyDecider]:
                 manager_ids=pos.managers,
                 listened_to_by=listeners,
                 listens_to=heard,
-                explanation=explain(graph, cand, pos, listeners, heard),
+                # Plain words from the facts, e.g. "approves; reports to 王志强; three
+                # evaluators listen to her".
+                explanation="; ".join(x for x in clauses if x),
             )
         )
     return out
 
 
-def _by_strength(edges: Iterable[tuple[str, str, dict[str, float]]], end: int) -> tuple[str, ...]:
-    """The far ends of influence links, strongest first (then by id)."""
+def _ends(edges: Iterable[tuple[str, str, dict[str, float]]], far: int) -> tuple[str, ...]:
+    """The far ends (0: sources, 1: targets) of influence links, strongest first, then by id."""
     pairs = sorted(
-        ((a if end == 0 else b, d["strength"]) for a, b, d in edges), key=lambda p: (-p[1], p[0])
+        ((a if far == 0 else b, d["strength"]) for a, b, d in edges), key=lambda p: (-p[1], p[0])
     )
     return tuple(p for p, _ in pairs)
 
@@ -439,32 +477,9 @@ def _listens_to_clause(graph: DecisionGraph, heard: tuple[str, ...]) -> str:
     return f"listens to {len(heard)} people"
 
 
-def explain(
-    graph: DecisionGraph,
-    c: Candidate,
-    pos: Position,
-    listeners: tuple[str, ...],
-    heard: tuple[str, ...],
-) -> str:
-    """Plain words from the facts, e.g. "approves; reports to 王志强; three evaluators listen
-    to her"."""
-    clauses = [
-        _role_clause(graph, c),
-        _formal_clause(graph, c, pos),
-        _listeners_clause(graph, c, listeners),
-        _listens_to_clause(graph, heard),
-    ]
-    return "; ".join(x for x in clauses if x)
-
-
-def _part_detail(comp: ScoreComponent, graph: DecisionGraph, c: Candidate, pos: Position) -> str:
-    if comp is ScoreComponent.ROLE:
-        return _role_clause(graph, c)
-    if comp is ScoreComponent.FORMAL:
-        return _formal_clause(graph, c, pos)
-    listeners = graph.influence.out_degree(c.id)
-    heard = sum(d["strength"] for _, _, d in graph.influence.out_edges(c.id, data=True))
+def _informal_detail(graph: DecisionGraph, pid: str, listeners: int) -> str:
     if not listeners:
         return "nobody is known to listen to this person"
     plural = "" if listeners == 1 else "s"
+    heard = listening_strength(graph, pid)
     return f"{listeners} listener{plural}, strengths adding up to {heard:.2f}"

@@ -68,16 +68,29 @@ def relationship_graph(nodes: Iterable[m.PathNode], links: Iterable[Link]) -> nx
     given (the edge of the loaded neighbourhood).
     """
     graph = nx.Graph()
-    for node in sorted(nodes, key=lambda n: n.id):
-        graph.add_node(node.id, node=node)
-    for link in sorted(links, key=lambda x: (x.source, x.target, x.type)):
+    graph.add_nodes_from((n.id, {"node": n}) for n in sorted(nodes, key=lambda n: n.id))
+    best: dict[tuple[str, str], Link] = {}
+    for link in links:
         if link.source == link.target or link.strength <= 0:
             continue
         if link.source not in graph or link.target not in graph:
             continue
-        old = graph.get_edge_data(link.source, link.target)
-        if old is None or link.strength > old["link"].strength:
-            graph.add_edge(link.source, link.target, link=link, strength=link.strength)
+        pair = (min(link.source, link.target), max(link.source, link.target))
+        old = best.get(pair)
+        # The strongest link; between equally strong ones the first by type, then ends, so
+        # the choice never depends on the order links come in.
+        if (
+            old is None
+            or link.strength > old.strength
+            or (
+                link.strength == old.strength
+                and (link.type, link.source, link.target) < (old.type, old.source, old.target)
+            )
+        ):
+            best[pair] = link
+    graph.add_edges_from(
+        (a, b, {"link": link, "strength": link.strength}) for (a, b), link in sorted(best.items())
+    )
     return graph
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import Any
 
-import neo4j
 import networkx as nx
 
 from graph_api.analytics import paths
@@ -20,37 +20,43 @@ log = logging.getLogger(__name__)
 PARTY_KINDS = (m.PartyKind.PERSON.value, m.PartyKind.ORGANIZATION.value)
 
 
+Neighbourhood = list[dict[str, Any]]  # one map per node: id, kind, name, level, links
+
+
 async def fetch_neighbourhood(
     store: Store, ids: Sequence[str], radius: int, cap: int
-) -> list[neo4j.Record]:
+) -> Neighbourhood:
     """Nodes within `radius` levels of the endpoints (at most `cap`), with their links."""
-    records = await store.read(
+    record = await store.read_one(
         "paths.neighbourhood", {"ids": list(ids), "radius": radius, "cap": cap}
     )
-    if len(records) >= cap:
+    nodes: Neighbourhood = record["nodes"] if record is not None else []
+    if len(nodes) >= cap:
         log.warning("path neighbourhood of %s reached the cap of %d nodes", list(ids), cap)
-    return records
+    return nodes
 
 
-def graph_from_records(records: Sequence[neo4j.Record]) -> nx.Graph:
-    nodes = [m.PathNode(id=r["id"], kind=r["kind"], label=r["name"] or r["id"]) for r in records]
+def graph_from_records(nodes: Neighbourhood) -> nx.Graph:
+    loaded = {n["id"] for n in nodes}
     links = [
         paths.Link(
-            source=r["id"],
+            source=n["id"],
             target=x["to"],
             type=x["type"],
             strength=paths.link_strength(x["type"], x),
             kind=x["kind"],
             detail=x["title"] if x["type"] == "WORKS_FOR" else x["context"],
         )
-        for r in records
-        for x in r["links"]
+        for n in nodes
+        for x in n["links"]
+        if x["to"] in loaded
     ]
-    return paths.relationship_graph(nodes, links)
+    path_nodes = [m.PathNode(id=n["id"], kind=n["kind"], label=n["name"] or n["id"]) for n in nodes]
+    return paths.relationship_graph(path_nodes, links)
 
 
-def _endpoint(records: Sequence[neo4j.Record], field: str, value: str, party_only: bool) -> None:
-    kinds = {r["kind"] for r in records if r["id"] == value and r["level"] == 0}
+def _endpoint(nodes: Neighbourhood, field: str, value: str, party_only: bool) -> None:
+    kinds = {n["kind"] for n in nodes if n["id"] == value and n["level"] == 0}
     if party_only:
         kinds &= set(PARTY_KINDS)
     if not kinds:

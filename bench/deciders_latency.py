@@ -20,10 +20,11 @@ import argparse
 import asyncio
 import os
 import random
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -31,14 +32,12 @@ from typing import Any
 
 import httpx
 import orjson
-import uvicorn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from graph_api.analytics import paths as path_analytics
 from graph_api.analytics.assessment import assess
-from graph_api.analytics.deciders import rank_deciders
-from graph_api.api.app import create_app
+from graph_api.analytics.deciders import rank_deciders, score_deciders
 from graph_api.bulk.load import import_path
 from graph_api.config import Settings
 from graph_api.services import deciders as deciders_service
@@ -146,6 +145,33 @@ def account_document(prefix: str, people: int, seed: int) -> dict[str, Any]:
     }
 
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_service(uri: str, timeout_s: float = 60) -> tuple[subprocess.Popen[bytes], str]:
+    """`graph-api serve` in its own process, as in production: a server in this process
+    would share the interpreter with the client that times it."""
+    port = free_port()
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "graph-api"), "serve", "--port", str(port)],
+        env={**os.environ, "NEO4J_URI": uri, "GRAPH_API_LOG_LEVEL": "warning"},
+    )
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
+                return server, f"http://127.0.0.1:{port}/graphql"
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline or server.poll() is not None:
+            server.terminate()
+            raise RuntimeError("the service did not start")
+        time.sleep(0.3)
+
+
 def pct(samples: list[float], q: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -203,7 +229,7 @@ async def main() -> None:
     store = Store.connect(
         uri, os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD", "")
     )
-    server: uvicorn.Server | None = None
+    server: subprocess.Popen[bytes] | None = None
     try:
         await store.migrate()
         await store.clear()
@@ -219,15 +245,7 @@ async def main() -> None:
         print(f"database: {counts[0]['nodes']} nodes\n")
 
         settings = Settings(NEO4J_URI=uri)
-        server = uvicorn.Server(
-            uvicorn.Config(create_app(settings), host="127.0.0.1", port=0, log_level="warning")
-        )
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        while not server.started:
-            await asyncio.sleep(0.05)
-        port = server.servers[0].sockets[0].getsockname()[1]
-        url = f"http://127.0.0.1:{port}/graphql"
+        server, url = await asyncio.to_thread(start_service, uri)
 
         ceo, mid = "big-p00000", "big-p00100"
         async with httpx.AsyncClient(timeout=120) as client:
@@ -277,7 +295,6 @@ async def main() -> None:
         scope = DecisionScope(account_id="big-group", include_subsidiaries=True)
         record = await deciders_service.fetch_scope(store, scope)
         graph = deciders_service.graph_from_record(record)
-        ranking = rank_deciders(graph)
         hood = await paths_service.fetch_neighbourhood(store, [ceo], 4, settings.max_path_nodes)
         pgraph = paths_service.graph_from_records(hood)
         pieces = [
@@ -290,12 +307,16 @@ async def main() -> None:
                 sync_timed(args.runs, lambda: deciders_service.graph_from_record(record)),
             ),
             (
-                "deciders: ranking (PageRank, spans, texts)",
-                sync_timed(args.runs, lambda: rank_deciders(graph)),
+                "deciders: scores (PageRank, spans, roles)",
+                sync_timed(args.runs, lambda: score_deciders(graph)),
             ),
             (
-                "deciders: assessment on the ranking",
-                sync_timed(args.runs, lambda: assess(ranking, graph)),
+                "deciders: scores + top 10 in words",
+                sync_timed(args.runs, lambda: rank_deciders(graph, 10)),
+            ),
+            (
+                "deciders: assessment (scores included)",
+                sync_timed(args.runs, lambda: assess(graph)),
             ),
             (
                 "warm intro: Cypher neighbourhood (CEO)",
@@ -330,7 +351,8 @@ async def main() -> None:
             print(row(name, samples))
     finally:
         if server is not None:
-            server.should_exit = True
+            server.terminate()
+            server.wait(timeout=30)
         await store.close()
         if local is not None:
             await asyncio.to_thread(local.stop)

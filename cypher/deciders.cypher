@@ -78,7 +78,7 @@ RETURN
       {targetId: t.id, opportunity: t = opp, role: b.role, attitude: b.attitude,
        influence: b.influence}],
     coverage: [(r:Rep)-[c:COVERS]->(p) |
-      {repId: r.id, repName: r.name, strength: c.strength, kind: c.kind}]
+      {rep: r {.id, .name, .email, .role, .region}, strength: c.strength, kind: c.kind}]
   }] AS people,
   reporting,
   [x IN managers | {id: x.id, name: x.name,
@@ -91,5 +91,5 @@ RETURN
     employment: [(x)-[w:WORKS_FOR]->(o:Organization) |
       {organizationId: o.id, organizationName: o.name, title: w.title, primary: w.primary}],
     coverage: [(r:Rep)-[c:COVERS]->(x) |
-      {repId: r.id, repName: r.name, strength: c.strength, kind: c.kind}]
+      {rep: r {.id, .name, .email, .role, .region}, strength: c.strength, kind: c.kind}]
   }] AS influencers

@@ -25,7 +25,8 @@ from graph_api.analytics.deciders import (
     weighted_pagerank,
 )
 from graph_api.domain import model as m
-from graph_api.domain.deciders import Candidate, RepCoverage, RiskKind
+from graph_api.domain import view as v
+from graph_api.domain.deciders import Candidate, RiskKind
 
 B = m.BuyingRole
 A = m.Attitude
@@ -47,7 +48,7 @@ def cand(
     covered: float | None = None,
     gender: m.Gender | None = None,
 ) -> Candidate:
-    coverage = (RepCoverage("rep", "REP", covered),) if covered is not None else ()
+    coverage = (v.Coverage(v.Rep("rep", "REP"), covered, None),) if covered is not None else ()
     return Candidate(
         person=person(pid, gender),
         title=title,
@@ -80,7 +81,7 @@ def test_outside_adviser_everyone_listens_to_ranks_with_the_ceo() -> None:
     # ceo: formal .4 + .6 x 2/2 = 1 -> .30. cfo: role .56 + 0 = .56 -> .224; formal .2 +
     # .6 x 1/2 = .5 -> .15; .374. z: informal 1 (all the listening, strengths 1.8) -> .30,
     # and z is external (no formal): .30, tied with the ceo: ordered by id, "ceo" < "z".
-    # clerk: level 2 -> .4/3 x .3 = .04.
+    # clerk: two managers above -> .4/3 x .3 = .04.
     g = decision_graph(
         [cand("ceo"), cand("cfo", B.APPROVER, L.LOW), cand("clerk"), cand("z", external=True)],
         [("cfo", "ceo"), ("clerk", "cfo")],
@@ -100,7 +101,7 @@ def test_outside_adviser_everyone_listens_to_ranks_with_the_ceo() -> None:
 def test_power_behind_the_throne_outranks_the_declared_evaluators() -> None:
     # Everybody listens to the ceo's assistant h (.8), and the ceo listens to h too.
     # ceo (no role) <- e1, e2, e3 (EVALUATOR HIGH), h. 5 internal people.
-    # e's: role .36 + .2 = .56 -> .224; level 1 leaves: .4 x .5 = .2 -> .06: .284.
+    # e's: role .36 + .2 = .56 -> .224; one manager above: .4 x .5 = .2 -> .06: .284.
     # h: informal 1 -> .30 + .06 = .36. ceo: formal 1 -> .30. Order: h, ceo, e1, e2, e3.
     g = decision_graph(
         [cand("ceo"), cand("h"), *(cand(e, B.EVALUATOR, L.HIGH) for e in ("e1", "e2", "e3"))],
@@ -182,7 +183,7 @@ def test_only_structure_or_a_role_outranks_an_isolated_decision_maker(data: st.D
 def test_structure_alone_ranks_when_no_roles_are_declared() -> None:
     # ceo <- a <- (a1, a2, a3); ceo <- b <- b1. 7 people, no roles, no influence.
     # ceo: formal 1 -> .30; a: .2 + .6 x 3/6 = .5 -> .15; b: .2 + .6 x 1/6 = .3 -> .09;
-    # leaves at level 2: .4/3 -> .04, tied and ordered by id.
+    # the leaves, two managers above: .4/3 -> .04, tied and ordered by id.
     g = decision_graph(
         [cand(p) for p in ("a1", "b1", "a3", "ceo", "a", "b", "a2")],
         [("a", "ceo"), ("b", "ceo"), ("a1", "a"), ("a2", "a"), ("a3", "a"), ("b1", "b")],
@@ -214,6 +215,9 @@ def test_ties_are_broken_by_id_whatever_the_input_order() -> None:
         assert again == first
     assert [x[0] for x in first] == ["boss", "e1", "e2", "e3"]
     assert first[1][1] == first[2][1] == first[3][1]
+    # Putting only the first two into words changes nothing about them.
+    g = decision_graph(candidates, reporting, influence)
+    assert rank_deciders(g, 2) == rank_deciders(g)[:2]
 
 
 def test_explanation_counts_listeners_by_role() -> None:
@@ -246,7 +250,7 @@ def test_managers_above_the_account_fix_the_levels() -> None:
         {"group-ceo": ("何静", "集团首席执行官 CEO")},
     )
     cfo = rank_deciders(g)[0]
-    assert cfo.id == "cfo" and cfo.level == 1 and cfo.people_below == 1
+    assert cfo.id == "cfo" and cfo.level == 2 and cfo.people_below == 1
     assert (
         cfo.explanation
         == "no declared role; reports to 何静 (集团首席执行官 CEO), one direct report"
@@ -268,11 +272,11 @@ def test_assessment_all_in_place() -> None:
         [("cfo", "ceo"), ("clerk", "cfo")],
         [],
     )
-    a = assess(rank_deciders(g), g)
+    a = assess(g)
     assert a.decision_layer_supports_us and a.relationships_at_every_level
     # The clerk is third by rank, hence in the layer, and only weakly covered.
     assert [(r.kind, r.person_id) for r in a.risks] == [(RiskKind.WEAKLY_COVERED_DECIDER, "clerk")]
-    assert a.coverage_answer == "Yes: every level 0..2 has coverage and every decider is covered."
+    assert a.coverage_answer == "Yes: every level 1..3 has coverage and every decider is covered."
 
 
 def test_assessment_opposed_decision_layer() -> None:
@@ -290,8 +294,7 @@ def test_assessment_opposed_decision_layer() -> None:
         [("ap", "dm"), ("u1", "ap"), ("u2", "ap"), ("u3", "ap"), ("ev", "dm")],
         [],
     )
-    ranking = rank_deciders(g)
-    a = assess(ranking, g)
+    a = assess(g)
     layer = [x.decider.id for x in a.decision_layer]
     assert layer == ["dm", "ap", "ev"]
     assert not a.decision_layer_supports_us
@@ -311,7 +314,7 @@ def test_assessment_opposed_decision_layer() -> None:
 
 def test_assessment_with_nothing_known() -> None:
     g = decision_graph([cand("a"), cand("b")], [], [])
-    a = assess(rank_deciders(g), g)
+    a = assess(g)
     assert a.decision_layer == ()
     assert not a.decision_layer_supports_us
     assert a.levels == () and a.unplaced_people == 2

@@ -29,7 +29,7 @@ query ($account: ID, $opp: ID, $subs: Boolean, $limit: Int) {
     managerIds listenedToBy listensTo title organizationId
     person { id name }
     parts { component value weight contribution detail }
-    coveredBy { repId repName strength kind }
+    coverage { rep { id name } strength kind }
   }
 }
 """
@@ -39,7 +39,7 @@ query ($account: ID, $opp: ID, $subs: Boolean) {
   decisionAssessment(accountId: $account, opportunityId: $opp, includeSubsidiaries: $subs) {
     accountId accountName opportunityId
     decisionLayerSupportsUs relationshipsAtEveryLevel supportAnswer coverageAnswer
-    decisionLayer { reason decider { person { id } rank attitude coveredBy { repId strength } } }
+    decisionLayer { reason decider { person { id } rank attitude coverage { strength } } }
     supporters { person { id } }
     opponents { person { id } }
     levels { level people covered coveredShare strongest averageStrength uncoveredIds }
@@ -61,17 +61,17 @@ async def test_demo_account_ranking_and_explanations(db: Database, gql: GraphQLC
     # account) and the outside adviser 周教授, who influences the CEO and 陈刚.
     # 王志强: DM HIGH -> role 1.0; top of 5 people below -> formal 1.0; nobody listens to
     #   him -> 0.40 + 0.30 = 0.70.
-    # 李娜: APPROVER HIGH -> 0.56 + 0.2 = 0.76; level 1, 1 of 5 below -> 0.2 + 0.12 = 0.32;
+    # 李娜: APPROVER HIGH -> 0.56 + 0.2 = 0.76; one manager above, 1 of 5 below -> 0.2 + 0.12;
     #   listening graph (listener -> listened): 王->周 .8, 王->李 .7, 陈->周 .7, 赵->李 .6,
     #   孙->张 .5. PageRank: the four nobody listens to share the base b; 周 = b(1 + .85 x
     #   (8/15 + 1)), 李 = b(1 + .85 x (7/15 + 1)), 张 = b(1 + .85) -> normalised 周 1,
     #   李 (22/15)/(23/15) = 22/23, 张 15/23; listeners' strengths 1.5, 1.3, 0.5 ->
     #   informal 周 1, 李 22/23 = .956522, 张 15/23 x .5 = .326087.
     #   李 = .304 + .096 + .3 x 22/23 = .686957.
-    # 张翠山: INFLUENCER MEDIUM .28 + .1 = .38; level 1, 2 below -> .2 + .24 = .44 ->
+    # 张翠山: INFLUENCER MEDIUM .28 + .1 = .38; one manager above, 2 below -> .2 + .24 = .44 ->
     #   .152 + .132 + .097826 = .381826.
     # 周教授: no role on the account, external (no formal) -> .30 x 1 = .30.
-    # 陈刚: EVALUATOR MEDIUM .46 -> .184; leaf at level 2 -> .4/3 -> + .04 = .224.
+    # 陈刚: EVALUATOR MEDIUM .46 -> .184; two managers above, nobody below -> .4/3 -> + .04.
     # 赵敏: EVALUATOR LOW .36 -> .144 + .04 = .184. 孙伟: USER LOW .08 -> .032 + .04 = .072.
     assert ids(rows) == [
         "p-wang-zhiqiang",
@@ -113,13 +113,14 @@ async def test_demo_account_ranking_and_explanations(db: Database, gql: GraphQLC
     assert li_parts["INFORMAL"]["detail"] == "2 listeners, strengths adding up to 1.30"
     assert li["listenedToBy"] == ["p-wang-zhiqiang", "p-zhao-min"]
     assert wang["listensTo"] == ["p-zhou-prof", "p-li-na"]
-    assert wang["level"] == 0 and wang["peopleBelow"] == 5 and wang["directReports"] == 2
+    assert wang["level"] == 1 and wang["peopleBelow"] == 5 and wang["directReports"] == 2
+    assert [r["level"] for r in rows] == [1, 2, 2, None, 3, 3, 3]
     assert li["managerIds"] == ["p-wang-zhiqiang"]
-    assert li["coveredBy"] == [
-        {"repId": "rep-liu-yang", "repName": "刘洋", "strength": 0.9, "kind": "PERSONAL"}
+    assert li["coverage"] == [
+        {"rep": {"id": "rep-liu-yang", "name": "刘洋"}, "strength": 0.9, "kind": "PERSONAL"}
     ]
-    assert wang["coveredBy"] == []
-    assert zhang["coveredBy"][0]["repId"] == "rep-huang-lei"
+    assert wang["coverage"] == []
+    assert zhang["coverage"][0]["rep"]["id"] == "rep-huang-lei"
 
 
 async def test_demo_opportunity_buying_centre(db: Database, gql: GraphQLClient) -> None:
@@ -146,12 +147,12 @@ async def test_include_subsidiaries_brings_the_branches(db: Database, gql: Graph
     group = data_of(await gql(DECIDERS, {"account": "org-huasheng"}))["keyDeciders"]
     # Without subsidiaries: 何静 (group CEO, DM) and 张立 (marked on the group, works for
     # 深圳总公司) only. 2 internal people: 何静 formal .4 + .6 x 1/1 = 1 -> .70;
-    # 张立 APPROVER HIGH .76 -> .304, level 1 and nobody below in scope -> .2 -> .06: .364.
+    # 张立 APPROVER HIGH .76 -> .304, one manager above, nobody below in scope -> .2 -> .06.
     assert ids(group) == ["p-he-jing", "p-zhang-li"]
     assert [r["score"] for r in group] == pytest.approx([0.70, 0.364], abs=1e-6)
     whole = data_of(await gql(DECIDERS, {"account": "org-huasheng", "subs": True}))["keyDeciders"]
     # With the head office and branches: 4 people; 张立 now has 2 of 3 below:
-    # .2 + .6 x 2/3 = .6 -> .304 + .18 = .484. The two branch heads tie (leaves at level 2,
+    # .2 + .6 x 2/3 = .6 -> .304 + .18 = .484. The two branch heads tie (two managers above,
     # .4/3 x .3 = .04) and are ordered by id.
     assert ids(whole) == ["p-he-jing", "p-zhang-li", "p-huang-fang", "p-wu-lei"]
     assert [r["score"] for r in whole] == pytest.approx([0.70, 0.484, 0.04, 0.04], abs=1e-6)
@@ -178,24 +179,24 @@ async def test_demo_assessment_answers_tas_9_and_10(db: Database, gql: GraphQLCl
     # TAS 10: nobody covers the CEO, who is alone at the top level.
     assert a["relationshipsAtEveryLevel"] is False
     assert a["levels"] == [
-        {"level": 0, "people": 1, "covered": 0, "coveredShare": 0.0, "strongest": None,
+        {"level": 1, "people": 1, "covered": 0, "coveredShare": 0.0, "strongest": None,
          "averageStrength": None, "uncoveredIds": ["p-wang-zhiqiang"]},
-        {"level": 1, "people": 2, "covered": 2, "coveredShare": 1.0, "strongest": 0.9,
+        {"level": 2, "people": 2, "covered": 2, "coveredShare": 1.0, "strongest": 0.9,
          "averageStrength": 0.65, "uncoveredIds": []},
-        {"level": 2, "people": 3, "covered": 1, "coveredShare": pytest.approx(1 / 3),
+        {"level": 3, "people": 3, "covered": 1, "coveredShare": pytest.approx(1 / 3),
          "strongest": 0.6, "averageStrength": 0.6, "uncoveredIds": ["p-zhao-min", "p-sun-wei"]},
     ]  # fmt: skip
     kinds = [(r["kind"], r["severity"], r["personId"], r["level"]) for r in a["risks"]]
     assert kinds == [
-        ("UNCOVERED_DECIDER", "HIGH", "p-wang-zhiqiang", 0),
-        ("LEVEL_WITHOUT_COVERAGE", "MEDIUM", None, 0),
+        ("UNCOVERED_DECIDER", "HIGH", "p-wang-zhiqiang", 1),
+        ("LEVEL_WITHOUT_COVERAGE", "MEDIUM", None, 1),
     ]
     # The way in: 王志强 listens to 李娜 (covered by 刘洋 0.9: .7 x .9 = .63) and manages
     # 张翠山 (covered by 黄蕾 0.4: .7 x .4 = .28).
     assert a["risks"][0]["viaIds"] == ["p-li-na", "p-zhang-cuishan"]
     assert "李娜 (王志强 listens to her; covered by 刘洋, 0.9)" in a["risks"][0]["message"]
     assert a["coverageAnswer"] == (
-        "No: no coverage at level 0; not covered: 王志强 (decision maker, rank 1)."
+        "No: no coverage at level 1; not covered: 王志强 (decision maker, rank 1)."
     )
 
 
@@ -298,7 +299,7 @@ async def test_planted_hidden_and_isolated_deciders(
     await db.load(planted_account(), tmp_path)
     rows = data_of(await gql(DECIDERS, {"account": "acme"}))["keyDeciders"]
     # 9 internal people. dm: role 1.0 -> .40, nothing else. h: PageRank takes all the
-    # listening (informal 1, strengths 4.9) -> .30, leaf at level 2 -> + .3 x .4/3 = .34.
+    # listening (informal 1, strengths 4.9) -> .30, two managers above -> + .3 x .4/3 = .34.
     # ceo: formal .4 + .6 x 7/8 = .925 -> .2775. s1, s2: evaluators .46 -> .184 + .04 = .224
     # (tie, by id). vp1: .4 x .5 + .6 x 3/8 = .425 -> .1275; vp2: .2 + .6 x 2/8 = .35 -> .105.
     assert ids(rows)[:7] == ["dm", "h", "ceo", "s1", "s2", "vp1", "vp2"]
@@ -309,8 +310,8 @@ async def test_planted_hidden_and_isolated_deciders(
         "no declared role; reports to VP2 (vp2); two evaluators and five others listen to her"
     )
     a = data_of(await gql(ASSESSMENT, {"account": "acme"}))["decisionAssessment"]
-    # Decision layer dm, h, ceo; nobody has an attitude, nobody there is covered; levels
-    # 0 (ceo) and the level of vp2/h's branch... level 1 has vp1 covered, level 2 has s1.
+    # Decision layer dm, h, ceo; nobody has an attitude, nobody there is covered. Level 1
+    # (ceo) has no coverage, level 2 has vp1 covered, level 3 has s1.
     assert [x["decider"]["person"]["id"] for x in a["decisionLayer"]] == ["dm", "h", "ceo"]
     assert a["decisionLayerSupportsUs"] is False
     assert a["relationshipsAtEveryLevel"] is False
@@ -318,15 +319,15 @@ async def test_planted_hidden_and_isolated_deciders(
     assert risks == [
         ("NO_SUPPORTER_IN_DECISION_LAYER", None, None),
         ("UNCOVERED_DECIDER", "dm", None),
-        ("UNCOVERED_DECIDER", "h", 2),
-        ("UNCOVERED_DECIDER", "ceo", 0),
-        ("LEVEL_WITHOUT_COVERAGE", None, 0),
+        ("UNCOVERED_DECIDER", "h", 3),
+        ("UNCOVERED_DECIDER", "ceo", 1),
+        ("LEVEL_WITHOUT_COVERAGE", None, 1),
     ]
     # A way in to the CEO: vp1 reports to her and is covered (.7 x .5).
     assert a["risks"][3]["viaIds"] == ["vp1"]
     assert [(lv["level"], lv["people"], lv["covered"]) for lv in a["levels"]] == [
-        (0, 1, 0),
-        (1, 2, 1),
-        (2, 5, 1),
+        (1, 1, 0),
+        (2, 2, 1),
+        (3, 5, 1),
     ]
     assert a["unplacedPeople"] == 1 and a["unplacedCovered"] == 0

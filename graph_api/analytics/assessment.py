@@ -8,12 +8,16 @@ from graph_api.analytics.deciders import (
     ATTITUDE_PHRASE,
     ROLE_NOUN,
     DecisionGraph,
+    Scored,
+    describe,
     join_words,
     pronoun,
+    score_deciders,
 )
 from graph_api.domain import model as m
 from graph_api.domain.deciders import (
     Assessment,
+    Candidate,
     DecisionLayerMember,
     KeyDecider,
     LevelCoverage,
@@ -36,17 +40,23 @@ OPPOSED = (m.Attitude.NON_SUPPORTER, m.Attitude.OPPONENT)
 _RISK_ORDER = {kind: i for i, kind in enumerate(RiskKind)}
 
 
-def decision_layer(ranking: Sequence[KeyDecider]) -> list[DecisionLayerMember]:
+def decision_layer(graph: DecisionGraph, scored: Sequence[Scored]) -> list[DecisionLayerMember]:
     members: list[DecisionLayerMember] = []
-    for d in ranking:
+    for s in scored:
+        role = graph.candidates[s.id].role
         reasons: list[str] = []
-        if d.candidate.role in DECISION_ROLES:
-            reasons.append(f"declared {ROLE_NOUN[d.candidate.role][0]}")
-        if d.rank <= TOP_RANKED_IN_LAYER and d.score > 0:
-            reasons.append(f"ranked #{d.rank} by decision power")
+        if role in DECISION_ROLES:
+            reasons.append(f"declared {ROLE_NOUN[role][0]}")
+        if s.rank <= TOP_RANKED_IN_LAYER and s.score > 0:
+            reasons.append(f"ranked #{s.rank} by decision power")
         if reasons:
-            members.append(DecisionLayerMember(decider=d, reason=", ".join(reasons)))
+            member = DecisionLayerMember(decider=describe(graph, s), reason=", ".join(reasons))
+            members.append(member)
     return members
+
+
+def strongest_coverage(c: Candidate) -> float | None:
+    return max((x.strength or 0.0 for x in c.coverage), default=None)
 
 
 def _who(d: KeyDecider) -> str:
@@ -64,7 +74,7 @@ def ways_in(graph: DecisionGraph, decider_id: str) -> list[str]:
         cand = graph.candidates.get(pid)
         if cand is None or not cand.coverage:
             return
-        value = link * max(c.strength for c in cand.coverage)
+        value = link * max(c.strength or 0.0 for c in cand.coverage)
         options[pid] = max(options.get(pid, 0.0), value)
 
     for source, _, d in graph.influence.in_edges(decider_id, data=True):
@@ -83,20 +93,21 @@ def _way_in_words(graph: DecisionGraph, decider: KeyDecider, via: list[str]) -> 
     words = []
     for pid in via:
         cand = graph.candidates[pid]
-        best = max(cand.coverage, key=lambda c: (c.strength, c.rep_id))
+        best = max(cand.coverage, key=lambda c: (c.strength or 0.0, c.rep.id))
         if graph.influence.has_edge(pid, decider.id):
             link = f"{decider.candidate.name} listens to {pronoun(cand.person)}"
         elif pid in decider.manager_ids:
             link = "manager"
         else:
             link = "direct report"
-        words.append(f"{cand.name} ({link}; covered by {best.rep_name}, {best.strength:.1f})")
+        words.append(f"{cand.name} ({link}; covered by {best.rep.name}, {best.strength or 0:.1f})")
     return join_words(words)
 
 
-def assess(ranking: Sequence[KeyDecider], graph: DecisionGraph) -> Assessment:
-    """Answers TAS 9 and 10 with their evidence; `ranking` is `rank_deciders(graph)`."""
-    layer = decision_layer(ranking)
+def assess(graph: DecisionGraph) -> Assessment:
+    """Answers TAS 9 and 10 with their evidence, on the ranking of `graph`'s candidates."""
+    scored = score_deciders(graph)
+    layer = decision_layer(graph, scored)
     layer_deciders = [x.decider for x in layer]
     supporters = tuple(d for d in layer_deciders if d.candidate.attitude is m.Attitude.SUPPORTER)
     opponents = tuple(d for d in layer_deciders if d.candidate.attitude in OPPOSED)
@@ -141,19 +152,20 @@ def assess(ranking: Sequence[KeyDecider], graph: DecisionGraph) -> Assessment:
         )
 
     # TAS 10: coverage per level of the hierarchy and per decider.
-    by_level: dict[int, list[KeyDecider]] = {}
-    unplaced: list[KeyDecider] = []
-    for d in ranking:
-        if d.candidate.external:
+    by_level: dict[int, list[Candidate]] = {}
+    unplaced: list[Candidate] = []
+    for s in scored:
+        cand = graph.candidates[s.id]
+        if cand.external:
             continue
-        if d.level is None:
-            unplaced.append(d)
+        if s.level is None:
+            unplaced.append(cand)
         else:
-            by_level.setdefault(d.level, []).append(d)
+            by_level.setdefault(s.level, []).append(cand)
     levels: list[LevelCoverage] = []
     for level in sorted(by_level):
         people = by_level[level]
-        strengths = [s for d in people if (s := d.strongest_coverage) is not None]
+        strengths = [x for c in people if (x := strongest_coverage(c)) is not None]
         levels.append(
             LevelCoverage(
                 level=level,
@@ -161,7 +173,7 @@ def assess(ranking: Sequence[KeyDecider], graph: DecisionGraph) -> Assessment:
                 covered=len(strengths),
                 strongest=max(strengths) if strengths else None,
                 average_strength=round(sum(strengths) / len(strengths), 6) if strengths else None,
-                uncovered_ids=tuple(d.id for d in people if d.strongest_coverage is None),
+                uncovered_ids=tuple(c.id for c in people if not c.coverage),
             )
         )
     bare_levels = [lv for lv in levels if lv.covered == 0]
@@ -208,7 +220,7 @@ def assess(ranking: Sequence[KeyDecider], graph: DecisionGraph) -> Assessment:
     if in_place:
         coverage_answer = "Yes: "
         coverage_answer += (
-            f"every level 0..{levels[-1].level} has coverage" if levels else "no levels are known"
+            f"every level 1..{levels[-1].level} has coverage" if levels else "no levels are known"
         )
         coverage_answer += " and every decider is covered."
     else:
@@ -219,7 +231,7 @@ def assess(ranking: Sequence[KeyDecider], graph: DecisionGraph) -> Assessment:
             gaps.append("not covered: " + join_words([_who(d) for d in uncovered]))
         coverage_answer = "No: " + "; ".join(gaps) + "."
 
-    rank_of = {d.id: d.rank for d in ranking}
+    rank_of = {s.id: s.rank for s in scored}
     risks.sort(
         key=lambda r: (
             r.severity is not Severity.HIGH,
@@ -238,6 +250,6 @@ def assess(ranking: Sequence[KeyDecider], graph: DecisionGraph) -> Assessment:
         opponents=opponents,
         levels=tuple(levels),
         unplaced_people=len(unplaced),
-        unplaced_covered=sum(1 for d in unplaced if d.strongest_coverage is not None),
+        unplaced_covered=sum(1 for c in unplaced if c.coverage),
         risks=tuple(risks),
     )

@@ -130,7 +130,7 @@ def decision_graph(
 class Position:
     """A person's place along reporting lines."""
 
-    level: int | None  # managers above (0 = top); None: not in any known reporting line
+    depth: int | None  # managers above (0 = top); None: not in any known reporting line
     managers: tuple[str, ...]
     direct_reports: int  # inside the ranked group
     people_below: int  # inside the ranked group, directly or not
@@ -139,7 +139,7 @@ class Position:
 def hierarchy_positions(graph: DecisionGraph) -> dict[str, Position]:
     """Level, managers and span of control of every candidate.
 
-    The level is the shortest distance from a top (someone with no manager), so a person
+    The depth is the shortest distance from a top (someone with no manager), so a person
     with a dotted line to the CEO counts as close to the top. Externals have no position
     in the account: their standing in their own organization is not power over this deal.
     """
@@ -270,9 +270,9 @@ def role_value(c: Candidate) -> float:
 
 def formal_value(pos: Position, group_size: int) -> float:
     """Formal component 0..1 from the level and the span of control."""
-    if pos.level is None:
+    if pos.depth is None:
         return 0.0
-    position = 1.0 / (1.0 + pos.level)
+    position = 1.0 / (1.0 + pos.depth)
     span = pos.people_below / (group_size - 1) if group_size > 1 else 0.0
     return POSITION_SHARE * position + SPAN_SHARE * span
 
@@ -284,12 +284,28 @@ WEIGHTS: dict[ScoreComponent, float] = {
 }
 
 
-def rank_deciders(graph: DecisionGraph) -> list[KeyDecider]:
-    """Every candidate, ranked by decision power (score, then id: ties are deterministic)."""
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """A candidate's place in the ranking, before it is put into words."""
+
+    rank: int
+    id: str
+    score: float
+    values: dict[ScoreComponent, float]
+    position: Position
+
+    @property
+    def level(self) -> int | None:
+        """1 = top of the known reporting lines; None: on none."""
+        return None if self.position.depth is None else self.position.depth + 1
+
+
+def score_deciders(graph: DecisionGraph) -> list[Scored]:
+    """Every candidate scored and ranked (score, then id: ties are deterministic)."""
     positions = hierarchy_positions(graph)
     informal = informal_influence(graph)
     group_size = len(graph.internal_ids)
-    scored: list[tuple[float, str, dict[ScoreComponent, float]]] = []
+    rows: list[tuple[float, str, dict[ScoreComponent, float]]] = []
     for pid, cand in graph.candidates.items():
         values = {
             ScoreComponent.ROLE: role_value(cand),
@@ -297,55 +313,64 @@ def rank_deciders(graph: DecisionGraph) -> list[KeyDecider]:
             ScoreComponent.INFORMAL: informal[pid],
         }
         score = round(sum(WEIGHTS[c] * v for c, v in values.items()), SCORE_DIGITS)
-        scored.append((score, pid, values))
-    scored.sort(key=lambda t: (-t[0], t[1]))
-    out: list[KeyDecider] = []
-    for rank, (score, pid, values) in enumerate(scored, start=1):
-        cand = graph.candidates[pid]
-        pos = positions[pid]
-        listeners = _ends(graph.influence.out_edges(pid, data=True), far=1)
-        heard = _ends(graph.influence.in_edges(pid, data=True), far=0)
-        role_words = _role_clause(graph, cand)
-        formal_words = _formal_clause(graph, cand, pos)
-        details = {
-            ScoreComponent.ROLE: role_words,
-            ScoreComponent.FORMAL: formal_words,
-            ScoreComponent.INFORMAL: _informal_detail(graph, pid, len(listeners)),
-        }
-        parts = tuple(
-            ScorePart(
-                component=comp,
-                value=round(values[comp], SCORE_DIGITS),
-                weight=WEIGHTS[comp],
-                contribution=round(WEIGHTS[comp] * values[comp], SCORE_DIGITS),
-                detail=details[comp],
-            )
-            for comp in ScoreComponent
+        rows.append((score, pid, values))
+    rows.sort(key=lambda t: (-t[0], t[1]))
+    return [
+        Scored(rank, pid, score, values, positions[pid])
+        for rank, (score, pid, values) in enumerate(rows, start=1)
+    ]
+
+
+def describe(graph: DecisionGraph, s: Scored) -> KeyDecider:
+    """A scored candidate with the parts of the score and the explanation in words."""
+    cand = graph.candidates[s.id]
+    pos = s.position
+    listeners = _ends(graph.influence.out_edges(s.id, data=True), far=1)
+    heard = _ends(graph.influence.in_edges(s.id, data=True), far=0)
+    role_words = _role_clause(graph, cand)
+    formal_words = _formal_clause(graph, cand, pos)
+    details = {
+        ScoreComponent.ROLE: role_words,
+        ScoreComponent.FORMAL: formal_words,
+        ScoreComponent.INFORMAL: _informal_detail(graph, s.id, len(listeners)),
+    }
+    parts = tuple(
+        ScorePart(
+            component=comp,
+            value=round(s.values[comp], SCORE_DIGITS),
+            weight=WEIGHTS[comp],
+            contribution=round(WEIGHTS[comp] * s.values[comp], SCORE_DIGITS),
+            detail=details[comp],
         )
-        clauses = (
-            role_words,
-            formal_words,
-            _listeners_clause(graph, cand, listeners),
-            _listens_to_clause(graph, heard),
-        )
-        out.append(
-            KeyDecider(
-                rank=rank,
-                candidate=cand,
-                score=score,
-                parts=parts,
-                level=pos.level,
-                direct_reports=pos.direct_reports,
-                people_below=pos.people_below,
-                manager_ids=pos.managers,
-                listened_to_by=listeners,
-                listens_to=heard,
-                # Plain words from the facts, e.g. "approves; reports to 王志强; three
-                # evaluators listen to her".
-                explanation="; ".join(x for x in clauses if x),
-            )
-        )
-    return out
+        for comp in ScoreComponent
+    )
+    clauses = (
+        role_words,
+        formal_words,
+        _listeners_clause(graph, cand, listeners),
+        _listens_to_clause(graph, heard),
+    )
+    return KeyDecider(
+        rank=s.rank,
+        candidate=cand,
+        score=s.score,
+        parts=parts,
+        level=s.level,
+        direct_reports=pos.direct_reports,
+        people_below=pos.people_below,
+        manager_ids=pos.managers,
+        listened_to_by=listeners,
+        listens_to=heard,
+        # Plain words from the facts, e.g. "approves; reports to 王志强; three evaluators
+        # listen to her".
+        explanation="; ".join(x for x in clauses if x),
+    )
+
+
+def rank_deciders(graph: DecisionGraph, limit: int | None = None) -> list[KeyDecider]:
+    """The candidates ranked by decision power, best first; only the first `limit` are put
+    into words (on a large account the words cost more than the scores)."""
+    return [describe(graph, s) for s in score_deciders(graph)[:limit]]
 
 
 def _ends(edges: Iterable[tuple[str, str, dict[str, float]]], far: int) -> tuple[str, ...]:
@@ -424,7 +449,7 @@ def _formal_clause(graph: DecisionGraph, c: Candidate, pos: Position) -> str:
     if c.external:
         where = ", ".join(x for x in (c.title, c.organization_name) if x)
         return f"outside the account ({where})" if where else "outside the account"
-    if pos.level is None:
+    if pos.depth is None:
         return "not in the known reporting lines"
     bits: list[str] = []
     if pos.managers:

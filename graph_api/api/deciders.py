@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import strawberry
 
+from graph_api.api import enums as _enums  # noqa: F401  (registers the domain enums first)
 from graph_api.api.context import Info
 from graph_api.api.types import Person
+from graph_api.api.view_types import Coverage
 from graph_api.domain import deciders as d
 from graph_api.domain import model as m
 from graph_api.services.deciders import (
@@ -14,25 +16,6 @@ from graph_api.services.deciders import (
     decision_assessment,
     key_deciders,
 )
-
-strawberry.enum(d.RoleSource, description="Where a buying-centre marker comes from.")
-strawberry.enum(d.ScoreComponent, description="A component of a decider's score.")
-strawberry.enum(d.RiskKind, description="A gap in our position in the buying centre.")
-strawberry.enum(d.Severity)
-
-
-@strawberry.type(description="One of our reps' relationship with a customer person (COVERS).")
-class RepCoverage:
-    rep_id: strawberry.ID
-    rep_name: str
-    strength: float = strawberry.field(description="0..1, the strength of our relationship.")
-    kind: str | None = strawberry.field(description="e.g. PERSONAL, BUSINESS, SOCIAL.")
-
-    @classmethod
-    def from_domain(cls, c: d.RepCoverage) -> RepCoverage:
-        return cls(
-            rep_id=strawberry.ID(c.rep_id), rep_name=c.rep_name, strength=c.strength, kind=c.kind
-        )
 
 
 @strawberry.type(description="One component of a decider's score.")
@@ -73,7 +56,8 @@ class KeyDecider:
     score: float = strawberry.field(description="0..1, the sum of the parts' contributions.")
     parts: list[ScorePart]
     level: int | None = strawberry.field(
-        description="Managers above along known reporting lines (0 = top); null if unplaced."
+        description="1 = top of the known reporting lines, 2 = reports to a level-1 person, "
+        "...; null: on no known reporting line (or external)."
     )
     direct_reports: int
     people_below: int = strawberry.field(
@@ -86,7 +70,7 @@ class KeyDecider:
     listens_to: list[strawberry.ID] = strawberry.field(
         description="People this person listens to, strongest first."
     )
-    covered_by: list[RepCoverage] = strawberry.field(description="Our reps, strongest first.")
+    coverage: list[Coverage] = strawberry.field(description="Our reps, strongest first.")
     explanation: str = strawberry.field(
         description='In words, e.g. "approves; reports to 王志强; three evaluators listen to her".'
     )
@@ -113,7 +97,7 @@ class KeyDecider:
             manager_ids=[strawberry.ID(x) for x in k.manager_ids],
             listened_to_by=[strawberry.ID(x) for x in k.listened_to_by],
             listens_to=[strawberry.ID(x) for x in k.listens_to],
-            covered_by=[RepCoverage.from_domain(x) for x in c.coverage],
+            coverage=[Coverage.from_domain(x) for x in c.coverage],
             explanation=k.explanation,
         )
 
@@ -126,7 +110,7 @@ class DecisionLayerMember:
 
 @strawberry.type(description="Our coverage of one level of the customer's hierarchy.")
 class LevelCoverage:
-    level: int = strawberry.field(description="0 = the top of the reporting lines.")
+    level: int = strawberry.field(description="1 = the top of the reporting lines.")
     people: int
     covered: int = strawberry.field(description="People at this level covered by a rep.")
     covered_share: float

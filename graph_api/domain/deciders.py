@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from graph_api.domain import model as m
+from graph_api.domain import view as v
 
 
 class RoleSource(StrEnum):
@@ -35,16 +36,6 @@ class Severity(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class RepCoverage:
-    """One of our reps' relationship with a customer person (COVERS)."""
-
-    rep_id: str
-    rep_name: str
-    strength: float
-    kind: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class Candidate:
     """What is known of one person whose decision power is ranked."""
 
@@ -58,7 +49,7 @@ class Candidate:
     attitude: m.Attitude | None = None
     influence: m.InfluenceLevel | None = None
     role_source: RoleSource | None = None
-    coverage: tuple[RepCoverage, ...] = ()
+    coverage: tuple[v.Coverage, ...] = ()  # strongest first
 
     @property
     def id(self) -> str:
@@ -86,7 +77,8 @@ class KeyDecider:
     candidate: Candidate
     score: float
     parts: tuple[ScorePart, ...]
-    level: int | None  # managers above, as far as reporting lines are known; None: unplaced
+    # 1 = top of the known reporting lines, 2 = reports to level 1, ...; None: unplaced.
+    level: int | None
     direct_reports: int
     people_below: int
     manager_ids: tuple[str, ...]
@@ -100,7 +92,7 @@ class KeyDecider:
 
     @property
     def strongest_coverage(self) -> float | None:
-        return max((c.strength for c in self.candidate.coverage), default=None)
+        return max((c.strength or 0.0 for c in self.candidate.coverage), default=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +103,7 @@ class DecisionLayerMember:
 
 @dataclass(frozen=True, slots=True)
 class LevelCoverage:
-    """Our coverage of one level of the customer's hierarchy (0 = the top)."""
+    """Our coverage of one level of the customer's hierarchy (1 = the top)."""
 
     level: int
     people: int

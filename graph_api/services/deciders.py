@@ -11,11 +11,12 @@ import neo4j
 from graph_api.analytics.assessment import assess
 from graph_api.analytics.deciders import DecisionGraph, decision_graph, rank_deciders
 from graph_api.domain import model as m
+from graph_api.domain import view as v
 from graph_api.domain.access import Viewer
-from graph_api.domain.deciders import Assessment, Candidate, KeyDecider, RepCoverage, RoleSource
+from graph_api.domain.deciders import Assessment, Candidate, KeyDecider, RoleSource
 from graph_api.domain.errors import InvalidInput, NotFound
 from graph_api.services.parties import check_between, check_id
-from graph_api.store.mapping import person_from_props, to_enum
+from graph_api.store.mapping import coverage_from_map, person_from_props, to_enum
 from graph_api.store.neo4j_store import Store
 
 
@@ -73,17 +74,9 @@ async def fetch_scope(store: Store, scope: DecisionScope) -> neo4j.Record:
     return record
 
 
-def _coverage(rows: Sequence[Mapping[str, Any]]) -> tuple[RepCoverage, ...]:
-    cover = [
-        RepCoverage(
-            rep_id=r["repId"],
-            rep_name=r["repName"] or r["repId"],
-            strength=float(r["strength"] or 0.0),
-            kind=r["kind"],
-        )
-        for r in rows
-    ]
-    return tuple(sorted(cover, key=lambda c: (-c.strength, c.rep_id)))
+def _coverage(rows: Sequence[Mapping[str, Any]]) -> tuple[v.Coverage, ...]:
+    cover = [coverage_from_map(r) for r in rows]
+    return tuple(sorted(cover, key=lambda c: (-(c.strength or 0.0), c.rep.id)))
 
 
 def _main_employment(rows: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
@@ -176,7 +169,7 @@ async def key_deciders(
     scope.checked()
     check_between("limit", limit, 1, max_limit)
     graph = graph_from_record(await fetch_scope(store, scope))
-    return rank_deciders(graph)[:limit]
+    return rank_deciders(graph, limit)
 
 
 async def decision_assessment(
@@ -190,5 +183,5 @@ async def decision_assessment(
         account_id=record["accountId"],
         account_name=record["accountName"] or record["accountId"],
         opportunity_id=record["opportunityId"],
-        assessment=assess(rank_deciders(graph), graph),
+        assessment=assess(graph),
     )

@@ -143,6 +143,17 @@ async def test_strong_detour_beats_short_weak_link(
     assert [node_ids(p) for p in warm] == [["rep", "a", "b", "t"]]
 
 
+async def test_one_database_round_trip_per_path_field(db: Database, gql: GraphQLClient) -> None:
+    await db.demo()
+    for query, variables in [
+        (WARM, {"target": "p-wang-zhiqiang", "hops": 6}),
+        (RELATIONSHIP_PATH, {"from": "p-liu-hui", "to": "p-he-jing", "hops": 6}),
+    ]:
+        body = await gql(query, variables)
+        assert next(iter(data_of(body).values()))
+        assert body["extensions"]["roundTrips"] == 1
+
+
 @pytest.mark.parametrize(
     ("query", "variables", "code", "field"),
     [

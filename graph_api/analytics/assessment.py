@@ -67,7 +67,8 @@ def _who(d: KeyDecider) -> str:
 
 def ways_in(graph: DecisionGraph, decider_id: str) -> list[str]:
     """Covered people one link from an uncovered decider, most promising first: people the
-    decider listens to, the decider's managers and direct reports."""
+    decider listens to or who listen to the decider, the decider's managers and direct
+    reports (link strength x their strongest coverage)."""
     options: dict[str, float] = {}
 
     def offer(pid: str, link: float) -> None:
@@ -79,6 +80,8 @@ def ways_in(graph: DecisionGraph, decider_id: str) -> list[str]:
 
     for source, _, d in graph.influence.in_edges(decider_id, data=True):
         offer(source, d["strength"])
+    for _, listener, d in graph.influence.out_edges(decider_id, data=True):
+        offer(listener, d["strength"])
     if decider_id in graph.reporting:
         for other in (
             *graph.reporting.predecessors(decider_id),
@@ -96,6 +99,8 @@ def _way_in_words(graph: DecisionGraph, decider: KeyDecider, via: list[str]) -> 
         best = max(cand.coverage, key=lambda c: (c.strength or 0.0, c.rep.id))
         if graph.influence.has_edge(pid, decider.id):
             link = f"{decider.candidate.name} listens to {pronoun(cand.person)}"
+        elif graph.influence.has_edge(decider.id, pid):
+            link = f"listens to {decider.candidate.name}"
         elif pid in decider.manager_ids:
             link = "manager"
         else:

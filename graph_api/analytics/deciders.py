@@ -171,8 +171,8 @@ def hierarchy_positions(graph: DecisionGraph) -> dict[str, Position]:
 
 
 def _everyone_below(tree: nx.DiGraph) -> dict[str, set[str]]:
-    """Everyone below each node, in one pass from the bottom (one search per node would cost
-    the sum of all subtree sizes in graph walks)."""
+    """Everyone below each node, in one pass from the bottom: set unions of the children's,
+    instead of a graph search from every node."""
     try:
         order = list(nx.topological_sort(tree))
     except nx.NetworkXUnfeasible:  # a reporting cycle: imports refuse them, others may not

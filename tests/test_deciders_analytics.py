@@ -276,7 +276,9 @@ def test_assessment_all_in_place() -> None:
     assert a.decision_layer_supports_us and a.relationships_at_every_level
     # The clerk is third by rank, hence in the layer, and only weakly covered.
     assert [(r.kind, r.person_id) for r in a.risks] == [(RiskKind.WEAKLY_COVERED_DECIDER, "clerk")]
-    assert a.coverage_answer == "Yes: every level 1..3 has coverage and every decider is covered."
+    assert a.coverage_answer == (
+        "Yes: each of levels 1, 2 and 3 has coverage and every decider is covered."
+    )
 
 
 def test_assessment_opposed_decision_layer() -> None:

@@ -223,11 +223,15 @@ def assess(graph: DecisionGraph) -> Assessment:
             )
     in_place = not bare_levels and not uncovered
     if in_place:
-        coverage_answer = "Yes: "
-        coverage_answer += (
-            f"every level 1..{levels[-1].level} has coverage" if levels else "no levels are known"
-        )
-        coverage_answer += " and every decider is covered."
+        # The levels the account's people are at: a head office's start below its group's top.
+        numbers = join_words([str(lv.level) for lv in levels])
+        if not levels:
+            where = "no levels are known"
+        elif len(levels) == 1:
+            where = f"level {numbers} has coverage"
+        else:
+            where = f"each of levels {numbers} has coverage"
+        coverage_answer = f"Yes: {where} and every decider is covered."
     else:
         gaps = []
         if bare_levels:

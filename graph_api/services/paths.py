@@ -18,6 +18,8 @@ from graph_api.store.neo4j_store import Store
 log = logging.getLogger(__name__)
 
 PARTY_KINDS = (m.PartyKind.PERSON.value, m.PartyKind.ORGANIZATION.value)
+# Levels cypher/paths.cypher can expand: GRAPH_API_MAX_PATH_HOPS above it is not honoured.
+NEIGHBOURHOOD_LEVELS = 6
 
 
 Neighbourhood = list[dict[str, Any]]  # one map per node: id, kind, name, level, links
@@ -81,7 +83,7 @@ async def relationship_path(
     check_id("toId", to_id)
     if from_id == to_id:
         raise InvalidInput("toId must differ from fromId", field="toId", value=to_id)
-    check_between("maxHops", max_hops, 1, max_hops_allowed)
+    check_between("maxHops", max_hops, 1, min(max_hops_allowed, NEIGHBOURHOOD_LEVELS))
     check_between("limit", limit, 1, max_limit)
     # Meet in the middle: every node of a path of at most k links lies within ceil(k/2) of
     # one of its ends.
@@ -106,7 +108,7 @@ async def warm_introductions(
 ) -> list[m.GraphPath]:
     """Ways for our reps to reach a customer person, strongest first; none: an empty list."""
     check_id("targetId", target_id)
-    check_between("maxHops", max_hops, 1, max_hops_allowed)
+    check_between("maxHops", max_hops, 1, min(max_hops_allowed, NEIGHBOURHOOD_LEVELS))
     check_between("limit", limit, 1, max_limit)
     records = await fetch_neighbourhood(store, [target_id], max_hops, node_cap)
     _endpoint(records, "targetId", target_id, party_only=True)

@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     max_aliases: int = 30
     max_org_chart_depth: int = 10
     max_path_hops: int = 6
+    # Nodes loaded around the ends of a path search (hubs make neighbourhoods explode).
+    max_path_nodes: int = 5000
 
     # Signals (DOMAIN.md): sleeping after this many days without interaction;
     # escalate after the longer window.

@@ -2,6 +2,7 @@
 
 import strawberry
 
+from graph_api.domain import deciders as d
 from graph_api.domain import model as m
 from graph_api.domain import org_chart as oc
 from graph_api.domain import signals as s
@@ -29,3 +30,7 @@ strawberry.enum(
     oc.ChartLinkType,
     description="REPORTS_TO: source reports to target. INFLUENCES: target listens to source.",
 )
+strawberry.enum(d.RoleSource, description="Where a buying-centre marker comes from.")
+strawberry.enum(d.ScoreComponent, description="A component of a decider's score.")
+strawberry.enum(d.RiskKind, description="A gap in our position in the buying centre.")
+strawberry.enum(d.Severity)

@@ -16,16 +16,18 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from graph_api.api.deciders import DecidersQuery
 from graph_api.api.diagnostics import RoundTripCount
 from graph_api.api.errors import DomainErrors
 from graph_api.api.org_chart import OrgChartQuery
 from graph_api.api.party import PartyQuery
+from graph_api.api.paths import PathsQuery
 from graph_api.api.search import SearchQuery
 from graph_api.api.types import Organization, Person
 from graph_api.config import Settings, get_settings
 from graph_api.domain.errors import DomainError
 
-Query = merge_types("Query", (PartyQuery, OrgChartQuery, SearchQuery))
+Query = merge_types("Query", (PartyQuery, OrgChartQuery, SearchQuery, DecidersQuery, PathsQuery))
 
 # Distinct query documents whose parse and validation are kept (bounded: unique texts
 # from clients cannot grow memory without limit).

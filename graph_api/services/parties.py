@@ -20,6 +20,14 @@ def check_id(field: str, value: str) -> str:
     return value
 
 
+def check_between(field: str, value: int, lowest: int, highest: int) -> int:
+    if value < lowest or value > highest:
+        raise InvalidInput(
+            f"{field} must be between {lowest} and {highest}", field=field, value=value
+        )
+    return value
+
+
 async def get_party(store: Store, party_id: str) -> Party:
     """The party with this id; NotFound names the id when there is none."""
     check_id("id", party_id)

@@ -1,0 +1,80 @@
+// Relationship paths: the neighbourhood around the endpoints, loaded in one query.
+// Breadth-first by levels, each level sorted by id and capped at $cap nodes, so the cost is
+// bounded by the neighbourhood, never by the database. Hubs are not expanded far from the
+// endpoints: an organization only at levels 0 and 1 (an endpoint and its employers: their
+// people are the endpoint's colleagues), one of our reps only at level 0 (a rep covering
+// hundreds of people would otherwise pull them all in). People are always expanded.
+
+// name: neighbourhood
+// $ids: the endpoints (party or rep ids); $radius: levels to expand (0..6); $cap: max nodes.
+// Every node (endpoints first, then by level and id) with its outgoing links.
+CALL () {
+  MATCH (e:Party) WHERE e.id IN $ids RETURN e
+  UNION
+  MATCH (e:Rep) WHERE e.id IN $ids RETURN e
+}
+WITH collect(e) AS level0
+CALL (level0) {
+  UNWIND level0 AS x
+  WITH x WHERE $radius >= 1
+  MATCH (x)-[:WORKS_FOR|REPORTS_TO|FAMILY|INFLUENCES|KNOWS|COVERS]-(y)
+  WHERE y:Party OR y:Rep
+  WITH DISTINCT y ORDER BY y.id LIMIT $cap
+  RETURN collect(y) AS level1
+}
+CALL (level1) {
+  UNWIND level1 AS x
+  WITH x WHERE $radius >= 2 AND NOT x:Rep
+  MATCH (x)-[:WORKS_FOR|REPORTS_TO|FAMILY|INFLUENCES|KNOWS|COVERS]-(y)
+  WHERE y:Party OR y:Rep
+  WITH DISTINCT y ORDER BY y.id LIMIT $cap
+  RETURN collect(y) AS level2
+}
+CALL (level2) {
+  UNWIND level2 AS x
+  WITH x WHERE $radius >= 3 AND x:Person
+  MATCH (x)-[:WORKS_FOR|REPORTS_TO|FAMILY|INFLUENCES|KNOWS|COVERS]-(y)
+  WHERE y:Party OR y:Rep
+  WITH DISTINCT y ORDER BY y.id LIMIT $cap
+  RETURN collect(y) AS level3
+}
+CALL (level3) {
+  UNWIND level3 AS x
+  WITH x WHERE $radius >= 4 AND x:Person
+  MATCH (x)-[:WORKS_FOR|REPORTS_TO|FAMILY|INFLUENCES|KNOWS|COVERS]-(y)
+  WHERE y:Party OR y:Rep
+  WITH DISTINCT y ORDER BY y.id LIMIT $cap
+  RETURN collect(y) AS level4
+}
+CALL (level4) {
+  UNWIND level4 AS x
+  WITH x WHERE $radius >= 5 AND x:Person
+  MATCH (x)-[:WORKS_FOR|REPORTS_TO|FAMILY|INFLUENCES|KNOWS|COVERS]-(y)
+  WHERE y:Party OR y:Rep
+  WITH DISTINCT y ORDER BY y.id LIMIT $cap
+  RETURN collect(y) AS level5
+}
+CALL (level5) {
+  UNWIND level5 AS x
+  WITH x WHERE $radius >= 6 AND x:Person
+  MATCH (x)-[:WORKS_FOR|REPORTS_TO|FAMILY|INFLUENCES|KNOWS|COVERS]-(y)
+  WHERE y:Party OR y:Rep
+  WITH DISTINCT y ORDER BY y.id LIMIT $cap
+  RETURN collect(y) AS level6
+}
+UNWIND range(0, 6) AS lvl
+WITH lvl, [level0, level1, level2, level3, level4, level5, level6][lvl] AS nodes
+UNWIND nodes AS n
+WITH n, min(lvl) AS level
+ORDER BY level, n.id
+LIMIT $cap
+// One row: the async driver pays per record, and thousands of rows cost more than the query.
+RETURN collect({
+  id: n.id,
+  kind: CASE WHEN n:Person THEN 'PERSON' WHEN n:Organization THEN 'ORGANIZATION' ELSE 'REP' END,
+  name: n.name,
+  level: level,
+  links: [(n)-[r:WORKS_FOR|REPORTS_TO|FAMILY|INFLUENCES|KNOWS|COVERS]->(o) WHERE o:Party OR o:Rep |
+    {type: type(r), to: o.id, strength: r.strength, kind: r.kind, title: r.title,
+     context: r.context}]
+}) AS nodes

@@ -1,0 +1,116 @@
+"""Relationship paths between two parties and warm introductions from our reps to a target."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import networkx as nx
+
+from graph_api.analytics import paths
+from graph_api.domain import model as m
+from graph_api.domain.access import Viewer
+from graph_api.domain.errors import InvalidInput, NotFound
+from graph_api.services.parties import check_between, check_id
+from graph_api.store.neo4j_store import Store
+
+log = logging.getLogger(__name__)
+
+PARTY_KINDS = (m.PartyKind.PERSON.value, m.PartyKind.ORGANIZATION.value)
+# Levels cypher/paths.cypher can expand: GRAPH_API_MAX_PATH_HOPS above it is not honoured.
+NEIGHBOURHOOD_LEVELS = 6
+
+
+Neighbourhood = list[dict[str, Any]]  # one map per node: id, kind, name, level, links
+
+
+async def fetch_neighbourhood(
+    store: Store, ids: Sequence[str], radius: int, cap: int
+) -> Neighbourhood:
+    """Nodes within `radius` levels of the endpoints (at most `cap`), with their links."""
+    record = await store.read_one(
+        "paths.neighbourhood", {"ids": list(ids), "radius": radius, "cap": cap}
+    )
+    nodes: Neighbourhood = record["nodes"] if record is not None else []
+    if len(nodes) >= cap:
+        log.warning("path neighbourhood of %s reached the cap of %d nodes", list(ids), cap)
+    return nodes
+
+
+def graph_from_records(nodes: Neighbourhood) -> nx.Graph:
+    loaded = {n["id"] for n in nodes}
+    links = [
+        paths.Link(
+            source=n["id"],
+            target=x["to"],
+            type=x["type"],
+            strength=paths.link_strength(x["type"], x),
+            kind=x["kind"],
+            detail=x["title"] if x["type"] == "WORKS_FOR" else x["context"],
+        )
+        for n in nodes
+        for x in n["links"]
+        if x["to"] in loaded
+    ]
+    path_nodes = [m.PathNode(id=n["id"], kind=n["kind"], label=n["name"] or n["id"]) for n in nodes]
+    return paths.relationship_graph(path_nodes, links)
+
+
+def _endpoint(nodes: Neighbourhood, field: str, value: str, party_only: bool) -> None:
+    kinds = {n["kind"] for n in nodes if n["id"] == value and n["level"] == 0}
+    if party_only:
+        kinds &= set(PARTY_KINDS)
+    if not kinds:
+        what = "party" if party_only else "party or rep"
+        raise NotFound(f"no {what} with id {value!r}", field=field, value=value)
+
+
+async def relationship_path(
+    store: Store,
+    viewer: Viewer,
+    from_id: str,
+    to_id: str,
+    *,
+    max_hops: int,
+    limit: int,
+    max_hops_allowed: int,
+    max_limit: int,
+    node_cap: int,
+) -> list[m.GraphPath]:
+    """The strongest paths from one party (or rep) to another; none: an empty list."""
+    check_id("fromId", from_id)
+    check_id("toId", to_id)
+    if from_id == to_id:
+        raise InvalidInput("toId must differ from fromId", field="toId", value=to_id)
+    check_between("maxHops", max_hops, 1, min(max_hops_allowed, NEIGHBOURHOOD_LEVELS))
+    check_between("limit", limit, 1, max_limit)
+    # Meet in the middle: every node of a path of at most k links lies within ceil(k/2) of
+    # one of its ends.
+    radius = (max_hops + 1) // 2
+    records = await fetch_neighbourhood(store, [from_id, to_id], radius, node_cap)
+    _endpoint(records, "fromId", from_id, party_only=False)
+    _endpoint(records, "toId", to_id, party_only=False)
+    graph = graph_from_records(records)
+    return paths.strongest_paths(graph, from_id, to_id, max_hops, limit)
+
+
+async def warm_introductions(
+    store: Store,
+    viewer: Viewer,
+    target_id: str,
+    *,
+    max_hops: int,
+    limit: int,
+    max_hops_allowed: int,
+    max_limit: int,
+    node_cap: int,
+) -> list[m.GraphPath]:
+    """Ways for our reps to reach a customer person, strongest first; none: an empty list."""
+    check_id("targetId", target_id)
+    check_between("maxHops", max_hops, 1, min(max_hops_allowed, NEIGHBOURHOOD_LEVELS))
+    check_between("limit", limit, 1, max_limit)
+    records = await fetch_neighbourhood(store, [target_id], max_hops, node_cap)
+    _endpoint(records, "targetId", target_id, party_only=True)
+    graph = graph_from_records(records)
+    return paths.warm_introductions(graph, target_id, max_hops, limit)

@@ -1,0 +1,186 @@
+"""relationshipPath and warmIntroductions over GraphQL, on the demo data and planted graphs.
+
+Link strengths (docs/ANALYTICS.md): stored strength for COVERS, INFLUENCES, KNOWS (default
+0.5); REPORTS_TO 0.7; WORKS_FOR 0.5; FAMILY spouse 0.9, parent/child 0.8, sibling 0.7. A
+path's strength is the product of its links'; the strongest wins, then fewer links.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import Database, GraphQLClient, data_of, error_codes
+
+PATH_FIELDS = """
+  hops weight explanation
+  nodes { id kind label }
+  links { source target type label strength }
+"""
+RELATIONSHIP_PATH = f"""
+query ($from: ID!, $to: ID!, $hops: Int, $limit: Int) {{
+  relationshipPath(fromId: $from, toId: $to, maxHops: $hops, limit: $limit) {{ {PATH_FIELDS} }}
+}}
+"""
+WARM = f"""
+query ($target: ID!, $hops: Int, $limit: Int) {{
+  warmIntroductions(targetId: $target, maxHops: $hops, limit: $limit) {{ {PATH_FIELDS} }}
+}}
+"""
+
+
+def node_ids(path: dict[str, Any]) -> list[str]:
+    return [n["id"] for n in path["nodes"]]
+
+
+async def test_warm_introductions_to_the_demo_ceo(db: Database, gql: GraphQLClient) -> None:
+    await db.demo()
+    paths = data_of(await gql(WARM, {"target": "p-wang-zhiqiang"}))["warmIntroductions"]
+    # 刘洋 covers 李娜 (.9), who influences 王志强 (.7; she also reports to him, .7): .63.
+    # 刘洋 covers 陈刚 (.6); 周教授 influences 陈刚 (.7) and 王志强 (.8): .336.
+    # 黄蕾 covers 张翠山 (.4), who reports to 王志强 (.7): .28.
+    # 钱波 covers 张立 (.8), who knows 张翠山 (.5), who reports to 王志强: .28, one link
+    #   more than 黄蕾's, so after it.
+    # 黄蕾 covers 张太太 (.3), spouse of 张翠山 (.9): .189.
+    assert [node_ids(p) for p in paths] == [
+        ["rep-liu-yang", "p-li-na", "p-wang-zhiqiang"],
+        ["rep-liu-yang", "p-chen-gang", "p-zhou-prof", "p-wang-zhiqiang"],
+        ["rep-huang-lei", "p-zhang-cuishan", "p-wang-zhiqiang"],
+        ["rep-qian-bo", "p-zhang-li", "p-zhang-cuishan", "p-wang-zhiqiang"],
+        ["rep-huang-lei", "p-zhang-taitai", "p-zhang-cuishan", "p-wang-zhiqiang"],
+    ]
+    assert [p["weight"] for p in paths] == pytest.approx([0.63, 0.336, 0.28, 0.28, 0.189])
+    best = paths[0]
+    assert best["hops"] == 2
+    assert best["nodes"][0] == {"id": "rep-liu-yang", "kind": "REP", "label": "刘洋"}
+    assert best["links"] == [
+        {"source": "rep-liu-yang", "target": "p-li-na", "type": "COVERS",
+         "label": "covers (personal)", "strength": 0.9},
+        {"source": "p-li-na", "target": "p-wang-zhiqiang", "type": "INFLUENCES",
+         "label": "influences (political)", "strength": 0.7},
+    ]  # fmt: skip
+    assert best["explanation"] == (
+        "刘洋 covers (personal) 李娜 (0.90); 李娜 influences (political) 王志强 (0.70). "
+        "Strength 0.63 over 2 links."
+    )
+    # Read against its stored direction, a link says so: 陈刚 listens to 周教授.
+    assert paths[1]["links"][1]["label"] == "listens to (technical)"
+    assert paths[4]["links"][1]["label"] == "spouse of"
+
+
+async def test_relationship_path_between_two_groups(db: Database, gql: GraphQLClient) -> None:
+    await db.demo()
+    paths = data_of(
+        await gql(RELATIONSHIP_PATH, {"from": "p-liu-hui", "to": "p-wang-zhiqiang", "hops": 4})
+    )["relationshipPath"]
+    # 刘慧 is 张立's spouse (.9); 张立 knows 张翠山 (.5, 商学院同学); 张翠山 reports to
+    # 王志强 (.7): .315. 刘慧 has no other link, so there is one path.
+    assert [node_ids(p) for p in paths] == [
+        ["p-liu-hui", "p-zhang-li", "p-zhang-cuishan", "p-wang-zhiqiang"]
+    ]
+    assert paths[0]["weight"] == pytest.approx(0.315)
+    assert [x["label"] for x in paths[0]["links"]] == [
+        "spouse of",
+        "knows (商学院同学)",
+        "reports to",
+    ]
+    # Two links are not enough: an empty answer, not an error.
+    short = await gql(RELATIONSHIP_PATH, {"from": "p-liu-hui", "to": "p-wang-zhiqiang", "hops": 2})
+    assert data_of(short)["relationshipPath"] == []
+
+
+async def test_relationship_path_from_a_rep(db: Database, gql: GraphQLClient) -> None:
+    await db.demo()
+    paths = data_of(
+        await gql(RELATIONSHIP_PATH, {"from": "rep-qian-bo", "to": "p-he-jing", "limit": 5})
+    )["relationshipPath"]
+    # 钱波 covers 张立 (.8), who reports to 何静 (.7): .56. Through 吴磊 (.5), who reports to
+    # 张立 (.7), then to 何静 (.7): .245.
+    assert [node_ids(p) for p in paths] == [
+        ["rep-qian-bo", "p-zhang-li", "p-he-jing"],
+        ["rep-qian-bo", "p-wu-lei", "p-zhang-li", "p-he-jing"],
+    ]
+    assert [p["weight"] for p in paths] == pytest.approx([0.56, 0.245])
+    assert paths[0]["links"][1]["label"] == "reports to"
+
+
+def planted_paths() -> dict[str, Any]:
+    """s and t know each other weakly (0.1); s-a-b-t know each other well (0.9 each);
+    x knows nobody; rep covers a."""
+    people = ["s", "a", "b", "t", "x"]
+    return {
+        "people": [{"id": p, "name": p.upper()} for p in people],
+        "reps": [{"id": "rep", "name": "REP"}],
+        "acquaintance": [
+            {"fromId": "s", "toId": "t", "strength": 0.1},
+            {"fromId": "a", "toId": "s", "strength": 0.9},
+            {"fromId": "a", "toId": "b", "strength": 0.9},
+            {"fromId": "b", "toId": "t", "strength": 0.9},
+        ],
+        "coverage": [{"repId": "rep", "personId": "a", "strength": 0.5}],
+    }
+
+
+async def test_strong_detour_beats_short_weak_link(
+    db: Database, gql: GraphQLClient, tmp_path: Path
+) -> None:
+    await db.load(planted_paths(), tmp_path)
+    paths = data_of(await gql(RELATIONSHIP_PATH, {"from": "s", "to": "t"}))["relationshipPath"]
+    # .9^3 = .729 > .1: the three strong links first, the direct weak one second.
+    assert [node_ids(p) for p in paths] == [["s", "a", "b", "t"], ["s", "t"]]
+    assert [p["weight"] for p in paths] == pytest.approx([0.729, 0.1])
+    # Within two links only the weak one exists.
+    within_two = data_of(await gql(RELATIONSHIP_PATH, {"from": "s", "to": "t", "hops": 2}))
+    assert [node_ids(p) for p in within_two["relationshipPath"]] == [["s", "t"]]
+    # x is linked to nobody: no path, an empty list.
+    none = data_of(await gql(RELATIONSHIP_PATH, {"from": "s", "to": "x", "hops": 6}))
+    assert none["relationshipPath"] == []
+    assert data_of(await gql(WARM, {"target": "x"}))["warmIntroductions"] == []
+    # rep -> a (.5) -> b (.9) -> t (.9) = .405 beats rep -> a -> s -> t (.045).
+    warm = data_of(await gql(WARM, {"target": "t"}))["warmIntroductions"]
+    assert [node_ids(p) for p in warm] == [["rep", "a", "b", "t"]]
+
+
+async def test_one_database_round_trip_per_path_field(db: Database, gql: GraphQLClient) -> None:
+    await db.demo()
+    for query, variables in [
+        (WARM, {"target": "p-wang-zhiqiang", "hops": 6}),
+        (RELATIONSHIP_PATH, {"from": "p-liu-hui", "to": "p-he-jing", "hops": 6}),
+    ]:
+        body = await gql(query, variables)
+        assert next(iter(data_of(body).values()))
+        assert body["extensions"]["roundTrips"] == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "variables", "code", "field"),
+    [
+        (RELATIONSHIP_PATH, {"from": "nobody", "to": "p-li-na"}, "NOT_FOUND", "fromId"),
+        (RELATIONSHIP_PATH, {"from": "p-li-na", "to": "nobody"}, "NOT_FOUND", "toId"),
+        (RELATIONSHIP_PATH, {"from": "p-li-na", "to": "p-li-na"}, "INVALID_INPUT", "toId"),
+        (RELATIONSHIP_PATH, {"from": "p-li-na", "to": "p-he-jing", "hops": 7}, "INVALID_INPUT",
+         "maxHops"),
+        (RELATIONSHIP_PATH, {"from": "p-li-na", "to": "p-he-jing", "hops": 0}, "INVALID_INPUT",
+         "maxHops"),
+        (RELATIONSHIP_PATH, {"from": "p-li-na", "to": "p-he-jing", "limit": 0}, "INVALID_INPUT",
+         "limit"),
+        (WARM, {"target": "nobody"}, "NOT_FOUND", "targetId"),
+        (WARM, {"target": "rep-liu-yang"}, "NOT_FOUND", "targetId"),
+        (WARM, {"target": "p-li-na", "hops": 7}, "INVALID_INPUT", "maxHops"),
+    ],
+)  # fmt: skip
+async def test_bad_path_input_is_named(
+    db: Database,
+    gql: GraphQLClient,
+    query: str,
+    variables: dict[str, Any],
+    code: str,
+    field: str,
+) -> None:
+    await db.demo()
+    body = await gql(query, variables)
+    assert list(body["data"].values()) == [None]
+    assert error_codes(body) == [code]
+    assert body["errors"][0]["extensions"]["field"] == field

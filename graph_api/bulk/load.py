@@ -52,7 +52,9 @@ def _node_payload(section: Section, row: Row) -> dict[str, Any]:
     }
     out: dict[str, Any] = {"id": row.values["id"], "props": props}
     for f in section.fields:
-        if not f.stored:
+        # References are also needed beside the props to MATCH the linked nodes, whether or
+        # not they are stored as properties too (a holding keeps its partyId and productId).
+        if not f.stored or f.kind in ("ref", "reflist"):
             default: Any = [] if f.kind == "reflist" else None
             out[f.name] = row.values.get(f.name, default)
     return out

@@ -9,13 +9,14 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from graph_api.api.cross_sell import CrossSellQuery
 from graph_api.api.errors import DomainErrors
 from graph_api.api.party import PartyQuery
 from graph_api.api.types import Organization, Person
 from graph_api.config import Settings, get_settings
 from graph_api.domain.errors import DomainError
 
-Query = merge_types("Query", (PartyQuery,))
+Query = merge_types("Query", (PartyQuery, CrossSellQuery))
 
 
 class GraphSchema(strawberry.Schema):

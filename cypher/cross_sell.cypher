@@ -34,19 +34,15 @@ WITH p, kind,
     LIMIT $maxEmployees
   } AS employees,
   COLLECT {
-    MATCH path = (p)-[:PART_OF*1..3]->(a:Organization)
-    RETURN {id: a.id, name: a.name, orgType: a.orgType, parentId: null,
-      childId: nodes(path)[-2].id,
-      holdings: [(a)-[:HOLDS]->(h:Holding)-[:OF_PRODUCT]->(prod:Product) |
-        {status: h.status, product: prod {.id, .name, .category, .line, .segment}}]}
-  } + COLLECT {
-    MATCH (p)-[:PART_OF*0..3]->(x:Organization)
-    CALL (x) {
-      MATCH (c:Organization)-[:PART_OF]->(x)
-      RETURN c LIMIT $maxChildren
-    }
-    RETURN {id: c.id, name: c.name, orgType: c.orgType, parentId: x.id, childId: null,
-      holdings: [(c)-[:HOLDS]->(h:Holding)-[:OF_PRODUCT]->(prod:Product) |
+    // The group: organizations up to 4 PART_OF hops away (Weights.group_max_hops), nearest
+    // first. PART_OF forms a tree, so each has one path; its links give the drawn route.
+    MATCH path = (p)-[:PART_OF*1..4]-(o:Organization)
+    WITH o, path
+    ORDER BY length(path), o.id
+    LIMIT $maxGroup
+    RETURN {id: o.id, name: o.name, orgType: o.orgType,
+      links: [r IN relationships(path) | [startNode(r).id, endNode(r).id]],
+      holdings: [(o)-[:HOLDS]->(h:Holding)-[:OF_PRODUCT]->(prod:Product) |
         {status: h.status, product: prod {.id, .name, .category, .line, .segment}}]}
   } AS group,
   COLLECT {

@@ -38,7 +38,7 @@ class NeighbourhoodBounds:
     relatives: int = 50
     employers: int = 20
     employees: int = 200  # an organization's people who hold something with us
-    children: int = 50  # per organization on the way up the group
+    group: int = 200  # organizations of the party's group, nearest first
     events: int = 20
     opportunities: int = 50
 
@@ -79,7 +79,7 @@ async def cross_sell(
             "maxRelatives": bounds.relatives,
             "maxEmployers": bounds.employers,
             "maxEmployees": bounds.employees,
-            "maxChildren": bounds.children,
+            "maxGroup": bounds.group,
             "maxEvents": bounds.events,
             "maxOpportunities": bounds.opportunities,
             "minLift": weights.similar_min_lift,
@@ -182,9 +182,9 @@ def neighbourhood(record: Mapping[str, Any]) -> tuple[NeighbourhoodGraph, CoHold
             )
             holdings(o["id"], o["holdings"])
     for o in record["group"]:
-        child, parent = (o["childId"], o["id"]) if o["childId"] else (o["id"], o["parentId"])
-        if ("party", child) in g and ("party", parent) in g:
-            nb.add_part_of(child, parent)
+        for child, parent in o["links"]:
+            if ("party", child) in g and ("party", parent) in g:
+                nb.add_part_of(child, parent)
 
     for e in record["events"]:
         nb.add_event(

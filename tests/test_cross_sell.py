@@ -443,3 +443,74 @@ async def test_statistics_follow_imports_and_refresh(
         "RETURN c.pairCount AS n, c.confidence AS confidence, c.lift AS lift"
     )
     assert [(r["n"], r["confidence"], r["lift"]) for r in rows] == [(2, 0.5, 1.0)]
+
+
+# ----- bounded cost ------------------------------------------------------------------------
+
+
+def _db_hits(plan: Any) -> int:
+    return int(plan.get("dbHits", 0)) + sum(_db_hits(c) for c in plan.get("children", []))
+
+
+async def _profile(db: Database, party_id: str) -> int:
+    from graph_api.services.cross_sell import DEFAULT_BOUNDS, DEFAULT_WEIGHTS
+    from graph_api.store.cypher import query
+
+    params = {
+        "partyId": party_id,
+        "maxRelatives": DEFAULT_BOUNDS.relatives,
+        "maxEmployers": DEFAULT_BOUNDS.employers,
+        "maxEmployees": DEFAULT_BOUNDS.employees,
+        "maxGroup": DEFAULT_BOUNDS.group,
+        "maxEvents": DEFAULT_BOUNDS.events,
+        "maxOpportunities": DEFAULT_BOUNDS.opportunities,
+        "minLift": DEFAULT_WEIGHTS.similar_min_lift,
+        "linkageLines": [*DEFAULT_WEIGHTS.executive_lines, *DEFAULT_WEIGHTS.employer_lines],
+        "popular": 10,
+    }
+    async with db.store.driver.session(database=db.store.database) as session:
+        result = await session.run("PROFILE " + query("cross_sell.neighbourhood"), params)
+        await result.data()
+        summary = await result.consume()
+    assert summary.profile is not None
+    return _db_hits(summary.profile)
+
+
+def _households(prefix: str, n: int) -> dict[str, Any]:
+    """n people in couples at 10 employers; each holds a pair of retail products, the pairs
+    cycling through all 15 pairs of six products, so a second batch adds no new pair."""
+    products = ["prod-accident", "prod-life", "prod-wealth", "prod-credit-card", "prod-mortgage"]
+    products.append("prod-private-banking")
+    pairs = [(a, b) for i, a in enumerate(products) for b in products[i + 1 :]]
+    people = [f"{prefix}-p{i}" for i in range(n)]
+    return {
+        "organizations": [{"id": f"{prefix}-o{i}", "name": f"O{i}"} for i in range(10)],
+        "people": [{"id": p, "name": p} for p in people],
+        "family": [
+            {"fromId": people[i], "toId": people[i + 1], "kind": "SPOUSE"} for i in range(0, n, 2)
+        ],
+        "employment": [
+            {"personId": p, "organizationId": f"{prefix}-o{i % 10}", "title": "CFO"}
+            for i, p in enumerate(people)
+        ],
+        "holdings": [
+            _holding(p, product) for i, p in enumerate(people) for product in pairs[i % len(pairs)]
+        ],
+    }
+
+
+async def test_request_cost_does_not_grow_with_unrelated_parties(
+    db: Database, tmp_path: Path
+) -> None:
+    # The neighbourhood query's database hits for demo parties, after a first batch of 300
+    # unrelated customers (which completes the co-holding pairs) and after a second one:
+    # doubling the rest of the database leaves each request's work exactly the same.
+    await db.demo()
+    await db.load(_households("a", 300), tmp_path, clear=False)
+    parties = ("p-zhang-cuishan", "org-cimc", "org-huasheng-sh", "p-zhou-prof")
+    first = {p: await _profile(db, p) for p in parties}
+    await db.load(_households("b", 300), tmp_path, clear=False)
+    second = {p: await _profile(db, p) for p in parties}
+
+    assert second == first
+    assert all(hits > 0 for hits in first.values())

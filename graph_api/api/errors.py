@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 
 from graphql.error import GraphQLError
@@ -13,6 +14,9 @@ from graph_api.domain.errors import DomainError
 log = logging.getLogger("graph_api.errors")
 
 INTERNAL_MESSAGE = "Internal server error. It has been logged."
+
+# The message of strawberry's QueryDepthLimiter.
+_DEPTH_LIMIT = re.compile(r"exceeds maximum operation depth of (\d+)")
 
 
 def format_error(error: GraphQLError) -> GraphQLError:
@@ -27,6 +31,18 @@ def format_error(error: GraphQLError) -> GraphQLError:
             extensions=original.extensions(),
         )
     if original is None or isinstance(original, GraphQLError):
+        depth = _DEPTH_LIMIT.search(error.message)
+        if depth is not None:
+            # A limit the client can respect, not a malformed query: INVALID_INPUT.
+            limit = int(depth.group(1))
+            return GraphQLError(
+                f"the query is nested deeper than {limit} levels (GRAPH_API_MAX_DEPTH)",
+                nodes=error.nodes,
+                source=error.source,
+                positions=error.positions,
+                path=error.path,
+                extensions={"code": "INVALID_INPUT", "field": "query depth", "value": limit},
+            )
         # Syntax and validation errors (unknown field, bad enum literal, wrong type...).
         ext = dict(error.extensions or {})
         ext.setdefault("code", "GRAPHQL_VALIDATION_FAILED")

@@ -1,20 +1,26 @@
-"""Query fields for reading parties."""
+"""Query fields for reading parties: `party(id)`, the unified 360° view."""
 
 import strawberry
 
 from graph_api.api.context import Info
 from graph_api.api.types import Party, party_to_gql
-from graph_api.services.parties import get_party
+from graph_api.api.view import prime, requested_parts
+from graph_api.services.view360 import party_view
 
 
 @strawberry.type
 class PartyQuery:
     @strawberry.field(
         description=(
-            "The person or organization with this id. An unknown id gives null and an error "
-            "with extensions.code NOT_FOUND."
+            "The person or organization with this id, with whichever parts of its 360° view "
+            "are selected, all read in one database round trip. An unknown id gives null and "
+            "an error with extensions.code NOT_FOUND."
         )
     )
     async def party(self, info: Info, id: strawberry.ID) -> Party | None:
         ctx = info.context
-        return party_to_gql(await get_party(ctx.store, str(id)))
+        party, parts = await party_view(
+            ctx.store, ctx.viewer, ctx.settings, str(id), requested_parts(info)
+        )
+        prime(info, parts)
+        return party_to_gql(party)

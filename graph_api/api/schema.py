@@ -4,19 +4,33 @@ from typing import Any
 
 import strawberry
 from graphql.error import GraphQLError
-from strawberry.extensions import DisableIntrospection, MaxAliasesLimiter, QueryDepthLimiter
+from strawberry.extensions import (
+    AddValidationRules,
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from graph_api.api.cross_sell import CrossSellQuery
+from graph_api.api.diagnostics import RoundTripCount
 from graph_api.api.errors import DomainErrors
+from graph_api.api.org_chart import OrgChartQuery
 from graph_api.api.party import PartyQuery
+from graph_api.api.search import SearchQuery
 from graph_api.api.types import Organization, Person
 from graph_api.config import Settings, get_settings
 from graph_api.domain.errors import DomainError
 
-Query = merge_types("Query", (PartyQuery, CrossSellQuery))
+Query = merge_types("Query", (PartyQuery, OrgChartQuery, SearchQuery, CrossSellQuery))
+
+# Distinct query documents whose parse and validation are kept (bounded: unique texts
+# from clients cannot grow memory without limit).
+QUERY_CACHE_SIZE = 256
 
 
 class GraphSchema(strawberry.Schema):
@@ -29,14 +43,24 @@ class GraphSchema(strawberry.Schema):
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or get_settings()
-    max_depth, max_aliases = settings.max_depth, settings.max_aliases
+    # The limit rules are built once: the validation cache is keyed by the rule classes, and
+    # a limiter made per request would make a new class (and a cache miss) every time.
+    limits = [
+        *QueryDepthLimiter(max_depth=settings.max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+    ]
     extensions: list[Any] = [
-        lambda: QueryDepthLimiter(max_depth=max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
+        # Clients send the same few documents over and over; parsing and validating the
+        # full 360° view document costs more than the database query behind it.
+        lambda: ParserCache(maxsize=QUERY_CACHE_SIZE),
+        lambda: AddValidationRules(limits),
+        lambda: ValidationCache(maxsize=QUERY_CACHE_SIZE),
         DomainErrors,
     ]
     if not settings.introspection_enabled:
         extensions.append(DisableIntrospection)
+    if not settings.is_production:
+        extensions.append(RoundTripCount)
     return GraphSchema(
         query=Query,
         types=[Person, Organization],

@@ -4,25 +4,30 @@ import datetime
 
 import strawberry
 
+from graph_api.api import enums as _enums  # noqa: F401  (registers the domain enums first)
+from graph_api.api.context import Info
+from graph_api.api.view import view_part
+from graph_api.api.view_types import (
+    AccountTeam,
+    BusinessEvent,
+    Coverage,
+    EmployeeConnection,
+    Employment,
+    Holding,
+    HouseholdMember,
+    InteractionConnection,
+    Opportunity,
+    Relationship,
+    Signals,
+)
 from graph_api.domain import model as m
-
-# Domain enums, registered with strawberry and exposed under their own names.
-strawberry.enum(m.PartyKind, description="A party is a person or an organization.")
-strawberry.enum(m.OrgType, description="Place of an organization in its structure.")
-strawberry.enum(m.Tier, description="客户分层: STRATEGIC (Top-10), MID, NON_STRATEGIC.")
-strawberry.enum(m.FamilyKind, description="Family link, read from the viewed party.")
-strawberry.enum(m.BuyingRole, description="Buying-centre role: 决 审 研 咨 用.")
-strawberry.enum(m.Attitude, description="Attitude to us: + = - X.")
-strawberry.enum(m.InfluenceLevel)
-strawberry.enum(m.RepRole, description="AE outside sales, SR inside sales.")
-strawberry.enum(m.ProductSegment)
-strawberry.enum(m.HoldingStatus)
-strawberry.enum(m.OpportunityStage, description="Funnel level.")
-strawberry.enum(m.InteractionKind)
-strawberry.enum(m.InteractionDirection)
-strawberry.enum(m.InteractionPurpose)
-strawberry.enum(m.Channel)
-strawberry.enum(m.Gender)
+from graph_api.services.view360 import (
+    SignalsArgs,
+    SubsidiariesArgs,
+    ViewPart,
+    interactions_args,
+    people_args,
+)
 
 
 @strawberry.interface(description="A customer: one node per real person or organization.")
@@ -39,6 +44,49 @@ class Party:
     source: str | None = strawberry.field(description="Where we learnt of the customer.")
     version: int = strawberry.field(description="Increases with every change (optimistic locking).")
 
+    @strawberry.field(
+        description=(
+            "Contacts with the party (visits, calls, complaints, ...), newest first, ties by id. "
+            "`first` is 1..GRAPH_API_MAX_PAGE_SIZE (default GRAPH_API_DEFAULT_PAGE_SIZE)."
+        )
+    )
+    async def interactions(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> InteractionConnection | None:
+        args = interactions_args(first, after, info.context.settings)
+        page = await view_part(info, self.id, ViewPart.INTERACTIONS, args)
+        return InteractionConnection.from_domain(page)
+
+    @strawberry.field(
+        description=(
+            "Tier, RAD cell, sleeping flag and profile completeness as of `asOf` "
+            "(default: today, UTC). Interactions after that day are not counted."
+        )
+    )
+    async def signals(self, info: Info, as_of: datetime.date | None = None) -> Signals:
+        return Signals.from_domain(
+            await view_part(info, self.id, ViewPart.SIGNALS, SignalsArgs(as_of))
+        )
+
+    @strawberry.field(description="Which of our reps cover the party, strongest first.")
+    async def coverage(self, info: Info) -> list[Coverage]:
+        return [Coverage.from_domain(c) for c in await view_part(info, self.id, ViewPart.COVERAGE)]
+
+    @strawberry.field(description="Influence (who listens to whom) and acquaintance links.")
+    async def relationships(self, info: Info) -> list[Relationship]:
+        items = await view_part(info, self.id, ViewPart.RELATIONSHIPS)
+        return [Relationship.from_domain(r) for r in items]
+
+    @strawberry.field(
+        description=(
+            "Account teams covering the party or (for an organization) one of its ancestors, "
+            "nearest first."
+        )
+    )
+    async def account_teams(self, info: Info) -> list[AccountTeam]:
+        items = await view_part(info, self.id, ViewPart.ACCOUNT_TEAMS)
+        return [AccountTeam.from_domain(t) for t in items]
+
 
 @strawberry.type(description="A person: consumer, employee or contact, relative.")
 class Person(Party):
@@ -51,6 +99,49 @@ class Person(Party):
     region: str | None
     occupation: str | None
     preferred_time: str | None
+
+    @strawberry.field(description="Employers and contact roles, the primary one first.")
+    async def employments(self, info: Info) -> list[Employment]:
+        items = await view_part(info, self.id, ViewPart.EMPLOYMENTS)
+        return [Employment.from_domain(e) for e in items]
+
+    @strawberry.field(description="The people this person reports to.")
+    async def managers(self, info: Info) -> list["Person"]:
+        return [Person.from_domain(p) for p in await view_part(info, self.id, ViewPart.MANAGERS)]
+
+    @strawberry.field(description="The people reporting to this person.")
+    async def direct_reports(self, info: Info) -> list["Person"]:
+        items = await view_part(info, self.id, ViewPart.DIRECT_REPORTS)
+        return [Person.from_domain(p) for p in items]
+
+    @strawberry.field(
+        description=(
+            "The household: everyone linked to the person by one family link (spouse, "
+            "parents, children, siblings, other). Relatives of relatives are not included."
+        )
+    )
+    async def household(self, info: Info) -> list[HouseholdMember]:
+        items = await view_part(info, self.id, ViewPart.HOUSEHOLD)
+        return [HouseholdMember.from_domain(h) for h in items]
+
+    @strawberry.field(
+        description=(
+            "Holdings of the whole household (the person's first), each with its holder, "
+            "the holder's relation to the person and the beneficiaries."
+        )
+    )
+    async def household_holdings(self, info: Info) -> list[Holding]:
+        items = await view_part(info, self.id, ViewPart.HOUSEHOLD_HOLDINGS)
+        return [Holding.from_domain(h) for h in items]
+
+    @strawberry.field(description="Products the person holds.")
+    async def holdings(self, info: Info) -> list[Holding]:
+        return [Holding.from_domain(h) for h in await view_part(info, self.id, ViewPart.HOLDINGS)]
+
+    @strawberry.field(description="Holdings (policies) the person is a beneficiary of.")
+    async def beneficiary_of(self, info: Info) -> list[Holding]:
+        items = await view_part(info, self.id, ViewPart.BENEFICIARY_OF)
+        return [Holding.from_domain(h) for h in items]
 
     @classmethod
     def from_domain(cls, p: m.Person) -> "Person":
@@ -93,6 +184,68 @@ class Organization(Party):
     rad_cell: str | None = strawberry.field(
         description="Key-account RAD cell (R1..A3): share of wallet band x buying power column."
     )
+
+    @strawberry.field(description="The organization this one is part of.")
+    async def parent(self, info: Info) -> "Organization | None":
+        ancestors = await view_part(info, self.id, ViewPart.ANCESTORS)
+        return Organization.from_domain(ancestors[0]) if ancestors else None
+
+    @strawberry.field(description="The parent chain up to the top, the parent first.")
+    async def ancestors(self, info: Info) -> list["Organization"]:
+        items = await view_part(info, self.id, ViewPart.ANCESTORS)
+        return [Organization.from_domain(o) for o in items]
+
+    @strawberry.field(description="Branches, subsidiaries and departments directly below.")
+    async def children(self, info: Info) -> list["Organization"]:
+        items = await view_part(info, self.id, ViewPart.CHILDREN)
+        return [Organization.from_domain(o) for o in items]
+
+    @strawberry.field(
+        description=(
+            "People working for the organization (and, with includeSubsidiaries, for every "
+            "organization below it), by name, ties by id."
+        )
+    )
+    async def people(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        include_subsidiaries: bool = False,
+    ) -> EmployeeConnection | None:
+        args = people_args(first, after, include_subsidiaries, info.context.settings)
+        page = await view_part(info, self.id, ViewPart.PEOPLE, args)
+        return EmployeeConnection.from_domain(page)
+
+    @strawberry.field(
+        description=(
+            "Products held by the organization; with includeSubsidiaries, rolled up over "
+            "every branch and subsidiary below it (each holding says who holds it)."
+        )
+    )
+    async def holdings(self, info: Info, include_subsidiaries: bool = False) -> list[Holding]:
+        args = SubsidiariesArgs(include_subsidiaries)
+        items = await view_part(info, self.id, ViewPart.ORGANIZATION_HOLDINGS, args)
+        return [Holding.from_domain(h) for h in items]
+
+    @strawberry.field(
+        description=(
+            "Opportunities not yet won or lost, by close date; with includeSubsidiaries also "
+            "those of the organizations below it."
+        )
+    )
+    async def open_opportunities(
+        self, info: Info, include_subsidiaries: bool = False
+    ) -> list[Opportunity]:
+        args = SubsidiariesArgs(include_subsidiaries)
+        items = await view_part(info, self.id, ViewPart.OPEN_OPPORTUNITIES, args)
+        return [Opportunity.from_domain(o) for o in items]
+
+    @strawberry.field(description="News and business events, newest first.")
+    async def events(self, info: Info) -> list[BusinessEvent]:
+        return [
+            BusinessEvent.from_domain(e) for e in await view_part(info, self.id, ViewPart.EVENTS)
+        ]
 
     @classmethod
     def from_domain(cls, o: m.Organization) -> "Organization":

@@ -8,6 +8,7 @@ from enum import Enum
 from typing import Any, TypeVar
 
 from graph_api.domain import model as m
+from graph_api.domain import view as v
 
 E = TypeVar("E", bound=Enum)
 
@@ -105,3 +106,28 @@ def party_from_props(p: Mapping[str, Any], kind: str) -> m.Party:
     if kind == m.PartyKind.PERSON.value:
         return person_from_props(p)
     return organization_from_props(p)
+
+
+def rep_from_props(p: Mapping[str, Any]) -> v.Rep:
+    return v.Rep(
+        id=p["id"],
+        name=p.get("name") or p["id"],
+        email=p.get("email"),
+        role=to_enum(m.RepRole, p.get("role")),
+        region=p.get("region"),
+    )
+
+
+def product_from_props(p: Mapping[str, Any]) -> v.Product:
+    return v.Product(
+        id=p["id"],
+        name=p.get("name") or p["id"],
+        category=p.get("category"),
+        line=p.get("line"),
+        segment=to_enum(m.ProductSegment, p.get("segment")),
+    )
+
+
+def coverage_from_map(c: Mapping[str, Any]) -> v.Coverage:
+    """A {rep, strength, kind} map as the queries return it for (rep)-[:COVERS]->(person)."""
+    return v.Coverage(rep_from_props(c["rep"]), _opt_float(c.get("strength")), c.get("kind"))

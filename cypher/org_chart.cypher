@@ -1,0 +1,54 @@
+// The org chart of an organization in one query: its units (itself and, when asked, its
+// branches and subsidiaries down to $depth levels) and every person working for a unit,
+// with reporting lines, buying-centre markers, our coverage and who influences them.
+// Levels inside a unit and the cut at $depth reporting levels are computed by the caller.
+
+// name: chart
+MATCH (root:Organization {id: $organizationId})
+OPTIONAL MATCH (opp:Opportunity {id: $opportunityId})
+CALL (root) {
+  MATCH p = (u:Organization)-[:PART_OF*0..]->(root)
+  WHERE length(p) = 0 OR ($includeSubsidiaries AND length(p) < $depth)
+  WITH u, length(p) AS level ORDER BY level, u.name, u.id
+  RETURN collect({
+    organization: u {.id, .name, .aliases, .orgType, .industry, .region, .city, .address, .phone, .website, .employees, .annualPurchase, .shareOfWallet, .tier, .grade, .confidential, .customerSince, .preferredChannel, .source, .version}, level: level,
+    parentId: CASE WHEN level = 0 THEN null ELSE [(u)-[:PART_OF]->(x) | x.id][0] END
+  }) AS units, collect(u) AS unitNodes
+}
+CALL (unitNodes, opp) {
+  UNWIND unitNodes AS u
+  MATCH (p:Person)-[w:WORKS_FOR]->(u)
+  // Markers: those on the opportunity when one is given; otherwise those on the person's
+  // unit or, failing that, on its nearest ancestor (a group's buying centre covers its
+  // departments).
+  CALL (p, u, opp) {
+    OPTIONAL MATCH path = (u)-[:PART_OF*0..]->(:Organization)<-[b:BUYING_ROLE]-(p)
+    WHERE opp IS NULL
+    WITH b ORDER BY length(path) LIMIT 1
+    RETURN b AS accountMarker
+  }
+  RETURN collect({
+    person: p {.id, .name, .aliases, .gender, .birthDate, .phone, .email, .homeAddress, .city, .region, .occupation, .preferredChannel, .preferredTime, .source, .tier, .grade, .confidential, .customerSince, .version}, unitId: u.id, title: w.title, department: w.department,
+    primary: w.primary,
+    managerIds: [(p)-[:REPORTS_TO]->(mg:Person) | mg.id],
+    marker: CASE
+      WHEN opp IS NOT NULL THEN [(p)-[b:BUYING_ROLE]->(opp) |
+        {role: b.role, attitude: b.attitude, influence: b.influence}][0]
+      WHEN accountMarker IS NOT NULL THEN
+        {role: accountMarker.role, attitude: accountMarker.attitude,
+         influence: accountMarker.influence}
+      ELSE null END,
+    coverage: [(r:Rep)-[c:COVERS]->(p) | {rep: r {.id, .name, .email, .role, .region}, strength: c.strength, kind: c.kind}],
+    influencedBy: CASE WHEN $includeInfluence THEN
+      [(src:Person)-[infl:INFLUENCES]->(p) | {
+        person: src {.id, .name, .aliases, .gender, .birthDate, .phone, .email, .homeAddress, .city, .region, .occupation, .preferredChannel, .preferredTime, .source, .tier, .grade, .confidential, .customerSince, .version}, strength: infl.strength, kind: infl.kind,
+        employment: [(src)-[sw:WORKS_FOR]->(so:Organization) |
+          {organization: so {.id, .name, .aliases, .orgType, .industry, .region, .city, .address, .phone, .website, .employees, .annualPurchase, .shareOfWallet, .tier, .grade, .confidential, .customerSince, .preferredChannel, .source, .version}, title: sw.title, department: sw.department,
+           primary: sw.primary}],
+        coverage: [(r:Rep)-[c:COVERS]->(src) |
+          {rep: r {.id, .name, .email, .role, .region}, strength: c.strength, kind: c.kind}]
+      }]
+      ELSE [] END
+  }) AS people
+}
+RETURN root {.id, .name, .aliases, .orgType, .industry, .region, .city, .address, .phone, .website, .employees, .annualPurchase, .shareOfWallet, .tier, .grade, .confidential, .customerSince, .preferredChannel, .source, .version} AS root, opp IS NOT NULL AS opportunityFound, units, people

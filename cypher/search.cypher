@@ -1,0 +1,25 @@
+// Full-text search over party names and aliases (index party_names, see schema.cypher).
+// $query is a Lucene query built by the service from the user's words, never raw text.
+
+// name: parties
+CALL db.index.fulltext.queryNodes('party_names', $query) YIELD node, score
+WHERE ($kinds IS NULL
+       OR (node:Person AND 'PERSON' IN $kinds)
+       OR (node:Organization AND 'ORGANIZATION' IN $kinds))
+  AND ($tier IS NULL OR node.tier = $tier)
+  AND ($region IS NULL OR node.region = $region)
+  // A person's industry is that of an employer.
+  AND ($industry IS NULL OR node.industry = $industry
+       OR EXISTS { (node)-[:WORKS_FOR]->(:Organization {industry: $industry}) })
+WITH node, score ORDER BY score DESC, node.id
+WITH collect({node: node, score: score}) AS hits
+WITH size(hits) AS total, hits[$skip..$skip + $limit] AS window
+CALL (window) {
+  UNWIND window AS hit
+  WITH hit.node AS x, hit.score AS score
+  RETURN collect({
+    props: x {.id, .name, .aliases, .gender, .birthDate, .phone, .email, .homeAddress, .city, .region, .occupation, .preferredChannel, .preferredTime, .source, .tier, .grade, .confidential, .customerSince, .version, .orgType, .industry, .address, .website, .employees, .annualPurchase, .shareOfWallet},
+    score: score, kind: CASE WHEN x:Person THEN 'PERSON' ELSE 'ORGANIZATION' END
+  }) AS page
+}
+RETURN total, page

@@ -1,0 +1,72 @@
+"""Query field `search`: parties by name or alias, with filters and Relay pagination."""
+
+from __future__ import annotations
+
+import strawberry
+
+from graph_api.api import enums as _enums  # noqa: F401  (registers the domain enums first)
+from graph_api.api.context import Info
+from graph_api.api.types import Party, party_to_gql
+from graph_api.api.view_types import PageInfo
+from graph_api.domain import model as m
+from graph_api.services.search import search_parties
+
+
+@strawberry.type
+class PartySearchEdge:
+    cursor: str
+    node: Party
+    score: float = strawberry.field(description="Relevance; higher is better.")
+
+
+@strawberry.type(description="Search results, best first, ties by id.")
+class PartySearchConnection:
+    edges: list[PartySearchEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.type
+class SearchQuery:
+    @strawberry.field(
+        description=(
+            "Parties whose name or alias contains every word of `text`: each Chinese character "
+            "is a word (张 finds 张立), a Latin word also matches as a prefix (Zha finds Zhang "
+            "Li). Filters: kinds, tier, industry (a person's employer's industry), region. "
+            "`first` is 1..GRAPH_API_MAX_PAGE_SIZE."
+        )
+    )
+    async def search(
+        self,
+        info: Info,
+        text: str,
+        kinds: list[m.PartyKind] | None = None,
+        tier: m.Tier | None = None,
+        industry: str | None = None,
+        region: str | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> PartySearchConnection | None:
+        ctx = info.context
+        page = await search_parties(
+            ctx.store,
+            ctx.viewer,
+            ctx.settings,
+            text,
+            kinds=kinds,
+            tier=tier,
+            industry=industry,
+            region=region,
+            first=first,
+            after=after,
+        )
+        return PartySearchConnection(
+            edges=[
+                PartySearchEdge(
+                    cursor=e.cursor, node=party_to_gql(e.node.party), score=e.node.score
+                )
+                for e in page.edges
+            ],
+            page_info=PageInfo.from_page(page),
+            total_count=page.total_count,
+        )

@@ -1,0 +1,161 @@
+"""Serving the 360° view: one query per top-level party, a DataLoader for nested parties.
+
+`party(id)` reads its own selection set (through fragments), turns the view fields asked
+for into view keys, and runs one Cypher query that returns all of them; it primes the
+request's view loader with the answers, so the field resolvers of Person/Organization
+find their part ready. A party nested in the view (an employer, a relative, a rep's
+account) whose view fields are asked goes through the same loader, which batches every
+such request of one level into one query: round trips grow with the depth of the query,
+never with the number of items.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from strawberry.dataloader import DataLoader
+from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
+
+from graph_api.api.context import Info
+from graph_api.config import Settings
+from graph_api.domain.errors import DomainError
+from graph_api.services.view360 import (
+    PartArgs,
+    SignalsArgs,
+    SubsidiariesArgs,
+    ViewKey,
+    ViewPart,
+    interactions_args,
+    load_views,
+    people_args,
+)
+
+_LOADER = "view360"
+
+# (type condition, GraphQL field) -> part; None as condition: fields of every party.
+_COMMON: dict[str, ViewPart] = {
+    "interactions": ViewPart.INTERACTIONS,
+    "signals": ViewPart.SIGNALS,
+    "coverage": ViewPart.COVERAGE,
+    "relationships": ViewPart.RELATIONSHIPS,
+    "accountTeams": ViewPart.ACCOUNT_TEAMS,
+}
+_PERSON: dict[str, ViewPart] = {
+    "employments": ViewPart.EMPLOYMENTS,
+    "managers": ViewPart.MANAGERS,
+    "directReports": ViewPart.DIRECT_REPORTS,
+    "household": ViewPart.HOUSEHOLD,
+    "householdHoldings": ViewPart.HOUSEHOLD_HOLDINGS,
+    "holdings": ViewPart.HOLDINGS,
+    "beneficiaryOf": ViewPart.BENEFICIARY_OF,
+}
+_ORGANIZATION: dict[str, ViewPart] = {
+    "parent": ViewPart.ANCESTORS,
+    "ancestors": ViewPart.ANCESTORS,
+    "children": ViewPart.CHILDREN,
+    "people": ViewPart.PEOPLE,
+    "holdings": ViewPart.ORGANIZATION_HOLDINGS,
+    "openOpportunities": ViewPart.OPEN_OPPORTUNITIES,
+    "events": ViewPart.EVENTS,
+}
+
+
+def view_loader(info: Info) -> DataLoader[ViewKey, Any]:
+    ctx = info.context
+    loader: DataLoader[ViewKey, Any] | None = ctx.cache.get(_LOADER)
+    if loader is None:
+
+        async def load(keys: list[ViewKey]) -> list[Any]:
+            batch = await load_views(ctx.store, ctx.viewer, ctx.settings, [], keys)
+            return [batch.values[k] for k in keys]
+
+        loader = DataLoader(load_fn=load)
+        ctx.cache[_LOADER] = loader
+    return loader
+
+
+async def view_part(info: Info, party_id: str, part: ViewPart, args: PartArgs = None) -> Any:
+    """A part of a party's view: ready if the party's query primed it, else batched."""
+    return await view_loader(info).load(ViewKey(party_id, part, args))
+
+
+# ----- from the selection set to view keys -----
+
+
+def _fields(
+    selections: Sequence[Selection], condition: str | None
+) -> Iterator[tuple[str | None, SelectedField]]:
+    for sel in selections:
+        if isinstance(sel, SelectedField):
+            yield condition, sel
+        elif isinstance(sel, (InlineFragment, FragmentSpread)):
+            yield from _fields(sel.selections, sel.type_condition or condition)
+
+
+def _int(value: Any) -> int | None:
+    # Literals arrive as text ("5"), variables already coerced.
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1  # let the argument check name the bad value later
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, str):
+        return value == "true"
+    return bool(value)
+
+
+def _date(value: Any) -> datetime.date | None:
+    if value is None or isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value))
+
+
+def part_args(part: ViewPart, raw: dict[str, Any], settings: Settings) -> PartArgs:
+    """The arguments of a view field, checked, as the field's resolver will build them."""
+    match part:
+        case ViewPart.INTERACTIONS:
+            return interactions_args(_int(raw.get("first")), raw.get("after"), settings)
+        case ViewPart.PEOPLE:
+            return people_args(
+                _int(raw.get("first")),
+                raw.get("after"),
+                _bool(raw.get("includeSubsidiaries")),
+                settings,
+            )
+        case ViewPart.ORGANIZATION_HOLDINGS | ViewPart.OPEN_OPPORTUNITIES:
+            return SubsidiariesArgs(_bool(raw.get("includeSubsidiaries")))
+        case ViewPart.SIGNALS:
+            return SignalsArgs(_date(raw.get("asOf")))
+    return None
+
+
+def requested_parts(info: Info) -> list[tuple[ViewPart, PartArgs]]:
+    """The view parts the current field's selection asks for, with their arguments.
+
+    A field whose arguments are wrong is left out: its own resolver will then raise the
+    INVALID_INPUT error at the right path, while the rest of the view is served.
+    """
+    out: list[tuple[ViewPart, PartArgs]] = []
+    for field in info.selected_fields:
+        for condition, sel in _fields(field.selections, None):
+            table = {"Person": _PERSON, "Organization": _ORGANIZATION}.get(condition or "", {})
+            part = table.get(sel.name) or _COMMON.get(sel.name)
+            if part is None:
+                continue
+            try:
+                args = part_args(part, sel.arguments, info.context.settings)
+            except (DomainError, ValueError):
+                continue
+            if (part, args) not in out:
+                out.append((part, args))
+    return out
+
+
+def prime(info: Info, values: dict[ViewKey, Any]) -> None:
+    view_loader(info).prime_many(values)

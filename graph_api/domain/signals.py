@@ -1,0 +1,182 @@
+"""Customer signals of DOMAIN.md: sleeping customers and profile (portrait) completeness.
+
+Pure rules on a party and what the store knows of it; the clock is an argument, so a
+caller (or a test) decides what "today" is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from enum import StrEnum
+
+from graph_api.domain import model as m
+
+
+class Escalation(StrEnum):
+    """Who must hear of a sleeping customer."""
+
+    NONE = "NONE"
+    MANAGEMENT = "MANAGEMENT"  # two review windows without follow-up
+    HEAD_OF_SALES = "HEAD_OF_SALES"  # ... and the customer is grade 5
+
+
+@dataclass(frozen=True, slots=True)
+class Sleeping:
+    last_interaction_at: datetime | None
+    days_since_last_interaction: int | None
+    sleeping: bool
+    escalated: bool
+    escalate_to: Escalation
+    window_days: int
+    escalation_days: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileField:
+    field: str
+    points: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileCompleteness:
+    score: int
+    threshold: int
+    compliant: bool
+    missing: tuple[ProfileField, ...]
+    # Grade 3+ customers below the threshold are reported to managers.
+    flagged: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Signals:
+    as_of: date
+    tier: m.Tier | None
+    grade: int | None
+    rad_cell: str | None
+    sleeping: Sleeping
+    profile: ProfileCompleteness
+
+
+# Points per profile field (客户画像打分), 100 in all. Contact and identification fields weigh
+# most because a sales person cannot follow up without them. Keys are the stored property
+# names (as in the import format); values the attribute of the domain dataclass.
+PERSON_PROFILE_POINTS: dict[str, tuple[str, int]] = {
+    "name": ("name", 10),
+    "phone": ("phone", 15),
+    "email": ("email", 10),
+    "homeAddress": ("home_address", 10),
+    "birthDate": ("birth_date", 10),
+    "occupation": ("occupation", 10),
+    "preferredChannel": ("preferred_channel", 10),
+    "gender": ("gender", 5),
+    "city": ("city", 5),
+    "region": ("region", 5),
+    "preferredTime": ("preferred_time", 5),
+    "source": ("source", 5),
+}
+
+ORGANIZATION_PROFILE_POINTS: dict[str, tuple[str, int]] = {
+    "name": ("name", 10),
+    "industry": ("industry", 15),
+    "region": ("region", 10),
+    "address": ("address", 10),
+    "phone": ("phone", 10),
+    "employees": ("employees", 10),
+    "annualPurchase": ("annual_purchase", 10),
+    "orgType": ("org_type", 5),
+    "city": ("city", 5),
+    "website": ("website", 5),
+    "shareOfWallet": ("share_of_wallet", 5),
+    "preferredChannel": ("preferred_channel", 5),
+}
+
+FLAG_FROM_GRADE = 3
+HEAD_OF_SALES_GRADE = 5
+
+
+def _filled(value: object) -> bool:
+    # An explicit "none" is an answer (DOMAIN.md: unknown values may be filled with "none").
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip())
+    return True
+
+
+def profile_completeness(party: m.Party, threshold: int) -> ProfileCompleteness:
+    points = PERSON_PROFILE_POINTS if isinstance(party, m.Person) else ORGANIZATION_PROFILE_POINTS
+    score = 0
+    missing: list[ProfileField] = []
+    for field, (attribute, value) in points.items():
+        if _filled(getattr(party, attribute)):
+            score += value
+        else:
+            missing.append(ProfileField(field, value))
+    compliant = score >= threshold
+    flagged = not compliant and party.grade is not None and party.grade >= FLAG_FROM_GRADE
+    missing.sort(key=lambda f: (-f.points, f.field))
+    return ProfileCompleteness(score, threshold, compliant, tuple(missing), flagged)
+
+
+def sleeping(
+    last_interaction_at: datetime | None,
+    customer_since: date | None,
+    grade: int | None,
+    as_of: date,
+    window_days: int,
+    escalation_days: int,
+) -> Sleeping:
+    """Days since the last interaction (or since the customer came, if never contacted).
+
+    A customer with neither on record has never been followed up: sleeping and escalated.
+    """
+    if last_interaction_at is not None:
+        start: date | None = last_interaction_at.astimezone(UTC).date()
+    else:
+        start = customer_since
+    days = (as_of - start).days if start is not None else None
+    is_sleeping = days is None or days >= window_days
+    escalated = days is None or days >= escalation_days
+    if not escalated:
+        escalate_to = Escalation.NONE
+    elif grade is not None and grade >= HEAD_OF_SALES_GRADE:
+        escalate_to = Escalation.HEAD_OF_SALES
+    else:
+        escalate_to = Escalation.MANAGEMENT
+    return Sleeping(
+        last_interaction_at=last_interaction_at,
+        days_since_last_interaction=days,
+        sleeping=is_sleeping,
+        escalated=escalated,
+        escalate_to=escalate_to,
+        window_days=window_days,
+        escalation_days=escalation_days,
+    )
+
+
+def signals(
+    party: m.Party,
+    last_interaction_at: datetime | None,
+    as_of: date,
+    *,
+    window_days: int,
+    escalation_days: int,
+    compliance_threshold: int,
+) -> Signals:
+    rad = party.rad_cell if isinstance(party, m.Organization) else None
+    return Signals(
+        as_of=as_of,
+        tier=party.tier,
+        grade=party.grade,
+        rad_cell=rad,
+        sleeping=sleeping(
+            last_interaction_at,
+            party.customer_since,
+            party.grade,
+            as_of,
+            window_days,
+            escalation_days,
+        ),
+        profile=profile_completeness(party, compliance_threshold),
+    )

@@ -1,0 +1,222 @@
+"""The org chart of an organization: people along reporting lines, markers, coverage, sub-charts.
+
+`depth` bounds the chart both ways: at most `depth` reporting levels in each unit (level 1
+is the top of the unit: people with no manager in it) and, with subsidiaries, units at
+most `depth - 1` levels below the charted organization. Everything is read in one query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from graph_api.config import Settings
+from graph_api.domain import model as m
+from graph_api.domain import org_chart as oc
+from graph_api.domain import view as v
+from graph_api.domain.access import Viewer
+from graph_api.domain.errors import InvalidInput, NotFound
+from graph_api.services.parties import check_id
+from graph_api.store.mapping import (
+    coverage_from_map,
+    organization_from_props,
+    person_from_props,
+    to_enum,
+)
+from graph_api.store.neo4j_store import Store
+
+
+def check_depth(depth: int, settings: Settings) -> int:
+    limit = settings.max_org_chart_depth
+    if depth < 1 or depth > limit:
+        raise InvalidInput(
+            f"depth must be between 1 and {limit} (GRAPH_API_MAX_ORG_CHART_DEPTH), got {depth}",
+            field="depth",
+            value=depth,
+        )
+    return depth
+
+
+async def org_chart(
+    store: Store,
+    viewer: Viewer,
+    settings: Settings,
+    organization_id: str,
+    *,
+    depth: int,
+    include_subsidiaries: bool = True,
+    include_influence: bool = False,
+    opportunity_id: str | None = None,
+) -> oc.OrgChart:
+    del viewer  # access control will filter here, in one place
+    check_id("organizationId", organization_id)
+    check_depth(depth, settings)
+    if opportunity_id is not None:
+        check_id("opportunityId", opportunity_id)
+    record = await store.read_one(
+        "org_chart.chart",
+        {
+            "organizationId": organization_id,
+            "depth": depth,
+            "includeSubsidiaries": include_subsidiaries,
+            "includeInfluence": include_influence,
+            "opportunityId": opportunity_id,
+        },
+    )
+    if record is None:
+        raise NotFound(
+            f"no organization with id {organization_id!r}",
+            field="organizationId",
+            value=organization_id,
+        )
+    if opportunity_id is not None and not record["opportunityFound"]:
+        raise NotFound(
+            f"no opportunity with id {opportunity_id!r}",
+            field="opportunityId",
+            value=opportunity_id,
+        )
+    return build_chart(record["root"], record["units"], record["people"], depth)
+
+
+def _coverage(items: Sequence[Mapping[str, Any]]) -> tuple[v.Coverage, ...]:
+    return tuple(
+        sorted(map(coverage_from_map, items), key=lambda c: (-(c.strength or 0), c.rep.id))
+    )
+
+
+def _markers(marker: Mapping[str, Any] | None) -> oc.Markers | None:
+    if not marker:
+        return None
+    return oc.Markers(
+        role=to_enum(m.BuyingRole, marker.get("role")),
+        attitude=to_enum(m.Attitude, marker.get("attitude")),
+        influence=to_enum(m.InfluenceLevel, marker.get("influence")),
+    )
+
+
+def build_chart(
+    root_props: Mapping[str, Any],
+    units: Sequence[Mapping[str, Any]],
+    people: Sequence[Mapping[str, Any]],
+    depth: int,
+) -> oc.OrgChart:
+    """Places each person in one unit, levels them along reporting lines, cuts at `depth`."""
+    root = organization_from_props(root_props)
+    unit_level = {u["organization"]["id"]: int(u["level"]) for u in units}
+    unit_org = {u["organization"]["id"]: organization_from_props(u["organization"]) for u in units}
+
+    # One node per person: the primary job first, then the unit nearest the top.
+    chosen: dict[str, Mapping[str, Any]] = {}
+    for row in sorted(
+        people,
+        key=lambda r: (not r.get("primary"), unit_level[r["unitId"]], r["unitId"]),
+    ):
+        chosen.setdefault(row["person"]["id"], row)
+
+    members: dict[str, set[str]] = {}
+    for pid, row in chosen.items():
+        members.setdefault(row["unitId"], set()).add(pid)
+
+    level: dict[str, int] = {}
+    for unit_members in members.values():
+        # Top of the unit: people with no manager inside it. Then down the reporting lines.
+        reports: dict[str, list[str]] = {}
+        tops = []
+        for pid in unit_members:
+            managers = [mid for mid in chosen[pid]["managerIds"] if mid in unit_members]
+            if not managers:
+                tops.append(pid)
+            for mid in managers:
+                reports.setdefault(mid, []).append(pid)
+        frontier, current = sorted(tops), 1
+        while frontier:
+            nxt: list[str] = []
+            for pid in frontier:
+                if pid in level:
+                    continue
+                level[pid] = current
+                nxt.extend(reports.get(pid, ()))
+            frontier, current = sorted(set(nxt) - level.keys()), current + 1
+
+    drawn = {pid for pid, lv in level.items() if lv <= depth}
+    nodes: list[oc.ChartNode] = []
+    links: list[oc.ChartLink] = []
+    for pid in drawn:
+        row = chosen[pid]
+        managers = sorted(
+            (mid for mid in row["managerIds"] if mid in drawn),
+            key=lambda mid: (chosen[mid]["unitId"] != row["unitId"], mid),
+        )
+        nodes.append(
+            oc.ChartNode(
+                person=person_from_props(row["person"]),
+                organization=unit_org[row["unitId"]],
+                title=row.get("title"),
+                department=row.get("department"),
+                manager_id=managers[0] if managers else None,
+                level=level[pid],
+                markers=_markers(row.get("marker")),
+                coverage=_coverage(row.get("coverage") or ()),
+            )
+        )
+        links.extend(oc.ChartLink(pid, mid, oc.ChartLinkType.REPORTS_TO) for mid in managers)
+
+    # Who the drawn people listen to; outsiders (advisers, institutes) join as external nodes.
+    external: dict[str, oc.ChartNode] = {}
+    for pid in drawn:
+        for inf in chosen[pid].get("influencedBy") or ():
+            src = inf["person"]["id"]
+            if src not in drawn and src not in external:
+                jobs = sorted(inf.get("employment") or (), key=lambda j: not j.get("primary"))
+                job = jobs[0] if jobs else None
+                external[src] = oc.ChartNode(
+                    person=person_from_props(inf["person"]),
+                    organization=organization_from_props(job["organization"]) if job else None,
+                    title=job.get("title") if job else None,
+                    department=job.get("department") if job else None,
+                    manager_id=None,
+                    level=0,
+                    markers=None,
+                    coverage=_coverage(inf.get("coverage") or ()),
+                    external=True,
+                )
+            strength = inf.get("strength")
+            links.append(
+                oc.ChartLink(
+                    src,
+                    pid,
+                    oc.ChartLinkType.INFLUENCES,
+                    None if strength is None else float(strength),
+                    inf.get("kind"),
+                )
+            )
+
+    def node_order(n: oc.ChartNode) -> tuple[Any, ...]:
+        unit = n.organization.id if n.organization else ""
+        return (n.external, unit_level.get(unit, 0), unit, n.level, n.person.name, n.person.id)
+
+    ordered = sorted([*nodes, *external.values()], key=node_order)
+    sub_charts = tuple(
+        oc.SubChart(
+            organization=unit_org[u["organization"]["id"]],
+            parent_id=u["parentId"],
+            level=int(u["level"]),
+            node_ids=tuple(
+                n.person.id
+                for n in ordered
+                if not n.external
+                and n.organization is not None
+                and n.organization.id == u["organization"]["id"]
+            ),
+        )
+        for u in units
+        if int(u["level"]) > 0
+    )
+    links.sort(key=lambda link: (link.type, link.source, link.target))
+    return oc.OrgChart(
+        organization=root,
+        depth=depth,
+        nodes=tuple(ordered),
+        links=tuple(links),
+        sub_charts=sub_charts,
+    )

@@ -1,0 +1,136 @@
+"""Searching parties by name or alias: Chinese characters, Latin (partial) names, filters.
+
+The user's text is never handed to Lucene as is: it is cut into words the index knows
+(each Chinese character on its own, Latin words and numbers lower-cased), every word is
+escaped, and all must match; a Latin word also matches as a prefix ("zha" finds "Zhang
+Li"). Punctuation and Lucene operators in the text are therefore just ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from graph_api.config import Settings
+from graph_api.domain import model as m
+from graph_api.domain.access import Viewer
+from graph_api.domain.errors import InvalidInput
+from graph_api.domain.view import Edge, Page
+from graph_api.services.pagination import check_first, decode_cursor, encode_cursor
+from graph_api.store.mapping import party_from_props
+from graph_api.store.neo4j_store import Store
+
+MAX_TEXT_LENGTH = 200
+MAX_FILTER_LENGTH = 200
+CURSOR = "search"
+
+# Han ideographs (CJK unified, extension A, compatibility): one word per character, as the
+# standard analyzer indexes them.
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_WORD = re.compile(rf"[{_HAN}]|[^\W_{_HAN}]+")
+_LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    party: m.Party
+    score: float
+
+
+def escape_lucene(word: str) -> str:
+    """The word with every Lucene special character escaped (operators are lower-cased by
+    the caller, and Lucene only knows AND/OR/NOT in capitals)."""
+    return _LUCENE_SPECIAL.sub(r"\\\1", word)
+
+
+def lucene_query(text: str) -> str | None:
+    """The Lucene query for the user's text; None when it has no searchable word."""
+    parts = []
+    for word in dict.fromkeys(_WORD.findall(text.lower())):
+        term = escape_lucene(word)
+        if re.fullmatch(f"[{_HAN}]", word):
+            parts.append(f"+{term}")
+        else:
+            # The exact word scores higher than words it merely starts.
+            parts.append(f"+({term}^2 OR {term}*)")
+    return " ".join(parts) or None
+
+
+def _fingerprint(query: str, filters: Sequence[object]) -> str:
+    """Ties a cursor to its search, so that a cursor of another search is refused."""
+    return hashlib.sha256(repr((query, *filters)).encode("utf-8")).hexdigest()[:12]
+
+
+def _check_filter(field: str, value: str | None) -> str | None:
+    if value is not None and (not value.strip() or len(value) > MAX_FILTER_LENGTH):
+        raise InvalidInput(
+            f"{field} must be 1..{MAX_FILTER_LENGTH} characters", field=field, value=value[:60]
+        )
+    return value
+
+
+async def search_parties(
+    store: Store,
+    viewer: Viewer,
+    settings: Settings,
+    text: str,
+    *,
+    kinds: Sequence[m.PartyKind] | None = None,
+    tier: m.Tier | None = None,
+    industry: str | None = None,
+    region: str | None = None,
+    first: int | None = None,
+    after: str | None = None,
+) -> Page[SearchHit]:
+    """Parties whose name or alias matches every word of `text`, best first (ties by id)."""
+    del viewer  # access control will filter here, in one place
+    if not text or not text.strip():
+        raise InvalidInput("text must not be empty", field="text", value=text)
+    if len(text) > MAX_TEXT_LENGTH:
+        raise InvalidInput(
+            f"text is longer than {MAX_TEXT_LENGTH} characters", field="text", value=text[:60]
+        )
+    size = check_first(first, settings)
+    _check_filter("industry", industry)
+    _check_filter("region", region)
+    query = lucene_query(text)
+    kind_values = sorted({k.value for k in kinds}) if kinds else None
+    fingerprint = _fingerprint(query or "", (kind_values, tier, industry, region))
+    offset = 0
+    if after is not None:
+        offset, cursor_print = decode_cursor(CURSOR, after, (int, str))
+        if offset < 1 or cursor_print != fingerprint:
+            raise InvalidInput(
+                "after is not a cursor of this search", field="after", value=after[:200]
+            )
+    if query is None:
+        return Page(edges=(), total_count=0, has_next_page=False, has_previous_page=offset > 0)
+    record = await store.read_one(
+        "search.parties",
+        {
+            "query": query,
+            "kinds": kind_values,
+            "tier": tier.value if tier else None,
+            "industry": industry,
+            "region": region,
+            "skip": offset,
+            "limit": size,
+        },
+    )
+    total = int(record["total"]) if record else 0
+    hits = [
+        SearchHit(party_from_props(h["props"], h["kind"]), float(h["score"]))
+        for h in (record["page"] if record else ())
+    ]
+    edges = tuple(
+        Edge(encode_cursor(CURSOR, [offset + i + 1, fingerprint]), hit)
+        for i, hit in enumerate(hits)
+    )
+    return Page(
+        edges=edges,
+        total_count=total,
+        has_next_page=offset + len(hits) < total,
+        has_previous_page=offset > 0,
+    )

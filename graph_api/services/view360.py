@@ -1,0 +1,478 @@
+"""The unified 360° view of a party: the requested parts of many parties in one query.
+
+A caller names what it needs as view keys (party id, part, the part's arguments); every key
+of one batch is answered by ONE round trip to Neo4j (`view.parties`), however many
+holdings, people or interactions the parties have. Only when one part is asked with two
+different argument sets in the same batch (e.g. two aliases paging interactions
+differently) does a batch take one more round trip per extra argument set.
+
+Household: the person and everyone linked to them by one FAMILY link of any kind (spouse,
+parents, children, siblings, other). Relatives of relatives (a spouse's child from another
+marriage, parents-in-law) are in it only if linked to the person directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from typing import Any
+
+from graph_api.config import Settings
+from graph_api.domain import model as m
+from graph_api.domain import signals as s
+from graph_api.domain import view as v
+from graph_api.domain.access import Viewer
+from graph_api.domain.errors import InvalidInput, NotFound
+from graph_api.services.pagination import check_first, decode_cursor, encode_cursor
+from graph_api.services.parties import check_id
+from graph_api.store.mapping import (
+    coverage_from_map,
+    organization_from_props,
+    party_from_props,
+    person_from_props,
+    product_from_props,
+    rep_from_props,
+    to_date,
+    to_datetime,
+    to_enum,
+)
+from graph_api.store.neo4j_store import Store
+
+
+class ViewPart(StrEnum):
+    """A part of the view; the value is the part's name in `cypher/view.cypher`."""
+
+    EMPLOYMENTS = "employments"
+    MANAGERS = "managers"
+    DIRECT_REPORTS = "directReports"
+    HOUSEHOLD = "household"
+    HOUSEHOLD_HOLDINGS = "householdHoldings"
+    HOLDINGS = "holdings"
+    BENEFICIARY_OF = "beneficiaryOf"
+    ANCESTORS = "ancestors"
+    CHILDREN = "children"
+    PEOPLE = "people"
+    ORGANIZATION_HOLDINGS = "organizationHoldings"
+    OPEN_OPPORTUNITIES = "openOpportunities"
+    EVENTS = "events"
+    INTERACTIONS = "interactions"
+    SIGNALS = "signals"
+    COVERAGE = "coverage"
+    RELATIONSHIPS = "relationships"
+    ACCOUNT_TEAMS = "accountTeams"
+
+
+@dataclass(frozen=True, slots=True)
+class InteractionsArgs:
+    first: int
+    after: tuple[datetime, str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PeopleArgs:
+    first: int
+    after: tuple[str, str, str] | None = None
+    include_subsidiaries: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SubsidiariesArgs:
+    include_subsidiaries: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SignalsArgs:
+    as_of: date | None = None
+
+
+PartArgs = InteractionsArgs | PeopleArgs | SubsidiariesArgs | SignalsArgs | None
+
+
+@dataclass(frozen=True, slots=True)
+class ViewKey:
+    party_id: str
+    part: ViewPart
+    args: PartArgs = None
+
+
+INTERACTIONS_CURSOR = "interactions"
+PEOPLE_CURSOR = "people"
+
+
+def interactions_args(first: int | None, after: str | None, settings: Settings) -> InteractionsArgs:
+    """Checked arguments of `interactions` (INVALID_INPUT names a bad `first` or `after`)."""
+    size = check_first(first, settings)
+    if after is None:
+        return InteractionsArgs(size)
+    at_text, interaction_id = decode_cursor(INTERACTIONS_CURSOR, after, (str, str))
+    try:
+        at = datetime.fromisoformat(at_text)
+    except ValueError:
+        raise InvalidInput(
+            "after is not a cursor of this connection", field="after", value=after
+        ) from None
+    return InteractionsArgs(size, (at, interaction_id))
+
+
+def people_args(
+    first: int | None, after: str | None, include_subsidiaries: bool, settings: Settings
+) -> PeopleArgs:
+    size = check_first(first, settings)
+    if after is None:
+        return PeopleArgs(size, None, include_subsidiaries)
+    name, person_id, unit_id = decode_cursor(PEOPLE_CURSOR, after, (str, str, str))
+    return PeopleArgs(size, (name, person_id, unit_id), include_subsidiaries)
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
+
+
+# ----- loading -----
+
+
+def _rounds(keys: Sequence[ViewKey]) -> list[dict[ViewPart, PartArgs]]:
+    """Argument sets per round: each part takes its n-th distinct argument set in round n."""
+    per_part: dict[ViewPart, list[PartArgs]] = {}
+    for key in keys:
+        seen = per_part.setdefault(key.part, [])
+        if key.args not in seen:
+            seen.append(key.args)
+    count = max((len(a) for a in per_part.values()), default=0)
+    return [
+        {part: args[i] for part, args in per_part.items() if i < len(args)} for i in range(count)
+    ]
+
+
+def _params(round_args: Mapping[ViewPart, PartArgs], settings: Settings) -> dict[str, Any]:
+    interactions = round_args.get(ViewPart.INTERACTIONS)
+    people = round_args.get(ViewPart.PEOPLE)
+    holdings = round_args.get(ViewPart.ORGANIZATION_HOLDINGS)
+    opportunities = round_args.get(ViewPart.OPEN_OPPORTUNITIES)
+    sig = round_args.get(ViewPart.SIGNALS)
+    as_of = sig.as_of if isinstance(sig, SignalsArgs) and sig.as_of else today()
+    i_after = interactions.after if isinstance(interactions, InteractionsArgs) else None
+    p_after = people.after if isinstance(people, PeopleArgs) else None
+    return {
+        "interactionsFirst": (
+            interactions.first
+            if isinstance(interactions, InteractionsArgs)
+            else settings.default_page_size
+        ),
+        "interactionsAfterAt": i_after[0] if i_after else None,
+        "interactionsAfterId": i_after[1] if i_after else None,
+        "peopleFirst": people.first if isinstance(people, PeopleArgs) else 0,
+        "peopleAfter": list(p_after) if p_after else None,
+        "peopleSubsidiaries": isinstance(people, PeopleArgs) and people.include_subsidiaries,
+        "holdingsSubsidiaries": (
+            isinstance(holdings, SubsidiariesArgs) and holdings.include_subsidiaries
+        ),
+        "opportunitiesSubsidiaries": (
+            isinstance(opportunities, SubsidiariesArgs) and opportunities.include_subsidiaries
+        ),
+        # Interactions after the day in question do not count (a pinned date sees the past).
+        "signalsBefore": datetime.combine(as_of + timedelta(days=1), time(0), tzinfo=UTC),
+    }
+
+
+_ABSENT = object()  # a part a round does not load (None is a valid argument set)
+
+
+@dataclass
+class ViewBatch:
+    """What one batch found: the parties by id and the value of every key asked."""
+
+    parties: dict[str, m.Party]
+    values: dict[ViewKey, Any]
+
+
+async def load_views(
+    store: Store,
+    viewer: Viewer,
+    settings: Settings,
+    party_ids: Sequence[str],
+    keys: Sequence[ViewKey] = (),
+) -> ViewBatch:
+    """The parties (absent ones are left out) and the value of every key (a NotFound for
+    a key whose party does not exist). One round trip unless a part comes with several
+    argument sets."""
+    del viewer  # access control will filter here, in one place
+    batch = ViewBatch({}, {})
+    rounds = _rounds(keys) or [{}]
+    for number, round_args in enumerate(rounds):
+        wanted: dict[str, list[str]] = {pid: [] for pid in party_ids} if number == 0 else {}
+        for key in keys:
+            if round_args.get(key.part, _ABSENT) == key.args:
+                wanted.setdefault(key.party_id, []).append(key.part.value)
+        requests = [{"id": pid, "parts": parts} for pid, parts in wanted.items()]
+        params = {"requests": requests, **_params(round_args, settings)}
+        by_id = {r["id"]: r for r in await store.read("view.parties", params)}
+        for record in by_id.values():
+            batch.parties.setdefault(
+                record["id"], party_from_props(record["props"], record["kind"])
+            )
+        for key in keys:
+            if key in batch.values or round_args.get(key.part, _ABSENT) != key.args:
+                continue
+            found = by_id.get(key.party_id)
+            if found is None:
+                batch.values[key] = NotFound(
+                    f"no party with id {key.party_id!r}", field="id", value=key.party_id
+                )
+            else:
+                party = batch.parties[key.party_id]
+                batch.values[key] = _part_value(key, party, found, settings)
+    return batch
+
+
+async def party_view(
+    store: Store,
+    viewer: Viewer,
+    settings: Settings,
+    party_id: str,
+    parts: Iterable[tuple[ViewPart, PartArgs]] = (),
+) -> tuple[m.Party, dict[ViewKey, Any]]:
+    """The party and the requested parts of its view, in one round trip."""
+    check_id("id", party_id)
+    keys = list(dict.fromkeys(ViewKey(party_id, part, args) for part, args in parts))
+    batch = await load_views(store, viewer, settings, [party_id], keys)
+    party = batch.parties.get(party_id)
+    if party is None:
+        raise NotFound(f"no party with id {party_id!r}", field="id", value=party_id)
+    return party, batch.values
+
+
+# ----- mapping records to the view's dataclasses -----
+
+
+def _related(x: Mapping[str, Any]) -> m.Party:
+    return party_from_props(x["props"], x["kind"])
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _holding(h: Mapping[str, Any]) -> v.Holding:
+    props = h["props"]
+    return v.Holding(
+        id=props["id"],
+        holder=_related(h["holder"]),
+        product=product_from_props(h["product"]),
+        since=to_date(props.get("since")),
+        amount=_float(props.get("amount")),
+        status=to_enum(m.HoldingStatus, props.get("status")),
+        beneficiaries=tuple(
+            sorted(
+                (
+                    v.Beneficiary(person_from_props(b["person"]), _float(b.get("share")))
+                    for b in h.get("beneficiaries") or ()
+                ),
+                key=lambda b: (b.person.name, b.person.id),
+            )
+        ),
+        household_relation=to_enum(m.FamilyKind, h.get("relation")),
+    )
+
+
+def _employment(person: m.Person, e: Mapping[str, Any]) -> v.Employment:
+    return v.Employment(
+        person=person,
+        organization=organization_from_props(e["organization"]),
+        title=e.get("title"),
+        department=e.get("department"),
+        since=to_date(e.get("since")),
+        primary=bool(e.get("primary")),
+    )
+
+
+def _interaction(i: Mapping[str, Any]) -> v.Interaction:
+    props = i["props"]
+    opp = i.get("opportunity")
+    at = to_datetime(props["at"])
+    assert at is not None
+    return v.Interaction(
+        id=props["id"],
+        kind=to_enum(m.InteractionKind, props.get("kind")),
+        at=at,
+        direction=to_enum(m.InteractionDirection, props.get("direction")),
+        purpose=to_enum(m.InteractionPurpose, props.get("purpose")),
+        channel=to_enum(m.Channel, props.get("channel")),
+        subject=props.get("subject"),
+        summary=props.get("summary"),
+        reps=tuple(sorted((rep_from_props(r) for r in i.get("reps") or ()), key=lambda r: r.id)),
+        opportunity=(
+            v.OpportunityRef(
+                opp["id"],
+                opp.get("name") or opp["id"],
+                to_enum(m.OpportunityStage, opp.get("stage")),
+            )
+            if opp
+            else None
+        ),
+    )
+
+
+def _opportunity(o: Mapping[str, Any]) -> v.Opportunity:
+    props = o["props"]
+    stage = to_enum(m.OpportunityStage, props.get("stage")) or m.OpportunityStage.IDENTIFIED
+    owner = o.get("owner")
+    return v.Opportunity(
+        id=props["id"],
+        name=props.get("name") or props["id"],
+        account=_related(o["account"]),
+        stage=stage,
+        amount=_float(props.get("amount")),
+        close_date=to_date(props.get("closeDate")),
+        owner=rep_from_props(owner) if owner else None,
+        products=tuple(
+            sorted((product_from_props(p) for p in o.get("products") or ()), key=lambda p: p.id)
+        ),
+        buying_centre=tuple(
+            sorted(
+                (
+                    v.BuyingCentreMember(
+                        person=person_from_props(b["person"]),
+                        role=to_enum(m.BuyingRole, b.get("role")),
+                        attitude=to_enum(m.Attitude, b.get("attitude")),
+                        influence=to_enum(m.InfluenceLevel, b.get("influence")),
+                    )
+                    for b in o.get("buyingCentre") or ()
+                ),
+                key=lambda b: (b.person.name, b.person.id),
+            )
+        ),
+    )
+
+
+def _relationship(r: Mapping[str, Any]) -> v.Relationship:
+    if r["type"] == "KNOWS":
+        kind = v.RelationshipKind.KNOWS
+    elif r["outgoing"]:
+        kind = v.RelationshipKind.INFLUENCES
+    else:
+        kind = v.RelationshipKind.INFLUENCED_BY
+    return v.Relationship(
+        kind=kind,
+        party=_related(r["party"]),
+        strength=_float(r.get("strength")),
+        influence_kind=r.get("kind"),
+        context=r.get("context"),
+    )
+
+
+def _account_team(t: Mapping[str, Any]) -> v.AccountTeam:
+    props = t["props"]
+    manager = t.get("manager")
+    return v.AccountTeam(
+        id=props["id"],
+        name=props.get("name") or props["id"],
+        account=_related(t["account"]),
+        manager=rep_from_props(manager) if manager else None,
+        members=tuple(
+            sorted(
+                (
+                    v.TeamMember(rep_from_props(x["rep"]), to_enum(m.RepRole, x.get("role")))
+                    for x in t.get("members") or ()
+                ),
+                key=lambda x: (x.rep.name, x.rep.id),
+            )
+        ),
+    )
+
+
+def _event(e: Mapping[str, Any]) -> v.BusinessEvent:
+    return v.BusinessEvent(
+        id=e["id"],
+        kind=e.get("kind") or "",
+        title=e.get("title") or "",
+        date=to_date(e.get("date")),
+        description=e.get("description"),
+    )
+
+
+def _interactions_page(record: Mapping[str, Any], args: InteractionsArgs) -> v.Page[v.Interaction]:
+    items = [_interaction(i) for i in record["interactions"] or ()]
+    edges = tuple(
+        v.Edge(encode_cursor(INTERACTIONS_CURSOR, [i.at.isoformat(), i.id]), i)
+        for i in items[: args.first]
+    )
+    return v.Page(
+        edges=edges,
+        total_count=int(record["interactionsTotal"] or 0),
+        has_next_page=len(items) > args.first,
+        has_previous_page=args.after is not None,
+    )
+
+
+def _people_page(record: Mapping[str, Any], args: PeopleArgs) -> v.Page[v.Employment]:
+    items = [_employment(person_from_props(e["person"]), e) for e in record["people"] or ()]
+    edges = tuple(
+        v.Edge(encode_cursor(PEOPLE_CURSOR, [e.person.name, e.person.id, e.organization.id]), e)
+        for e in items[: args.first]
+    )
+    return v.Page(
+        edges=edges,
+        total_count=int(record["peopleTotal"] or 0),
+        has_next_page=len(items) > args.first,
+        has_previous_page=args.after is not None,
+    )
+
+
+def _part_value(key: ViewKey, party: m.Party, record: Mapping[str, Any], settings: Settings) -> Any:
+    part, args = key.part, key.args
+    match part:
+        case ViewPart.EMPLOYMENTS:
+            if not isinstance(party, m.Person):
+                return []
+            return [_employment(party, e) for e in record["employments"] or ()]
+        case ViewPart.MANAGERS:
+            return [person_from_props(p) for p in record["managers"] or ()]
+        case ViewPart.DIRECT_REPORTS:
+            return [person_from_props(p) for p in record["directReports"] or ()]
+        case ViewPart.HOUSEHOLD:
+            return [
+                v.HouseholdMember(person_from_props(x["person"]), m.FamilyKind(x["relation"]))
+                for x in record["household"] or ()
+            ]
+        case ViewPart.HOUSEHOLD_HOLDINGS:
+            return [_holding(h) for h in record["householdHoldings"] or ()]
+        case ViewPart.HOLDINGS:
+            return [_holding(h) for h in record["holdings"] or ()]
+        case ViewPart.BENEFICIARY_OF:
+            return [_holding(h) for h in record["beneficiaryOf"] or ()]
+        case ViewPart.ANCESTORS:
+            return [organization_from_props(p) for p in record["ancestors"] or ()]
+        case ViewPart.CHILDREN:
+            return [organization_from_props(p) for p in record["children"] or ()]
+        case ViewPart.PEOPLE:
+            assert isinstance(args, PeopleArgs)
+            return _people_page(record, args)
+        case ViewPart.ORGANIZATION_HOLDINGS:
+            return [_holding(h) for h in record["organizationHoldings"] or ()]
+        case ViewPart.OPEN_OPPORTUNITIES:
+            return [_opportunity(o) for o in record["openOpportunities"] or ()]
+        case ViewPart.EVENTS:
+            return [_event(e) for e in record["events"] or ()]
+        case ViewPart.INTERACTIONS:
+            assert isinstance(args, InteractionsArgs)
+            return _interactions_page(record, args)
+        case ViewPart.SIGNALS:
+            as_of = args.as_of if isinstance(args, SignalsArgs) and args.as_of else today()
+            return s.signals(
+                party,
+                to_datetime(record["lastInteractionAt"]),
+                as_of,
+                window_days=settings.sleeping_days,
+                escalation_days=settings.sleeping_escalation_days,
+                compliance_threshold=settings.profile_compliance_threshold,
+            )
+        case ViewPart.COVERAGE:
+            return [coverage_from_map(c) for c in record["coverage"] or ()]
+        case ViewPart.RELATIONSHIPS:
+            return [_relationship(r) for r in record["relationships"] or ()]
+        case ViewPart.ACCOUNT_TEAMS:
+            return [_account_team(t) for t in record["accountTeams"] or ()]
+    raise AssertionError(f"unhandled view part {part}")

@@ -227,6 +227,29 @@ def cmd_migrate(args: argparse.Namespace) -> int:
         return asyncio.run(run(uri))
 
 
+def cmd_refresh_stats(args: argparse.Namespace) -> int:
+    from graph_api.services.co_holding import refresh_co_holding_stats
+
+    settings = get_settings()
+
+    async def run(uri: str) -> int:
+        store = _store(settings, uri)
+        try:
+            done = await refresh_co_holding_stats(store)
+        finally:
+            await store.close()
+        print(
+            f"co-holding statistics refreshed in {done.seconds:.2f}s: {done.people} people and "
+            f"{done.organizations} organizations hold {done.products} products; "
+            f"{done.associations} association rules",
+            file=sys.stderr,
+        )
+        return 0
+
+    with database(settings) as uri:
+        return asyncio.run(run(uri))
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from graph_api.api.schema import schema_sdl
 
@@ -287,6 +310,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("migrate", help="apply constraints and indexes (also done at start)")
     p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser(
+        "refresh-stats",
+        help="recompute the cross-sell co-holding statistics (also done after every import)",
+        description=(
+            "Recomputes product co-holding counts, support, confidence and lift from every "
+            "holding that is not closed, and swaps them in in one transaction. Run it after "
+            "holdings change outside an import (e.g. nightly from cron)."
+        ),
+    )
+    p.set_defaults(func=cmd_refresh_stats)
 
     p = sub.add_parser("schema", help="print the GraphQL schema (SDL)")
     p.add_argument("--write", action="store_true", help=f"write it to {SCHEMA_FILE.name}")

@@ -16,6 +16,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from graph_api.api.cross_sell import CrossSellQuery
 from graph_api.api.deciders import DecidersQuery
 from graph_api.api.diagnostics import RoundTripCount
 from graph_api.api.errors import DomainErrors
@@ -27,7 +28,10 @@ from graph_api.api.types import Organization, Person
 from graph_api.config import Settings, get_settings
 from graph_api.domain.errors import DomainError
 
-Query = merge_types("Query", (PartyQuery, OrgChartQuery, SearchQuery, DecidersQuery, PathsQuery))
+Query = merge_types(
+    "Query",
+    (PartyQuery, OrgChartQuery, SearchQuery, DecidersQuery, PathsQuery, CrossSellQuery),
+)
 
 # Distinct query documents whose parse and validation are kept (bounded: unique texts
 # from clients cannot grow memory without limit).

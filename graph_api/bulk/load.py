@@ -204,5 +204,14 @@ async def import_path(
     report.validate_seconds = validate_seconds
     if validated.problems and reject_file is not None:
         write_rejects(reject_file, validated)
+    await _after_import(store)
     report.seconds = time.perf_counter() - started
     return report
+
+
+async def _after_import(store: Store) -> None:
+    """Derived data that follows the holdings: cross-sell co-holding statistics (issue 6)."""
+    # Imported here so that the whole hook is this one block of the module.
+    from graph_api.services.co_holding import refresh_co_holding_stats
+
+    await refresh_co_holding_stats(store)

@@ -65,7 +65,12 @@ def account_document(seed: int = 2000) -> dict[str, Any]:
         "organizations": [
             {"id": ACCOUNT_ID, "name": "基准集团 Bench Group", "orgType": "GROUP"},
             *(
-                {"id": d, "name": f"基准集团部门{i}", "orgType": "DEPARTMENT", "parentId": ACCOUNT_ID}
+                {
+                    "id": d,
+                    "name": f"基准集团部门{i}",
+                    "orgType": "DEPARTMENT",
+                    "parentId": ACCOUNT_ID,
+                }
                 for i, d in enumerate(depts)
             ),
             {"id": f"{prefix}-institute", "name": "基准研究院", "orgType": "INSTITUTE"},

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import neo4j
+from neo4j import Driver, GraphDatabase
 
 from bench.harness.config import STATE_DIR, VENV_BIN, BenchConfig
 from bench.harness.datasets import Dataset
@@ -65,11 +65,11 @@ class LoadedDatabase:
     imports: list[ImportResult] = field(default_factory=list)
     loaded_at: str = ""
 
-    def driver(self) -> neo4j.Driver:
-        return neo4j.GraphDatabase.driver(self.uri, auth=("neo4j", ""))
+    def driver(self) -> Driver:
+        return GraphDatabase.driver(self.uri, auth=("neo4j", ""))
 
 
-def fingerprint(driver: neo4j.Driver) -> dict[str, int]:
+def fingerprint(driver: Driver) -> dict[str, int]:
     data = driver.execute_query(q("graph_counts")).records[0]["data"]
     out: dict[str, int] = {}
     for row in data["nodes"]:
@@ -93,7 +93,9 @@ def _run_import(uri: str, path: Path, log: Any) -> ImportResult:
         raise RuntimeError(f"graph-api import {path} failed ({done.returncode}):\n{err[-3000:]}")
     match = _IMPORTED.search(err)
     if not match:
-        raise RuntimeError(f"graph-api import {path}: no summary line in its output:\n{err[-2000:]}")
+        raise RuntimeError(
+            f"graph-api import {path}: no summary line in its output:\n{err[-2000:]}"
+        )
     result = ImportResult(
         path=str(path),
         rows=int(match["rows"]),
@@ -130,11 +132,13 @@ def open_database(dataset: Dataset, config: BenchConfig, log: Any = print) -> Lo
         page_cache=config.neo4j_page_cache,
         start_timeout_s=600,
     )
-    log(f"database {folder.name}: starting Neo4j (heap {config.neo4j_heap}, "
-        f"page cache {config.neo4j_page_cache}) ...")
+    log(
+        f"database {folder.name}: starting Neo4j (heap {config.neo4j_heap}, "
+        f"page cache {config.neo4j_page_cache}) ..."
+    )
     uri = local.start()
     try:
-        driver = neo4j.GraphDatabase.driver(uri, auth=("neo4j", ""))
+        driver = GraphDatabase.driver(uri, auth=("neo4j", ""))
         try:
             if record is not None:
                 now = fingerprint(driver)
@@ -154,7 +158,10 @@ def open_database(dataset: Dataset, config: BenchConfig, log: Any = print) -> Lo
                 local.stop()
                 shutil.rmtree(folder)
                 return open_database(dataset, config, log)
-            imports = [_run_import(uri, dataset.path, log), _run_import(uri, dataset.account_path, log)]
+            imports = [
+                _run_import(uri, dataset.path, log),
+                _run_import(uri, dataset.account_path, log),
+            ]
             now = fingerprint(driver)
         finally:
             driver.close()

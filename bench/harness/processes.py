@@ -41,7 +41,9 @@ def machine_cpu() -> tuple[float, float]:
     return (total - idle) / _TICK, total / _TICK
 
 
-def run_with_cpu(cmd: Sequence[str], **kwargs: object) -> tuple[subprocess.CompletedProcess[str], float]:
+def run_with_cpu(
+    cmd: Sequence[str], **kwargs: object
+) -> tuple[subprocess.CompletedProcess[str], float]:
     """Runs a command to its end; also returns the CPU seconds it (and its children) used."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run(list(cmd), capture_output=True, text=True, check=False, **kwargs)  # type: ignore[call-overload]

@@ -140,7 +140,10 @@ class Operation:
     description: str
 
     def bodies(self, params: Parameters) -> list[bytes]:
-        return [orjson.dumps({"query": self.query, "variables": v}) for v in self.variables(params)]
+        return self.bodies_for(self.variables(params))
+
+    def bodies_for(self, variables: list[dict[str, Any]]) -> list[bytes]:
+        return [orjson.dumps({"query": self.query, "variables": v}) for v in variables]
 
 
 def _ids(key: str) -> Callable[[Parameters], list[dict[str, Any]]]:
@@ -151,6 +154,8 @@ def _ids(key: str) -> Callable[[Parameters], list[dict[str, Any]]]:
     return build
 
 
+FLOOR = "query Floor { __typename }"
+
 OPERATIONS: tuple[Operation, ...] = (
     Operation("view360", "ours", VIEW360, _ids("parties"), "party(id): the full 360° view"),
     Operation(
@@ -159,6 +164,20 @@ OPERATIONS: tuple[Operation, ...] = (
         PEER_VIEW360,
         _ids("parties"),
         "the same view from @neo4j/graphql",
+    ),
+    Operation(
+        "floor",
+        "ours",
+        FLOOR,
+        lambda p: [{}],
+        "{ __typename }: the HTTP + GraphQL stack alone, no database",
+    ),
+    Operation(
+        "floor-peer",
+        "peer",
+        FLOOR,
+        lambda p: [{}],
+        "{ __typename } on the peer",
     ),
     Operation(
         "orgChart",
@@ -196,7 +215,8 @@ OPERATIONS: tuple[Operation, ...] = (
         "crossSell(limit 10) of a random party",
     ),
 )
-OPERATION_NAMES = (*(o.name for o in OPERATIONS), "import")
+OPERATION_BY_NAME = {o.name: o for o in OPERATIONS}
+OPERATION_NAMES = (*OPERATION_BY_NAME, "import")
 
 
 def draw_parameters(driver: Driver, seed: int, n: int = 2000) -> Parameters:

@@ -32,6 +32,7 @@ def main_rows(cells: list[Cell]) -> list[list[str]]:
                 x.operation,
                 x.size,
                 str(x.connections),
+                f"{x.duration_s:.0f}",
                 _f(x.median_ms if measured else None, 2),
                 _f(x.p99_ms if measured else None, 2),
                 _f(x.rps, 1),
@@ -49,6 +50,7 @@ MAIN_HEADER = [
     "operation",
     "size",
     "conns",
+    "s",
     "median ms",
     "p99 ms",
     "req/s",
@@ -195,8 +197,9 @@ def render(result: dict[str, Any], cells: list[Cell], markdown: bool) -> str:
     cfg = result["config"]
     parts.append(
         f"{head}Operation x data-set size (wrk, closed loop, {cfg['duration_s']:.0f} s per "
-        f"cell after {cfg['warmup_s']:.0f} s warm-up; latency over HTTP on loopback; cpu% = "
-        "share of one core during the cell)"
+        f"cell, up to 3x for slow operations (s), after {cfg['warmup_s']:.0f} s warm-up; "
+        "latency over HTTP on loopback; errors = failed/answered; cpu% = share of one core "
+        "during the cell, other = the rest of the machine's work)"
     )
     parts.append(table(MAIN_HEADER, main_rows(cells)))
     if any(x.operation == "view360-peer" for x in cells):

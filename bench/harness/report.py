@@ -67,7 +67,7 @@ def peer_rows(cells: list[Cell], sizes: list[str], conns: list[int]) -> list[lis
     for size in sizes:
         for c in conns:
             ours, theirs = _cell(cells, "view360", size, c), _cell(cells, "view360-peer", size, c)
-            if not ours or not theirs:
+            if not ours or not theirs or not ours.requests or not theirs.requests:
                 continue
             rows.append(
                 [
@@ -103,9 +103,9 @@ def scaling_rows(cells: list[Cell], sizes: list[str], c: int) -> list[list[str]]
         row = [op]
         for size in sizes:
             x = _cell(cells, op, size, c)
-            if x is None:
+            if x is None or x.requests == 0:
                 row.append("-")
-            elif base is None or base.median_ms == 0:
+            elif base is None or base.requests == 0 or base.median_ms == 0:
                 row.append(_f(x.median_ms, 2))
             else:
                 row.append(f"{x.median_ms:.2f} ({x.median_ms / base.median_ms:.2f}x)")

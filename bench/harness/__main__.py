@@ -88,10 +88,12 @@ def _probe(server: Server, body: bytes) -> tuple[float, str | None]:
     return seconds, None
 
 
-def cell_seconds(config: BenchConfig, request_s: float) -> float:
-    """The measured time of an operation's cells: BENCH_DURATION, longer (up to three times)
-    for an operation so slow that the cell would hold fewer than MIN_SAMPLES answers."""
-    return min(3 * config.duration_s, max(config.duration_s, MIN_SAMPLES * request_s))
+def cell_seconds(config: BenchConfig, request_s: float, connections: int) -> float:
+    """The measured time of a cell: BENCH_DURATION, longer (up to three times) for an
+    operation so slow that the cell would hold fewer than MIN_SAMPLES answers (the first
+    answers of N concurrent connections come after about N requests' time)."""
+    wanted = (MIN_SAMPLES + connections) * request_s
+    return min(3 * config.duration_s, max(config.duration_s, wanted))
 
 
 def _node_version() -> str:
@@ -123,6 +125,7 @@ def run(config: BenchConfig) -> int:
     imports: dict[str, dict[str, Any]] = {}
     equal: dict[str, dict[str, Any]] = {}
     parameters: dict[str, dict[str, Any]] = {}
+    calibration: dict[str, float] = {}
     for parties in config.sizes:
         label = size_label(parties)
         dataset = ensure_dataset(parties, config.seed, log)
@@ -180,7 +183,7 @@ def run(config: BenchConfig) -> int:
                 failure = next((f for _, f in probes if f), None)
                 if failure:
                     log(f"{op.name} on {label}: a first request fails: {failure}")
-                seconds = cell_seconds(config, sorted(t for t, _ in probes)[len(probes) // 2])
+                request_s = sorted(t for t, _ in probes)[len(probes) // 2]
                 role = "peer" if op.target == "peer" else "service"
                 for c in config.connections:
                     cell = loadgen.measure(
@@ -189,11 +192,23 @@ def run(config: BenchConfig) -> int:
                         server,
                         files[op.name],
                         c,
-                        seconds,
+                        cell_seconds(config, request_s, c),
                         config.warmup_s,
                         {role: server.pid, "neo4j": neo4j_pid},
                     )
                     cells.append(cell)
+                    if op.name == "floor" and c == max(config.connections) and not calibration:
+                        # The same requests from an asyncio httpx client, for comparison.
+                        calibration.update(
+                            loadgen.asyncio_client_cost(server.url, files[op.name], c, 3.0)
+                        )
+                        calibration["wrk_cpu_us_per_request"] = (
+                            cell.cpu["wrk"] * cell.duration_s / cell.requests * 1e6
+                            if cell.requests
+                            else 0.0
+                        )
+                        calibration["wrk_rps"] = cell.rps
+                        log(f"asyncio httpx client on the floor request: {calibration}")
                     log(
                         f"{op.name:<17} {label:>5} c={c:<3} median {cell.median_ms:8.2f} ms  "
                         f"p99 {cell.p99_ms:8.2f} ms  {cell.rps:8.1f} req/s  "
@@ -235,6 +250,7 @@ def run(config: BenchConfig) -> int:
         "load_generator": {
             "version": loadgen.wrk_version(),
             "overhead": report.overhead_summary(cells),
+            "asyncio_httpx": calibration,
         },
     }
     print(report.render(result, cells, markdown=False))

@@ -12,10 +12,12 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.harness.config import ROOT
 from bench.harness.processes import Server, machine_cpu, process_cpu_seconds, run_with_cpu
 
 LUA = Path(__file__).with_name("graphql.lua")
@@ -140,3 +142,36 @@ def measure(
         cpu=cpu,
         loadavg=load0,
     )
+
+
+def asyncio_client_cost(
+    url: str, bodies: Path, connections: int, seconds: float
+) -> dict[str, float]:
+    """What the alternative, an asyncio httpx client (bench/harness/asyncio_client.py), costs
+    on the same requests: its CPU per request and the rate it reached."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.harness.asyncio_client",
+            url,
+            str(bodies),
+            str(connections),
+            str(seconds),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    line = next((ln for ln in done.stdout.splitlines() if ln.startswith("ASYNCIO_RESULT ")), None)
+    if done.returncode != 0 or line is None:
+        raise RuntimeError(f"the asyncio client failed ({done.returncode}): {done.stderr[-2000:]}")
+    r = json.loads(line.split(" ", 1)[1])
+    return {
+        "connections": connections,
+        "requests": r["requests"],
+        "rps": r["requests"] / r["seconds"],
+        "cpu_us_per_request": r["cpu_s"] / r["requests"] * 1e6 if r["requests"] else 0.0,
+        "core_share": r["cpu_s"] / r["seconds"],
+    }

@@ -233,6 +233,14 @@ def render(result: dict[str, Any], cells: list[Cell], markdown: bool) -> str:
         f"{o['cpu_us_per_request']:.0f} us per request; {100 * o['core_share_median']:.1f}% of "
         f"one core during a cell (median; max {100 * o['core_share_max']:.1f}%)"
     )
+    a = result["load_generator"].get("asyncio_httpx")
+    if a:
+        parts.append(
+            f"the alternative, an asyncio httpx client, on the floor request at "
+            f"{a['connections']} connections: {a['cpu_us_per_request']:.0f} us of CPU per "
+            f"request ({100 * a['core_share']:.0f}% of a core) for {a['rps']:,.0f} req/s; "
+            f"wrk on the same: {a['wrk_cpu_us_per_request']:.0f} us for {a['wrk_rps']:,.0f} req/s"
+        )
     parts.append(
         f"machine: {meta['cpus']} cores ({meta['cpu_model']}), {meta['memory_gb']:.0f} GB; load "
         f"average {meta['loadavg_start']} at start, {meta['loadavg_end']} at end"

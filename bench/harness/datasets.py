@@ -1,15 +1,14 @@
 """Generated data sets of the benchmark, cached under bench/data/ by size, seed and generator.
 
-One function, `ensure_dataset`, hides which generator writes the data: `graph-api generate`
-when the package has it, else the generator of bench/view360_latency.py (the interim one).
-A data set is reused while its key (size, seed, generator version) is unchanged; the
-generator version is a hash of the generator's source, so a changed generator regenerates.
+`ensure_dataset` runs `graph-api generate` (a folder of CSV files) and writes the key account
+beside it. A data set is reused while its key (size, seed, generator version) is unchanged;
+the generator version is a hash of the generator's source and of the import format, so a
+changed generator regenerates (and the databases holding the old data are reloaded).
 """
 
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import subprocess
 import sys
@@ -21,10 +20,13 @@ from typing import Any
 import orjson
 
 from bench.harness import account
-from bench.harness.config import BENCH_DIR, DATA_DIR, ROOT, VENV_BIN, size_label
+from bench.harness.config import DATA_DIR, ROOT, VENV_BIN, size_label
 
-BULK_GENERATOR = ROOT / "graph_api" / "bulk" / "generate.py"
-INTERIM_GENERATOR = BENCH_DIR / "view360_latency.py"
+GENERATOR_SOURCES = (
+    ROOT / "graph_api" / "bulk" / "generate.py",
+    ROOT / "graph_api" / "bulk" / "spec.py",
+)
+COMMAND = "graph-api generate"
 META = "dataset.json"
 
 
@@ -55,21 +57,8 @@ def _digest(*paths: Path) -> str:
 
 
 def generator_version() -> tuple[str, str]:
-    """(command, version) of the generator in use."""
-    acct = f"a{account.VERSION}"
-    if BULK_GENERATOR.exists():
-        spec = ROOT / "graph_api" / "bulk" / "spec.py"
-        return "graph-api generate", f"bulk-{_digest(BULK_GENERATOR, spec)}-{acct}"
-    return "bench/view360_latency.py generate", f"v360-{_digest(INTERIM_GENERATOR)}-{acct}"
-
-
-def _interim_generate(parties: int, seed: int, out: Path) -> None:
-    spec = importlib.util.spec_from_file_location("view360_latency", INTERIM_GENERATOR)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    doc: dict[str, Any] = module.generate(parties, seed)
-    out.write_bytes(orjson.dumps(doc))
+    """(command, version) of the generator: a hash of its sources, and the account's version."""
+    return COMMAND, f"g{_digest(*GENERATOR_SOURCES)}-a{account.VERSION}"
 
 
 def ensure_dataset(parties: int, seed: int, log: Any = print) -> Dataset:
@@ -91,24 +80,21 @@ def ensure_dataset(parties: int, seed: int, log: Any = print) -> Dataset:
     folder.mkdir(parents=True, exist_ok=True)
     log(f"data set {folder.name}: generating {parties:,} parties with {command} ...")
     t0 = time.perf_counter()
-    if command == "graph-api generate":
-        target = folder / "data"
-        subprocess.run(
-            [
-                str(VENV_BIN / "graph-api"),
-                "generate",
-                "--parties",
-                str(parties),
-                "--seed",
-                str(seed),
-                str(target),
-            ],
-            check=True,
-            stdout=sys.stderr,
-        )
-    else:
-        target = folder / "data.json"
-        _interim_generate(parties, seed, target)
+    target = folder / "data"
+    subprocess.run(
+        [
+            str(VENV_BIN / "graph-api"),
+            "generate",
+            "--parties",
+            str(parties),
+            "--seed",
+            str(seed),
+            "--csv",
+            str(target),
+        ],
+        check=True,
+        stdout=sys.stderr,
+    )
     seconds = time.perf_counter() - t0
     (folder / "account.json").write_bytes(orjson.dumps(account.account_document()))
     meta_file.write_text(

@@ -138,6 +138,9 @@ def run(config: BenchConfig) -> int:
             "fingerprint": db.fingerprint,
         }
         servers: list[Server] = []
+        if not selected:  # BENCH_OPERATIONS=import: the data sets and their load only
+            db.neo4j.stop()
+            continue
         try:
             warm_up(db, log)
             with db.driver() as driver:
@@ -254,6 +257,9 @@ def run(config: BenchConfig) -> int:
         },
     }
     print(report.render(result, cells, markdown=False))
+    if not cells:
+        log("no operation measured: bench/results/ left as it was")
+        return 0
     json_path, md_path = report.write(result, cells, RESULTS_DIR)
     log(f"wrote {json_path.relative_to(ROOT)} and {md_path.relative_to(ROOT)}")
     return 0

@@ -126,8 +126,14 @@ def run(config: BenchConfig) -> int:
     equal: dict[str, dict[str, Any]] = {}
     parameters: dict[str, dict[str, Any]] = {}
     calibration: dict[str, float] = {}
+    size_runs: dict[str, dict[str, Any]] = {}
     for parties in config.sizes:
         label = size_label(parties)
+        size_runs[label] = {
+            "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "loadavg_start": [round(x, 2) for x in os.getloadavg()],
+            "commit": _commit(),
+        }
         dataset = ensure_dataset(parties, config.seed, log)
         db = open_database(dataset, config, log)
         main_import = db.imports[0]
@@ -222,6 +228,7 @@ def run(config: BenchConfig) -> int:
             for s in servers:
                 s.stop()
             db.neo4j.stop()
+            size_runs[label]["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
     loadavg_end = [round(x, 2) for x in os.getloadavg()]
     machine = {
         **_machine(),
@@ -250,12 +257,15 @@ def run(config: BenchConfig) -> int:
         "operations": {o.name: o.description for o in selected},
         "imports": imports,
         "equivalence": equal,
+        "size_runs": size_runs,
         "load_generator": {
             "version": loadgen.wrk_version(),
             "overhead": report.overhead_summary(cells),
             "asyncio_httpx": calibration,
         },
     }
+    if config.merge:
+        result, cells = report.merge_previous(result, cells, RESULTS_DIR)
     print(report.render(result, cells, markdown=False))
     if not cells:
         log("no operation measured: bench/results/ left as it was")

@@ -64,6 +64,7 @@ class BenchConfig:
     seed: int
     peer: bool
     reimport: bool
+    merge: bool  # keep the previous results of the sizes not measured in this run
     operations: tuple[str, ...] | None  # None: all
     neo4j_heap: str
     neo4j_page_cache: str
@@ -85,6 +86,7 @@ class BenchConfig:
             seed=int(env("BENCH_SEED", "42")),
             peer=env("BENCH_PEER", "1").strip() not in {"0", "false", "no", "off"},
             reimport=_flag("BENCH_REIMPORT"),
+            merge=_flag("BENCH_MERGE"),
             operations=tuple(o.strip() for o in ops.split(",") if o.strip()) or None,
             neo4j_heap=env("BENCH_NEO4J_HEAP", "2g"),
             neo4j_page_cache=env("BENCH_NEO4J_PAGE_CACHE", "4g"),

@@ -8,7 +8,11 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from bench.harness.config import parse_size
 from bench.harness.loadgen import Cell
+from bench.harness.operations import OPERATIONS
+
+OPERATION_ORDER = {o.name: i for i, o in enumerate(OPERATIONS)}
 
 SCALING = ("view360", "keyDeciders", "crossSell")
 
@@ -253,7 +257,57 @@ def render(result: dict[str, Any], cells: list[Cell], markdown: bool) -> str:
     parts.append(
         f"command: {result['command']}; commit {result['commit']}; {result['finished_at']}"
     )
+    if "merged_from" in result:
+        m = result["merged_from"]
+        parts.append(
+            f"sizes {', '.join(m['sizes'])} are from an earlier run: {m['command']}; commit "
+            f"{m['commit']}; {m['finished_at']}"
+        )
+    for size, r in result.get("size_runs", {}).items():
+        parts.append(
+            f"{size}: measured from {r['started_at']} (commit {r['commit']}); load average "
+            f"{r['loadavg_start']} before, {r.get('loadavg_end')} after"
+        )
     return "\n\n".join(parts) + "\n"
+
+
+def merge_previous(
+    result: dict[str, Any], cells: list[Cell], folder: Path
+) -> tuple[dict[str, Any], list[Cell]]:
+    """This run's sizes, plus the sizes of bench/results/latest.json this run did not measure
+    (BENCH_MERGE=1: measure one size again, or a size the previous run left out). Each size
+    keeps the record of the run that measured it (size_runs: when, commit, load average)."""
+    path = folder / "latest.json"
+    if not path.exists():
+        return result, cells
+    old = json.loads(path.read_text(encoding="utf-8"))
+    measured = set(result["sizes"])
+    kept = [s for s in old["sizes"] if s not in measured]
+    if not kept:
+        return result, cells
+    old_cells = [Cell(**c) for c in old["cells"] if c["size"] in kept]
+    merged = dict(result)
+    order = {s: parse_size(s) for s in [*kept, *result["sizes"]]}
+    merged["sizes"] = sorted(order, key=order.__getitem__)
+    for key in ("imports", "equivalence", "parameters", "size_runs"):
+        merged[key] = {**{s: v for s, v in old.get(key, {}).items() if s in kept}, **result[key]}
+    merged["merged_from"] = {
+        "sizes": kept,
+        "command": old["command"],
+        "commit": old["commit"],
+        "finished_at": old["finished_at"],
+        "machine": old["machine"],
+    }
+    rank = {s: i for i, s in enumerate(merged["sizes"])}
+    all_cells = sorted(
+        [*old_cells, *cells],
+        key=lambda c: (OPERATION_ORDER.get(c.operation, 99), rank[c.size], c.connections),
+    )
+    merged["load_generator"] = {
+        **result["load_generator"],
+        "overhead": overhead_summary(all_cells),
+    }
+    return merged, all_cells
 
 
 def write(result: dict[str, Any], cells: list[Cell], folder: Path) -> tuple[Path, Path]:

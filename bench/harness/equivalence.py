@@ -85,15 +85,19 @@ def compare(
     checked, equal, differences = 0, 0, []
     with httpx.Client(timeout=120) as client:
         for ours_body, peer_body in zip(ours_bodies, peer_bodies, strict=True):
-            ours = _answer(client, ours_url, ours_body)
-            theirs = _answer(client, peer_url, peer_body)
+            party = orjson.loads(ours_body)["variables"]["id"]
+            checked += 1
+            try:
+                ours = _answer(client, ours_url, ours_body)
+                theirs = _answer(client, peer_url, peer_body)
+            except (RuntimeError, httpx.HTTPError) as exc:
+                differences.append(f"{party}: no answer to compare: {exc}"[:600])
+                continue
             if isinstance(theirs, list):
                 theirs = theirs[0] if len(theirs) == 1 else theirs
-            checked += 1
             diff = first_difference(normalize(ours), normalize(theirs))
             if diff is None:
                 equal += 1
             else:
-                party = orjson.loads(ours_body)["variables"]["id"]
                 differences.append(f"{party}: {diff}")
     return {"checked": checked, "equal": equal, "differences": differences[:10]}

@@ -2,6 +2,7 @@
 account of 2,000 people, over HTTP, with the pieces (Cypher query vs mapping vs networkx).
 
     .venv/bin/python bench/deciders_latency.py [--people 2000] [--runs 30] [--other-accounts 0]
+        [--reuse]
 
 Builds the account through the import format: a group with ten departments (PART_OF), an
 org chart of --people people (fan-out 8 at the top, 6 below), 40 buying-centre markers,
@@ -10,6 +11,8 @@ outside the account, 12 reps covering 200 people. --other-accounts N loads N mor
 of the same size, to show that the cost follows the account, not the database.
 
 Uses NEO4J_URI if set (the database is CLEARED), otherwise starts a throwaway local Neo4j.
+--reuse keeps a database that already holds this script's accounts (NEO4J_URI): no import,
+so before/after runs of a change measure the same data back to back.
 Prints medians and p95 in milliseconds. Measure on a quiet machine: absolute figures vary
 with the hardware; the ratios between the pieces are what to read.
 """
@@ -218,6 +221,9 @@ async def main() -> None:
     parser.add_argument("--people", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--other-accounts", type=int, default=0)
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the accounts already loaded (NEO4J_URI)"
+    )
     args = parser.parse_args()
 
     local: LocalNeo4j | None = None
@@ -232,8 +238,14 @@ async def main() -> None:
     server: subprocess.Popen[bytes] | None = None
     try:
         await store.migrate()
-        await store.clear()
-        for i, prefix in enumerate(["big", *(f"other{j}" for j in range(args.other_accounts))]):
+        loaded = await store.read(
+            "MATCH (p:Person)-[:WORKS_FOR]->(:Organization {id: 'big-group'}) RETURN count(p) AS n"
+        )
+        reuse = args.reuse and loaded[0]["n"] > 0
+        if not reuse:
+            await store.clear()
+        accounts = [] if reuse else ["big", *(f"other{j}" for j in range(args.other_accounts))]
+        for i, prefix in enumerate(accounts):
             path = tmp / f"{prefix}.json"
             doc = account_document(prefix, args.people, seed=i)
             path.write_bytes(orjson.dumps({"format": "relgraph-import", "version": 1, **doc}))

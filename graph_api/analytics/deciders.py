@@ -8,7 +8,7 @@ reasons for every weight, in docs/ANALYTICS.md; the constants below are that mod
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -436,10 +436,14 @@ def describe(graph: DecisionGraph, s: Scored) -> KeyDecider:
     )
 
 
-def rank_deciders(graph: DecisionGraph, limit: int | None = None) -> list[KeyDecider]:
+def rank_deciders(
+    graph: DecisionGraph, limit: int | None = None, *, scored: Sequence[Scored] | None = None
+) -> list[KeyDecider]:
     """The candidates ranked by decision power, best first; only the first `limit` are put
-    into words (on a large account the words cost more than the scores)."""
-    return [describe(graph, s) for s in score_deciders(graph)[:limit]]
+    into words (on a large account the words cost more than the scores). `scored`: the
+    graph's `score_deciders`, when the caller already has it."""
+    ranking = score_deciders(graph) if scored is None else scored
+    return [describe(graph, s) for s in ranking[:limit]]
 
 
 def _ends(edges: Iterable[tuple[str, str, dict[str, float]]], far: int) -> tuple[str, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -9,7 +10,13 @@ from typing import Any
 import neo4j
 
 from graph_api.analytics.assessment import assess
-from graph_api.analytics.deciders import DecisionGraph, decision_graph, rank_deciders
+from graph_api.analytics.deciders import (
+    DecisionGraph,
+    Scored,
+    decision_graph,
+    rank_deciders,
+    score_deciders,
+)
 from graph_api.domain import model as m
 from graph_api.domain import view as v
 from graph_api.domain.access import Viewer
@@ -186,26 +193,69 @@ def graph_from_record(record: neo4j.Record) -> DecisionGraph:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Analysed:
+    account_id: str
+    account_name: str
+    opportunity_id: str | None
+    graph: DecisionGraph
+    scored: list[Scored]
+
+
+async def _analysed(store: Store, scope: DecisionScope, memo: dict[Any, Any] | None) -> _Analysed:
+    """The scope's graph and ranking; with a request's `memo`, computed once per request
+    (keyDeciders and decisionAssessment asked together share one query and one ranking)."""
+
+    async def compute() -> _Analysed:
+        record = await fetch_scope(store, scope)
+        graph = graph_from_record(record)
+        return _Analysed(
+            record["accountId"],
+            record["accountName"] or record["accountId"],
+            record["opportunityId"],
+            graph,
+            score_deciders(graph),
+        )
+
+    if memo is None:
+        return await compute()
+    key = ("deciders.scope", scope)
+    task: asyncio.Future[_Analysed] | None = memo.get(key)
+    if task is None:
+        task = memo[key] = asyncio.ensure_future(compute())
+    return await task
+
+
 async def key_deciders(
-    store: Store, viewer: Viewer, scope: DecisionScope, limit: int, max_limit: int
+    store: Store,
+    viewer: Viewer,
+    scope: DecisionScope,
+    limit: int,
+    max_limit: int,
+    *,
+    memo: dict[Any, Any] | None = None,
 ) -> list[KeyDecider]:
-    """The people of the scope ranked by decision power, best first, at most `limit`."""
+    """The people of the scope ranked by decision power, best first, at most `limit`.
+    `memo`: a per-request cache shared with `decision_assessment`."""
     scope.checked()
     check_between("limit", limit, 1, max_limit)
-    graph = graph_from_record(await fetch_scope(store, scope))
-    return rank_deciders(graph, limit)
+    analysed = await _analysed(store, scope, memo)
+    return rank_deciders(analysed.graph, limit, scored=analysed.scored)
 
 
 async def decision_assessment(
-    store: Store, viewer: Viewer, scope: DecisionScope
+    store: Store,
+    viewer: Viewer,
+    scope: DecisionScope,
+    *,
+    memo: dict[Any, Any] | None = None,
 ) -> AssessmentResult:
     """TAS 9 and 10 for the scope, with their evidence."""
     scope.checked()
-    record = await fetch_scope(store, scope)
-    graph = graph_from_record(record)
+    analysed = await _analysed(store, scope, memo)
     return AssessmentResult(
-        account_id=record["accountId"],
-        account_name=record["accountName"] or record["accountId"],
-        opportunity_id=record["opportunityId"],
-        assessment=assess(graph),
+        account_id=analysed.account_id,
+        account_name=analysed.account_name,
+        opportunity_id=analysed.opportunity_id,
+        assessment=assess(analysed.graph, scored=analysed.scored),
     )

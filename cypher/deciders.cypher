@@ -65,8 +65,7 @@ CALL (scope) {
   MATCH (src:Person)-[:INFLUENCES]->(p) WHERE NOT src IN scope
   RETURN collect(DISTINCT src) AS influencers
 }
-WITH account, opp, family, units, scope, above, managers, influencers,
-     [u IN units | u.id] AS unitIds, [u IN family | u.id] AS familyIds
+WITH account, opp, family, units, scope, above, managers, influencers
 // Lists, not maps, throughout: the driver decodes a map's keys again in every row, and on a
 // 2,000-person account that cost as much as the query. Person fields in the order of
 // graph_api/store/mapping.py PERSON_FIELDS.
@@ -74,21 +73,28 @@ RETURN
   account.id AS accountId,
   account.name AS accountName,
   opp.id AS opportunityId,
+  $includeSubsidiaries AS includeSubsidiaries,
   // [id, name, parent id]
   [u IN family | [u.id, u.name, [(u)-[:PART_OF]->(x) | x.id][0]]] AS units,
-  // [...person fields, employment in the family [[organization id, title, primary]],
-  //  markers [[target id, on the opportunity, role, attitude, influence]],
-  //  coverage [[rep id, name, email, role, region, strength, kind]], manager ids,
-  //  listened to by [[influencer id, strength]]]
+  // [...person fields, links out, links in]. The links come as tagged lists from two
+  // comprehensions, one per direction, instead of one comprehension per type: each walks
+  // the person's whole relationship chain, and five walks were two thirds of the query.
+  // The caller keeps what the per-type patterns would have matched (the target kinds and
+  // units below). Out: ['W', organization id, title, primary] (a job),
+  // ['B', target id, on the opportunity, on the account, role, attitude, influence] (a
+  // marker), ['R', manager id, manager is a person]. In: ['C', rep id, rep is a rep, name,
+  // email, role, region, strength, kind] (coverage), ['I', influencer id, is a person,
+  // strength].
   [p IN scope | [p.id, p.name, p.aliases, p.gender, p.birthDate, p.phone, p.email,
     p.homeAddress, p.city, p.region, p.occupation, p.preferredChannel, p.preferredTime,
     p.source, p.tier, p.grade, p.confidential, p.customerSince, p.version,
-    [(p)-[w:WORKS_FOR]->(o:Organization) WHERE o.id IN familyIds | [o.id, w.title, w.primary]],
-    [(p)-[b:BUYING_ROLE]->(t) WHERE t = opp OR t = account OR t.id IN unitIds |
-      [t.id, t = opp, b.role, b.attitude, b.influence]],
-    [(r:Rep)-[c:COVERS]->(p) | [r.id, r.name, r.email, r.role, r.region, c.strength, c.kind]],
-    [(p)-[:REPORTS_TO]->(mg:Person) | mg.id],
-    [(src:Person)-[i:INFLUENCES]->(p) | [src.id, i.strength]]
+    [(p)-[r:WORKS_FOR|BUYING_ROLE|REPORTS_TO]->(x) | CASE type(r)
+      WHEN 'WORKS_FOR' THEN ['W', x.id, r.title, r.primary]
+      WHEN 'BUYING_ROLE' THEN ['B', x.id, x = opp, x = account, r.role, r.attitude, r.influence]
+      ELSE ['R', x.id, x:Person] END],
+    [(x)-[r:COVERS|INFLUENCES]->(p) | CASE type(r)
+      WHEN 'COVERS' THEN ['C', x.id, x:Rep, x.name, x.email, x.role, x.region, r.strength, r.kind]
+      ELSE ['I', x.id, x:Person, r.strength] END]
   ]] AS people,
   // [person id, manager id] above the scope
   above AS reporting,

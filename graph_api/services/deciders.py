@@ -83,7 +83,8 @@ async def fetch_scope(store: Store, scope: DecisionScope) -> neo4j.Record:
 
 # Positions in the query's person rows, after the person's fields (cypher/deciders.cypher).
 _N = len(PERSON_FIELDS)
-_EMPLOYMENT, _MARKERS, _COVERAGE, _MANAGERS, _HEARD = range(_N, _N + 5)
+_OUT, _IN = _N, _N + 1  # a scope person's tagged links
+_EMPLOYMENT, _COVERAGE = _N, _N + 1  # an outside influencer's jobs and coverage
 
 
 def _coverage(rows: Sequence[Sequence[Any]], reps: dict[str, v.Rep]) -> tuple[v.Coverage, ...]:
@@ -142,31 +143,54 @@ def graph_from_record(record: neo4j.Record) -> DecisionGraph:
     account_id: str = record["accountId"]
     parents = {u[0]: u[2] for u in record["units"]}
     unit_names = {u[0]: u[1] for u in record["units"]}
+    # Markers count on the opportunity, the account or one of the units in scope; jobs in
+    # any unit of the account's family.
+    unit_ids = {u[0] for u in record["units"]}
+    if not record["includeSubsidiaries"]:
+        unit_ids = {account_id} & unit_ids
     reps: dict[str, v.Rep] = {}
     candidates: list[Candidate] = []
     reporting: list[tuple[str, str]] = [(a, b) for a, b in record["reporting"]]
     influence: list[tuple[str, str, float | None]] = []
     for row in record["people"]:
         person = person_from_row(row)
-        job = _main_employment(row[_EMPLOYMENT])
+        pid = person.id
+        jobs: list[Sequence[Any]] = []
+        markers: list[Sequence[Any]] = []
+        for link in row[_OUT]:
+            tag = link[0]
+            if tag == "W":
+                if link[1] in unit_names:
+                    jobs.append(link[1:])
+            elif tag == "B":
+                if link[2] or link[3] or link[1] in unit_ids:
+                    markers.append((link[1], link[2], *link[4:]))
+            elif link[2]:  # "R", to a person
+                reporting.append((pid, link[1]))
+        covered: list[Sequence[Any]] = []
+        for link in row[_IN]:
+            if link[0] == "C":
+                if link[2]:
+                    covered.append((link[1], *link[3:]))
+            elif link[2]:  # "I", from a person
+                influence.append((link[1], pid, link[3]))
+        job = _main_employment(jobs)
         organization_id = job[0] if job else None
-        marker, source = _marker(row[_MARKERS], organization_id, parents, account_id)
+        marker, source = _marker(markers, organization_id, parents, account_id)
         candidates.append(
             Candidate(
                 person=person,
                 title=job[1] if job else None,
                 organization_id=organization_id,
                 organization_name=unit_names[organization_id] if job else None,
-                external=job is None and person.id != account_id,
+                external=job is None and pid != account_id,
                 role=to_enum(m.BuyingRole, marker[2]) if marker else None,
                 attitude=to_enum(m.Attitude, marker[3]) if marker else None,
                 influence=to_enum(m.InfluenceLevel, marker[4]) if marker else None,
                 role_source=source,
-                coverage=_coverage(row[_COVERAGE], reps),
+                coverage=_coverage(covered, reps),
             )
         )
-        reporting.extend((person.id, manager) for manager in row[_MANAGERS])
-        influence.extend((source_id, person.id, strength) for source_id, strength in row[_HEARD])
     inside = {c.id for c in candidates}
     for row in record["influencers"]:
         person = person_from_row(row)
@@ -180,7 +204,7 @@ def graph_from_record(record: neo4j.Record) -> DecisionGraph:
                 organization_id=outside_job[0] if outside_job else None,
                 organization_name=outside_job[1] if outside_job else None,
                 external=True,
-                coverage=_coverage(row[_EMPLOYMENT + 1], reps),
+                coverage=_coverage(row[_COVERAGE], reps),
             )
         )
     others = {x[0]: (x[1] or x[0], x[2]) for x in record["managers"]}

@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     max_aliases: int = 30
     max_org_chart_depth: int = 10
     max_path_hops: int = 6
+    # Changes in one applyChanges mutation (one transaction).
+    max_changes: int = 100
     # Nodes loaded around the ends of a path search (hubs make neighbourhoods explode).
     max_path_nodes: int = 5000
 

@@ -283,6 +283,8 @@ def _parse_row(
         values["kind"] = FamilyKind.PARENT.value
     elif (
         section.symmetric
+        # A PARENT link is directed (from the parent): only the other kinds are unordered.
+        and values.get("kind") != FamilyKind.PARENT.value
         and "fromId" in values
         and "toId" in values
         and values["fromId"] > values["toId"]

@@ -52,8 +52,6 @@ class Settings(BaseSettings):
     max_aliases: int = 30
     max_org_chart_depth: int = 10
     max_path_hops: int = 6
-    # Changes in one applyChanges mutation (one transaction).
-    max_changes: int = 100
     # Nodes loaded around the ends of a path search (hubs make neighbourhoods explode).
     max_path_nodes: int = 5000
 
@@ -62,6 +60,9 @@ class Settings(BaseSettings):
     sleeping_days: int = 60
     sleeping_escalation_days: int = 90
     profile_compliance_threshold: int = 60
+
+    # The write API: changes in one applyChanges mutation (one transaction).
+    max_changes: int = 100
 
     @property
     def is_production(self) -> bool:

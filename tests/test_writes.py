@@ -14,6 +14,7 @@ from graph_api.bulk.spec import SECTION_BY_NAME
 from graph_api.domain.access import Role, Viewer
 from graph_api.domain.errors import Forbidden
 from graph_api.domain.writes import EntityKind
+from graph_api.services.audit import prune_audit
 from graph_api.services.write_input import create_node
 from graph_api.services.writes import apply_changes
 from tests.conftest import Database, GraphQLClient, data_of, error_codes
@@ -1064,3 +1065,36 @@ async def test_write_inputs_have_the_fields_of_the_import_format(gql: GraphQLCli
             assert set(given) == set(section.columns), type_name
             required = {f.name for f in section.fields if f.required}
             assert {n for n, r in given.items() if r} == required, type_name
+
+
+async def test_pruning_the_audit_trail_keeps_the_recent_entries(
+    db: Database, gql: GraphQLClient, tmp_path: Path
+) -> None:
+    await load(db, tmp_path)
+    await write(gql, CREATE_PERSON, {"id": "p-new", "name": "张三"})
+    cutoff = datetime.now(UTC)
+    await write(gql, UPDATE_PERSON, {"id": "p-new", "expectedVersion": 1, "city": "上海"})
+    assert await prune_audit(db.store, cutoff) == 1
+    entries = [e["node"] for e in (await trail(gql, "p-new"))["edges"]]
+    assert [e["mutation"] for e in entries] == ["updatePerson"]
+    assert await prune_audit(db.store, cutoff) == 0
+
+
+async def test_import_and_mutation_store_a_parent_alike(
+    db: Database, gql: GraphQLClient, tmp_path: Path
+) -> None:
+    # The parent's id sorts after the child's: neither the import nor the mutation may
+    # reorder a PARENT link the way they store symmetric ones (from the lower id).
+    await db.load(
+        {
+            "people": [{"id": "p-b-kid", "name": "kid"}, {"id": "p-z-mum", "name": "mum"}],
+            "family": [{"fromId": "p-z-mum", "toId": "p-b-kid", "kind": "PARENT"}],
+        },
+        tmp_path,
+    )
+    assert (await view(gql, "p-b-kid"))["household"] == [
+        {"person": {"id": "p-z-mum"}, "relation": "PARENT"}
+    ]
+    same = await write(gql, SET_FAMILY, {"fromId": "p-z-mum", "toId": "p-b-kid", "kind": "PARENT"})
+    assert (same["from"], same["version"]) == ({"id": "p-z-mum"}, 1)
+    assert (await trail(gql, "p-b-kid"))["totalCount"] == 0

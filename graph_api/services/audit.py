@@ -86,3 +86,10 @@ async def audit_trail(
         has_next_page=len(rows) > size,
         has_previous_page=after is not None,
     )
+
+
+async def prune_audit(store: Store, before: datetime) -> int:
+    """Deletes the audit entries older than `before`; answers how many went. The trail is kept
+    until this runs (`graph-api prune-audit`): retention is the operator's policy."""
+    counters = await store.write_in_batches("audit.prune", {"before": before})
+    return counters["nodes_deleted"]

@@ -207,6 +207,21 @@ class Store:
 
         return await self.transaction(managed)
 
+    async def write_in_batches(
+        self, name: str, params: Mapping[str, Any] | None = None
+    ) -> dict[str, int]:
+        """Runs a named query that commits in batches itself (CALL ... IN TRANSACTIONS needs
+        an auto-commit transaction); answers its update counters."""
+        _count_round_trip()
+        try:
+            async with self.driver.session(database=self.database) as session:
+                result = await session.run(query(name), dict(params or {}))
+                summary = await result.consume()
+        except (ServiceUnavailable, SessionExpired, AuthError) as exc:
+            raise _unavailable(exc) from exc
+        c = summary.counters
+        return {"nodes_deleted": c.nodes_deleted, "relationships_deleted": c.relationships_deleted}
+
     async def migrate(self) -> int:
         """Applies cypher/schema.cypher (idempotent); returns the number of statements run."""
         stmts = statements("schema")

@@ -68,6 +68,7 @@ class Transaction:
         self._tx = tx
 
     async def run(self, name: str, params: Mapping[str, Any] | None = None) -> list[neo4j.Record]:
+        _count_round_trip()
         result = await self._tx.run(query(name), dict(params or {}))
         return [record async for record in result]
 

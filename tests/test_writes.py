@@ -15,7 +15,7 @@ from graph_api.domain.access import Role, Viewer
 from graph_api.domain.errors import Forbidden
 from graph_api.domain.writes import EntityKind
 from graph_api.services.audit import prune_audit
-from graph_api.services.write_input import create_node
+from graph_api.services.write_input import create_node, set_link
 from graph_api.services.writes import apply_changes
 from tests.conftest import Database, GraphQLClient, data_of, error_codes
 
@@ -1025,6 +1025,24 @@ async def test_only_admins_may_write_until_write_rules_exist(db: Database, tmp_p
     with pytest.raises(Forbidden):
         await apply_changes(db.store, rep, "createPerson", [change])
     assert await db.store.read_one("party.by_id", {"id": "p-by-rep"}) is None
+    # Access is decided before anything about stored data is told: not "it exists".
+    taken = create_node(EntityKind.PERSON, {"id": "org-acme", "name": "x"})
+    with pytest.raises(Forbidden):
+        await apply_changes(db.store, rep, "createPerson", [taken])
+    job = set_link(EntityKind.EMPLOYMENT, {"personId": "p-li", "organizationId": "org-acme"}, None)
+    with pytest.raises(Forbidden):
+        await apply_changes(db.store, rep, "setEmployment", [job])
+
+
+async def test_a_stored_node_without_a_version_counts_as_version_1(
+    db: Database, gql: GraphQLClient, tmp_path: Path
+) -> None:
+    await load(db, tmp_path)
+    await db.store.write("CREATE (:Party:Person {id: 'p-legacy', name: 'old'})")
+    error = await refused(gql, CREATE_PERSON, {"id": "p-legacy", "name": "new"})
+    assert error["code"] == "CONFLICT" and error["currentVersion"] == 1
+    updated = await write(gql, UPDATE_PERSON, {"id": "p-legacy", "expectedVersion": 1, "city": "x"})
+    assert (updated["name"], updated["version"]) == ("old", 2)
 
 
 # ----- the inputs follow the import's declaration -----

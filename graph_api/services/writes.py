@@ -287,30 +287,24 @@ class _Writer:
         creating = change.action is ChangeAction.CREATE
         record = await self.tx.run_one(model.claim if creating else model.lock, {"id": node_id})
         props: dict[str, Any] = dict(record["props"]) if record is not None else {}
-        existed = record is not None and int(props.get("version") or 0) > 0
+        # Version 0 only ever exists inside the transaction that claimed a new id; a stored
+        # node without a version (written by other means) counts as version 1.
+        existed = record is not None and props.get("version") != 0
+        version = int(props.get("version") or 1) if existed else 0
         found_kind = record.get("kind") if record is not None else None
+        same_kind = model.label is None or found_kind == model.label
         what = f"{kind.name.lower()} {node_id!r}"
-        if existed and model.label is not None and found_kind != model.label:
-            if creating:
-                raise Conflict(
-                    f"{change.at('id')}: {node_id!r} already exists as {str(found_kind).lower()}",
-                    field=change.at("id"),
-                    value=node_id,
-                )
-            existed = False
-        if not creating and not existed:
+        if not creating and not (existed and same_kind):
             raise NotFound(
                 f"no {kind.name.lower()} with id {node_id!r}", field=change.at("id"), value=node_id
             )
 
         current: dict[str, Any] = {}
-        if existed:
+        if existed and same_kind:
             current = {k: _native(v) for k, v in props.items() if k not in BOOKKEEPING}
             assert record is not None
             for name in _LINK_FIELDS.get(kind, ()):
                 current[name] = record[name]
-        version = int(props.get("version") or 0) if existed else 0
-
         given = [n for n in change.values if n != "id"]
         touched = [*given, *sorted(change.cleared - set(given))]
         desired = dict(current)
@@ -318,8 +312,19 @@ class _Writer:
             desired[name] = change.values[name]
         for name in change.cleared:
             desired.pop(name, None)
-        changed = _diff(fields, touched, current, desired) if existed else given
 
+        # References, then access, before anything about the stored node is told.
+        await self._missing_references(change, fields, given)
+        scope = _node_scope(change, node_id, current, desired, touched)
+        authorize_write(self.viewer, scope)
+
+        if existed and not same_kind:
+            raise Conflict(
+                f"{change.at('id')}: {node_id!r} already exists as {str(found_kind).lower()}",
+                field=change.at("id"),
+                value=node_id,
+            )
+        changed = _diff(fields, touched, current, desired) if existed else given
         if existed and creating and changed:
             raise Conflict(
                 f"{what} already exists with other data ({', '.join(changed)}); "
@@ -333,8 +338,6 @@ class _Writer:
         if existed and change.expected_version != version:
             raise _stale(what, change.path, version, change.expected_version)
 
-        await self._missing_references(change, fields, changed)
-        parent_before = current.get("parentId")
         parent_after = desired.get("parentId")
         if kind is EntityKind.ORGANIZATION and "parentId" in changed and parent_after:
             cycle = await self.tx.run_one(
@@ -348,22 +351,6 @@ class _Writer:
                     value=parent_after,
                     details={"reason": "CYCLE"},
                 )
-
-        parties: set[str] = set()
-        reps: set[str] = set()
-        if kind in (EntityKind.PERSON, EntityKind.ORGANIZATION):
-            parties.add(node_id)
-            if "parentId" in changed:
-                parties.update(p for p in (parent_before, parent_after) if p)
-        elif kind is EntityKind.HOLDING:
-            parties.add(desired["partyId"])
-        else:
-            parties.update(current.get("partyIds") or [])
-            parties.update(desired.get("partyIds") or [])
-            reps.update(current.get("repIds") or [])
-            reps.update(desired.get("repIds") or [])
-        scope = WriteScope(kind, change.action, frozenset(parties), rep_ids=frozenset(reps))
-        authorize_write(self.viewer, scope)
 
         stored = {n for n, f in fields.items() if f.stored and n != "id"}
         new_props = {n: desired.get(n) for n in changed if n in stored}
@@ -390,7 +377,10 @@ class _Writer:
             AuditAction.UPDATE if existed else AuditAction.CREATE,
             {"id": node_id},
             new_version,
-            [(n, current.get(n), desired.get(n)) for n in changed],
+            [
+                (n, _shown(fields[n], current.get(n)), _shown(fields[n], desired.get(n)))
+                for n in changed
+            ],
         )
         return await self._node_result(kind, model, node_id, written.get("props"), model.label)
 
@@ -572,6 +562,36 @@ class _Writer:
                 value=key["managerId"],
                 details={"reason": "CYCLE"},
             )
+
+
+def _node_scope(
+    change: Change,
+    node_id: str,
+    current: Mapping[str, Any],
+    desired: Mapping[str, Any],
+    touched: Sequence[str],
+) -> WriteScope:
+    """Whom a node change touches, from what is stored and what is asked."""
+    kind = change.kind
+    parties: set[str] = set()
+    reps: set[str] = set()
+    if kind in (EntityKind.PERSON, EntityKind.ORGANIZATION):
+        parties.add(node_id)
+        if "parentId" in touched:
+            parties.update(p for p in (current.get("parentId"), desired.get("parentId")) if p)
+    elif kind is EntityKind.HOLDING:
+        parties.add(desired["partyId"])
+    else:
+        parties.update(current.get("partyIds") or [])
+        parties.update(desired.get("partyIds") or [])
+        reps.update(current.get("repIds") or [])
+        reps.update(desired.get("repIds") or [])
+    return WriteScope(kind, change.action, frozenset(parties), rep_ids=frozenset(reps))
+
+
+def _shown(f: Field, value: Any) -> Any:
+    """A value as the audit shows it: id lists in order."""
+    return sorted(value) if f.kind == "reflist" and value else value
 
 
 def _describe(key: Mapping[str, Any]) -> str:

@@ -7,6 +7,7 @@ import datetime
 import strawberry
 from strawberry.scalars import JSON
 
+from graph_api.api import enums as _enums  # noqa: F401  (registers the domain enums first)
 from graph_api.api.context import Info
 from graph_api.api.view_types import PageInfo
 from graph_api.domain import view as v

@@ -22,10 +22,6 @@ from graph_api.domain import model as m
 from graph_api.domain import view as v
 from graph_api.domain import writes as w
 
-strawberry.enum(w.LinkKind, description="A kind of link between nodes of the graph.")
-strawberry.enum(w.EntityKind, description="A kind of node or link the mutations write.")
-strawberry.enum(w.AuditAction, description="What a change did to its node or link.")
-
 UNSET: Any = strawberry.UNSET
 
 

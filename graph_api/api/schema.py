@@ -19,10 +19,12 @@ from strawberry.schema.schema import validate_document
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from graph_api.api.audit import AuditQuery
 from graph_api.api.cross_sell import CrossSellQuery
 from graph_api.api.deciders import DecidersQuery
 from graph_api.api.diagnostics import RoundTripCount
 from graph_api.api.errors import DomainErrors
+from graph_api.api.mutations import Mutation
 from graph_api.api.org_chart import OrgChartQuery
 from graph_api.api.party import PartyQuery
 from graph_api.api.paths import PathsQuery
@@ -33,7 +35,7 @@ from graph_api.domain.errors import DomainError
 
 Query = merge_types(
     "Query",
-    (PartyQuery, OrgChartQuery, SearchQuery, DecidersQuery, PathsQuery, CrossSellQuery),
+    (PartyQuery, OrgChartQuery, SearchQuery, DecidersQuery, PathsQuery, CrossSellQuery, AuditQuery),
 )
 
 # Distinct query documents whose parse and validation are kept (bounded: unique texts
@@ -100,6 +102,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         extensions.append(RoundTripCount)
     return GraphSchema(
         query=Query,
+        mutation=Mutation,
         types=[Person, Organization],
         extensions=extensions,
         config=StrawberryConfig(auto_camel_case=True),

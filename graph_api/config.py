@@ -45,6 +45,12 @@ class Settings(BaseSettings):
     graphiql: bool | None = None
     introspection: bool | None = None
 
+    # Python's cyclic garbage collector: collect the youngest generation after this many
+    # new objects (Python's default is 700). A large answer (a 2,000-person account) makes
+    # hundreds of thousands of objects, and with the default the collector walked the
+    # whole heap several times per request. 0 leaves Python's default.
+    gc_threshold: int = 50_000
+
     # Limits
     max_page_size: int = 100
     default_page_size: int = 20
@@ -60,6 +66,9 @@ class Settings(BaseSettings):
     sleeping_days: int = 60
     sleeping_escalation_days: int = 90
     profile_compliance_threshold: int = 60
+
+    # The write API: changes in one applyChanges mutation (one transaction).
+    max_changes: int = 100
 
     @property
     def is_production(self) -> bool:

@@ -243,6 +243,7 @@ class DecidersQuery:
             _scope(account_id, opportunity_id, include_subsidiaries),
             limit,
             ctx.settings.max_page_size,
+            memo=ctx.cache,
         )
         return [KeyDecider.from_domain(k) for k in ranking]
 
@@ -263,6 +264,9 @@ class DecidersQuery:
     ) -> DecisionAssessment | None:
         ctx = info.context
         result = await decision_assessment(
-            ctx.store, ctx.viewer, _scope(account_id, opportunity_id, include_subsidiaries)
+            ctx.store,
+            ctx.viewer,
+            _scope(account_id, opportunity_id, include_subsidiaries),
+            memo=ctx.cache,
         )
         return DecisionAssessment.from_domain(result)

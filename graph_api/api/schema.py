@@ -1,6 +1,8 @@
 """The GraphQL schema: the root types merged from each feature's module."""
 
-from typing import Any
+from collections import OrderedDict
+from collections.abc import Iterator
+from typing import Any, ClassVar
 
 import strawberry
 from graphql.error import GraphQLError
@@ -10,16 +12,19 @@ from strawberry.extensions import (
     MaxAliasesLimiter,
     ParserCache,
     QueryDepthLimiter,
-    ValidationCache,
+    SchemaExtension,
 )
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.schema import validate_document
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from graph_api.api.audit import AuditQuery
 from graph_api.api.cross_sell import CrossSellQuery
 from graph_api.api.deciders import DecidersQuery
 from graph_api.api.diagnostics import RoundTripCount
 from graph_api.api.errors import DomainErrors
+from graph_api.api.mutations import Mutation
 from graph_api.api.org_chart import OrgChartQuery
 from graph_api.api.party import PartyQuery
 from graph_api.api.paths import PathsQuery
@@ -30,12 +35,41 @@ from graph_api.domain.errors import DomainError
 
 Query = merge_types(
     "Query",
-    (PartyQuery, OrgChartQuery, SearchQuery, DecidersQuery, PathsQuery, CrossSellQuery),
+    (PartyQuery, OrgChartQuery, SearchQuery, DecidersQuery, PathsQuery, CrossSellQuery, AuditQuery),
 )
 
 # Distinct query documents whose parse and validation are kept (bounded: unique texts
 # from clients cannot grow memory without limit).
 QUERY_CACHE_SIZE = 256
+
+
+class ValidatedQueries(SchemaExtension):
+    """Validates each query text once, keyed by the text.
+
+    strawberry's ValidationCache keys on the parsed document: graphql-core's AST nodes are
+    frozen dataclasses whose hash walks the whole tree, so every request re-hashed the full
+    360° view document (hundreds of nodes) to find it. The text's hash is cached by Python,
+    and the parser cache makes the same text the same document.
+    """
+
+    _cache: ClassVar[OrderedDict[tuple[Any, ...], list[GraphQLError]]] = OrderedDict()
+
+    def on_validate(self) -> Iterator[None]:
+        ctx = self.execution_context
+        if ctx.query is not None and ctx.graphql_document is not None:
+            key = (ctx.schema._schema, ctx.query, ctx.validation_rules)
+            errors = self._cache.get(key)
+            if errors is None:
+                errors = validate_document(
+                    ctx.schema._schema, ctx.graphql_document, ctx.validation_rules
+                )
+                self._cache[key] = errors
+                if len(self._cache) > QUERY_CACHE_SIZE:
+                    self._cache.popitem(last=False)
+            else:
+                self._cache.move_to_end(key)
+            ctx.pre_execution_errors = errors
+        yield
 
 
 class GraphSchema(strawberry.Schema):
@@ -59,7 +93,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         # full 360° view document costs more than the database query behind it.
         lambda: ParserCache(maxsize=QUERY_CACHE_SIZE),
         lambda: AddValidationRules(limits),
-        lambda: ValidationCache(maxsize=QUERY_CACHE_SIZE),
+        ValidatedQueries,
         DomainErrors,
     ]
     if not settings.introspection_enabled:
@@ -68,6 +102,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         extensions.append(RoundTripCount)
     return GraphSchema(
         query=Query,
+        mutation=Mutation,
         types=[Person, Organization],
         extensions=extensions,
         config=StrawberryConfig(auto_camel_case=True),

@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
+_FIRST_RETRY_DELAY_S = 0.05
+
 
 @dataclass
 class RoundTrips:
@@ -61,6 +63,24 @@ def _unavailable(exc: Exception) -> Unavailable:
     return Unavailable(f"the graph database is unavailable: {exc.__class__.__name__}")
 
 
+class Transaction:
+    """A write transaction in progress: runs named queries inside it."""
+
+    def __init__(self, tx: AsyncManagedTransaction) -> None:
+        self._tx = tx
+
+    async def run(self, name: str, params: Mapping[str, Any] | None = None) -> list[neo4j.Record]:
+        _count_round_trip()
+        result = await self._tx.run(query(name), dict(params or {}))
+        return [record async for record in result]
+
+    async def run_one(
+        self, name: str, params: Mapping[str, Any] | None = None
+    ) -> neo4j.Record | None:
+        records = await self.run(name, params)
+        return records[0] if records else None
+
+
 class Store:
     """Runs named Cypher with parameters; maps driver failures to domain errors."""
 
@@ -68,6 +88,8 @@ class Store:
         self.driver = driver
         self.database = database
         self.query_timeout_s = query_timeout_s
+        # As the driver's managed transactions (max_transaction_retry_time below).
+        self.retry_time_s = min(query_timeout_s, 15.0)
 
     @classmethod
     def connect(
@@ -107,7 +129,37 @@ class Store:
             raise Unavailable(f"Neo4j is not reachable: {exc.__class__.__name__}: {exc}") from exc
 
     async def read(self, name: str, params: Mapping[str, Any] | None = None) -> list[neo4j.Record]:
-        return await self._run(name, params, RoutingControl.READ)
+        """Runs a read query as an auto-commit transaction, retried on transient errors.
+
+        One network round trip (RUN and PULL together) instead of the managed transaction's
+        two (BEGIN, RUN and PULL, then COMMIT): on loopback every round trip wakes Neo4j's
+        Bolt thread and then this process again, and that cost bounds every request.
+        """
+        text = _resolve(name)
+        _count_round_trip()
+        query_ = neo4j.Query(text, timeout=self.query_timeout_s)
+        parameters = dict(params or {})
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.retry_time_s
+        delay = _FIRST_RETRY_DELAY_S
+        while True:
+            try:
+                async with self.driver.session(
+                    database=self.database,
+                    default_access_mode=neo4j.READ_ACCESS,
+                    # Reads see the writes this service made before (causal consistency).
+                    bookmark_manager=self.driver.execute_query_bookmark_manager,
+                ) as session:
+                    result = await session.run(query_, parameters)
+                    return [record async for record in result]
+            except (Neo4jError, DriverError) as exc:
+                # A read is safe to run again; retry what the driver says is transient.
+                if not exc.is_retryable() or loop.time() + delay > deadline:
+                    if isinstance(exc, ServiceUnavailable | SessionExpired | AuthError):
+                        raise _unavailable(exc) from exc
+                    raise
+            await asyncio.sleep(delay)
+            delay *= 2
 
     async def write(self, name: str, params: Mapping[str, Any] | None = None) -> list[neo4j.Record]:
         return await self._run(name, params, RoutingControl.WRITE)
@@ -166,12 +218,44 @@ class Store:
         """Runs `work` in one write transaction (retried on transient errors, atomic)."""
         _count_round_trip()
         try:
-            async with self.driver.session(database=self.database) as session:
+            # The bookmarks of execute_query: a read right after this write sees it, even on a
+            # cluster whose reads go to followers.
+            async with self.driver.session(
+                database=self.database,
+                bookmark_manager=self.driver.execute_query_bookmark_manager,
+            ) as session:
                 return await session.execute_write(work)
         except ConstraintError as exc:
             raise Conflict(f"conflicts with existing data: {exc.message}") from exc
         except (ServiceUnavailable, SessionExpired, AuthError) as exc:
             raise _unavailable(exc) from exc
+
+    async def write_transaction(self, work: Callable[[Transaction], Awaitable[T]]) -> T:
+        """Runs `work` in one write transaction that runs named queries: all of it or nothing.
+
+        The driver retries the whole of `work` on transient errors (deadlocks, leader
+        changes), so `work` must keep its state inside itself."""
+
+        @neo4j.unit_of_work(timeout=self.query_timeout_s)
+        async def managed(tx: AsyncManagedTransaction) -> T:
+            return await work(Transaction(tx))
+
+        return await self.transaction(managed)
+
+    async def write_in_batches(
+        self, name: str, params: Mapping[str, Any] | None = None
+    ) -> dict[str, int]:
+        """Runs a named query that commits in batches itself (CALL ... IN TRANSACTIONS needs
+        an auto-commit transaction); answers its update counters."""
+        _count_round_trip()
+        try:
+            async with self.driver.session(database=self.database) as session:
+                result = await session.run(query(name), dict(params or {}))
+                summary = await result.consume()
+        except (ServiceUnavailable, SessionExpired, AuthError) as exc:
+            raise _unavailable(exc) from exc
+        c = summary.counters
+        return {"nodes_deleted": c.nodes_deleted, "relationships_deleted": c.relationships_deleted}
 
     async def migrate(self) -> int:
         """Applies cypher/schema.cypher (idempotent); returns the number of statements run."""

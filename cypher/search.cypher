@@ -8,6 +8,8 @@ WHERE ($kinds IS NULL
        OR (node:Organization AND 'ORGANIZATION' IN $kinds))
   AND ($tier IS NULL OR node.tier = $tier)
   AND ($region IS NULL OR node.region = $region)
+  // $visible: the ids the viewer may see (null: all), before counting.
+  AND ($visible IS NULL OR node.id IN $visible)
   // A person's industry is that of an employer.
   AND ($industry IS NULL OR node.industry = $industry
        OR EXISTS { (node)-[:WORKS_FOR]->(:Organization {industry: $industry}) })

@@ -8,19 +8,24 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import orjson
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from starlette.middleware.base import RequestResponseEndpoint
 from strawberry.fastapi import GraphQLRouter
 
 from graph_api import __version__
+from graph_api.api.auth import Authenticator, anonymous
 from graph_api.api.context import Context
 from graph_api.api.schema import build_schema
 from graph_api.config import Settings, get_settings
-from graph_api.domain.access import DEVELOPMENT_VIEWER
-from graph_api.domain.errors import Unavailable
+from graph_api.domain.errors import Unauthenticated, Unavailable
 from graph_api.store.neo4j_store import Store
 
 log = logging.getLogger("graph_api")
+
+# On every response in development mode, so that nobody mistakes the demo for a secured API.
+DEVELOPMENT_HEADER = "X-Graph-API-Mode"
+DEVELOPMENT_NOTICE = "development; OPEN: requests without credentials act as an admin"
 
 
 class GraphRouter(GraphQLRouter[Context, None]):
@@ -51,6 +56,8 @@ def create_app(
     """The service. Given a store, it uses it (tests); otherwise it connects on start-up."""
     settings = settings or get_settings()
     state: dict[str, Any] = {"store": store}
+    # Bad authentication settings stop the service here, before it listens.
+    authenticator = Authenticator(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -62,9 +69,17 @@ def create_app(
         log.info("schema migration: %d constraints/indexes ensured", applied)
         if not settings.is_production:
             log.warning(
-                "DEVELOPMENT MODE: the API is open, every caller is an admin; "
-                "set GRAPH_API_MODE=production for authentication"
+                "DEVELOPMENT MODE: the API is OPEN, every request without credentials acts "
+                "as an admin; set GRAPH_API_MODE=production for authentication"
             )
+        elif not authenticator.configured:
+            log.error(
+                "PRODUCTION MODE WITHOUT CREDENTIALS: every request is refused (401 "
+                "UNAUTHENTICATED) because %s",
+                authenticator.not_configured_message(),
+            )
+        else:
+            log.info("production mode: authentication by %s", authenticator.describe())
         try:
             yield
         finally:
@@ -81,7 +96,33 @@ def create_app(
     schema = build_schema(settings)
 
     async def get_context(request: Request) -> Context:
-        return Context(store=state["store"], settings=settings, viewer=DEVELOPMENT_VIEWER)
+        if request.method == "GET" and "query" not in request.query_params:
+            # The GraphiQL page runs no query: it loads without credentials, and the
+            # queries it then sends are authenticated like any other.
+            viewer = anonymous()
+        else:
+            viewer = authenticator.authenticate(request.headers)
+        return Context(store=state["store"], settings=settings, viewer=viewer)
+
+    @app.exception_handler(Unauthenticated)
+    async def unauthenticated(request: Request, exc: Unauthenticated) -> JSONResponse:
+        # Before any query runs: HTTP 401, with the body a GraphQL client expects.
+        log.info("unauthenticated request from %s: %s", _client(request), exc.message)
+        return JSONResponse(
+            {"data": None, "errors": [{"message": exc.message, "extensions": exc.extensions()}]},
+            status_code=401,
+            headers={"WWW-Authenticate": 'Bearer realm="graph-api"'},
+        )
+
+    if not settings.is_production:
+
+        @app.middleware("http")
+        async def announce_development(
+            request: Request, call_next: RequestResponseEndpoint
+        ) -> Response:
+            response = await call_next(request)
+            response.headers[DEVELOPMENT_HEADER] = DEVELOPMENT_NOTICE
+            return response
 
     router = GraphRouter(
         schema,
@@ -105,3 +146,7 @@ def create_app(
         return JSONResponse({"status": "ready"})
 
     return app
+
+
+def _client(request: Request) -> str:
+    return f"{request.client.host}:{request.client.port}" if request.client else "unknown"

@@ -239,7 +239,7 @@ class DecidersQuery:
         ctx = info.context
         ranking = await key_deciders(
             ctx.store,
-            ctx.viewer,
+            await ctx.access(),
             _scope(account_id, opportunity_id, include_subsidiaries),
             limit,
             ctx.settings.max_page_size,
@@ -263,6 +263,8 @@ class DecidersQuery:
     ) -> DecisionAssessment | None:
         ctx = info.context
         result = await decision_assessment(
-            ctx.store, ctx.viewer, _scope(account_id, opportunity_id, include_subsidiaries)
+            ctx.store,
+            await ctx.access(),
+            _scope(account_id, opportunity_id, include_subsidiaries),
         )
         return DecisionAssessment.from_domain(result)

@@ -6,15 +6,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import neo4j
-
 from graph_api.analytics.assessment import assess
 from graph_api.analytics.deciders import DecisionGraph, decision_graph, rank_deciders
 from graph_api.domain import model as m
 from graph_api.domain import view as v
-from graph_api.domain.access import Viewer
+from graph_api.domain.access import Access
 from graph_api.domain.deciders import Assessment, Candidate, KeyDecider, RoleSource
 from graph_api.domain.errors import InvalidInput, NotFound
+from graph_api.services.access import restrict_decision_record
 from graph_api.services.parties import check_between, check_id
 from graph_api.store.mapping import coverage_from_map, person_from_props, to_enum
 from graph_api.store.neo4j_store import Store
@@ -51,8 +50,9 @@ class AssessmentResult:
     assessment: Assessment
 
 
-async def fetch_scope(store: Store, scope: DecisionScope) -> neo4j.Record:
-    """The account's or opportunity's subgraph in one query; NotFound names the unknown id."""
+async def fetch_scope(store: Store, scope: DecisionScope, access: Access) -> Mapping[str, Any]:
+    """The account's or opportunity's subgraph in one query, without what the viewer may not
+    see; NotFound names the unknown (or invisible) id."""
     record = await store.read_one(
         "deciders.scope",
         {
@@ -61,7 +61,7 @@ async def fetch_scope(store: Store, scope: DecisionScope) -> neo4j.Record:
             "includeSubsidiaries": scope.include_subsidiaries,
         },
     )
-    if record is None:
+    if record is None or not access.sees(record["accountId"]):
         if scope.opportunity_id is not None:
             raise NotFound(
                 f"no opportunity with id {scope.opportunity_id!r}",
@@ -71,7 +71,7 @@ async def fetch_scope(store: Store, scope: DecisionScope) -> neo4j.Record:
         raise NotFound(
             f"no account with id {scope.account_id!r}", field="accountId", value=scope.account_id
         )
-    return record
+    return restrict_decision_record(access, record)
 
 
 def _coverage(rows: Sequence[Mapping[str, Any]]) -> tuple[v.Coverage, ...]:
@@ -111,7 +111,7 @@ def _marker(
     return None, None
 
 
-def graph_from_record(record: neo4j.Record) -> DecisionGraph:
+def graph_from_record(record: Mapping[str, Any]) -> DecisionGraph:
     """Maps the query's row to the analytics' input."""
     account_id: str = record["accountId"]
     parents = {u["id"]: u["parentId"] for u in record["units"]}
@@ -163,21 +163,21 @@ def graph_from_record(record: neo4j.Record) -> DecisionGraph:
 
 
 async def key_deciders(
-    store: Store, viewer: Viewer, scope: DecisionScope, limit: int, max_limit: int
+    store: Store, access: Access, scope: DecisionScope, limit: int, max_limit: int
 ) -> list[KeyDecider]:
     """The people of the scope ranked by decision power, best first, at most `limit`."""
     scope.checked()
     check_between("limit", limit, 1, max_limit)
-    graph = graph_from_record(await fetch_scope(store, scope))
+    graph = graph_from_record(await fetch_scope(store, scope, access))
     return rank_deciders(graph, limit)
 
 
 async def decision_assessment(
-    store: Store, viewer: Viewer, scope: DecisionScope
+    store: Store, access: Access, scope: DecisionScope
 ) -> AssessmentResult:
     """TAS 9 and 10 for the scope, with their evidence."""
     scope.checked()
-    record = await fetch_scope(store, scope)
+    record = await fetch_scope(store, scope, access)
     graph = graph_from_record(record)
     return AssessmentResult(
         account_id=record["accountId"],

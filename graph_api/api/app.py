@@ -12,10 +12,13 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.middleware.base import RequestResponseEndpoint
 from strawberry.fastapi import GraphQLRouter
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
 
 from graph_api import __version__
 from graph_api.api.auth import Authenticator, anonymous
 from graph_api.api.context import Context
+from graph_api.api.errors import format_error
 from graph_api.api.schema import build_schema
 from graph_api.config import Settings, get_settings
 from graph_api.domain.errors import Unauthenticated, Unavailable
@@ -33,6 +36,17 @@ class GraphRouter(GraphQLRouter[Context, None]):
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        # A document the parser refuses fails before the operation's extensions run, so
+        # DomainErrors never saw it: the same formatting here gives every error its code.
+        if result.errors:
+            result.errors = [
+                e if (e.extensions or {}).get("code") else format_error(e) for e in result.errors
+            ]
+        return await super().process_result(request, result)
 
 
 def connect_store(settings: Settings, uri: str | None = None) -> Store:

@@ -8,12 +8,14 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import orjson
+from cross_web import HTTPException
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.middleware.base import RequestResponseEndpoint
 from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
+from strawberry.types.unset import UNSET
 
 from graph_api import __version__
 from graph_api.api.auth import Authenticator, anonymous
@@ -26,6 +28,9 @@ from graph_api.store.neo4j_store import Store
 
 log = logging.getLogger("graph_api")
 
+# The code of a request that is not a GraphQL request (no query, not JSON, ...).
+BAD_REQUEST = "BAD_REQUEST"
+
 # On every response in development mode, so that nobody mistakes the demo for a secured API.
 DEVELOPMENT_HEADER = "X-Graph-API-Mode"
 DEVELOPMENT_NOTICE = "development; OPEN: requests without credentials act as an admin"
@@ -36,6 +41,20 @@ class GraphRouter(GraphQLRouter[Context, None]):
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        # Requests that are no GraphQL request at all (no query, a body that is not JSON, a
+        # mutation by GET...) get the same JSON shape as any other error, with their status.
+        try:
+            return await super().run(request, context=context, root_value=root_value)
+        except HTTPException as exc:
+            return JSONResponse(
+                {
+                    "data": None,
+                    "errors": [{"message": exc.reason, "extensions": {"code": BAD_REQUEST}}],
+                },
+                status_code=exc.status_code,
+            )
 
     async def process_result(
         self, request: Request, result: ExecutionResult

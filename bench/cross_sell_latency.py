@@ -6,8 +6,9 @@ For each size: a local Neo4j of its own (kept under .state/bench-cross-sell-<siz
 skips the import), the generated graph imported through the normal import (which also computes
 the co-holding statistics), `refresh-stats` timed, the service started on a free port, then
 sequential crossSell requests for random parties. Prints a table of medians and percentiles,
-and the ratio of each size's median to the smallest size's. `--import PATH` loads a document
-or CSV folder made elsewhere (e.g. `graph-api generate`) instead of this script's generator.
+and the ratio of each size's median to the smallest size's. The graphs come from the
+project's generator (`graph-api generate --parties SIZE --seed SEED`); `--import PATH` loads
+a document or CSV folder made elsewhere instead.
 """
 
 from __future__ import annotations
@@ -27,13 +28,12 @@ import httpx
 import uvicorn
 
 from graph_api.api.app import create_app
+from graph_api.bulk.generate import write_dataset
 from graph_api.bulk.load import import_path
 from graph_api.config import PROJECT_ROOT, Settings
 from graph_api.services.co_holding import refresh_co_holding_stats
 from graph_api.store.local_neo4j import LocalNeo4j
 from graph_api.store.neo4j_store import Store
-
-DEMO = PROJECT_ROOT / "seed" / "demo.json"
 
 QUERY = """
 query ($id: ID!) {
@@ -44,134 +44,6 @@ query ($id: ID!) {
   }
 }
 """
-
-TITLES = ["首席执行官 CEO", "首席财务官 CFO", "总经理", "董事", "总监"]
-STAFF = ["员工", "工程师", "会计", "销售经理", "采购部经理"]
-EVENT_KINDS = ["OVERSEAS_EXPANSION", "NEW_PLANT", "IPO", "MERGER"]
-STAGES = ["IDENTIFIED", "CONTACTED", "QUALIFIED", "DEVELOPED", "COMMITTED", "WON", "LOST"]
-
-
-def generate(parties: int, seed: int) -> dict[str, Any]:
-    """A graph shaped like the demo: organizations in groups (10%), people in households and
-    jobs (90%), the demo's catalogue and rules, correlated holdings, events, opportunities."""
-    rng = random.Random(seed)
-    demo = json.loads(DEMO.read_text(encoding="utf-8"))
-    products = demo["products"]
-    retail = [p["id"] for p in products if p["segment"] == "RETAIL"]
-    corporate = [p["id"] for p in products if p["segment"] == "CORPORATE"]
-    retail_weights = [len(retail) - i for i in range(len(retail))]
-    corporate_weights = [len(corporate) - i for i in range(len(corporate))]
-
-    n_org = max(parties // 10, 1)
-    orgs: list[dict[str, Any]] = []
-    i = 0
-    while i < n_org:
-        size = min(rng.randint(1, 6), n_org - i)
-        root = f"g-o{i}"
-        orgs.append({"id": root, "name": f"集团{i}", "orgType": "GROUP" if size > 1 else "COMPANY"})
-        for j in range(1, size):
-            parent = root if j == 1 else f"g-o{i + 1}"
-            kind = "HEAD_OFFICE" if j == 1 else "BRANCH"
-            orgs.append(
-                {"id": f"g-o{i + j}", "name": f"公司{i + j}", "orgType": kind, "parentId": parent}
-            )
-        i += size
-
-    people = [{"id": f"g-p{k}", "name": f"客户{k}"} for k in range(parties - n_org)]
-    family: list[dict[str, Any]] = []
-    k = 0
-    while k + 1 < len(people):
-        if rng.random() < 0.45:
-            family.append(
-                {"fromId": people[k]["id"], "toId": people[k + 1]["id"], "kind": "SPOUSE"}
-            )
-            if k + 2 < len(people) and rng.random() < 0.3:
-                family.append(
-                    {"fromId": people[k]["id"], "toId": people[k + 2]["id"], "kind": "PARENT"}
-                )
-                k += 1
-            k += 2
-        else:
-            k += 1
-
-    employment = []
-    for p in people:
-        if rng.random() < 0.7:
-            title = rng.choice(TITLES) if rng.random() < 0.08 else rng.choice(STAFF)
-            employment.append(
-                {
-                    "personId": p["id"],
-                    "organizationId": rng.choice(orgs)["id"],
-                    "title": title,
-                    "primary": True,
-                }
-            )
-
-    holdings = []
-    for p in people:
-        if rng.random() < 0.7:
-            held = set(rng.choices(retail, retail_weights, k=rng.randint(1, 3)))
-            if "prod-accident" in held and rng.random() < 0.4:
-                held.add("prod-life")
-            for pid in held:
-                status = "CLOSED" if rng.random() < 0.05 else "ACTIVE"
-                holdings.append(
-                    {
-                        "id": f"h-{p['id']}-{pid}",
-                        "partyId": p["id"],
-                        "productId": pid,
-                        "status": status,
-                    }
-                )
-    for o in orgs:
-        if rng.random() < 0.8:
-            for pid in set(rng.choices(corporate, corporate_weights, k=rng.randint(1, 3))):
-                holdings.append(
-                    {
-                        "id": f"h-{o['id']}-{pid}",
-                        "partyId": o["id"],
-                        "productId": pid,
-                        "status": "ACTIVE",
-                    }
-                )
-
-    events = []
-    opportunities = []
-    for n, o in enumerate(orgs):
-        if rng.random() < 0.05:
-            events.append(
-                {
-                    "id": f"ev-{n}",
-                    "organizationId": o["id"],
-                    "kind": rng.choice(EVENT_KINDS),
-                    "title": f"事件{n}",
-                    "date": "2026-09-15",
-                }
-            )
-        if rng.random() < 0.05:
-            opportunities.append(
-                {
-                    "id": f"opp-{n}",
-                    "name": f"商机{n}",
-                    "accountId": o["id"],
-                    "stage": rng.choice(STAGES),
-                    "amount": 1_000_000,
-                    "productIds": rng.sample(corporate, 2),
-                }
-            )
-    return {
-        "format": "relgraph-import",
-        "version": 1,
-        "products": products,
-        "affinityRules": demo["affinityRules"],
-        "organizations": orgs,
-        "people": people,
-        "family": family,
-        "employment": employment,
-        "holdings": holdings,
-        "events": events,
-        "opportunities": opportunities,
-    }
 
 
 def pct(values: list[float], q: float) -> float:
@@ -283,14 +155,19 @@ def main() -> int:
         local = LocalNeo4j(data_dir=data_dir / "neo4j", heap=args.heap, page_cache=args.page_cache)
         uri = local.start()
         marker = data_dir / "loaded.json"
-        wanted = {"size": size, "seed": args.seed, "source": str(source) if source else None}
+        # The generator is named so that data left by an older benchmark is not reused.
+        wanted = {
+            "size": size,
+            "seed": args.seed,
+            "source": str(source) if source else "graph-api generate",
+        }
         to_import: Path | None = None
         if not marker.exists() or json.loads(marker.read_text()) != wanted:
             to_import = source
             if to_import is None:
                 to_import = data_dir / f"generated-{size}.json"
                 print(f"  generating {size:,} parties ...", file=sys.stderr)
-                to_import.write_text(json.dumps(generate(size, args.seed), ensure_ascii=False))
+                write_dataset(to_import, size, args.seed)
         try:
             info = asyncio.run(prepare(uri, to_import))
             marker.write_text(json.dumps(wanted))

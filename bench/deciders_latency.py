@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import random
 import socket
 import statistics
 import subprocess
@@ -38,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from graph_api.analytics import paths as path_analytics
 from graph_api.analytics.assessment import assess
 from graph_api.analytics.deciders import rank_deciders, score_deciders
+from graph_api.bulk.generate import Account, AccountShape, document
 from graph_api.bulk.load import import_path
 from graph_api.config import Settings
 from graph_api.services import deciders as deciders_service
@@ -46,103 +46,27 @@ from graph_api.services.deciders import DecisionScope
 from graph_api.store.local_neo4j import LocalNeo4j
 from graph_api.store.neo4j_store import Store
 
-ROLES = ["DECISION_MAKER"] + ["APPROVER"] * 3 + ["EVALUATOR"] * 15 + ["INFLUENCER"] * 10
-ROLES += ["USER"] * 11
-ATTITUDES = ["SUPPORTER", "NEUTRAL", "NON_SUPPORTER", "OPPONENT"]
-LEVELS = ["HIGH", "MEDIUM", "LOW"]
 
-
-def account_document(prefix: str, people: int, seed: int) -> dict[str, Any]:
-    """One large account in the import format; ids start with `prefix`."""
-    rng = random.Random(seed)
-    org = f"{prefix}-group"
-    depts = [f"{prefix}-dept-{i}" for i in range(10)]
-    ids = [f"{prefix}-p{i:05d}" for i in range(people)]
-    # Org chart: ids[0] is the CEO; breadth-first, 8 reports at the top, 6 below.
-    managers: dict[str, str] = {}
-    frontier, nxt = [ids[0]], 1
-    while nxt < people:
-        new_frontier = []
-        for mgr in frontier:
-            fan = 8 if mgr == ids[0] else 6
-            for _ in range(fan):
-                if nxt >= people:
-                    break
-                managers[ids[nxt]] = mgr
-                new_frontier.append(ids[nxt])
-                nxt += 1
-        frontier = new_frontier
-    advisers = [f"{prefix}-adviser-{i}" for i in range(20)]
-    spouses = [f"{prefix}-spouse-{i}" for i in range(400)]
-    reps = [f"{prefix}-rep-{i}" for i in range(12)]
-    marked = rng.sample(ids[:300], len(ROLES))
-    influence: set[tuple[str, str]] = set()
-    while len(influence) < 3000:
-        a, b = rng.choice(ids), rng.choice(ids)
-        if a != b:
-            influence.add((a, b))
-    knows: set[tuple[str, str]] = set()
-    while len(knows) < 2000:
-        a, b = sorted((rng.choice(ids), rng.choice(ids)))
-        if a != b:
-            knows.add((a, b))
-    covered = rng.sample(ids[:600], 200)
-    return {
-        "organizations": [
-            {"id": org, "name": f"{prefix} group", "orgType": "GROUP"},
-            *({"id": d, "name": d, "orgType": "DEPARTMENT", "parentId": org} for d in depts),
-            {"id": f"{prefix}-institute", "name": "institute", "orgType": "INSTITUTE"},
-        ],
-        "people": [
-            *({"id": p, "name": p} for p in ids),
-            *({"id": p, "name": p} for p in advisers + spouses),
-        ],
-        "reps": [{"id": r, "name": r, "role": "AE"} for r in reps],
-        "employment": [
-            *(
-                {
-                    "personId": p,
-                    "organizationId": org if i < 9 else depts[i % 10],
-                    "title": "CEO" if i == 0 else f"title {i}",
-                    "primary": True,
-                }
-                for i, p in enumerate(ids)
-            ),
-            *(
-                {"personId": a, "organizationId": f"{prefix}-institute", "title": "adviser"}
-                for a in advisers
-            ),
-        ],
-        "reporting": [{"personId": p, "managerId": mgr} for p, mgr in managers.items()],
-        "buyingRoles": [
-            {
-                "personId": p,
-                "accountId": org,
-                "role": role,
-                "attitude": rng.choice(ATTITUDES),
-                "influence": rng.choice(LEVELS),
-            }
-            for p, role in zip(marked, ROLES, strict=True)
-        ],
-        "influence": [
-            *(
-                {"fromId": a, "toId": b, "strength": round(rng.uniform(0.1, 1.0), 2)}
-                for a, b in sorted(influence)
-            ),
-            *({"fromId": a, "toId": rng.choice(ids[:50]), "strength": 0.8} for a in advisers),
-        ],
-        "acquaintance": [
-            {"fromId": a, "toId": b, "strength": round(rng.uniform(0.1, 1.0), 2)}
-            for a, b in sorted(knows)
-        ],
-        "family": [
-            {"fromId": ids[i * 5], "toId": s, "kind": "SPOUSE"} for i, s in enumerate(spouses)
-        ],
-        "coverage": [
-            {"repId": reps[i % len(reps)], "personId": p, "strength": round(rng.uniform(0.2, 1), 2)}
-            for i, p in enumerate(covered)
-        ],
-    }
+def account_shape(people: int) -> AccountShape:
+    """The benchmark's account: a group whose head office has ten departments, an org chart
+    8 wide at the top and 6 below, dense influence and acquaintance, a 12-rep team."""
+    return AccountShape(
+        people=people,
+        kind="GROUP",
+        departments=10,
+        fan_out_top=8,
+        fan_out=6,
+        markers=40,
+        influence=round(people * 1.5),
+        advisers=20,
+        acquaintances=people,
+        households=people // 5,
+        children=0.0,
+        team=12,
+        covered=people // 10,
+        opportunities=2,
+        interactions=50,
+    )
 
 
 def free_port() -> int:
@@ -233,21 +157,31 @@ async def main() -> None:
     try:
         await store.migrate()
         await store.clear()
-        for i, prefix in enumerate(["big", *(f"other{j}" for j in range(args.other_accounts))]):
-            path = tmp / f"{prefix}.json"
-            doc = account_document(prefix, args.people, seed=i)
-            path.write_bytes(orjson.dumps({"format": "relgraph-import", "version": 1, **doc}))
-            t0 = time.perf_counter()
-            report = await import_path(store, path)
-            assert not report.problems, [p.line() for p in report.problems[:5]]
-            print(f"loaded {prefix}: {report.total_rows} rows in {time.perf_counter() - t0:.1f} s")
+        shape = account_shape(args.people)
+        doc = document(
+            lambda gen: [gen.account(shape) for _ in range(1 + args.other_accounts)],
+            seed=7,
+            reps=200,
+        )
+        accounts: list[Account] = doc.pop("result")
+        path = tmp / "accounts.json"
+        path.write_bytes(orjson.dumps(doc))
+        t0 = time.perf_counter()
+        report = await import_path(store, path)
+        assert not report.problems, [p.line() for p in report.problems[:5]]
+        print(
+            f"loaded {len(accounts)} account(s): {report.total_rows} rows in "
+            f"{time.perf_counter() - t0:.1f} s"
+        )
         counts = await store.read("MATCH (n) RETURN count(n) AS nodes")
         print(f"database: {counts[0]['nodes']} nodes\n")
 
         settings = Settings(NEO4J_URI=uri)
         server, url = await asyncio.to_thread(start_service, uri)
 
-        ceo, mid = "big-p00000", "big-p00100"
+        big = accounts[0]
+        # The head, and a manager four levels down (the 101st person, breadth first).
+        ceo, mid, group = big.head_id, big.people[100], big.root_id
         async with httpx.AsyncClient(timeout=120) as client:
 
             def call(query: str, variables: dict[str, Any]) -> Callable[[], Awaitable[Any]]:
@@ -260,7 +194,7 @@ async def main() -> None:
 
                 return run
 
-            first = await call(KEY_DECIDERS, {"a": "big-group"})()
+            first = await call(KEY_DECIDERS, {"a": group})()
             warm = await call(WARM, {"t": ceo})()
             print(
                 "top decider:",
@@ -275,15 +209,15 @@ async def main() -> None:
             http = [
                 (
                     "keyDeciders (2,000 people, subsidiaries)",
-                    await timed(args.runs, call(KEY_DECIDERS, {"a": "big-group"})),
+                    await timed(args.runs, call(KEY_DECIDERS, {"a": group})),
                 ),
                 (
                     "decisionAssessment",
-                    await timed(args.runs, call(ASSESSMENT, {"a": "big-group"})),
+                    await timed(args.runs, call(ASSESSMENT, {"a": group})),
                 ),
                 ("warmIntroductions(CEO, 4 hops)", await timed(args.runs, call(WARM, {"t": ceo}))),
                 (
-                    "warmIntroductions(level-2 manager, 4 hops)",
+                    "warmIntroductions(level-4 manager, 4 hops)",
                     await timed(args.runs, call(WARM, {"t": mid})),
                 ),
                 (
@@ -292,7 +226,7 @@ async def main() -> None:
                 ),
             ]
 
-        scope = DecisionScope(account_id="big-group", include_subsidiaries=True)
+        scope = DecisionScope(account_id=group, include_subsidiaries=True)
         record = await deciders_service.fetch_scope(store, scope)
         graph = deciders_service.graph_from_record(record)
         hood = await paths_service.fetch_neighbourhood(store, [ceo], 4, settings.max_path_nodes)

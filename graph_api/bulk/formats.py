@@ -1,11 +1,14 @@
-"""Reads import documents: one JSON file with a section per kind, or a folder of CSV files."""
+"""Reads and writes import documents: one JSON file with a section per kind, or CSV files."""
 
 from __future__ import annotations
 
 import csv
+import os
+import shutil
+import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, Literal
 
 import orjson
 
@@ -112,3 +115,112 @@ def _csv_rows(file: Path) -> Iterator[tuple[int, Mapping[str, Any]]]:
         for row in reader:
             # Line numbers as an editor shows them (the header is line 1).
             yield reader.line_num, {k: v for k, v in row.items() if k is not None and v != ""}
+
+
+# ----- writing --------------------------------------------------------------------------
+
+OutputFormat = Literal["json", "csv"]
+
+
+def output_format(path: Path, csv_folder: bool | None = None) -> OutputFormat:
+    """A PATH ending in .json is a JSON document, anything else a folder of CSV files."""
+    if csv_folder is not None:
+        return "csv" if csv_folder else "json"
+    return "json" if path.suffix.lower() == ".json" else "csv"
+
+
+def csv_cell(value: Any) -> str:
+    """A value as the CSV reader reads it back: lists ';'-separated, booleans true/false."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return ";".join(str(v) for v in value)
+    return str(value)
+
+
+class DocumentWriter:
+    """Writes an import document section by section, rows in the order they are added.
+
+    Rows of each section go to a spool file first, so sections may be filled in any order
+    and memory stays flat; `close` assembles the document (every section, in spec order)
+    and moves it into place, so a reader never sees half a file.
+    """
+
+    def __init__(self, path: Path, meta: Mapping[str, Any] | None = None) -> None:
+        self.path = path
+        self.meta = dict(meta or {})
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._spool = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+        self._files: dict[str, IO[bytes]] = {}
+        self._rows: dict[str, int] = dict.fromkeys(SECTION_BY_NAME, 0)
+
+    def add(self, section: str, row: Mapping[str, Any]) -> None:
+        fh = self._files.get(section)
+        if fh is None:
+            fh = self._files[section] = (self._spool / f"{section}.part").open("wb")
+        # The separator goes before every row but the first: assembling is then a plain copy.
+        fh.write((b",\n" if self._rows[section] else b"\n") + orjson.dumps(row))
+        self._rows[section] += 1
+
+    def close(self) -> None:
+        for fh in self._files.values():
+            fh.close()
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        with tmp.open("wb") as out:
+            head: dict[str, Any] = {"format": FORMAT_NAME, "version": FORMAT_VERSION}
+            if self.meta:
+                head["meta"] = self.meta
+            out.write(orjson.dumps(head, option=orjson.OPT_INDENT_2)[:-2])
+            for section in SECTION_BY_NAME:
+                out.write(b",\n  " + orjson.dumps(section) + b": [")
+                if self._rows[section]:
+                    with (self._spool / f"{section}.part").open("rb") as part:
+                        shutil.copyfileobj(part, out, 1 << 20)
+                    out.write(b"\n  ")
+                out.write(b"]")
+            out.write(b"\n}\n")
+        os.replace(tmp, self.path)
+        shutil.rmtree(self._spool, ignore_errors=True)
+
+    def abort(self) -> None:
+        for fh in self._files.values():
+            fh.close()
+        shutil.rmtree(self._spool, ignore_errors=True)
+
+
+class CsvFolderWriter:
+    """Writes one <section>.csv per section (every section, with its header), rows as added."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.mkdir(parents=True, exist_ok=True)
+        self._files: dict[str, IO[str]] = {}
+        self._writers: dict[str, Any] = {}
+        self._columns: dict[str, list[str]] = {}
+        for name, section in SECTION_BY_NAME.items():
+            fh = (path / f"{name}.csv.tmp").open("w", encoding="utf-8", newline="")
+            writer = csv.writer(fh, lineterminator="\n")
+            writer.writerow(section.columns)
+            self._files[name], self._writers[name] = fh, writer
+            self._columns[name] = section.columns
+
+    def add(self, section: str, row: Mapping[str, Any]) -> None:
+        self._writers[section].writerow([csv_cell(row.get(c)) for c in self._columns[section]])
+
+    def close(self) -> None:
+        for name, fh in self._files.items():
+            fh.close()
+            os.replace(self.path / f"{name}.csv.tmp", self.path / f"{name}.csv")
+
+    def abort(self) -> None:
+        for name, fh in self._files.items():
+            fh.close()
+            (self.path / f"{name}.csv.tmp").unlink(missing_ok=True)
+
+
+def open_writer(
+    path: Path, fmt: OutputFormat, meta: Mapping[str, Any] | None = None
+) -> DocumentWriter | CsvFolderWriter:
+    return DocumentWriter(path, meta) if fmt == "json" else CsvFolderWriter(path)

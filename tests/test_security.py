@@ -356,3 +356,17 @@ async def test_page_sizes_are_limited(db: Database, production: LiveServer) -> N
         "first",
         101,
     )
+
+
+def test_new_key_prints_a_key_and_its_entry(capsys: pytest.CaptureFixture[str]) -> None:
+    from graph_api.cli import main
+
+    assert main(["new-key", "--subject", "crm-web", "--role", "rep", "--rep-id", "rep-x"]) == 0
+    lines = [line.strip() for line in capsys.readouterr().out.splitlines()]
+    key, entry = lines[1], orjson.loads(lines[3])
+    assert entry == {"sha256": key_hash(key), "subject": "crm-web", "role": "REP", "repId": "rep-x"}
+    auth = Authenticator(Settings(mode="production", api_keys=[entry]))
+    assert auth.authenticate({"authorization": f"Bearer {key}"}) == Viewer(
+        "crm-web", Role.REP, "rep-x"
+    )
+    assert main(["new-key", "--subject", "x", "--role", "manager"]) == 2

@@ -170,7 +170,8 @@ CALL (n, req) {
   RETURN collect({
     props: i {.id, .kind, .at, .direction, .purpose, .channel, .subject, .summary},
     reps: [(r:Rep)-[:CONDUCTED]->(i) | r {.id, .name, .email, .role, .region}],
-    opportunity: [(i)-[:ABOUT]->(o:Opportunity) | o {.id, .name, .stage}][0]
+    opportunity: [(i)-[:ABOUT]->(o:Opportunity) |
+      o {.id, .name, .stage, accountId: [(o)-[:FOR_ACCOUNT]->(a) | a.id][0]}][0]
   }) AS interactions
 }
 CALL (n, req) {

@@ -18,7 +18,8 @@ The graph (every rule of graph_api/domain/access.py has a case):
     pa-retail: a person account of team-a, with a home address
     pb-vip "Zhang Vip" (CONFIDENTIAL) CEO of org-b: knows pa-ceo (.95), pa-cfo (.9) and
       pa-br (.9), influences pa-ceo (.9), has a buying role on org-a; rep-b1 covers him (.9)
-    pb-staff works for org-b
+    pb-staff works for org-b; org-b has the opportunity opp-b "Beta mandate"
+    an interaction i-lunch with pa-ceo and pb-vip, about opp-b
     px works for org-x, has a buying role on org-a
     pd, pc (CONFIDENTIAL) work for org-x; rep-a1 covers both; rep-a1 covers pa-ceo (.8)
 
@@ -132,6 +133,20 @@ GRAPH: dict[str, Any] = {
         {"personId": "pb-vip", "accountId": "org-a", "role": "INFLUENCER"},
     ],
     "influence": [{"fromId": "pb-vip", "toId": "pa-ceo", "strength": 0.9}],
+    "opportunities": [
+        {"id": "opp-b", "name": "Beta mandate", "accountId": "org-b", "stage": "QUALIFIED"}
+    ],
+    "interactions": [
+        {
+            "id": "i-lunch",
+            "kind": "MEETING",
+            "at": "2026-01-05T12:00:00Z",
+            "subject": "lunch",
+            "partyIds": ["pa-ceo", "pb-vip"],
+            "repIds": ["rep-a1"],
+            "opportunityId": "opp-b",
+        }
+    ],
     "acquaintance": [
         {"fromId": "pa-ceo", "toId": "pb-vip", "strength": 0.95},
         {"fromId": "pa-cfo", "toId": "pb-vip", "strength": 0.9},
@@ -337,6 +352,7 @@ query ($id: ID!) {
   party(id: $id) {
     id
     relationships { kind party { id } }
+    interactions(first: 5) { totalCount edges { node { id opportunity { id name } } } }
     accountTeams { id account { id } }
     ... on Person { employments { organization { id } } managers { id } directReports { id } }
     ... on Organization {
@@ -359,6 +375,11 @@ async def test_nested_view_parts_drop_hidden_parties(graph: None, production: Li
     everything = data_of(await admin(VIEW, {"id": "pa-ceo"}))["party"]
     assert {r["party"]["id"] for r in everything["relationships"]} == {"pb-vip"}
     assert ceo["directReports"] == [{"id": "pa-cfo"}, {"id": "pa-secret"}]
+    # The lunch with pb-vip was about team-b's opportunity: the meeting shows, not the deal.
+    assert ceo["interactions"]["edges"] == [{"node": {"id": "i-lunch", "opportunity": None}}]
+    assert everything["interactions"]["edges"] == [
+        {"node": {"id": "i-lunch", "opportunity": {"id": "opp-b", "name": "Beta mandate"}}}
+    ]
 
     branch = data_of(await a1(VIEW, {"id": "org-a-br"}))["party"]
     assert branch["ancestors"] == [{"id": "org-a"}]  # not the group org-g

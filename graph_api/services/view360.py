@@ -318,6 +318,7 @@ def _interaction(i: Mapping[str, Any]) -> v.Interaction:
                 opp["id"],
                 opp.get("name") or opp["id"],
                 to_enum(m.OpportunityStage, opp.get("stage")),
+                opp.get("accountId"),
             )
             if opp
             else None
@@ -536,6 +537,17 @@ def restrict_part(part: ViewPart, party: m.Party, value: Any, access: Access) ->
             return [r for r in value if sees(r.party.id)]
         case ViewPart.ACCOUNT_TEAMS:
             return [t for t in value if sees(t.account.id)]
+        case ViewPart.INTERACTIONS:
+            # An interaction may be about another account's opportunity: not named then.
+            return replace(
+                value,
+                edges=tuple(
+                    e
+                    if e.node.opportunity is None or sees(e.node.opportunity.account_id or "")
+                    else replace(e, node=replace(e.node, opportunity=None))
+                    for e in value.edges
+                ),
+            )
         case ViewPart.OPEN_OPPORTUNITIES:
             return [
                 replace(o, buying_centre=tuple(b for b in o.buying_centre if sees(b.person.id)))

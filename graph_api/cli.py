@@ -270,6 +270,36 @@ def cmd_refresh_stats(args: argparse.Namespace) -> int:
         return asyncio.run(run(uri))
 
 
+def cmd_prune_audit(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime, timedelta
+
+    from graph_api.services.audit import prune_audit
+
+    if args.older_than_days < 0:
+        print(
+            f"error: --older-than-days must be 0 or more, got {args.older_than_days}",
+            file=sys.stderr,
+        )
+        return 2
+    settings = get_settings()
+    before = datetime.now(UTC) - timedelta(days=args.older_than_days)
+
+    async def run(uri: str) -> int:
+        store = _store(settings, uri)
+        try:
+            deleted = await prune_audit(store, before)
+        finally:
+            await store.close()
+        print(
+            f"{deleted} audit entries older than {before:%Y-%m-%d %H:%M} UTC deleted",
+            file=sys.stderr,
+        )
+        return 0
+
+    with database(settings) as uri:
+        return asyncio.run(run(uri))
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from graph_api.api.schema import schema_sdl
 
@@ -381,6 +411,19 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     p.set_defaults(func=cmd_refresh_stats)
+
+    p = sub.add_parser(
+        "prune-audit",
+        help="delete audit entries older than a number of days (kept until then)",
+        description=(
+            "The audit trail of the write API is kept in Neo4j until this runs: schedule it "
+            "(e.g. nightly from cron) with the retention period your policy sets."
+        ),
+    )
+    p.add_argument(
+        "--older-than-days", type=int, required=True, help="keep the entries of the last N days"
+    )
+    p.set_defaults(func=cmd_prune_audit)
 
     p = sub.add_parser(
         "new-key",

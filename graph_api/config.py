@@ -113,6 +113,9 @@ class Settings(BaseSettings):
     sleeping_escalation_days: int = 90
     profile_compliance_threshold: int = 60
 
+    # The write API: changes in one applyChanges mutation (one transaction).
+    max_changes: int = 100
+
     @property
     def is_production(self) -> bool:
         return self.mode is Mode.PRODUCTION

@@ -7,6 +7,7 @@ from graph_api.domain import model as m
 from graph_api.domain import org_chart as oc
 from graph_api.domain import signals as s
 from graph_api.domain import view as v
+from graph_api.domain import writes as w
 
 strawberry.enum(m.PartyKind, description="A party is a person or an organization.")
 strawberry.enum(m.OrgType, description="Place of an organization in its structure.")
@@ -34,3 +35,6 @@ strawberry.enum(d.RoleSource, description="Where a buying-centre marker comes fr
 strawberry.enum(d.ScoreComponent, description="A component of a decider's score.")
 strawberry.enum(d.RiskKind, description="A gap in our position in the buying centre.")
 strawberry.enum(d.Severity)
+strawberry.enum(w.LinkKind, description="A kind of link between nodes of the graph.")
+strawberry.enum(w.EntityKind, description="A kind of node or link the mutations write.")
+strawberry.enum(w.AuditAction, description="What a change did to its node or link.")

@@ -9,11 +9,13 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from graph_api.api.audit import AuditQuery
 from graph_api.api.cross_sell import CrossSellQuery
 from graph_api.api.deciders import DecidersQuery
 from graph_api.api.diagnostics import DevelopmentNotice, RoundTripCount
 from graph_api.api.errors import DomainErrors
 from graph_api.api.limits import limit_extensions
+from graph_api.api.mutations import Mutation
 from graph_api.api.org_chart import OrgChartQuery
 from graph_api.api.party import PartyQuery
 from graph_api.api.paths import PathsQuery
@@ -24,7 +26,7 @@ from graph_api.domain.errors import DomainError
 
 Query = merge_types(
     "Query",
-    (PartyQuery, OrgChartQuery, SearchQuery, DecidersQuery, PathsQuery, CrossSellQuery),
+    (PartyQuery, OrgChartQuery, SearchQuery, DecidersQuery, PathsQuery, CrossSellQuery, AuditQuery),
 )
 
 # Distinct query documents whose parse and validation are kept (bounded: unique texts
@@ -61,6 +63,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         extensions.extend((RoundTripCount, DevelopmentNotice))
     return GraphSchema(
         query=Query,
+        mutation=Mutation,
         types=[Person, Organization],
         extensions=extensions,
         config=StrawberryConfig(auto_camel_case=True),

@@ -159,3 +159,9 @@ def requested_parts(info: Info) -> list[tuple[ViewPart, PartArgs]]:
 
 def prime(info: Info, values: dict[ViewKey, Any]) -> None:
     view_loader(info).prime_many(values)
+
+
+def forget_views(info: Info) -> None:
+    """Drops what the request's view loader has read: a mutation just changed the graph, and
+    the views selected on its result (and on later mutations) must show the change."""
+    info.context.cache.pop(_LOADER, None)

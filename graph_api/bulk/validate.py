@@ -283,12 +283,26 @@ def _parse_row(
         values["kind"] = FamilyKind.PARENT.value
     elif (
         section.symmetric
+        # A PARENT link is directed (from the parent): only the other kinds are unordered.
+        and values.get("kind") != FamilyKind.PARENT.value
         and "fromId" in values
         and "toId" in values
         and values["fromId"] > values["toId"]
     ):
         values["fromId"], values["toId"] = values["toId"], values["fromId"]
     return Row(section.name, file, number, raw, values, rejected=bool(problems)), problems
+
+
+def check_row(
+    section: Section, raw: Mapping[str, Any], *, partial: bool = False
+) -> tuple[dict[str, Any], list[Problem]]:
+    """One row checked by its section's rules, outside any document: the write API validates
+    mutation inputs with it, so that an import and a mutation accept and refuse alike.
+    `partial` (a patch): a required field that is absent is left as stored, not missing."""
+    row, problems = _parse_row(section, "input", 1, raw)
+    if partial:
+        problems = [p for p in problems if p.code != "MISSING_FIELD" or p.field in raw]
+    return row.values, problems
 
 
 def row_key(section: Section, row: Row) -> tuple[Any, ...]:

@@ -61,6 +61,24 @@ def _unavailable(exc: Exception) -> Unavailable:
     return Unavailable(f"the graph database is unavailable: {exc.__class__.__name__}")
 
 
+class Transaction:
+    """A write transaction in progress: runs named queries inside it."""
+
+    def __init__(self, tx: AsyncManagedTransaction) -> None:
+        self._tx = tx
+
+    async def run(self, name: str, params: Mapping[str, Any] | None = None) -> list[neo4j.Record]:
+        _count_round_trip()
+        result = await self._tx.run(query(name), dict(params or {}))
+        return [record async for record in result]
+
+    async def run_one(
+        self, name: str, params: Mapping[str, Any] | None = None
+    ) -> neo4j.Record | None:
+        records = await self.run(name, params)
+        return records[0] if records else None
+
+
 class Store:
     """Runs named Cypher with parameters; maps driver failures to domain errors."""
 
@@ -166,12 +184,44 @@ class Store:
         """Runs `work` in one write transaction (retried on transient errors, atomic)."""
         _count_round_trip()
         try:
-            async with self.driver.session(database=self.database) as session:
+            # The bookmarks of execute_query: a read right after this write sees it, even on a
+            # cluster whose reads go to followers.
+            async with self.driver.session(
+                database=self.database,
+                bookmark_manager=self.driver.execute_query_bookmark_manager,
+            ) as session:
                 return await session.execute_write(work)
         except ConstraintError as exc:
             raise Conflict(f"conflicts with existing data: {exc.message}") from exc
         except (ServiceUnavailable, SessionExpired, AuthError) as exc:
             raise _unavailable(exc) from exc
+
+    async def write_transaction(self, work: Callable[[Transaction], Awaitable[T]]) -> T:
+        """Runs `work` in one write transaction that runs named queries: all of it or nothing.
+
+        The driver retries the whole of `work` on transient errors (deadlocks, leader
+        changes), so `work` must keep its state inside itself."""
+
+        @neo4j.unit_of_work(timeout=self.query_timeout_s)
+        async def managed(tx: AsyncManagedTransaction) -> T:
+            return await work(Transaction(tx))
+
+        return await self.transaction(managed)
+
+    async def write_in_batches(
+        self, name: str, params: Mapping[str, Any] | None = None
+    ) -> dict[str, int]:
+        """Runs a named query that commits in batches itself (CALL ... IN TRANSACTIONS needs
+        an auto-commit transaction); answers its update counters."""
+        _count_round_trip()
+        try:
+            async with self.driver.session(database=self.database) as session:
+                result = await session.run(query(name), dict(params or {}))
+                summary = await result.consume()
+        except (ServiceUnavailable, SessionExpired, AuthError) as exc:
+            raise _unavailable(exc) from exc
+        c = summary.counters
+        return {"nodes_deleted": c.nodes_deleted, "relationships_deleted": c.relationships_deleted}
 
     async def migrate(self) -> int:
         """Applies cypher/schema.cypher (idempotent); returns the number of statements run."""

@@ -1,0 +1,378 @@
+// The write API (graph_api/services/writes.py): each mutation runs these in ONE transaction.
+// Before a change reads what it will compare and version-check, it locks what it changes
+// (SET x._lock = true REMOVE x._lock takes the node's write lock and leaves nothing behind),
+// so two writers of one node or link run one after the other and the second sees the first.
+// A create MERGEs its id: the unique constraint serialises two creates of one id the same way.
+// A node or link that did not exist comes back with version 0 (or no link).
+
+// ----- locks -----
+
+// name: lock
+// One lock per acyclic hierarchy (REPORTS_TO, PART_OF): cycle checks of concurrent writers
+// must see each other's new links, and two links far apart can close one cycle together.
+MERGE (l:WriteLock {name: $name})
+SET l._lock = true REMOVE l._lock
+
+// ----- references -----
+
+// name: existing
+// Which of the given ids exist, per entity kind.
+RETURN [id IN $Party WHERE EXISTS { MATCH (:Party {id: id}) }] AS Party,
+       [id IN $Organization WHERE EXISTS { MATCH (:Organization {id: id}) }] AS Organization,
+       [id IN $Product WHERE EXISTS { MATCH (:Product {id: id}) }] AS Product,
+       [id IN $Rep WHERE EXISTS { MATCH (:Rep {id: id}) }] AS Rep,
+       [id IN $Opportunity WHERE EXISTS { MATCH (:Opportunity {id: id}) }] AS Opportunity
+
+// name: reporting_path
+// An existing chain from the new manager up to the person: the new line would close a cycle.
+MATCH p = shortestPath((m:Person {id: $managerId})-[:REPORTS_TO*]->(x:Person {id: $personId}))
+RETURN [n IN nodes(p) | n.id] AS ids
+
+// name: parent_path
+// An existing chain from the new parent up to the organization: PART_OF would close a cycle.
+MATCH p = shortestPath((parent:Organization {id: $parentId})-[:PART_OF*]->(o:Organization {id: $id}))
+RETURN [n IN nodes(p) | n.id] AS ids
+
+// ----- parties -----
+
+// name: claim_party
+MERGE (n:Party {id: $id})
+  ON CREATE SET n.version = 0
+SET n._lock = true REMOVE n._lock
+RETURN properties(n) AS props,
+       CASE WHEN n:Person THEN 'PERSON' WHEN n:Organization THEN 'ORGANIZATION' END AS kind,
+       [(n)-[:PART_OF]->(p:Organization) | p.id][0] AS parentId
+
+// name: lock_party
+MATCH (n:Party {id: $id})
+SET n._lock = true REMOVE n._lock
+RETURN properties(n) AS props,
+       CASE WHEN n:Person THEN 'PERSON' WHEN n:Organization THEN 'ORGANIZATION' END AS kind,
+       [(n)-[:PART_OF]->(p:Organization) | p.id][0] AS parentId
+
+// name: put_person
+MATCH (n:Party {id: $id})
+SET n:Person, n += $props, n.version = $version, n.updatedAt = $now,
+    n.createdAt = coalesce(n.createdAt, $now)
+RETURN properties(n) AS props
+
+// name: put_organization
+MATCH (n:Party {id: $id})
+SET n:Organization, n += $props, n.version = $version, n.updatedAt = $now,
+    n.createdAt = coalesce(n.createdAt, $now)
+WITH n
+CALL (n) {
+  MATCH (n)-[old:PART_OF]->(x)
+  WHERE $parentId IS NULL OR x.id <> $parentId
+  DELETE old
+}
+CALL (n) {
+  WITH n WHERE $parentId IS NOT NULL
+  MATCH (p:Organization {id: $parentId})
+  MERGE (n)-[:PART_OF]->(p)
+}
+RETURN properties(n) AS props
+
+// ----- holdings -----
+
+// name: claim_holding
+MERGE (n:Holding {id: $id})
+  ON CREATE SET n.version = 0
+SET n._lock = true REMOVE n._lock
+RETURN properties(n) AS props, [(p:Party)-[:HOLDS]->(n) | p.id][0] AS partyId,
+       [(n)-[:OF_PRODUCT]->(p:Product) | p.id][0] AS productId
+
+// name: lock_holding
+MATCH (n:Holding {id: $id})
+SET n._lock = true REMOVE n._lock
+RETURN properties(n) AS props, [(p:Party)-[:HOLDS]->(n) | p.id][0] AS partyId,
+       [(n)-[:OF_PRODUCT]->(p:Product) | p.id][0] AS productId
+
+// name: put_holding
+MATCH (n:Holding {id: $id}), (party:Party {id: $partyId}), (prod:Product {id: $productId})
+SET n += $props, n.version = $version, n.updatedAt = $now,
+    n.createdAt = coalesce(n.createdAt, $now)
+MERGE (party)-[:HOLDS]->(n)
+MERGE (n)-[:OF_PRODUCT]->(prod)
+RETURN n.id AS id
+
+// name: read_holding
+MATCH (party:Party)-[:HOLDS]->(n:Holding {id: $id})-[:OF_PRODUCT]->(prod:Product)
+RETURN properties(n) AS props,
+       {props: properties(party), kind: CASE WHEN party:Person THEN 'PERSON' ELSE 'ORGANIZATION' END} AS holder,
+       properties(prod) AS product
+LIMIT 1
+
+// ----- interactions -----
+
+// name: claim_interaction
+MERGE (n:Interaction {id: $id})
+  ON CREATE SET n.version = 0
+SET n._lock = true REMOVE n._lock
+RETURN properties(n) AS props,
+       [(n)-[:WITH]->(p:Party) | p.id] AS partyIds,
+       [(r:Rep)-[:CONDUCTED]->(n) | r.id] AS repIds,
+       [(n)-[:ABOUT]->(o:Opportunity) | o.id][0] AS opportunityId
+
+// name: lock_interaction
+MATCH (n:Interaction {id: $id})
+SET n._lock = true REMOVE n._lock
+RETURN properties(n) AS props,
+       [(n)-[:WITH]->(p:Party) | p.id] AS partyIds,
+       [(r:Rep)-[:CONDUCTED]->(n) | r.id] AS repIds,
+       [(n)-[:ABOUT]->(o:Opportunity) | o.id][0] AS opportunityId
+
+// name: put_interaction
+// $partyIds, $repIds and $opportunityId are the whole new state of the interaction's links.
+MATCH (n:Interaction {id: $id})
+SET n += $props, n.version = $version, n.updatedAt = $now,
+    n.createdAt = coalesce(n.createdAt, $now)
+WITH n
+CALL (n) {
+  MATCH (n)-[w:WITH]->(p:Party) WHERE NOT p.id IN $partyIds
+  DELETE w
+}
+CALL (n) {
+  UNWIND $partyIds AS pid
+  MATCH (p:Party {id: pid})
+  MERGE (n)-[:WITH]->(p)
+}
+CALL (n) {
+  MATCH (r:Rep)-[c:CONDUCTED]->(n) WHERE NOT r.id IN $repIds
+  DELETE c
+}
+CALL (n) {
+  UNWIND $repIds AS rid
+  MATCH (r:Rep {id: rid})
+  MERGE (r)-[:CONDUCTED]->(n)
+}
+CALL (n) {
+  MATCH (n)-[a:ABOUT]->(o:Opportunity) WHERE $opportunityId IS NULL OR o.id <> $opportunityId
+  DELETE a
+}
+CALL (n) {
+  WITH n WHERE $opportunityId IS NOT NULL
+  MATCH (o:Opportunity {id: $opportunityId})
+  MERGE (n)-[:ABOUT]->(o)
+}
+RETURN n.id AS id
+
+// name: read_interaction
+MATCH (n:Interaction {id: $id})
+RETURN properties(n) AS props,
+       [(n)-[:WITH]->(p:Party) | {props: properties(p), kind: CASE WHEN p:Person THEN 'PERSON' ELSE 'ORGANIZATION' END}] AS parties,
+       [(r:Rep)-[:CONDUCTED]->(n) | properties(r)] AS reps,
+       [(n)-[:ABOUT]->(o:Opportunity) | o.id][0] AS opportunityId
+
+// ----- links -----
+// Each kind has _state (lock both ends, read them and the link), _put (the link's whole new
+// property map, version included) and _delete. The ends come back as {props, kind}, null
+// when there is no such node; `startId` is where a stored undirected link starts;
+// `parties` and `accounts` are customers touched beyond the two ends.
+
+// name: employment_state
+OPTIONAL MATCH (a:Person {id: $personId})
+OPTIONAL MATCH (b:Organization {id: $organizationId})
+FOREACH (x IN [y IN [a, b] WHERE y IS NOT NULL] | SET x._lock = true REMOVE x._lock)
+WITH a, b
+OPTIONAL MATCH (a)-[r:WORKS_FOR]->(b)
+WITH a, b, head(collect(r)) AS r
+RETURN CASE WHEN a IS NULL THEN null ELSE {props: properties(a), kind: 'PERSON'} END AS a,
+       CASE WHEN b IS NULL THEN null ELSE {props: properties(b), kind: 'ORGANIZATION'} END AS b,
+       properties(r) AS link, null AS startId, [] AS parties, [] AS accounts
+
+// name: employment_put
+MATCH (a:Person {id: $personId}), (b:Organization {id: $organizationId})
+MERGE (a)-[r:WORKS_FOR]->(b)
+SET r = $props
+RETURN properties(r) AS link
+
+// name: employment_delete
+MATCH (:Person {id: $personId})-[r:WORKS_FOR]->(:Organization {id: $organizationId})
+DELETE r
+
+// name: reporting_state
+OPTIONAL MATCH (a:Person {id: $personId})
+OPTIONAL MATCH (b:Person {id: $managerId})
+FOREACH (x IN [y IN [a, b] WHERE y IS NOT NULL] | SET x._lock = true REMOVE x._lock)
+WITH a, b
+OPTIONAL MATCH (a)-[r:REPORTS_TO]->(b)
+WITH a, b, head(collect(r)) AS r
+RETURN CASE WHEN a IS NULL THEN null ELSE {props: properties(a), kind: 'PERSON'} END AS a,
+       CASE WHEN b IS NULL THEN null ELSE {props: properties(b), kind: 'PERSON'} END AS b,
+       properties(r) AS link, null AS startId, [] AS parties, [] AS accounts
+
+// name: reporting_put
+MATCH (a:Person {id: $personId}), (b:Person {id: $managerId})
+MERGE (a)-[r:REPORTS_TO]->(b)
+SET r = $props
+RETURN properties(r) AS link
+
+// name: reporting_delete
+MATCH (:Person {id: $personId})-[r:REPORTS_TO]->(:Person {id: $managerId})
+DELETE r
+
+// name: family_state
+OPTIONAL MATCH (a:Person {id: $fromId})
+OPTIONAL MATCH (b:Person {id: $toId})
+FOREACH (x IN [y IN [a, b] WHERE y IS NOT NULL] | SET x._lock = true REMOVE x._lock)
+WITH a, b
+OPTIONAL MATCH (a)-[r:FAMILY]-(b)
+WITH a, b, head(collect(r)) AS r
+RETURN CASE WHEN a IS NULL THEN null ELSE {props: properties(a), kind: 'PERSON'} END AS a,
+       CASE WHEN b IS NULL THEN null ELSE {props: properties(b), kind: 'PERSON'} END AS b,
+       properties(r) AS link, CASE WHEN r IS NULL THEN null ELSE startNode(r).id END AS startId,
+       [] AS parties, [] AS accounts
+
+// name: family_put
+// One family link per pair: its kind or direction may change, so the old one goes first.
+MATCH (a:Person {id: $fromId}), (b:Person {id: $toId})
+CALL (a, b) {
+  MATCH (a)-[old:FAMILY]-(b)
+  DELETE old
+}
+CREATE (a)-[r:FAMILY]->(b)
+SET r = $props
+RETURN properties(r) AS link
+
+// name: family_delete
+MATCH (:Person {id: $fromId})-[r:FAMILY]-(:Person {id: $toId})
+DELETE r
+
+// name: beneficiary_state
+OPTIONAL MATCH (a:Person {id: $personId})
+OPTIONAL MATCH (b:Holding {id: $holdingId})
+FOREACH (x IN [y IN [a, b] WHERE y IS NOT NULL] | SET x._lock = true REMOVE x._lock)
+WITH a, b
+OPTIONAL MATCH (a)-[r:BENEFICIARY_OF]->(b)
+WITH a, b, head(collect(r)) AS r
+RETURN CASE WHEN a IS NULL THEN null ELSE {props: properties(a), kind: 'PERSON'} END AS a,
+       CASE WHEN b IS NULL THEN null ELSE {props: properties(b), kind: 'HOLDING'} END AS b,
+       properties(r) AS link, null AS startId,
+       CASE WHEN b IS NULL THEN [] ELSE [(h:Party)-[:HOLDS]->(b) | h.id] END AS parties,
+       [] AS accounts
+
+// name: beneficiary_put
+MATCH (a:Person {id: $personId}), (b:Holding {id: $holdingId})
+MERGE (a)-[r:BENEFICIARY_OF]->(b)
+SET r = $props
+RETURN properties(r) AS link
+
+// name: beneficiary_delete
+MATCH (:Person {id: $personId})-[r:BENEFICIARY_OF]->(:Holding {id: $holdingId})
+DELETE r
+
+// name: buying_role_state
+// On an account ($accountId) or on one opportunity ($opportunityId); the other is null.
+OPTIONAL MATCH (a:Person {id: $personId})
+OPTIONAL MATCH (acct:Party {id: $accountId})
+OPTIONAL MATCH (opp:Opportunity {id: $opportunityId})
+WITH a, coalesce(acct, opp) AS b, opp
+FOREACH (x IN [y IN [a, b] WHERE y IS NOT NULL] | SET x._lock = true REMOVE x._lock)
+WITH a, b, opp
+OPTIONAL MATCH (a)-[r:BUYING_ROLE]->(b)
+WITH a, b, opp, head(collect(r)) AS r
+RETURN CASE WHEN a IS NULL THEN null ELSE {props: properties(a), kind: 'PERSON'} END AS a,
+       CASE WHEN b IS NULL THEN null ELSE {props: properties(b), kind: CASE
+           WHEN b:Person THEN 'PERSON' WHEN b:Organization THEN 'ORGANIZATION'
+           ELSE 'OPPORTUNITY' END} END AS b,
+       properties(r) AS link, null AS startId,
+       CASE WHEN opp IS NULL THEN [] ELSE [(opp)-[:FOR_ACCOUNT]->(x:Party) | x.id] END AS parties,
+       CASE WHEN opp IS NULL THEN [] ELSE [(opp)-[:FOR_ACCOUNT]->(x:Party) | x.id] END AS accounts
+
+// name: buying_role_put
+MATCH (a:Person {id: $personId})
+OPTIONAL MATCH (acct:Party {id: $accountId})
+OPTIONAL MATCH (opp:Opportunity {id: $opportunityId})
+WITH a, coalesce(acct, opp) AS b
+MERGE (a)-[r:BUYING_ROLE]->(b)
+SET r = $props
+RETURN properties(r) AS link
+
+// name: buying_role_delete
+MATCH (a:Person {id: $personId})-[r:BUYING_ROLE]->(b)
+WHERE (b:Party AND b.id = $accountId) OR (b:Opportunity AND b.id = $opportunityId)
+DELETE r
+
+// name: influence_state
+OPTIONAL MATCH (a:Person {id: $fromId})
+OPTIONAL MATCH (b:Person {id: $toId})
+FOREACH (x IN [y IN [a, b] WHERE y IS NOT NULL] | SET x._lock = true REMOVE x._lock)
+WITH a, b
+OPTIONAL MATCH (a)-[r:INFLUENCES]->(b)
+WITH a, b, head(collect(r)) AS r
+RETURN CASE WHEN a IS NULL THEN null ELSE {props: properties(a), kind: 'PERSON'} END AS a,
+       CASE WHEN b IS NULL THEN null ELSE {props: properties(b), kind: 'PERSON'} END AS b,
+       properties(r) AS link, null AS startId, [] AS parties, [] AS accounts
+
+// name: influence_put
+MATCH (a:Person {id: $fromId}), (b:Person {id: $toId})
+MERGE (a)-[r:INFLUENCES]->(b)
+SET r = $props
+RETURN properties(r) AS link
+
+// name: influence_delete
+MATCH (:Person {id: $fromId})-[r:INFLUENCES]->(:Person {id: $toId})
+DELETE r
+
+// name: acquaintance_state
+OPTIONAL MATCH (a:Party {id: $fromId})
+OPTIONAL MATCH (b:Party {id: $toId})
+FOREACH (x IN [y IN [a, b] WHERE y IS NOT NULL] | SET x._lock = true REMOVE x._lock)
+WITH a, b
+OPTIONAL MATCH (a)-[r:KNOWS]-(b)
+WITH a, b, head(collect(r)) AS r
+RETURN CASE WHEN a IS NULL THEN null ELSE {props: properties(a), kind: CASE WHEN a:Person THEN 'PERSON' ELSE 'ORGANIZATION' END} END AS a,
+       CASE WHEN b IS NULL THEN null ELSE {props: properties(b), kind: CASE WHEN b:Person THEN 'PERSON' ELSE 'ORGANIZATION' END} END AS b,
+       properties(r) AS link, CASE WHEN r IS NULL THEN null ELSE startNode(r).id END AS startId,
+       [] AS parties, [] AS accounts
+
+// name: acquaintance_put
+// Undirected: stored once, from the lower id ($fromId).
+MATCH (a:Party {id: $fromId}), (b:Party {id: $toId})
+CALL (a, b) {
+  MATCH (a)-[old:KNOWS]-(b)
+  DELETE old
+}
+CREATE (a)-[r:KNOWS]->(b)
+SET r = $props
+RETURN properties(r) AS link
+
+// name: acquaintance_delete
+MATCH (:Party {id: $fromId})-[r:KNOWS]-(:Party {id: $toId})
+DELETE r
+
+// name: coverage_state
+OPTIONAL MATCH (a:Rep {id: $repId})
+OPTIONAL MATCH (b:Party {id: $personId})
+FOREACH (x IN [y IN [a, b] WHERE y IS NOT NULL] | SET x._lock = true REMOVE x._lock)
+WITH a, b
+OPTIONAL MATCH (a)-[r:COVERS]->(b)
+WITH a, b, head(collect(r)) AS r
+RETURN CASE WHEN a IS NULL THEN null ELSE {props: properties(a), kind: 'REP'} END AS a,
+       CASE WHEN b IS NULL THEN null ELSE {props: properties(b), kind: CASE WHEN b:Person THEN 'PERSON' ELSE 'ORGANIZATION' END} END AS b,
+       properties(r) AS link, null AS startId, [] AS parties, [] AS accounts
+
+// name: coverage_put
+MATCH (a:Rep {id: $repId}), (b:Party {id: $personId})
+MERGE (a)-[r:COVERS]->(b)
+SET r = $props
+RETURN properties(r) AS link
+
+// name: coverage_delete
+MATCH (:Rep {id: $repId})-[r:COVERS]->(:Party {id: $personId})
+DELETE r
+
+// ----- the audit trail -----
+
+// name: audit
+// Written in the same transaction as the changes it records.
+UNWIND $entries AS e
+CREATE (a:AuditEntry)
+SET a = e.props
+WITH a, e
+CALL (a, e) {
+  UNWIND e.partyIds AS pid
+  MATCH (p:Party {id: pid})
+  CREATE (a)-[:CONCERNS]->(p)
+}

@@ -1,0 +1,256 @@
+"""The Mutation type: every mutation is one transaction through `services.writes`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import strawberry
+
+from graph_api.api.context import Info
+from graph_api.api.types import Organization, Person
+from graph_api.api.view import forget_views
+from graph_api.api.write_types import (
+    AcquaintanceInput,
+    AcquaintanceLink,
+    BeneficiaryInput,
+    BeneficiaryLink,
+    BuyingRoleInput,
+    BuyingRoleLink,
+    ChangeInput,
+    ChangeResult,
+    CoverageInput,
+    CoverageLink,
+    CreateHoldingInput,
+    CreateInteractionInput,
+    CreateOrganizationInput,
+    CreatePersonInput,
+    EmploymentInput,
+    EmploymentLink,
+    FamilyLink,
+    FamilyLinkInput,
+    HoldingRecord,
+    InfluenceInput,
+    InfluenceLink,
+    InteractionRecord,
+    RemovedLink,
+    RemoveLinkInput,
+    ReportingLine,
+    ReportingLineInput,
+    UpdateHoldingInput,
+    UpdateInteractionInput,
+    UpdateOrganizationInput,
+    UpdatePersonInput,
+    raw_fields,
+    result_to_gql,
+)
+from graph_api.domain.errors import InvalidInput
+from graph_api.domain.writes import Change, EntityKind, LinkKind
+from graph_api.services import write_input as wi
+from graph_api.services.writes import apply_changes
+
+E = EntityKind
+
+
+def _version(value: Any) -> int | None:
+    return None if value is strawberry.UNSET else value
+
+
+def _create(kind: EntityKind) -> Callable[[Any, str], Change]:
+    return lambda given, path: wi.create_node(kind, raw_fields(given), path)
+
+
+def _update(kind: EntityKind) -> Callable[[Any, str], Change]:
+    return lambda given, path: wi.update_node(kind, raw_fields(given), given.expected_version, path)
+
+
+def _set(kind: EntityKind) -> Callable[[Any, str], Change]:
+    return lambda given, path: wi.set_link(
+        kind, raw_fields(given), _version(getattr(given, "expected_version", None)), path
+    )
+
+
+def _remove(given: RemoveLinkInput, path: str) -> Change:
+    raw = raw_fields(given)
+    kind = LinkKind(raw.pop("kind"))
+    return wi.remove_link(kind.entity, raw, _version(given.expected_version), path)
+
+
+# Each change by the name of its mutation (and of its field in ChangeInput).
+_CHANGES: dict[str, Callable[[Any, str], Change]] = {
+    "createPerson": _create(E.PERSON),
+    "updatePerson": _update(E.PERSON),
+    "createOrganization": _create(E.ORGANIZATION),
+    "updateOrganization": _update(E.ORGANIZATION),
+    "createHolding": _create(E.HOLDING),
+    "updateHolding": _update(E.HOLDING),
+    "createInteraction": _create(E.INTERACTION),
+    "updateInteraction": _update(E.INTERACTION),
+    "setEmployment": _set(E.EMPLOYMENT),
+    "setReportingLine": _set(E.REPORTING_LINE),
+    "setFamilyLink": _set(E.FAMILY),
+    "setBeneficiary": _set(E.BENEFICIARY),
+    "setBuyingRole": _set(E.BUYING_ROLE),
+    "setInfluence": _set(E.INFLUENCE),
+    "setAcquaintance": _set(E.ACQUAINTANCE),
+    "setCoverage": _set(E.COVERAGE),
+    "removeLink": _remove,
+}
+
+
+async def _write(info: Info, mutation: str, changes: Sequence[Change]) -> list[Any]:
+    ctx = info.context
+    results = await apply_changes(ctx.store, ctx.viewer, mutation, changes)
+    # Views selected on the result (or asked later in this request) must see the change.
+    forget_views(info)
+    return [result_to_gql(r) for r in results]
+
+
+async def _one(info: Info, mutation: str, given: Any) -> Any:
+    (result,) = await _write(info, mutation, [_CHANGES[mutation](given, "input")])
+    return result
+
+
+_IDEMPOTENT = (
+    " Creating the same id again with the same data changes nothing and answers the same; "
+    "with other data it is a CONFLICT naming the current version."
+)
+_UPDATE = (
+    " expectedVersion must be the current version (else CONFLICT naming it), unless the "
+    "update changes nothing: then it succeeds without a new version."
+)
+_SET = (
+    " Creates the link, or, when it exists with other data, updates it given its "
+    "expectedVersion (else CONFLICT naming the current one); the same data again changes "
+    "nothing."
+)
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Creates a person." + _IDEMPOTENT)
+    async def create_person(self, info: Info, input: CreatePersonInput) -> Person:
+        result: Person = await _one(info, "createPerson", input)
+        return result
+
+    @strawberry.mutation(description="Changes a person's fields." + _UPDATE)
+    async def update_person(self, info: Info, input: UpdatePersonInput) -> Person:
+        result: Person = await _one(info, "updatePerson", input)
+        return result
+
+    @strawberry.mutation(
+        description="Creates an organization, under parentId when given." + _IDEMPOTENT
+    )
+    async def create_organization(self, info: Info, input: CreateOrganizationInput) -> Organization:
+        result: Organization = await _one(info, "createOrganization", input)
+        return result
+
+    @strawberry.mutation(
+        description="Changes an organization's fields or parent (no cycles)." + _UPDATE
+    )
+    async def update_organization(self, info: Info, input: UpdateOrganizationInput) -> Organization:
+        result: Organization = await _one(info, "updateOrganization", input)
+        return result
+
+    @strawberry.mutation(description="Records a product held by a party." + _IDEMPOTENT)
+    async def create_holding(self, info: Info, input: CreateHoldingInput) -> HoldingRecord:
+        result: HoldingRecord = await _one(info, "createHolding", input)
+        return result
+
+    @strawberry.mutation(description="Changes a holding." + _UPDATE)
+    async def update_holding(self, info: Info, input: UpdateHoldingInput) -> HoldingRecord:
+        result: HoldingRecord = await _one(info, "updateHolding", input)
+        return result
+
+    @strawberry.mutation(description="Records an interaction." + _IDEMPOTENT)
+    async def create_interaction(
+        self, info: Info, input: CreateInteractionInput
+    ) -> InteractionRecord:
+        result: InteractionRecord = await _one(info, "createInteraction", input)
+        return result
+
+    @strawberry.mutation(description="Changes an interaction." + _UPDATE)
+    async def update_interaction(
+        self, info: Info, input: UpdateInteractionInput
+    ) -> InteractionRecord:
+        result: InteractionRecord = await _one(info, "updateInteraction", input)
+        return result
+
+    @strawberry.mutation(description="A person's job or contact role." + _SET)
+    async def set_employment(self, info: Info, input: EmploymentInput) -> EmploymentLink:
+        result: EmploymentLink = await _one(info, "setEmployment", input)
+        return result
+
+    @strawberry.mutation(
+        description=(
+            "personId reports to managerId: not to themselves, and never in a cycle (checked "
+            "in the same transaction). The same line again changes nothing."
+        )
+    )
+    async def set_reporting_line(self, info: Info, input: ReportingLineInput) -> ReportingLine:
+        result: ReportingLine = await _one(info, "setReportingLine", input)
+        return result
+
+    @strawberry.mutation(description="A family link between two people." + _SET)
+    async def set_family_link(self, info: Info, input: FamilyLinkInput) -> FamilyLink:
+        result: FamilyLink = await _one(info, "setFamilyLink", input)
+        return result
+
+    @strawberry.mutation(description="A beneficiary of a policy." + _SET)
+    async def set_beneficiary(self, info: Info, input: BeneficiaryInput) -> BeneficiaryLink:
+        result: BeneficiaryLink = await _one(info, "setBeneficiary", input)
+        return result
+
+    @strawberry.mutation(
+        description="Buying-centre role and attitude on an account or opportunity." + _SET
+    )
+    async def set_buying_role(self, info: Info, input: BuyingRoleInput) -> BuyingRoleLink:
+        result: BuyingRoleLink = await _one(info, "setBuyingRole", input)
+        return result
+
+    @strawberry.mutation(description="Who listens to whom." + _SET)
+    async def set_influence(self, info: Info, input: InfluenceInput) -> InfluenceLink:
+        result: InfluenceLink = await _one(info, "setInfluence", input)
+        return result
+
+    @strawberry.mutation(description="Two parties know each other." + _SET)
+    async def set_acquaintance(self, info: Info, input: AcquaintanceInput) -> AcquaintanceLink:
+        result: AcquaintanceLink = await _one(info, "setAcquaintance", input)
+        return result
+
+    @strawberry.mutation(description="One of our reps covers a customer." + _SET)
+    async def set_coverage(self, info: Info, input: CoverageInput) -> CoverageLink:
+        result: CoverageLink = await _one(info, "setCoverage", input)
+        return result
+
+    @strawberry.mutation(
+        description=(
+            "Removes a link (of any kind, named by its key fields). With expectedVersion only "
+            "at that version. A link that is not there: nothing changes, the same answer."
+        )
+    )
+    async def remove_link(self, info: Info, input: RemoveLinkInput) -> RemovedLink:
+        result: RemovedLink = await _one(info, "removeLink", input)
+        return result
+
+    @strawberry.mutation(
+        description=(
+            "Several changes in ONE transaction, in order (a later change sees the earlier "
+            "ones): all are written, or, when any is refused, none. Errors name the change "
+            "as changes[i].<mutation>.<field>. At most GRAPH_API_MAX_CHANGES changes."
+        )
+    )
+    async def apply_changes(self, info: Info, changes: list[ChangeInput]) -> list[ChangeResult]:
+        limit = info.context.settings.max_changes
+        if not changes or len(changes) > limit:
+            raise InvalidInput(
+                f"changes must hold 1 to {limit} changes (GRAPH_API_MAX_CHANGES), "
+                f"got {len(changes)}",
+                field="changes",
+                value=len(changes),
+            )
+        checked: list[Change] = []
+        for number, change in enumerate(changes):
+            ((name, given),) = raw_fields(change).items()
+            checked.append(_CHANGES[name](given, f"changes[{number}].{name}"))
+        return await _write(info, "applyChanges", checked)

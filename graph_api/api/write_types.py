@@ -1,0 +1,687 @@
+"""GraphQL inputs and results of the mutations: thin views of `graph_api.domain.writes`.
+
+Input field names are the import's field names (`graph_api/bulk/spec.py`), so an error's
+`field` names the input field as the client wrote it. In create inputs an absent or null
+field is not set; in update inputs (and link inputs) an absent field stays as stored and
+null clears it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types.base import get_object_definition
+from strawberry.utils.str_converters import to_camel_case
+
+from graph_api.api import enums as _enums  # noqa: F401  (registers the domain enums first)
+from graph_api.api.types import Organization, Party, Person, party_to_gql
+from graph_api.api.view_types import Product, Rep
+from graph_api.domain import model as m
+from graph_api.domain import view as v
+from graph_api.domain import writes as w
+
+UNSET: Any = strawberry.UNSET
+
+
+def raw_fields(obj: object) -> dict[str, Any]:
+    """An input's given fields by their GraphQL (= import) names; absent fields left out,
+    explicit nulls kept as None. `expectedVersion` is not a field of the data."""
+    definition = get_object_definition(obj, strict=True)
+    out: dict[str, Any] = {}
+    for f in definition.fields:
+        if f.python_name == "expected_version":
+            continue
+        value = getattr(obj, f.python_name)
+        if value is strawberry.UNSET:
+            continue
+        out[f.graphql_name or to_camel_case(f.python_name)] = value
+    return out
+
+
+_VERSION_DOC = (
+    "The version this change is based on. Needed to change a link that exists with other "
+    "data; a stale one is a CONFLICT naming the current version."
+)
+
+# ----- people and organizations -----
+
+
+@strawberry.input(
+    description="A new person. Creating the same id with the same data again "
+    "changes nothing and answers the same; with other data it is a CONFLICT."
+)
+class CreatePersonInput:
+    id: strawberry.ID = strawberry.field(description="Chosen by the client (makes retries safe).")
+    name: str
+    aliases: list[str] | None = UNSET
+    gender: m.Gender | None = UNSET
+    birth_date: datetime.date | None = UNSET
+    phone: str | None = UNSET
+    email: str | None = UNSET
+    home_address: str | None = UNSET
+    city: str | None = UNSET
+    region: str | None = UNSET
+    occupation: str | None = UNSET
+    preferred_time: str | None = UNSET
+    tier: m.Tier | None = UNSET
+    grade: int | None = UNSET
+    confidential: bool | None = UNSET
+    customer_since: datetime.date | None = UNSET
+    preferred_channel: m.Channel | None = UNSET
+    source: str | None = UNSET
+
+
+@strawberry.input(description="Changes to a person: given fields change, null clears one.")
+class UpdatePersonInput:
+    id: strawberry.ID
+    expected_version: int = strawberry.field(
+        description="The version read; a stale one is a CONFLICT naming the current version."
+    )
+    name: str | None = UNSET
+    aliases: list[str] | None = UNSET
+    gender: m.Gender | None = UNSET
+    birth_date: datetime.date | None = UNSET
+    phone: str | None = UNSET
+    email: str | None = UNSET
+    home_address: str | None = UNSET
+    city: str | None = UNSET
+    region: str | None = UNSET
+    occupation: str | None = UNSET
+    preferred_time: str | None = UNSET
+    tier: m.Tier | None = UNSET
+    grade: int | None = UNSET
+    confidential: bool | None = UNSET
+    customer_since: datetime.date | None = UNSET
+    preferred_channel: m.Channel | None = UNSET
+    source: str | None = UNSET
+
+
+@strawberry.input(description="A new organization, with its parent (a branch's head office).")
+class CreateOrganizationInput:
+    id: strawberry.ID = strawberry.field(description="Chosen by the client (makes retries safe).")
+    name: str
+    aliases: list[str] | None = UNSET
+    org_type: m.OrgType | None = UNSET
+    parent_id: strawberry.ID | None = UNSET
+    industry: str | None = UNSET
+    region: str | None = UNSET
+    city: str | None = UNSET
+    address: str | None = UNSET
+    phone: str | None = UNSET
+    website: str | None = UNSET
+    employees: int | None = UNSET
+    annual_purchase: float | None = UNSET
+    share_of_wallet: float | None = UNSET
+    tier: m.Tier | None = UNSET
+    grade: int | None = UNSET
+    confidential: bool | None = UNSET
+    customer_since: datetime.date | None = UNSET
+    preferred_channel: m.Channel | None = UNSET
+    source: str | None = UNSET
+
+
+@strawberry.input(
+    description="Changes to an organization; parentId moves it (null: no parent any more)."
+)
+class UpdateOrganizationInput:
+    id: strawberry.ID
+    expected_version: int = strawberry.field(
+        description="The version read; a stale one is a CONFLICT naming the current version."
+    )
+    name: str | None = UNSET
+    aliases: list[str] | None = UNSET
+    org_type: m.OrgType | None = UNSET
+    parent_id: strawberry.ID | None = UNSET
+    industry: str | None = UNSET
+    region: str | None = UNSET
+    city: str | None = UNSET
+    address: str | None = UNSET
+    phone: str | None = UNSET
+    website: str | None = UNSET
+    employees: int | None = UNSET
+    annual_purchase: float | None = UNSET
+    share_of_wallet: float | None = UNSET
+    tier: m.Tier | None = UNSET
+    grade: int | None = UNSET
+    confidential: bool | None = UNSET
+    customer_since: datetime.date | None = UNSET
+    preferred_channel: m.Channel | None = UNSET
+    source: str | None = UNSET
+
+
+# ----- holdings and interactions -----
+
+
+@strawberry.input(description="A product held by a party (policy, account, loan).")
+class CreateHoldingInput:
+    id: strawberry.ID = strawberry.field(description="Chosen by the client (makes retries safe).")
+    party_id: strawberry.ID = strawberry.field(description="The holder.")
+    product_id: strawberry.ID
+    since: datetime.date | None = UNSET
+    amount: float | None = UNSET
+    status: m.HoldingStatus | None = UNSET
+    reference: str | None = strawberry.field(
+        default=UNSET, description="Policy or account number (sensitive; not read back)."
+    )
+
+
+@strawberry.input(description="Changes to a holding (its holder and product stay).")
+class UpdateHoldingInput:
+    id: strawberry.ID
+    expected_version: int
+    since: datetime.date | None = UNSET
+    amount: float | None = UNSET
+    status: m.HoldingStatus | None = UNSET
+    reference: str | None = UNSET
+
+
+@strawberry.input(description="A contact with customers: visit, call, complaint, ...")
+class CreateInteractionInput:
+    id: strawberry.ID = strawberry.field(description="Chosen by the client (makes retries safe).")
+    kind: m.InteractionKind
+    at: datetime.datetime = strawberry.field(description="When (UTC when no offset is given).")
+    party_ids: list[strawberry.ID] = strawberry.field(description="The customers involved.")
+    rep_ids: list[strawberry.ID] | None = UNSET
+    opportunity_id: strawberry.ID | None = UNSET
+    direction: m.InteractionDirection | None = UNSET
+    purpose: m.InteractionPurpose | None = UNSET
+    channel: m.Channel | None = UNSET
+    subject: str | None = UNSET
+    summary: str | None = UNSET
+
+
+@strawberry.input(
+    description="Changes to an interaction; partyIds and repIds replace the whole list."
+)
+class UpdateInteractionInput:
+    id: strawberry.ID
+    expected_version: int
+    kind: m.InteractionKind | None = UNSET
+    at: datetime.datetime | None = UNSET
+    party_ids: list[strawberry.ID] | None = UNSET
+    rep_ids: list[strawberry.ID] | None = UNSET
+    opportunity_id: strawberry.ID | None = UNSET
+    direction: m.InteractionDirection | None = UNSET
+    purpose: m.InteractionPurpose | None = UNSET
+    channel: m.Channel | None = UNSET
+    subject: str | None = UNSET
+    summary: str | None = UNSET
+
+
+# ----- links -----
+
+
+@strawberry.input(description="A person's job or contact role at an organization.")
+class EmploymentInput:
+    person_id: strawberry.ID
+    organization_id: strawberry.ID
+    title: str | None = UNSET
+    department: str | None = UNSET
+    since: datetime.date | None = UNSET
+    primary: bool | None = strawberry.field(default=UNSET, description="The main employer.")
+    expected_version: int | None = strawberry.field(default=UNSET, description=_VERSION_DOC)
+
+
+@strawberry.input(description="A reporting line: personId reports to managerId (no cycles).")
+class ReportingLineInput:
+    person_id: strawberry.ID
+    manager_id: strawberry.ID
+
+
+@strawberry.input(
+    description=(
+        "A family link, read from fromId: PARENT means fromId is toId's parent, CHILD its "
+        "child. One link per pair of people: another kind replaces it (with expectedVersion)."
+    )
+)
+class FamilyLinkInput:
+    from_id: strawberry.ID
+    to_id: strawberry.ID
+    kind: m.FamilyKind
+    expected_version: int | None = strawberry.field(default=UNSET, description=_VERSION_DOC)
+
+
+@strawberry.input(description="A beneficiary of a policy (holding).")
+class BeneficiaryInput:
+    person_id: strawberry.ID
+    holding_id: strawberry.ID
+    share: float | None = strawberry.field(default=UNSET, description="0..1")
+    expected_version: int | None = strawberry.field(default=UNSET, description=_VERSION_DOC)
+
+
+@strawberry.input(
+    description=(
+        "Buying-centre markers of a person on an account (accountId) or on one opportunity "
+        "(opportunityId): exactly one of the two, at least one of role, attitude, influence."
+    )
+)
+class BuyingRoleInput:
+    person_id: strawberry.ID
+    account_id: strawberry.ID | None = UNSET
+    opportunity_id: strawberry.ID | None = UNSET
+    role: m.BuyingRole | None = UNSET
+    attitude: m.Attitude | None = UNSET
+    influence: m.InfluenceLevel | None = UNSET
+    note: str | None = UNSET
+    expected_version: int | None = strawberry.field(default=UNSET, description=_VERSION_DOC)
+
+
+@strawberry.input(description="Informal influence: toId listens to fromId.")
+class InfluenceInput:
+    from_id: strawberry.ID
+    to_id: strawberry.ID
+    strength: float | None = strawberry.field(default=UNSET, description="0..1")
+    kind: str | None = strawberry.field(default=UNSET, description="POLITICAL, TECHNICAL, ...")
+    expected_version: int | None = strawberry.field(default=UNSET, description=_VERSION_DOC)
+
+
+@strawberry.input(description="Acquaintance between two parties (undirected).")
+class AcquaintanceInput:
+    from_id: strawberry.ID
+    to_id: strawberry.ID
+    strength: float | None = strawberry.field(default=UNSET, description="0..1")
+    context: str | None = strawberry.field(default=UNSET, description="How they know each other.")
+    expected_version: int | None = strawberry.field(default=UNSET, description=_VERSION_DOC)
+
+
+@strawberry.input(description="One of our reps' relationship with a customer person.")
+class CoverageInput:
+    rep_id: strawberry.ID
+    person_id: strawberry.ID
+    strength: float = strawberry.field(description="0..1")
+    kind: str | None = strawberry.field(default=UNSET, description="PERSONAL, BUSINESS, ...")
+    expected_version: int | None = strawberry.field(default=UNSET, description=_VERSION_DOC)
+
+
+@strawberry.input(
+    description=(
+        "The link to remove, by its kind and key fields: EMPLOYMENT personId+organizationId, "
+        "REPORTING_LINE personId+managerId, FAMILY fromId+toId (either order), BENEFICIARY "
+        "personId+holdingId, BUYING_ROLE personId+(accountId or opportunityId), INFLUENCE "
+        "fromId+toId, ACQUAINTANCE fromId+toId (either order), COVERAGE repId+personId. "
+        "Removing a link that is not there changes nothing."
+    )
+)
+class RemoveLinkInput:
+    kind: w.LinkKind
+    person_id: strawberry.ID | None = UNSET
+    organization_id: strawberry.ID | None = UNSET
+    manager_id: strawberry.ID | None = UNSET
+    from_id: strawberry.ID | None = UNSET
+    to_id: strawberry.ID | None = UNSET
+    holding_id: strawberry.ID | None = UNSET
+    account_id: strawberry.ID | None = UNSET
+    opportunity_id: strawberry.ID | None = UNSET
+    rep_id: strawberry.ID | None = UNSET
+    expected_version: int | None = strawberry.field(
+        default=UNSET, description="When given, the link is removed only at this version."
+    )
+
+
+@strawberry.input(
+    one_of=True,
+    description="One change of applyChanges: exactly one field, named like its mutation.",
+)
+class ChangeInput:
+    create_person: CreatePersonInput | None = UNSET
+    update_person: UpdatePersonInput | None = UNSET
+    create_organization: CreateOrganizationInput | None = UNSET
+    update_organization: UpdateOrganizationInput | None = UNSET
+    create_holding: CreateHoldingInput | None = UNSET
+    update_holding: UpdateHoldingInput | None = UNSET
+    create_interaction: CreateInteractionInput | None = UNSET
+    update_interaction: UpdateInteractionInput | None = UNSET
+    set_employment: EmploymentInput | None = UNSET
+    set_reporting_line: ReportingLineInput | None = UNSET
+    set_family_link: FamilyLinkInput | None = UNSET
+    set_beneficiary: BeneficiaryInput | None = UNSET
+    set_buying_role: BuyingRoleInput | None = UNSET
+    set_influence: InfluenceInput | None = UNSET
+    set_acquaintance: AcquaintanceInput | None = UNSET
+    set_coverage: CoverageInput | None = UNSET
+    remove_link: RemoveLinkInput | None = UNSET
+
+
+# ----- results -----
+
+
+@strawberry.type(description="A holding as written.")
+class HoldingRecord:
+    id: strawberry.ID
+    holder: Party
+    product: Product
+    since: datetime.date | None
+    amount: float | None
+    status: m.HoldingStatus | None
+    version: int
+
+    @classmethod
+    def from_domain(cls, h: w.HoldingRecord) -> HoldingRecord:
+        return cls(
+            id=strawberry.ID(h.id),
+            holder=party_to_gql(h.holder),
+            product=Product.from_domain(h.product),
+            since=h.since,
+            amount=h.amount,
+            status=h.status,
+            version=h.version,
+        )
+
+
+@strawberry.type(description="An interaction as written.")
+class InteractionRecord:
+    id: strawberry.ID
+    kind: m.InteractionKind | None
+    at: datetime.datetime
+    direction: m.InteractionDirection | None
+    purpose: m.InteractionPurpose | None
+    channel: m.Channel | None
+    subject: str | None
+    summary: str | None
+    parties: list[Party]
+    reps: list[Rep]
+    opportunity_id: strawberry.ID | None
+    version: int
+
+    @classmethod
+    def from_domain(cls, i: w.InteractionRecord) -> InteractionRecord:
+        return cls(
+            id=strawberry.ID(i.id),
+            kind=i.kind,
+            at=i.at,
+            direction=i.direction,
+            purpose=i.purpose,
+            channel=i.channel,
+            subject=i.subject,
+            summary=i.summary,
+            parties=[party_to_gql(p) for p in i.parties],
+            reps=[Rep.from_domain(r) for r in i.reps],
+            opportunity_id=strawberry.ID(i.opportunity_id) if i.opportunity_id else None,
+            version=i.version,
+        )
+
+
+def _person(link: w.LinkRecord, name: str) -> Person:
+    end = link.ends[name]
+    assert isinstance(end, m.Person)
+    return Person.from_domain(end)
+
+
+def _party(link: w.LinkRecord, name: str) -> Person | Organization:
+    end = link.ends[name]
+    assert isinstance(end, (m.Person, m.Organization))
+    return party_to_gql(end)
+
+
+def _rep(link: w.LinkRecord, name: str) -> Rep:
+    end = link.ends[name]
+    assert isinstance(end, v.Rep)
+    return Rep.from_domain(end)
+
+
+def _date(value: Any) -> datetime.date | None:
+    return value if isinstance(value, datetime.date) else None
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _version(link: w.LinkRecord) -> int:
+    assert link.version is not None
+    return link.version
+
+
+@strawberry.type(description="A person's job or contact role at an organization.")
+class EmploymentLink:
+    person: Person
+    organization: Organization
+    title: str | None
+    department: str | None
+    since: datetime.date | None
+    primary: bool | None
+    version: int
+
+    @classmethod
+    def from_domain(cls, link: w.LinkRecord) -> EmploymentLink:
+        p = link.properties
+        org = link.ends["organizationId"]
+        assert isinstance(org, m.Organization)
+        return cls(
+            person=_person(link, "personId"),
+            organization=Organization.from_domain(org),
+            title=p.get("title"),
+            department=p.get("department"),
+            since=_date(p.get("since")),
+            primary=p.get("primary"),
+            version=_version(link),
+        )
+
+
+@strawberry.type(description="A reporting line: person reports to manager.")
+class ReportingLine:
+    person: Person
+    manager: Person
+    version: int
+
+    @classmethod
+    def from_domain(cls, link: w.LinkRecord) -> ReportingLine:
+        return cls(
+            person=_person(link, "personId"),
+            manager=_person(link, "managerId"),
+            version=_version(link),
+        )
+
+
+@strawberry.type(
+    description="A family link, read from `from`: PARENT means `from` is the parent of `to`."
+)
+class FamilyLink:
+    from_: Person = strawberry.field(name="from")
+    to: Person
+    kind: m.FamilyKind
+    version: int
+
+    @classmethod
+    def from_domain(cls, link: w.LinkRecord) -> FamilyLink:
+        return cls(
+            from_=_person(link, "fromId"),
+            to=_person(link, "toId"),
+            kind=m.FamilyKind(link.properties["kind"]),
+            version=_version(link),
+        )
+
+
+@strawberry.type(description="A beneficiary of a policy.")
+class BeneficiaryLink:
+    person: Person
+    holding_id: strawberry.ID
+    share: float | None
+    version: int
+
+    @classmethod
+    def from_domain(cls, link: w.LinkRecord) -> BeneficiaryLink:
+        return cls(
+            person=_person(link, "personId"),
+            holding_id=strawberry.ID(link.key["holdingId"]),
+            share=_float(link.properties.get("share")),
+            version=_version(link),
+        )
+
+
+@strawberry.type(description="Buying-centre markers of a person on an account or opportunity.")
+class BuyingRoleLink:
+    person: Person
+    account: Party | None = strawberry.field(description="When placed on an account.")
+    opportunity_id: strawberry.ID | None = strawberry.field(
+        description="When placed on one opportunity."
+    )
+    role: m.BuyingRole | None
+    attitude: m.Attitude | None
+    influence: m.InfluenceLevel | None
+    note: str | None
+    version: int
+
+    @classmethod
+    def from_domain(cls, link: w.LinkRecord) -> BuyingRoleLink:
+        p = link.properties
+        opportunity = link.key.get("opportunityId")
+        return cls(
+            person=_person(link, "personId"),
+            account=_party(link, "accountId") if "accountId" in link.key else None,
+            opportunity_id=strawberry.ID(opportunity) if opportunity else None,
+            role=m.BuyingRole(p["role"]) if p.get("role") else None,
+            attitude=m.Attitude(p["attitude"]) if p.get("attitude") else None,
+            influence=m.InfluenceLevel(p["influence"]) if p.get("influence") else None,
+            note=p.get("note"),
+            version=_version(link),
+        )
+
+
+@strawberry.type(description="Informal influence: `to` listens to `from`.")
+class InfluenceLink:
+    from_: Person = strawberry.field(name="from")
+    to: Person
+    strength: float | None
+    kind: str | None
+    version: int
+
+    @classmethod
+    def from_domain(cls, link: w.LinkRecord) -> InfluenceLink:
+        p = link.properties
+        return cls(
+            from_=_person(link, "fromId"),
+            to=_person(link, "toId"),
+            strength=_float(p.get("strength")),
+            kind=p.get("kind"),
+            version=_version(link),
+        )
+
+
+@strawberry.type(description="Acquaintance between two parties (undirected: from the lower id).")
+class AcquaintanceLink:
+    from_: Party = strawberry.field(name="from")
+    to: Party
+    strength: float | None
+    context: str | None
+    version: int
+
+    @classmethod
+    def from_domain(cls, link: w.LinkRecord) -> AcquaintanceLink:
+        p = link.properties
+        return cls(
+            from_=_party(link, "fromId"),
+            to=_party(link, "toId"),
+            strength=_float(p.get("strength")),
+            context=p.get("context"),
+            version=_version(link),
+        )
+
+
+@strawberry.type(description="One of our reps' relationship with a customer.")
+class CoverageLink:
+    rep: Rep
+    person: Party
+    strength: float | None
+    kind: str | None
+    version: int
+
+    @classmethod
+    def from_domain(cls, link: w.LinkRecord) -> CoverageLink:
+        p = link.properties
+        return cls(
+            rep=_rep(link, "repId"),
+            person=_party(link, "personId"),
+            strength=_float(p.get("strength")),
+            kind=p.get("kind"),
+            version=_version(link),
+        )
+
+
+@strawberry.type(description="A link that is not there (any more): its kind and key.")
+class RemovedLink:
+    kind: w.LinkKind
+    person_id: strawberry.ID | None = None
+    organization_id: strawberry.ID | None = None
+    manager_id: strawberry.ID | None = None
+    from_id: strawberry.ID | None = None
+    to_id: strawberry.ID | None = None
+    holding_id: strawberry.ID | None = None
+    account_id: strawberry.ID | None = None
+    opportunity_id: strawberry.ID | None = None
+    rep_id: strawberry.ID | None = None
+
+    @classmethod
+    def from_domain(cls, link: w.LinkRecord) -> RemovedLink:
+        names = {
+            "personId": "person_id",
+            "organizationId": "organization_id",
+            "managerId": "manager_id",
+            "fromId": "from_id",
+            "toId": "to_id",
+            "holdingId": "holding_id",
+            "accountId": "account_id",
+            "opportunityId": "opportunity_id",
+            "repId": "rep_id",
+        }
+        ids = {names[k]: strawberry.ID(value) for k, value in link.key.items()}
+        return cls(kind=w.LinkKind(link.kind.value), **ids)
+
+
+LinkResult = (
+    EmploymentLink
+    | ReportingLine
+    | FamilyLink
+    | BeneficiaryLink
+    | BuyingRoleLink
+    | InfluenceLink
+    | AcquaintanceLink
+    | CoverageLink
+    | RemovedLink
+)
+
+ChangeResult = Annotated[
+    Person
+    | Organization
+    | HoldingRecord
+    | InteractionRecord
+    | EmploymentLink
+    | ReportingLine
+    | FamilyLink
+    | BeneficiaryLink
+    | BuyingRoleLink
+    | InfluenceLink
+    | AcquaintanceLink
+    | CoverageLink
+    | RemovedLink,
+    strawberry.union("ChangeResult", description="The result of one change of applyChanges."),
+]
+
+_LINK_TYPES: dict[w.EntityKind, Any] = {
+    w.EntityKind.EMPLOYMENT: EmploymentLink,
+    w.EntityKind.REPORTING_LINE: ReportingLine,
+    w.EntityKind.FAMILY: FamilyLink,
+    w.EntityKind.BENEFICIARY: BeneficiaryLink,
+    w.EntityKind.BUYING_ROLE: BuyingRoleLink,
+    w.EntityKind.INFLUENCE: InfluenceLink,
+    w.EntityKind.ACQUAINTANCE: AcquaintanceLink,
+    w.EntityKind.COVERAGE: CoverageLink,
+}
+
+
+def result_to_gql(result: w.WriteResult) -> Any:
+    """The GraphQL view of one change's result."""
+    if isinstance(result, (m.Person, m.Organization)):
+        return party_to_gql(result)
+    if isinstance(result, w.HoldingRecord):
+        return HoldingRecord.from_domain(result)
+    if isinstance(result, w.InteractionRecord):
+        return InteractionRecord.from_domain(result)
+    if not result.present:
+        return RemovedLink.from_domain(result)
+    return _LINK_TYPES[result.kind].from_domain(result)
+
+
+__all__ = ["ChangeResult", "LinkResult", "Party", "raw_fields", "result_to_gql"]

@@ -1,0 +1,189 @@
+"""The write API's vocabulary: what a change writes, whom it touches, what the audit keeps."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from graph_api.domain import model as m
+from graph_api.domain import view as v
+
+
+class EntityKind(StrEnum):
+    """A node or link kind the mutations write; the value names its import section."""
+
+    PERSON = "people"
+    ORGANIZATION = "organizations"
+    HOLDING = "holdings"
+    INTERACTION = "interactions"
+    EMPLOYMENT = "employment"
+    REPORTING_LINE = "reporting"
+    FAMILY = "family"
+    BENEFICIARY = "beneficiaries"
+    BUYING_ROLE = "buyingRoles"
+    INFLUENCE = "influence"
+    ACQUAINTANCE = "acquaintance"
+    COVERAGE = "coverage"
+
+    @property
+    def is_link(self) -> bool:
+        return self not in NODE_KINDS
+
+
+NODE_KINDS = frozenset(
+    {EntityKind.PERSON, EntityKind.ORGANIZATION, EntityKind.HOLDING, EntityKind.INTERACTION}
+)
+LINK_KINDS = tuple(k for k in EntityKind if k not in NODE_KINDS)
+
+
+class LinkKind(StrEnum):
+    """The link kinds, as `removeLink` names them (the same names as in EntityKind)."""
+
+    EMPLOYMENT = "employment"
+    REPORTING_LINE = "reporting"
+    FAMILY = "family"
+    BENEFICIARY = "beneficiaries"
+    BUYING_ROLE = "buyingRoles"
+    INFLUENCE = "influence"
+    ACQUAINTANCE = "acquaintance"
+    COVERAGE = "coverage"
+
+    @property
+    def entity(self) -> EntityKind:
+        return EntityKind(self.value)
+
+
+class ChangeAction(StrEnum):
+    """How a change writes: CREATE and UPDATE a node, SET (create or update) or REMOVE a link."""
+
+    CREATE = "CREATE"
+    UPDATE = "UPDATE"
+    SET = "SET"
+    REMOVE = "REMOVE"
+
+
+class AuditAction(StrEnum):
+    """What happened to the entity or link: it was created, changed or deleted."""
+
+    CREATE = "CREATE"
+    UPDATE = "UPDATE"
+    DELETE = "DELETE"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One checked change of a mutation, ready for its transaction.
+
+    `values` are the given fields, checked and coerced by the import's rules (keys included);
+    `cleared` the fields given as null (removed when stored, refused when required);
+    `path` locates the change's input for error fields ("input", "changes[2].setEmployment").
+    """
+
+    kind: EntityKind
+    action: ChangeAction
+    values: Mapping[str, Any]
+    cleared: frozenset[str] = frozenset()
+    expected_version: int | None = None
+    path: str = "input"
+
+    def at(self, name: str) -> str:
+        """The error field of one input field of this change."""
+        return f"{self.path}.{name}"
+
+
+@dataclass(frozen=True, slots=True)
+class WriteScope:
+    """Who one change touches, known before anything is written: access checks decide on it,
+    and its audit entry is filed under each of these parties.
+
+    `party_ids`: every customer whose data or links change (both ends of a link, a holding's
+    holder, an interaction's parties, a beneficiary's policy holder, an organization's old and
+    new parent). `account_ids`: the accounts a buying-centre marker is placed on (the account
+    itself, or the account an opportunity is for).
+    """
+
+    kind: EntityKind
+    action: ChangeAction
+    party_ids: frozenset[str]
+    account_ids: frozenset[str] = frozenset()
+    rep_ids: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class PropertyChange:
+    """One changed property: its value before and after (None: absent)."""
+
+    field: str
+    before: Any
+    after: Any
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One change as the audit trail keeps it: who, when, which mutation, what changed."""
+
+    id: str
+    at: datetime
+    who: str
+    mutation: str
+    action: AuditAction
+    entity: EntityKind
+    key: Mapping[str, str]
+    version: int | None  # the entity's version after the change; None once deleted
+    changes: tuple[PropertyChange, ...]
+    party_ids: tuple[str, ...]
+    request_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class HoldingRecord:
+    """A holding as written: its holder, product and stored properties."""
+
+    id: str
+    holder: m.Party
+    product: v.Product
+    since: date | None
+    amount: float | None
+    status: m.HoldingStatus | None
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class InteractionRecord:
+    """An interaction as written, with its parties and reps."""
+
+    id: str
+    kind: m.InteractionKind | None
+    at: datetime
+    direction: m.InteractionDirection | None
+    purpose: m.InteractionPurpose | None
+    channel: m.Channel | None
+    subject: str | None
+    summary: str | None
+    parties: tuple[m.Party, ...]
+    reps: tuple[v.Rep, ...]
+    opportunity_id: str | None
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class LinkRecord:
+    """A link as written (or, after a removal, as it was asked to be gone).
+
+    `key`: the link's key fields (personId, organizationId, ...) after normalisation (a family
+    CHILD link is stored as PARENT from the parent; symmetric links from the lower id).
+    `ends`: the nodes at the ends, by key field. `present` is False after a removal.
+    """
+
+    kind: EntityKind
+    key: Mapping[str, str]
+    properties: Mapping[str, Any] = field(default_factory=dict)
+    version: int | None = None
+    ends: Mapping[str, m.Party | v.Rep] = field(default_factory=dict)
+    present: bool = True
+
+
+WriteResult = m.Person | m.Organization | HoldingRecord | InteractionRecord | LinkRecord

@@ -1,0 +1,623 @@
+"""Writes to the graph: each mutation's changes checked, authorized, written and audited in
+ONE transaction, so that nothing is written when any check fails.
+
+Every mutation goes through `apply_changes`. For each change, in order, inside the
+transaction: lock what it changes, read its current state, check the references it makes
+(NOT_FOUND naming the field and value), work out whom it touches (`WriteScope`) and ask
+`authorize_write`, compare with what is stored (a change that changes nothing is not written,
+versioned or audited: that is what makes a retried create idempotent), check the version
+(CONFLICT naming the current one) and the hierarchy (no reporting or PART_OF cycle), write,
+and keep an audit entry. The audit entries are written last, in the same transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+import orjson
+
+from graph_api.bulk.spec import Field
+from graph_api.domain import model as m
+from graph_api.domain import view as v
+from graph_api.domain.access import Viewer
+from graph_api.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from graph_api.domain.writes import (
+    AuditAction,
+    Change,
+    ChangeAction,
+    EntityKind,
+    HoldingRecord,
+    InteractionRecord,
+    LinkRecord,
+    WriteResult,
+    WriteScope,
+)
+from graph_api.services.write_input import link_key_fields, section_of
+from graph_api.store.mapping import (
+    party_from_props,
+    product_from_props,
+    rep_from_props,
+    to_date,
+    to_datetime,
+    to_enum,
+)
+from graph_api.store.neo4j_store import Store, Transaction
+
+# Properties the service keeps itself; never compared, never audited.
+BOOKKEEPING = frozenset({"id", "version", "createdAt", "updatedAt"})
+
+
+def authorize_write(viewer: Viewer, scope: WriteScope) -> None:
+    """The one place every change passes before it is written, knowing whom it touches.
+
+    Until the access rules of account teams apply to writes, only admins may write (the
+    development viewer is one); anyone else is refused rather than trusted.
+    """
+    if not viewer.is_admin:
+        raise Forbidden(
+            f"{viewer.subject} may not change the graph",
+            field="viewer",
+            value=viewer.subject,
+            details={"partyIds": sorted(scope.party_ids)},
+        )
+
+
+# ----- the kinds -----
+
+
+@dataclass(frozen=True, slots=True)
+class _NodeModel:
+    claim: str  # MERGEs the id (a create), answers version 0 when new
+    lock: str  # MATCHes the id (an update)
+    put: str
+    read: str | None = None  # the result, when it needs more than the node's properties
+    label: str | None = None  # PERSON / ORGANIZATION: which kind of party
+
+
+_NODES: Mapping[EntityKind, _NodeModel] = {
+    EntityKind.PERSON: _NodeModel(
+        "write.claim_party", "write.lock_party", "write.put_person", label="PERSON"
+    ),
+    EntityKind.ORGANIZATION: _NodeModel(
+        "write.claim_party", "write.lock_party", "write.put_organization", label="ORGANIZATION"
+    ),
+    EntityKind.HOLDING: _NodeModel(
+        "write.claim_holding", "write.lock_holding", "write.put_holding", "write.read_holding"
+    ),
+    EntityKind.INTERACTION: _NodeModel(
+        "write.claim_interaction",
+        "write.lock_interaction",
+        "write.put_interaction",
+        "write.read_interaction",
+    ),
+}
+
+# Node fields held as links, read back by the claim/lock queries under the same names.
+_LINK_FIELDS: Mapping[EntityKind, tuple[str, ...]] = {
+    EntityKind.ORGANIZATION: ("parentId",),
+    EntityKind.HOLDING: ("partyId", "productId"),
+    EntityKind.INTERACTION: ("partyIds", "repIds", "opportunityId"),
+}
+
+_LINK_QUERY: Mapping[EntityKind, str] = {
+    EntityKind.EMPLOYMENT: "employment",
+    EntityKind.REPORTING_LINE: "reporting",
+    EntityKind.FAMILY: "family",
+    EntityKind.BENEFICIARY: "beneficiary",
+    EntityKind.BUYING_ROLE: "buying_role",
+    EntityKind.INFLUENCE: "influence",
+    EntityKind.ACQUAINTANCE: "acquaintance",
+    EntityKind.COVERAGE: "coverage",
+}
+
+_PARTY_KINDS = frozenset({"PERSON", "ORGANIZATION"})
+
+# The hierarchies that must stay acyclic, each guarded by its own lock (taken in this order).
+_REPORTS_TO = "REPORTS_TO"
+_PART_OF = "PART_OF"
+
+
+def _hierarchy_locks(changes: Iterable[Change]) -> list[str]:
+    names: set[str] = set()
+    for c in changes:
+        if c.kind is EntityKind.REPORTING_LINE and c.action is ChangeAction.SET:
+            names.add(_REPORTS_TO)
+        if c.kind is EntityKind.ORGANIZATION and c.values.get("parentId") is not None:
+            names.add(_PART_OF)
+    return sorted(names)
+
+
+# ----- values -----
+
+
+def _native(value: Any) -> Any:
+    """A stored value as Python compares it (Neo4j temporals as date/datetime)."""
+    if hasattr(value, "to_native"):
+        return value.to_native()
+    if isinstance(value, list):
+        return [_native(x) for x in value]
+    return value
+
+
+def _jsonable(value: Any) -> Any:
+    value = _native(value)
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_jsonable(x) for x in value]
+    return value
+
+
+def _same(f: Field | None, before: Any, after: Any) -> bool:
+    if f is not None and f.kind == "reflist":
+        return sorted(before or []) == sorted(after or [])
+    before, after = _native(before), _native(after)
+    if isinstance(before, bool) or isinstance(after, bool):
+        # True == 1 in Python; a flag and a number are never the same value.
+        return type(before) is type(after) and before == after
+    return bool(before == after)
+
+
+def _diff(
+    fields: Mapping[str, Field],
+    names: Iterable[str],
+    current: Mapping[str, Any],
+    desired: Mapping[str, Any],
+) -> list[str]:
+    return [n for n in names if not _same(fields.get(n), current.get(n), desired.get(n))]
+
+
+def _entity_name(ref: str | None) -> str:
+    return (ref or "node").lower()
+
+
+def _stale(what: str, path: str, current: int | None, expected: int | None) -> Conflict:
+    return Conflict(
+        f"{what} is at version {current}, not {expected}: read it again and retry",
+        field=f"{path}.expectedVersion",
+        value=expected,
+        details={"currentVersion": current},
+    )
+
+
+# ----- one transaction -----
+
+
+class _Writer:
+    """The changes of one transaction attempt (the driver may retry it from the start)."""
+
+    def __init__(
+        self, tx: Transaction, viewer: Viewer, mutation: str, now: datetime, request_id: str
+    ) -> None:
+        self.tx = tx
+        self.viewer = viewer
+        self.mutation = mutation
+        self.now = now
+        self.request_id = request_id
+        self.audit: list[dict[str, Any]] = []
+
+    async def apply(self, change: Change) -> WriteResult:
+        if change.kind.is_link:
+            return await self._link(change)
+        return await self._node(change)
+
+    def _record(
+        self,
+        scope: WriteScope,
+        action: AuditAction,
+        key: Mapping[str, Any],
+        version: int | None,
+        changes: Sequence[tuple[str, Any, Any]],
+    ) -> None:
+        self.audit.append(
+            {
+                "props": {
+                    "id": uuid.uuid4().hex,
+                    "at": self.now,
+                    "seq": len(self.audit),
+                    "who": self.viewer.subject,
+                    "mutation": self.mutation,
+                    "requestId": self.request_id,
+                    "action": action.value,
+                    "entity": scope.kind.name,
+                    "key": orjson.dumps(dict(key)).decode(),
+                    "version": version,
+                    "changes": orjson.dumps(
+                        [
+                            {"field": f, "before": _jsonable(b), "after": _jsonable(a)}
+                            for f, b, a in changes
+                        ]
+                    ).decode(),
+                    "partyIds": sorted(scope.party_ids),
+                },
+                "partyIds": sorted(scope.party_ids),
+            }
+        )
+
+    async def flush_audit(self) -> None:
+        if self.audit:
+            await self.tx.run("write.audit", {"entries": self.audit})
+
+    async def _missing_references(
+        self, change: Change, fields: Mapping[str, Field], names: Iterable[str]
+    ) -> None:
+        wanted: dict[str, list[tuple[str, str]]] = {
+            "Party": [],
+            "Organization": [],
+            "Product": [],
+            "Rep": [],
+            "Opportunity": [],
+        }
+        for name in names:
+            f = fields[name]
+            value = change.values.get(name)
+            if f.ref is None or value is None:
+                continue
+            for ref in value if isinstance(value, list) else [value]:
+                wanted[f.ref].append((name, ref))
+        if not any(wanted.values()):
+            return
+        params = {kind: [ref for _, ref in refs] for kind, refs in wanted.items()}
+        record = await self.tx.run_one("write.existing", params)
+        assert record is not None
+        for kind, refs in wanted.items():
+            found = set(record[kind])
+            for name, ref in refs:
+                if ref not in found:
+                    raise NotFound(
+                        f"{change.at(name)}: no {_entity_name(kind)} with id {ref!r}",
+                        field=change.at(name),
+                        value=ref,
+                    )
+
+    # ----- nodes -----
+
+    async def _node(self, change: Change) -> WriteResult:
+        kind = change.kind
+        model = _NODES[kind]
+        section = section_of(kind)
+        fields = section.field_map
+        node_id: str = change.values["id"]
+        creating = change.action is ChangeAction.CREATE
+        record = await self.tx.run_one(model.claim if creating else model.lock, {"id": node_id})
+        props: dict[str, Any] = dict(record["props"]) if record is not None else {}
+        # Version 0 only ever exists inside the transaction that claimed a new id; a stored
+        # node without a version (written by other means) counts as version 1.
+        existed = record is not None and props.get("version") != 0
+        version = int(props.get("version") or 1) if existed else 0
+        found_kind = record.get("kind") if record is not None else None
+        same_kind = model.label is None or found_kind == model.label
+        what = f"{kind.name.lower()} {node_id!r}"
+        if not creating and not (existed and same_kind):
+            raise NotFound(
+                f"no {kind.name.lower()} with id {node_id!r}", field=change.at("id"), value=node_id
+            )
+
+        current: dict[str, Any] = {}
+        if existed and same_kind:
+            current = {k: _native(v) for k, v in props.items() if k not in BOOKKEEPING}
+            assert record is not None
+            for name in _LINK_FIELDS.get(kind, ()):
+                current[name] = record[name]
+        given = [n for n in change.values if n != "id"]
+        touched = [*given, *sorted(change.cleared - set(given))]
+        desired = dict(current)
+        for name in given:
+            desired[name] = change.values[name]
+        for name in change.cleared:
+            desired.pop(name, None)
+
+        # References, then access, before anything about the stored node is told.
+        await self._missing_references(change, fields, given)
+        scope = _node_scope(change, node_id, current, desired, touched)
+        authorize_write(self.viewer, scope)
+
+        if existed and not same_kind:
+            raise Conflict(
+                f"{change.at('id')}: {node_id!r} already exists as {str(found_kind).lower()}",
+                field=change.at("id"),
+                value=node_id,
+            )
+        changed = _diff(fields, touched, current, desired) if existed else given
+        if existed and creating and changed:
+            raise Conflict(
+                f"{what} already exists with other data ({', '.join(changed)}); "
+                f"to change it, update it with expectedVersion {version}",
+                field=change.at("id"),
+                value=node_id,
+                details={"currentVersion": version, "fields": changed},
+            )
+        if existed and not changed:
+            return await self._node_result(kind, model, node_id, props, found_kind)
+        if existed and change.expected_version != version:
+            raise _stale(what, change.path, version, change.expected_version)
+
+        parent_after = desired.get("parentId")
+        if kind is EntityKind.ORGANIZATION and "parentId" in changed and parent_after:
+            cycle = await self.tx.run_one(
+                "write.parent_path", {"id": node_id, "parentId": parent_after}
+            )
+            if cycle is not None:
+                path = " -> ".join([node_id, *cycle["ids"]])
+                raise InvalidInput(
+                    f"{change.at('parentId')}: would form a cycle: {path}",
+                    field=change.at("parentId"),
+                    value=parent_after,
+                    details={"reason": "CYCLE"},
+                )
+
+        stored = {n for n, f in fields.items() if f.stored and n != "id"}
+        new_props = {n: desired.get(n) for n in changed if n in stored}
+        new_version = version + 1
+        params: dict[str, Any] = {
+            "id": node_id,
+            "props": new_props,
+            "version": new_version,
+            "now": self.now,
+        }
+        if kind is EntityKind.ORGANIZATION:
+            params["parentId"] = parent_after
+        elif kind is EntityKind.HOLDING:
+            params["partyId"] = desired["partyId"]
+            params["productId"] = desired["productId"]
+        elif kind is EntityKind.INTERACTION:
+            params["partyIds"] = sorted(desired.get("partyIds") or [])
+            params["repIds"] = sorted(desired.get("repIds") or [])
+            params["opportunityId"] = desired.get("opportunityId")
+        written = await self.tx.run_one(model.put, params)
+        assert written is not None
+        self._record(
+            scope,
+            AuditAction.UPDATE if existed else AuditAction.CREATE,
+            {"id": node_id},
+            new_version,
+            [
+                (n, _shown(fields[n], current.get(n)), _shown(fields[n], desired.get(n)))
+                for n in changed
+            ],
+        )
+        return await self._node_result(kind, model, node_id, written.get("props"), model.label)
+
+    async def _node_result(
+        self,
+        kind: EntityKind,
+        model: _NodeModel,
+        node_id: str,
+        props: Mapping[str, Any] | None,
+        party_kind: str | None,
+    ) -> WriteResult:
+        if model.read is None:
+            assert props is not None and party_kind is not None
+            return party_from_props(props, party_kind)
+        record = await self.tx.run_one(model.read, {"id": node_id})
+        assert record is not None, f"{kind} {node_id} vanished in its own transaction"
+        p = record["props"]
+        if kind is EntityKind.HOLDING:
+            holder = record["holder"]
+            return HoldingRecord(
+                id=p["id"],
+                holder=party_from_props(holder["props"], holder["kind"]),
+                product=product_from_props(record["product"]),
+                since=to_date(p.get("since")),
+                amount=None if p.get("amount") is None else float(p["amount"]),
+                status=to_enum(m.HoldingStatus, p.get("status")),
+                version=int(p.get("version") or 1),
+            )
+        at = to_datetime(p["at"])
+        assert at is not None
+        return InteractionRecord(
+            id=p["id"],
+            kind=to_enum(m.InteractionKind, p.get("kind")),
+            at=at,
+            direction=to_enum(m.InteractionDirection, p.get("direction")),
+            purpose=to_enum(m.InteractionPurpose, p.get("purpose")),
+            channel=to_enum(m.Channel, p.get("channel")),
+            subject=p.get("subject"),
+            summary=p.get("summary"),
+            parties=tuple(
+                sorted(
+                    (party_from_props(x["props"], x["kind"]) for x in record["parties"]),
+                    key=lambda x: x.id,
+                )
+            ),
+            reps=tuple(sorted((rep_from_props(r) for r in record["reps"]), key=lambda r: r.id)),
+            opportunity_id=record["opportunityId"],
+            version=int(p.get("version") or 1),
+        )
+
+    # ----- links -----
+
+    async def _link(self, change: Change) -> LinkRecord:
+        kind = change.kind
+        section = section_of(kind)
+        fields = section.field_map
+        query = _LINK_QUERY[kind]
+        ends = link_key_fields(kind, change.values)
+        key = {name: change.values[name] for name in ends}
+        params = {name: change.values.get(name) for name in section.key}
+        record = await self.tx.run_one(f"write.{query}_state", params)
+        assert record is not None
+        found = (record["a"], record["b"])
+        for name, end in zip(ends, found, strict=True):
+            if end is None:
+                ref = fields[name].ref
+                raise NotFound(
+                    f"{change.at(name)}: no {_entity_name(ref)} with id {key[name]!r}",
+                    field=change.at(name),
+                    value=key[name],
+                )
+        end_nodes: dict[str, m.Party | v.Rep] = {}
+        parties: set[str] = set(record["parties"] or [])
+        reps: set[str] = set()
+        for name, end in zip(ends, found, strict=True):
+            if end["kind"] in _PARTY_KINDS:
+                end_nodes[name] = party_from_props(end["props"], end["kind"])
+                parties.add(key[name])
+            elif end["kind"] == "REP":
+                end_nodes[name] = rep_from_props(end["props"])
+                reps.add(key[name])
+        accounts = set(record["accounts"] or [])
+        if kind is EntityKind.BUYING_ROLE and "accountId" in key:
+            accounts.add(key["accountId"])
+        scope = WriteScope(
+            kind, change.action, frozenset(parties), frozenset(accounts), frozenset(reps)
+        )
+        authorize_write(self.viewer, scope)
+
+        link = dict(record["link"]) if record["link"] is not None else None
+        names = [f.name for f in section.fields if f.stored and f.name not in section.key]
+        current = (
+            {n: _native(link.get(n)) for n in names if link.get(n) is not None} if link else {}
+        )
+        version = int(link.get("version") or 1) if link is not None else None
+        what = f"the {kind.name.lower()} link {_describe(key)}"
+
+        if change.action is ChangeAction.REMOVE:
+            if link is None:
+                return LinkRecord(kind, key, ends=end_nodes, present=False)
+            if change.expected_version is not None and change.expected_version != version:
+                raise _stale(what, change.path, version, change.expected_version)
+            await self.tx.run(f"write.{query}_delete", params)
+            self._record(
+                scope, AuditAction.DELETE, key, None, [(n, v, None) for n, v in current.items()]
+            )
+            return LinkRecord(kind, key, ends=end_nodes, present=False)
+
+        desired = dict(current)
+        for name in names:
+            if name in change.values:
+                desired[name] = change.values[name]
+            elif name in change.cleared:
+                desired.pop(name, None)
+        touched = [n for n in names if n in change.values or n in change.cleared]
+        changed = _diff(fields, touched, current, desired)
+        directions: list[tuple[str, Any, Any]] = []
+        if kind is EntityKind.FAMILY and link is not None and record["startId"] != key["fromId"]:
+            # A parent link read the other way round is another link: the parent changes.
+            directions.append(("fromId", record["startId"], key["fromId"]))
+
+        if link is None:
+            if change.expected_version is not None:
+                raise Conflict(
+                    f"{what} does not exist (removed since it was read?)",
+                    field=f"{change.path}.expectedVersion",
+                    value=change.expected_version,
+                    details={"currentVersion": None},
+                )
+            if kind is EntityKind.REPORTING_LINE:
+                await self._no_reporting_cycle(change, key)
+            changed = [n for n in names if n in desired]
+            new_version = 1
+        elif not changed and not directions:
+            return LinkRecord(kind, key, current, version, end_nodes)
+        else:
+            if change.expected_version is None:
+                fields_changed = [*changed, *(d[0] for d in directions)]
+                raise Conflict(
+                    f"{what} exists with other data ({', '.join(fields_changed)}); "
+                    f"to change it, give expectedVersion {version}",
+                    field=f"{change.path}.expectedVersion",
+                    details={"currentVersion": version, "fields": fields_changed},
+                )
+            if change.expected_version != version:
+                raise _stale(what, change.path, version, change.expected_version)
+            assert version is not None
+            new_version = version + 1
+
+        kept = {k: v for k, v in (link or {}).items() if k not in names}
+        new_props = {
+            **kept,
+            **desired,
+            "version": new_version,
+            "updatedAt": self.now,
+            "createdAt": (link or {}).get("createdAt") or self.now,
+        }
+        written = await self.tx.run_one(f"write.{query}_put", {**params, "props": new_props})
+        assert written is not None
+        self._record(
+            scope,
+            AuditAction.CREATE if link is None else AuditAction.UPDATE,
+            key,
+            new_version,
+            [*directions, *((n, current.get(n), desired.get(n)) for n in changed)],
+        )
+        return LinkRecord(kind, key, desired, new_version, end_nodes)
+
+    async def _no_reporting_cycle(self, change: Change, key: Mapping[str, str]) -> None:
+        found = await self.tx.run_one(
+            "write.reporting_path",
+            {"personId": key["personId"], "managerId": key["managerId"]},
+        )
+        if found is not None:
+            path = " -> ".join([key["personId"], *found["ids"]])
+            raise InvalidInput(
+                f"{change.at('managerId')}: would form a reporting cycle: {path}",
+                field=change.at("managerId"),
+                value=key["managerId"],
+                details={"reason": "CYCLE"},
+            )
+
+
+def _node_scope(
+    change: Change,
+    node_id: str,
+    current: Mapping[str, Any],
+    desired: Mapping[str, Any],
+    touched: Sequence[str],
+) -> WriteScope:
+    """Whom a node change touches, from what is stored and what is asked."""
+    kind = change.kind
+    parties: set[str] = set()
+    reps: set[str] = set()
+    if kind in (EntityKind.PERSON, EntityKind.ORGANIZATION):
+        parties.add(node_id)
+        if "parentId" in touched:
+            parties.update(p for p in (current.get("parentId"), desired.get("parentId")) if p)
+    elif kind is EntityKind.HOLDING:
+        parties.add(desired["partyId"])
+    else:
+        parties.update(current.get("partyIds") or [])
+        parties.update(desired.get("partyIds") or [])
+        reps.update(current.get("repIds") or [])
+        reps.update(desired.get("repIds") or [])
+    return WriteScope(kind, change.action, frozenset(parties), rep_ids=frozenset(reps))
+
+
+def _shown(f: Field, value: Any) -> Any:
+    """A value as the audit shows it: id lists in order."""
+    return sorted(value) if f.kind == "reflist" and value else value
+
+
+def _describe(key: Mapping[str, Any]) -> str:
+    return "(" + ", ".join(f"{k}={v}" for k, v in key.items()) + ")"
+
+
+async def apply_changes(
+    store: Store,
+    viewer: Viewer,
+    mutation: str,
+    changes: Sequence[Change],
+) -> list[WriteResult]:
+    """Applies the changes in order in ONE transaction and answers each one's result; the
+    first failing check raises and nothing at all is written."""
+    if not changes:
+        raise InvalidInput("changes must not be empty", field="changes", value=0)
+    now = datetime.now(UTC)
+    request_id = uuid.uuid4().hex
+    locks = _hierarchy_locks(changes)
+
+    async def work(tx: Transaction) -> list[WriteResult]:
+        writer = _Writer(tx, viewer, mutation, now, request_id)
+        for name in locks:
+            await tx.run("write.lock", {"name": name})
+        results = [await writer.apply(change) for change in changes]
+        await writer.flush_audit()
+        return results
+
+    return await store.write_transaction(work)

@@ -49,10 +49,10 @@ CALL (units, accounts) {
   }
   RETURN collect(DISTINCT p) AS buyers
 }
-WITH teams, accounts, direct, buyers, accounts + units + employees AS covered
+WITH reps, teams, accounts, direct, buyers, accounts + units + employees AS covered
 // Open: the people whose sensitive fields the viewer sees: the teams' person accounts and
 // the people the viewer's reps cover, unless confidential to another team.
-WITH teams, direct, buyers, covered,
+WITH reps, teams, direct, buyers, covered,
      [x IN [a IN accounts WHERE a:Person] + [d IN direct WHERE d:Person]
       WHERE NOT coalesce(x.confidential, false) OR x IN covered] AS open
 CALL (open) {
@@ -60,7 +60,8 @@ CALL (open) {
   MATCH (o)-[:FAMILY]-(f:Person)
   RETURN collect(DISTINCT f) AS family
 }
-RETURN [t IN teams | t.id] AS teams,
+RETURN [t IN teams | t.id] AS teams, [r IN reps | r.id] AS reps,
+       [x IN covered + direct WHERE x:Organization | x.id] AS organizations,
        [x IN covered | x.id]
        + [x IN direct + buyers + family WHERE NOT coalesce(x.confidential, false) | x.id]
        AS visible,

@@ -593,3 +593,70 @@ async def test_cross_sell_needs_the_person_open_and_visible(
     assert error_codes(body) == ["FORBIDDEN"]
     assert body["errors"][0]["extensions"]["field"] == "partyId"
     data_of(await caller(production, "rep-a2")(CROSS_SELL, {"id": "org-a"}))
+
+
+# ----- writes follow the same rules -----
+
+APPLY = """
+mutation ($changes: [ChangeInput!]!) { applyChanges(changes: $changes) { __typename } }
+"""
+AUDIT = """
+query ($id: ID!) {
+  auditTrail(partyId: $id, first: 20) { edges { node { entity changes { field before after } } } }
+}
+"""
+
+
+async def test_writes_follow_the_read_rules(graph: None, production: LiveServer) -> None:
+    a1, a2 = caller(production, "rep-a1"), caller(production, "rep-a2")
+    manager = caller(production, "manager")
+
+    # A new person with the job that puts them in rep-a1's scope, in one transaction.
+    hire = [
+        {"createPerson": {"id": "pa-new", "name": "New Hire", "phone": "+86 555"}},
+        {"setEmployment": {"personId": "pa-new", "organizationId": "org-a", "title": "CTO"}},
+    ]
+    data_of(await a1(APPLY, {"changes": hire}))
+    assert data_of(await a2(PARTY, {"id": "pa-new"}))["party"]["name"] == "New Hire"
+
+    # A party the rep does not see: NOT_FOUND, as when reading, and nothing is written.
+    body = await a1(
+        APPLY,
+        {
+            "changes": [
+                {"setEmployment": {"personId": "pb-staff", "organizationId": "org-a", "title": "x"}}
+            ]
+        },
+    )
+    assert error_codes(body) == ["NOT_FOUND"]
+    assert error_codes(await a1(PARTY, {"id": "pb-staff"})) == ["NOT_FOUND"]
+
+    # Sensitive fields and family links only where they are open.
+    update = {"updatePerson": {"id": "pa-ceo", "expectedVersion": 1, "homeAddress": "9 New Road"}}
+    assert error_codes(await a2(APPLY, {"changes": [update]})) == ["FORBIDDEN"]
+    family = {"setFamilyLink": {"fromId": "pa-ceo", "toId": "pa-cfo", "kind": "SIBLING"}}
+    assert error_codes(await a2(APPLY, {"changes": [family]})) == ["FORBIDDEN"]
+    data_of(await a1(APPLY, {"changes": [update]}))
+
+    # Coverage decides what a rep sees: managers set it, for their own reps only.
+    cover = {"setCoverage": {"repId": "rep-a2", "personId": "pa-cfo", "strength": 0.5}}
+    assert error_codes(await a2(APPLY, {"changes": [cover]})) == ["FORBIDDEN"]
+    other = {"setCoverage": {"repId": "rep-b1", "personId": "pa-cfo", "strength": 0.5}}
+    assert error_codes(await manager(APPLY, {"changes": [other]})) == ["FORBIDDEN"]
+    data_of(await manager(APPLY, {"changes": [cover]}))
+    cfo = data_of(await a2(PARTY, {"id": "pa-cfo"}))["party"]
+    assert (cfo["masked"], cfo["homeAddress"]) == ([], "3 Alpha Road")
+
+    # The audit trail: the old and new home address for who may see them, null for others.
+    def addresses(body: dict[str, Any]) -> list[tuple[Any, Any]]:
+        edges = data_of(body)["auditTrail"]["edges"]
+        return [
+            (c["before"], c["after"])
+            for e in edges
+            for c in e["node"]["changes"]
+            if c["field"] == "homeAddress"
+        ]
+
+    assert addresses(await a1(AUDIT, {"id": "pa-ceo"})) == [("1 Alpha Road", "9 New Road")]
+    assert addresses(await a2(AUDIT, {"id": "pa-ceo"})) == [(None, None)]
+    assert error_codes(await a1(AUDIT, {"id": "pb-vip"})) == ["NOT_FOUND"]

@@ -37,6 +37,14 @@ class Context(BaseContext):
             self.cache[_ACCESS] = task
         return await task
 
+    async def renew_access(self) -> Access:
+        """The scope computed again (after a write changed what the viewer may see); an
+        admin's costs nothing either way."""
+        if self.viewer.is_admin:
+            return await self.access()
+        self.cache.pop(_ACCESS, None)
+        return await self.access()
+
     def known_access(self) -> Access | None:
         """The scope if a resolver has computed it already (field resolvers below a root
         field that awaited `access()`); None otherwise, and callers then mask."""

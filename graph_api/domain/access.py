@@ -76,6 +76,10 @@ class Access:
     visible: frozenset[str] | None = None
     sensitive: frozenset[str] | None = None
     teams: frozenset[str] = field(default_factory=frozenset)
+    # The viewer's Rep and, for a manager, every rep below them (coverage they may set).
+    reps: frozenset[str] = field(default_factory=frozenset)
+    # The visible parties that are organizations (their holdings are business data).
+    organizations: frozenset[str] = field(default_factory=frozenset)
     # The visible ids once as a list: the Cypher parameter of every query of the request.
     visible_ids: list[str] | None = field(default=None, compare=False, repr=False)
 
@@ -90,9 +94,19 @@ class Access:
         visible: Iterable[str],
         sensitive: Iterable[str],
         teams: Iterable[str] = (),
+        reps: Iterable[str] = (),
+        organizations: Iterable[str] = (),
     ) -> Access:
         seen = frozenset(visible)
-        return cls(viewer, seen, frozenset(sensitive) & seen, frozenset(teams), list(seen))
+        return cls(
+            viewer,
+            seen,
+            frozenset(sensitive) & seen,
+            frozenset(teams),
+            frozenset(reps),
+            frozenset(organizations) & seen,
+            list(seen),
+        )
 
     @property
     def unrestricted(self) -> bool:

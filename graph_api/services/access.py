@@ -31,7 +31,14 @@ async def access_for(store: Store, viewer: Viewer) -> Access:
             "viewer %r: no rep %r in the graph: sees nothing", viewer.subject, viewer.rep_id
         )
         return Access.scoped(viewer, (), ())
-    return Access.scoped(viewer, record["visible"], record["sensitive"], record["teams"])
+    return Access.scoped(
+        viewer,
+        record["visible"],
+        record["sensitive"],
+        record["teams"],
+        record["reps"],
+        record["organizations"],
+    )
 
 
 def require_visible(access: Access, party_id: str, field: str, what: str = "party") -> None:

@@ -30,8 +30,15 @@ def sources() -> Iterator[tuple[Path, ast.Module]]:
 
 
 def built_from_strings(node: ast.expr) -> bool:
-    """An f-string, a `+`/`%` on strings, or a `.format()`/`.join()` call."""
-    if isinstance(node, ast.JoinedStr | ast.BinOp):
+    """An f-string, a `+`/`%` on strings, or a `.format()`/`.join()` call. An f-string that
+    only composes a query *name* from constant parts without spaces (`f"write.{kind}_delete"`)
+    is a name: `query()` refuses any name that is not in cypher/*.cypher."""
+    if isinstance(node, ast.JoinedStr):
+        literal = "".join(
+            v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str)
+        )
+        return not re.fullmatch(r"[a-z_]+\.[A-Za-z0-9_]*", literal)
+    if isinstance(node, ast.BinOp):
         return True
     return (
         isinstance(node, ast.Call)

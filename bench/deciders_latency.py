@@ -2,6 +2,7 @@
 account of 2,000 people, over HTTP, with the pieces (Cypher query vs mapping vs networkx).
 
     .venv/bin/python bench/deciders_latency.py [--people 2000] [--runs 30] [--other-accounts 0]
+        [--reuse]
 
 Builds the account through the import format: a group with ten departments (PART_OF), an
 org chart of --people people (fan-out 8 at the top, 6 below), 40 buying-centre markers,
@@ -10,6 +11,9 @@ outside the account, 12 reps covering 200 people. --other-accounts N loads N mor
 of the same size, to show that the cost follows the account, not the database.
 
 Uses NEO4J_URI if set (the database is CLEARED), otherwise starts a throwaway local Neo4j.
+--reuse keeps a database that already holds exactly these accounts (NEO4J_URI; same
+--people and --other-accounts): no import, so runs before and after a change measure the
+same data back to back.
 Prints medians and p95 in milliseconds. Measure on a quiet machine: absolute figures vary
 with the hardware; the ratios between the pieces are what to read.
 """
@@ -40,10 +44,14 @@ from graph_api.analytics.deciders import rank_deciders, score_deciders
 from graph_api.bulk.generate import Account, AccountShape, document
 from graph_api.bulk.load import import_path
 from graph_api.config import Settings
+from graph_api.domain.access import DEVELOPMENT_VIEWER, Access
 from graph_api.services import deciders as deciders_service
 from graph_api.services import paths as paths_service
 from graph_api.services.deciders import DecisionScope
 from graph_api.store.local_neo4j import LocalNeo4j
+
+# The analytics are measured as an admin sees them: no scope query, nothing filtered.
+ADMIN = Access.everything(DEVELOPMENT_VIEWER)
 from graph_api.store.neo4j_store import Store
 
 
@@ -142,6 +150,9 @@ async def main() -> None:
     parser.add_argument("--people", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--other-accounts", type=int, default=0)
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the same accounts if loaded (NEO4J_URI)"
+    )
     args = parser.parse_args()
 
     local: LocalNeo4j | None = None
@@ -156,7 +167,6 @@ async def main() -> None:
     server: subprocess.Popen[bytes] | None = None
     try:
         await store.migrate()
-        await store.clear()
         shape = account_shape(args.people)
         doc = document(
             lambda gen: [gen.account(shape) for _ in range(1 + args.other_accounts)],
@@ -164,15 +174,26 @@ async def main() -> None:
             reps=200,
         )
         accounts: list[Account] = doc.pop("result")
-        path = tmp / "accounts.json"
-        path.write_bytes(orjson.dumps(doc))
-        t0 = time.perf_counter()
-        report = await import_path(store, path)
-        assert not report.problems, [p.line() for p in report.problems[:5]]
-        print(
-            f"loaded {len(accounts)} account(s): {report.total_rows} rows in "
-            f"{time.perf_counter() - t0:.1f} s"
+        parties = [p["id"] for p in doc.get("people", [])]
+        parties += [o["id"] for o in doc.get("organizations", [])]
+        found = await store.read(
+            "MATCH (n:Party) RETURN count(n) AS total, count(CASE WHEN n.id IN $ids THEN 1 END) "
+            "AS ours",
+            {"ids": parties},
         )
+        if args.reuse and found[0]["total"] == found[0]["ours"] == len(parties):
+            print(f"reusing the {len(accounts)} account(s) already loaded")
+        else:
+            await store.clear()
+            path = tmp / "accounts.json"
+            path.write_bytes(orjson.dumps(doc))
+            t0 = time.perf_counter()
+            report = await import_path(store, path)
+            assert not report.problems, [p.line() for p in report.problems[:5]]
+            print(
+                f"loaded {len(accounts)} account(s): {report.total_rows} rows in "
+                f"{time.perf_counter() - t0:.1f} s"
+            )
         counts = await store.read("MATCH (n) RETURN count(n) AS nodes")
         print(f"database: {counts[0]['nodes']} nodes\n")
 
@@ -227,14 +248,16 @@ async def main() -> None:
             ]
 
         scope = DecisionScope(account_id=group, include_subsidiaries=True)
-        record = await deciders_service.fetch_scope(store, scope)
+        record = await deciders_service.fetch_scope(store, scope, ADMIN)
         graph = deciders_service.graph_from_record(record)
-        hood = await paths_service.fetch_neighbourhood(store, [ceo], 4, settings.max_path_nodes)
+        hood = await paths_service.fetch_neighbourhood(
+            store, [ceo], 4, settings.max_path_nodes, ADMIN
+        )
         pgraph = paths_service.graph_from_records(hood)
         pieces = [
             (
                 "deciders: Cypher query (deciders.scope)",
-                await timed(args.runs, lambda: deciders_service.fetch_scope(store, scope)),
+                await timed(args.runs, lambda: deciders_service.fetch_scope(store, scope, ADMIN)),
             ),
             (
                 "deciders: mapping + networkx graphs",
@@ -257,7 +280,7 @@ async def main() -> None:
                 await timed(
                     args.runs,
                     lambda: paths_service.fetch_neighbourhood(
-                        store, [ceo], 4, settings.max_path_nodes
+                        store, [ceo], 4, settings.max_path_nodes, ADMIN
                     ),
                 ),
             ),

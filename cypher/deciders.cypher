@@ -6,9 +6,9 @@
 // the account's PART_OF descendants. No row when the account or opportunity is unknown.
 // people: the account's employees (of its units), anyone marked on the account, a unit or
 // the opportunity, and the account itself when it is a person; each with their markers,
-// employment in the units and our coverage. reporting: every REPORTS_TO line from these
-// people up to the top (managers outside the account fix the levels). influence: every
-// INFLUENCES link into these people, with the outside influencers' own details.
+// employment in the units, our coverage, their managers and who influences them. reporting:
+// the REPORTS_TO lines above these people, up to the top (managers outside the account fix
+// the levels). influencers: the outside people who influence them, with their own details.
 OPTIONAL MATCH (opp:Opportunity {id: $opportunityId})-[:FOR_ACCOUNT]->(oppAccount:Party)
 OPTIONAL MATCH (given:Party {id: $accountId})
 WITH opp, coalesce(oppAccount, given) AS account
@@ -43,53 +43,67 @@ CALL (account, opp, units) {
   }
   RETURN collect(p) AS scope
 }
+// Reporting lines above the scope: from the managers outside it (exits), up to 9 more levels,
+// so every line within 10 levels of a person in scope (the scope's own lines come with each
+// person). Walking up from every person instead would re-walk the top of the chart 2,000 times.
 CALL (scope) {
   UNWIND scope AS p
-  MATCH (p)-[:REPORTS_TO*0..10]->(a:Person)
-  WITH DISTINCT a
-  MATCH (a)-[:REPORTS_TO]->(mgr:Person)
-  RETURN collect([a.id, mgr.id]) AS reporting, collect(DISTINCT mgr) AS managers
+  MATCH (p)-[:REPORTS_TO]->(x:Person) WHERE NOT x IN scope
+  WITH collect(DISTINCT x) AS exits
+  CALL (exits) {
+    UNWIND exits AS x
+    MATCH (x)-[:REPORTS_TO*0..9]->(a:Person)
+    WITH DISTINCT a
+    MATCH (a)-[:REPORTS_TO]->(mgr:Person)
+    RETURN collect([a.id, mgr.id]) AS above, collect(DISTINCT mgr) AS higher
+  }
+  RETURN above, exits + higher AS managers
 }
-CALL (scope, units) {
+// Influencers outside the scope (those inside come with their own row).
+CALL (scope) {
   UNWIND scope AS p
-  MATCH (src:Person)-[i:INFLUENCES]->(p)
-  WITH p, src, i, EXISTS { (src)-[:WORKS_FOR]->(o) WHERE o IN units } AS employee
-  RETURN collect({from: src.id, to: p.id, strength: i.strength}) AS influence,
-         // Influencers who do not work for the account (the few marked but not employed
-         // come twice; the caller keeps the scope's copy).
-         collect(DISTINCT CASE WHEN NOT employee THEN src END) AS influencers
+  MATCH (src:Person)-[:INFLUENCES]->(p) WHERE NOT src IN scope
+  RETURN collect(DISTINCT src) AS influencers
 }
-WITH account, opp, family, units, scope, reporting, managers, influence, influencers,
-     [u IN units | u.id] AS unitIds, [u IN family | u.id] AS familyIds
+WITH account, opp, family, units, scope, above, managers, influencers
+// Lists, not maps, throughout: the driver decodes a map's keys again in every row, and on a
+// 2,000-person account that cost as much as the query. Person fields in the order of
+// graph_api/store/mapping.py PERSON_FIELDS.
 RETURN
   account.id AS accountId,
   account.name AS accountName,
   opp.id AS opportunityId,
-  [u IN family | {id: u.id, name: u.name, parentId: [(u)-[:PART_OF]->(x) | x.id][0]}] AS units,
-  [p IN scope | {
-    // The person's fields, not createdAt/updatedAt: decoding 4,000 datetimes costs more
-    // than the rest of the answer.
-    props: p {.id, .name, .aliases, .gender, .birthDate, .phone, .email, .homeAddress, .city,
-      .region, .occupation, .preferredChannel, .preferredTime, .source, .tier, .grade, .confidential,
-      .customerSince, .version},
-    employment: [(p)-[w:WORKS_FOR]->(o:Organization) WHERE o.id IN familyIds |
-      {organizationId: o.id, organizationName: o.name, title: w.title, primary: w.primary}],
-    markers: [(p)-[b:BUYING_ROLE]->(t) WHERE t = opp OR t = account OR t.id IN unitIds |
-      {targetId: t.id, opportunity: t = opp, role: b.role, attitude: b.attitude,
-       influence: b.influence}],
-    coverage: [(r:Rep)-[c:COVERS]->(p) |
-      {rep: r {.id, .name, .email, .role, .region}, strength: c.strength, kind: c.kind}]
-  }] AS people,
-  reporting,
-  [x IN managers | {id: x.id, name: x.name,
-    title: [(x)-[w:WORKS_FOR]->(:Organization) | w.title][0]}] AS managers,
-  influence,
-  [x IN influencers | {
-    props: x {.id, .name, .aliases, .gender, .birthDate, .phone, .email, .homeAddress, .city,
-      .region, .occupation, .preferredChannel, .preferredTime, .source, .tier, .grade, .confidential,
-      .customerSince, .version},
-    employment: [(x)-[w:WORKS_FOR]->(o:Organization) |
-      {organizationId: o.id, organizationName: o.name, title: w.title, primary: w.primary}],
-    coverage: [(r:Rep)-[c:COVERS]->(x) |
-      {rep: r {.id, .name, .email, .role, .region}, strength: c.strength, kind: c.kind}]
-  }] AS influencers
+  $includeSubsidiaries AS includeSubsidiaries,
+  // [id, name, parent id]
+  [u IN family | [u.id, u.name, [(u)-[:PART_OF]->(x) | x.id][0]]] AS units,
+  // [...person fields, links out, links in]. The links come as tagged lists from two
+  // comprehensions, one per direction, instead of one comprehension per type: each walks
+  // the person's whole relationship chain, and five walks were two thirds of the query.
+  // The caller keeps what the per-type patterns would have matched (the target kinds and
+  // units below). Out: ['W', organization id, title, primary] (a job),
+  // ['B', target id, on the opportunity, on the account, role, attitude, influence] (a
+  // marker), ['R', manager id, manager is a person]. In: ['C', rep id, rep is a rep, name,
+  // email, role, region, strength, kind] (coverage), ['I', influencer id, is a person,
+  // strength].
+  [p IN scope | [p.id, p.name, p.aliases, p.gender, p.birthDate, p.phone, p.email,
+    p.homeAddress, p.city, p.region, p.occupation, p.preferredChannel, p.preferredTime,
+    p.source, p.tier, p.grade, p.confidential, p.customerSince, p.version,
+    [(p)-[r:WORKS_FOR|BUYING_ROLE|REPORTS_TO]->(x) | CASE type(r)
+      WHEN 'WORKS_FOR' THEN ['W', x.id, r.title, r.primary]
+      WHEN 'BUYING_ROLE' THEN ['B', x.id, x = opp, x = account, r.role, r.attitude, r.influence]
+      ELSE ['R', x.id, x:Person] END],
+    [(x)-[r:COVERS|INFLUENCES]->(p) | CASE type(r)
+      WHEN 'COVERS' THEN ['C', x.id, x:Rep, x.name, x.email, x.role, x.region, r.strength, r.kind]
+      ELSE ['I', x.id, x:Person, r.strength] END]
+  ]] AS people,
+  // [person id, manager id] above the scope
+  above AS reporting,
+  // [id, name, title] of managers outside the scope
+  [x IN managers | [x.id, x.name, [(x)-[w:WORKS_FOR]->(:Organization) | w.title][0]]] AS managers,
+  // [...person fields, employment [[organization id, name, title, primary]], coverage]
+  [x IN influencers | [x.id, x.name, x.aliases, x.gender, x.birthDate, x.phone, x.email,
+    x.homeAddress, x.city, x.region, x.occupation, x.preferredChannel, x.preferredTime,
+    x.source, x.tier, x.grade, x.confidential, x.customerSince, x.version,
+    [(x)-[w:WORKS_FOR]->(o:Organization) | [o.id, o.name, w.title, w.primary]],
+    [(r:Rep)-[c:COVERS]->(x) | [r.id, r.name, r.email, r.role, r.region, c.strength, c.kind]]
+  ]] AS influencers

@@ -71,12 +71,14 @@ WITH n, min(lvl) AS level
 ORDER BY level, n.id
 LIMIT $cap
 // One row: the async driver pays per record, and thousands of rows cost more than the query.
-RETURN collect({
-  id: n.id,
-  kind: CASE WHEN n:Person THEN 'PERSON' WHEN n:Organization THEN 'ORGANIZATION' ELSE 'REP' END,
-  name: n.name,
-  level: level,
-  links: [(n)-[r:WORKS_FOR|REPORTS_TO|FAMILY|INFLUENCES|KNOWS|COVERS]->(o) WHERE o:Party OR o:Rep |
-    {type: type(r), to: o.id, strength: r.strength, kind: r.kind, title: r.title,
-     context: r.context}]
-}) AS nodes
+// Lists, not maps: [id, kind, name, level, links], each link [type, to, strength, kind,
+// detail] (detail: a job's title, how two people know each other); a map's keys are decoded
+// again for every node and link.
+RETURN collect([
+  n.id,
+  CASE WHEN n:Person THEN 'PERSON' WHEN n:Organization THEN 'ORGANIZATION' ELSE 'REP' END,
+  n.name,
+  level,
+  [(n)-[r:WORKS_FOR|REPORTS_TO|FAMILY|INFLUENCES|KNOWS|COVERS]->(o) WHERE o:Party OR o:Rep |
+    [type(r), o.id, r.strength, r.kind, CASE type(r) WHEN 'WORKS_FOR' THEN r.title ELSE r.context END]]
+]) AS nodes

@@ -93,6 +93,12 @@ class Settings(BaseSettings):
     jwt_audience: str | None = None
     jwt_leeway_s: float = 30.0
 
+    # Python's cyclic garbage collector: collect the youngest generation after this many
+    # new objects (Python's default is 700). A large answer (a 2,000-person account) makes
+    # hundreds of thousands of objects, and with the default the collector walked the
+    # whole heap several times per request. 0 leaves Python's default.
+    gc_threshold: int = 50_000
+
     # Limits
     max_page_size: int = 100
     default_page_size: int = 20

@@ -235,6 +235,44 @@ async def test_one_database_round_trip_per_field(db: Database, gql: GraphQLClien
         assert body["extensions"]["roundTrips"] == 1
 
 
+BOTH = """
+query ($account: ID, $other: ID) {
+  keyDeciders(accountId: $account, limit: 3) { rank score explanation person { id } }
+  decisionAssessment(accountId: $account) { supportAnswer coverageAnswer risks { message } }
+  other: keyDeciders(accountId: $other, limit: 3) { rank score person { id } }
+}
+"""
+
+
+async def test_one_round_trip_for_both_fields_on_one_scope(
+    db: Database, gql: GraphQLClient
+) -> None:
+    # keyDeciders and decisionAssessment of the same account in one request read it once
+    # (a per-request cache) and answer exactly as when asked apart; another account is read
+    # by its own query.
+    await db.demo()
+    body = await gql(BOTH, {"account": "org-cimc", "other": "org-huasheng"})
+    both = data_of(body)
+    assert body["extensions"]["roundTrips"] == 2
+    alone = data_of(
+        await gql(
+            """query ($a: ID) { keyDeciders(accountId: $a, limit: 3)
+                 { rank score explanation person { id } } }""",
+            {"a": "org-cimc"},
+        )
+    )
+    assessed = data_of(
+        await gql(
+            """query ($a: ID) { decisionAssessment(accountId: $a)
+                 { supportAnswer coverageAnswer risks { message } } }""",
+            {"a": "org-cimc"},
+        )
+    )
+    assert both["keyDeciders"] == alone["keyDeciders"]
+    assert both["decisionAssessment"] == assessed["decisionAssessment"]
+    assert ids(both["other"]) != ids(both["keyDeciders"])
+
+
 @pytest.mark.parametrize(
     ("variables", "code", "field"),
     [

@@ -109,9 +109,11 @@ def _way_in_words(graph: DecisionGraph, decider: KeyDecider, via: list[str]) -> 
     return join_words(words)
 
 
-def assess(graph: DecisionGraph) -> Assessment:
-    """Answers TAS 9 and 10 with their evidence, on the ranking of `graph`'s candidates."""
-    scored = score_deciders(graph)
+def assess(graph: DecisionGraph, *, scored: Sequence[Scored] | None = None) -> Assessment:
+    """Answers TAS 9 and 10 with their evidence, on the ranking of `graph`'s candidates
+    (`scored`: the graph's `score_deciders`, when the caller already has it)."""
+    if scored is None:
+        scored = score_deciders(graph)
     layer = decision_layer(graph, scored)
     layer_deciders = [x.decider for x in layer]
     supporters = tuple(d for d in layer_deciders if d.candidate.attitude is m.Attitude.SUPPORTER)

@@ -8,10 +8,11 @@ reasons for every weight, in docs/ANALYTICS.md; the constants below are that mod
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import networkx as nx
+import numpy as np
 
 from graph_api.domain import model as m
 from graph_api.domain.deciders import Candidate, KeyDecider, RoleSource, ScoreComponent, ScorePart
@@ -106,17 +107,28 @@ def decision_graph(
     group counts).
     """
     by_id = {c.id: c for c in sorted(candidates, key=lambda c: c.id)}
+    # Whole lists to add_*_from: networkx's per-edge add_edge costs more than the rest.
     hierarchy = nx.DiGraph()
-    hierarchy.add_nodes_from(sorted(by_id))
-    for person, manager in sorted(set(reporting)):
-        if person != manager:
-            hierarchy.add_edge(manager, person)
+    hierarchy.add_nodes_from(by_id)
+    hierarchy.add_edges_from(
+        (manager, person) for person, manager in sorted(set(reporting)) if person != manager
+    )
     listening = nx.DiGraph()
-    listening.add_nodes_from(sorted(by_id))
-    for source, listener, strength in sorted(influence, key=lambda t: (t[0], t[1])):
-        if source in by_id and listener in by_id and source != listener:
-            value = DEFAULT_INFLUENCE_STRENGTH if strength is None else float(strength)
-            listening.add_edge(source, listener, strength=max(0.0, min(1.0, value)))
+    listening.add_nodes_from(by_id)
+    listening.add_edges_from(
+        (
+            source,
+            listener,
+            {
+                "strength": max(
+                    0.0,
+                    min(1.0, DEFAULT_INFLUENCE_STRENGTH if strength is None else float(strength)),
+                )
+            },
+        )
+        for source, listener, strength in sorted(influence, key=lambda t: (t[0], t[1]))
+        if source in by_id and listener in by_id and source != listener
+    )
     return DecisionGraph(
         candidates=by_id,
         reporting=hierarchy,
@@ -145,29 +157,64 @@ def hierarchy_positions(graph: DecisionGraph) -> dict[str, Position]:
     """
     tree = graph.reporting
     internal = graph.internal_ids
+    # Plain dicts of the adjacency: networkx's degree and neighbour views cost more than
+    # the walk itself on a 2,000-person account.
+    succ: dict[str, list[str]] = {n: list(nbrs) for n, nbrs in tree.adjacency()}
+    pred: dict[str, list[str]] = {n: [] for n in succ}
+    for n, reports in succ.items():
+        for r in reports:
+            pred[r].append(n)
     depth: dict[str, int] = {}
-    tops = sorted(n for n in tree if tree.in_degree(n) == 0 and tree.out_degree(n) > 0)
+    tops = sorted(n for n in succ if not pred[n] and succ[n])
     queue = deque(tops)
     for t in tops:
         depth[t] = 0
     while queue:
         node = queue.popleft()
-        for child in sorted(tree.successors(node)):
+        for child in sorted(succ[node]):
             if child not in depth:
                 depth[child] = depth[node] + 1
                 queue.append(child)
-    below = _everyone_below(tree)
+    below = _internal_below(tree, succ, pred, internal)
     out: dict[str, Position] = {}
     for pid, cand in graph.candidates.items():
-        if cand.external or pid not in tree:
+        if cand.external or pid not in succ:
             out[pid] = Position(None, (), 0, 0)
             continue
-        managers = tuple(sorted(tree.predecessors(pid)))
-        people_below = len(below[pid] & internal) if below[pid] else 0
-        direct = sum(1 for r in tree.successors(pid) if r in internal)
-        placed = bool(managers) or tree.out_degree(pid) > 0
+        managers = tuple(sorted(pred[pid]))
+        people_below = below[pid]
+        direct = sum(1 for r in succ[pid] if r in internal)
+        placed = bool(managers) or bool(succ[pid])
         out[pid] = Position(depth.get(pid) if placed else None, managers, direct, people_below)
     return out
+
+
+def _internal_below(
+    tree: nx.DiGraph,
+    succ: Mapping[str, list[str]],
+    pred: Mapping[str, list[str]],
+    internal: set[str],
+) -> dict[str, int]:
+    """How many internal people are below each node, directly or not.
+
+    In a tree (nobody has two managers) the people below a node are the disjoint union of
+    its reports' and theirs, so counts add up in one pass from the bottom; dotted lines
+    (two managers) and cycles need the sets of `_everyone_below`.
+    """
+    if all(len(managers) <= 1 for managers in pred.values()):
+        order = [n for n, managers in pred.items() if not managers]
+        for node in order:  # breadth-first from the tops; the list grows while it is read
+            order.extend(succ[node])
+        if len(order) == len(pred):  # every node reached once: no cycle
+            counts: dict[str, int] = {}
+            for node in reversed(order):
+                total = 0
+                for child in succ[node]:
+                    total += counts[child] + (child in internal)
+                counts[node] = total
+            return counts
+    below = _everyone_below(tree)
+    return {n: len(people & internal) if people else 0 for n, people in below.items()}
 
 
 def _everyone_below(tree: nx.DiGraph) -> dict[str, set[str]]:
@@ -196,40 +243,43 @@ def weighted_pagerank(
     *,
     reverse: bool = False,
 ) -> dict[str, float]:
-    """PageRank with edge weights, by power iteration (networkx's own needs numpy/scipy).
+    """PageRank with edge weights, by power iteration (networkx's own needs scipy).
 
     Dangling nodes (no outgoing weight) spread their rank evenly, as in networkx; the
     iteration stops when the total change is below n x tol. `reverse`: rank flows along
     the links backwards (on the influence graph: from listeners to the people listened to).
+    The iteration runs on numpy arrays: on a 2,000-person account it takes about a hundred
+    rounds over thousands of links, too slow as Python loops.
     """
     nodes = sorted(graph)
     n = len(nodes)
     if n == 0:
         return {}
     index = {u: i for i, u in enumerate(nodes)}
-    out_weight = [0.0] * n
-    edges: list[tuple[int, int, float]] = []
-    for u in nodes:
-        links = graph.in_edges(u, data=True) if reverse else graph.out_edges(u, data=True)
-        for v, d in sorted(((e[0] if reverse else e[1], e[2]) for e in links), key=lambda e: e[0]):
-            w = float(d.get(weight, 1.0))
-            if w > 0:
-                edges.append((index[u], index[v], w))
-                out_weight[index[u]] += w
+    links: list[tuple[int, int, float]] = []
+    for u, v, d in graph.edges(data=True):
+        w = float(d.get(weight, 1.0))
+        if w > 0:
+            a, b = (index[v], index[u]) if reverse else (index[u], index[v])
+            links.append((a, b, w))
+    # A fixed order of the links, so sums never depend on how the graph was built.
+    links.sort()
+    source = np.fromiter((a for a, _, _ in links), dtype=np.intp, count=len(links))
+    target = np.fromiter((b for _, b, _ in links), dtype=np.intp, count=len(links))
+    weights = np.fromiter((w for _, _, w in links), dtype=np.float64, count=len(links))
+    out_weight = np.bincount(source, weights=weights, minlength=n)
     # Each link carries alpha x its share of its source's outgoing weight.
-    flows = [(i, j, alpha * w / out_weight[i]) for i, j, w in edges]
-    dangling = [i for i in range(n) if out_weight[i] == 0]
-    rank = [1.0 / n] * n
+    share = alpha * weights / out_weight[source] if len(links) else weights
+    dangling = out_weight == 0
+    rank = np.full(n, 1.0 / n)
     for _ in range(max_iter):
-        base = (1.0 - alpha) / n + alpha * sum(rank[i] for i in dangling) / n
-        new = [base] * n
-        for i, j, share in flows:
-            new[j] += share * rank[i]
-        error = sum(abs(a - b) for a, b in zip(new, rank, strict=True))
+        base = (1.0 - alpha) / n + alpha * float(rank[dangling].sum()) / n
+        new = base + np.bincount(target, weights=share * rank[source], minlength=n)
+        error = float(np.abs(new - rank).sum())
         rank = new
         if error < n * tol:
             break
-    return {u: rank[i] for i, u in enumerate(nodes)}
+    return dict(zip(nodes, rank.tolist(), strict=True))
 
 
 def informal_influence(graph: DecisionGraph) -> dict[str, float]:
@@ -245,9 +295,10 @@ def informal_influence(graph: DecisionGraph) -> dict[str, float]:
     if not pr:
         return {}
     lo, hi = min(pr.values()), max(pr.values())
+    strengths = _listening_strengths(graph)
     out: dict[str, float] = {}
     for pid in graph.candidates:
-        heard = listening_strength(graph, pid)
+        heard = strengths[pid]
         relative = 0.0 if hi - lo <= 1e-12 else (pr[pid] - lo) / (hi - lo)
         out[pid] = relative * min(1.0, heard / FULL_LISTENING)
     return out
@@ -256,6 +307,18 @@ def informal_influence(graph: DecisionGraph) -> dict[str, float]:
 def listening_strength(graph: DecisionGraph, pid: str) -> float:
     """The strengths of the people listening to `pid`, added up."""
     return float(sum(d["strength"] for _, _, d in graph.influence.out_edges(pid, data=True)))
+
+
+def _listening_strengths(graph: DecisionGraph) -> dict[str, float]:
+    """`listening_strength` of every candidate, in one pass over the links (added up in
+    the same order, so the same floats)."""
+    out: dict[str, float] = {}
+    for pid, listeners in graph.influence.adjacency():
+        total = 0
+        for d in listeners.values():
+            total += d["strength"]
+        out[pid] = float(total)
+    return out
 
 
 def role_value(c: Candidate) -> float:
@@ -312,7 +375,13 @@ def score_deciders(graph: DecisionGraph) -> list[Scored]:
             ScoreComponent.FORMAL: formal_value(positions[pid], group_size),
             ScoreComponent.INFORMAL: informal[pid],
         }
-        score = round(sum(WEIGHTS[c] * v for c, v in values.items()), SCORE_DIGITS)
+        # The same sum as over WEIGHTS in component order, written out (it runs per person).
+        score = round(
+            ROLE_WEIGHT * values[ScoreComponent.ROLE]
+            + FORMAL_WEIGHT * values[ScoreComponent.FORMAL]
+            + INFORMAL_WEIGHT * values[ScoreComponent.INFORMAL],
+            SCORE_DIGITS,
+        )
         rows.append((score, pid, values))
     rows.sort(key=lambda t: (-t[0], t[1]))
     return [
@@ -367,10 +436,14 @@ def describe(graph: DecisionGraph, s: Scored) -> KeyDecider:
     )
 
 
-def rank_deciders(graph: DecisionGraph, limit: int | None = None) -> list[KeyDecider]:
+def rank_deciders(
+    graph: DecisionGraph, limit: int | None = None, *, scored: Sequence[Scored] | None = None
+) -> list[KeyDecider]:
     """The candidates ranked by decision power, best first; only the first `limit` are put
-    into words (on a large account the words cost more than the scores)."""
-    return [describe(graph, s) for s in score_deciders(graph)[:limit]]
+    into words (on a large account the words cost more than the scores). `scored`: the
+    graph's `score_deciders`, when the caller already has it."""
+    ranking = score_deciders(graph) if scored is None else scored
+    return [describe(graph, s) for s in ranking[:limit]]
 
 
 def _ends(edges: Iterable[tuple[str, str, dict[str, float]]], far: int) -> tuple[str, ...]:

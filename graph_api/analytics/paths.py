@@ -53,12 +53,19 @@ class Link:
 
 def link_strength(link_type: str, props: Mapping[str, Any]) -> float:
     """The strength of a stored relationship, from its properties or the documented default."""
+    return stored_strength(link_type, props.get("strength"), props.get("kind"))
+
+
+def stored_strength(link_type: str, strength: Any, kind: Any) -> float:
+    """`link_strength` from the two properties it reads: `strength` and (FAMILY) `kind`."""
     if link_type == "FAMILY":
-        return FAMILY_STRENGTH.get(str(props.get("kind")), FAMILY_STRENGTH[m.FamilyKind.OTHER])
-    value = props.get("strength")
-    if value is None or link_type not in ("COVERS", "INFLUENCES", "KNOWS"):
+        return FAMILY_STRENGTH.get(str(kind), FAMILY_STRENGTH[m.FamilyKind.OTHER])
+    if strength is None or link_type not in _STORED:
         return DEFAULT_STRENGTH[link_type]
-    return max(0.0, min(1.0, float(value)))
+    return max(0.0, min(1.0, float(strength)))
+
+
+_STORED = frozenset(("COVERS", "INFLUENCES", "KNOWS"))  # types whose strength is stored
 
 
 def relationship_graph(nodes: Iterable[m.PathNode], links: Iterable[Link]) -> nx.Graph:
@@ -69,13 +76,13 @@ def relationship_graph(nodes: Iterable[m.PathNode], links: Iterable[Link]) -> nx
     """
     graph = nx.Graph()
     graph.add_nodes_from((n.id, {"node": n}) for n in sorted(nodes, key=lambda n: n.id))
+    loaded = set(graph)  # a set lookup, not networkx's __contains__, per link
     best: dict[tuple[str, str], Link] = {}
     for link in links:
-        if link.source == link.target or link.strength <= 0:
+        source, target = link.source, link.target
+        if source == target or link.strength <= 0 or source not in loaded or target not in loaded:
             continue
-        if link.source not in graph or link.target not in graph:
-            continue
-        pair = (min(link.source, link.target), max(link.source, link.target))
+        pair = (source, target) if source < target else (target, source)
         old = best.get(pair)
         # The strongest link; between equally strong ones the first by type, then ends, so
         # the choice never depends on the order links come in.

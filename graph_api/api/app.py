@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -83,6 +84,22 @@ def connect_store(settings: Settings, uri: str | None = None) -> Store:
     )
 
 
+def tune_garbage_collector(threshold: int) -> None:
+    """Fewer collections of the young generation, and none of what start-up made.
+
+    Everything alive once the service is up (the schema, the modules) lives as long as the
+    process: frozen, the collector no longer walks it; and a request's answer is freed by
+    reference counting, not by the cycle collector, so collecting after every 700 new
+    objects only cost time (a third of a 2,000-person keyDeciders request).
+    """
+    if threshold <= 0:
+        return
+    gc.collect()
+    gc.freeze()
+    _, middle, oldest = gc.get_threshold()
+    gc.set_threshold(threshold, middle, oldest)
+
+
 def create_app(
     settings: Settings | None = None, store: Store | None = None, *, neo4j_uri: str | None = None
 ) -> FastAPI:
@@ -100,6 +117,7 @@ def create_app(
         the_store: Store = state["store"]
         applied = await the_store.migrate()
         log.info("schema migration: %d constraints/indexes ensured", applied)
+        tune_garbage_collector(settings.gc_threshold)
         if not settings.is_production:
             log.warning(
                 "DEVELOPMENT MODE: the API is OPEN, every request without credentials acts "

@@ -243,6 +243,7 @@ class DecidersQuery:
             _scope(account_id, opportunity_id, include_subsidiaries),
             limit,
             ctx.settings.max_page_size,
+            memo=ctx.cache,
         )
         return [KeyDecider.from_domain(k) for k in ranking]
 
@@ -266,5 +267,6 @@ class DecidersQuery:
             ctx.store,
             await ctx.access(),
             _scope(account_id, opportunity_id, include_subsidiaries),
+            memo=ctx.cache,
         )
         return DecisionAssessment.from_domain(result)

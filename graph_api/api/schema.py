@@ -1,11 +1,14 @@
 """The GraphQL schema: the root types merged from each feature's module."""
 
-from typing import Any
+from collections import OrderedDict
+from collections.abc import Iterator
+from typing import Any, ClassVar
 
 import strawberry
 from graphql.error import GraphQLError
-from strawberry.extensions import DisableIntrospection, ParserCache, ValidationCache
+from strawberry.extensions import DisableIntrospection, ParserCache, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.schema import validate_document
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
@@ -34,6 +37,35 @@ Query = merge_types(
 QUERY_CACHE_SIZE = 256
 
 
+class ValidatedQueries(SchemaExtension):
+    """Validates each query text once, keyed by the text.
+
+    strawberry's ValidationCache keys on the parsed document: graphql-core's AST nodes are
+    frozen dataclasses whose hash walks the whole tree, so every request re-hashed the full
+    360° view document (hundreds of nodes) to find it. The text's hash is cached by Python,
+    and the parser cache makes the same text the same document.
+    """
+
+    _cache: ClassVar[OrderedDict[tuple[Any, ...], list[GraphQLError]]] = OrderedDict()
+
+    def on_validate(self) -> Iterator[None]:
+        ctx = self.execution_context
+        if ctx.query is not None and ctx.graphql_document is not None:
+            key = (ctx.schema._schema, ctx.query, ctx.validation_rules)
+            errors = self._cache.get(key)
+            if errors is None:
+                errors = validate_document(
+                    ctx.schema._schema, ctx.graphql_document, ctx.validation_rules
+                )
+                self._cache[key] = errors
+                if len(self._cache) > QUERY_CACHE_SIZE:
+                    self._cache.popitem(last=False)
+            else:
+                self._cache.move_to_end(key)
+            ctx.pre_execution_errors = errors
+        yield
+
+
 class GraphSchema(strawberry.Schema):
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -53,7 +85,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         # full 360° view document costs more than the database query behind it.
         lambda: ParserCache(maxsize=QUERY_CACHE_SIZE),
         limit_rules,
-        lambda: ValidationCache(maxsize=QUERY_CACHE_SIZE),
+        ValidatedQueries,
         cost_limit,
         DomainErrors,
     ]

@@ -7,11 +7,12 @@ manager's is one query (`access.scope`) whose answer the request keeps.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from graph_api.domain.access import Access, Role, Viewer
 from graph_api.domain.errors import NotFound
+from graph_api.store.mapping import PERSON_FIELDS
 from graph_api.store.neo4j_store import Store
 
 log = logging.getLogger(__name__)
@@ -49,23 +50,28 @@ def require_visible(access: Access, party_id: str, field: str, what: str = "part
 
 
 def restrict_decision_record(access: Access, record: Mapping[str, Any]) -> dict[str, Any]:
-    """The key-decider subgraph (cypher/deciders.cypher `scope`) without the parties the
-    viewer may not see: the ranking is then computed on what they can see, so neither the
-    people nor their weight in the scores leak. The account itself is checked by the caller."""
+    """The key-decider subgraph (cypher/deciders.cypher `scope`, compact lists) without the
+    parties the viewer may not see: the ranking is then computed on what they can see, so
+    neither the people nor their weight in the scores leak. The account itself is checked
+    by the caller; markers stay (their targets are the account, its units, the opportunity)."""
     out = dict(record)
     if access.unrestricted:
         return out
     sees = access.sees
+    n = len(PERSON_FIELDS)
 
-    def person(row: Mapping[str, Any]) -> dict[str, Any]:
-        kept = dict(row)
-        kept["employment"] = [e for e in row["employment"] if sees(e["organizationId"])]
-        return kept
+    def person(row: Sequence[Any]) -> list[Any]:
+        links_out = [x for x in row[n] if x[0] == "B" or sees(x[1])]
+        links_in = [x for x in row[n + 1] if x[0] == "C" or sees(x[1])]
+        return [*row[:n], links_out, links_in, *row[n + 2 :]]
 
-    out["units"] = [u for u in record["units"] if sees(u["id"])]
-    out["people"] = [person(p) for p in record["people"] if sees(p["props"]["id"])]
-    out["influencers"] = [person(p) for p in record["influencers"] if sees(p["props"]["id"])]
+    def influencer(row: Sequence[Any]) -> list[Any]:
+        jobs = [j for j in row[n] if sees(j[0])]
+        return [*row[:n], jobs, *row[n + 1 :]]
+
+    out["units"] = [u for u in record["units"] if sees(u[0])]
+    out["people"] = [person(p) for p in record["people"] if sees(p[0])]
+    out["influencers"] = [influencer(p) for p in record["influencers"] if sees(p[0])]
     out["reporting"] = [(a, b) for a, b in record["reporting"] if sees(a) and sees(b)]
-    out["managers"] = [x for x in record["managers"] if sees(x["id"])]
-    out["influence"] = [x for x in record["influence"] if sees(x["from"]) and sees(x["to"])]
+    out["managers"] = [x for x in record["managers"] if sees(x[0])]
     return out

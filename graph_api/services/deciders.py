@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from graph_api.analytics.assessment import assess
-from graph_api.analytics.deciders import DecisionGraph, decision_graph, rank_deciders
+from graph_api.analytics.deciders import (
+    DecisionGraph,
+    Scored,
+    decision_graph,
+    rank_deciders,
+    score_deciders,
+)
 from graph_api.domain import model as m
 from graph_api.domain import view as v
 from graph_api.domain.access import Access
@@ -15,7 +22,7 @@ from graph_api.domain.deciders import Assessment, Candidate, KeyDecider, RoleSou
 from graph_api.domain.errors import InvalidInput, NotFound
 from graph_api.services.access import restrict_decision_record
 from graph_api.services.parties import check_between, check_id
-from graph_api.store.mapping import coverage_from_map, person_from_props, to_enum
+from graph_api.store.mapping import PERSON_FIELDS, person_from_row, to_enum
 from graph_api.store.neo4j_store import Store
 
 
@@ -74,29 +81,51 @@ async def fetch_scope(store: Store, scope: DecisionScope, access: Access) -> Map
     return restrict_decision_record(access, record)
 
 
-def _coverage(rows: Sequence[Mapping[str, Any]]) -> tuple[v.Coverage, ...]:
-    cover = [coverage_from_map(r) for r in rows]
+# Positions in the query's person rows, after the person's fields (cypher/deciders.cypher).
+_N = len(PERSON_FIELDS)
+_OUT, _IN = _N, _N + 1  # a scope person's tagged links
+_EMPLOYMENT, _COVERAGE = _N, _N + 1  # an outside influencer's jobs and coverage
+
+
+def _coverage(rows: Sequence[Sequence[Any]], reps: dict[str, v.Rep]) -> tuple[v.Coverage, ...]:
+    """Coverage rows, strongest first; a rep covering many people is one object."""
+    if not rows:
+        return ()
+    cover = []
+    for rep_id, name, email, role, region, strength, kind in rows:
+        rep = reps.get(rep_id)
+        if rep is None:
+            rep = reps[rep_id] = v.Rep(
+                rep_id, name or rep_id, email, to_enum(m.RepRole, role), region
+            )
+        cover.append(v.Coverage(rep, None if strength is None else float(strength), kind))
     return tuple(sorted(cover, key=lambda c: (-(c.strength or 0.0), c.rep.id)))
 
 
-def _main_employment(rows: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+def _main_employment(rows: Sequence[Sequence[Any]]) -> Sequence[Any] | None:
+    """The primary job, else the first by organization id: [organization id, title, ...]."""
     if not rows:
         return None
-    return sorted(rows, key=lambda e: (not e["primary"], e["organizationId"]))[0]
+    if len(rows) == 1:
+        return rows[0]
+    return sorted(rows, key=lambda e: (not e[-1], e[0]))[0]
 
 
 def _marker(
-    markers: Sequence[Mapping[str, Any]],
+    markers: Sequence[Sequence[Any]],
     employer: str | None,
     parents: Mapping[str, str | None],
     account_id: str,
-) -> tuple[Mapping[str, Any] | None, RoleSource | None]:
+) -> tuple[Sequence[Any] | None, RoleSource | None]:
     """The marker that applies: the opportunity's; else the one on the person's own unit or
-    its nearest parent unit (the most specific judgement), else the account's."""
-    on_opp = [x for x in markers if x["opportunity"]]
+    its nearest parent unit (the most specific judgement), else the account's.
+    A marker row: [target id, on the opportunity, role, attitude, influence]."""
+    if not markers:
+        return None, None
+    on_opp = [x for x in markers if x[1]]
     if on_opp:
         return on_opp[0], RoleSource.OPPORTUNITY
-    by_target = {x["targetId"]: x for x in markers}
+    by_target = {x[0]: x for x in markers}
     unit = employer
     seen: set[str] = set()
     while unit is not None and unit not in seen:
@@ -106,82 +135,153 @@ def _marker(
         unit = parents.get(unit)
     if account_id in by_target:
         return by_target[account_id], RoleSource.ACCOUNT
-    if by_target:
-        return by_target[min(by_target)], RoleSource.ACCOUNT
-    return None, None
+    return by_target[min(by_target)], RoleSource.ACCOUNT
 
 
 def graph_from_record(record: Mapping[str, Any]) -> DecisionGraph:
-    """Maps the query's row to the analytics' input."""
+    """Maps the query's row (lists, see cypher/deciders.cypher) to the analytics' input."""
     account_id: str = record["accountId"]
-    parents = {u["id"]: u["parentId"] for u in record["units"]}
+    parents = {u[0]: u[2] for u in record["units"]}
+    unit_names = {u[0]: u[1] for u in record["units"]}
+    # Markers count on the opportunity, the account or one of the units in scope; jobs in
+    # any unit of the account's family.
+    unit_ids = {u[0] for u in record["units"]}
+    if not record["includeSubsidiaries"]:
+        unit_ids = {account_id} & unit_ids
+    reps: dict[str, v.Rep] = {}
     candidates: list[Candidate] = []
+    reporting: list[tuple[str, str]] = [(a, b) for a, b in record["reporting"]]
+    influence: list[tuple[str, str, float | None]] = []
     for row in record["people"]:
-        person = person_from_props(row["props"])
-        job = _main_employment(row["employment"])
-        marker, source = _marker(
-            row["markers"], job["organizationId"] if job else None, parents, account_id
-        )
+        person = person_from_row(row)
+        pid = person.id
+        jobs: list[Sequence[Any]] = []
+        markers: list[Sequence[Any]] = []
+        for link in row[_OUT]:
+            tag = link[0]
+            if tag == "W":
+                if link[1] in unit_names:
+                    jobs.append(link[1:])
+            elif tag == "B":
+                if link[2] or link[3] or link[1] in unit_ids:
+                    markers.append((link[1], link[2], *link[4:]))
+            elif link[2]:  # "R", to a person
+                reporting.append((pid, link[1]))
+        covered: list[Sequence[Any]] = []
+        for link in row[_IN]:
+            if link[0] == "C":
+                if link[2]:
+                    covered.append((link[1], *link[3:]))
+            elif link[2]:  # "I", from a person
+                influence.append((link[1], pid, link[3]))
+        job = _main_employment(jobs)
+        organization_id = job[0] if job else None
+        marker, source = _marker(markers, organization_id, parents, account_id)
         candidates.append(
             Candidate(
                 person=person,
-                title=job["title"] if job else None,
-                organization_id=job["organizationId"] if job else None,
-                organization_name=job["organizationName"] if job else None,
-                external=job is None and person.id != account_id,
-                role=to_enum(m.BuyingRole, marker["role"]) if marker else None,
-                attitude=to_enum(m.Attitude, marker["attitude"]) if marker else None,
-                influence=to_enum(m.InfluenceLevel, marker["influence"]) if marker else None,
+                title=job[1] if job else None,
+                organization_id=organization_id,
+                organization_name=unit_names[organization_id] if job else None,
+                external=job is None and pid != account_id,
+                role=to_enum(m.BuyingRole, marker[2]) if marker else None,
+                attitude=to_enum(m.Attitude, marker[3]) if marker else None,
+                influence=to_enum(m.InfluenceLevel, marker[4]) if marker else None,
                 role_source=source,
-                coverage=_coverage(row["coverage"]),
+                coverage=_coverage(covered, reps),
             )
         )
     inside = {c.id for c in candidates}
     for row in record["influencers"]:
-        person = person_from_props(row["props"])
+        person = person_from_row(row)
         if person.id in inside:
             continue
-        job = _main_employment(row["employment"])
+        outside_job = _main_employment(row[_EMPLOYMENT])
         candidates.append(
             Candidate(
                 person=person,
-                title=job["title"] if job else None,
-                organization_id=job["organizationId"] if job else None,
-                organization_name=job["organizationName"] if job else None,
+                title=outside_job[2] if outside_job else None,
+                organization_id=outside_job[0] if outside_job else None,
+                organization_name=outside_job[1] if outside_job else None,
                 external=True,
-                coverage=_coverage(row["coverage"]),
+                coverage=_coverage(row[_COVERAGE], reps),
             )
         )
-    others = {x["id"]: (x["name"] or x["id"], x["title"]) for x in record["managers"]}
+    others = {x[0]: (x[1] or x[0], x[2]) for x in record["managers"]}
     return decision_graph(
         candidates,
-        [(a, b) for a, b in record["reporting"]],
-        [(x["from"], x["to"], x["strength"]) for x in record["influence"]],
+        reporting,
+        influence,
         others,
         for_opportunity=record["opportunityId"] is not None,
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Analysed:
+    account_id: str
+    account_name: str
+    opportunity_id: str | None
+    graph: DecisionGraph
+    scored: list[Scored]
+
+
+async def _analysed(
+    store: Store, access: Access, scope: DecisionScope, memo: dict[Any, Any] | None
+) -> _Analysed:
+    """The scope's graph and ranking; with a request's `memo`, computed once per request
+    (keyDeciders and decisionAssessment asked together share one query and one ranking)."""
+
+    async def compute() -> _Analysed:
+        record = await fetch_scope(store, scope, access)
+        graph = graph_from_record(record)
+        return _Analysed(
+            record["accountId"],
+            record["accountName"] or record["accountId"],
+            record["opportunityId"],
+            graph,
+            score_deciders(graph),
+        )
+
+    if memo is None:
+        return await compute()
+    key = ("deciders.scope", scope)
+    task: asyncio.Future[_Analysed] | None = memo.get(key)
+    if task is None:
+        task = memo[key] = asyncio.ensure_future(compute())
+    return await task
+
+
 async def key_deciders(
-    store: Store, access: Access, scope: DecisionScope, limit: int, max_limit: int
+    store: Store,
+    access: Access,
+    scope: DecisionScope,
+    limit: int,
+    max_limit: int,
+    *,
+    memo: dict[Any, Any] | None = None,
 ) -> list[KeyDecider]:
-    """The people of the scope ranked by decision power, best first, at most `limit`."""
+    """The people of the scope ranked by decision power, best first, at most `limit`.
+    `memo`: a per-request cache shared with `decision_assessment`."""
     scope.checked()
     check_between("limit", limit, 1, max_limit)
-    graph = graph_from_record(await fetch_scope(store, scope, access))
-    return rank_deciders(graph, limit)
+    analysed = await _analysed(store, access, scope, memo)
+    return rank_deciders(analysed.graph, limit, scored=analysed.scored)
 
 
 async def decision_assessment(
-    store: Store, access: Access, scope: DecisionScope
+    store: Store,
+    access: Access,
+    scope: DecisionScope,
+    *,
+    memo: dict[Any, Any] | None = None,
 ) -> AssessmentResult:
     """TAS 9 and 10 for the scope, with their evidence."""
     scope.checked()
-    record = await fetch_scope(store, scope, access)
-    graph = graph_from_record(record)
+    analysed = await _analysed(store, access, scope, memo)
     return AssessmentResult(
-        account_id=record["accountId"],
-        account_name=record["accountName"] or record["accountId"],
-        opportunity_id=record["opportunityId"],
-        assessment=assess(graph),
+        account_id=analysed.account_id,
+        account_name=analysed.account_name,
+        opportunity_id=analysed.opportunity_id,
+        assessment=assess(analysed.graph, scored=analysed.scored),
     )

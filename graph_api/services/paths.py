@@ -22,7 +22,9 @@ PARTY_KINDS = (m.PartyKind.PERSON.value, m.PartyKind.ORGANIZATION.value)
 NEIGHBOURHOOD_LEVELS = 6
 
 
-Neighbourhood = list[dict[str, Any]]  # one map per node: id, kind, name, level, links
+# One list per node: [id, kind, name, level, links], each link [type, to, strength, kind,
+# detail] (cypher/paths.cypher).
+Neighbourhood = list[list[Any]]
 
 
 async def fetch_neighbourhood(
@@ -36,33 +38,27 @@ async def fetch_neighbourhood(
     )
     nodes: Neighbourhood = record["nodes"] if record is not None else []
     # The query prunes already; this keeps the rule true whatever the query does.
-    nodes = [n for n in nodes if n["kind"] == "REP" or access.sees(n["id"])]
+    nodes = [n for n in nodes if n[1] == "REP" or access.sees(n[0])]
     if len(nodes) >= cap:
         log.warning("path neighbourhood of %s reached the cap of %d nodes", list(ids), cap)
     return nodes
 
 
 def graph_from_records(nodes: Neighbourhood) -> nx.Graph:
-    loaded = {n["id"] for n in nodes}
+    loaded = {n[0] for n in nodes}
+    strength = paths.stored_strength
     links = [
-        paths.Link(
-            source=n["id"],
-            target=x["to"],
-            type=x["type"],
-            strength=paths.link_strength(x["type"], x),
-            kind=x["kind"],
-            detail=x["title"] if x["type"] == "WORKS_FOR" else x["context"],
-        )
-        for n in nodes
-        for x in n["links"]
-        if x["to"] in loaded
+        paths.Link(source, to, link_type, strength(link_type, value, kind), kind, detail)
+        for source, _, _, _, out in nodes
+        for link_type, to, value, kind, detail in out
+        if to in loaded
     ]
-    path_nodes = [m.PathNode(id=n["id"], kind=n["kind"], label=n["name"] or n["id"]) for n in nodes]
+    path_nodes = [m.PathNode(id=n[0], kind=n[1], label=n[2] or n[0]) for n in nodes]
     return paths.relationship_graph(path_nodes, links)
 
 
 def _endpoint(nodes: Neighbourhood, field: str, value: str, party_only: bool) -> None:
-    kinds = {n["kind"] for n in nodes if n["id"] == value and n["level"] == 0}
+    kinds = {n[1] for n in nodes if n[0] == value and n[3] == 0}
     if party_only:
         kinds &= set(PARTY_KINDS)
     if not kinds:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from enum import Enum
 from typing import Any, TypeVar
@@ -73,6 +73,77 @@ def person_from_props(p: Mapping[str, Any]) -> m.Person:
         confidential=bool(p.get("confidential", False)),
         customer_since=to_date(p.get("customerSince")),
         version=int(p.get("version") or 1),
+    )
+
+
+# The order in which queries that return a person as a list give its fields (the fields of
+# `m.Person`, in order): a list decodes much faster than a map with the same keys.
+PERSON_FIELDS = (
+    "id",
+    "name",
+    "aliases",
+    "gender",
+    "birthDate",
+    "phone",
+    "email",
+    "homeAddress",
+    "city",
+    "region",
+    "occupation",
+    "preferredChannel",
+    "preferredTime",
+    "source",
+    "tier",
+    "grade",
+    "confidential",
+    "customerSince",
+    "version",
+)
+
+
+def person_from_row(row: Sequence[Any]) -> m.Person:
+    """A person from its fields in PERSON_FIELDS order (extra items after them ignored)."""
+    (
+        pid,
+        name,
+        aliases,
+        gender,
+        birth_date,
+        phone,
+        email,
+        home_address,
+        city,
+        region,
+        occupation,
+        channel,
+        preferred_time,
+        source,
+        tier,
+        grade,
+        confidential,
+        customer_since,
+        version,
+    ) = row[: len(PERSON_FIELDS)]
+    return m.Person(
+        pid,
+        name or pid,
+        tuple(aliases) if aliases else (),
+        to_enum(m.Gender, gender),
+        to_date(birth_date),
+        phone,
+        email,
+        home_address,
+        city,
+        region,
+        occupation,
+        to_enum(m.Channel, channel),
+        preferred_time,
+        source,
+        to_enum(m.Tier, tier),
+        _opt_int(grade),
+        bool(confidential),
+        to_date(customer_since),
+        int(version or 1),
     )
 
 

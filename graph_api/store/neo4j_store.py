@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
+_FIRST_RETRY_DELAY_S = 0.05
+
 
 @dataclass
 class RoundTrips:
@@ -86,6 +88,8 @@ class Store:
         self.driver = driver
         self.database = database
         self.query_timeout_s = query_timeout_s
+        # As the driver's managed transactions (max_transaction_retry_time below).
+        self.retry_time_s = min(query_timeout_s, 15.0)
 
     @classmethod
     def connect(
@@ -125,7 +129,37 @@ class Store:
             raise Unavailable(f"Neo4j is not reachable: {exc.__class__.__name__}: {exc}") from exc
 
     async def read(self, name: str, params: Mapping[str, Any] | None = None) -> list[neo4j.Record]:
-        return await self._run(name, params, RoutingControl.READ)
+        """Runs a read query as an auto-commit transaction, retried on transient errors.
+
+        One network round trip (RUN and PULL together) instead of the managed transaction's
+        two (BEGIN, RUN and PULL, then COMMIT): on loopback every round trip wakes Neo4j's
+        Bolt thread and then this process again, and that cost bounds every request.
+        """
+        text = _resolve(name)
+        _count_round_trip()
+        query_ = neo4j.Query(text, timeout=self.query_timeout_s)
+        parameters = dict(params or {})
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.retry_time_s
+        delay = _FIRST_RETRY_DELAY_S
+        while True:
+            try:
+                async with self.driver.session(
+                    database=self.database,
+                    default_access_mode=neo4j.READ_ACCESS,
+                    # Reads see the writes this service made before (causal consistency).
+                    bookmark_manager=self.driver.execute_query_bookmark_manager,
+                ) as session:
+                    result = await session.run(query_, parameters)
+                    return [record async for record in result]
+            except (Neo4jError, DriverError) as exc:
+                # A read is safe to run again; retry what the driver says is transient.
+                if not exc.is_retryable() or loop.time() + delay > deadline:
+                    if isinstance(exc, ServiceUnavailable | SessionExpired | AuthError):
+                        raise _unavailable(exc) from exc
+                    raise
+            await asyncio.sleep(delay)
+            delay *= 2
 
     async def write(self, name: str, params: Mapping[str, Any] | None = None) -> list[neo4j.Record]:
         return await self._run(name, params, RoutingControl.WRITE)

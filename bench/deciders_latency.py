@@ -49,10 +49,10 @@ from graph_api.services import deciders as deciders_service
 from graph_api.services import paths as paths_service
 from graph_api.services.deciders import DecisionScope
 from graph_api.store.local_neo4j import LocalNeo4j
+from graph_api.store.neo4j_store import Store
 
 # The analytics are measured as an admin sees them: no scope query, nothing filtered.
 ADMIN = Access.everything(DEVELOPMENT_VIEWER)
-from graph_api.store.neo4j_store import Store
 
 
 def account_shape(people: int) -> AccountShape:

@@ -44,11 +44,15 @@ from graph_api.analytics.deciders import rank_deciders, score_deciders
 from graph_api.bulk.generate import Account, AccountShape, document
 from graph_api.bulk.load import import_path
 from graph_api.config import Settings
+from graph_api.domain.access import DEVELOPMENT_VIEWER, Access
 from graph_api.services import deciders as deciders_service
 from graph_api.services import paths as paths_service
 from graph_api.services.deciders import DecisionScope
 from graph_api.store.local_neo4j import LocalNeo4j
 from graph_api.store.neo4j_store import Store
+
+# The analytics are measured as an admin sees them: no scope query, nothing filtered.
+ADMIN = Access.everything(DEVELOPMENT_VIEWER)
 
 
 def account_shape(people: int) -> AccountShape:
@@ -244,14 +248,16 @@ async def main() -> None:
             ]
 
         scope = DecisionScope(account_id=group, include_subsidiaries=True)
-        record = await deciders_service.fetch_scope(store, scope)
+        record = await deciders_service.fetch_scope(store, scope, ADMIN)
         graph = deciders_service.graph_from_record(record)
-        hood = await paths_service.fetch_neighbourhood(store, [ceo], 4, settings.max_path_nodes)
+        hood = await paths_service.fetch_neighbourhood(
+            store, [ceo], 4, settings.max_path_nodes, ADMIN
+        )
         pgraph = paths_service.graph_from_records(hood)
         pieces = [
             (
                 "deciders: Cypher query (deciders.scope)",
-                await timed(args.runs, lambda: deciders_service.fetch_scope(store, scope)),
+                await timed(args.runs, lambda: deciders_service.fetch_scope(store, scope, ADMIN)),
             ),
             (
                 "deciders: mapping + networkx graphs",
@@ -274,7 +280,7 @@ async def main() -> None:
                 await timed(
                     args.runs,
                     lambda: paths_service.fetch_neighbourhood(
-                        store, [ceo], 4, settings.max_path_nodes
+                        store, [ceo], 4, settings.max_path_nodes, ADMIN
                     ),
                 ),
             ),

@@ -51,4 +51,5 @@ CALL (unitNodes, opp) {
       ELSE [] END
   }) AS people
 }
-RETURN root {.id, .name, .aliases, .orgType, .industry, .region, .city, .address, .phone, .website, .employees, .annualPurchase, .shareOfWallet, .tier, .grade, .confidential, .customerSince, .preferredChannel, .source, .version} AS root, opp IS NOT NULL AS opportunityFound, units, people
+RETURN root {.id, .name, .aliases, .orgType, .industry, .region, .city, .address, .phone, .website, .employees, .annualPurchase, .shareOfWallet, .tier, .grade, .confidential, .customerSince, .preferredChannel, .source, .version} AS root, opp IS NOT NULL AS opportunityFound,
+       [(opp)-[:FOR_ACCOUNT]->(a:Party) | a.id][0] AS opportunityAccountId, units, people

@@ -6,10 +6,12 @@
 // hundreds of people would otherwise pull them all in). People are always expanded.
 
 // name: neighbourhood
-// $ids: the endpoints (party or rep ids); $radius: levels to expand (0..6); $cap: max nodes.
+// $ids: the endpoints (party or rep ids); $radius: levels to expand (0..6); $cap: max nodes;
+// $visible: the party ids the viewer may see (null: all): no other party is reached, so
+// none lies on a path and none takes a place under the cap.
 // Every node (endpoints first, then by level and id) with its outgoing links.
 CALL () {
-  MATCH (e:Party) WHERE e.id IN $ids RETURN e
+  MATCH (e:Party) WHERE e.id IN $ids AND ($visible IS NULL OR e.id IN $visible) RETURN e
   UNION
   MATCH (e:Rep) WHERE e.id IN $ids RETURN e
 }
@@ -18,7 +20,7 @@ CALL (level0) {
   UNWIND level0 AS x
   WITH x WHERE $radius >= 1
   MATCH (x)-[:WORKS_FOR|REPORTS_TO|FAMILY|INFLUENCES|KNOWS|COVERS]-(y)
-  WHERE y:Party OR y:Rep
+  WHERE y:Rep OR (y:Party AND ($visible IS NULL OR y.id IN $visible))
   WITH DISTINCT y ORDER BY y.id LIMIT $cap
   RETURN collect(y) AS level1
 }
@@ -26,7 +28,7 @@ CALL (level1) {
   UNWIND level1 AS x
   WITH x WHERE $radius >= 2 AND NOT x:Rep
   MATCH (x)-[:WORKS_FOR|REPORTS_TO|FAMILY|INFLUENCES|KNOWS|COVERS]-(y)
-  WHERE y:Party OR y:Rep
+  WHERE y:Rep OR (y:Party AND ($visible IS NULL OR y.id IN $visible))
   WITH DISTINCT y ORDER BY y.id LIMIT $cap
   RETURN collect(y) AS level2
 }
@@ -34,7 +36,7 @@ CALL (level2) {
   UNWIND level2 AS x
   WITH x WHERE $radius >= 3 AND x:Person
   MATCH (x)-[:WORKS_FOR|REPORTS_TO|FAMILY|INFLUENCES|KNOWS|COVERS]-(y)
-  WHERE y:Party OR y:Rep
+  WHERE y:Rep OR (y:Party AND ($visible IS NULL OR y.id IN $visible))
   WITH DISTINCT y ORDER BY y.id LIMIT $cap
   RETURN collect(y) AS level3
 }
@@ -42,7 +44,7 @@ CALL (level3) {
   UNWIND level3 AS x
   WITH x WHERE $radius >= 4 AND x:Person
   MATCH (x)-[:WORKS_FOR|REPORTS_TO|FAMILY|INFLUENCES|KNOWS|COVERS]-(y)
-  WHERE y:Party OR y:Rep
+  WHERE y:Rep OR (y:Party AND ($visible IS NULL OR y.id IN $visible))
   WITH DISTINCT y ORDER BY y.id LIMIT $cap
   RETURN collect(y) AS level4
 }
@@ -50,7 +52,7 @@ CALL (level4) {
   UNWIND level4 AS x
   WITH x WHERE $radius >= 5 AND x:Person
   MATCH (x)-[:WORKS_FOR|REPORTS_TO|FAMILY|INFLUENCES|KNOWS|COVERS]-(y)
-  WHERE y:Party OR y:Rep
+  WHERE y:Rep OR (y:Party AND ($visible IS NULL OR y.id IN $visible))
   WITH DISTINCT y ORDER BY y.id LIMIT $cap
   RETURN collect(y) AS level5
 }
@@ -58,7 +60,7 @@ CALL (level5) {
   UNWIND level5 AS x
   WITH x WHERE $radius >= 6 AND x:Person
   MATCH (x)-[:WORKS_FOR|REPORTS_TO|FAMILY|INFLUENCES|KNOWS|COVERS]-(y)
-  WHERE y:Party OR y:Rep
+  WHERE y:Rep OR (y:Party AND ($visible IS NULL OR y.id IN $visible))
   WITH DISTINCT y ORDER BY y.id LIMIT $cap
   RETURN collect(y) AS level6
 }

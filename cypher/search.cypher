@@ -8,9 +8,12 @@ WHERE ($kinds IS NULL
        OR (node:Organization AND 'ORGANIZATION' IN $kinds))
   AND ($tier IS NULL OR node.tier = $tier)
   AND ($region IS NULL OR node.region = $region)
-  // A person's industry is that of an employer.
+  // $visible: the ids the viewer may see (null: all), before counting.
+  AND ($visible IS NULL OR node.id IN $visible)
+  // A person's industry is that of an employer (one the viewer sees).
   AND ($industry IS NULL OR node.industry = $industry
-       OR EXISTS { (node)-[:WORKS_FOR]->(:Organization {industry: $industry}) })
+       OR EXISTS { (node)-[:WORKS_FOR]->(o:Organization {industry: $industry})
+                   WHERE $visible IS NULL OR o.id IN $visible })
 WITH node, score ORDER BY score DESC, node.id
 WITH collect({node: node, score: score}) AS hits
 WITH size(hits) AS total, hits[$skip..$skip + $limit] AS window

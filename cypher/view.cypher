@@ -104,14 +104,17 @@ CALL (n, req) {
 CALL (n, req) {
   WITH n, req WHERE 'people' IN req.parts AND n:Organization
   MATCH (unit:Organization)-[:PART_OF*0..]->(n) WHERE $peopleSubsidiaries OR unit = n
-  MATCH (:Person)-[w:WORKS_FOR]->(unit)
+  MATCH (p:Person)-[w:WORKS_FOR]->(unit)
+  // $visible: the viewer's visible party ids (null: all), so totals and pages agree.
+  WHERE $visible IS NULL OR (p.id IN $visible AND unit.id IN $visible)
   RETURN count(w) AS peopleTotal
 }
 CALL (n, req) {
   WITH n, req WHERE 'people' IN req.parts AND n:Organization
   MATCH (unit:Organization)-[:PART_OF*0..]->(n) WHERE $peopleSubsidiaries OR unit = n
   MATCH (p:Person)-[w:WORKS_FOR]->(unit)
-  WHERE $peopleAfter IS NULL OR [p.name, p.id, unit.id] > $peopleAfter
+  WHERE ($peopleAfter IS NULL OR [p.name, p.id, unit.id] > $peopleAfter)
+    AND ($visible IS NULL OR (p.id IN $visible AND unit.id IN $visible))
   WITH p, w, unit ORDER BY p.name, p.id, unit.id LIMIT $peopleFirst + 1
   RETURN collect({
     person: p {.id, .name, .aliases, .gender, .birthDate, .phone, .email, .homeAddress, .city, .region, .occupation, .preferredChannel, .preferredTime, .source, .tier, .grade, .confidential, .customerSince, .version}, organization: unit {.id, .name, .aliases, .orgType, .industry, .region, .city, .address, .phone, .website, .employees, .annualPurchase, .shareOfWallet, .tier, .grade, .confidential, .customerSince, .preferredChannel, .source, .version}, title: w.title,
@@ -167,7 +170,8 @@ CALL (n, req) {
   RETURN collect({
     props: i {.id, .kind, .at, .direction, .purpose, .channel, .subject, .summary},
     reps: [(r:Rep)-[:CONDUCTED]->(i) | r {.id, .name, .email, .role, .region}],
-    opportunity: [(i)-[:ABOUT]->(o:Opportunity) | o {.id, .name, .stage}][0]
+    opportunity: [(i)-[:ABOUT]->(o:Opportunity) |
+      o {.id, .name, .stage, accountId: [(o)-[:FOR_ACCOUNT]->(a) | a.id][0]}][0]
   }) AS interactions
 }
 CALL (n, req) {

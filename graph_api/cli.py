@@ -1,4 +1,4 @@
-"""The `graph-api` command: serve, seed, import, generate, neo4j, migrate, schema."""
+"""The `graph-api` command: serve, seed, import, generate, neo4j, migrate, new-key, schema."""
 
 from __future__ import annotations
 
@@ -312,6 +312,28 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_new_key(args: argparse.Namespace) -> int:
+    import orjson
+
+    from graph_api.api.auth import key_hash, new_key
+    from graph_api.config import ApiKey
+
+    try:
+        entry = ApiKey(sha256="0" * 64, subject=args.subject, role=args.role, repId=args.rep_id)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    key = new_key()
+    config = {"sha256": key_hash(key), "subject": entry.subject, "role": entry.role.value}
+    if entry.rep_id:
+        config["repId"] = entry.rep_id
+    print("the key (give it to the caller; it is not stored anywhere, and not shown again):")
+    print(f"  {key}")
+    print("its entry for GRAPH_API_API_KEYS or GRAPH_API_API_KEYS_FILE (a JSON list):")
+    print(f"  {orjson.dumps(config).decode()}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="graph-api",
@@ -402,6 +424,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--older-than-days", type=int, required=True, help="keep the entries of the last N days"
     )
     p.set_defaults(func=cmd_prune_audit)
+
+    p = sub.add_parser(
+        "new-key",
+        help="make an API key and print its configuration entry (the key's SHA-256 only)",
+        description=(
+            "Prints a new random API key and the JSON entry that configures it: add the entry "
+            "to the list in GRAPH_API_API_KEYS (or GRAPH_API_API_KEYS_FILE) and hand the key "
+            "to the caller. The service never stores the key itself."
+        ),
+    )
+    p.add_argument("--subject", required=True, help="who the key is for (logged, e.g. crm-web)")
+    p.add_argument("--role", required=True, choices=["admin", "manager", "rep"])
+    p.add_argument("--rep-id", help="the caller's Rep id (required for manager and rep)")
+    p.set_defaults(func=cmd_new_key)
 
     p = sub.add_parser("schema", help="print the GraphQL schema (SDL)")
     p.add_argument("--write", action="store_true", help=f"write it to {SCHEMA_FILE.name}")

@@ -6,8 +6,18 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from graph_api.domain.access import Role
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -15,6 +25,31 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 class Mode(StrEnum):
     DEVELOPMENT = "development"
     PRODUCTION = "production"
+
+
+class ApiKey(BaseModel):
+    """One configured API key: the SHA-256 of the key (never the key) and who it stands for."""
+
+    model_config = ConfigDict(populate_by_name=True, frozen=True)
+
+    sha256: str = Field(pattern=r"^[0-9a-fA-F]{64}$", description="hex SHA-256 of the key")
+    subject: str = Field(min_length=1, max_length=200)
+    role: Role
+    rep_id: str | None = Field(default=None, alias="repId", min_length=1, max_length=128)
+
+    @field_validator("role", mode="before")
+    @classmethod
+    def _role_upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _rep_for_rep_roles(self) -> ApiKey:
+        if self.role is not Role.ADMIN and not self.rep_id:
+            raise ValueError(
+                f"API key of {self.subject!r}: role {self.role.value} needs a repId "
+                "(the Rep node whose account teams it sees)"
+            )
+        return self
 
 
 class Settings(BaseSettings):
@@ -45,6 +80,19 @@ class Settings(BaseSettings):
     graphiql: bool | None = None
     introspection: bool | None = None
 
+    # Authentication (docs: README "Security"). API keys: a JSON list of
+    # {"sha256", "subject", "role", "repId"} in GRAPH_API_API_KEYS or in the file named by
+    # GRAPH_API_API_KEYS_FILE. Signed tokens: HS256 with GRAPH_API_JWT_SECRET, RS256 with
+    # the PEM public key in GRAPH_API_JWT_PUBLIC_KEY (or the file GRAPH_API_JWT_PUBLIC_KEY_FILE).
+    api_keys: list[ApiKey] = Field(default_factory=list)
+    api_keys_file: Path | None = None
+    jwt_secret: SecretStr | None = None
+    jwt_public_key: str | None = None
+    jwt_public_key_file: Path | None = None
+    jwt_issuer: str | None = None
+    jwt_audience: str | None = None
+    jwt_leeway_s: float = 30.0
+
     # Python's cyclic garbage collector: collect the youngest generation after this many
     # new objects (Python's default is 700). A large answer (a 2,000-person account) makes
     # hundreds of thousands of objects, and with the default the collector walked the
@@ -56,6 +104,10 @@ class Settings(BaseSettings):
     default_page_size: int = 20
     max_depth: int = 12
     max_aliases: int = 30
+    # Lexical tokens (and, separately, comments) of one query document.
+    max_tokens: int = 2000
+    # Estimated cost of one operation (graph_api/api/limits.py says how it is counted).
+    max_cost: int = 100000
     max_org_chart_depth: int = 10
     max_path_hops: int = 6
     # Nodes loaded around the ends of a path search (hubs make neighbourhoods explode).

@@ -479,6 +479,8 @@ async def test_a_too_deep_query_is_refused(gql: GraphQLClient) -> None:
     for _ in range(13):
         nested = f"managers {{ {nested} }}"
     body = await gql(f'{{ party(id: "p-sun-wei") {{ ... on Person {{ {nested} }} }} }}')
-    assert error_codes(body) == ["INVALID_INPUT"]
-    assert body["errors"][0]["extensions"]["value"] == 12
-    assert "12" in body["errors"][0]["message"]
+    # party, then 13 levels of managers: 14 levels with a selection.
+    assert error_codes(body) == ["QUERY_TOO_COMPLEX"]
+    ext = body["errors"][0]["extensions"]
+    assert (ext["limit"], ext["maximum"], ext["value"]) == ("GRAPH_API_MAX_DEPTH", 12, 14)
+    assert "GRAPH_API_MAX_DEPTH = 12" in body["errors"][0]["message"]

@@ -12,8 +12,9 @@ import pytest
 
 from graph_api.bulk.spec import SECTION_BY_NAME
 from graph_api.domain.access import Role, Viewer
-from graph_api.domain.errors import Forbidden
+from graph_api.domain.errors import Forbidden, NotFound
 from graph_api.domain.writes import EntityKind
+from graph_api.services.access import access_for
 from graph_api.services.audit import prune_audit
 from graph_api.services.write_input import create_node, set_link
 from graph_api.services.writes import apply_changes
@@ -1018,20 +1019,29 @@ async def test_concurrent_reporting_lines_never_close_a_cycle(
         assert [r["reason"] for r in refusals] == ["CYCLE"], refusals
 
 
-async def test_only_admins_may_write_until_write_rules_exist(db: Database, tmp_path: Path) -> None:
+async def test_a_rep_writes_only_within_their_scope(db: Database, tmp_path: Path) -> None:
+    # Ann is on no account team and covers nobody: she sees no party (tests/test_access.py
+    # has the rules at work on two teams).
     await load(db, tmp_path)
-    rep = Viewer(subject="ann@example.com", role=Role.REP, rep_id="rep-ann")
-    change = create_node(EntityKind.PERSON, {"id": "p-by-rep", "name": "x"})
-    with pytest.raises(Forbidden):
-        await apply_changes(db.store, rep, "createPerson", [change])
-    assert await db.store.read_one("party.by_id", {"id": "p-by-rep"}) is None
-    # Access is decided before anything about stored data is told: not "it exists".
-    taken = create_node(EntityKind.PERSON, {"id": "org-acme", "name": "x"})
-    with pytest.raises(Forbidden):
-        await apply_changes(db.store, rep, "createPerson", [taken])
+    rep = await access_for(
+        db.store, Viewer(subject="ann@example.com", role=Role.REP, rep_id="rep-ann")
+    )
+    # A party she does not see is as absent as when reading, existing or not.
     job = set_link(EntityKind.EMPLOYMENT, {"personId": "p-li", "organizationId": "org-acme"}, None)
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):
         await apply_changes(db.store, rep, "setEmployment", [job])
+    taken = create_node(EntityKind.PERSON, {"id": "org-acme", "name": "x"})
+    with pytest.raises(NotFound):
+        await apply_changes(db.store, rep, "createPerson", [taken])
+    # Coverage decides what a rep sees: she may create a person, not cover them; and the
+    # refused change takes the create in the same transaction with it.
+    created = create_node(EntityKind.PERSON, {"id": "p-by-rep", "name": "x"})
+    cover = set_link(
+        EntityKind.COVERAGE, {"repId": "rep-ann", "personId": "p-by-rep", "strength": 0.5}, None
+    )
+    with pytest.raises(Forbidden):
+        await apply_changes(db.store, rep, "applyChanges", [created, cover])
+    assert await db.store.read_one("party.by_id", {"id": "p-by-rep"}) is None
 
 
 async def test_a_stored_node_without_a_version_counts_as_version_1(

@@ -9,19 +9,32 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import orjson
-from fastapi import FastAPI, Request
+from cross_web import HTTPException
+from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from starlette.middleware.base import RequestResponseEndpoint
 from strawberry.fastapi import GraphQLRouter
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
+from strawberry.types.unset import UNSET
 
 from graph_api import __version__
+from graph_api.api.auth import Authenticator, anonymous
 from graph_api.api.context import Context
+from graph_api.api.errors import format_error
 from graph_api.api.schema import build_schema
 from graph_api.config import Settings, get_settings
-from graph_api.domain.access import DEVELOPMENT_VIEWER
-from graph_api.domain.errors import Unavailable
+from graph_api.domain.errors import Unauthenticated, Unavailable
 from graph_api.store.neo4j_store import Store
 
 log = logging.getLogger("graph_api")
+
+# The code of a request that is not a GraphQL request (no query, not JSON, ...).
+BAD_REQUEST = "BAD_REQUEST"
+
+# On every response in development mode, so that nobody mistakes the demo for a secured API.
+DEVELOPMENT_HEADER = "X-Graph-API-Mode"
+DEVELOPMENT_NOTICE = "development; OPEN: requests without credentials act as an admin"
 
 
 class GraphRouter(GraphQLRouter[Context, None]):
@@ -29,6 +42,31 @@ class GraphRouter(GraphQLRouter[Context, None]):
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        # Requests that are no GraphQL request at all (no query, a body that is not JSON, a
+        # mutation by GET...) get the same JSON shape as any other error, with their status.
+        try:
+            return await super().run(request, context=context, root_value=root_value)
+        except HTTPException as exc:
+            return JSONResponse(
+                {
+                    "data": None,
+                    "errors": [{"message": exc.reason, "extensions": {"code": BAD_REQUEST}}],
+                },
+                status_code=exc.status_code,
+            )
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        # A document the parser refuses fails before the operation's extensions run, so
+        # DomainErrors never saw it: the same formatting here gives every error its code.
+        if result.errors:
+            result.errors = [
+                e if (e.extensions or {}).get("code") else format_error(e) for e in result.errors
+            ]
+        return await super().process_result(request, result)
 
 
 def connect_store(settings: Settings, uri: str | None = None) -> Store:
@@ -68,6 +106,8 @@ def create_app(
     """The service. Given a store, it uses it (tests); otherwise it connects on start-up."""
     settings = settings or get_settings()
     state: dict[str, Any] = {"store": store}
+    # Bad authentication settings stop the service here, before it listens.
+    authenticator = Authenticator(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -80,9 +120,17 @@ def create_app(
         tune_garbage_collector(settings.gc_threshold)
         if not settings.is_production:
             log.warning(
-                "DEVELOPMENT MODE: the API is open, every caller is an admin; "
-                "set GRAPH_API_MODE=production for authentication"
+                "DEVELOPMENT MODE: the API is OPEN, every request without credentials acts "
+                "as an admin; set GRAPH_API_MODE=production for authentication"
             )
+        elif not authenticator.configured:
+            log.error(
+                "PRODUCTION MODE WITHOUT CREDENTIALS: every request is refused (401 "
+                "UNAUTHENTICATED) because %s",
+                authenticator.not_configured_message(),
+            )
+        else:
+            log.info("production mode: authentication by %s", authenticator.describe())
         try:
             yield
         finally:
@@ -99,7 +147,33 @@ def create_app(
     schema = build_schema(settings)
 
     async def get_context(request: Request) -> Context:
-        return Context(store=state["store"], settings=settings, viewer=DEVELOPMENT_VIEWER)
+        if request.method == "GET" and "query" not in request.query_params:
+            # The GraphiQL page runs no query: it loads without credentials, and the
+            # queries it then sends are authenticated like any other.
+            viewer = anonymous()
+        else:
+            viewer = authenticator.authenticate(request.headers)
+        return Context(store=state["store"], settings=settings, viewer=viewer)
+
+    @app.exception_handler(Unauthenticated)
+    async def unauthenticated(request: Request, exc: Unauthenticated) -> JSONResponse:
+        # Before any query runs: HTTP 401, with the body a GraphQL client expects.
+        log.info("unauthenticated request from %s: %s", _client(request), exc.message)
+        return JSONResponse(
+            {"data": None, "errors": [{"message": exc.message, "extensions": exc.extensions()}]},
+            status_code=401,
+            headers={"WWW-Authenticate": 'Bearer realm="graph-api"'},
+        )
+
+    if not settings.is_production:
+
+        @app.middleware("http")
+        async def announce_development(
+            request: Request, call_next: RequestResponseEndpoint
+        ) -> Response:
+            response = await call_next(request)
+            response.headers[DEVELOPMENT_HEADER] = DEVELOPMENT_NOTICE
+            return response
 
     router = GraphRouter(
         schema,
@@ -123,3 +197,7 @@ def create_app(
         return JSONResponse({"status": "ready"})
 
     return app
+
+
+def _client(request: Request) -> str:
+    return f"{request.client.host}:{request.client.port}" if request.client else "unknown"

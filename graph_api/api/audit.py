@@ -104,5 +104,6 @@ class AuditQuery:
         after: str | None = None,
     ) -> AuditConnection | None:
         ctx = info.context
-        page = await audit_trail(ctx.store, ctx.viewer, ctx.settings, str(party_id), first, after)
+        access = await ctx.access()
+        page = await audit_trail(ctx.store, access, ctx.settings, str(party_id), first, after)
         return AuditConnection.from_domain(page)

@@ -1,7 +1,8 @@
-"""Per-request GraphQL context: the store, settings and the viewer."""
+"""Per-request GraphQL context: the store, settings, the viewer and what the viewer may see."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -9,8 +10,11 @@ from strawberry.fastapi import BaseContext
 from strawberry.types import Info as _Info
 
 from graph_api.config import Settings
-from graph_api.domain.access import Viewer
+from graph_api.domain.access import Access, Viewer
+from graph_api.services.access import access_for
 from graph_api.store.neo4j_store import Store
+
+_ACCESS = "access"
 
 
 @dataclass
@@ -23,6 +27,31 @@ class Context(BaseContext):
 
     def __post_init__(self) -> None:
         super().__init__()
+
+    async def access(self) -> Access:
+        """The viewer's visible scope, computed on first use and kept for the request (root
+        fields of one request share one computation, even when they run concurrently)."""
+        task: asyncio.Future[Access] | None = self.cache.get(_ACCESS)
+        if task is None:
+            task = asyncio.ensure_future(access_for(self.store, self.viewer))
+            self.cache[_ACCESS] = task
+        return await task
+
+    async def renew_access(self) -> Access:
+        """The scope computed again (after a write changed what the viewer may see); an
+        admin's costs nothing either way."""
+        if self.viewer.is_admin:
+            return await self.access()
+        self.cache.pop(_ACCESS, None)
+        return await self.access()
+
+    def known_access(self) -> Access | None:
+        """The scope if a resolver has computed it already (field resolvers below a root
+        field that awaited `access()`); None otherwise, and callers then mask."""
+        task: asyncio.Future[Access] | None = self.cache.get(_ACCESS)
+        if task is None or not task.done() or task.cancelled() or task.exception() is not None:
+            return None
+        return task.result()
 
 
 Info = _Info[Context, None]

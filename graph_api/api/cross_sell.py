@@ -176,7 +176,7 @@ class CrossSellQuery:
         ctx = info.context
         result = await cross_sell(
             ctx.store,
-            ctx.viewer,
+            await ctx.access(),
             str(party_id),
             limit=limit,
             scope=exclude,

@@ -239,7 +239,7 @@ class DecidersQuery:
         ctx = info.context
         ranking = await key_deciders(
             ctx.store,
-            ctx.viewer,
+            await ctx.access(),
             _scope(account_id, opportunity_id, include_subsidiaries),
             limit,
             ctx.settings.max_page_size,
@@ -265,7 +265,7 @@ class DecidersQuery:
         ctx = info.context
         result = await decision_assessment(
             ctx.store,
-            ctx.viewer,
+            await ctx.access(),
             _scope(account_id, opportunity_id, include_subsidiaries),
             memo=ctx.cache,
         )

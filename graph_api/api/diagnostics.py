@@ -1,4 +1,4 @@
-"""Development-only response extensions: how many database round trips a request took."""
+"""Development-only response extensions: round trips per request, the open-mode notice."""
 
 from __future__ import annotations
 
@@ -23,3 +23,15 @@ class RoundTripCount(SchemaExtension):
 
     def get_results(self) -> dict[str, Any]:
         return {"roundTrips": self.counter.count if self.counter else 0}
+
+
+class DevelopmentNotice(SchemaExtension):
+    """Adds `extensions.development` to every response: this service is open to anyone."""
+
+    def get_results(self) -> dict[str, Any]:
+        return {
+            "development": (
+                "development mode: the API is OPEN, requests without credentials act as an "
+                "admin (GRAPH_API_MODE=production turns on authentication)"
+            )
+        }

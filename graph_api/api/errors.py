@@ -9,14 +9,15 @@ from collections.abc import Iterator
 from graphql.error import GraphQLError
 from strawberry.extensions import SchemaExtension
 
+from graph_api.api.limits import too_complex
 from graph_api.domain.errors import DomainError
 
 log = logging.getLogger("graph_api.errors")
 
 INTERNAL_MESSAGE = "Internal server error. It has been logged."
 
-# The message of strawberry's QueryDepthLimiter.
-_DEPTH_LIMIT = re.compile(r"exceeds maximum operation depth of (\d+)")
+# The parser's message when a document has more tokens than allowed.
+_TOKEN_LIMIT = re.compile(r"Document contains more than (\d+) (tokens)")
 
 
 def format_error(error: GraphQLError) -> GraphQLError:
@@ -31,17 +32,13 @@ def format_error(error: GraphQLError) -> GraphQLError:
             extensions=original.extensions(),
         )
     if original is None or isinstance(original, GraphQLError):
-        depth = _DEPTH_LIMIT.search(error.message)
-        if depth is not None:
-            # A limit the client can respect, not a malformed query: INVALID_INPUT.
-            limit = int(depth.group(1))
+        tokens = _TOKEN_LIMIT.search(error.message)
+        if tokens is not None:
+            # A limit the client can respect, not a malformed query.
+            limit, what = int(tokens.group(1)), tokens.group(2)
             return GraphQLError(
-                f"the query is nested deeper than {limit} levels (GRAPH_API_MAX_DEPTH)",
-                nodes=error.nodes,
-                source=error.source,
-                positions=error.positions,
-                path=error.path,
-                extensions={"code": "INVALID_INPUT", "field": "query depth", "value": limit},
+                f"the query document has more than {limit} {what} (GRAPH_API_MAX_TOKENS)",
+                extensions=too_complex("GRAPH_API_MAX_TOKENS", limit),
             )
         # Syntax and validation errors (unknown field, bad enum literal, wrong type...).
         ext = dict(error.extensions or {})

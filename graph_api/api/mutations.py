@@ -100,9 +100,11 @@ _CHANGES: dict[str, Callable[[Any, str], Change]] = {
 
 async def _write(info: Info, mutation: str, changes: Sequence[Change]) -> list[Any]:
     ctx = info.context
-    results = await apply_changes(ctx.store, ctx.viewer, mutation, changes)
-    # Views selected on the result (or asked later in this request) must see the change.
+    results = await apply_changes(ctx.store, await ctx.access(), mutation, changes)
+    # Views selected on the result (or asked later in this request) must see the change,
+    # and so must the viewer's scope (a new link may bring a party into it).
     forget_views(info)
+    await ctx.renew_access()
     return [result_to_gql(r) for r in results]
 
 

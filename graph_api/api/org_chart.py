@@ -141,7 +141,7 @@ class OrgChartQuery:
         ctx = info.context
         chart = await org_chart(
             ctx.store,
-            ctx.viewer,
+            await ctx.access(),
             ctx.settings,
             str(organization_id),
             depth=depth,

@@ -31,7 +31,7 @@ class PathsQuery:
         ctx = info.context
         found = await relationship_path(
             ctx.store,
-            ctx.viewer,
+            await ctx.access(),
             str(from_id),
             str(to_id),
             max_hops=max_hops,
@@ -59,7 +59,7 @@ class PathsQuery:
         ctx = info.context
         found = await warm_introductions(
             ctx.store,
-            ctx.viewer,
+            await ctx.access(),
             str(target_id),
             max_hops=max_hops,
             limit=limit,

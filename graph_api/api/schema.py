@@ -6,14 +6,7 @@ from typing import Any, ClassVar
 
 import strawberry
 from graphql.error import GraphQLError
-from strawberry.extensions import (
-    AddValidationRules,
-    DisableIntrospection,
-    MaxAliasesLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    SchemaExtension,
-)
+from strawberry.extensions import DisableIntrospection, ParserCache, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import validate_document
 from strawberry.tools import merge_types
@@ -22,8 +15,9 @@ from strawberry.types import ExecutionContext
 from graph_api.api.audit import AuditQuery
 from graph_api.api.cross_sell import CrossSellQuery
 from graph_api.api.deciders import DecidersQuery
-from graph_api.api.diagnostics import RoundTripCount
+from graph_api.api.diagnostics import DevelopmentNotice, RoundTripCount
 from graph_api.api.errors import DomainErrors
+from graph_api.api.limits import limit_extensions
 from graph_api.api.mutations import Mutation
 from graph_api.api.org_chart import OrgChartQuery
 from graph_api.api.party import PartyQuery
@@ -82,24 +76,23 @@ class GraphSchema(strawberry.Schema):
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or get_settings()
-    # The limit rules are built once: the validation cache is keyed by the rule classes, and
-    # a limiter made per request would make a new class (and a cache miss) every time.
-    limits = [
-        *QueryDepthLimiter(max_depth=settings.max_depth).validation_rules,
-        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
-    ]
+    # The token limit, the depth/alias rule (built once: the validation cache is keyed by
+    # the rule classes, and a rule made per request would always miss it), the cost limit.
+    token_limit, limit_rules, cost_limit = limit_extensions(settings)
     extensions: list[Any] = [
+        token_limit,
         # Clients send the same few documents over and over; parsing and validating the
         # full 360° view document costs more than the database query behind it.
         lambda: ParserCache(maxsize=QUERY_CACHE_SIZE),
-        lambda: AddValidationRules(limits),
+        limit_rules,
         ValidatedQueries,
+        cost_limit,
         DomainErrors,
     ]
     if not settings.introspection_enabled:
         extensions.append(DisableIntrospection)
     if not settings.is_production:
-        extensions.append(RoundTripCount)
+        extensions.extend((RoundTripCount, DevelopmentNotice))
     return GraphSchema(
         query=Query,
         mutation=Mutation,

@@ -50,7 +50,7 @@ class SearchQuery:
         ctx = info.context
         page = await search_parties(
             ctx.store,
-            ctx.viewer,
+            await ctx.access(),
             ctx.settings,
             text,
             kinds=kinds,

@@ -21,6 +21,7 @@ from graph_api.api.view_types import (
     Signals,
 )
 from graph_api.domain import model as m
+from graph_api.domain.access import SENSITIVE_PERSON_FIELDS
 from graph_api.services.view360 import (
     SignalsArgs,
     SubsidiariesArgs,
@@ -43,6 +44,19 @@ class Party:
     preferred_channel: m.Channel | None
     source: str | None = strawberry.field(description="Where we learnt of the customer.")
     version: int = strawberry.field(description="Increases with every change (optimistic locking).")
+
+    @strawberry.field(
+        description=(
+            "The fields withheld from you for this party (null or empty here): a person's "
+            "birthDate, phone, email, homeAddress, household, householdHoldings, holdings and "
+            "beneficiaryOf unless your role opens them (README, Security). Empty: nothing "
+            "masked."
+        )
+    )
+    def masked(self, info: Info) -> list[str]:
+        if isinstance(self, Person) and not sensitive_open(info, self.id):
+            return list(SENSITIVE_PERSON_FIELDS)
+        return []
 
     @strawberry.field(
         description=(
@@ -88,17 +102,44 @@ class Party:
         return [AccountTeam.from_domain(t) for t in items]
 
 
+def sensitive_open(info: Info, party_id: str) -> bool:
+    """Whether the viewer sees this person's sensitive fields; masked when the request's
+    access is not known (fail closed)."""
+    access = info.context.known_access()
+    return access is not None and access.sees_sensitive(party_id)
+
+
+_SENSITIVE = "Sensitive: null unless your role opens it (see `masked`)."
+
+
 @strawberry.type(description="A person: consumer, employee or contact, relative.")
 class Person(Party):
     gender: m.Gender | None
-    birth_date: datetime.date | None
-    phone: str | None
-    email: str | None
-    home_address: str | None
+    # The stored values of the sensitive fields; the fields below mask them.
+    stored_birth_date: strawberry.Private[datetime.date | None]
+    stored_phone: strawberry.Private[str | None]
+    stored_email: strawberry.Private[str | None]
+    stored_home_address: strawberry.Private[str | None]
     city: str | None
     region: str | None
     occupation: str | None
     preferred_time: str | None
+
+    @strawberry.field(description=_SENSITIVE)
+    def birth_date(self, info: Info) -> datetime.date | None:
+        return self.stored_birth_date if sensitive_open(info, self.id) else None
+
+    @strawberry.field(description=_SENSITIVE)
+    def phone(self, info: Info) -> str | None:
+        return self.stored_phone if sensitive_open(info, self.id) else None
+
+    @strawberry.field(description=_SENSITIVE)
+    def email(self, info: Info) -> str | None:
+        return self.stored_email if sensitive_open(info, self.id) else None
+
+    @strawberry.field(description=_SENSITIVE)
+    def home_address(self, info: Info) -> str | None:
+        return self.stored_home_address if sensitive_open(info, self.id) else None
 
     @strawberry.field(description="Employers and contact roles, the primary one first.")
     async def employments(self, info: Info) -> list[Employment]:
@@ -158,10 +199,10 @@ class Person(Party):
             source=p.source,
             version=p.version,
             gender=p.gender,
-            birth_date=p.birth_date,
-            phone=p.phone,
-            email=p.email,
-            home_address=p.home_address,
+            stored_birth_date=p.birth_date,
+            stored_phone=p.phone,
+            stored_email=p.email,
+            stored_home_address=p.home_address,
             city=p.city,
             region=p.region,
             occupation=p.occupation,

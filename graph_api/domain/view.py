@@ -146,6 +146,7 @@ class OpportunityRef:
     id: str
     name: str
     stage: m.OpportunityStage | None
+    account_id: str | None = None  # whose opportunity: access control needs it
 
 
 @dataclass(frozen=True, slots=True)

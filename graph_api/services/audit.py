@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -10,7 +11,7 @@ import orjson
 
 from graph_api.config import Settings
 from graph_api.domain import view as v
-from graph_api.domain.access import Viewer
+from graph_api.domain.access import SENSITIVE_PERSON_FIELDS, Access
 from graph_api.domain.errors import InvalidInput, NotFound
 from graph_api.domain.writes import AuditAction, AuditEntry, EntityKind, PropertyChange
 from graph_api.services.pagination import check_first, decode_cursor, encode_cursor
@@ -43,16 +44,23 @@ def _entry(p: Mapping[str, Any]) -> AuditEntry:
 
 async def audit_trail(
     store: Store,
-    viewer: Viewer,
+    access: Access,
     settings: Settings,
     party_id: str,
     first: int | None = None,
     after: str | None = None,
 ) -> v.Page[AuditEntry]:
     """The changes that touched the party (its own data or any link of it), newest first;
-    NOT_FOUND for an unknown party, INVALID_INPUT for a bad `first` or `after`."""
-    del viewer  # access control will filter here, in one place
+    NOT_FOUND for an unknown party, INVALID_INPUT for a bad `first` or `after`.
+
+    For a rep or a manager (README, Security): NOT_FOUND for a party they do not see; the
+    page leaves out the entries that touch a party they do not see, and the family,
+    holding and beneficiary entries of people whose sensitive fields are masked for them;
+    a masked person's sensitive values show as null. Entries are filtered after paging,
+    so a page may hold fewer than `first` (totalCount counts every entry)."""
     check_id("partyId", party_id)
+    if not access.sees(party_id):
+        raise NotFound(f"no party with id {party_id!r}", field="partyId", value=party_id)
     size = check_first(first, settings)
     after_key: tuple[datetime, int, str] | None = None
     if after is not None:
@@ -77,8 +85,9 @@ async def audit_trail(
         raise NotFound(f"no party with id {party_id!r}", field="partyId", value=party_id)
     rows = list(record["entries"])
     edges = tuple(
-        v.Edge(encode_cursor(AUDIT_CURSOR, [e.at.isoformat(), int(row["seq"]), e.id]), e)
+        v.Edge(encode_cursor(AUDIT_CURSOR, [e.at.isoformat(), int(row["seq"]), e.id]), shown)
         for row, e in ((row, _entry(row)) for row in rows[:size])
+        if (shown := restrict_entry(access, e)) is not None
     )
     return v.Page(
         edges=edges,
@@ -86,6 +95,29 @@ async def audit_trail(
         has_next_page=len(rows) > size,
         has_previous_page=after is not None,
     )
+
+
+_SENSITIVE_ENTITIES = frozenset({EntityKind.FAMILY, EntityKind.HOLDING, EntityKind.BENEFICIARY})
+
+
+def restrict_entry(access: Access, e: AuditEntry) -> AuditEntry | None:
+    """The entry as the viewer may see it, or None when it must not be shown at all."""
+    if access.unrestricted:
+        return e
+    if not all(access.sees(p) for p in e.party_ids):
+        return None
+    if e.entity in _SENSITIVE_ENTITIES and not all(
+        access.sees_sensitive(p) or p in access.organizations for p in e.party_ids
+    ):
+        return None
+    person = e.key.get("id") if e.entity is EntityKind.PERSON else None
+    if person is not None and not access.sees_sensitive(person):
+        masked = tuple(
+            PropertyChange(c.field, None, None) if c.field in SENSITIVE_PERSON_FIELDS else c
+            for c in e.changes
+        )
+        return replace(e, changes=masked)
+    return e
 
 
 async def prune_audit(store: Store, before: datetime) -> int:

@@ -6,8 +6,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from graph_api.analytics.cross_sell import DEFAULT_WEIGHTS, NeighbourhoodGraph, Weights, suggest
-from graph_api.domain.access import Viewer
+import networkx as nx
+
+from graph_api.analytics.cross_sell import (
+    DEFAULT_WEIGHTS,
+    PARTY,
+    NeighbourhoodGraph,
+    Weights,
+    suggest,
+)
+from graph_api.domain.access import Access
 from graph_api.domain.cross_sell import (
     Association,
     CoHoldingStats,
@@ -17,7 +25,7 @@ from graph_api.domain.cross_sell import (
     Popularity,
     Product,
 )
-from graph_api.domain.errors import InvalidInput, NotFound
+from graph_api.domain.errors import Forbidden, InvalidInput, NotFound
 from graph_api.domain.model import (
     FamilyKind,
     HoldingStatus,
@@ -46,18 +54,42 @@ class NeighbourhoodBounds:
 DEFAULT_BOUNDS = NeighbourhoodBounds()
 
 
-def visible_to(viewer: Viewer, evidence: Evidence) -> bool:
-    """Whether the viewer may see every party on the evidence path.
+def visible_to(access: Access, evidence: Evidence) -> bool:
+    """Whether the viewer may see every party on the evidence path, and every personal
+    holding on it (a person's HOLDS link needs the person's sensitive fields open). The
+    neighbourhood is pruned before the analytics run (`restrict_neighbourhood`), so this
+    only holds the line: a hidden path lowers the score instead of leaking."""
+    if not all(access.sees(pid) for pid in evidence.party_ids):
+        return False
+    people = {n.id for n in evidence.path.nodes if n.kind == PartyKind.PERSON.value}
+    return all(
+        access.sees_sensitive(link.source)
+        for link in evidence.path.links
+        if link.type == "HOLDS" and link.source in people
+    )
 
-    Every role sees every party today; when access control comes, this is the one place that
-    checks `evidence.party_ids`, and a hidden path then lowers the score instead of leaking.
-    """
-    return True
+
+def restrict_neighbourhood(g: nx.MultiDiGraph, party_id: str, access: Access) -> None:
+    """Removes from the analytics' graph the parties the viewer may not see and the personal
+    holdings they may not see: neither evidence, nor exclusions (`exclude: HOUSEHOLD` rules
+    out what relatives hold), nor scores can then reveal them."""
+    if access.unrestricted:
+        return
+    parties = [n for n in g.nodes if n[0] == PARTY and n[1] != party_id]
+    g.remove_nodes_from([n for n in parties if not access.sees(n[1])])
+    hidden = [
+        (u, v, key)
+        for u, v, key, data in g.edges(keys=True, data=True)
+        if key == "HOLDS"
+        and g.nodes[u].get("kind") == PartyKind.PERSON.value
+        and not access.sees_sensitive(u[1])
+    ]
+    g.remove_edges_from(hidden)
 
 
 async def cross_sell(
     store: Store,
-    viewer: Viewer,
+    access: Access,
     party_id: str,
     *,
     limit: int = 10,
@@ -87,9 +119,18 @@ async def cross_sell(
             "popular": limit,
         },
     )
-    if record is None:
+    if record is None or not access.sees(party_id):
         raise NotFound(f"no party with id {party_id!r}", field="partyId", value=party_id)
     kind = PartyKind(record["kind"])
+    if kind is PartyKind.PERSON and not access.sees_sensitive(party_id):
+        # What a person is offered says what they hold: their personal holdings are masked.
+        raise Forbidden(
+            f"the personal holdings of {party_id!r} are masked for you, and cross-selling "
+            "would reveal them (they are open to the teams whose account the person is and "
+            "to the reps covering the person)",
+            field="partyId",
+            value=party_id,
+        )
     if not scope.applies_to(kind):
         raise InvalidInput(
             f"exclude {scope.value} does not apply to {kind.value.lower()} {party_id!r} "
@@ -98,6 +139,7 @@ async def cross_sell(
             value=scope.value,
         )
     graph, stats = neighbourhood(dict(record))
+    restrict_neighbourhood(graph.graph, party_id, access)
     return suggest(
         graph.graph,
         party_id,
@@ -105,7 +147,7 @@ async def cross_sell(
         scope=scope,
         limit=limit,
         w=weights,
-        keep=lambda e: visible_to(viewer, e),
+        keep=lambda e: visible_to(access, e),
     )
 
 

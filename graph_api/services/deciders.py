@@ -7,8 +7,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import neo4j
-
 from graph_api.analytics.assessment import assess
 from graph_api.analytics.deciders import (
     DecisionGraph,
@@ -19,9 +17,10 @@ from graph_api.analytics.deciders import (
 )
 from graph_api.domain import model as m
 from graph_api.domain import view as v
-from graph_api.domain.access import Viewer
+from graph_api.domain.access import Access
 from graph_api.domain.deciders import Assessment, Candidate, KeyDecider, RoleSource
 from graph_api.domain.errors import InvalidInput, NotFound
+from graph_api.services.access import restrict_decision_record
 from graph_api.services.parties import check_between, check_id
 from graph_api.store.mapping import PERSON_FIELDS, person_from_row, to_enum
 from graph_api.store.neo4j_store import Store
@@ -58,8 +57,9 @@ class AssessmentResult:
     assessment: Assessment
 
 
-async def fetch_scope(store: Store, scope: DecisionScope) -> neo4j.Record:
-    """The account's or opportunity's subgraph in one query; NotFound names the unknown id."""
+async def fetch_scope(store: Store, scope: DecisionScope, access: Access) -> Mapping[str, Any]:
+    """The account's or opportunity's subgraph in one query, without what the viewer may not
+    see; NotFound names the unknown (or invisible) id."""
     record = await store.read_one(
         "deciders.scope",
         {
@@ -68,7 +68,7 @@ async def fetch_scope(store: Store, scope: DecisionScope) -> neo4j.Record:
             "includeSubsidiaries": scope.include_subsidiaries,
         },
     )
-    if record is None:
+    if record is None or not access.sees(record["accountId"]):
         if scope.opportunity_id is not None:
             raise NotFound(
                 f"no opportunity with id {scope.opportunity_id!r}",
@@ -78,7 +78,7 @@ async def fetch_scope(store: Store, scope: DecisionScope) -> neo4j.Record:
         raise NotFound(
             f"no account with id {scope.account_id!r}", field="accountId", value=scope.account_id
         )
-    return record
+    return restrict_decision_record(access, record)
 
 
 # Positions in the query's person rows, after the person's fields (cypher/deciders.cypher).
@@ -138,7 +138,7 @@ def _marker(
     return by_target[min(by_target)], RoleSource.ACCOUNT
 
 
-def graph_from_record(record: neo4j.Record) -> DecisionGraph:
+def graph_from_record(record: Mapping[str, Any]) -> DecisionGraph:
     """Maps the query's row (lists, see cypher/deciders.cypher) to the analytics' input."""
     account_id: str = record["accountId"]
     parents = {u[0]: u[2] for u in record["units"]}
@@ -226,12 +226,14 @@ class _Analysed:
     scored: list[Scored]
 
 
-async def _analysed(store: Store, scope: DecisionScope, memo: dict[Any, Any] | None) -> _Analysed:
+async def _analysed(
+    store: Store, access: Access, scope: DecisionScope, memo: dict[Any, Any] | None
+) -> _Analysed:
     """The scope's graph and ranking; with a request's `memo`, computed once per request
     (keyDeciders and decisionAssessment asked together share one query and one ranking)."""
 
     async def compute() -> _Analysed:
-        record = await fetch_scope(store, scope)
+        record = await fetch_scope(store, scope, access)
         graph = graph_from_record(record)
         return _Analysed(
             record["accountId"],
@@ -252,7 +254,7 @@ async def _analysed(store: Store, scope: DecisionScope, memo: dict[Any, Any] | N
 
 async def key_deciders(
     store: Store,
-    viewer: Viewer,
+    access: Access,
     scope: DecisionScope,
     limit: int,
     max_limit: int,
@@ -263,20 +265,20 @@ async def key_deciders(
     `memo`: a per-request cache shared with `decision_assessment`."""
     scope.checked()
     check_between("limit", limit, 1, max_limit)
-    analysed = await _analysed(store, scope, memo)
+    analysed = await _analysed(store, access, scope, memo)
     return rank_deciders(analysed.graph, limit, scored=analysed.scored)
 
 
 async def decision_assessment(
     store: Store,
-    viewer: Viewer,
+    access: Access,
     scope: DecisionScope,
     *,
     memo: dict[Any, Any] | None = None,
 ) -> AssessmentResult:
     """TAS 9 and 10 for the scope, with their evidence."""
     scope.checked()
-    analysed = await _analysed(store, scope, memo)
+    analysed = await _analysed(store, access, scope, memo)
     return AssessmentResult(
         account_id=analysed.account_id,
         account_name=analysed.account_name,

@@ -14,8 +14,9 @@ from graph_api.config import Settings
 from graph_api.domain import model as m
 from graph_api.domain import org_chart as oc
 from graph_api.domain import view as v
-from graph_api.domain.access import Viewer
+from graph_api.domain.access import Access
 from graph_api.domain.errors import InvalidInput, NotFound
+from graph_api.services.access import require_visible
 from graph_api.services.parties import check_id
 from graph_api.store.mapping import (
     coverage_from_map,
@@ -39,7 +40,7 @@ def check_depth(depth: int, settings: Settings) -> int:
 
 async def org_chart(
     store: Store,
-    viewer: Viewer,
+    access: Access,
     settings: Settings,
     organization_id: str,
     *,
@@ -48,7 +49,6 @@ async def org_chart(
     include_influence: bool = False,
     opportunity_id: str | None = None,
 ) -> oc.OrgChart:
-    del viewer  # access control will filter here, in one place
     check_id("organizationId", organization_id)
     check_depth(depth, settings)
     if opportunity_id is not None:
@@ -69,13 +69,58 @@ async def org_chart(
             field="organizationId",
             value=organization_id,
         )
-    if opportunity_id is not None and not record["opportunityFound"]:
+    require_visible(access, organization_id, "organizationId", "organization")
+    if opportunity_id is not None and not (
+        record["opportunityFound"] and access.sees(record["opportunityAccountId"] or "")
+    ):
         raise NotFound(
             f"no opportunity with id {opportunity_id!r}",
             field="opportunityId",
             value=opportunity_id,
         )
-    return build_chart(record["root"], record["units"], record["people"], depth)
+    units, people = visible_chart(access, organization_id, record["units"], record["people"])
+    return build_chart(record["root"], units, people, depth)
+
+
+def visible_chart(
+    access: Access,
+    root_id: str,
+    units: Sequence[Mapping[str, Any]],
+    people: Sequence[Mapping[str, Any]],
+) -> tuple[list[Mapping[str, Any]], list[Mapping[str, Any]]]:
+    """The chart's units and people the viewer may see: a unit only below a kept unit (units
+    come parent first), people of kept units, the influencers the viewer may see. Reporting
+    lines to a hidden manager end: the person is drawn at the top of their unit."""
+    if access.unrestricted:
+        return list(units), list(people)
+    kept: set[str] = set()
+    shown_units: list[Mapping[str, Any]] = []
+    for u in units:
+        uid = u["organization"]["id"]
+        if access.sees(uid) and (uid == root_id or u["parentId"] in kept):
+            kept.add(uid)
+            shown_units.append(u)
+    shown_people: list[Mapping[str, Any]] = []
+    for row in people:
+        if row["unitId"] not in kept or not access.sees(row["person"]["id"]):
+            continue
+        shown = dict(row)
+        shown["managerIds"] = [x for x in row["managerIds"] if access.sees(x)]
+        shown["influencedBy"] = [
+            _visible_influencer(access, inf)
+            for inf in row.get("influencedBy") or ()
+            if access.sees(inf["person"]["id"])
+        ]
+        shown_people.append(shown)
+    return shown_units, shown_people
+
+
+def _visible_influencer(access: Access, inf: Mapping[str, Any]) -> dict[str, Any]:
+    shown = dict(inf)
+    shown["employment"] = [
+        j for j in inf.get("employment") or () if access.sees(j["organization"]["id"])
+    ]
+    return shown
 
 
 def _coverage(items: Sequence[Mapping[str, Any]]) -> tuple[v.Coverage, ...]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from graph_api.config import Settings
 from graph_api.domain import model as m
-from graph_api.domain.access import Viewer
+from graph_api.domain.access import Access
 from graph_api.domain.errors import InvalidInput
 from graph_api.domain.view import Edge, Page
 from graph_api.services.pagination import check_first, decode_cursor, encode_cursor
@@ -73,7 +73,7 @@ def _check_filter(field: str, value: str | None) -> str | None:
 
 async def search_parties(
     store: Store,
-    viewer: Viewer,
+    access: Access,
     settings: Settings,
     text: str,
     *,
@@ -84,8 +84,8 @@ async def search_parties(
     first: int | None = None,
     after: str | None = None,
 ) -> Page[SearchHit]:
-    """Parties whose name or alias matches every word of `text`, best first (ties by id)."""
-    del viewer  # access control will filter here, in one place
+    """Parties whose name or alias matches every word of `text`, best first (ties by id).
+    Only parties the viewer may see are found, and counted."""
     if not text or not text.strip():
         raise InvalidInput("text must not be empty", field="text", value=text)
     if len(text) > MAX_TEXT_LENGTH:
@@ -117,6 +117,7 @@ async def search_parties(
             "region": region,
             "skip": offset,
             "limit": size,
+            "visible": access.visible_list(),
         },
     )
     total = int(record["total"]) if record else 0

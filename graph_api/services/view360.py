@@ -14,7 +14,7 @@ marriage, parents-in-law) are in it only if linked to the person directly.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
@@ -23,7 +23,7 @@ from graph_api.config import Settings
 from graph_api.domain import model as m
 from graph_api.domain import signals as s
 from graph_api.domain import view as v
-from graph_api.domain.access import Viewer
+from graph_api.domain.access import Access
 from graph_api.domain.errors import InvalidInput, NotFound
 from graph_api.services.pagination import check_first, decode_cursor, encode_cursor
 from graph_api.services.parties import check_id
@@ -146,7 +146,9 @@ def _rounds(keys: Sequence[ViewKey]) -> list[dict[ViewPart, PartArgs]]:
     ]
 
 
-def _params(round_args: Mapping[ViewPart, PartArgs], settings: Settings) -> dict[str, Any]:
+def _params(
+    round_args: Mapping[ViewPart, PartArgs], settings: Settings, access: Access
+) -> dict[str, Any]:
     interactions = round_args.get(ViewPart.INTERACTIONS)
     people = round_args.get(ViewPart.PEOPLE)
     holdings = round_args.get(ViewPart.ORGANIZATION_HOLDINGS)
@@ -174,6 +176,8 @@ def _params(round_args: Mapping[ViewPart, PartArgs], settings: Settings) -> dict
         ),
         # Interactions after the day in question do not count (a pinned date sees the past).
         "signalsBefore": datetime.combine(as_of + timedelta(days=1), time(0), tzinfo=UTC),
+        # Paged parts filter in the query, so that pages and totals hold visible items only.
+        "visible": access.visible_list(),
     }
 
 
@@ -190,25 +194,30 @@ class ViewBatch:
 
 async def load_views(
     store: Store,
-    viewer: Viewer,
+    access: Access,
     settings: Settings,
     party_ids: Sequence[str],
     keys: Sequence[ViewKey] = (),
 ) -> ViewBatch:
     """The parties (absent ones are left out) and the value of every key (a NotFound for
     a key whose party does not exist). One round trip unless a part comes with several
-    argument sets."""
-    del viewer  # access control will filter here, in one place
+    argument sets.
+
+    Access control is applied here, for every view part: a party the viewer may not see is
+    absent (as if it did not exist), and so is every invisible party in its parts;
+    the family links and personal holdings of a person whose sensitive fields are masked
+    come back empty (`restrict_part`)."""
+    party_ids = [pid for pid in party_ids if access.sees(pid)]
     batch = ViewBatch({}, {})
     rounds = _rounds(keys) or [{}]
     for number, round_args in enumerate(rounds):
         wanted: dict[str, list[str]] = {pid: [] for pid in party_ids} if number == 0 else {}
         for key in keys:
-            if round_args.get(key.part, _ABSENT) == key.args:
+            if round_args.get(key.part, _ABSENT) == key.args and access.sees(key.party_id):
                 wanted.setdefault(key.party_id, []).append(key.part.value)
         requests = [{"id": pid, "parts": parts} for pid, parts in wanted.items()]
-        params = {"requests": requests, **_params(round_args, settings)}
-        by_id = {r["id"]: r for r in await store.read("view.parties", params)}
+        params = {"requests": requests, **_params(round_args, settings, access)}
+        by_id = {r["id"]: r for r in await store.read("view.parties", params)} if requests else {}
         for record in by_id.values():
             batch.parties.setdefault(
                 record["id"], party_from_props(record["props"], record["kind"])
@@ -223,13 +232,14 @@ async def load_views(
                 )
             else:
                 party = batch.parties[key.party_id]
-                batch.values[key] = _part_value(key, party, found, settings)
+                value = _part_value(key, party, found, settings)
+                batch.values[key] = restrict_part(key.part, party, value, access)
     return batch
 
 
 async def party_view(
     store: Store,
-    viewer: Viewer,
+    access: Access,
     settings: Settings,
     party_id: str,
     parts: Iterable[tuple[ViewPart, PartArgs]] = (),
@@ -237,7 +247,7 @@ async def party_view(
     """The party and the requested parts of its view, in one round trip."""
     check_id("id", party_id)
     keys = list(dict.fromkeys(ViewKey(party_id, part, args) for part, args in parts))
-    batch = await load_views(store, viewer, settings, [party_id], keys)
+    batch = await load_views(store, access, settings, [party_id], keys)
     party = batch.parties.get(party_id)
     if party is None:
         raise NotFound(f"no party with id {party_id!r}", field="id", value=party_id)
@@ -308,6 +318,7 @@ def _interaction(i: Mapping[str, Any]) -> v.Interaction:
                 opp["id"],
                 opp.get("name") or opp["id"],
                 to_enum(m.OpportunityStage, opp.get("stage")),
+                opp.get("accountId"),
             )
             if opp
             else None
@@ -476,3 +487,72 @@ def _part_value(key: ViewKey, party: m.Party, record: Mapping[str, Any], setting
         case ViewPart.ACCOUNT_TEAMS:
             return [_account_team(t) for t in record["accountTeams"] or ()]
     raise AssertionError(f"unhandled view part {part}")
+
+
+# ----- access control on the parts -----
+
+
+def _holding_for(access: Access, h: v.Holding) -> v.Holding:
+    beneficiaries = tuple(b for b in h.beneficiaries if access.sees(b.person.id))
+    return h if beneficiaries == h.beneficiaries else replace(h, beneficiaries=beneficiaries)
+
+
+def _personal_holding_shown(access: Access, h: v.Holding) -> bool:
+    """A holding is shown when its holder is visible and, for a person, when the person's
+    sensitive fields are open: a person's holdings are personal information."""
+    holder = h.holder
+    if not access.sees(holder.id):
+        return False
+    return not isinstance(holder, m.Person) or access.sees_sensitive(holder.id)
+
+
+# Family links and personal holdings: masked with the person's sensitive fields.
+_SENSITIVE_PARTS = frozenset(
+    (ViewPart.HOUSEHOLD, ViewPart.HOUSEHOLD_HOLDINGS, ViewPart.HOLDINGS, ViewPart.BENEFICIARY_OF)
+)
+
+
+def restrict_part(part: ViewPart, party: m.Party, value: Any, access: Access) -> Any:
+    """The part as the viewer may see it (`graph_api/domain/access.py` has the rules)."""
+    if access.unrestricted or isinstance(value, NotFound):
+        return value
+    sees = access.sees
+    if part in _SENSITIVE_PARTS and not access.sees_sensitive(party.id):
+        return []
+    match part:
+        case ViewPart.HOUSEHOLD:
+            return [x for x in value if sees(x.person.id)]
+        case (
+            ViewPart.HOUSEHOLD_HOLDINGS
+            | ViewPart.HOLDINGS
+            | ViewPart.BENEFICIARY_OF
+            | ViewPart.ORGANIZATION_HOLDINGS
+        ):
+            return [_holding_for(access, h) for h in value if _personal_holding_shown(access, h)]
+        case ViewPart.EMPLOYMENTS:
+            return [e for e in value if sees(e.organization.id)]
+        case ViewPart.MANAGERS | ViewPart.DIRECT_REPORTS | ViewPart.ANCESTORS | ViewPart.CHILDREN:
+            return [p for p in value if sees(p.id)]
+        case ViewPart.RELATIONSHIPS:
+            return [r for r in value if sees(r.party.id)]
+        case ViewPart.ACCOUNT_TEAMS:
+            return [t for t in value if sees(t.account.id)]
+        case ViewPart.INTERACTIONS:
+            # An interaction may be about another account's opportunity: not named then.
+            return replace(
+                value,
+                edges=tuple(
+                    e
+                    if e.node.opportunity is None or sees(e.node.opportunity.account_id or "")
+                    else replace(e, node=replace(e.node, opportunity=None))
+                    for e in value.edges
+                ),
+            )
+        case ViewPart.OPEN_OPPORTUNITIES:
+            return [
+                replace(o, buying_centre=tuple(b for b in o.buying_centre if sees(b.person.id)))
+                for o in value
+                if sees(o.account.id)
+            ]
+    # PEOPLE is filtered by the query itself; the other parts show no other party.
+    return value

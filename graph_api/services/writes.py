@@ -23,7 +23,7 @@ import orjson
 from graph_api.bulk.spec import Field
 from graph_api.domain import model as m
 from graph_api.domain import view as v
-from graph_api.domain.access import Viewer
+from graph_api.domain.access import SENSITIVE_PERSON_FIELDS, Access, Role
 from graph_api.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from graph_api.domain.writes import (
     AuditAction,
@@ -51,19 +51,69 @@ from graph_api.store.neo4j_store import Store, Transaction
 BOOKKEEPING = frozenset({"id", "version", "createdAt", "updatedAt"})
 
 
-def authorize_write(viewer: Viewer, scope: WriteScope) -> None:
+# Links and nodes that are a person's family or personal holdings: sensitive (README, Security).
+_SENSITIVE_KINDS = frozenset({EntityKind.FAMILY, EntityKind.HOLDING, EntityKind.BENEFICIARY})
+
+
+def authorize_write(
+    access: Access,
+    scope: WriteScope,
+    new: frozenset[str] = frozenset(),
+    fields: Sequence[str] = (),
+) -> None:
     """The one place every change passes before it is written, knowing whom it touches.
 
-    Until the access rules of account teams apply to writes, only admins may write (the
-    development viewer is one); anyone else is refused rather than trusted.
+    The read rules decide the writes (README, Security): admins change anything; reps and
+    managers change only parties they see (a party created earlier in the same transaction
+    counts as seen: create it with the link that puts it in scope), a party they do not
+    see is NOT_FOUND as when reading; family links, personal holdings, beneficiaries and a
+    person's sensitive fields only where those are open to them; coverage only for
+    themselves and the reps below them, and only a manager or an admin sets it (coverage
+    decides what a rep sees). `new`: the parties this transaction is creating.
     """
-    if not viewer.is_admin:
+    if access.unrestricted:
+        return
+    viewer = access.viewer
+    for pid in sorted(scope.party_ids | scope.account_ids):
+        if pid not in new and not access.sees(pid):
+            raise NotFound(f"no party with id {pid!r}", field="partyId", value=pid)
+
+    def open_(pid: str) -> bool:
+        return pid in new or access.sees_sensitive(pid)
+
+    sensitive_fields = scope.kind is EntityKind.PERSON and set(fields) & set(
+        SENSITIVE_PERSON_FIELDS
+    )
+    holders = scope.party_ids if scope.kind in _SENSITIVE_KINDS else frozenset()
+    closed = sorted(p for p in holders if not open_(p) and _is_person_scope(scope, p, access))
+    if sensitive_fields:
+        closed += [p for p in sorted(scope.party_ids) if not open_(p)]
+    if closed:
         raise Forbidden(
-            f"{viewer.subject} may not change the graph",
-            field="viewer",
-            value=viewer.subject,
-            details={"partyIds": sorted(scope.party_ids)},
+            f"{viewer.subject} may not change the family links, personal holdings or "
+            f"sensitive fields of {closed[0]!r}: they are masked for them",
+            field="partyId",
+            value=closed[0],
         )
+    if scope.kind is EntityKind.COVERAGE:
+        reps = sorted(scope.rep_ids - access.reps)
+        if viewer.role is not Role.MANAGER or reps:
+            raise Forbidden(
+                f"{viewer.subject} may not set coverage"
+                + (f" of rep {reps[0]!r}" if reps else "")
+                + ": coverage decides what a rep sees; a manager sets it for their reps",
+                field="repId",
+                value=reps[0] if reps else viewer.rep_id,
+            )
+
+
+def _is_person_scope(scope: WriteScope, party_id: str, access: Access) -> bool:
+    """Whether a sensitive change's party counts as a person: family and beneficiary links
+    are people's; a holding is personal unless its holder is an organization the viewer
+    sees (organizations' holdings are business data, open wherever visible)."""
+    if scope.kind is not EntityKind.HOLDING:
+        return True
+    return party_id not in access.organizations
 
 
 # ----- the kinds -----
@@ -115,6 +165,7 @@ _LINK_QUERY: Mapping[EntityKind, str] = {
 }
 
 _PARTY_KINDS = frozenset({"PERSON", "ORGANIZATION"})
+_PARTIES = frozenset({EntityKind.PERSON, EntityKind.ORGANIZATION})
 
 # The hierarchies that must stay acyclic, each guarded by its own lock (taken in this order).
 _REPORTS_TO = "REPORTS_TO"
@@ -193,10 +244,14 @@ class _Writer:
     """The changes of one transaction attempt (the driver may retry it from the start)."""
 
     def __init__(
-        self, tx: Transaction, viewer: Viewer, mutation: str, now: datetime, request_id: str
+        self, tx: Transaction, access: Access, mutation: str, now: datetime, request_id: str
     ) -> None:
         self.tx = tx
-        self.viewer = viewer
+        self.access = access
+        self.viewer = access.viewer
+        # Parties this transaction creates: a later change may link them (access counts
+        # them as seen).
+        self.created: set[str] = set()
         self.mutation = mutation
         self.now = now
         self.request_id = request_id
@@ -316,7 +371,10 @@ class _Writer:
         # References, then access, before anything about the stored node is told.
         await self._missing_references(change, fields, given)
         scope = _node_scope(change, node_id, current, desired, touched)
-        authorize_write(self.viewer, scope)
+        new = self.created | ({node_id} if not existed and kind in _PARTIES else set())
+        authorize_write(self.access, scope, frozenset(new), touched)
+        if not existed and kind in _PARTIES:
+            self.created.add(node_id)
 
         if existed and not same_kind:
             raise Conflict(
@@ -468,7 +526,7 @@ class _Writer:
         scope = WriteScope(
             kind, change.action, frozenset(parties), frozenset(accounts), frozenset(reps)
         )
-        authorize_write(self.viewer, scope)
+        authorize_write(self.access, scope, frozenset(self.created))
 
         link = dict(record["link"]) if record["link"] is not None else None
         names = [f.name for f in section.fields if f.stored and f.name not in section.key]
@@ -600,7 +658,7 @@ def _describe(key: Mapping[str, Any]) -> str:
 
 async def apply_changes(
     store: Store,
-    viewer: Viewer,
+    access: Access,
     mutation: str,
     changes: Sequence[Change],
 ) -> list[WriteResult]:
@@ -613,7 +671,7 @@ async def apply_changes(
     locks = _hierarchy_locks(changes)
 
     async def work(tx: Transaction) -> list[WriteResult]:
-        writer = _Writer(tx, viewer, mutation, now, request_id)
+        writer = _Writer(tx, access, mutation, now, request_id)
         for name in locks:
             await tx.run("write.lock", {"name": name})
         results = [await writer.apply(change) for change in changes]

@@ -1,0 +1,320 @@
+"""Limits on one GraphQL request: tokens, depth, aliases and estimated cost.
+
+Each is a setting, and a request beyond one is refused before any resolver runs, with
+`extensions.code` QUERY_TOO_COMPLEX, `limit` (the setting's name), `maximum` and, where it
+is known, `value`:
+
+- GRAPH_API_MAX_TOKENS: tokens of the document (comments included), enforced by the
+  parser, so that a huge document costs no more than reading it.
+- GRAPH_API_MAX_DEPTH: nesting of fields that have a selection (`{ party { name } }` is 1).
+- GRAPH_API_MAX_ALIASES: aliased fields in the document.
+- GRAPH_API_MAX_COST: the estimated size of the answer, counted on the operation about to
+  run, with its variables. Every field costs 1; a field with a selection adds the cost of
+  its selection times the number of items it may return:
+  - a list or connection with `first` or `limit`: that value (the argument's default when
+    it is not given; a value outside 1..GRAPH_API_MAX_PAGE_SIZE counts 1, the argument's
+    own INVALID_INPUT error reports it), and a connection's `edges` count once, `first`
+    having counted the items;
+  - a single object with a `limit` (crossSell): 1, and its first lists count `limit` items;
+  - any other list: 10 (LIST_FACTOR);
+  - a single object: 1.
+  Inline fragments on different types add up. Introspection fields (`__schema`, `__type`,
+  `__typename`) cost nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from graphql import (
+    ASTValidationRule,
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLField,
+    GraphQLInterfaceType,
+    GraphQLList,
+    GraphQLNamedType,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    IntValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    ValidationContext,
+    ValidationRule,
+    VariableNode,
+    get_named_type,
+)
+from graphql.execution import ExecutionResult as GraphQLExecutionResult
+from strawberry.extensions import AddValidationRules, SchemaExtension
+
+from graph_api.config import Settings
+
+CODE = "QUERY_TOO_COMPLEX"
+# Items assumed for a list field without `first` or `limit`.
+LIST_FACTOR = 10
+_PAGING_ARGS = ("first", "limit")
+
+
+def too_complex(limit: str, maximum: int, value: int | None = None) -> dict[str, Any]:
+    """The extensions of a QUERY_TOO_COMPLEX error."""
+    ext: dict[str, Any] = {"code": CODE, "limit": limit, "maximum": maximum}
+    if value is not None:
+        ext["value"] = value
+    return ext
+
+
+class TokenLimit(SchemaExtension):
+    """Lets the parser stop after GRAPH_API_MAX_TOKENS tokens, comments included (strawberry's
+    MaxTokensLimiter, without its per-request instance)."""
+
+    def __init__(self, max_tokens: int) -> None:
+        self.max_tokens = max_tokens
+
+    def on_operation(self) -> Iterator[None]:
+        self.execution_context.parse_options["max_tokens"] = self.max_tokens
+        yield
+
+
+def _field(parent: GraphQLNamedType | None, name: str) -> GraphQLField | None:
+    if isinstance(parent, (GraphQLObjectType, GraphQLInterfaceType)):
+        found: GraphQLField | None = parent.fields.get(name)
+        return found
+    return None
+
+
+def _is_list(field: GraphQLField) -> bool:
+    of = field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
+    return isinstance(of, GraphQLList)
+
+
+class _Measure:
+    """Depth and cost of selections. Each fragment is measured once per inherited item count
+    (a fragment spread many times, or fragments spreading each other, cannot make the
+    measuring itself explode); cycles count nothing (validation reports them)."""
+
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        fragments: Mapping[str, FragmentDefinitionNode],
+        settings: Settings,
+        variables: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.schema = schema
+        self.fragment_nodes = fragments
+        self.variables = variables
+        self.max_page = settings.max_page_size
+        self.default_page = settings.default_page_size
+        self.memo: dict[tuple[str, int | None], tuple[int, int]] = {}
+        self.in_progress: set[tuple[str, int | None]] = set()
+
+    def operation(self, node: OperationDefinitionNode) -> tuple[int, int]:
+        return self.selection_set(node.selection_set, self.schema.get_root_type(node.operation))
+
+    def selection_set(
+        self,
+        selections: SelectionSetNode,
+        parent: GraphQLNamedType | None,
+        inherited: int | None = None,
+    ) -> tuple[int, int]:
+        depth = cost = 0
+        for sel in selections.selections:
+            if isinstance(sel, FieldNode):
+                d, c = self.field(sel, parent, inherited)
+            elif isinstance(sel, InlineFragmentNode):
+                cond = sel.type_condition
+                on = self.schema.get_type(cond.name.value) if cond else parent
+                d, c = self.selection_set(sel.selection_set, on, inherited)
+                d -= 1  # a fragment is no level of its own
+            elif isinstance(sel, FragmentSpreadNode):
+                d, c = self.fragment(sel.name.value, inherited)
+                d -= 1
+            else:  # pragma: no cover - no other selection kinds exist
+                continue
+            depth, cost = max(depth, d), cost + c
+        return depth + 1, cost
+
+    def field(
+        self, node: FieldNode, parent: GraphQLNamedType | None, inherited: int | None
+    ) -> tuple[int, int]:
+        if node.name.value.startswith("__"):
+            return 0, 0
+        field = _field(parent, node.name.value)
+        if node.selection_set is None or field is None:
+            return 0, 1
+        items, passed_down = self.items(node, field, parent, inherited)
+        d, c = self.selection_set(node.selection_set, get_named_type(field.type), passed_down)
+        return d, 1 + items * c
+
+    def items(
+        self,
+        node: FieldNode,
+        field: GraphQLField,
+        parent: GraphQLNamedType | None,
+        inherited: int | None,
+    ) -> tuple[int, int | None]:
+        """How many items the field may return, and the count its own lists inherit."""
+        if parent is not None and parent.name.endswith("Connection") and node.name.value == "edges":
+            return 1, None
+        connection = get_named_type(field.type).name.endswith("Connection")
+        for arg in _PAGING_ARGS:
+            if arg in field.args:
+                n = self.count(node, arg, field)
+                return (n, None) if _is_list(field) or connection else (1, n)
+        if _is_list(field):
+            return inherited or LIST_FACTOR, None
+        return 1, None
+
+    def count(self, node: FieldNode, arg: str, field: GraphQLField) -> int:
+        given = next((a.value for a in node.arguments or () if a.name.value == arg), None)
+        value: Any = field.args[arg].default_value
+        if isinstance(given, IntValueNode):
+            value = int(given.value)
+        elif isinstance(given, VariableNode):
+            # Validation runs without variables: the largest value a variable may take.
+            value = (
+                self.max_page
+                if self.variables is None
+                else self.variables.get(given.name.value, value)
+            )
+        if not isinstance(value, int) or isinstance(value, bool):
+            return self.default_page
+        if not 1 <= value <= self.max_page:
+            # The resolver refuses it with INVALID_INPUT naming the argument: counting it as
+            # one item lets that clearer error through.
+            return 1
+        return value
+
+    def fragment(self, name: str, inherited: int | None) -> tuple[int, int]:
+        key = (name, inherited)
+        if key in self.memo:
+            return self.memo[key]
+        definition = self.fragment_nodes.get(name)
+        if definition is None or key in self.in_progress:
+            return 0, 0
+        self.in_progress.add(key)
+        on = self.schema.get_type(definition.type_condition.name.value)
+        measured = self.selection_set(definition.selection_set, on, inherited)
+        self.in_progress.discard(key)
+        self.memo[key] = measured
+        return measured
+
+
+def measure(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    settings: Settings,
+    variables: Mapping[str, Any] | None = None,
+    operation_name: str | None = None,
+) -> tuple[int, int] | None:
+    """(depth, cost) of the operation to run; None when there is no such single operation."""
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if operation_name is not None:
+        operations = [o for o in operations if o.name and o.name.value == operation_name]
+    if len(operations) != 1:
+        return None
+    return _Measure(schema, fragments, settings, variables).operation(operations[0])
+
+
+def _operation_label(node: OperationDefinitionNode) -> str:
+    return f"operation {node.name.value!r}" if node.name else "the query"
+
+
+def limits_rule(settings: Settings) -> type[ValidationRule]:
+    """The validation rule for depth and aliases (built once per schema: the validation cache
+    is keyed by the rule classes)."""
+    max_depth, max_aliases = settings.max_depth, settings.max_aliases
+
+    class QueryLimits(ValidationRule):
+        def __init__(self, context: ValidationContext) -> None:
+            super().__init__(context)
+            self.aliases = 0
+            fragments = {
+                d.name.value: d
+                for d in context.document.definitions
+                if isinstance(d, FragmentDefinitionNode)
+            }
+            self.measure = _Measure(context.schema, fragments, settings)
+
+        def enter_field(self, node: FieldNode, *_args: Any) -> None:
+            if node.alias is not None:
+                self.aliases += 1
+
+        def leave_document(self, *_args: Any) -> None:
+            if self.aliases > max_aliases:
+                self.report_error(
+                    GraphQLError(
+                        f"the query has {self.aliases} aliases, more than "
+                        f"GRAPH_API_MAX_ALIASES = {max_aliases}",
+                        extensions=too_complex("GRAPH_API_MAX_ALIASES", max_aliases, self.aliases),
+                    )
+                )
+
+        def enter_operation_definition(self, node: OperationDefinitionNode, *_args: Any) -> None:
+            depth, _ = self.measure.operation(node)
+            depth -= 1  # the operation's own selection is not a level
+            if depth > max_depth:
+                self.report_error(
+                    GraphQLError(
+                        f"{_operation_label(node)} is nested {depth} levels deep, deeper than "
+                        f"GRAPH_API_MAX_DEPTH = {max_depth}",
+                        nodes=[node],
+                        extensions=too_complex("GRAPH_API_MAX_DEPTH", max_depth, depth),
+                    )
+                )
+
+    return QueryLimits
+
+
+class CostLimit(SchemaExtension):
+    """Refuses an operation whose estimated cost, with its variables, is over GRAPH_API_MAX_COST;
+    it runs after validation and before any resolver."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def on_execute(self) -> Iterator[None]:
+        ctx = self.execution_context
+        if ctx.graphql_document is not None and ctx.result is None:
+            measured = measure(
+                ctx.schema._schema,
+                ctx.graphql_document,
+                self.settings,
+                ctx.variables or {},
+                ctx.operation_name,
+            )
+            limit = self.settings.max_cost
+            if measured is not None and measured[1] > limit:
+                cost = measured[1]
+                ctx.result = GraphQLExecutionResult(
+                    data=None,
+                    errors=[
+                        GraphQLError(
+                            f"the query has an estimated cost of {cost}, more than "
+                            f"GRAPH_API_MAX_COST = {limit} (ask for fewer items with "
+                            "`first`/`limit`, or fewer nested lists)",
+                            extensions=too_complex("GRAPH_API_MAX_COST", limit, cost),
+                        )
+                    ],
+                )
+        yield
+
+
+def limit_extensions(settings: Settings) -> tuple[Any, Any, Any]:
+    """The extensions enforcing the limits: tokens (before parsing), depth and aliases (a
+    validation rule), cost (before execution)."""
+    rules: list[type[ASTValidationRule]] = [limits_rule(settings)]
+    max_tokens = settings.max_tokens
+    return (
+        lambda: TokenLimit(max_tokens),
+        lambda: AddValidationRules(rules),
+        lambda: CostLimit(settings),
+    )

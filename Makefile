@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format schema bench clean neo4j help check-tools
+.PHONY: demo test lint format schema bench bench-wrk clean neo4j help check-tools
 
 help:
 	@echo "make demo    - run the service with its own local Neo4j, loaded with the demo data"
@@ -14,7 +14,7 @@ help:
 	@echo "make test    - run the tests against a throwaway local Neo4j"
 	@echo "make lint    - ruff and mypy"
 	@echo "make schema  - rewrite schema/schema.graphql from the code"
-	@echo "make bench   - benchmark tables (see bench/README.md)"
+	@echo "make bench   - benchmark: 10k/100k/1M parties, ours and the peer (see bench/README.md)"
 
 check-tools:
 	@command -v java >/dev/null || { echo "Java 17+ is needed for the local Neo4j (or set NEO4J_URI)"; exit 1; }
@@ -46,6 +46,28 @@ format: $(STAMP)
 
 schema: $(STAMP)
 	$(BIN)/graph-api schema --write
+
+# The benchmark's tools: wrk (Debian's package) and the peer's npm packages, from the lock file.
+WRK := $(shell command -v wrk)
+PEER_STAMP := bench/peer/node_modules/.package-lock.json
+
+bench-wrk:
+ifeq ($(WRK),)
+	@echo "installing wrk (Debian package) for the benchmark ..."
+	@if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null; then SUDO="sudo -n"; \
+	  else echo "wrk is needed: apt-get install wrk (as root)"; exit 1; fi; \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null \
+	  || { $$SUDO apt-get update -q >/dev/null && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null; } \
+	  || { echo "could not install wrk: apt-get install wrk (as root)"; exit 1; }
+endif
+
+$(PEER_STAMP): bench/peer/package.json bench/peer/package-lock.json
+	@command -v npm >/dev/null || { echo "Node.js 20+ and npm are needed for the benchmark's peer (or BENCH_PEER=0)"; exit 1; }
+	cd bench/peer && npm ci --no-audit --no-fund --loglevel=error
+
+# Data sets, databases and results: see bench/README.md (BENCH_SIZES, BENCH_DURATION, ...).
+bench: $(STAMP) check-tools bench-wrk $(PEER_STAMP)
+	$(BIN)/python -m bench.harness
 
 neo4j: $(STAMP)
 	$(BIN)/graph-api neo4j

@@ -1,0 +1,194 @@
+"""One local Neo4j per data-set size under .state/bench/, loaded with `graph-api import`.
+
+A loaded database is reused while its content fingerprint (node counts per label and
+relationship counts per type) and the data set's key match what was recorded when it was
+loaded; otherwise its folder is deleted and the data set imported into an empty database,
+which is also how the import rate is measured.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from neo4j import Driver, GraphDatabase
+
+from bench.harness.config import STATE_DIR, VENV_BIN, BenchConfig
+from bench.harness.datasets import Dataset
+from bench.harness.processes import run_with_cpu
+from graph_api.store.cypher import _parse
+from graph_api.store.local_neo4j import LocalNeo4j
+
+QUERIES = _parse(Path(__file__).with_name("bench.cypher"))
+LOAD_RECORD = "bench-load.json"
+_IMPORTED = re.compile(
+    r"imported (?P<rows>\d+) rows from .* in (?P<seconds>[\d.]+)s "
+    r"\(validation (?P<validation>[\d.]+)s; [\d,]+ rows/s\): (?P<nodes>\d+) nodes and "
+    r"(?P<rels>\d+) relationships created"
+)
+
+
+def q(name: str) -> str:
+    return QUERIES[f"bench.{name}"]
+
+
+@dataclass
+class ImportResult:
+    path: str
+    rows: int
+    seconds: float  # as `graph-api import` reports it (validation included)
+    validation_seconds: float
+    wall_seconds: float  # the whole command: start, validation, writes, statistics refresh
+    nodes: int
+    relationships: int
+    importer_cpu_seconds: float
+    loadavg_before: list[float]
+
+    @property
+    def rows_per_s(self) -> float:
+        return self.rows / self.seconds if self.seconds else 0.0
+
+
+@dataclass
+class LoadedDatabase:
+    dataset: Dataset
+    neo4j: LocalNeo4j
+    uri: str
+    reused: bool
+    fingerprint: dict[str, int]
+    imports: list[ImportResult] = field(default_factory=list)
+    loaded_at: str = ""
+
+    def driver(self) -> Driver:
+        return GraphDatabase.driver(self.uri, auth=("neo4j", ""))
+
+
+def fingerprint(driver: Driver) -> dict[str, int]:
+    data = driver.execute_query(q("graph_counts")).records[0]["data"]
+    out: dict[str, int] = {}
+    for row in data["nodes"]:
+        out[f"node:{row.get('label', '*')}"] = int(row["count"])
+    for row in data["relationships"]:
+        if "startLabel" in row or "endLabel" in row:
+            continue
+        out[f"rel:{row.get('relationshipType', '*')}"] = int(row["count"])
+    return dict(sorted(out.items()))
+
+
+def _run_import(uri: str, path: Path, log: Any) -> ImportResult:
+    loadavg = list(os.getloadavg())
+    env = {**os.environ, "NEO4J_URI": uri, "NEO4J_USER": "neo4j", "NEO4J_PASSWORD": ""}
+    log(f"  graph-api import {path.name} ...")
+    t0 = time.perf_counter()
+    done, cpu = run_with_cpu([str(VENV_BIN / "graph-api"), "import", str(path)], env=env)
+    wall = time.perf_counter() - t0
+    err = done.stderr
+    if done.returncode != 0:
+        raise RuntimeError(f"graph-api import {path} failed ({done.returncode}):\n{err[-3000:]}")
+    match = _IMPORTED.search(err)
+    if not match:
+        raise RuntimeError(
+            f"graph-api import {path}: no summary line in its output:\n{err[-2000:]}"
+        )
+    result = ImportResult(
+        path=str(path),
+        rows=int(match["rows"]),
+        seconds=float(match["seconds"]),
+        validation_seconds=float(match["validation"]),
+        wall_seconds=wall,
+        nodes=int(match["nodes"]),
+        relationships=int(match["rels"]),
+        importer_cpu_seconds=cpu,
+        loadavg_before=loadavg,
+    )
+    log(
+        f"  imported {result.rows:,} rows in {result.seconds:.1f} s "
+        f"({result.rows_per_s:,.0f} rows/s; command {wall:.1f} s)"
+    )
+    return result
+
+
+def open_database(dataset: Dataset, config: BenchConfig, log: Any = print) -> LoadedDatabase:
+    """The size's Neo4j, started, holding exactly `dataset` (imported now if it did not)."""
+    folder = STATE_DIR / f"neo4j-{dataset.label}"
+    record_file = folder / LOAD_RECORD
+    record: dict[str, Any] | None = None
+    if record_file.exists() and not config.reimport:
+        record = json.loads(record_file.read_text())
+        if record.get("dataset_key") != dataset.key:
+            log(f"database {folder.name}: holds {record.get('dataset_key')}, not {dataset.key}")
+            record = None
+    if record is None and folder.exists():
+        shutil.rmtree(folder)
+    local = LocalNeo4j(
+        data_dir=folder / "data",
+        heap=config.neo4j_heap,
+        page_cache=config.neo4j_page_cache,
+        start_timeout_s=600,
+    )
+    log(
+        f"database {folder.name}: starting Neo4j (heap {config.neo4j_heap}, "
+        f"page cache {config.neo4j_page_cache}) ..."
+    )
+    uri = local.start()
+    try:
+        driver = GraphDatabase.driver(uri, auth=("neo4j", ""))
+        try:
+            if record is not None:
+                now = fingerprint(driver)
+                if now == record["fingerprint"]:
+                    log(f"database {folder.name}: reused (fingerprint matches {dataset.key})")
+                    return LoadedDatabase(
+                        dataset,
+                        local,
+                        uri,
+                        True,
+                        now,
+                        [ImportResult(**i) for i in record["imports"]],
+                        record["loaded_at"],
+                    )
+                log(f"database {folder.name}: content changed since it was loaded; reloading")
+                driver.close()
+                local.stop()
+                shutil.rmtree(folder)
+                return open_database(dataset, config, log)
+            imports = [
+                _run_import(uri, dataset.path, log),
+                _run_import(uri, dataset.account_path, log),
+            ]
+            now = fingerprint(driver)
+        finally:
+            driver.close()
+        loaded_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        record_file.write_text(
+            json.dumps(
+                {
+                    "dataset_key": dataset.key,
+                    "fingerprint": now,
+                    "imports": [i.__dict__ for i in imports],
+                    "loaded_at": loaded_at,
+                },
+                indent=2,
+            )
+        )
+        return LoadedDatabase(dataset, local, uri, False, now, imports, loaded_at)
+    except BaseException:
+        local.stop()
+        raise
+
+
+def warm_up(db: LoadedDatabase, log: Any = print) -> float:
+    """Reads every node and relationship once, so the cells measure a warm page cache."""
+    t0 = time.perf_counter()
+    with db.driver() as driver:
+        driver.execute_query(q("warm_nodes"))
+        driver.execute_query(q("warm_relationships"))
+    seconds = time.perf_counter() - t0
+    log(f"database {db.dataset.label}: page cache warmed in {seconds:.1f} s")
+    return seconds

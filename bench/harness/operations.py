@@ -1,0 +1,269 @@
+"""The operations the benchmark drives, their GraphQL, and the arguments each request gets.
+
+Arguments are drawn once per data set with a fixed seed from what the database holds, so
+every run (and ours and the peer's) asks the same questions: random parties for the 360°
+view and cross-sell, random organizations for the org chart, names of random people for
+search, the 2,000-person key account for keyDeciders, and pairs of parties two links apart
+(so a path exists) for relationshipPath.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from neo4j import Driver
+
+from bench.harness import account
+from bench.harness.config import PEER_DIR
+from bench.harness.database import q
+
+# The 360° view of the README's example, with ids beside names so that answers compare.
+VIEW360 = """
+query View360($id: ID!) {
+  party(id: $id) {
+    id
+    name
+    signals(asOf: "2026-11-01") {
+      tier grade radCell
+      sleeping { daysSinceLastInteraction sleeping escalated escalateTo }
+      profile { score compliant flagged missingFields { field points } }
+    }
+    interactions(first: 10) {
+      totalCount
+      edges { cursor node { at kind subject reps { id name } } }
+      pageInfo { hasNextPage endCursor }
+    }
+    coverage { rep { id name } strength kind }
+    relationships { kind party { id name } strength }
+    accountTeams { name account { id name } members { rep { id name } role } }
+    ... on Person {
+      employments { organization { id name } title department }
+      managers { id name }
+      directReports { id name }
+      household { person { id name } relation }
+      householdHoldings {
+        holder { id name } householdRelation product { id name } amount
+        beneficiaries { person { id name } share }
+      }
+    }
+    ... on Organization {
+      ancestors { id name }
+      children { id name }
+      people(first: 20, includeSubsidiaries: true) {
+        totalCount edges { node { id name } title organization { id name } }
+      }
+      holdings(includeSubsidiaries: true) { holder { id name } product { id name } }
+      openOpportunities {
+        id name stage probability amount closeDate
+        buyingCentre { person { id name } role attitude }
+      }
+      events { id title date }
+    }
+  }
+}
+"""
+
+PEER_VIEW360 = (PEER_DIR / "view360.graphql").read_text(encoding="utf-8")
+
+ORG_CHART = """
+query OrgChart($id: ID!) {
+  orgChart(organizationId: $id, depth: 3, includeInfluence: true) {
+    nodes { id person { name } title managerId level role attitude influence
+            coverage { rep { name } strength } external }
+    edges { source target type strength }
+    subCharts { organization { name } parentId nodeIds }
+  }
+}
+"""
+
+SEARCH = """
+query Search($text: String!) {
+  search(text: $text, first: 10) {
+    totalCount
+    edges { cursor score node { id name } }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+"""
+
+KEY_DECIDERS = """
+query KeyDeciders($id: ID!) {
+  keyDeciders(accountId: $id, includeSubsidiaries: true, limit: 10) {
+    rank score explanation person { id name } role attitude level
+    parts { component value contribution } coverage { rep { name } strength }
+  }
+}
+"""
+
+RELATIONSHIP_PATH = """
+query Path($from: ID!, $to: ID!) {
+  relationshipPath(fromId: $from, toId: $to, maxHops: 4, limit: 3) {
+    weight hops explanation nodes { id kind label } links { source target type label strength }
+  }
+}
+"""
+
+CROSS_SELL = """
+query CrossSell($id: ID!) {
+  crossSell(partyId: $id, limit: 10) {
+    popularityFallback
+    suggestions { rank score kinds product { id name }
+      evidence { kind probability reason path { explanation nodes { id kind label }
+                                                links { source target type label } } } }
+  }
+}
+"""
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """What the requests of one data set ask about."""
+
+    parties: list[str]
+    organizations: list[str]
+    search_texts: list[str]
+    path_pairs: list[tuple[str, str]]
+    key_account: str
+    key_account_people: int
+
+
+@dataclass(frozen=True)
+class Operation:
+    name: str
+    target: str  # "ours" or "peer"
+    query: str
+    variables: Callable[[Parameters], list[dict[str, Any]]]
+    description: str
+
+    def bodies(self, params: Parameters) -> list[bytes]:
+        return self.bodies_for(self.variables(params))
+
+    def bodies_for(self, variables: list[dict[str, Any]]) -> list[bytes]:
+        return [orjson.dumps({"query": self.query, "variables": v}) for v in variables]
+
+
+def _ids(key: str) -> Callable[[Parameters], list[dict[str, Any]]]:
+    def build(p: Parameters) -> list[dict[str, Any]]:
+        values: list[str] = getattr(p, key)
+        return [{"id": v} for v in values]
+
+    return build
+
+
+FLOOR = "query Floor { __typename }"
+
+OPERATIONS: tuple[Operation, ...] = (
+    Operation("view360", "ours", VIEW360, _ids("parties"), "party(id): the full 360° view"),
+    Operation(
+        "view360-peer",
+        "peer",
+        PEER_VIEW360,
+        _ids("parties"),
+        "the same view from @neo4j/graphql",
+    ),
+    Operation(
+        "floor",
+        "ours",
+        FLOOR,
+        lambda p: [{}],
+        "{ __typename }: the HTTP + GraphQL stack alone, no database",
+    ),
+    Operation(
+        "floor-peer",
+        "peer",
+        FLOOR,
+        lambda p: [{}],
+        "{ __typename } on the peer",
+    ),
+    Operation(
+        "orgChart",
+        "ours",
+        ORG_CHART,
+        _ids("organizations"),
+        "orgChart(depth 3, influence) of a random organization",
+    ),
+    Operation(
+        "search",
+        "ours",
+        SEARCH,
+        lambda p: [{"text": t} for t in p.search_texts],
+        "search(first 10) for a random person's name (Chinese) or alias prefix",
+    ),
+    Operation(
+        "keyDeciders",
+        "ours",
+        KEY_DECIDERS,
+        lambda p: [{"id": p.key_account}],
+        "keyDeciders(includeSubsidiaries, limit 10) of the 2,000-person account",
+    ),
+    Operation(
+        "relationshipPath",
+        "ours",
+        RELATIONSHIP_PATH,
+        lambda p: [{"from": a, "to": b} for a, b in p.path_pairs],
+        "relationshipPath(maxHops 4, limit 3) between parties two links apart",
+    ),
+    Operation(
+        "crossSell",
+        "ours",
+        CROSS_SELL,
+        _ids("parties"),
+        "crossSell(limit 10) of a random party",
+    ),
+)
+OPERATION_BY_NAME = {o.name: o for o in OPERATIONS}
+OPERATION_NAMES = (*OPERATION_BY_NAME, "import")
+
+
+def draw_parameters(driver: Driver, seed: int, n: int = 2000) -> Parameters:
+    """The arguments of every request of one data set (deterministic for a seed)."""
+    rng = random.Random(seed)
+    party_ids = [r["id"] for r in driver.execute_query(q("party_ids")).records]
+    generated = [i for i in party_ids if not i.startswith("bench-acct-")]
+    parties = rng.sample(generated, min(n, len(generated)))
+    org_ids = [
+        r["id"]
+        for r in driver.execute_query(q("organization_ids")).records
+        if not r["id"].startswith("bench-acct-")
+    ]
+    organizations = rng.sample(org_ids, min(n, len(org_ids)))
+    named = driver.execute_query(q("person_names"), ids=parties).records  # people only
+    texts: list[str] = []
+    for r in named:
+        aliases = r["aliases"] or []
+        if aliases and rng.random() < 0.5:
+            texts.append(str(aliases[0]).split()[0][:3])  # a Latin prefix: "Zha"
+        else:
+            texts.append(str(r["name"]))  # every character must match: 张伟
+    starts = parties[: n // 2]
+    one = {
+        r["id"]: r["others"] for r in driver.execute_query(q("path_neighbours"), ids=starts).records
+    }
+    middles = sorted({m for others in one.values() for m in others})
+    two = {
+        r["id"]: r["others"]
+        for r in driver.execute_query(q("path_neighbours"), ids=middles).records
+    }
+    pairs: list[tuple[str, str]] = []
+    for start in starts:
+        firsts = one.get(start, [])
+        if not firsts:
+            continue
+        middle = rng.choice(firsts)
+        ends = [e for e in two.get(middle, []) if e != start and e not in firsts]
+        if ends:
+            pairs.append((start, rng.choice(ends)))
+    pairs.append((account.MANAGER_ID, account.CEO_ID))
+    people_in_account = driver.execute_query(q("account_people"), id=account.ACCOUNT_ID)
+    return Parameters(
+        parties=parties,
+        organizations=organizations,
+        search_texts=texts,
+        path_pairs=pairs,
+        key_account=account.ACCOUNT_ID,
+        key_account_people=int(people_in_account.records[0]["people"]),
+    )

@@ -46,6 +46,7 @@ format: $(STAMP)
 
 schema: $(STAMP)
 	$(BIN)/graph-api schema --write
+	$(BIN)/graph-api model-doc --write
 
 # The benchmark's tools: wrk (Debian's package) and the peer's npm packages, from the lock file.
 WRK := $(shell command -v wrk)

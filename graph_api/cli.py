@@ -211,6 +211,50 @@ def cmd_import(args: argparse.Namespace) -> int:
         )
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from graph_api.bulk.export import export_path
+    from graph_api.bulk.formats import output_format
+
+    settings = get_settings()
+    path = Path(args.path)
+    fmt = output_format(path, True if args.csv else None)
+    if fmt == "json" and path.is_dir():
+        print(f"error: {path} is a folder; give a .json file name", file=sys.stderr)
+        return 2
+
+    def progress(section: str, rows: int) -> None:
+        print(f"  {section}: {rows:,} rows", file=sys.stderr)
+
+    async def run(uri: str) -> int:
+        store = _store(settings, uri)
+        try:
+            report = await export_path(store, path, fmt, progress=progress)
+        finally:
+            await store.close()
+        rate = report.total_rows / report.seconds if report.seconds else 0.0
+        print(
+            f"exported {report.total_rows:,} rows to {path} ({fmt}) in {report.seconds:.1f}s "
+            f"({rate:,.0f} rows/s)",
+            file=sys.stderr,
+        )
+        return 0
+
+    with database(settings) as uri:
+        return asyncio.run(run(uri))
+
+
+def cmd_model_doc(args: argparse.Namespace) -> int:
+    from graph_api.bulk.model_doc import MODEL_DOC, render_model_doc
+
+    text = render_model_doc()
+    if args.write:
+        MODEL_DOC.write_text(text, encoding="utf-8")
+        print(f"wrote {MODEL_DOC}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def cmd_generate(args: argparse.Namespace) -> int:
     import time
 
@@ -379,6 +423,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, default=5000, help="rows per transaction")
     p.add_argument("--reset", action="store_true", help="delete everything in the database first")
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser(
+        "export",
+        help="write the whole graph in the import format (JSON document or CSV folder)",
+        description=(
+            "Writes every section of the import format from the database: a PATH ending in "
+            ".json is one JSON document, anything else a folder of <section>.csv files. Rows "
+            "are in id order, so the same graph always gives the same bytes; importing the "
+            "export into an empty database and exporting again gives identical output. "
+            "Exports everything, confidential parties included: an operator's command."
+        ),
+    )
+    p.add_argument("path", help="a .json file or a folder for the CSV files")
+    p.add_argument("--csv", action="store_true", help="CSV files even if PATH ends in .json")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser(
+        "model-doc",
+        help="print the model documentation (docs/MODEL.md) generated from the format's spec",
+    )
+    p.add_argument("--write", action="store_true", help="rewrite docs/MODEL.md")
+    p.set_defaults(func=cmd_model_doc)
 
     p = sub.add_parser(
         "generate",

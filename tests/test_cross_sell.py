@@ -512,5 +512,11 @@ async def test_request_cost_does_not_grow_with_unrelated_parties(
     await db.load(_households("b", 300), tmp_path, clear=False)
     second = {p: await _profile(db, p) for p in parties}
 
-    assert second == first
+    # Not `second == first`: Neo4j may re-plan when its statistics move (it did: 442 -> 460
+    # hits once), a few percent either way. A cost that grew with the database would add at
+    # least one hit per unrelated person or holding: hundreds here, against a 10% margin.
     assert all(hits > 0 for hits in first.values())
+    assert {p: second[p] <= first[p] * 1.1 + 5 for p in parties} == dict.fromkeys(parties, True), (
+        first,
+        second,
+    )

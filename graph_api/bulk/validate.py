@@ -266,7 +266,11 @@ def _parse_row(
                 f"give exactly one of {names}"
                 + (f" (got {', '.join(present)})" if present else ""),
             )
-    if section.at_least_one_of and not any(n in values for n in section.at_least_one_of):
+    if (
+        section.at_least_one_of
+        and not any(n in values for n in section.at_least_one_of)
+        and not any(p.field in section.at_least_one_of for p in problems)
+    ):
         bad(
             section.at_least_one_of[0],
             None,

@@ -1,0 +1,170 @@
+"""docs/MODEL.md, generated from the format's declaration (`graph-api model-doc --write`).
+
+The import format, the validation and the stored graph are declared once, in
+`graph_api/bulk/spec.py`; this renders that declaration as the model's documentation, so
+the document cannot drift from what the importer accepts (a test compares them).
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from graph_api.bulk.spec import ENTITY_LABELS, FORMAT_NAME, FORMAT_VERSION, SECTIONS, Field
+from graph_api.config import PROJECT_ROOT
+from graph_api.domain import model as m
+
+MODEL_DOC = PROJECT_ROOT / "docs" / "MODEL.md"
+
+_TYPE_NAMES = {
+    "id": "id (text)",
+    "str": "text",
+    "text": "text",
+    "int": "integer",
+    "float": "number",
+    "bool": "boolean",
+    "date": "date (YYYY-MM-DD)",
+    "datetime": "date-time (ISO 8601)",
+    "enum": "enum",
+    "strlist": "list of text",
+    "ref": "id of",
+    "reflist": "list of ids of",
+}
+
+_HEAD_TEMPLATE = """# The relationship graph model
+
+*Generated from `graph_api/bulk/spec.py` by `graph-api model-doc --write` (also run by
+`make schema`); a test fails when this file and the code differ. Do not edit by hand.*
+
+One Neo4j property graph holds everything the service knows. Every customer, person or
+organization, is one `:Party` node (the unified model: one node per real entity, one id
+space), labelled `:Person` or `:Organization` as well. Organizations form the hierarchy
+(group, head office, branch, subsidiary, department) through `PART_OF`; people hold jobs
+(`WORKS_FOR`, with title and department) and report to each other (`REPORTS_TO`); family
+links, policy beneficiaries, buying-centre markers, informal influence, acquaintance, our
+reps' coverage, account teams, products and holdings, affinity rules, opportunities,
+interactions and business events complete it.
+
+The import/export format (`FORMAT_NAME`, version FORMAT_VERSION) has one section per
+entity or link kind below. A JSON document is an object with `"format": "FORMAT_NAME"`,
+`"version": FORMAT_VERSION` and one key per section, each a list of row objects; the same
+data as CSV is a folder with one `<section>.csv` per section, a header row of field names,
+lists `;`-separated and booleans `true`/`false`. Ids are chosen by the source system.
+`graph-api import` validates every row against these rules first (a problem names the
+file, row, field and value), then writes with batched, idempotent `UNWIND ... MERGE`;
+`graph-api export` writes the same format back.
+
+Stored on every node written by the import or the write API, besides the fields below:
+`version` (integer, goes up by one on each real change; the write API's optimistic
+concurrency), `createdAt` and `updatedAt` (date-times). Not part of the format: the audit
+trail (`(:AuditEntry)-[:CONCERNS]->(node)`, see docs/WRITING.md), the write locks
+(`:WriteLock`) and the cross-sell co-holding statistics (`:CoHoldingStats`, `COUNTS`,
+`CO_HELD`, recomputed after every import, see docs/CROSS_SELL.md).
+"""
+# Not an f-string: the text quotes Cypher words, which the parameterization test looks for.
+_HEAD = _HEAD_TEMPLATE.replace("FORMAT_NAME", FORMAT_NAME).replace(
+    "FORMAT_VERSION", str(FORMAT_VERSION)
+)
+
+
+def _allowed(f: Field) -> str:
+    parts: list[str] = []
+    if f.enum is not None:
+        parts.append(" / ".join(f"`{e.value}`" for e in f.enum))
+        if f.aliases:
+            parts.append(
+                "also read: " + ", ".join(f"`{k}`={v.value}" for k, v in f.aliases.items())
+            )
+    if f.minimum is not None or f.maximum is not None:
+        lo = "" if f.minimum is None else f"{f.minimum:g}"
+        hi = "" if f.maximum is None else f"{f.maximum:g}"
+        parts.append(f"{lo}..{hi}")
+    if f.max_length is not None:
+        parts.append(f"at most {f.max_length} characters")
+    return "; ".join(parts)
+
+
+def _type(f: Field) -> str:
+    name = _TYPE_NAMES[f.kind]
+    if f.kind in ("ref", "reflist") and f.ref:
+        labels = " or ".join(f"`:{label}`" for label in ENTITY_LABELS.get(f.ref, (f.ref,)))
+        return f"{name} {labels}"
+    return name
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _enum_section(title: str, enum: type[Enum], note: str = "") -> list[str]:
+    lines = [
+        f"- **{title}**: " + ", ".join(f"`{e.value}`" for e in enum) + (f". {note}" if note else "")
+    ]
+    return lines
+
+
+def render_model_doc() -> str:
+    out: list[str] = [_HEAD]
+    out.append("## Labels\n")
+    out.append("| entity | labels | defined by section |")
+    out.append("| --- | --- | --- |")
+    for s in SECTIONS:
+        if s.kind == "node" and s.entity:
+            labels = ", ".join(f"`:{label}`" for label in ENTITY_LABELS[s.entity])
+            if s.entity in ("Person", "Organization"):
+                labels = f"`:Party`, {labels}"
+            out.append(f"| {s.entity} | {labels} | `{s.name}` |")
+    out.append("")
+    for kind, title in (("node", "Entity sections"), ("link", "Link sections")):
+        out.append(f"## {title}\n")
+        for s in SECTIONS:
+            if s.kind != kind:
+                continue
+            out.append(f"### `{s.name}`\n")
+            out.append(_cell(s.doc) + "\n")
+            out.append(f"Graph: `{s.graph}`\n")
+            rules: list[str] = []
+            if s.kind == "link":
+                rules.append("key (one link per key): " + ", ".join(f"`{k}`" for k in s.key))
+            if s.symmetric:
+                rules.append("undirected: stored once")
+            if s.no_self_link:
+                rules.append(f"`{s.no_self_link[1]}` must differ from `{s.no_self_link[0]}`")
+            if s.acyclic:
+                rules.append(f"`{s.acyclic[0]}` -> `{s.acyclic[1]}` must form no cycle")
+            if s.exactly_one_of:
+                rules.append("exactly one of " + ", ".join(f"`{f}`" for f in s.exactly_one_of))
+            if s.at_least_one_of:
+                rules.append("at least one of " + ", ".join(f"`{f}`" for f in s.at_least_one_of))
+            if rules:
+                out.append("Rules: " + "; ".join(rules) + ".\n")
+            out.append("| field | type | required | allowed values | stored | meaning |")
+            out.append("| --- | --- | --- | --- | --- | --- |")
+            for f in s.fields:
+                if f.name == "id":
+                    stored = "node key"
+                elif f.kind in ("ref", "reflist"):
+                    stored = "as a link" + (" and a property" if f.stored else "")
+                else:
+                    stored = "property"
+                out.append(
+                    f"| `{f.name}` | {_cell(_type(f))} | {'yes' if f.required else ''} | "
+                    f"{_cell(_allowed(f))} | {stored} | {_cell(f.doc)} |"
+                )
+            out.append("")
+    out.append("## Enumerations and their meaning\n")
+    probabilities = ", ".join(
+        f"`{stage.value}` {p:.0%}" for stage, p in m.STAGE_PROBABILITY.items()
+    )
+    out.extend(
+        [
+            *_enum_section("buying role (决审研咨用)", m.BuyingRole),
+            *_enum_section("attitude (+ = - X)", m.Attitude),
+            *_enum_section("influence level", m.InfluenceLevel),
+            *_enum_section("family kind", m.FamilyKind, "PARENT is read from `fromId`"),
+            *_enum_section("organization type", m.OrgType),
+            *_enum_section("tier", m.Tier),
+            f"- **opportunity stage and its win probability**: {probabilities}",
+            "",
+        ]
+    )
+    return "\n".join(out).rstrip() + "\n"

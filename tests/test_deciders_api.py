@@ -372,3 +372,52 @@ async def test_planted_hidden_and_isolated_deciders(
         (3, 5, 1),
     ]
     assert a["unplacedPeople"] == 1 and a["unplacedCovered"] == 0
+
+
+PERSON_DETAIL = """
+fragment Details on Person { occupation city aliases version phone }
+query ($account: ID) {
+  keyDeciders(accountId: $account, limit: 5) { rank person { id name ...Details } }
+  decisionAssessment(accountId: $account) {
+    decisionLayer { decider { person { id ... on Person { occupation } } } }
+    supporters { person { id city } }
+  }
+}
+"""
+
+PARTY = """
+query ($id: ID!) {
+  party(id: $id) { id name ... on Person { occupation city aliases version phone } }
+}
+"""
+
+
+async def test_person_details_are_read_only_when_asked_for_and_then_complete(
+    db: Database, gql: GraphQLClient
+) -> None:
+    # The scope query reads id, name and gender of the account's people; a request asking a
+    # returned person's other fields (here through a fragment and an inline fragment) gets
+    # them from one more small query per field, the same values as the 360° view's.
+    await db.demo()
+    body = await gql(PERSON_DETAIL, {"account": "org-cimc"})
+    data = data_of(body)
+    assert body["extensions"]["roundTrips"] == 3  # one scope query, one details query each
+    people = [k["person"] for k in data["keyDeciders"]]
+    assert people and all(p["version"] >= 1 for p in people)
+    for person in people:
+        view = data_of(await gql(PARTY, {"id": person["id"]}))["party"]
+        assert person == view
+    layer = [m["decider"]["person"] for m in data["decisionAssessment"]["decisionLayer"]]
+    assert layer and any(p["occupation"] for p in layer)
+    wang = next(p for p in people if p["id"] == "p-wang-zhiqiang")
+    assert (wang["occupation"], wang["city"]) == ("CEO", "深圳")
+
+    # Only id and name: the scope query alone, and the names the same.
+    slim = await gql(
+        "query ($a: ID) { keyDeciders(accountId: $a, limit: 5) { person { id name } } }",
+        {"a": "org-cimc"},
+    )
+    assert slim["extensions"]["roundTrips"] == 1
+    assert [k["person"] for k in data_of(slim)["keyDeciders"]] == [
+        {"id": p["id"], "name": p["name"]} for p in people
+    ]

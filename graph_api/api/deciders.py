@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import strawberry
+from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 
 from graph_api.api import enums as _enums  # noqa: F401  (registers the domain enums first)
 from graph_api.api.context import Info
@@ -206,6 +210,47 @@ class DecisionAssessment:
         )
 
 
+# Person fields the deciders' scope query does not read (cypher/deciders.cypher): asking for
+# any of them under a `person` costs one more, small, query for the people returned.
+_DETAIL_FIELDS = frozenset(
+    {
+        "aliases",
+        "tier",
+        "grade",
+        "confidential",
+        "customerSince",
+        "preferredChannel",
+        "source",
+        "version",
+        "birthDate",
+        "phone",
+        "email",
+        "homeAddress",
+        "city",
+        "region",
+        "occupation",
+        "preferredTime",
+    }
+)
+
+
+def _asks_person_details(selections: Sequence[Any], inside_person: bool = False) -> bool:
+    """Whether the selection asks, under a `person` field, for one of _DETAIL_FIELDS (through
+    fragments too). Anything under a person's own resolvers (employments, ...) counts as well:
+    a conservative answer costs one small query, never a wrong one."""
+    for sel in selections:
+        if isinstance(sel, SelectedField):
+            if inside_person and sel.name in _DETAIL_FIELDS:
+                return True
+            if _asks_person_details(sel.selections, inside_person or sel.name == "person"):
+                return True
+        elif isinstance(sel, FragmentSpread | InlineFragment) and _asks_person_details(
+            sel.selections, inside_person
+        ):
+            return True
+    return False
+
+
 def _scope(
     account_id: strawberry.ID | None, opportunity_id: strawberry.ID | None, subsidiaries: bool
 ) -> DecisionScope:
@@ -244,6 +289,7 @@ class DecidersQuery:
             limit,
             ctx.settings.max_page_size,
             memo=ctx.cache,
+            details=_asks_person_details(info.selected_fields),
         )
         return [KeyDecider.from_domain(k) for k in ranking]
 
@@ -268,5 +314,6 @@ class DecidersQuery:
             await ctx.access(),
             _scope(account_id, opportunity_id, include_subsidiaries),
             memo=ctx.cache,
+            details=_asks_person_details(info.selected_fields),
         )
         return DecisionAssessment.from_domain(result)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from graph_api.analytics.assessment import assess
@@ -18,7 +18,13 @@ from graph_api.analytics.deciders import (
 from graph_api.domain import model as m
 from graph_api.domain import view as v
 from graph_api.domain.access import Access
-from graph_api.domain.deciders import Assessment, Candidate, KeyDecider, RoleSource
+from graph_api.domain.deciders import (
+    Assessment,
+    Candidate,
+    DecisionLayerMember,
+    KeyDecider,
+    RoleSource,
+)
 from graph_api.domain.errors import InvalidInput, NotFound
 from graph_api.services.access import restrict_decision_record
 from graph_api.services.parties import check_between, check_id
@@ -252,6 +258,21 @@ async def _analysed(
     return await task
 
 
+async def _people(store: Store, ids: Sequence[str]) -> dict[str, m.Person]:
+    """The full records of a few people (the scope query reads only id, name and gender)."""
+    if not ids:
+        return {}
+    rows = await store.read("deciders.people", {"ids": sorted(set(ids))})
+    return {p.id: p for p in (person_from_row(r["row"]) for r in rows)}
+
+
+def _with_person(decider: KeyDecider, people: Mapping[str, m.Person]) -> KeyDecider:
+    person = people.get(decider.id)
+    if person is None:
+        return decider
+    return replace(decider, candidate=replace(decider.candidate, person=person))
+
+
 async def key_deciders(
     store: Store,
     access: Access,
@@ -260,13 +281,19 @@ async def key_deciders(
     max_limit: int,
     *,
     memo: dict[Any, Any] | None = None,
+    details: bool = True,
 ) -> list[KeyDecider]:
     """The people of the scope ranked by decision power, best first, at most `limit`.
-    `memo`: a per-request cache shared with `decision_assessment`."""
+    `memo`: a per-request cache shared with `decision_assessment`. `details`: the people's
+    full records (one more small query); without, a person has only id, name and gender."""
     scope.checked()
     check_between("limit", limit, 1, max_limit)
     analysed = await _analysed(store, access, scope, memo)
-    return rank_deciders(analysed.graph, limit, scored=analysed.scored)
+    ranked = rank_deciders(analysed.graph, limit, scored=analysed.scored)
+    if not details:
+        return ranked
+    people = await _people(store, [k.id for k in ranked])
+    return [_with_person(k, people) for k in ranked]
 
 
 async def decision_assessment(
@@ -275,13 +302,30 @@ async def decision_assessment(
     scope: DecisionScope,
     *,
     memo: dict[Any, Any] | None = None,
+    details: bool = True,
 ) -> AssessmentResult:
-    """TAS 9 and 10 for the scope, with their evidence."""
+    """TAS 9 and 10 for the scope, with their evidence; `details` as in `key_deciders`."""
     scope.checked()
     analysed = await _analysed(store, access, scope, memo)
+    assessment = assess(analysed.graph, scored=analysed.scored)
+    if details:
+        assessment = await _assessment_with_people(store, assessment)
     return AssessmentResult(
         account_id=analysed.account_id,
         account_name=analysed.account_name,
         opportunity_id=analysed.opportunity_id,
-        assessment=assess(analysed.graph, scored=analysed.scored),
+        assessment=assessment,
+    )
+
+
+async def _assessment_with_people(store: Store, a: Assessment) -> Assessment:
+    deciders = [x.decider for x in a.decision_layer] + [*a.supporters, *a.opponents]
+    people = await _people(store, [k.id for k in deciders])
+    return replace(
+        a,
+        decision_layer=tuple(
+            DecisionLayerMember(_with_person(x.decider, people), x.reason) for x in a.decision_layer
+        ),
+        supporters=tuple(_with_person(k, people) for k in a.supporters),
+        opponents=tuple(_with_person(k, people) for k in a.opponents),
     )

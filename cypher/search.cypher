@@ -26,3 +26,32 @@ CALL (window) {
   }) AS page
 }
 RETURN total, page
+
+// name: parties_page
+// The same search without the count, for a request that does not ask for totalCount: only the
+// best $skip + $limit + 1 hits are kept (ORDER BY ... LIMIT is a top-k, not a full sort), the
+// last one only to say whether there is a next page. On a million parties a one-character
+// search such as 张 has about 100,000 hits, and collecting and counting them all was most of
+// the time.
+CALL db.index.fulltext.queryNodes('party_names', $query) YIELD node, score
+WHERE ($kinds IS NULL
+       OR (node:Person AND 'PERSON' IN $kinds)
+       OR (node:Organization AND 'ORGANIZATION' IN $kinds))
+  AND ($tier IS NULL OR node.tier = $tier)
+  AND ($region IS NULL OR node.region = $region)
+  AND ($visible IS NULL OR node.id IN $visible)
+  AND ($industry IS NULL OR node.industry = $industry
+       OR EXISTS { (node)-[:WORKS_FOR]->(o:Organization {industry: $industry})
+                   WHERE $visible IS NULL OR o.id IN $visible })
+WITH node, score ORDER BY score DESC, node.id LIMIT $skip + $limit + 1
+WITH collect({node: node, score: score}) AS hits
+WITH size(hits) > $skip + $limit AS more, hits[$skip..$skip + $limit] AS window
+CALL (window) {
+  UNWIND window AS hit
+  WITH hit.node AS x, hit.score AS score
+  RETURN collect({
+    props: x {.id, .name, .aliases, .gender, .birthDate, .phone, .email, .homeAddress, .city, .region, .occupation, .preferredChannel, .preferredTime, .source, .tier, .grade, .confidential, .customerSince, .version, .orgType, .industry, .address, .website, .employees, .annualPurchase, .shareOfWallet},
+    score: score, kind: CASE WHEN x:Person THEN 'PERSON' ELSE 'ORGANIZATION' END
+  }) AS page
+}
+RETURN more, page

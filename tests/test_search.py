@@ -143,6 +143,37 @@ async def test_search_on_a_larger_set_pages_without_gaps(
     assert len(seen) == 45
 
 
+UNCOUNTED = SEARCH.replace("    totalCount\n", "")
+
+
+async def test_without_total_count_the_pages_are_the_same(
+    db: Database, gql: GraphQLClient, tmp_path: Path
+) -> None:
+    # Without totalCount the search keeps only the best hits of the page (plus one, for
+    # hasNextPage) instead of counting all: the pages, cursors and page info must not change.
+    # 45 people with tied scores (same name length) and 5 with a better one, over 3 pages.
+    people = [{"id": f"p-{i:02d}", "name": f"王{i:02d}"} for i in range(45)]
+    people += [{"id": f"q-{i}", "name": "王"} for i in range(5)]
+    await db.load({"people": people}, tmp_path)
+    counted: list[dict[str, Any]] = []
+    uncounted: list[dict[str, Any]] = []
+    for query, pages in ((SEARCH, counted), (UNCOUNTED, uncounted)):
+        after = None
+        while True:
+            body = await gql(query, {"text": "王", "first": 20, "after": after})
+            page = data_of(body)["search"]
+            pages.append(page)
+            if not page["pageInfo"]["hasNextPage"]:
+                break
+            after = page["pageInfo"]["endCursor"]
+    assert [p.pop("totalCount") for p in counted] == [50, 50, 50]
+    assert "totalCount" not in uncounted[0]
+    assert uncounted == counted
+    ids = [e["node"]["id"] for p in counted for e in p["edges"]]
+    assert sorted(ids[:5]) == ids[:5] == [f"q-{i}" for i in range(5)]  # best first, ties by id
+    assert len(set(ids)) == 50
+
+
 @pytest.mark.parametrize(
     ("text", "query"),
     [

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
+from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 
 from graph_api.api import enums as _enums  # noqa: F401  (registers the domain enums first)
 from graph_api.api.context import Info
@@ -23,7 +26,25 @@ class PartySearchEdge:
 class PartySearchConnection:
     edges: list[PartySearchEdge]
     page_info: PageInfo
-    total_count: int
+    total_count: int = strawberry.field(
+        description="Every hit the viewer may see; counted only when asked for (it is most of "
+        "the cost of a search with many hits)."
+    )
+
+
+def _top_level(info: Info) -> list[SelectedField]:
+    """The fields selected on the connection, fragments included (first level only)."""
+    out: list[SelectedField] = []
+    stack: list[Any] = []
+    for field in info.selected_fields:
+        stack.extend(field.selections)
+    while stack:
+        sel = stack.pop()
+        if isinstance(sel, SelectedField):
+            out.append(sel)
+        elif isinstance(sel, FragmentSpread | InlineFragment):
+            stack.extend(sel.selections)
+    return out
 
 
 @strawberry.type
@@ -59,6 +80,8 @@ class SearchQuery:
             region=region,
             first=first,
             after=after,
+            # Counting every hit is most of a search with many hits: only when asked.
+            count=any(f.name == "totalCount" for f in _top_level(info)),
         )
         return PartySearchConnection(
             edges=[

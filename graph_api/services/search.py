@@ -83,9 +83,12 @@ async def search_parties(
     region: str | None = None,
     first: int | None = None,
     after: str | None = None,
+    count: bool = True,
 ) -> Page[SearchHit]:
     """Parties whose name or alias matches every word of `text`, best first (ties by id).
-    Only parties the viewer may see are found, and counted."""
+    Only parties the viewer may see are found, and counted. `count=False`: the total is not
+    counted (the costly part of a search with many hits); the page's `total_count` is then
+    only a lower bound (the hits up to this page, plus one if there is a next page)."""
     if not text or not text.strip():
         raise InvalidInput("text must not be empty", field="text", value=text)
     if len(text) > MAX_TEXT_LENGTH:
@@ -108,7 +111,7 @@ async def search_parties(
     if query is None:
         return Page(edges=(), total_count=0, has_next_page=False, has_previous_page=offset > 0)
     record = await store.read_one(
-        "search.parties",
+        "search.parties" if count else "search.parties_page",
         {
             "query": query,
             "kinds": kind_values,
@@ -120,7 +123,6 @@ async def search_parties(
             "visible": access.visible_list(),
         },
     )
-    total = int(record["total"]) if record else 0
     hits = [
         SearchHit(party_from_props(h["props"], h["kind"]), float(h["score"]))
         for h in (record["page"] if record else ())
@@ -129,9 +131,15 @@ async def search_parties(
         Edge(encode_cursor(CURSOR, [offset + i + 1, fingerprint]), hit)
         for i, hit in enumerate(hits)
     )
+    if count:
+        total = int(record["total"]) if record else 0
+        more = offset + len(hits) < total
+    else:
+        more = bool(record["more"]) if record else False
+        total = offset + len(hits) + (1 if more else 0)
     return Page(
         edges=edges,
         total_count=total,
-        has_next_page=offset + len(hits) < total,
+        has_next_page=more,
         has_previous_page=offset > 0,
     )

@@ -17,6 +17,12 @@ CALL (p) {
 }
 RETURN total, entries
 
+// name: visibility
+// What decides whether a restricted viewer sees an entry (services/audit.py `entry_shown`), for every
+// entry of the party: their totalCount counts only those they see.
+MATCH (p:Party {id: $partyId})<-[:CONCERNS]-(a:AuditEntry)
+RETURN collect([a.entity, a.partyIds]) AS entries
+
 // name: prune
 // Entries older than $before, in batches (an auto-commit transaction: graph-api prune-audit).
 MATCH (a:AuditEntry) WHERE a.at < $before

@@ -100,6 +100,8 @@ class Settings(BaseSettings):
     gc_threshold: int = 50_000
 
     # Limits
+    # Bytes of one HTTP request body (a GraphQL document with its variables); larger: 413.
+    max_request_bytes: int = 1_000_000
     max_page_size: int = 100
     default_page_size: int = 20
     max_depth: int = 12

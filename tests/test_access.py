@@ -602,7 +602,9 @@ mutation ($changes: [ChangeInput!]!) { applyChanges(changes: $changes) { __typen
 """
 AUDIT = """
 query ($id: ID!) {
-  auditTrail(partyId: $id, first: 20) { edges { node { entity changes { field before after } } } }
+  auditTrail(partyId: $id, first: 20) {
+    totalCount edges { node { entity changes { field before after } } }
+  }
 }
 """
 
@@ -660,3 +662,14 @@ async def test_writes_follow_the_read_rules(graph: None, production: LiveServer)
     assert addresses(await a1(AUDIT, {"id": "pa-ceo"})) == [("1 Alpha Road", "9 New Road")]
     assert addresses(await a2(AUDIT, {"id": "pa-ceo"})) == [(None, None)]
     assert error_codes(await a1(AUDIT, {"id": "pb-vip"})) == ["NOT_FOUND"]
+
+    # An entry a viewer may not see is not counted either: a family link of pa-ceo, whose
+    # sensitive fields are masked for rep-a2 (the admin writes it), is in the admin's trail
+    # and count only.
+    data_of(await caller(production, "admin")(APPLY, {"changes": [family]}))
+    mine = data_of(await caller(production, "admin")(AUDIT, {"id": "pa-ceo"}))["auditTrail"]
+    theirs = data_of(await a2(AUDIT, {"id": "pa-ceo"}))["auditTrail"]
+    assert "FAMILY" in [e["node"]["entity"] for e in mine["edges"]]
+    assert "FAMILY" not in [e["node"]["entity"] for e in theirs["edges"]]
+    assert mine["totalCount"] == len(mine["edges"])
+    assert theirs["totalCount"] == len(theirs["edges"]) == mine["totalCount"] - 1

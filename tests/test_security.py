@@ -9,6 +9,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import jwt
@@ -372,3 +373,41 @@ def test_new_key_prints_a_key_and_its_entry(capsys: pytest.CaptureFixture[str]) 
         "crm-web", Role.REP, "rep-x"
     )
     assert main(["new-key", "--subject", "x", "--role", "manager"]) == 2
+
+
+async def test_a_request_body_over_the_limit_is_refused_before_it_is_read(
+    db: Database, neo4j_uri: str
+) -> None:
+    # GRAPH_API_MAX_REQUEST_BYTES: by Content-Length, and for a chunked body (no length
+    # given) as soon as the bytes received pass the limit; HTTP 413 with the limit named.
+    await db.demo()
+    live = LiveServer(settings_for(neo4j_uri, max_request_bytes=5000)).start()
+    try:
+        padding = "#" + "x" * 6000 + "\n"  # a comment: the document is valid GraphQL
+        async with httpx.AsyncClient(timeout=30) as client:
+            small = await client.post(f"{live.url}/graphql", json={"query": CIMC})
+            assert small.status_code == 200 and data_of(small.json())["party"]["id"] == "org-cimc"
+
+            big = await client.post(f"{live.url}/graphql", json={"query": padding + CIMC})
+            assert big.status_code == 413
+            error = big.json()["errors"][0]
+            assert error["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+            assert error["extensions"]["limit"] == "GRAPH_API_MAX_REQUEST_BYTES"
+            assert error["extensions"]["maximum"] == 5000
+            assert "GRAPH_API_MAX_REQUEST_BYTES = 5000" in error["message"]
+
+            payload = orjson.dumps({"query": padding + CIMC})
+
+            async def chunks() -> Any:
+                for i in range(0, len(payload), 1000):
+                    yield payload[i : i + 1000]
+
+            chunked = await client.post(
+                f"{live.url}/graphql",
+                content=chunks(),
+                headers={"content-type": "application/json"},
+            )
+            assert chunked.status_code == 413
+            assert chunked.json()["errors"][0]["extensions"]["value"] > 5000
+    finally:
+        live.stop()

@@ -196,7 +196,87 @@ def create_app(
             return JSONResponse({"status": "unavailable", "reason": exc.message}, 503)
         return JSONResponse({"status": "ready"})
 
+    app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
     return app
+
+
+class BodyLimit:
+    """Refuses a request body over `limit` bytes with HTTP 413 before the application sees
+    it: by its Content-Length, or, for a body sent without one (chunked), by reading it up
+    to the limit first (a GraphQL request is read whole anyway) and replaying it."""
+
+    def __init__(self, app: Any, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or self.limit <= 0:
+            await self.app(scope, receive, send)
+            return
+        length = next((v for k, v in scope.get("headers", ()) if k == b"content-length"), None)
+        if length is not None:
+            if length.isdigit() and int(length) > self.limit:
+                await self._refuse(send, int(length))
+                return
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":  # the client went away
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.limit:
+                await self._refuse(send, size)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        replayed = False
+
+        async def replay() -> Any:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, send: Any, size: int) -> None:
+        message = (
+            f"the request body ({size} bytes or more) is larger than "
+            f"GRAPH_API_MAX_REQUEST_BYTES = {self.limit}"
+        )
+        body = orjson.dumps(
+            {
+                "data": None,
+                "errors": [
+                    {
+                        "message": message,
+                        "extensions": {
+                            "code": "QUERY_TOO_COMPLEX",
+                            "limit": "GRAPH_API_MAX_REQUEST_BYTES",
+                            "maximum": self.limit,
+                            "value": size,
+                        },
+                    }
+                ],
+            }
+        )
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
 
 
 def _client(request: Request) -> str:

@@ -224,8 +224,14 @@ MATCH (p:Person {id: row.personId}), (m:Person {id: row.managerId})
 MERGE (p)-[:REPORTS_TO]->(m)
 
 // name: family
+// One family link per pair: a link the other way round (a PARENT turned round by a CHILD row,
+// or a kind changed from PARENT) is replaced, not kept beside the new one.
 UNWIND $rows AS row
 MATCH (a:Person {id: row.fromId}), (b:Person {id: row.toId})
+CALL (a, b) {
+  OPTIONAL MATCH (b)-[old:FAMILY]->(a)
+  DELETE old
+}
 MERGE (a)-[r:FAMILY]->(b)
 SET r += row.props
 

@@ -261,3 +261,20 @@ async def test_loading_twice_changes_nothing(db: Database, tmp_path: Path) -> No
         "MATCH (n:Party) RETURN n.id AS id, n.version AS version, n.updatedAt AS at ORDER BY id"
     )
     assert [dict(r) for r in again] == [dict(r) for r in after_first]
+
+
+async def test_a_family_link_turned_round_replaces_the_old_one(
+    db: Database, tmp_path: Path
+) -> None:
+    # p1 is p2's parent; a later import says p1 is p2's child: one link, from p2, remains.
+    await db.load(BASE, tmp_path)
+    await db.load(
+        {"family": [{"fromId": "p1", "toId": "p2", "kind": "PARENT"}]}, tmp_path, clear=False
+    )
+    await db.load(
+        {"family": [{"fromId": "p1", "toId": "p2", "kind": "CHILD"}]}, tmp_path, clear=False
+    )
+    links = await db.store.read(
+        "MATCH (a:Person)-[r:FAMILY]->(b:Person) RETURN a.id AS a, b.id AS b, r.kind AS kind"
+    )
+    assert [dict(r) for r in links] == [{"a": "p2", "b": "p1", "kind": "PARENT"}]

@@ -67,6 +67,7 @@ async def _import(
     accept_valid: bool = False,
     reject_file: Path | None = None,
     batch_size: int = 5000,
+    link_concurrency: int = 1,
     reset: bool = False,
     quiet: bool = False,
 ) -> int:
@@ -86,6 +87,7 @@ async def _import(
                 accept_valid=accept_valid,
                 reject_file=reject_file,
                 batch_size=batch_size,
+                link_concurrency=link_concurrency,
                 progress_factory=progress_factory,
             )
         except FormatError as exc:
@@ -206,6 +208,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 accept_valid=args.accept_valid,
                 reject_file=Path(args.reject_file) if args.reject_file else None,
                 batch_size=args.batch_size,
+                link_concurrency=args.link_concurrency,
                 reset=args.reset,
             )
         )
@@ -421,6 +424,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--accept-valid", action="store_true", help="load the good rows anyway")
     p.add_argument("--reject-file", help="where rejected rows go (JSON lines)")
     p.add_argument("--batch-size", type=int, default=5000, help="rows per transaction")
+    p.add_argument(
+        "--link-concurrency",
+        type=int,
+        default=1,
+        help="link batches written at once, on as many sessions (default 1; on 2 cores "
+        "more gained nothing measurable)",
+    )
     p.add_argument("--reset", action="store_true", help="delete everything in the database first")
     p.set_defaults(func=cmd_import)
 

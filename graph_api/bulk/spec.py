@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
+from functools import cached_property
 from typing import Literal
 
 from graph_api.domain import model as m
@@ -61,8 +62,10 @@ class Section:
     exactly_one_of: tuple[str, ...] = ()
     at_least_one_of: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def field_map(self) -> dict[str, Field]:
+        # Cached: the validator asks for it once per row (a frozen dataclass still has a
+        # __dict__, which cached_property writes directly). Treat it as read-only.
         return {f.name: f for f in self.fields}
 
     @property

@@ -172,12 +172,18 @@ def _as_datetime(value: Any) -> datetime:
     return parsed.astimezone(UTC)
 
 
-def _as_enum(value: Any, f: Field) -> str:
+def _enum_values(f: Field) -> frozenset[str]:
+    assert f.enum is not None
+    return frozenset(e.value for e in f.enum)
+
+
+def _as_enum(value: Any, f: Field, allowed: frozenset[str] | None = None) -> str:
     assert f.enum is not None
     if not isinstance(value, str):
         raise _Bad("BAD_TYPE", "expected a string")
     text = value.strip()
-    allowed = {e.value for e in f.enum}
+    if allowed is None:
+        allowed = _enum_values(f)
     if text in allowed:
         return text
     upper = text.upper()
@@ -190,18 +196,24 @@ def _as_enum(value: Any, f: Field) -> str:
     raise _Bad("UNKNOWN_ENUM", f"not one of {', '.join(sorted(allowed))}")
 
 
-def _as_list(value: Any, f: Field) -> list[str]:
+def _list_item_field(f: Field) -> Field:
+    return Field(f.name, "str", max_length=f.max_length or 200)
+
+
+def _as_list(value: Any, f: Field, item_field: Field | None = None) -> list[str]:
     if isinstance(value, str):
         items: list[Any] = [v for v in value.split(";")]
     elif isinstance(value, list):
         items = value
     else:
         raise _Bad("BAD_TYPE", "expected a list (JSON array or ';'-separated text)")
+    if item_field is None:
+        item_field = _list_item_field(f)
     out: list[str] = []
     for item in items:
         if _blank(item):
             continue
-        text = _as_str(item, Field(f.name, "str", max_length=f.max_length or 200))
+        text = _as_str(item, item_field)
         if text not in out:
             out.append(text)
     return out
@@ -229,6 +241,160 @@ def coerce(f: Field, value: Any) -> Any:
     raise AssertionError(f.kind)
 
 
+# ----- per-field coercers ---------------------------------------------------------------
+# `coerce` above is the definition; the coercers below give the same values and the same
+# problems, with fast paths for values that are already of the right JSON type (a million
+# rows of a generated or exported document are). A coercer returns _MISSING for a blank
+# value (None, blank text, empty list), which the row treats as absent.
+
+_MISSING: Any = object()
+Coercer = Callable[[Any], Any]
+
+
+def _str_coercer(f: Field) -> Coercer:
+    limit = f.max_length
+    search = _CONTROL.search
+
+    def run(value: Any) -> Any:
+        if type(value) is str:
+            text = value.strip()
+            if not text:
+                return _MISSING
+            # isprintable() is False for every control character (and some other text):
+            # only then is the exact check needed.
+            if not text.isprintable() and search(text):
+                raise _Bad("BAD_VALUE", "contains control characters")
+            if limit is not None and len(text) > limit:
+                raise _Bad("TOO_LONG", f"longer than {limit} characters ({len(text)})")
+            return text
+        if value is None:
+            return _MISSING
+        if isinstance(value, list) and not value:
+            return _MISSING
+        if _blank(value):
+            return _MISSING
+        return _as_str(value, f)
+
+    return run
+
+
+def _number_coercer(f: Field, integer: bool) -> Coercer:
+    lo, hi = f.minimum, f.maximum
+    exact = int if integer else float
+
+    def run(value: Any) -> Any:
+        kind = type(value)
+        if kind is exact or (kind is int and not integer):
+            number = value if integer else float(value)
+            if not integer and not math.isfinite(number):
+                raise _Bad("BAD_VALUE", "not a finite number")
+            if lo is not None and number < lo:
+                raise _Bad("OUT_OF_RANGE", f"below the minimum {lo:g}")
+            if hi is not None and number > hi:
+                raise _Bad("OUT_OF_RANGE", f"above the maximum {hi:g}")
+            return number
+        if _blank(value) or (isinstance(value, list) and not value):
+            return _MISSING
+        return _as_number(value, f, integer)
+
+    return run
+
+
+def _enum_coercer(f: Field) -> Coercer:
+    allowed = _enum_values(f)
+
+    def run(value: Any) -> Any:
+        if type(value) is str:
+            text = value.strip()
+            if text in allowed:
+                return text
+            if not text:
+                return _MISSING
+            return _as_enum(value, f, allowed)
+        if _blank(value) or (isinstance(value, list) and not value):
+            return _MISSING
+        return _as_enum(value, f, allowed)
+
+    return run
+
+
+def _list_coercer(f: Field) -> Coercer:
+    item_field = _list_item_field(f)
+    item = _str_coercer(item_field)
+
+    def run(value: Any) -> Any:
+        if type(value) is list:
+            if not value:
+                return _MISSING
+            out: list[str] = []
+            for v in value:
+                if type(v) is str:
+                    text = item(v)
+                    if text is _MISSING:
+                        continue
+                elif _blank(v):
+                    continue
+                else:
+                    text = _as_str(v, item_field)
+                if text not in out:
+                    out.append(text)
+            return out
+        if _blank(value):
+            return _MISSING
+        return _as_list(value, f, item_field)
+
+    return run
+
+
+def _generic_coercer(f: Field) -> Coercer:
+    def run(value: Any) -> Any:
+        if _blank(value) or (isinstance(value, list) and not value):
+            return _MISSING
+        return coerce(f, value)
+
+    return run
+
+
+def coercer(f: Field) -> Coercer:
+    """The coercer of one field: `coerce`, with _MISSING for a blank value."""
+    match f.kind:
+        case "id" | "str" | "text" | "ref":
+            return _str_coercer(f)
+        case "int":
+            return _number_coercer(f, integer=True)
+        case "float":
+            return _number_coercer(f, integer=False)
+        case "enum":
+            return _enum_coercer(f)
+        case "strlist" | "reflist":
+            return _list_coercer(f)
+    return _generic_coercer(f)
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What checking a row of one section needs, computed once per section."""
+
+    section: Section
+    names: frozenset[str]
+    fields: tuple[tuple[str, bool, Coercer], ...]  # (name, required, coercer)
+
+
+_PLANS: dict[int, _Plan] = {}
+
+
+def _plan(section: Section) -> _Plan:
+    plan = _PLANS.get(id(section))
+    if plan is None or plan.section is not section:
+        plan = _Plan(
+            section,
+            frozenset(f.name for f in section.fields),
+            tuple((f.name, f.required, coercer(f)) for f in section.fields),
+        )
+        _PLANS[id(section)] = plan
+    return plan
+
+
 def _parse_row(
     section: Section, file: str, number: int, raw: Mapping[str, Any]
 ) -> tuple[Row, list[Problem]]:
@@ -238,23 +404,31 @@ def _parse_row(
         problems.append(Problem(file, number, section.name, fname, value, code, message))
 
     values: dict[str, Any] = {}
-    fmap = section.field_map
     if not isinstance(raw, Mapping):
         bad(None, None, "BAD_ROW", "a row must be an object")
         return Row(section.name, file, number, {}, {}, rejected=True), problems
-    for key in raw:
-        if key not in fmap:
-            bad(str(key), raw[key], "UNKNOWN_FIELD", f"no such field in section {section.name}")
-    for f in section.fields:
-        value = raw.get(f.name)
-        if _blank(value) or (isinstance(value, list) and not value):
-            if f.required:
-                bad(f.name, None, "MISSING_FIELD", "required field is missing")
+    plan = _plan(section)
+    if not plan.names.issuperset(raw):
+        for key in raw:
+            if key not in plan.names:
+                bad(str(key), raw[key], "UNKNOWN_FIELD", f"no such field in section {section.name}")
+    get = raw.get
+    for name, required, run in plan.fields:
+        value = get(name)
+        if value is None:
+            if required:
+                bad(name, None, "MISSING_FIELD", "required field is missing")
             continue
         try:
-            values[f.name] = coerce(f, value)
+            coerced = run(value)
         except _Bad as exc:
-            bad(f.name, value, exc.code, exc.message)
+            bad(name, value, exc.code, exc.message)
+            continue
+        if coerced is _MISSING:
+            if required:
+                bad(name, None, "MISSING_FIELD", "required field is missing")
+            continue
+        values[name] = coerced
     if section.exactly_one_of:
         present = [n for n in section.exactly_one_of if n in values]
         if len(present) != 1 and not any(p.field in section.exactly_one_of for p in problems):
@@ -440,74 +614,104 @@ async def validate(
                     )
                     row.rejected = True
 
-    await _check_references(result, defined, db_lookup)
+    targets = _targets(defined)
+    in_db: dict[str, dict[str, str]] = {}
+    asked: dict[str, set[str]] = defaultdict(set)
+    await _check_references(result, targets, db_lookup, in_db, asked)
     _check_cycles(result)
     # Rejecting rows can orphan rows that referenced them: settle until nothing changes.
-    await _check_references(result, defined, db_lookup, cascade=True)
+    # Only a rejected row of the document can orphan another (every other reference was
+    # checked above), so with none there is nothing to settle.
+    if any(row.rejected for rows in defined.values() for row in rows.values()):
+        await _check_references(result, targets, db_lookup, in_db, asked, cascade=True)
     return result
 
 
-def _refs(section: Section, row: Row) -> Iterable[tuple[Field, str]]:
-    for f in section.fields:
-        if f.ref is None or f.name not in row.values:
+def _ref_fields(section: Section) -> tuple[tuple[str, str, bool], ...]:
+    """The section's reference fields: (name, entity referred to, whether a list)."""
+    return tuple((f.name, f.ref, f.kind == "reflist") for f in section.fields if f.ref is not None)
+
+
+_REF_FIELDS: dict[str, tuple[tuple[str, str, bool], ...]] = {
+    s.name: _ref_fields(s) for s in SECTIONS
+}
+
+
+def _refs(section: Section, row: Row) -> Iterable[tuple[str, str, str]]:
+    """(field, entity, id) of every reference of the row, in field order."""
+    values = row.values
+    for name, entity, is_list in _REF_FIELDS.get(section.name) or _ref_fields(section):
+        value = values.get(name)
+        if value is None:
             continue
-        value = row.values[f.name]
-        if isinstance(value, list):
+        if is_list or isinstance(value, list):
             for item in value:
-                yield f, item
+                yield name, entity, item
         else:
-            yield f, value
+            yield name, entity, value
 
 
-def _entity_of(entity: str, defined: Mapping[str, Mapping[str, Row]], ref: str) -> Row | None:
-    for kind in ("Person", "Organization") if entity == "Party" else (entity,):
-        row = defined.get(kind, {}).get(ref)
-        if row is not None:
-            return row
-    return None
+def _targets(defined: Mapping[str, Mapping[str, Row]]) -> dict[str, dict[str, Row]]:
+    """The rows of the document by entity kind and id; a Party is a Person or else an
+    Organization (the two share one id space)."""
+    out = {entity: dict(defined.get(entity, {})) for entity in ENTITY_LABELS}
+    out["Party"] = {**defined.get("Organization", {}), **defined.get("Person", {})}
+    return out
 
 
 async def _check_references(
     result: Validated,
-    defined: Mapping[str, Mapping[str, Row]],
+    targets: Mapping[str, Mapping[str, Row]],
     db_lookup: DbLookup | None,
+    in_db: dict[str, dict[str, str]],
+    asked: dict[str, set[str]],
     cascade: bool = False,
 ) -> None:
+    """Rejects rows whose references are neither in the document nor in the database.
+
+    `in_db` (ids found, by entity kind) and `asked` (ids looked up) cache the database's
+    answers across calls."""
     # Which referenced ids are not in the document, and must be found in the database.
     missing: dict[str, set[str]] = defaultdict(set)
     for section in SECTIONS:
+        if not _REF_FIELDS.get(section.name):
+            continue
         for row in result.rows.get(section.name, []):
             if row.rejected:
                 continue
-            for f, ref in _refs(section, row):
-                assert f.ref is not None
-                if _entity_of(f.ref, defined, ref) is None:
-                    missing[f.ref].add(ref)
-    in_db: dict[str, dict[str, str]] = {}
+            for _name, entity, ref in _refs(section, row):
+                if ref not in targets[entity]:
+                    missing[entity].add(ref)
     for entity, ids in missing.items():
-        in_db[entity] = await db_lookup(entity, sorted(ids)) if db_lookup and ids else {}
+        known = in_db.setdefault(entity, {})
+        new = sorted(ids - asked[entity])
+        if db_lookup and new:
+            known.update(await db_lookup(entity, new))
+            asked[entity].update(new)
 
     changed = True
     while changed:
         changed = False
         for section in SECTIONS:
+            if not _REF_FIELDS.get(section.name):
+                continue
             for row in result.rows.get(section.name, []):
                 if row.rejected:
                     continue
-                for f, ref in _refs(section, row):
-                    assert f.ref is not None
-                    target = _entity_of(f.ref, defined, ref)
+                for name, entity, ref in _refs(section, row):
+                    target = targets[entity].get(ref)
+                    found = in_db.get(entity, {})
                     if target is not None:
-                        if target.rejected and ref not in in_db.get(f.ref, {}):
+                        if target.rejected and ref not in found:
                             result.problems.append(
                                 Problem(
                                     row.file,
                                     row.number,
                                     section.name,
-                                    f.name,
+                                    name,
                                     ref,
                                     "REJECTED_REFERENCE",
-                                    f"refers to {f.ref} {ref!r} whose row "
+                                    f"refers to {entity} {ref!r} whose row "
                                     f"({target.section} row {target.number}) was rejected",
                                 )
                             )
@@ -515,15 +719,15 @@ async def _check_references(
                             changed = True
                             break
                         continue
-                    if ref in in_db.get(f.ref, {}):
+                    if ref in found:
                         continue
-                    labels = "/".join(ENTITY_LABELS[f.ref])
+                    labels = "/".join(ENTITY_LABELS[entity])
                     result.problems.append(
                         Problem(
                             row.file,
                             row.number,
                             section.name,
-                            f.name,
+                            name,
                             ref,
                             "UNKNOWN_REFERENCE",
                             f"no {labels} with this id in the document or the database",

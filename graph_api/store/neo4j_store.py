@@ -29,6 +29,11 @@ T = TypeVar("T")
 
 _FIRST_RETRY_DELAY_S = 0.05
 
+_CLEAR_STATEMENTS = (
+    "MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS",
+    "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS",
+)
+
 
 @dataclass
 class RoundTrips:
@@ -266,10 +271,14 @@ class Store:
         return len(stmts)
 
     async def clear(self) -> None:
-        """Deletes every node and relationship (tests and `seed --reset`), in batches."""
+        """Deletes every node and relationship (tests, `seed --reset`, `import --reset`).
+
+        Relationships first, then nodes, each in transactions of 10,000: a DETACH DELETE of
+        10,000 nodes also deletes all their relationships in the same transaction, and hubs
+        (a product held by a hundred thousand parties) made one transaction big enough to
+        exhaust the database's transaction memory on a 1M-party store."""
         # CALL ... IN TRANSACTIONS needs an auto-commit transaction, hence session.run.
         async with self.driver.session(database=self.database) as session:
-            result = await session.run(
-                "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
-            )
-            await result.consume()
+            for statement in _CLEAR_STATEMENTS:
+                result = await session.run(statement)
+                await result.consume()

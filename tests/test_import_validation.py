@@ -278,3 +278,12 @@ async def test_a_family_link_turned_round_replaces_the_old_one(
         "MATCH (a:Person)-[r:FAMILY]->(b:Person) RETURN a.id AS a, b.id AS b, r.kind AS kind"
     )
     assert [dict(r) for r in links] == [{"a": "p2", "b": "p1", "kind": "PARENT"}]
+
+
+async def test_a_child_row_with_an_end_missing_is_reported_not_a_crash(
+    db: Database, tmp_path: Path
+) -> None:
+    problems = await _import_bad(db, tmp_path, {"family": [{"fromId": "p1", "kind": "CHILD"}]})
+    assert [(p.section, p.row, p.field, p.code) for p in problems] == [
+        ("family", 1, "toId", "MISSING_FIELD")
+    ]

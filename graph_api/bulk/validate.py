@@ -456,8 +456,12 @@ def _parse_row(
         if a in values and values.get(a) == values.get(b):
             bad(b, values[b], "SELF_LINK", f"{b} must differ from {a}")
     if section.name == "family" and values.get("kind") == FamilyKind.CHILD.value:
-        # Stored once, as PARENT from the parent to the child.
-        values["fromId"], values["toId"] = values["toId"], values["fromId"]
+        # Stored once, as PARENT from the parent to the child (an end may be missing: that
+        # row is already reported, and is turned round all the same for a consistent report).
+        values["fromId"], values["toId"] = values.get("toId"), values.get("fromId")
+        for end in ("fromId", "toId"):
+            if values[end] is None:
+                del values[end]
         values["kind"] = FamilyKind.PARENT.value
     elif (
         section.symmetric

@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterable
 
 import strawberry
-from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
+from graphql import FieldNode
 
 from graph_api.api import enums as _enums  # noqa: F401  (registers the domain enums first)
 from graph_api.api.context import Info
+from graph_api.api.selection import child_fields
 from graph_api.api.types import Person
 from graph_api.api.view_types import Coverage
 from graph_api.domain import deciders as d
 from graph_api.domain import model as m
 from graph_api.services.deciders import (
+    SCOPE_PERSON_FIELDS,
     AssessmentResult,
     DecisionScope,
     decision_assessment,
     key_deciders,
 )
+from graph_api.store.mapping import PERSON_FIELDS
 
 
 @strawberry.type(description="One component of a decider's score.")
@@ -211,44 +213,28 @@ class DecisionAssessment:
 
 
 # Person fields the deciders' scope query does not read (cypher/deciders.cypher): asking for
-# any of them under a `person` costs one more, small, query for the people returned.
-_DETAIL_FIELDS = frozenset(
-    {
-        "aliases",
-        "tier",
-        "grade",
-        "confidential",
-        "customerSince",
-        "preferredChannel",
-        "source",
-        "version",
-        "birthDate",
-        "phone",
-        "email",
-        "homeAddress",
-        "city",
-        "region",
-        "occupation",
-        "preferredTime",
-    }
-)
+# any of them under a `person` costs one more, small, query for the people returned. The
+# GraphQL names of a person's stored fields are their property names.
+_DETAIL_FIELDS = frozenset(PERSON_FIELDS) - frozenset(SCOPE_PERSON_FIELDS)
 
 
-def _asks_person_details(selections: Sequence[Any], inside_person: bool = False) -> bool:
+def _asks_person_details(info: Info) -> bool:
     """Whether the selection asks, under a `person` field, for one of _DETAIL_FIELDS (through
     fragments too). Anything under a person's own resolvers (employments, ...) counts as well:
     a conservative answer costs one small query, never a wrong one."""
-    for sel in selections:
-        if isinstance(sel, SelectedField):
-            if inside_person and sel.name in _DETAIL_FIELDS:
-                return True
-            if _asks_person_details(sel.selections, inside_person or sel.name == "person"):
-                return True
-        elif isinstance(sel, FragmentSpread | InlineFragment) and _asks_person_details(
-            sel.selections, inside_person
-        ):
-            return True
-    return False
+    fragments = info._raw_info.fragments
+
+    def walk(nodes: Iterable[FieldNode], inside_person: bool) -> bool:
+        for node in nodes:
+            for sel in child_fields(fragments, node):
+                name = sel.name.value
+                if inside_person and name in _DETAIL_FIELDS:
+                    return True
+                if walk((sel,), inside_person or name == "person"):
+                    return True
+        return False
+
+    return walk(info._raw_info.field_nodes, False)
 
 
 def _scope(
@@ -289,7 +275,7 @@ class DecidersQuery:
             limit,
             ctx.settings.max_page_size,
             memo=ctx.cache,
-            details=_asks_person_details(info.selected_fields),
+            details=_asks_person_details(info),
         )
         return [KeyDecider.from_domain(k) for k in ranking]
 
@@ -314,6 +300,6 @@ class DecidersQuery:
             await ctx.access(),
             _scope(account_id, opportunity_id, include_subsidiaries),
             memo=ctx.cache,
-            details=_asks_person_details(info.selected_fields),
+            details=_asks_person_details(info),
         )
         return DecisionAssessment.from_domain(result)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry
-from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 
 from graph_api.api import enums as _enums  # noqa: F401  (registers the domain enums first)
 from graph_api.api.context import Info
+from graph_api.api.selection import asks_for
 from graph_api.api.types import Party, party_to_gql
 from graph_api.api.view_types import PageInfo
 from graph_api.domain import model as m
@@ -30,21 +28,6 @@ class PartySearchConnection:
         description="Every hit the viewer may see; counted only when asked for (it is most of "
         "the cost of a search with many hits)."
     )
-
-
-def _top_level(info: Info) -> list[SelectedField]:
-    """The fields selected on the connection, fragments included (first level only)."""
-    out: list[SelectedField] = []
-    stack: list[Any] = []
-    for field in info.selected_fields:
-        stack.extend(field.selections)
-    while stack:
-        sel = stack.pop()
-        if isinstance(sel, SelectedField):
-            out.append(sel)
-        elif isinstance(sel, FragmentSpread | InlineFragment):
-            stack.extend(sel.selections)
-    return out
 
 
 @strawberry.type
@@ -81,7 +64,7 @@ class SearchQuery:
             first=first,
             after=after,
             # Counting every hit is most of a search with many hits: only when asked.
-            count=any(f.name == "totalCount" for f in _top_level(info)),
+            count=asks_for(info, "totalCount"),
         )
         return PartySearchConnection(
             edges=[

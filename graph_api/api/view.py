@@ -12,20 +12,13 @@ never with the number of items.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from graphql import (
-    FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
-    InlineFragmentNode,
-    SelectionNode,
-)
 from strawberry.dataloader import DataLoader
 from strawberry.types.nodes import convert_arguments
 
 from graph_api.api.context import Info
+from graph_api.api.selection import fields_with_condition
 from graph_api.config import Settings
 from graph_api.domain.errors import DomainError
 from graph_api.services.view360 import (
@@ -91,27 +84,6 @@ async def view_part(info: Info, party_id: str, part: ViewPart, args: PartArgs = 
 # ----- from the selection set to view keys -----
 
 
-def _fields(
-    fragments: Mapping[str, FragmentDefinitionNode],
-    selections: Iterable[SelectionNode],
-    condition: str | None,
-) -> Iterator[tuple[str | None, FieldNode]]:
-    """The fields directly under a selection set, through fragments, with the type each
-    was asked on. One level only: strawberry's `info.selected_fields` converts the whole
-    tree below, which for the full 360° view cost more than the database query."""
-    for sel in selections:
-        if isinstance(sel, FieldNode):
-            yield condition, sel
-        elif isinstance(sel, InlineFragmentNode):
-            inner = sel.type_condition.name.value if sel.type_condition else condition
-            yield from _fields(fragments, sel.selection_set.selections, inner)
-        elif isinstance(sel, FragmentSpreadNode):
-            fragment = fragments[sel.name.value]
-            yield from _fields(
-                fragments, fragment.selection_set.selections, fragment.type_condition.name.value
-            )
-
-
 def _int(value: Any) -> int | None:
     # Literals arrive as text ("5"), variables already coerced.
     if value is None:
@@ -165,7 +137,9 @@ def requested_parts(info: Info) -> list[tuple[ViewPart, PartArgs]]:
     for field in raw.field_nodes:
         if field.selection_set is None:
             continue
-        for condition, sel in _fields(raw.fragments, field.selection_set.selections, None):
+        for condition, sel in fields_with_condition(
+            raw.fragments, field.selection_set.selections, None
+        ):
             table = {"Person": _PERSON, "Organization": _ORGANIZATION}.get(condition or "", {})
             name = sel.name.value
             part = table.get(name) or _COMMON.get(name)

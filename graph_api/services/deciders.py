@@ -87,6 +87,10 @@ async def fetch_scope(store: Store, scope: DecisionScope, access: Access) -> Map
     return restrict_decision_record(access, record)
 
 
+# The person fields the scope query reads (the others are null in its rows): what the ranking
+# and its explanations use. `_people` reads the rest for the people an answer returns.
+SCOPE_PERSON_FIELDS = ("id", "name", "gender")
+
 # Positions in the query's person rows, after the person's fields (cypher/deciders.cypher).
 _N = len(PERSON_FIELDS)
 _OUT, _IN = _N, _N + 1  # a scope person's tagged links

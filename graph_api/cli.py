@@ -6,13 +6,18 @@ import argparse
 import asyncio
 import logging
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from graph_api.config import PROJECT_ROOT, Settings, get_settings
 
+if TYPE_CHECKING:
+    from graph_api.store.neo4j_store import Store
+
 log = logging.getLogger("graph_api")
+T = TypeVar("T")
 
 DEMO_DATA = PROJECT_ROOT / "seed" / "demo.json"
 SCHEMA_FILE = PROJECT_ROOT / "schema" / "schema.graphql"
@@ -57,6 +62,31 @@ def _store(settings: Settings, uri: str):  # type: ignore[no-untyped-def]
     from graph_api.api.app import connect_store
 
     return connect_store(settings, uri)
+
+
+def _with_store(settings: Settings, work: Callable[[Store], Awaitable[T]]) -> T:
+    """Runs `work` on a store connected to the configured (or the local) Neo4j, then closes
+    the store and stops the local Neo4j."""
+
+    async def run(uri: str) -> T:
+        store = _store(settings, uri)
+        try:
+            return await work(store)
+        finally:
+            await store.close()
+
+    with database(settings) as uri:
+        return asyncio.run(run(uri))
+
+
+def _print_or_write(text: str, path: Path, write: bool) -> int:
+    """A generated file (the schema, the model doc): to stdout, or over `path` with --write."""
+    if write:
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {path}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
 
 
 async def _import(
@@ -228,34 +258,20 @@ def cmd_export(args: argparse.Namespace) -> int:
     def progress(section: str, rows: int) -> None:
         print(f"  {section}: {rows:,} rows", file=sys.stderr)
 
-    async def run(uri: str) -> int:
-        store = _store(settings, uri)
-        try:
-            report = await export_path(store, path, fmt, progress=progress)
-        finally:
-            await store.close()
-        rate = report.total_rows / report.seconds if report.seconds else 0.0
-        print(
-            f"exported {report.total_rows:,} rows to {path} ({fmt}) in {report.seconds:.1f}s "
-            f"({rate:,.0f} rows/s)",
-            file=sys.stderr,
-        )
-        return 0
-
-    with database(settings) as uri:
-        return asyncio.run(run(uri))
+    report = _with_store(settings, lambda store: export_path(store, path, fmt, progress=progress))
+    rate = report.total_rows / report.seconds if report.seconds else 0.0
+    print(
+        f"exported {report.total_rows:,} rows to {path} ({fmt}) in {report.seconds:.1f}s "
+        f"({rate:,.0f} rows/s)",
+        file=sys.stderr,
+    )
+    return 0
 
 
 def cmd_model_doc(args: argparse.Namespace) -> int:
     from graph_api.bulk.model_doc import MODEL_DOC, render_model_doc
 
-    text = render_model_doc()
-    if args.write:
-        MODEL_DOC.write_text(text, encoding="utf-8")
-        print(f"wrote {MODEL_DOC}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
-    return 0
+    return _print_or_write(render_model_doc(), MODEL_DOC, args.write)
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
@@ -281,17 +297,9 @@ def cmd_generate(args: argparse.Namespace) -> int:
 def cmd_migrate(args: argparse.Namespace) -> int:
     settings = get_settings()
 
-    async def run(uri: str) -> int:
-        store = _store(settings, uri)
-        try:
-            n = await store.migrate()
-        finally:
-            await store.close()
-        print(f"{n} constraints/indexes ensured", file=sys.stderr)
-        return 0
-
-    with database(settings) as uri:
-        return asyncio.run(run(uri))
+    n = _with_store(settings, lambda store: store.migrate())
+    print(f"{n} constraints/indexes ensured", file=sys.stderr)
+    return 0
 
 
 def cmd_refresh_stats(args: argparse.Namespace) -> int:
@@ -299,22 +307,14 @@ def cmd_refresh_stats(args: argparse.Namespace) -> int:
 
     settings = get_settings()
 
-    async def run(uri: str) -> int:
-        store = _store(settings, uri)
-        try:
-            done = await refresh_co_holding_stats(store)
-        finally:
-            await store.close()
-        print(
-            f"co-holding statistics refreshed in {done.seconds:.2f}s: {done.people} people and "
-            f"{done.organizations} organizations hold {done.products} products; "
-            f"{done.associations} association rules",
-            file=sys.stderr,
-        )
-        return 0
-
-    with database(settings) as uri:
-        return asyncio.run(run(uri))
+    done = _with_store(settings, refresh_co_holding_stats)
+    print(
+        f"co-holding statistics refreshed in {done.seconds:.2f}s: {done.people} people and "
+        f"{done.organizations} organizations hold {done.products} products; "
+        f"{done.associations} association rules",
+        file=sys.stderr,
+    )
+    return 0
 
 
 def cmd_prune_audit(args: argparse.Namespace) -> int:
@@ -331,32 +331,18 @@ def cmd_prune_audit(args: argparse.Namespace) -> int:
     settings = get_settings()
     before = datetime.now(UTC) - timedelta(days=args.older_than_days)
 
-    async def run(uri: str) -> int:
-        store = _store(settings, uri)
-        try:
-            deleted = await prune_audit(store, before)
-        finally:
-            await store.close()
-        print(
-            f"{deleted} audit entries older than {before:%Y-%m-%d %H:%M} UTC deleted",
-            file=sys.stderr,
-        )
-        return 0
-
-    with database(settings) as uri:
-        return asyncio.run(run(uri))
+    deleted = _with_store(settings, lambda store: prune_audit(store, before))
+    print(
+        f"{deleted} audit entries older than {before:%Y-%m-%d %H:%M} UTC deleted",
+        file=sys.stderr,
+    )
+    return 0
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
     from graph_api.api.schema import schema_sdl
 
-    sdl = schema_sdl()
-    if args.write:
-        SCHEMA_FILE.write_text(sdl, encoding="utf-8")
-        print(f"wrote {SCHEMA_FILE}", file=sys.stderr)
-    else:
-        sys.stdout.write(sdl)
-    return 0
+    return _print_or_write(schema_sdl(), SCHEMA_FILE, args.write)
 
 
 def cmd_new_key(args: argparse.Namespace) -> int:

@@ -94,25 +94,28 @@ def _wait_ready(server: Server, probe: httpx.Request, timeout_s: float) -> Serve
             time.sleep(0.3)
 
 
+def _launch(
+    argv: list[str], log_path: Path, env: dict[str, str], cwd: Path | None = None
+) -> subprocess.Popen[bytes]:
+    """A server process on the size's database (our env on top of the caller's), its output
+    to `log_path`."""
+    with log_path.open("wb") as log:
+        return subprocess.Popen(
+            argv,
+            env={**os.environ, "NEO4J_USER": "neo4j", "NEO4J_PASSWORD": "", **env},
+            cwd=cwd,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+
+
 def start_service(uri: str, label: str) -> Server:
     """`graph-api serve` on the size's database, as in production (one process, uvloop)."""
     port = free_port()
     log_path = STATE_DIR / f"service-{label}.log"
-    env = {
-        **os.environ,
-        "NEO4J_URI": uri,
-        "NEO4J_USER": "neo4j",
-        "NEO4J_PASSWORD": "",
-        "GRAPH_API_LOG_LEVEL": "warning",
-        "GRAPH_API_MODE": "development",
-    }
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [str(VENV_BIN / "graph-api"), "serve", "--port", str(port)],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    env = {"NEO4J_URI": uri, "GRAPH_API_LOG_LEVEL": "warning", "GRAPH_API_MODE": "development"}
+    argv = [str(VENV_BIN / "graph-api"), "serve", "--port", str(port)]
+    proc = _launch(argv, log_path, env)
     base = f"http://127.0.0.1:{port}"
     server = Server("graph-api serve", proc, f"{base}/graphql", log_path)
     return _wait_ready(server, httpx.Request("GET", f"{base}/readyz"), 120)
@@ -122,22 +125,8 @@ def start_peer(uri: str, label: str) -> Server:
     """The Neo4j GraphQL library's server (bench/peer/server.mjs) on the same database."""
     port = free_port()
     log_path = STATE_DIR / f"peer-{label}.log"
-    env = {
-        **os.environ,
-        "NEO4J_URI": uri,
-        "NEO4J_USER": "neo4j",
-        "NEO4J_PASSWORD": "",
-        "PORT": str(port),
-        "NODE_ENV": "production",
-    }
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            ["node", str(PEER_DIR / "server.mjs")],
-            env=env,
-            cwd=PEER_DIR,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    env = {"NEO4J_URI": uri, "PORT": str(port), "NODE_ENV": "production"}
+    proc = _launch(["node", str(PEER_DIR / "server.mjs")], log_path, env, cwd=PEER_DIR)
     url = f"http://127.0.0.1:{port}/graphql"
     server = Server("@neo4j/graphql peer", proc, url, log_path)
     probe = httpx.Request("POST", url, json={"query": "{ __typename }"})

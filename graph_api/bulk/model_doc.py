@@ -95,11 +95,9 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _enum_section(title: str, enum: type[Enum], note: str = "") -> list[str]:
-    lines = [
-        f"- **{title}**: " + ", ".join(f"`{e.value}`" for e in enum) + (f". {note}" if note else "")
-    ]
-    return lines
+def _enum_line(title: str, enum: type[Enum], note: str = "") -> str:
+    values = ", ".join(f"`{e.value}`" for e in enum)
+    return f"- **{title}**: {values}" + (f". {note}" if note else "")
 
 
 def render_model_doc() -> str:
@@ -157,12 +155,12 @@ def render_model_doc() -> str:
     )
     out.extend(
         [
-            *_enum_section("buying role (决审研咨用)", m.BuyingRole),
-            *_enum_section("attitude (+ = - X)", m.Attitude),
-            *_enum_section("influence level", m.InfluenceLevel),
-            *_enum_section("family kind", m.FamilyKind, "PARENT is read from `fromId`"),
-            *_enum_section("organization type", m.OrgType),
-            *_enum_section("tier", m.Tier),
+            _enum_line("buying role (决审研咨用)", m.BuyingRole),
+            _enum_line("attitude (+ = - X)", m.Attitude),
+            _enum_line("influence level", m.InfluenceLevel),
+            _enum_line("family kind", m.FamilyKind, "PARENT is read from `fromId`"),
+            _enum_line("organization type", m.OrgType),
+            _enum_line("tier", m.Tier),
             f"- **opportunity stage and its win probability**: {probabilities}",
             "",
         ]

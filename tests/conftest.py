@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import threading
@@ -18,7 +19,8 @@ import uvicorn
 
 from graph_api.api.app import create_app
 from graph_api.bulk.load import import_path
-from graph_api.config import PROJECT_ROOT, Settings
+from graph_api.cli import main
+from graph_api.config import PROJECT_ROOT, Settings, get_settings
 from graph_api.store.local_neo4j import LocalNeo4j
 from graph_api.store.neo4j_store import Store
 
@@ -176,3 +178,14 @@ def data_of(body: dict[str, Any]) -> dict[str, Any]:
 
 def error_codes(body: dict[str, Any]) -> list[str]:
     return [e.get("extensions", {}).get("code") for e in body.get("errors") or []]
+
+
+async def run_cli(neo4j_uri: str, monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
+    """The command line against the test Neo4j (in a thread: it runs its own event loop)."""
+    monkeypatch.setenv("NEO4J_URI", neo4j_uri)
+    monkeypatch.setenv("NEO4J_PASSWORD", "")
+    get_settings.cache_clear()
+    try:
+        return await asyncio.to_thread(main, list(args))
+    finally:
+        get_settings.cache_clear()

@@ -22,9 +22,8 @@ from graph_api.bulk.generate import write_dataset
 from graph_api.bulk.load import import_path
 from graph_api.bulk.spec import SECTIONS
 from graph_api.bulk.validate import validate
-from graph_api.cli import main
 from graph_api.store.neo4j_store import Store
-from tests.conftest import DEMO, Database
+from tests.conftest import DEMO, Database, run_cli
 
 # Labels and relationship types of the format: the graph the export must reproduce.
 _LABELS = (
@@ -163,24 +162,17 @@ async def test_export_of_an_empty_database_is_an_empty_document(
     }
 
 
-def test_export_command_writes_the_file(
+async def test_export_command_writes_the_file(
     neo4j_uri: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db: Database
 ) -> None:
     # The CLI against the test Neo4j: the demo first (seed --reset), then export.
-    monkeypatch.setenv("NEO4J_URI", neo4j_uri)
-    monkeypatch.setenv("NEO4J_PASSWORD", "")
-    from graph_api.config import get_settings
-
-    get_settings.cache_clear()
-    try:
-        db.dirty()
-        assert main(["seed", "--reset"]) == 0
-        out = tmp_path / "cli.json"
-        assert main(["export", str(out)]) == 0
-        doc = orjson.loads(out.read_bytes())
-        names = {p["name"] for p in doc["people"]}
-        assert {"张翠山", "张太太"} <= names
-        assert main(["export", str(tmp_path)]) == 0  # a folder: CSV files
-        assert (tmp_path / "people.csv").exists()
-    finally:
-        get_settings.cache_clear()
+    db.dirty()
+    assert await run_cli(neo4j_uri, monkeypatch, "seed", "--reset") == 0
+    out = tmp_path / "cli.json"
+    assert await run_cli(neo4j_uri, monkeypatch, "export", str(out)) == 0
+    doc = orjson.loads(out.read_bytes())
+    names = {p["name"] for p in doc["people"]}
+    assert {"张翠山", "张太太"} <= names
+    # A folder: CSV files.
+    assert await run_cli(neo4j_uri, monkeypatch, "export", str(tmp_path)) == 0
+    assert (tmp_path / "people.csv").exists()

@@ -4,7 +4,6 @@ good rows and writes every bad one to the reject file. Loading twice changes not
 
 from __future__ import annotations
 
-import asyncio
 import csv
 from pathlib import Path
 from typing import Any
@@ -14,8 +13,7 @@ import pytest
 
 from graph_api.bulk.load import import_path
 from graph_api.bulk.validate import Problem
-from graph_api.cli import main
-from tests.conftest import Database
+from tests.conftest import Database, run_cli
 from tests.test_export import graph_fingerprint
 
 # A small graph already in the database; every bad document below also carries good rows
@@ -170,19 +168,6 @@ async def test_csv_problems_name_the_file_and_its_line(db: Database, tmp_path: P
     assert await graph_fingerprint(db.store) == before
 
 
-async def _cli(neo4j_uri: str, monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
-    """The command line against the test Neo4j (in a thread: it runs its own event loop)."""
-    monkeypatch.setenv("NEO4J_URI", neo4j_uri)
-    monkeypatch.setenv("NEO4J_PASSWORD", "")
-    from graph_api.config import get_settings
-
-    get_settings.cache_clear()
-    try:
-        return await asyncio.to_thread(main, list(args))
-    finally:
-        get_settings.cache_clear()
-
-
 async def test_cli_refuses_a_bad_file_and_says_so(
     db: Database,
     tmp_path: Path,
@@ -195,13 +180,13 @@ async def test_cli_refuses_a_bad_file_and_says_so(
     path = tmp_path / "bad.json"
     path.write_bytes(orjson.dumps(_doc({"people": [{"id": "p9", "name": "X", "grade": 9}]})))
     capsys.readouterr()
-    assert await _cli(neo4j_uri, monkeypatch, "import", str(path)) == 1
+    assert await run_cli(neo4j_uri, monkeypatch, "import", str(path)) == 1
     err = capsys.readouterr().err
     assert "bad.json: people row 3 field grade value 9: OUT_OF_RANGE" in err
     assert "nothing was written" in err
     assert await graph_fingerprint(db.store) == before
     # --accept-valid without a reject file would drop rows silently: refused.
-    assert await _cli(neo4j_uri, monkeypatch, "import", "--accept-valid", str(path)) == 2
+    assert await run_cli(neo4j_uri, monkeypatch, "import", "--accept-valid", str(path)) == 2
 
 
 async def test_accept_valid_loads_good_rows_and_rejects_every_bad_one_to_the_file(
@@ -218,7 +203,7 @@ async def test_accept_valid_loads_good_rows_and_rejects_every_bad_one_to_the_fil
     doc = _doc(bad)
     path.write_bytes(orjson.dumps(doc))
     rejects = tmp_path / "rejects.jsonl"
-    code = await _cli(
+    code = await run_cli(
         neo4j_uri, monkeypatch, "import", "--accept-valid", "--reject-file", str(rejects), str(path)
     )
     assert code == 1  # loaded, but not clean

@@ -41,9 +41,11 @@ def database(settings: Settings) -> Iterator[str]:
     if settings.neo4j_uri:
         yield settings.neo4j_uri
         return
+    from graph_api.metrics import watch_local_neo4j
     from graph_api.store.local_neo4j import LocalNeo4jError
 
     local = _local_neo4j(settings)
+    watch_local_neo4j(local)
     print(f"starting the local Neo4j (data in {local.data_dir}) ...", file=sys.stderr)
     try:
         uri = local.start()
@@ -163,10 +165,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from graph_api.api.app import create_app
+    from graph_api.logs import configure_logging
 
     settings = get_settings()
     host = args.host or settings.host
     port = args.port or settings.port
+    json_logs = settings.log_format == "json"
+    configure_logging(logging.DEBUG if args.verbose else logging.INFO, json=json_logs)
     with database(settings) as uri:
         if args.load_demo:
             code = asyncio.run(_import(settings, uri, DEMO_DATA, quiet=True))
@@ -179,6 +184,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             host=host,
             port=port,
             log_level=settings.log_level,
+            # None: uvicorn's loggers go through the root logger's JSON lines.
+            log_config=None if json_logs else uvicorn.config.LOGGING_CONFIG,
             loop="uvloop",
             http="httptools",
             access_log=args.access_log,

@@ -19,6 +19,7 @@ from neo4j.exceptions import TransientError
 from graph_api.bulk.formats import read_sources
 from graph_api.bulk.spec import ENTITY_LABELS, LINK_SECTIONS, NODE_SECTIONS, Section
 from graph_api.bulk.validate import Problem, Row, Validated, validate
+from graph_api.metrics import IMPORT_REJECTS, IMPORT_ROWS
 from graph_api.store.neo4j_store import Store
 
 log = logging.getLogger(__name__)
@@ -340,6 +341,7 @@ async def _import_path(
     validated.problems[:0] = doc_problems
     validate_seconds = time.perf_counter() - started
     if validated.problems and not accept_valid:
+        IMPORT_REJECTS.inc(len(validated.rejected_rows()))
         report = ImportReport(
             problems=validated.problems,
             rejected=len(validated.rejected_rows()),
@@ -365,6 +367,9 @@ async def _import_path(
         write_rejects(reject_file, validated)
     await _after_import(store)
     report.seconds = time.perf_counter() - started
+    for section, rows in report.rows_loaded.items():
+        IMPORT_ROWS.labels(section).inc(rows)
+    IMPORT_REJECTS.inc(report.rejected)
     return report
 
 

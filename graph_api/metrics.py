@@ -61,6 +61,30 @@ IMPORT_REJECTS = Counter(
     registry=REGISTRY,
 )
 
+
+class Children:
+    """A metric's labelled children, kept in a plain dict: prometheus-client's `labels()`
+    validates and locks on every call, a few microseconds per request that this saves."""
+
+    __slots__ = ("_children", "_metric")
+
+    def __init__(self, metric: Any) -> None:
+        self._metric = metric
+        self._children: dict[tuple[str, ...], Any] = {}
+
+    def __call__(self, *labels: str) -> Any:
+        child = self._children.get(labels)
+        if child is None:
+            child = self._children[labels] = self._metric.labels(*labels)
+        return child
+
+
+requests = Children(REQUESTS)
+field_seconds = Children(FIELD_SECONDS)
+http_responses = Children(HTTP_RESPONSES)
+db_query_seconds = Children(DB_QUERY_SECONDS)
+
+
 # Operation names come from clients: a bounded set of well-formed names is kept as labels,
 # the rest are counted together, so that no client can grow the registry without limit.
 MAX_OPERATION_NAMES = 200

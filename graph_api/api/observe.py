@@ -7,6 +7,7 @@ work is in the store (graph_api/store/neo4j_store.py, `_Observed`).
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import re
@@ -20,7 +21,7 @@ from strawberry.extensions import SchemaExtension
 from graph_api.config import Settings
 from graph_api.domain.errors import DomainError
 from graph_api.logs import FIELDS, OPERATION, REQUEST_ID
-from graph_api.metrics import FIELD_SECONDS, HTTP_RESPONSES, REQUESTS, operation_label
+from graph_api.metrics import field_seconds, http_responses, operation_label, requests
 from graph_api.store.neo4j_store import start_request_work
 
 log = logging.getLogger("graph_api.requests")
@@ -31,6 +32,9 @@ _HEADER_KEY = b"x-request-id"
 _CLIENT_ID = re.compile(rb"^[A-Za-z0-9._:\-]{1,128}$")
 _KNOWN_PATHS = frozenset(("/graphql", "/metrics", "/healthz", "/readyz"))
 OK = "OK"
+# Made ids: random per process, then a counter (unique without a system call per request).
+_ID_PREFIX = os.urandom(4).hex()
+_ID_COUNTER = itertools.count(1)
 
 
 def request_id() -> str | None:
@@ -50,16 +54,19 @@ class RequestIds:
             await self.app(scope, receive, send)
             return
         given = next((v for k, v in scope["headers"] if k == _HEADER_KEY), None)
-        raw = given if given is not None and _CLIENT_ID.match(given) else os.urandom(8).hex()
-        rid = raw if isinstance(raw, str) else raw.decode("ascii")
-        header = (_HEADER_KEY, rid.encode("ascii"))
+        if given is not None and _CLIENT_ID.match(given):
+            rid, raw = given.decode("ascii"), given
+        else:
+            rid = f"{_ID_PREFIX}{next(_ID_COUNTER):08x}"
+            raw = rid.encode("ascii")
+        header = (_HEADER_KEY, raw)
         path = scope["path"] if scope["path"] in _KNOWN_PATHS else "_other"
         token = REQUEST_ID.set(rid)
 
         async def send_with_id(message: Any) -> None:
             if message["type"] == "http.response.start":
                 message["headers"] = [*message.get("headers", ()), header]
-                HTTP_RESPONSES.labels(path, str(message["status"])).inc()
+                http_responses(path, str(message["status"])).inc()
             await send(message)
 
         try:
@@ -126,16 +133,19 @@ class Observe(SchemaExtension):
         started = time.perf_counter()
         work = start_request_work(self.budget_s)
         ctx = self.execution_context
+        # The name the client gave (operationName), for the log lines of its resolvers; one
+        # taken from the document is known only after parsing, and named in the slow line.
+        OPERATION.set(ctx.operation_name)
         yield
         elapsed = time.perf_counter() - started
         name = ctx.operation_name
         result = ctx.result
         code = outcome(result.errors if result is not None else None)
-        REQUESTS.labels(operation_label(name), code).inc()
+        requests(operation_label(name), code).inc()
         document = ctx.graphql_document
         fields = root_fields(document, ctx.operation_name) if document is not None else ()
         for field in fields:
-            FIELD_SECONDS.labels(field).observe(elapsed)
+            field_seconds(field).observe(elapsed)
         if elapsed >= self.slow_s:
             log.warning(
                 "slow request: operation %s (%s) took %.0f ms, %d database round trips: %s",
@@ -146,6 +156,7 @@ class Observe(SchemaExtension):
                 ", ".join(work.queries) or "none",
                 extra={
                     FIELDS: {
+                        "operation": name,
                         "durationMs": round(elapsed * 1000, 1),
                         "fields": list(fields),
                         "queries": work.queries,
@@ -153,11 +164,6 @@ class Observe(SchemaExtension):
                     }
                 },
             )
-
-    def on_execute(self) -> Iterator[None]:
-        # Parsed by now: the operation's name is known, for every log line of its resolvers.
-        OPERATION.set(self.execution_context.operation_name)
-        yield
 
 
 def observe_extension(settings: Settings) -> Any:

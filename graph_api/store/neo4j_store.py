@@ -24,7 +24,7 @@ from neo4j.exceptions import (
 
 from graph_api import tracing
 from graph_api.domain.errors import Conflict, Timeout, Unavailable
-from graph_api.metrics import DB_QUERY_SECONDS, DB_TIMEOUTS, watch_driver
+from graph_api.metrics import DB_TIMEOUTS, db_query_seconds, watch_driver
 from graph_api.store.cypher import query, statements
 
 log = logging.getLogger(__name__)
@@ -155,7 +155,7 @@ class _Observed:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        DB_QUERY_SECONDS.labels(self.label).observe(time.perf_counter() - self.started)
+        db_query_seconds(self.label).observe(time.perf_counter() - self.started)
         if self.span is not None:
             if exc is not None:
                 self.span.record_exception(exc)

@@ -9,11 +9,13 @@ from typing import Any
 
 from graph_api.config import PROJECT_ROOT
 from graph_api.generate import AccountShape, Generator, start
+from graph_api.generate.catalogue import CORPORATE
 from graph_api.generate.coverage import team_members
+from graph_api.generate.holdings import household_holdings, org_holdings
 from graph_api.generate.influence import acquaintances, informal_influence
 from graph_api.generate.markers import marker, pick_upper
 from graph_api.generate.org_chart import OrgChart, org_chart, staff
-from graph_api.generate.people import person
+from graph_api.generate.people import household, person
 from graph_api.generate.units import firm, org_units
 from graph_api.generate.vocabulary import FUNCTIONS
 
@@ -176,6 +178,41 @@ def test_a_marker_follows_the_level() -> None:
     assert {m["influence"] for m in executives} == {"HIGH"}
     assert marker(gen, "p-3", 3, 0, {})["influence"] == "MEDIUM"
     assert marker(gen, "p-4", 5, 0, {})["influence"] == "LOW"
+
+
+# ----- households and holdings
+
+
+def test_a_household_stays_within_the_budget_of_parties() -> None:
+    gen, rows = _generator()
+    head = person(gen, age=40)
+    gen.budget = gen.parties  # no room left: no relative, no family row
+    assert household(gen, head, children_mean=3.0) == []
+    assert "family" not in rows and len(rows["people"]) == 1
+
+
+def test_minors_hold_only_their_own_products_and_units_only_corporate_ones() -> None:
+    gen, rows = _generator(seed=9)
+    children = [person(gen, age=age) for age in range(18) for _ in range(10)]
+    household_holdings(gen, children)
+    assert {h["productId"] for h in rows["holdings"]} == {"prod-accident", "prod-education"}
+    assert all(c.held <= {"prod-accident", "prod-education"} for c in children)
+
+    before = len(rows["holdings"])
+    rows.clear()
+    shape = AccountShape(people=50, kind="GROUP", subsidiaries=3, branches=3, departments=3)
+    org = org_units(gen, shape, firm(gen, shape))
+    org_holdings(gen, org.units, org.root, trade=True, capital=True, shape=shape)
+    by_party: dict[str, set[str]] = {}
+    for h in rows["holdings"]:
+        by_party.setdefault(h["partyId"], set()).add(h["productId"])
+    assert {p for ps in by_party.values() for p in ps} <= set(CORPORATE)
+    # Each unit's `held` is what was emitted for it; departments hold nothing.
+    assert all(by_party.get(u.id, set()) == u.held for u in org.units)
+    assert all(not u.held for u in org.units if u.kind == "DEPARTMENT")
+    # Holding ids continue the run's one sequence, without gaps.
+    numbers = [int(h["id"][2:]) for h in rows["holdings"]]
+    assert numbers == list(range(before + 1, before + 1 + len(numbers)))
 
 
 # ----- informal ties, coverage

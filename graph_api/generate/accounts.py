@@ -1,6 +1,9 @@
-"""A customer account, step by step: its organizations, its people and reporting lines,
-corporate holdings, buying-centre markers, informal ties, households, our team and coverage,
-opportunities, events and interactions."""
+"""A customer account, as the sequence of its steps.
+
+Its organizations, its people and reporting lines, corporate holdings, buying-centre
+markers, informal ties, households, our team and coverage, opportunities, events and
+interactions.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""A whole data set: the catalogue and sales force, then accounts and retail households
-until the number of parties is reached, written in the import format."""
+"""A whole data set in the import format: catalogue, sales force, accounts, households.
+
+Accounts and retail households follow each other until the number of parties is reached.
+"""
 
 from __future__ import annotations
 

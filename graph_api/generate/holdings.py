@@ -1,5 +1,7 @@
-"""Step: holdings, retail (following age, affluence, household, employer) and corporate
-(following the group), and the beneficiaries of policies."""
+"""Step: holdings, retail and corporate, and the beneficiaries of policies.
+
+Retail holdings follow age, affluence, household and employer; corporate ones the group.
+"""
 
 from __future__ import annotations
 

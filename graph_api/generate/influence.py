@@ -1,5 +1,8 @@
-"""Step: informal ties among an account's people: who listens to whom, outside advisers of
-the decision layer, and acquaintances."""
+"""Step: informal ties among an account's people: influence, advisers, acquaintances.
+
+Who listens to whom inside the account, which outside advisers the decision layer hears,
+and who knows whom.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""Step: interactions: visits, calls, service and the like, engaged accounts recently,
-the long tail long ago (sleeping customers)."""
+"""Step: interactions: visits, calls, service, complaints and the like.
+
+Engaged accounts were met recently; the long tail long ago (sleeping customers).
+"""
 
 from __future__ import annotations
 

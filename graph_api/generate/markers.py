@@ -1,5 +1,4 @@
-"""Step: buying-centre markers: who decides, approves, evaluates, influences or uses, with
-their attitude, on an account or on one opportunity."""
+"""Step: buying-centre markers (role, attitude, influence) on an account or an opportunity."""
 
 from __future__ import annotations
 

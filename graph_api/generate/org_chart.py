@@ -1,5 +1,7 @@
-"""Step: an account's people and reporting lines: one org chart, its titles and departments
-by level, and the executives' seats on other customers' boards."""
+"""Step: an account's people and reporting lines (one org chart), and board seats.
+
+Titles and departments follow the level; a few executives sit on another customer's board.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""Step: a retail household: its people, their employers among the customer organizations,
-holdings, acquaintances, coverage of the affluent, a few private-banking deals, interactions."""
+"""Step: a retail household and what is around it.
+
+Its people, their employers among the customer organizations, holdings, acquaintances,
+coverage of the affluent, a few private-banking deals, interactions.
+"""
 
 from __future__ import annotations
 

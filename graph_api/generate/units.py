@@ -1,5 +1,7 @@
-"""Step: an account's organizations: the root (group, company or institute), head office,
-subsidiaries, branches and departments, each linked to its parent."""
+"""Step: an account's organizations, each linked to its parent.
+
+The root (group, company or institute), head office, subsidiaries, branches, departments.
+"""
 
 from __future__ import annotations
 

@@ -24,7 +24,10 @@ Sink = Callable[[str, Row], None]
 
 
 class Generator:
-    """Emits rows of a synthetic data set to `sink(section, row)`, in a deterministic order."""
+    """Emits rows of a synthetic data set to `sink(section, row)`, in a deterministic order.
+
+    A bare one has no sales force yet: `dataset.start` makes one that has, as every run does.
+    """
 
     def __init__(self, sink: Sink, seed: int) -> None:
         self.sink = sink

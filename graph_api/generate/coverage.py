@@ -30,7 +30,8 @@ def account_team(
     if not shape.team:
         return None, []
     root = org.units[org.root]
-    team_id = f"team-{gen.serial('teams'):05d}"
+    gen.teams += 1
+    team_id = f"team-{gen.teams:05d}"
     gen.emit(
         "accountTeams",
         {"id": team_id, "name": f"{root.id} 客户组", "managerId": gen.managers[root.region]},

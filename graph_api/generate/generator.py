@@ -33,11 +33,15 @@ class Generator:
         self.sink = sink
         self.rng = random.Random(seed)  # noqa: S311 - reproducible data, not secrets
         self.counts: dict[str, int] = dict.fromkeys(SECTION_BY_NAME, 0)
+        # How many of each were made: the last one's number is in its id.
         self.people = 0
         self.orgs = 0
+        self.holdings = 0
+        self.interactions = 0
+        self.opportunities = 0
+        self.events = 0
+        self.teams = 0
         self.budget: int | None = None
-        # Serial numbers of the ids that are not parties: holdings, interactions, ...
-        self.serials: dict[str, int] = {}
         # Employers of retail customers: numbers of companies, head offices, branches.
         self.employers: list[int] = []
         self.payroll_employers: set[int] = set()
@@ -60,12 +64,6 @@ class Generator:
         if self.budget is None:
             return wanted
         return max(0, min(wanted, self.budget - self.parties))
-
-    def serial(self, kind: str) -> int:
-        """The next number of `kind` (1, 2, ...)."""
-        n = self.serials.get(kind, 0) + 1
-        self.serials[kind] = n
-        return n
 
     # ----- small draws
 

@@ -21,7 +21,8 @@ def holding(
 ) -> str:
     """One holding row; returns its id."""
     rng = gen.rng
-    hid = f"h-{gen.serial('holdings'):08d}"
+    gen.holdings += 1
+    hid = f"h-{gen.holdings:08d}"
     start = max(since_from, date(2005, 1, 1))
     row: Row = {"id": hid, "partyId": party, "productId": product}
     if rng.random() < 0.9:

@@ -46,7 +46,8 @@ def interaction(
     """One interaction of the parties with one or two of the `reps` (none if empty), about
     the opportunity if given."""
     rng = gen.rng
-    number = gen.serial("interactions")
+    gen.interactions += 1
+    number = gen.interactions
     kind = rng.choices(KINDS, _ENGAGED_WEIGHTS if engaged else _OTHER_WEIGHTS)[0]
     passive = kind in _PASSIVE
     # Engaged accounts were met recently; the long tail includes sleeping customers.

@@ -29,7 +29,8 @@ def opportunity(
     account does not hold yet, and markers on it among the upper people. Retail: the
     products given, no markers."""
     rng = gen.rng
-    number = gen.serial("opportunities")
+    gen.opportunities += 1
+    number = gen.opportunities
     oid = f"opp-{number:06d}"
     stage = rng.choices(STAGES, STAGE_WEIGHTS)[0]
     if retail:
@@ -69,7 +70,8 @@ def opportunity(
 def event(gen: Generator, org: str) -> None:
     """One recent event of the organization (the trigger of affinity rules)."""
     rng = gen.rng
-    number = gen.serial("events")
+    gen.events += 1
+    number = gen.events
     kind, title = rng.choice(EVENTS)
     when = gen.date_between(AS_OF - timedelta(days=300), AS_OF)
     gen.emit(

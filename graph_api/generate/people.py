@@ -30,14 +30,11 @@ class Person:
     region: str
     address: str
     affluence: float  # 0..1, percentile-like
+    age: int  # on AS_OF, by calendar year (what later steps compare)
     executive: bool = False
     payroll_employer: bool = False
     children: int = 0
     held: set[str] = field(default_factory=set)
-
-    @property
-    def age(self) -> int:
-        return AS_OF.year - self.birth.year
 
 
 def person(
@@ -118,6 +115,7 @@ def person(
         region,
         address,
         affluence,
+        AS_OF.year - birth.year,
         executive=executive,
     )
 

@@ -43,14 +43,14 @@ UNKNOWN = 'query ObservedUnknown { party(id: "p-nobody") { name } }'
 async def post(
     url: str, query: str, headers: dict[str, str] | None = None
 ) -> tuple[httpx.Response, dict[str, Any]]:
-    async with httpx.AsyncClient(timeout=60) as client:
+    async with httpx.AsyncClient(timeout=120) as client:
         response = await client.post(f"{url}/graphql", json={"query": query}, headers=headers)
     return response, response.json()
 
 
 async def scrape(url: str, headers: dict[str, str] | None = None) -> dict[tuple[str, Any], float]:
     """The samples of /metrics by (name, sorted labels)."""
-    async with httpx.AsyncClient(timeout=30) as client:
+    async with httpx.AsyncClient(timeout=120) as client:
         response = await client.get(f"{url}/metrics", headers=headers)
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("text/plain")
@@ -129,7 +129,7 @@ async def test_request_id_is_echoed_in_header_and_errors(db: Database, server: L
     response, _ = await post(server.url, PARTY, {"X-Request-Id": 'a"b c'})
     assert response.headers["x-request-id"] != 'a"b c'
     # Requests that are no GraphQL request have it too.
-    async with httpx.AsyncClient() as client:
+    async with httpx.AsyncClient(timeout=120) as client:
         bad = await client.post(
             f"{server.url}/graphql",
             content=b"not json",
@@ -198,7 +198,7 @@ def test_json_lines_carry_exceptions_and_extra_fields() -> None:
 async def test_metrics_need_credentials_in_production(neo4j_uri: str) -> None:
     live = LiveServer(production_settings(neo4j_uri)).start()
     try:
-        async with httpx.AsyncClient() as client:
+        async with httpx.AsyncClient(timeout=120) as client:
             refused = await client.get(f"{live.url}/metrics")
             assert refused.status_code == 401
             assert refused.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
@@ -301,7 +301,7 @@ async def test_cost_follows_analytic_arguments(db: Database, neo4j_uri: str) -> 
             'query ($h: Int!) { relationshipPath(fromId: "p-zhang-li", toId: "org-cimc", '
             "maxHops: $h, limit: 20) { hops } }"
         )
-        async with httpx.AsyncClient() as client:
+        async with httpx.AsyncClient(timeout=120) as client:
             url = f"{live.url}/graphql"
             served = await client.post(url, json={"query": path, "variables": {"h": 2}})
             refused = await client.post(url, json={"query": path, "variables": {"h": 6}})

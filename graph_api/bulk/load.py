@@ -341,10 +341,11 @@ async def _import_path(
     validated.problems[:0] = doc_problems
     validate_seconds = time.perf_counter() - started
     if validated.problems and not accept_valid:
-        IMPORT_REJECTS.inc(len(validated.rejected_rows()))
+        rejected = len(validated.rejected_rows())
+        IMPORT_REJECTS.inc(rejected)
         report = ImportReport(
             problems=validated.problems,
-            rejected=len(validated.rejected_rows()),
+            rejected=rejected,
             duplicates_merged=validated.duplicates_merged,
             validate_seconds=validate_seconds,
             seconds=validate_seconds,

@@ -40,7 +40,7 @@ class ChartNode:
     title: str | None
     department: str | None
     manager_id: str | None  # the manager drawn in the chart, if any
-    level: int  # 1 = top of its unit; 0 = an outside influencer
+    level: int  # in the account, as keyDeciders gives it (1 = top); 0 = an outside influencer
     markers: Markers | None
     coverage: tuple[v.Coverage, ...]
     external: bool = False  # not in the chart's organizations: an outside influencer

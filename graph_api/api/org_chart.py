@@ -10,6 +10,7 @@ from graph_api.api.types import Organization, Person
 from graph_api.api.view_types import Coverage
 from graph_api.domain import model as m
 from graph_api.domain import org_chart as oc
+from graph_api.domain.model import reported_or_none
 from graph_api.services.org_chart import org_chart
 
 DEFAULT_DEPTH = 3
@@ -104,7 +105,7 @@ class OrgChart:
                     source=strawberry.ID(x.source),
                     target=strawberry.ID(x.target),
                     type=x.type,
-                    strength=x.strength,
+                    strength=reported_or_none(x.strength),
                     kind=x.kind,
                 )
                 for x in c.links

@@ -8,6 +8,19 @@ from enum import StrEnum
 
 from graph_api.domain import i18n
 
+# Scores, strengths, shares and probabilities the API returns carry this many decimals: a
+# float sum such as 0.1 + 0.2 (0.30000000000000004) is noise, not information, for a client.
+REPORTED_DIGITS = 4
+
+
+def reported(x: float) -> float:
+    """A score, strength or probability as the API returns it."""
+    return round(x, REPORTED_DIGITS) + 0.0  # + 0.0: never -0.0
+
+
+def reported_or_none(x: float | None) -> float | None:
+    return None if x is None else reported(x)
+
 
 class PartyKind(StrEnum):
     PERSON = "PERSON"

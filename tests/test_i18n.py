@@ -11,7 +11,7 @@ from graphql import GraphQLEnumType
 from graph_api.api.schema import build_schema
 from graph_api.config import Settings
 from graph_api.domain.i18n import Language, negotiate
-from tests.conftest import GraphQLClient, data_of, error_codes
+from tests.conftest import Database, GraphQLClient, data_of, error_codes
 
 LABELS = """
 query ($enums: [String!]) { enumLabels(enums: $enums) { enum value label description } }
@@ -103,3 +103,76 @@ async def test_an_unknown_enum_is_invalid_input_naming_it(gql: GraphQLClient) ->
     assert error_codes(body) == ["INVALID_INPUT"]
     extensions = body["errors"][0]["extensions"]
     assert extensions["field"] == "enums" and extensions["value"] == "NoSuchEnum"
+
+
+DECIDERS = """
+query ($account: ID!) {
+  keyDeciders(accountId: $account, limit: 7) {
+    person { id } explanation parts { component detail }
+  }
+  decisionAssessment(accountId: $account) {
+    decisionLayer { decider { person { id } explanation } }
+  }
+}
+"""
+
+
+async def test_decider_explanations_in_chinese(db: Database, gql: GraphQLClient) -> None:
+    await db.demo()
+    data = data_of(await gql(DECIDERS, {"account": "org-cimc"}, headers=ZH))
+    by = {r["person"]["id"]: r for r in data["keyDeciders"]}
+    # The facts of the English explanations (tests/test_deciders_api.py), in Chinese.
+    assert by["p-wang-zhiqiang"]["explanation"] == (
+        "做决定(决),影响力高,对我们持中立态度;位于汇报线顶端,直接下属2人,下属共5人;"
+        "听取周教授和李娜的意见"
+    )
+    assert by["p-li-na"]["explanation"] == (
+        "负责审批(审),影响力高,支持我们;汇报给王志强(首席执行官 CEO),直接下属1人;"
+        "王志强(决策者)和赵敏(评估者)听取其意见"
+    )
+    assert by["p-zhou-prof"]["explanation"] == (
+        "未标注采购角色;客户外部人员(交大港口装备研究院,院长);"
+        "王志强(决策者)和陈刚(评估者)听取其意见"
+    )
+    # No English words left but the titles' own (CEO, CFO ...: upper case in the data).
+    texts = [r["explanation"] for r in data["keyDeciders"]]
+    texts += [p["detail"] for r in data["keyDeciders"] for p in r["parts"]]
+    texts += [x["decider"]["explanation"] for x in data["decisionAssessment"]["decisionLayer"]]
+    assert all(_HAN.search(t) for t in texts)
+    assert [t for t in texts if re.search(r"[a-z]{2,}", t)] == []
+    # Without the header: English, as before.
+    english = data_of(await gql(DECIDERS, {"account": "org-cimc"}))["keyDeciders"]
+    assert english[0]["explanation"].startswith("decides (high influence)")
+
+
+ASSESSMENT = """
+query ($account: ID!) {
+  decisionAssessment(accountId: $account) {
+    supportAnswer coverageAnswer
+    decisionLayer { reason decider { person { id } } }
+    risks { kind message }
+  }
+}
+"""
+
+
+async def test_assessment_answers_and_risks_in_chinese(db: Database, gql: GraphQLClient) -> None:
+    await db.demo()
+    a = data_of(await gql(ASSESSMENT, {"account": "org-cimc"}, headers=ZH))["decisionAssessment"]
+    # The English answers of tests/test_deciders_api.py, in Chinese.
+    assert [(x["decider"]["person"]["id"], x["reason"]) for x in a["decisionLayer"]] == [
+        ("p-wang-zhiqiang", "标注为决策者,决策力排名第1"),
+        ("p-li-na", "标注为审批者,决策力排名第2"),
+        ("p-zhang-cuishan", "决策力排名第3"),
+    ]
+    assert a["supportAnswer"] == "是:李娜(审批者,排名第2)和张翠山(咨询者,排名第3)支持我们。"
+    assert a["coverageAnswer"] == "否:第1层无覆盖;未覆盖:王志强(决策者,排名第1)。"
+    assert a["risks"] == [
+        {
+            "kind": "UNCOVERED_DECIDER",
+            "message": "王志强(决策者,排名第1)没有被我们的任何销售覆盖。切入途径:"
+            "李娜(王志强听取其意见;刘洋覆盖,强度0.9)和"
+            "张翠山(直接下属;黄蕾覆盖,强度0.4)。",
+        },
+        {"kind": "LEVEL_WITHOUT_COVERAGE", "message": "第1层无人被我们的销售覆盖(王志强)。"},
+    ]

@@ -176,3 +176,28 @@ async def test_assessment_answers_and_risks_in_chinese(db: Database, gql: GraphQ
         },
         {"kind": "LEVEL_WITHOUT_COVERAGE", "message": "第1层无人被我们的销售覆盖(王志强)。"},
     ]
+
+
+WARM = """
+query ($target: ID!) {
+  warmIntroductions(targetId: $target) { explanation links { label } nodes { id } }
+}
+"""
+
+
+async def test_path_explanations_in_chinese(db: Database, gql: GraphQLClient) -> None:
+    await db.demo()
+    paths = data_of(await gql(WARM, {"target": "p-wang-zhiqiang"}, headers=ZH))["warmIntroductions"]
+    # The paths of tests/test_paths_api.py, the same order; their words in Chinese.
+    assert paths[0]["explanation"] == (
+        "刘洋覆盖(私人)李娜(0.90);李娜影响(政治)王志强(0.70)。共2步,强度0.63。"
+    )
+    assert [x["label"] for x in paths[0]["links"]] == ["覆盖(私人)", "影响(政治)"]
+    # Against its stored direction: 陈刚 listens to 周教授; 张太太 is 张翠山's spouse.
+    assert "陈刚听取周教授的意见(技术)(0.70)" in paths[1]["explanation"]
+    assert paths[1]["links"][1]["label"] == "听取其意见(技术)"
+    assert "张太太是张翠山的配偶" in paths[4]["explanation"]
+    assert [t for p in paths if re.search(r"[a-z]{2,}", t := p["explanation"])] == []
+    english = data_of(await gql(WARM, {"target": "p-wang-zhiqiang"}))["warmIntroductions"]
+    assert [p["nodes"] for p in english] == [p["nodes"] for p in paths]
+    assert english[0]["explanation"].startswith("刘洋 covers (personal) 李娜")

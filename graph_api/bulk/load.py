@@ -123,6 +123,19 @@ def make_db_lookup(store: Store) -> Callable[[str, list[str]], Any]:
     return lookup
 
 
+def make_db_links(store: Store) -> Callable[[str, list[str]], Any]:
+    """The stored links of an acyclic section's relation, from the given ids."""
+
+    async def links(section: str, ids: list[str]) -> list[tuple[str, str]]:
+        found: list[tuple[str, str]] = []
+        for i in range(0, len(ids), 20000):
+            for rec in await store.read(f"import.links_{section}", {"ids": ids[i : i + 20000]}):
+                found.append((rec["src"], rec["dst"]))
+        return found
+
+    return links
+
+
 # A batch is a list of payloads written by one query in one transaction.
 _Batch = tuple[str, list[dict[str, Any]]]
 
@@ -335,7 +348,7 @@ async def _import_path(
 ) -> ImportReport:
     started = time.perf_counter()
     sources, doc_problems = read_sources(path)
-    validated = await validate(sources, make_db_lookup(store))
+    validated = await validate(sources, make_db_lookup(store), make_db_links(store))
     del sources
     validated.problems[:0] = doc_problems
     validate_seconds = time.perf_counter() - started

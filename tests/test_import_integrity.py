@@ -5,12 +5,14 @@ load that fails in the middle says what was written and is finished by a resume.
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
 
+from graph_api.bulk.formats import FormatError
 from graph_api.bulk.load import import_path
 from graph_api.bulk.validate import Problem
 from graph_api.store.neo4j_store import Store
@@ -40,7 +42,8 @@ async def whole_graph(store: Store) -> str:
 
 
 def _write(path: Path, doc: dict[str, Any]) -> Path:
-    path.write_bytes(orjson.dumps({"format": "relgraph-import", "version": 1, **doc}))
+    # The standard library's json: orjson refuses to write an integer beyond 64 bits.
+    path.write_text(json.dumps({"format": "relgraph-import", "version": 1, **doc}))
     return path
 
 
@@ -207,3 +210,118 @@ async def test_the_cli_refuses_a_stored_cycle_with_the_validator_report(
     assert "loop.json: organizations row 1 field parentId value 'b': CYCLE" in err
     assert "nothing was written" in err and "Traceback" not in err
     assert await whole_graph(db.store) == before
+
+
+# ----- values the store cannot hold ---------------------------------------------------------
+
+
+def _organizations(n: int) -> list[dict[str, Any]]:
+    return [{"id": f"o{i:04d}", "name": f"Org {i}", "employees": 10 + i} for i in range(n)]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("employees", 10**20, "above the maximum 10000000"),
+        ("employees", 2**63, "above the maximum 10000000"),
+        ("annualPurchase", 1e300, "above the maximum 1e+13"),
+    ],
+)
+async def test_a_number_beyond_its_range_in_the_last_row_is_refused_before_any_batch(
+    db: Database, tmp_path: Path, field: str, value: Any, message: str
+) -> None:
+    await db.load({"organizations": _organizations(2)}, tmp_path)
+    rows = _organizations(300)
+    rows[-1][field] = value
+    before = await whole_graph(db.store)
+    report = await import_path(
+        db.store, _write(tmp_path / "big.json", {"organizations": rows}), batch_size=100
+    )
+    assert [(p.file, p.row, p.field, p.code) for p in report.problems] == [
+        ("big.json", 300, field, "OUT_OF_RANGE")
+    ]
+    assert message in report.problems[0].message
+    assert not report.written
+    assert await whole_graph(db.store) == before
+
+
+def test_every_integer_has_a_64_bit_range_and_every_text_a_length() -> None:
+    from graph_api.bulk.spec import SECTIONS, STORE_INT_RANGE
+
+    lo, hi = STORE_INT_RANGE
+    for section in SECTIONS:
+        for f in section.fields:
+            if f.kind == "int":
+                assert f.minimum is not None and f.maximum is not None
+                assert lo <= f.minimum <= f.maximum <= hi, (section.name, f.name)
+            if f.kind in ("str", "text", "id", "ref", "strlist", "reflist"):
+                assert f.max_length is not None, (section.name, f.name)
+
+
+async def test_the_cli_names_the_value_out_of_range_and_writes_nothing(
+    db: Database,
+    tmp_path: Path,
+    neo4j_uri: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    await db.load({"organizations": _organizations(2)}, tmp_path)
+    rows = _organizations(300)
+    rows[-1]["employees"] = 10**20
+    path = _write(tmp_path / "big.json", {"organizations": rows})
+    before = await whole_graph(db.store)
+    capsys.readouterr()
+    code = await run_cli(neo4j_uri, monkeypatch, "import", "--batch-size", "100", str(path))
+    err = capsys.readouterr().err
+    assert code == 1
+    assert (
+        "big.json: organizations row 300 field employees value 100000000000000000000: "
+        "OUT_OF_RANGE" in err
+    ) or "value 1e+20: OUT_OF_RANGE" in err
+    assert "Traceback" not in err
+    assert await whole_graph(db.store) == before
+
+
+# ----- CSV that cannot be read ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "line"),
+    [
+        (b'id,name\np1,Ann\np2,"Bob\np3,Cy\np4,Di\n', 3),  # never closed
+        (b'id,name\np1,"Ann"x\np2,Bob\n', 2),  # closed, then more text
+        (b"id,name\np1,Ann\np2,B\xffob\n", 3),  # not UTF-8
+    ],
+)
+async def test_a_csv_that_cannot_be_read_is_refused_with_its_file_and_line(
+    db: Database,
+    tmp_path: Path,
+    neo4j_uri: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    content: bytes,
+    line: int,
+) -> None:
+    await db.load({"people": PEOPLE}, tmp_path)
+    before = await whole_graph(db.store)
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "people.csv").write_bytes(content)
+    with pytest.raises(FormatError, match=rf"^people\.csv: line {line}: "):
+        await import_path(db.store, folder)
+    capsys.readouterr()
+    assert await run_cli(neo4j_uri, monkeypatch, "import", str(folder)) == 2
+    err = capsys.readouterr().err
+    assert f"people.csv: line {line}: " in err and "Traceback" not in err
+    assert await whole_graph(db.store) == before
+
+
+async def test_a_quoted_value_over_two_lines_is_still_read(db: Database, tmp_path: Path) -> None:
+    await db.empty()
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "people.csv").write_bytes(b'id,name\np1,"Ann\nSmith"\np2,Bob\n')
+    report = await import_path(db.store, folder)
+    assert report.problems == [] and report.written
+    rows = await db.store.read("MATCH (p:Person) RETURN p.id AS id, p.name AS name ORDER BY id")
+    assert [(r["id"], r["name"]) for r in rows] == [("p1", "Ann\nSmith"), ("p2", "Bob")]

@@ -66,6 +66,11 @@ _HEAD = _HEAD_TEMPLATE.replace("FORMAT_NAME", FORMAT_NAME).replace(
 )
 
 
+def _number(f: Field, value: float) -> str:
+    # An integer bound in full (a 64-bit limit in %g would read as a rounded float).
+    return str(int(value)) if f.kind == "int" else f"{value:g}"
+
+
 def _allowed(f: Field) -> str:
     parts: list[str] = []
     if f.enum is not None:
@@ -75,8 +80,8 @@ def _allowed(f: Field) -> str:
                 "also read: " + ", ".join(f"`{k}`={v.value}" for k, v in f.aliases.items())
             )
     if f.minimum is not None or f.maximum is not None:
-        lo = "" if f.minimum is None else f"{f.minimum:g}"
-        hi = "" if f.maximum is None else f"{f.maximum:g}"
+        lo = "" if f.minimum is None else _number(f, f.minimum)
+        hi = "" if f.maximum is None else _number(f, f.maximum)
         parts.append(f"{lo}..{hi}")
     if f.max_length is not None:
         parts.append(f"at most {f.max_length} characters")

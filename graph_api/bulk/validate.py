@@ -124,10 +124,15 @@ def _as_number(value: Any, f: Field, integer: bool) -> int | float:
     else:
         number = float(number)
     if f.minimum is not None and number < f.minimum:
-        raise _Bad("OUT_OF_RANGE", f"below the minimum {f.minimum:g}")
+        raise _Bad("OUT_OF_RANGE", f"below the minimum {_bound(f.minimum, integer)}")
     if f.maximum is not None and number > f.maximum:
-        raise _Bad("OUT_OF_RANGE", f"above the maximum {f.maximum:g}")
+        raise _Bad("OUT_OF_RANGE", f"above the maximum {_bound(f.maximum, integer)}")
     return number
+
+
+def _bound(value: float, integer: bool) -> str:
+    # An integer bound in full: a 64-bit limit in %g would read as a rounded float.
+    return str(int(value)) if integer else f"{value:g}"
 
 
 def _as_bool(value: Any) -> bool:
@@ -292,9 +297,9 @@ def _number_coercer(f: Field, integer: bool) -> Coercer:
             if not integer and not math.isfinite(number):
                 raise _Bad("BAD_VALUE", "not a finite number")
             if lo is not None and number < lo:
-                raise _Bad("OUT_OF_RANGE", f"below the minimum {lo:g}")
+                raise _Bad("OUT_OF_RANGE", f"below the minimum {_bound(lo, integer)}")
             if hi is not None and number > hi:
-                raise _Bad("OUT_OF_RANGE", f"above the maximum {hi:g}")
+                raise _Bad("OUT_OF_RANGE", f"above the maximum {_bound(hi, integer)}")
             return number
         if _blank(value) or (isinstance(value, list) and not value):
             return _MISSING

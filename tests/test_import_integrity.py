@@ -13,10 +13,11 @@ import orjson
 import pytest
 
 from graph_api.bulk.formats import FormatError
-from graph_api.bulk.load import import_path
+from graph_api.bulk.load import ImportInterrupted, import_path
 from graph_api.bulk.validate import Problem
 from graph_api.store.neo4j_store import Store
 from tests.conftest import Database, run_cli
+from tests.test_export import graph_fingerprint
 
 
 async def whole_graph(store: Store) -> str:
@@ -325,3 +326,117 @@ async def test_a_quoted_value_over_two_lines_is_still_read(db: Database, tmp_pat
     assert report.problems == [] and report.written
     rows = await db.store.read("MATCH (p:Person) RETURN p.id AS id, p.name AS name ORDER BY id")
     assert [(r["id"], r["name"]) for r in rows] == [("p1", "Ann\nSmith"), ("p2", "Bob")]
+
+
+# ----- a write that fails half-way ----------------------------------------------------------
+
+# The cause injected: a uniqueness constraint the import's validation knows nothing of, so
+# that the database itself refuses the third batch of organizations, after two committed.
+_CONSTRAINT = "import_integrity_unique_phone"
+
+
+def _failing_document(tmp_path: Path) -> Path:
+    orgs = _organizations(300)
+    for i, row in enumerate(orgs):
+        row["phone"] = f"+86-{i:04d}"
+        if i % 3 == 1:
+            row["parentId"] = orgs[i - 1]["id"]
+    orgs[249]["phone"] = "+86-stored"  # the stored organization's: batch 3 of 100
+    return _write(
+        tmp_path / "half.json",
+        {
+            "organizations": orgs,
+            "people": PEOPLE,
+            "employment": [{"personId": "p1", "organizationId": "o0001"}],
+        },
+    )
+
+
+STORED = {"organizations": [{"id": "stored", "name": "Stored", "phone": "+86-stored"}]}
+
+
+async def _with_constraint(db: Database) -> None:
+    await db.store.write(
+        f"CREATE CONSTRAINT {_CONSTRAINT} IF NOT EXISTS "
+        "FOR (n:Organization) REQUIRE n.phone IS UNIQUE"
+    )
+
+
+async def _drop_constraint(db: Database) -> None:
+    await db.store.write(f"DROP CONSTRAINT {_CONSTRAINT} IF EXISTS")
+
+
+async def _clean_import(db: Database, tmp_path: Path, path: Path) -> Any:
+    """The graph the same document gives when nothing stops it."""
+    await db.load(STORED, tmp_path)
+    report = await import_path(db.store, path, batch_size=100)
+    assert report.problems == [] and report.written
+    return await graph_fingerprint(db.store)
+
+
+async def test_a_write_refused_half_way_says_what_was_written_and_a_resume_finishes_it(
+    db: Database, tmp_path: Path
+) -> None:
+    path = _failing_document(tmp_path)
+    expected = await _clean_import(db, tmp_path, path)
+
+    await db.load(STORED, tmp_path)
+    checkpoint = tmp_path / "half.json.checkpoint"
+    await _with_constraint(db)
+    try:
+        with pytest.raises(ImportInterrupted) as stopped:
+            await import_path(db.store, path, batch_size=100, checkpoint=checkpoint)
+    finally:
+        await _drop_constraint(db)
+    message = str(stopped.value)
+    assert "half.json organizations rows 201 to 300 (100 rows" in message
+    assert "written (committed): organizations 200 of 300 rows" in message
+    assert (
+        "still to write: organizations 100 rows; organizations parentId links 100 rows; "
+        "people 5 rows; employment 1 rows" in message
+    )
+    assert "--resume" in message
+    # Exactly what the message says: the first two batches, none of the third, no links.
+    ids = await db.store.read("MATCH (n:Organization) RETURN n.id AS id ORDER BY id")
+    assert [r["id"] for r in ids] == [f"o{i:04d}" for i in range(200)] + ["stored"]
+    assert await db.store.read("MATCH ()-[r:PART_OF|WORKS_FOR]->() RETURN r") == []
+    assert len(checkpoint.read_bytes().splitlines()) == 1 + 2  # its head, two batches
+
+    # The cause fixed (here: the constraint gone), the resume writes only the rest.
+    report = await import_path(db.store, path, batch_size=100, checkpoint=checkpoint, resume=True)
+    assert report.written and report.batches_skipped == 2
+    assert report.nodes_created == 100 + len(PEOPLE)
+    assert not checkpoint.exists()
+    assert await graph_fingerprint(db.store) == expected
+
+
+async def test_the_cli_stops_with_one_message_and_resumes(
+    db: Database,
+    tmp_path: Path,
+    neo4j_uri: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = _failing_document(tmp_path)
+    expected = await _clean_import(db, tmp_path, path)
+    await db.load(STORED, tmp_path)
+    await _with_constraint(db)
+    capsys.readouterr()
+    try:
+        code = await run_cli(neo4j_uri, monkeypatch, "import", "--batch-size", "100", str(path))
+    finally:
+        await _drop_constraint(db)
+    err = capsys.readouterr().err
+    assert code == 4
+    assert "error: the import stopped at a write the database did not take" in err
+    assert "written (committed): organizations 200 of 300 rows" in err
+    assert "Traceback" not in err
+    assert (tmp_path / "half.json.checkpoint").exists()
+    args = ("import", "--batch-size", "100", "--resume", str(path))
+    assert await run_cli(neo4j_uri, monkeypatch, *args) == 0
+    assert "2 batches already written by the run resumed" in capsys.readouterr().err
+    assert not (tmp_path / "half.json.checkpoint").exists()
+    assert await graph_fingerprint(db.store) == expected
+    # Nothing left to resume: said so, not a traceback.
+    assert await run_cli(neo4j_uri, monkeypatch, *args) == 2
+    assert "no checkpoint to resume from" in capsys.readouterr().err

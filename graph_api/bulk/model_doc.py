@@ -50,8 +50,9 @@ entity or link kind below. A JSON document is an object with `"format": "FORMAT_
 data as CSV is a folder with one `<section>.csv` per section, a header row of field names,
 lists `;`-separated and booleans `true`/`false`. Ids are chosen by the source system.
 `graph-api import` validates every row against these rules first (a problem names the
-file, row, field and value), then writes with batched, idempotent `UNWIND ... MERGE`;
-`graph-api export` writes the same format back.
+file, row, field and value), then writes with batched, idempotent `UNWIND ... MERGE`; a
+load that fails half-way says what it wrote and is finished by `graph-api import --resume`
+(README, "The import's contract"). `graph-api export` writes the same format back.
 
 Stored on every node written by the import or the write API, besides the fields below:
 `version` (integer, goes up by one on each real change; the write API's optimistic
@@ -133,7 +134,10 @@ def render_model_doc() -> str:
             if s.no_self_link:
                 rules.append(f"`{s.no_self_link[1]}` must differ from `{s.no_self_link[0]}`")
             if s.acyclic:
-                rules.append(f"`{s.acyclic[0]}` -> `{s.acyclic[1]}` must form no cycle")
+                rules.append(
+                    f"`{s.acyclic[0]}` -> `{s.acyclic[1]}` must form no cycle, "
+                    "together with the links already stored"
+                )
             if s.exactly_one_of:
                 rules.append("exactly one of " + ", ".join(f"`{f}`" for f in s.exactly_one_of))
             if s.at_least_one_of:

@@ -16,7 +16,7 @@ from graph_api.bulk.formats import FormatError
 from graph_api.bulk.load import ImportInterrupted, import_path
 from graph_api.bulk.validate import Problem
 from graph_api.store.neo4j_store import Store
-from tests.conftest import Database, run_cli
+from tests.conftest import Database, GraphQLClient, error_codes, run_cli
 from tests.test_export import graph_fingerprint
 
 
@@ -440,3 +440,37 @@ async def test_the_cli_stops_with_one_message_and_resumes(
     # Nothing left to resume: said so, not a traceback.
     assert await run_cli(neo4j_uri, monkeypatch, *args) == 2
     assert "no checkpoint to resume from" in capsys.readouterr().err
+
+
+async def test_the_write_api_refuses_the_values_the_import_refuses(
+    db: Database, gql: GraphQLClient, tmp_path: Path
+) -> None:
+    # One declaration of the ranges: a mutation input meets the import's limits.
+    await db.load(
+        {
+            "people": PEOPLE,
+            "products": [{"id": "prod-life", "name": "Life insurance"}],
+        },
+        tmp_path,
+    )
+    before = await whole_graph(db.store)
+    create_org = (
+        "mutation ($input: CreateOrganizationInput!) { createOrganization(input: $input) { id } }"
+    )
+    body = await gql(create_org, {"input": {"id": "o-big", "name": "Big", "employees": 20_000_000}})
+    assert error_codes(body) == ["INVALID_INPUT"]
+    ext = body["errors"][0]["extensions"]
+    assert (ext["field"], ext["value"], ext["reason"]) == (
+        "input.employees",
+        20_000_000,
+        "OUT_OF_RANGE",
+    )
+    create_holding = (
+        "mutation ($input: CreateHoldingInput!) { createHolding(input: $input) { id } }"
+    )
+    holding = {"id": "h-1", "partyId": "p1", "productId": "prod-life", "amount": 1e14}
+    body = await gql(create_holding, {"input": holding})
+    assert error_codes(body) == ["INVALID_INPUT"]
+    ext = body["errors"][0]["extensions"]
+    assert (ext["field"], ext["reason"]) == ("input.amount", "OUT_OF_RANGE")
+    assert await whole_graph(db.store) == before

@@ -474,3 +474,60 @@ async def test_the_write_api_refuses_the_values_the_import_refuses(
     ext = body["errors"][0]["extensions"]
     assert (ext["field"], ext["reason"]) == ("input.amount", "OUT_OF_RANGE")
     assert await whole_graph(db.store) == before
+
+
+async def test_concurrent_link_batches_account_for_every_committed_batch(
+    db: Database, tmp_path: Path
+) -> None:
+    # Coverage links in 5 batches of 10, two at a time; the row at 35 has the `kind` of a
+    # stored link under a uniqueness constraint, so batch 4 fails. Batches under way finish;
+    # the message counts exactly the links that are in the database.
+    reps = [{"id": f"r{i}", "name": f"Rep {i}"} for i in range(6)]
+    people = [{"id": f"c{i}", "name": f"C{i}"} for i in range(11)]
+    stored = {
+        "reps": reps,
+        "people": people,
+        "coverage": [{"repId": "r0", "personId": "c0", "strength": 0.5, "kind": "STORED"}],
+    }
+    rows = [
+        {"repId": f"r{1 + i // 10}", "personId": f"c{1 + i % 10}", "strength": 0.5, "kind": f"K{i}"}
+        for i in range(50)
+    ]
+    await db.load(stored, tmp_path)
+    clean = await import_path(db.store, _write(tmp_path / "clean.json", {"coverage": rows}))
+    assert clean.written
+    expected = await graph_fingerprint(db.store)
+    rows[34]["kind"] = "STORED"
+    path = _write(tmp_path / "links.json", {"coverage": rows})
+
+    await db.load(stored, tmp_path)
+    checkpoint = tmp_path / "links.checkpoint"
+    await db.store.write(
+        "CREATE CONSTRAINT import_integrity_unique_kind IF NOT EXISTS "
+        "FOR ()-[r:COVERS]-() REQUIRE r.kind IS UNIQUE"
+    )
+    try:
+        with pytest.raises(ImportInterrupted) as stopped:
+            await import_path(
+                db.store, path, batch_size=10, link_concurrency=2, checkpoint=checkpoint
+            )
+    finally:
+        await db.store.write("DROP CONSTRAINT import_integrity_unique_kind IF EXISTS")
+    found = await db.store.read_one("MATCH (:Rep)-[r:COVERS]->() RETURN count(r) AS n")
+    assert found is not None
+    written = found["n"] - 1  # the stored one
+    assert written in (30, 40)
+    assert f"written (committed): coverage {written} of 50 rows" in str(stopped.value)
+    assert "links.json coverage rows 31 to 40 (10 rows" in str(stopped.value)
+    assert len(checkpoint.read_bytes().splitlines()) == 1 + written // 10
+
+    # Resumed with the bad row fixed: the batches written are skipped by their values, the
+    # changed batch and those after it are written.
+    rows[34]["kind"] = "K34"
+    _write(path, {"coverage": rows})
+    report = await import_path(
+        db.store, path, batch_size=10, link_concurrency=2, checkpoint=checkpoint, resume=True
+    )
+    assert report.batches_skipped == written // 10
+    assert report.relationships_created == 50 - written
+    assert await graph_fingerprint(db.store) == expected

@@ -269,7 +269,12 @@ class ImportInterrupted(Exception):
         self.checkpoint = checkpoint
         self.failed_rows = failed[2] if failed is not None else []
         self.failed_query = failed[0] if failed is not None else None
-        super().__init__(self._message())
+        super().__init__(cause)
+
+    def __str__(self) -> str:
+        # Rendered when shown, not when raised: concurrent batches under way at the failure
+        # finish first, and what they wrote is part of the account.
+        return self._message()
 
     def _message(self) -> str:
         cause = getattr(self.cause, "message", None) or str(self.cause) or type(self.cause).__name__
@@ -392,10 +397,14 @@ async def load_validated(
                 await run(batch)
             return
         queue = list(reversed(batches))
+        failures: list[Exception] = []
 
         async def worker() -> None:
-            while queue:
-                await run(queue.pop())
+            while queue and not failures:
+                try:
+                    await run(queue.pop())
+                except Exception as exc:
+                    failures.append(exc)
 
         tasks = [asyncio.create_task(worker()) for _ in range(min(workers, len(batches)))]
         try:
@@ -405,6 +414,10 @@ async def load_validated(
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             raise
+        # A failed batch stops the others from starting, but the ones under way finish: a
+        # batch cancelled mid-commit might be written without the report knowing it.
+        if failures:
+            raise failures[0]
 
     for section, rows in sections:
         # Planned per section as it comes (its payloads are built then): a section not yet

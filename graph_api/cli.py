@@ -255,23 +255,37 @@ def cmd_import(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    checkpoint = Path(args.checkpoint) if args.checkpoint else default_checkpoint(Path(args.path))
     with database(settings) as uri:
-        return asyncio.run(
-            _import(
-                settings,
-                uri,
-                Path(args.path),
-                accept_valid=args.accept_valid,
-                reject_file=Path(args.reject_file) if args.reject_file else None,
-                batch_size=args.batch_size,
-                link_concurrency=args.link_concurrency,
-                reset=args.reset,
-                checkpoint=Path(args.checkpoint)
-                if args.checkpoint
-                else default_checkpoint(Path(args.path)),
-                resume=args.resume,
+        try:
+            return _run_import(settings, uri, args, checkpoint)
+        except KeyboardInterrupt:
+            # The checkpoint is there from the first batch on, each line written at its commit.
+            print(
+                f"\ninterrupted: the batches committed so far are recorded in {checkpoint}; "
+                "the same command with --resume writes the rest"
+                if checkpoint.exists()
+                else "\ninterrupted before the load began",
+                file=sys.stderr,
             )
+            return 130
+
+
+def _run_import(settings: Settings, uri: str, args: argparse.Namespace, checkpoint: Path) -> int:
+    return asyncio.run(
+        _import(
+            settings,
+            uri,
+            Path(args.path),
+            accept_valid=args.accept_valid,
+            reject_file=Path(args.reject_file) if args.reject_file else None,
+            batch_size=args.batch_size,
+            link_concurrency=args.link_concurrency,
+            reset=args.reset,
+            checkpoint=checkpoint,
+            resume=args.resume,
         )
+    )
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -221,11 +221,18 @@ class Checkpoint:
                 raise CheckpointError(
                     f"{path}: a checkpoint of {head.get('document')}, not of {document}"
                 )
-            self._fh = path.open("ab")
-        else:
-            self._fh = path.open("wb")
-            self._fh.write(orjson.dumps({"document": str(document)}) + b"\n")
-            self._fh.flush()
+        try:
+            if resume:
+                self._fh = path.open("ab")
+            else:
+                self._fh = path.open("wb")
+                self._fh.write(orjson.dumps({"document": str(document)}) + b"\n")
+                self._fh.flush()
+        except OSError as exc:
+            raise CheckpointError(
+                f"{path}: cannot write the import's checkpoint ({exc.strerror}); "
+                "give another file with --checkpoint"
+            ) from exc
 
     def skip(self, digest: str) -> bool:
         if digest in self.done:

@@ -295,8 +295,9 @@ class ImportInterrupted(Exception):
             first, last = self.failed_rows[0], self.failed_rows[-1]
             lines.append(
                 f"  not written: the batch of {first.file} {first.section} rows {first.number} "
-                f"to {last.number} ({len(self.failed_rows)} rows, query {self.failed_query}); "
-                "a failed batch writes nothing"
+                f"to {last.number} ({len(self.failed_rows)} rows, query {self.failed_query}): "
+                "one transaction, rolled back (unless the connection was lost while it "
+                "committed; writing it again changes nothing then)"
             )
         order = {q: i for i, q in enumerate(_QUERY_LABELS)}
         planned = sorted(self.planned.items(), key=lambda item: order.get(item[0], len(order)))

@@ -123,6 +123,23 @@ async def test_a_cycle_alternating_document_rows_and_stored_links_is_refused(
     assert "p1 -> p2 -> p3 -> p4 -> p1" in problems[0].message
 
 
+async def test_a_cycle_already_stored_is_not_blamed_on_a_row_that_only_reaches_it(
+    db: Database, tmp_path: Path
+) -> None:
+    # A database corrupted before this check existed: p1 and p2 report to each other. A row
+    # joining p5 to p1 closes no cycle of its own, and is loaded.
+    await db.load({"people": PEOPLE}, tmp_path)
+    await db.store.write(
+        "MATCH (a:Person {id: 'p1'}), (b:Person {id: 'p2'}) "
+        "CREATE (a)-[:REPORTS_TO]->(b), (b)-[:REPORTS_TO]->(a)"
+    )
+    report = await import_path(
+        db.store,
+        _write(tmp_path / "join.json", {"reporting": [{"personId": "p5", "managerId": "p1"}]}),
+    )
+    assert report.problems == [] and report.written
+
+
 ORGS = [
     {"id": "g", "name": "Group", "orgType": "GROUP"},
     {"id": "h", "name": "Head office", "orgType": "HEAD_OFFICE", "parentId": "g"},

@@ -617,7 +617,9 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    logging.getLogger("neo4j").setLevel(logging.WARNING)
+    # The driver's retry warnings (several lines each) say nothing the service's own errors
+    # do not, and drown a one-line error when the database is down.
+    logging.getLogger("neo4j").setLevel(logging.ERROR)
     from neo4j.exceptions import DriverError, Neo4jError
 
     from graph_api.domain.errors import DomainError

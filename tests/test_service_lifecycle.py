@@ -24,11 +24,13 @@ from tests.conftest import free_port
 def cli_env(state_dir: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "GRAPH_API_"))}
     env.update(
-        GRAPH_API_STATE_DIR=str(state_dir),
-        GRAPH_API_LOCAL_NEO4J_HEAP="512m",
-        GRAPH_API_LOCAL_NEO4J_PAGE_CACHE="64m",
-        GRAPH_API_DB_WAIT_S="1",
-        **extra,
+        {
+            "GRAPH_API_STATE_DIR": str(state_dir),
+            "GRAPH_API_LOCAL_NEO4J_HEAP": "512m",
+            "GRAPH_API_LOCAL_NEO4J_PAGE_CACHE": "64m",
+            "GRAPH_API_DB_WAIT_S": "1",
+            **extra,
+        }
     )
     return env
 

@@ -162,6 +162,8 @@ def create_app(
         if owned:
             state["store"] = connect_store(settings, neo4j_uri)
         the_store: Store = state["store"]
+        if local is not None:
+            the_store.known_down = lambda: None if local.ready else local.down_reason
         migration = asyncio.create_task(_migrate_when_reachable(the_store, state))
         # The first attempt decides whether start-up says "not reachable" before serving.
         await asyncio.wait([migration], timeout=settings.db_wait_s + 1)

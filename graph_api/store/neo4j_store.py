@@ -118,6 +118,16 @@ class Store:
         self.uri = uri
         # As the driver's managed transactions (max_transaction_retry_time below).
         self.retry_time_s = wait_s
+        # Says why the database is known to be down (a local Neo4j being restarted), so that
+        # requests fail at once instead of waiting `wait_s` for a connection.
+        self.known_down: Callable[[], str | None] | None = None
+
+    def _check_up(self) -> None:
+        reason = self.known_down() if self.known_down is not None else None
+        if reason is not None:
+            raise Unavailable(
+                f"the graph database is unavailable: {reason}", retry_after_s=RETRY_AFTER_S
+            )
 
     def _unavailable(self, exc: Exception) -> Unavailable:
         where = f" at {self.uri}" if self.uri else ""
@@ -182,6 +192,7 @@ class Store:
         """
         text = _resolve(name)
         _count_round_trip()
+        self._check_up()
         query_ = neo4j.Query(text, timeout=self.query_timeout_s)
         parameters = dict(params or {})
         loop = asyncio.get_running_loop()
@@ -215,6 +226,7 @@ class Store:
         """Runs a write and returns its update counters (nodes_created, ...)."""
         text = _resolve(name)
         _count_round_trip()
+        self._check_up()
         try:
             result = await self.driver.execute_query(
                 neo4j.Query(text, timeout=self.query_timeout_s),
@@ -248,6 +260,7 @@ class Store:
     ) -> list[neo4j.Record]:
         text = _resolve(name)
         _count_round_trip()
+        self._check_up()
         try:
             result = await self.driver.execute_query(
                 neo4j.Query(text, timeout=self.query_timeout_s),
@@ -266,6 +279,7 @@ class Store:
     async def transaction(self, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
         """Runs `work` in one write transaction (retried on transient errors, atomic)."""
         _count_round_trip()
+        self._check_up()
         try:
             # The bookmarks of execute_query: a read right after this write sees it, even on a
             # cluster whose reads go to followers.
@@ -299,6 +313,7 @@ class Store:
         """Runs a named query that commits in batches itself (CALL ... IN TRANSACTIONS needs
         an auto-commit transaction); answers its update counters."""
         _count_round_trip()
+        self._check_up()
         try:
             async with self.driver.session(database=self.database) as session:
                 result = await session.run(query(name), dict(params or {}))

@@ -44,6 +44,8 @@ class Load:
     # Seconds from a write's first failed attempt to its acknowledgement.
     outage_waits: list[float] = field(default_factory=list)
     replayed: int = 0
+    # (seconds after the kill, code, message) of every failed attempt.
+    errors: list[tuple[float, str, str]] = field(default_factory=list)
     killed_at: float | None = None
     ready_after_kill_s: float | None = None
 
@@ -75,11 +77,13 @@ async def one_write(client: httpx.AsyncClient, url: str, n: int, load: Load) -> 
                 return
             extensions = errors[0].get("extensions", {})
             code = extensions.get("code", "NO_CODE")
+            message = errors[0].get("message", "")
             wait = float(extensions.get("retryAfter", wait))
             assert code in ("SERVICE_UNAVAILABLE", "COMMIT_UNKNOWN"), body
         except httpx.TransportError as exc:
-            code = f"transport:{exc.__class__.__name__}"
+            code, message = f"transport:{exc.__class__.__name__}", str(exc)
         load.codes[code] += 1
+        load.errors.append((attempt - (load.killed_at or attempt), code, message))
         load.error_latencies.append(time.monotonic() - attempt)
         first_error = first_error if first_error is not None else attempt
         assert time.monotonic() - started < GIVE_UP_S, (person_id, load.codes)
@@ -153,6 +157,10 @@ def test_kill_9_under_load_loses_and_duplicates_nothing(
 
     acknowledged = set(load.acknowledged)
     found = acknowledged & set(people)
+    ready_at = load.ready_after_kill_s or 0.0
+    after_ready = Counter(
+        f"{code}: {message[:100]}" for at, code, message in load.errors if at > ready_at
+    )
     duplicated = {i for i in people if people[i] != 1} | {i for i in creations if creations[i] != 1}
     with capsys.disabled():
         print(
@@ -165,7 +173,8 @@ def test_kill_9_under_load_loses_and_duplicates_nothing(
             f"  client-visible errors: {dict(load.codes)}\n"
             f"  time to each error answer: {spread(load.error_latencies)}\n"
             f"  wait of a write from its first error to its acknowledgement: "
-            f"{spread(load.outage_waits)}"
+            f"{spread(load.outage_waits)}\n"
+            f"  errors after /readyz was ready again: {dict(after_ready) or 'none'}"
         )
     assert len(acknowledged) == WRITES
     assert found == acknowledged

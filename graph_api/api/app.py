@@ -114,7 +114,9 @@ _MIGRATE_RETRY_S = 2.0
 _PRUNE_EVERY_S = 600.0
 
 
-async def _migrate_when_reachable(store: Store, state: dict[str, Any]) -> None:
+async def _migrate_when_reachable(
+    store: Store, state: dict[str, Any], first_attempt: asyncio.Event
+) -> None:
     """The schema migration, retried until the database answers: the service starts (and
     /readyz answers 503 with the reason) while it does not."""
     while True:
@@ -124,8 +126,13 @@ async def _migrate_when_reachable(store: Store, state: dict[str, Any]) -> None:
             if state["not_ready"] is None:
                 log.error("%s; serving anyway, /readyz answers 503 until it is", exc.message)
             state["not_ready"] = exc.message
+            first_attempt.set()
             await asyncio.sleep(_MIGRATE_RETRY_S)
             continue
+        except BaseException:
+            first_attempt.set()  # start-up then fails with the migration's error
+            raise
+        first_attempt.set()
         if state["not_ready"] is not None:
             log.info("Neo4j at %s is reachable again", store.uri or "the configured URI")
         state["not_ready"] = None
@@ -164,9 +171,13 @@ def create_app(
         the_store: Store = state["store"]
         if local is not None:
             the_store.known_down = lambda: None if local.ready else local.down_reason
-        migration = asyncio.create_task(_migrate_when_reachable(the_store, state))
-        # The first attempt decides whether start-up says "not reachable" before serving.
-        await asyncio.wait([migration], timeout=settings.db_wait_s + 1)
+        first_attempt = asyncio.Event()
+        migration = asyncio.create_task(_migrate_when_reachable(the_store, state, first_attempt))
+        # Serving waits for the constraints (uniqueness makes retried creates safe), unless
+        # the database is unreachable: then it serves, not ready, and migrates later.
+        await first_attempt.wait()
+        if migration.done() and migration.exception() is not None:
+            raise RuntimeError("the schema migration failed") from migration.exception()
         retention = timedelta(hours=settings.idempotency_retention_hours)
         pruning = asyncio.create_task(_prune_idempotency_keys(the_store, retention))
         tune_garbage_collector(settings.gc_threshold)

@@ -13,6 +13,7 @@ import neo4j
 from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, RoutingControl
 from neo4j.exceptions import (
     AuthError,
+    ConnectionAcquisitionTimeoutError,
     ConstraintError,
     DriverError,
     IncompleteCommit,
@@ -69,8 +70,9 @@ def _resolve(name_or_text: str) -> str:
 # what a restart of the local Neo4j takes to begin answering again.
 RETRY_AFTER_S = 2
 
-# The driver's errors that mean the database is not there (as opposed to a refused query).
-_UNREACHABLE = (ServiceUnavailable, SessionExpired, AuthError)
+# The driver's errors that mean the database is not there or not answering in time (as
+# opposed to a refused query): no free connection within the wait counts too.
+_UNAVAILABLE = (ServiceUnavailable, SessionExpired, AuthError, ConnectionAcquisitionTimeoutError)
 
 
 def _commit_unknown(exc: IncompleteCommit) -> CommitUnknown:
@@ -211,7 +213,7 @@ class Store:
             except (Neo4jError, DriverError) as exc:
                 # A read is safe to run again; retry what the driver says is transient.
                 if not exc.is_retryable() or loop.time() + delay > deadline:
-                    if isinstance(exc, _UNREACHABLE):
+                    if isinstance(exc, _UNAVAILABLE):
                         raise self._unavailable(exc) from exc
                     raise
             await asyncio.sleep(delay)
@@ -238,7 +240,7 @@ class Store:
             raise Conflict(f"conflicts with existing data: {exc.message}") from exc
         except IncompleteCommit as exc:
             raise _commit_unknown(exc) from exc
-        except _UNREACHABLE as exc:
+        except _UNAVAILABLE as exc:
             raise self._unavailable(exc) from exc
         c = result.summary.counters
         return {
@@ -272,7 +274,7 @@ class Store:
             raise Conflict(f"conflicts with existing data: {exc.message}") from exc
         except IncompleteCommit as exc:
             raise _commit_unknown(exc) from exc
-        except _UNREACHABLE as exc:
+        except _UNAVAILABLE as exc:
             raise self._unavailable(exc) from exc
         return list(result.records)
 
@@ -292,7 +294,7 @@ class Store:
             raise Conflict(f"conflicts with existing data: {exc.message}") from exc
         except IncompleteCommit as exc:
             raise _commit_unknown(exc) from exc
-        except _UNREACHABLE as exc:
+        except _UNAVAILABLE as exc:
             raise self._unavailable(exc) from exc
 
     async def write_transaction(self, work: Callable[[Transaction], Awaitable[T]]) -> T:
@@ -320,7 +322,7 @@ class Store:
                 summary = await result.consume()
         except IncompleteCommit as exc:
             raise _commit_unknown(exc) from exc
-        except _UNREACHABLE as exc:
+        except _UNAVAILABLE as exc:
             raise self._unavailable(exc) from exc
         c = summary.counters
         return {"nodes_deleted": c.nodes_deleted, "relationships_deleted": c.relationships_deleted}
@@ -332,7 +334,7 @@ class Store:
             for stmt in stmts:
                 await self.driver.execute_query(stmt, database_=self.database)
             await self.driver.execute_query("CALL db.awaitIndexes(300)", database_=self.database)
-        except _UNREACHABLE as exc:
+        except _UNAVAILABLE as exc:
             await self.ping()  # the reason, naming the URI
             raise self._unavailable(exc) from exc
         return len(stmts)

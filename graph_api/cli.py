@@ -8,6 +8,7 @@ import logging
 import signal
 import socket
 import sys
+import threading
 from collections.abc import Awaitable, Callable, Generator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -257,7 +258,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
                     log.info("%s received: stopping", signal.Signals(signum).name)
                 self._captured_signals.clear()
 
-    previous = {sig: signal.signal(sig, _stop_on_signal) for sig in _STOP_SIGNALS}
+    # Signal handlers can only be set in the main thread (tests may run commands in others).
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = {sig: signal.signal(sig, _stop_on_signal) for sig in _STOP_SIGNALS if in_main}
     try:
         with _database(settings, supervise=True, before_start=check_port) as (uri, local):
             if args.load_demo:

@@ -152,8 +152,6 @@ def test_kill_9_under_load_loses_and_duplicates_nothing(
         people, creations = stored(ready["localNeo4j"]["uri"])
     finally:
         served.kill()
-        for pid in java_children(served.proc.pid):
-            os.kill(pid, signal.SIGKILL)
 
     acknowledged = set(load.acknowledged)
     found = acknowledged & set(people)

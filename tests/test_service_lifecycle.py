@@ -4,6 +4,7 @@ the same data folder refused, a local Neo4j restarted after kill -9, a clean SIG
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -95,9 +96,15 @@ class Served:
         return code
 
     def kill(self) -> None:
+        """Ends the service if a test left it running, and its Java child with it (which
+        would otherwise only stop on its stdin's end-of-file)."""
         if self.proc.poll() is None:
+            java = java_children(self.proc.pid)
             self.proc.kill()
             self.proc.wait()
+            for pid in java:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
 
 
 def java_children(pid: int) -> list[int]:
@@ -182,8 +189,6 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         yield service
     finally:
         service.kill()
-        for pid in java_children(service.proc.pid):
-            os.kill(pid, signal.SIGKILL)
 
 
 def test_serving_is_said_once_bound_and_ready(served: Served) -> None:

@@ -283,6 +283,8 @@ def create_app(
             )
         return JSONResponse({"status": "ready", **body})
 
+    # For whoever reports on the process (metrics): the local Neo4j, with its `restarts`.
+    app.state.local_neo4j = local
     app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
     return app
 

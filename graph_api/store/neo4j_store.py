@@ -20,6 +20,7 @@ from neo4j.exceptions import (
     Neo4jError,
     ServiceUnavailable,
     SessionExpired,
+    TransientError,
 )
 
 from graph_api.domain.errors import CommitUnknown, Conflict, Unavailable
@@ -73,6 +74,10 @@ RETRY_AFTER_S = 2
 # The driver's errors that mean the database is not there or not answering in time (as
 # opposed to a refused query): no free connection within the wait counts too.
 _UNAVAILABLE = (ServiceUnavailable, SessionExpired, AuthError, ConnectionAcquisitionTimeoutError)
+# And, for a request (not for the import, which retries its batches longer itself), a
+# transient error (a deadlock) still there when the retries' time is up: the transaction was
+# rolled back, and a later retry may succeed.
+_RETRY_LATER = (*_UNAVAILABLE, TransientError)
 
 
 def _commit_unknown(exc: IncompleteCommit) -> CommitUnknown:
@@ -213,7 +218,7 @@ class Store:
             except (Neo4jError, DriverError) as exc:
                 # A read is safe to run again; retry what the driver says is transient.
                 if not exc.is_retryable() or loop.time() + delay > deadline:
-                    if isinstance(exc, _UNAVAILABLE):
+                    if isinstance(exc, _RETRY_LATER):
                         raise self._unavailable(exc) from exc
                     raise
             await asyncio.sleep(delay)
@@ -294,7 +299,7 @@ class Store:
             raise Conflict(f"conflicts with existing data: {exc.message}") from exc
         except IncompleteCommit as exc:
             raise _commit_unknown(exc) from exc
-        except _UNAVAILABLE as exc:
+        except _RETRY_LATER as exc:
             raise self._unavailable(exc) from exc
 
     async def write_transaction(self, work: Callable[[Transaction], Awaitable[T]]) -> T:

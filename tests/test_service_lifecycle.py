@@ -228,18 +228,21 @@ def test_a_killed_local_neo4j_is_restarted_and_readiness_comes_back(served: Serv
     assert java_children(served.proc.pid) not in ([], [java])
     assert any(f"(pid {java}) died" in line for line in served.lines), served.log
     assert any("local Neo4j restarted at" in line for line in served.lines), served.log
+    # A freshly started JVM on a loaded machine may take long over its first query.
     answer = httpx.post(
-        f"{served.url}/graphql", json={"query": '{ party(id: "p-1") { id } }'}, timeout=30
+        f"{served.url}/graphql", json={"query": '{ party(id: "p-1") { id } }'}, timeout=180
     ).json()
     assert answer["data"] == {"party": None}
 
 
 def test_sigterm_stops_the_service_and_its_neo4j_cleanly(served: Served) -> None:
     java = java_children(served.proc.pid)
+    before = len(served.lines)
     assert served.terminate() == 0
-    assert "Traceback" not in served.log
-    assert "SIGTERM received: stopping" in served.log
-    assert "local Neo4j stopped" in served.log
+    stopping = "\n".join(served.lines[before:])
+    assert "Traceback" not in stopping
+    assert "SIGTERM received: stopping" in stopping
+    assert "local Neo4j stopped" in stopping
     assert served.lines[-1] == "service stopped"
     # Stopped and reaped by the service before it exited.
     assert java and not any(Path(f"/proc/{pid}").exists() for pid in java)

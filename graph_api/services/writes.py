@@ -4,10 +4,11 @@ ONE transaction, so that nothing is written when any check fails.
 Every mutation goes through `apply_changes`. For each change, in order, inside the
 transaction: lock what it changes, read its current state, check the references it makes
 (NOT_FOUND naming the field and value), work out whom it touches (`WriteScope`) and ask
-`authorize_write`, compare with what is stored (a change that changes nothing is not written,
-versioned or audited: that is what makes a retried create idempotent), check the version
-(CONFLICT naming the current one) and the hierarchy (no reporting or PART_OF cycle), write,
-and keep an audit entry. The audit entries are written last, in the same transaction.
+`authorize_write`, check the version (CONFLICT naming the current one: a stale
+expectedVersion is refused even when the values equal what is stored), compare with what is
+stored (a change that changes nothing is not written, versioned or audited: that is what
+makes a retried create idempotent), check the hierarchy (no reporting or PART_OF cycle),
+write, and keep an audit entry. The audit entries are written last, in the same transaction.
 """
 
 from __future__ import annotations
@@ -382,6 +383,11 @@ class _Writer:
                 field=change.at("id"),
                 value=node_id,
             )
+        # The version first: a stale expectedVersion is a CONFLICT even when the values
+        # happen to equal what is stored, or two clients incrementing from the same read
+        # would both be told they succeeded while one increment is lost.
+        if existed and not creating and change.expected_version != version:
+            raise _stale(what, change.path, version, change.expected_version)
         changed = _diff(fields, touched, current, desired) if existed else given
         if existed and creating and changed:
             raise Conflict(
@@ -393,8 +399,6 @@ class _Writer:
             )
         if existed and not changed:
             return await self._node_result(kind, model, node_id, props, found_kind)
-        if existed and change.expected_version != version:
-            raise _stale(what, change.path, version, change.expected_version)
 
         parent_after = desired.get("parentId")
         if kind is EntityKind.ORGANIZATION and "parentId" in changed and parent_after:
@@ -537,10 +541,11 @@ class _Writer:
         what = f"the {kind.name.lower()} link {_describe(key)}"
 
         if change.action is ChangeAction.REMOVE:
+            if change.expected_version is not None and change.expected_version != version:
+                # Also when the link is gone: the caller's version is stale all the same.
+                raise _stale(what, change.path, version, change.expected_version)
             if link is None:
                 return LinkRecord(kind, key, ends=end_nodes, present=False)
-            if change.expected_version is not None and change.expected_version != version:
-                raise _stale(what, change.path, version, change.expected_version)
             await self.tx.run(f"write.{query}_delete", params)
             self._record(
                 scope, AuditAction.DELETE, key, None, [(n, v, None) for n, v in current.items()]
@@ -560,6 +565,9 @@ class _Writer:
             # A parent link read the other way round is another link: the parent changes.
             directions.append(("fromId", record["startId"], key["fromId"]))
 
+        if link is not None and change.expected_version not in (None, version):
+            # Before the no-change shortcut, as for nodes: stale is stale, whatever the values.
+            raise _stale(what, change.path, version, change.expected_version)
         if link is None:
             if change.expected_version is not None:
                 raise Conflict(
@@ -583,8 +591,6 @@ class _Writer:
                     field=f"{change.path}.expectedVersion",
                     details={"currentVersion": version, "fields": fields_changed},
                 )
-            if change.expected_version != version:
-                raise _stale(what, change.path, version, change.expected_version)
             assert version is not None
             new_version = version + 1
 

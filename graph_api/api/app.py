@@ -43,6 +43,22 @@ class GraphRouter(GraphQLRouter[Context, None]):
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
 
+    def parse_json(self, data: str | bytes) -> Any:
+        # orjson refuses invalid UTF-8 and nesting deeper than 1,024 levels as a decode
+        # error, where the json module raised UnicodeDecodeError or RecursionError (HTTP 500).
+        try:
+            parsed = orjson.loads(data)
+        except orjson.JSONDecodeError as exc:
+            raise HTTPException(400, f"the request body is not JSON: {exc}") from None
+        if not isinstance(parsed, dict | list):
+            # A bare scalar (null, 42, "x") is JSON, but no GraphQL request.
+            raise HTTPException(
+                400,
+                "the request body must be a JSON object with a `query`, "
+                f"not {type(parsed).__name__ if parsed is not None else 'null'}",
+            )
+        return parsed
+
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         # Requests that are no GraphQL request at all (no query, a body that is not JSON, a
         # mutation by GET...) get the same JSON shape as any other error, with their status.

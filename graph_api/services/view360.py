@@ -126,6 +126,23 @@ def people_args(
     return PeopleArgs(size, (name, person_id, unit_id), include_subsidiaries)
 
 
+# The days `signals(asOf)` answers for. Beyond them there is no customer history to speak
+# of, and the day after 9999-12-31 (where interactions stop counting) is no date at all.
+EARLIEST_AS_OF = date(1900, 1, 1)
+LATEST_AS_OF = date(2999, 12, 31)
+
+
+def signals_args(as_of: date | None) -> SignalsArgs:
+    """Checked arguments of `signals` (INVALID_INPUT names an `asOf` out of range)."""
+    if as_of is not None and not EARLIEST_AS_OF <= as_of <= LATEST_AS_OF:
+        raise InvalidInput(
+            f"asOf must be between {EARLIEST_AS_OF} and {LATEST_AS_OF}, got {as_of}",
+            field="asOf",
+            value=as_of.isoformat(),
+        )
+    return SignalsArgs(as_of)
+
+
 def today() -> date:
     return datetime.now(UTC).date()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -12,6 +13,7 @@ import orjson
 from cross_web import HTTPException
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from graphql.error import GraphQLError
 from starlette.middleware.base import RequestResponseEndpoint
 from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse
@@ -39,6 +41,10 @@ DEVELOPMENT_NOTICE = "development; OPEN: requests without credentials act as an 
 
 class GraphRouter(GraphQLRouter[Context, None]):
     """The GraphQL router, answering in UTF-8 JSON (names stay readable: 张立, not \\u5f20)."""
+
+    # With introspection off, validation messages keep their "Did you mean 'name'?" hints
+    # to themselves: they would spell out the schema one typo at a time.
+    hide_schema_hints = False
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
@@ -82,7 +88,26 @@ class GraphRouter(GraphQLRouter[Context, None]):
             result.errors = [
                 e if (e.extensions or {}).get("code") else format_error(e) for e in result.errors
             ]
+            if self.hide_schema_hints:
+                result.errors = [without_schema_hints(e) for e in result.errors]
         return await super().process_result(request, result)
+
+
+_SCHEMA_HINT = re.compile(r" Did you mean .*\?$", re.DOTALL)
+
+
+def without_schema_hints(error: GraphQLError) -> GraphQLError:
+    message = _SCHEMA_HINT.sub("", error.message)
+    if message == error.message:
+        return error
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions=error.extensions,
+    )
 
 
 def connect_store(settings: Settings, uri: str | None = None) -> Store:
@@ -159,6 +184,8 @@ def create_app(
         lifespan=lifespan,
         docs_url=None if settings.is_production else "/docs",
         redoc_url=None,
+        # The OpenAPI document describes the endpoints: hidden with the schema.
+        openapi_url="/openapi.json" if settings.introspection_enabled else None,
     )
     schema = build_schema(settings)
 
@@ -196,6 +223,7 @@ def create_app(
         context_getter=get_context,
         graphql_ide="graphiql" if settings.graphiql_enabled else None,
     )
+    router.hide_schema_hints = not settings.introspection_enabled
     app.include_router(router, prefix="/graphql")
 
     @app.get("/healthz")

@@ -100,7 +100,7 @@ _CHANGES: dict[str, Callable[[Any, str], Change]] = {
 
 async def _write(info: Info, mutation: str, changes: Sequence[Change]) -> list[Any]:
     ctx = info.context
-    results = await apply_changes(ctx.store, await ctx.access(), mutation, changes)
+    results = await apply_changes(await ctx.reader(), mutation, changes)
     # Views selected on the result (or asked later in this request) must see the change,
     # and so must the viewer's scope (a new link may bring a party into it).
     forget_views(info)

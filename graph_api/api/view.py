@@ -68,7 +68,7 @@ def view_loader(info: Info) -> DataLoader[ViewKey, Any]:
     if loader is None:
 
         async def load(keys: list[ViewKey]) -> list[Any]:
-            batch = await load_views(ctx.store, await ctx.access(), ctx.settings, [], keys)
+            batch = await load_views(await ctx.reader(), ctx.settings, [], keys)
             return [batch.values[k] for k in keys]
 
         loader = DataLoader(load_fn=load)

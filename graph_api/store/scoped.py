@@ -115,6 +115,7 @@ OUTSIDE_THE_API: frozenset[str] = frozenset(
         "cross_sell.pairs",
         "cross_sell.replace_stats",
         "schema",
+        "search.backfill_titles",  # a migration (Store.migrate)
     }
 )
 # Whole files of operator queries (the importer's and exporter's).

@@ -1,4 +1,4 @@
-"""The FastAPI application: /graphql, /healthz and /readyz."""
+"""The FastAPI application: /graphql, /healthz, /readyz and the web pages (api/pages.py)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from graph_api import __version__
 from graph_api.api.auth import Authenticator, anonymous
 from graph_api.api.context import Context
 from graph_api.api.errors import format_error
+from graph_api.api.pages import graphiql_page, mount_pages
 from graph_api.api.schema import build_schema
 from graph_api.config import Settings, get_settings
 from graph_api.domain.errors import Unauthenticated, Unavailable
@@ -42,6 +43,11 @@ class GraphRouter(GraphQLRouter[Context, None]):
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
+
+    @property
+    def graphql_ide_html(self) -> str:
+        # strawberry's page loads GraphiQL from unpkg.com: blank without internet.
+        return graphiql_page()
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         # Requests that are no GraphQL request at all (no query, a body that is not JSON, a
@@ -141,8 +147,10 @@ def create_app(
         title="Relationship graph service",
         version=__version__,
         lifespan=lifespan,
-        docs_url=None if settings.is_production else "/docs",
+        # Swagger UI and ReDoc load from a CDN and would document only /graphql.
+        docs_url=None,
         redoc_url=None,
+        openapi_url=None,
     )
     schema = build_schema(settings)
 
@@ -196,6 +204,7 @@ def create_app(
             return JSONResponse({"status": "unavailable", "reason": exc.message}, 503)
         return JSONResponse({"status": "ready"})
 
+    mount_pages(app, settings)
     app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
     return app
 

@@ -6,7 +6,7 @@ import { label, round, t } from "./i18n.js";
 export function cardOf(party, { open, openMap }) {
   const masked = new Set(party.masked || []);
   const link = (p) => h("a.party", { href: "#", onClick: (e) => { e.preventDefault(); open(p.id); } }, p.name);
-  const hidden = () => h("span.masked", { title: t("masked") }, `🔒 ${t("masked")}`);
+  const hidden = () => h("span.masked", { title: t("maskedHint") }, `■ ${t("masked")}`);
   const field = (name, value, title) =>
     h("tr", { "data-field": name }, h("th", {}, title), h("td", {}, masked.has(name) ? hidden() : value ?? "—"));
   const section = (title, ...content) => h("section", {}, h("h3", {}, title), ...content);
@@ -36,7 +36,7 @@ export function cardOf(party, { open, openMap }) {
       ),
       section(
         t("contact"),
-        h("table.fields", {}, field("phone", party.phone, "☎"), field("email", party.email, "✉"), field("homeAddress", party.homeAddress, "⌂"), field("birthDate", party.birthDate, "🎂")),
+        h("table.fields", {}, field("phone", party.phone, t("phone")), field("email", party.email, t("email")), field("homeAddress", party.homeAddress, t("homeAddress")), field("birthDate", party.birthDate, t("birthDate"))),
       ),
       section(t("household"), list("household", party.household, (m) => [link(m.person), ` (${label("FamilyKind", m.relation)})`])),
       section(t("holdings"), list("holdings", party.holdings, (x) => holding(x))),
@@ -54,10 +54,10 @@ export function cardOf(party, { open, openMap }) {
       section(
         t("structure"),
         h("table.fields", {}, [
-          field("orgType", party.orgType, "type"),
-          field("industry", party.industry, "industry"),
-          field("city", party.city, "city"),
-          field("employees", party.employees, "employees"),
+          field("orgType", label("OrgType", party.orgType), t("orgType")),
+          field("industry", party.industry, t("industry")),
+          field("city", party.city, t("city")),
+          field("employees", party.employees?.toLocaleString(), t("employees")),
           field("people", party.people?.totalCount, t("people")),
         ]),
         party.ancestors.length ? h("p", {}, "↑ ", join(party.ancestors.map(link))) : null,
@@ -66,20 +66,20 @@ export function cardOf(party, { open, openMap }) {
       section(t("groupHoldings"), list("holdings", party.holdings, (x) => [holding(x), ` · ${x.holder.name}`])),
       section(
         t("opportunities"),
-        list("openOpportunities", party.openOpportunities, (o) => `${o.name} · ${o.stage} · ${round(o.probability * 100, 0)}%${o.closeDate ? ` · ${o.closeDate}` : ""}`),
+        list("openOpportunities", party.openOpportunities, (o) => `${o.name} · ${label("OpportunityStage", o.stage)} · ${round(o.probability * 100, 0)}%${o.closeDate ? ` · ${o.closeDate}` : ""}`),
       ),
     );
   }
   parts.push(signals(party.signals));
   parts.push(section(t("coverage"), list("coverage", party.coverage, (c) => `◆ ${c.rep.name} ${round(c.strength)}${c.kind ? ` (${c.kind})` : ""}`)));
   if (party.relationships.length) {
-    parts.push(section(t("relationships"), list("relationships", party.relationships, (r) => [r.kind, " ", link(r.party), r.strength != null ? ` ${round(r.strength)}` : "", r.influenceKind ? ` (${r.influenceKind})` : ""])));
+    parts.push(section(t("relationships"), list("relationships", party.relationships, (r) => [label("RelationshipKind", r.kind), " ", link(r.party), r.strength != null ? ` ${round(r.strength)}` : "", r.influenceKind ? ` (${r.influenceKind})` : ""])));
   }
   const interactions = party.interactions;
   parts.push(
     section(
       `${t("interactions")} (${interactions?.totalCount ?? 0})`,
-      list("interactions", interactions?.edges.map((e) => e.node) || [], (i) => `${i.at.slice(0, 10)} · ${i.kind || ""} · ${i.subject || ""}${i.reps.length ? ` · ${i.reps.map((r) => r.name).join(", ")}` : ""}`),
+      list("interactions", interactions?.edges.map((e) => e.node) || [], (i) => `${i.at.slice(0, 10)} · ${label("InteractionKind", i.kind)} · ${i.subject || ""}${i.reps.length ? ` · ${i.reps.map((r) => r.name).join(", ")}` : ""}`),
     ),
   );
   return h("article.card", { "data-testid": "card", "data-id": party.id }, parts);

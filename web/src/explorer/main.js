@@ -176,7 +176,7 @@ async function runSearch(text, pickFirst = false) {
 }
 
 function describeHit(node) {
-  if (node.kind === "ORGANIZATION") return [node.orgType, node.city].filter(Boolean).join(" · ");
+  if (node.kind === "ORGANIZATION") return [label("OrgType", node.orgType), node.city].filter(Boolean).join(" · ");
   const job = node.employments?.[0];
   return job ? `${job.organization.name} ${job.title || ""}` : "";
 }
@@ -185,6 +185,8 @@ function describeHit(node) {
 
 async function selectParty(id, { keepMap = false } = {}) {
   state.partyId = id;
+  // The party in the address (a link to share); never the credential.
+  history.replaceState(null, "", `#party=${encodeURIComponent(id)}`);
   replace(ui.panels.card, h("p.muted", {}, t("loading")));
   showTab("card");
   let party;
@@ -485,6 +487,8 @@ async function start() {
   ui.mode.classList.toggle("dev", session.mode === "development");
   ui.signOut.hidden = !session.credential;
   await loadEnumLabels();
+  const linked = /^#party=(.+)$/.exec(location.hash);
+  if (!state.partyId && linked) state.partyId = decodeURIComponent(linked[1]);
   if (state.partyId) selectParty(state.partyId);
 }
 

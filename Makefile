@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 
 help:
 	@echo "make demo    - run the service with its own local Neo4j, loaded with the demo data"
-	@echo "               (GraphQL at http://127.0.0.1:8000/graphql)"
+	@echo "               (GraphQL at http://127.0.0.1:8000/graphql, explorer at http://127.0.0.1:8000/explore)"
 	@echo "make test    - run the tests against a throwaway local Neo4j"
 	@echo "make web     - build the explorer's and GraphiQL's scripts (Node.js 20+, npm)"
 	@echo "make lint    - ruff and mypy"

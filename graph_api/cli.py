@@ -163,6 +163,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from graph_api.api.app import create_app
+    from graph_api.api.pages import MISSING_ASSETS, assets_built
 
     settings = get_settings()
     host = args.host or settings.host
@@ -174,6 +175,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 return code
         app = create_app(settings, neo4j_uri=uri)
         print(f"serving GraphQL on http://{host}:{port}/graphql", file=sys.stderr)
+        print(f"relationship explorer: http://{host}:{port}/explore", file=sys.stderr)
+        if not assets_built():
+            print(f"  (not built yet: {MISSING_ASSETS})", file=sys.stderr)
         config = uvicorn.Config(
             app,
             host=host,

@@ -66,7 +66,11 @@ class Visit:
         await self.page.wait_for_selector(f"[data-testid=card][data-id='{party_id}']")
 
     async def drawn(self) -> None:
-        await self.page.wait_for_function("window.__explorer.state.lastDraw !== null")
+        # The whole chart drawn (after the first one of its top levels), no layout under way.
+        await self.page.wait_for_function(
+            "(e => e.state.complete && e.state.lastDraw && e.map.rendering === 0)"
+            "(window.__explorer)"
+        )
 
     async def chart(self) -> dict[str, Any]:
         """What the map draws: its people (with their label and classes) and its links."""
@@ -159,11 +163,11 @@ async def test_org_chart_of_cimc_with_markers_and_risks(
     )
     await visit.open()
     await visit.find("中集集团", "org-cimc")
-    await visit.drawn()
     await visit.page.wait_for_selector("[data-testid=deciders] li", state="attached")
     await visit.page.wait_for_function(
         "window.__explorer.map.cy.nodes('.risk-uncovered').length > 0"
     )
+    await visit.drawn()
     chart = await visit.chart()
     marks = {"DECISION_MAKER": "决", "APPROVER": "审", "EVALUATOR": "研", "INFLUENCER": "咨"}
     marks |= {"USER": "用", "SUPPORTER": "+", "NEUTRAL": "=", "NON_SUPPORTER": "-"}

@@ -11,6 +11,8 @@ import { cardOf } from "./card.js";
 
 const LANG_STORE = "graph-api-explorer.language";
 const MAX_DEPTH = 10;
+// Reporting levels (and organization levels) of the first, quick chart.
+const FIRST_DEPTH = 2;
 
 const state = {
   partyId: null,
@@ -124,7 +126,9 @@ function setStatus(text, error = false) {
 }
 
 function reportDraw({ ms, drawn, total }) {
-  state.lastDraw = { ms: Math.round(ms), drawn, total };
+  state.draws = (state.draws || 0) + 1;
+  state.lastDraw = { ms: Math.round(ms), drawn, total, sinceNavigation: Math.round(performance.now()) };
+  state.firstDraw ||= state.lastDraw;
   setStatus(`${t("drawn")} ${drawn} ${t("of")} ${total} ${t("people")} · ${Math.round(ms)} ms`);
 }
 
@@ -219,30 +223,40 @@ function reloadAccount() {
 
 async function loadAccount(accountId, focusId = null) {
   state.accountId = accountId;
+  state.complete = false;
+  state.lastDraw = null;
+  state.firstDraw = null;
   const started = performance.now();
   setStatus(t("loading"));
   const subs = ui.subs.checked;
+  const influence = ui.influence.checked;
   replace(ui.panels.deciders, h("p.muted", {}, t("loading")));
-  const chartPromise = fetchData(ORG_CHART, { id: accountId, depth: MAX_DEPTH, subs, influence: ui.influence.checked })
-    .catch((error) =>
-      // A service configured with a smaller GRAPH_API_MAX_ORG_CHART_DEPTH: its default depth.
-      error.code === "INVALID_INPUT"
-        ? fetchData(ORG_CHART, { id: accountId, depth: 3, subs, influence: ui.influence.checked })
-        : Promise.reject(error),
-    );
+  const chart = (depth) => fetchData(ORG_CHART, { id: accountId, depth, subs, influence });
+  // The top of the account first (small, fast to draw), then the whole chart behind it: a
+  // 2,000-person account is drawn in the time of a 100-person one.
+  const firstPromise = chart(FIRST_DEPTH);
+  const fullPromise = chart(MAX_DEPTH).catch((error) =>
+    // A service configured with a smaller GRAPH_API_MAX_ORG_CHART_DEPTH: its default depth.
+    error.code === "INVALID_INPUT" ? chart(3) : Promise.reject(error),
+  );
   const decidersPromise = fetchData(DECIDERS, { id: accountId, subs });
   try {
-    const { orgChart } = await chartPromise;
+    const { orgChart } = await firstPromise;
     if (state.accountId !== accountId) return;
+    ui.mapTitle.textContent = orgChart?.organization.name || "";
     if (!orgChart || !orgChart.nodes.length) {
       ui.map.clear();
-      ui.mapTitle.textContent = orgChart?.organization.name || "";
       setStatus(t("noChart"));
     } else {
-      ui.mapTitle.textContent = orgChart.organization.name;
-      state.fetchMs = Math.round(performance.now() - started);
       ui.map.show(orgChart, { focusId, started });
     }
+    const full = (await fullPromise).orgChart;
+    if (state.accountId !== accountId) return;
+    if (full?.nodes.length) {
+      if (orgChart?.nodes.length) ui.map.update(full);
+      else ui.map.show(full, { focusId, started });
+    }
+    state.complete = true;
   } catch (error) {
     setStatus(explain(error), true);
   }
@@ -252,6 +266,7 @@ async function loadAccount(accountId, focusId = null) {
     renderDeciders(data.keyDeciders || [], data.decisionAssessment);
     ui.map.reveal((data.keyDeciders || []).map((d) => d.person.id));
     ui.map.setAssessment(data.decisionAssessment);
+    state.decidersShown = accountId;
   } catch (error) {
     replace(ui.panels.deciders, h("p.error", {}, explain(error)));
   }

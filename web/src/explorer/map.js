@@ -156,6 +156,8 @@ export class AccountMap {
       boxSelectionEnabled: false,
     });
     this.chart = null;
+    // Layouts under way (a test or a measurement waits for none).
+    this.rendering = 0;
     this.highlights = { uncovered: new Set(), opponents: new Set(), levelGaps: new Set() };
     this.path = null;
     this.cy.on("tap", "node.person", (e) => {
@@ -187,6 +189,22 @@ export class AccountMap {
     if (focusId) this.reveal([focusId]);
     this.focusId = focusId;
     this.render({ started, fit: true });
+  }
+
+  /** The whole chart, after a first one of its top levels: what is drawn stays drawn. */
+  update(chart) {
+    const before = this.chart;
+    this.chart = indexChart(chart);
+    if (this.chart.nodes.size > LARGE_CHART && this.openDepth === Infinity) {
+      // Now known to be large: open as deep as the first chart went, new units closed.
+      this.openDepth = OPEN_DEPTH_LARGE;
+      for (const unit of this.chart.units.values()) {
+        if (unit.parentUnit && !before?.units.has(unit.id)) this.collapsedUnits.add(unit.id);
+      }
+    }
+    if (this.focusId) this.reveal([this.focusId]);
+    if (this.path) this.reveal(this.path.nodes.map((n) => n.id));
+    this.render({ fit: true });
   }
 
   clear() {
@@ -422,7 +440,9 @@ export class AccountMap {
         "elk.layered.nodePlacement.strategy": "BRANDES_KOEPF",
       },
     });
+    this.rendering++;
     layout.one("layoutstop", () => {
+      this.rendering--;
       if (fit) this.fit();
       if (this.focusId && this.cy.$id(this.focusId).length && !this.path) {
         this.cy.$id(this.focusId).select();

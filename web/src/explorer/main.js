@@ -83,6 +83,7 @@ function layout() {
     onSelect: (personId) => personId && selectParty(personId, { keepMap: true }),
     onDraw: reportDraw,
   });
+  replace(ui.panels.card, h("p.muted", {}, t("pickParty")));
   showTab(state.tab);
 }
 
@@ -189,6 +190,9 @@ function describeHit(node) {
 
 async function selectParty(id, { keepMap = false } = {}) {
   state.partyId = id;
+  // An organization is its own account: its chart is asked for beside its card, not after.
+  const prefetch = keepMap ? null : { started: performance.now() };
+  if (prefetch) prefetch.promise = chartRequest(id, FIRST_DEPTH).catch(() => null);
   // The party in the address (a link to share); never the credential.
   history.replaceState(null, "", `#party=${encodeURIComponent(id)}`);
   replace(ui.panels.card, h("p.muted", {}, t("loading")));
@@ -198,13 +202,19 @@ async function selectParty(id, { keepMap = false } = {}) {
     party = (await fetchData(PARTY, { id })).party;
   } catch (error) {
     replace(ui.panels.card, h("p.error", {}, explain(error)));
+    // The card failed (a timeout, say) but the id may still be an account: try its map.
+    if (!keepMap && !["NOT_FOUND", "UNAUTHENTICATED", "FORBIDDEN"].includes(error.code)) {
+      loadAccount(id);
+    }
     return;
   }
   replace(ui.panels.card, cardOf(party, { open: (pid) => selectParty(pid), openMap: (oid) => loadAccount(oid) }));
   loadCrossSell(party);
   if (party.kind === "PERSON") setIntroTarget(party.id, party.name, { quiet: true });
   const account = accountOf(party);
-  if (account && !keepMap) loadAccount(account, party.kind === "PERSON" ? party.id : null);
+  if (account && !keepMap) {
+    loadAccount(account, party.kind === "PERSON" ? party.id : null, account === id ? prefetch : null);
+  }
 }
 
 function accountOf(party) {
@@ -221,12 +231,16 @@ function reloadAccount() {
   if (state.accountId) loadAccount(state.accountId, ui.map.focusId);
 }
 
-async function loadAccount(accountId, focusId = null) {
+function chartRequest(id, depth) {
+  return fetchData(ORG_CHART, { id, depth, subs: ui.subs.checked, influence: ui.influence.checked });
+}
+
+async function loadAccount(accountId, focusId = null, prefetch = null) {
   state.accountId = accountId;
   state.complete = false;
   state.lastDraw = null;
   state.firstDraw = null;
-  const started = performance.now();
+  const started = prefetch?.started ?? performance.now();
   setStatus(t("loading"));
   const subs = ui.subs.checked;
   const influence = ui.influence.checked;
@@ -234,7 +248,7 @@ async function loadAccount(accountId, focusId = null) {
   const chart = (depth) => fetchData(ORG_CHART, { id: accountId, depth, subs, influence });
   // The top of the account first (small, fast to draw), then the whole chart behind it: a
   // 2,000-person account is drawn in the time of a 100-person one.
-  const firstPromise = chart(FIRST_DEPTH);
+  const firstPromise = (prefetch && (await prefetch.promise) && prefetch.promise) || chart(FIRST_DEPTH);
   const fullPromise = chart(MAX_DEPTH).catch((error) =>
     // A service configured with a smaller GRAPH_API_MAX_ORG_CHART_DEPTH: its default depth.
     error.code === "INVALID_INPUT" ? chart(3) : Promise.reject(error),

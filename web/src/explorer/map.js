@@ -10,6 +10,8 @@ cytoscape.use(elk);
 // Above this many people a chart opens collapsed (units closed, two levels shown).
 const LARGE_CHART = 150;
 const OPEN_DEPTH_LARGE = 2;
+// The most people "expand all" draws at once on a large chart.
+const MAX_DRAWN = 600;
 const EXTERNAL = "__external";
 const EXTRA = "__path";
 
@@ -243,8 +245,15 @@ export class AccountMap {
   }
 
   expandAll() {
-    this.openDepth = Infinity;
     this.collapsedUnits.clear();
+    // A large chart opens one reporting level more per click: laying out 2,000 people at
+    // once keeps the page busy for many seconds (bench/explorer_first_draw.py).
+    const large = this.chart && this.chart.nodes.size > LARGE_CHART;
+    const before = this.openDepth;
+    this.openDepth = large ? this.openDepth + 1 : Infinity;
+    // Past MAX_DRAWN people the layout would hold the page for minutes on a busy machine:
+    // the units open, the people then open by manager (a click on ⊕).
+    if (large && this.visiblePeople().size > MAX_DRAWN) this.openDepth = before;
     this.render({ fit: true });
   }
 

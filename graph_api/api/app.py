@@ -26,6 +26,7 @@ from graph_api.api.pages import graphiql_page, mount_pages
 from graph_api.api.schema import build_schema
 from graph_api.config import Settings, get_settings
 from graph_api.domain.errors import Unauthenticated, Unavailable
+from graph_api.domain.i18n import negotiate
 from graph_api.store.neo4j_store import Store
 
 log = logging.getLogger("graph_api")
@@ -161,7 +162,12 @@ def create_app(
             viewer = anonymous()
         else:
             viewer = authenticator.authenticate(request.headers)
-        return Context(store=state["store"], settings=settings, viewer=viewer)
+        return Context(
+            store=state["store"],
+            settings=settings,
+            viewer=viewer,
+            language=negotiate(request.headers.get("accept-language")),
+        )
 
     @app.exception_handler(Unauthenticated)
     async def unauthenticated(request: Request, exc: Unauthenticated) -> JSONResponse:

@@ -119,7 +119,17 @@ function showTab(name) {
     panel.hidden = key !== name;
     ui.tabs[key].classList.toggle("active", key === name);
   }
+  // Paths drawn while their panel was hidden had no size: fit them now that it shows.
+  for (const cy of pathGraphs) {
+    if (!cy.container()?.isConnected) cy.destroy(); // its panel was redrawn
+    else if (cy.container().offsetParent) {
+      cy.resize();
+      cy.fit(undefined, 10);
+    }
+  }
 }
+
+const pathGraphs = new Set();
 
 function setStatus(text, error = false) {
   ui.status.textContent = text;
@@ -402,7 +412,11 @@ function pathItem(path, index, heading) {
     h("p.explanation", {}, path.explanation),
   );
   // Drawn once the panel lays it out (Cytoscape needs the box's size).
-  requestAnimationFrame(() => drawPath(box, path));
+  requestAnimationFrame(() => {
+    const cy = drawPath(box, path);
+    pathGraphs.add(cy);
+    cy.on("destroy", () => pathGraphs.delete(cy));
+  });
   return item;
 }
 

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import gc
 import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -15,6 +16,7 @@ import orjson
 from cross_web import HTTPException
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from graphql.error import GraphQLError
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.middleware.base import RequestResponseEndpoint
 from strawberry.fastapi import GraphQLRouter
@@ -52,6 +54,10 @@ DEVELOPMENT_NOTICE = "development; OPEN: requests without credentials act as an 
 class GraphRouter(GraphQLRouter[Context, None]):
     """The GraphQL router, answering in UTF-8 JSON (names stay readable: 张立, not \\u5f20)."""
 
+    # With introspection off, validation messages keep their "Did you mean 'name'?" hints
+    # to themselves: they would spell out the schema one typo at a time.
+    hide_schema_hints = False
+
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
 
@@ -59,6 +65,22 @@ class GraphRouter(GraphQLRouter[Context, None]):
     def graphql_ide_html(self) -> str:
         # strawberry's page loads GraphiQL from unpkg.com: blank without internet.
         return graphiql_page()
+
+    def parse_json(self, data: str | bytes) -> Any:
+        # orjson refuses invalid UTF-8 and nesting deeper than 1,024 levels as a decode
+        # error, where the json module raised UnicodeDecodeError or RecursionError (HTTP 500).
+        try:
+            parsed = orjson.loads(data)
+        except orjson.JSONDecodeError as exc:
+            raise HTTPException(400, f"the request body is not JSON: {exc}") from None
+        if not isinstance(parsed, dict | list):
+            # A bare scalar (null, 42, "x") is JSON, but no GraphQL request.
+            raise HTTPException(
+                400,
+                "the request body must be a JSON object with a `query`, "
+                f"not {type(parsed).__name__ if parsed is not None else 'null'}",
+            )
+        return parsed
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         # Requests that are no GraphQL request at all (no query, a body that is not JSON, a
@@ -88,6 +110,8 @@ class GraphRouter(GraphQLRouter[Context, None]):
             result.errors = [
                 e if (e.extensions or {}).get("code") else format_error(e) for e in result.errors
             ]
+            if self.hide_schema_hints:
+                result.errors = [without_schema_hints(e) for e in result.errors]
         response = await super().process_result(request, result)
         errors = response.get("errors")
         if errors:
@@ -97,6 +121,23 @@ class GraphRouter(GraphQLRouter[Context, None]):
                 formatted = cast(dict[str, Any], error)
                 formatted["extensions"] = {**(formatted.get("extensions") or {}), "requestId": rid}
         return response
+
+
+_SCHEMA_HINT = re.compile(r" Did you mean .*\?$", re.DOTALL)
+
+
+def without_schema_hints(error: GraphQLError) -> GraphQLError:
+    message = _SCHEMA_HINT.sub("", error.message)
+    if message == error.message:
+        return error
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions=error.extensions,
+    )
 
 
 def connect_store(settings: Settings, uri: str | None = None) -> Store:
@@ -234,7 +275,8 @@ def create_app(
         # Swagger UI and ReDoc load from a CDN and would document only /graphql.
         docs_url=None,
         redoc_url=None,
-        openapi_url=None,
+        # The OpenAPI document describes the endpoints: hidden with the schema.
+        openapi_url="/openapi.json" if settings.introspection_enabled else None,
     )
     # Before the schema: with tracing on, it gets strawberry's OpenTelemetry extension.
     tracing.configure_tracing()
@@ -280,6 +322,7 @@ def create_app(
         context_getter=get_context,
         graphql_ide="graphiql" if settings.graphiql_enabled else None,
     )
+    router.hide_schema_hints = not settings.introspection_enabled
     app.include_router(router, prefix="/graphql")
 
     @app.get("/healthz")

@@ -102,7 +102,7 @@ _CHANGES: dict[str, Callable[[Any, str], Change]] = {
 async def _write(info: Info, mutation: str, changes: Sequence[Change]) -> list[Any]:
     ctx = info.context
     key = _idempotency_key(info, mutation, changes)
-    results = await apply_changes(ctx.store, await ctx.access(), mutation, changes, key)
+    results = await apply_changes(await ctx.reader(), mutation, changes, key)
     if key is not None and key.replayed and ctx.response is not None:
         ctx.response.headers[idempotency.REPLAYED_HEADER] = "true"
     # Views selected on the result (or asked later in this request) must see the change,

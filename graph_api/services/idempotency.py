@@ -31,7 +31,8 @@ from graph_api.domain.writes import (
     LinkRecord,
     WriteResult,
 )
-from graph_api.store.neo4j_store import Store, Transaction
+from graph_api.store.neo4j_store import Store
+from graph_api.store.scoped import ScopedTransaction
 
 HEADER = "Idempotency-Key"
 # On the response of a request answered (wholly or partly) from an earlier attempt.
@@ -115,7 +116,7 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-async def claim(tx: Transaction, claim_: IdempotencyKey) -> list[WriteResult] | None:
+async def claim(tx: ScopedTransaction, claim_: IdempotencyKey) -> list[WriteResult] | None:
     """First in the write's transaction: the recorded answer of an earlier attempt with this
     key (CONFLICT when it asked something else), or None: go on and write."""
     row = await tx.run_one("idempotency.claim", {"key": claim_.key})
@@ -133,7 +134,7 @@ async def claim(tx: Transaction, claim_: IdempotencyKey) -> list[WriteResult] | 
 
 
 async def record(
-    tx: Transaction,
+    tx: ScopedTransaction,
     claim_: IdempotencyKey,
     mutation: str,
     results: Sequence[WriteResult],

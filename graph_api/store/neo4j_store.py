@@ -168,7 +168,7 @@ class _Observed:
 
 
 def _resolve(name_or_text: str) -> str:
-    """A query is given by name (`party.by_id`) or, for internal scripts, as text."""
+    """A query is given by name (`view.parties`) or, for internal scripts, as text."""
     if "\n" in name_or_text or " " in name_or_text:
         return name_or_text
     return query(name_or_text)

@@ -38,8 +38,9 @@ from playwright.async_api import async_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.deciders_latency import account_shape, start_service
 from graph_api.bulk.generate import Account, document
+
+from bench.deciders_latency import account_shape, start_service
 from graph_api.bulk.load import import_path
 from graph_api.store.local_neo4j import LocalNeo4j
 from graph_api.store.neo4j_store import Store

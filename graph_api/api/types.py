@@ -6,6 +6,7 @@ import strawberry
 
 from graph_api.api import enums as _enums  # noqa: F401  (registers the domain enums first)
 from graph_api.api.context import Info
+from graph_api.api.declared import declared_field, declared_fields, declared_values
 from graph_api.api.view import view_part
 from graph_api.api.view_types import (
     AccountTeam,
@@ -33,16 +34,17 @@ from graph_api.services.view360 import (
 
 @strawberry.interface(description="A customer: one node per real person or organization.")
 class Party:
-    id: strawberry.ID
-    kind: m.PartyKind
-    name: str
-    aliases: list[str]
-    tier: m.Tier | None
-    grade: int | None
-    confidential: bool
-    customer_since: datetime.date | None
-    preferred_channel: m.Channel | None
-    source: str | None = strawberry.field(description="Where we learnt of the customer.")
+    # Non-null where every party has a value; their meaning is declared in bulk/spec.py.
+    id: strawberry.ID = declared_field("people", "id")
+    kind: m.PartyKind = strawberry.field(description="Person or organization.")
+    name: str = declared_field("people", "name")
+    aliases: list[str] = declared_field("people", "aliases")
+    tier: m.Tier | None = declared_field("people", "tier")
+    grade: int | None = declared_field("people", "grade")
+    confidential: bool = declared_field("people", "confidential")
+    customer_since: datetime.date | None = declared_field("people", "customerSince")
+    preferred_channel: m.Channel | None = declared_field("people", "preferredChannel")
+    source: str | None = declared_field("people", "source")
     version: int = strawberry.field(description="Increases with every change (optimistic locking).")
 
     @strawberry.field(
@@ -109,37 +111,11 @@ def sensitive_open(info: Info, party_id: str) -> bool:
     return access is not None and access.sees_sensitive(party_id)
 
 
-_SENSITIVE = "Sensitive: null unless your role opens it (see `masked`)."
-
-
 @strawberry.type(description="A person: consumer, employee or contact, relative.")
+@declared_fields("people", sensitive_open)
 class Person(Party):
-    gender: m.Gender | None
-    # The stored values of the sensitive fields; the fields below mask them.
-    stored_birth_date: strawberry.Private[datetime.date | None]
-    stored_phone: strawberry.Private[str | None]
-    stored_email: strawberry.Private[str | None]
-    stored_home_address: strawberry.Private[str | None]
-    city: str | None
-    region: str | None
-    occupation: str | None
-    preferred_time: str | None
-
-    @strawberry.field(description=_SENSITIVE)
-    def birth_date(self, info: Info) -> datetime.date | None:
-        return self.stored_birth_date if sensitive_open(info, self.id) else None
-
-    @strawberry.field(description=_SENSITIVE)
-    def phone(self, info: Info) -> str | None:
-        return self.stored_phone if sensitive_open(info, self.id) else None
-
-    @strawberry.field(description=_SENSITIVE)
-    def email(self, info: Info) -> str | None:
-        return self.stored_email if sensitive_open(info, self.id) else None
-
-    @strawberry.field(description=_SENSITIVE)
-    def home_address(self, info: Info) -> str | None:
-        return self.stored_home_address if sensitive_open(info, self.id) else None
+    # Its scalar fields come from the declaration (bulk/spec.py `people`), the sensitive ones
+    # masked through `sensitive_open`; below are the parts of the 360° view.
 
     @strawberry.field(description="Employers and contact roles, the primary one first.")
     async def employments(self, info: Info) -> list[Employment]:
@@ -186,42 +162,20 @@ class Person(Party):
 
     @classmethod
     def from_domain(cls, p: m.Person) -> "Person":
-        return cls(
+        values = declared_values("people", p, cls)
+        values.update(
             id=strawberry.ID(p.id),
             kind=m.PartyKind.PERSON,
-            name=p.name,
             aliases=list(p.aliases),
-            tier=p.tier,
-            grade=p.grade,
-            confidential=p.confidential,
-            customer_since=p.customer_since,
-            preferred_channel=p.preferred_channel,
-            source=p.source,
             version=p.version,
-            gender=p.gender,
-            stored_birth_date=p.birth_date,
-            stored_phone=p.phone,
-            stored_email=p.email,
-            stored_home_address=p.home_address,
-            city=p.city,
-            region=p.region,
-            occupation=p.occupation,
-            preferred_time=p.preferred_time,
         )
+        return cls(**values)
 
 
 @strawberry.type(description="An organization: group, head office, branch, subsidiary, ...")
+@declared_fields("organizations")
 class Organization(Party):
-    org_type: m.OrgType | None
-    industry: str | None
-    region: str | None
-    city: str | None
-    address: str | None
-    phone: str | None
-    website: str | None
-    employees: int | None
-    annual_purchase: float | None = strawberry.field(description="Buying power per year.")
-    share_of_wallet: float | None = strawberry.field(description="Our share, 0..1.")
+    # Its scalar fields come from the declaration (bulk/spec.py `organizations`).
     rad_cell: str | None = strawberry.field(
         description="Key-account RAD cell (R1..A3): share of wallet band x buying power column."
     )
@@ -290,30 +244,15 @@ class Organization(Party):
 
     @classmethod
     def from_domain(cls, o: m.Organization) -> "Organization":
-        return cls(
+        values = declared_values("organizations", o, cls)
+        values.update(
             id=strawberry.ID(o.id),
             kind=m.PartyKind.ORGANIZATION,
-            name=o.name,
             aliases=list(o.aliases),
-            tier=o.tier,
-            grade=o.grade,
-            confidential=o.confidential,
-            customer_since=o.customer_since,
-            preferred_channel=o.preferred_channel,
-            source=o.source,
             version=o.version,
-            org_type=o.org_type,
-            industry=o.industry,
-            region=o.region,
-            city=o.city,
-            address=o.address,
-            phone=o.phone,
-            website=o.website,
-            employees=o.employees,
-            annual_purchase=o.annual_purchase,
-            share_of_wallet=o.share_of_wallet,
             rad_cell=o.rad_cell,
         )
+        return cls(**values)
 
 
 def party_to_gql(p: m.Party) -> Person | Organization:

@@ -16,6 +16,7 @@ from strawberry.types.base import get_object_definition
 from strawberry.utils.str_converters import to_camel_case
 
 from graph_api.api import enums as _enums  # noqa: F401  (registers the domain enums first)
+from graph_api.api.declared import declared_inputs
 from graph_api.api.types import Organization, Party, Person, party_to_gql
 from graph_api.api.view_types import Product, Rep
 from graph_api.domain import model as m
@@ -48,107 +49,43 @@ _VERSION_DOC = (
 # ----- people and organizations -----
 
 
+_ID_DOC = "Chosen by the client (makes retries safe)."
+_EXPECTED_DOC = "The version read; a stale one is a CONFLICT naming the current version."
+_ID_TO_CHANGE = "The id of the one to change."
+
+# The fields of these inputs come from the declaration (bulk/spec.py `people`,
+# `organizations`): a field added there is an input field here, with its meaning.
+
+
 @strawberry.input(
     description="A new person. Creating the same id with the same data again "
     "changes nothing and answers the same; with other data it is a CONFLICT."
 )
+@declared_inputs("people", create=True)
 class CreatePersonInput:
-    id: strawberry.ID = strawberry.field(description="Chosen by the client (makes retries safe).")
-    name: str
-    aliases: list[str] | None = UNSET
-    gender: m.Gender | None = UNSET
-    birth_date: datetime.date | None = UNSET
-    phone: str | None = UNSET
-    email: str | None = UNSET
-    home_address: str | None = UNSET
-    city: str | None = UNSET
-    region: str | None = UNSET
-    occupation: str | None = UNSET
-    preferred_time: str | None = UNSET
-    tier: m.Tier | None = UNSET
-    grade: int | None = UNSET
-    confidential: bool | None = UNSET
-    customer_since: datetime.date | None = UNSET
-    preferred_channel: m.Channel | None = UNSET
-    source: str | None = UNSET
+    id: strawberry.ID = strawberry.field(description=_ID_DOC)
 
 
 @strawberry.input(description="Changes to a person: given fields change, null clears one.")
+@declared_inputs("people", create=False)
 class UpdatePersonInput:
-    id: strawberry.ID
-    expected_version: int = strawberry.field(
-        description="The version read; a stale one is a CONFLICT naming the current version."
-    )
-    name: str | None = UNSET
-    aliases: list[str] | None = UNSET
-    gender: m.Gender | None = UNSET
-    birth_date: datetime.date | None = UNSET
-    phone: str | None = UNSET
-    email: str | None = UNSET
-    home_address: str | None = UNSET
-    city: str | None = UNSET
-    region: str | None = UNSET
-    occupation: str | None = UNSET
-    preferred_time: str | None = UNSET
-    tier: m.Tier | None = UNSET
-    grade: int | None = UNSET
-    confidential: bool | None = UNSET
-    customer_since: datetime.date | None = UNSET
-    preferred_channel: m.Channel | None = UNSET
-    source: str | None = UNSET
+    id: strawberry.ID = strawberry.field(description=_ID_TO_CHANGE)
+    expected_version: int = strawberry.field(description=_EXPECTED_DOC)
 
 
 @strawberry.input(description="A new organization, with its parent (a branch's head office).")
+@declared_inputs("organizations", create=True)
 class CreateOrganizationInput:
-    id: strawberry.ID = strawberry.field(description="Chosen by the client (makes retries safe).")
-    name: str
-    aliases: list[str] | None = UNSET
-    org_type: m.OrgType | None = UNSET
-    parent_id: strawberry.ID | None = UNSET
-    industry: str | None = UNSET
-    region: str | None = UNSET
-    city: str | None = UNSET
-    address: str | None = UNSET
-    phone: str | None = UNSET
-    website: str | None = UNSET
-    employees: int | None = UNSET
-    annual_purchase: float | None = UNSET
-    share_of_wallet: float | None = UNSET
-    tier: m.Tier | None = UNSET
-    grade: int | None = UNSET
-    confidential: bool | None = UNSET
-    customer_since: datetime.date | None = UNSET
-    preferred_channel: m.Channel | None = UNSET
-    source: str | None = UNSET
+    id: strawberry.ID = strawberry.field(description=_ID_DOC)
 
 
 @strawberry.input(
     description="Changes to an organization; parentId moves it (null: no parent any more)."
 )
+@declared_inputs("organizations", create=False)
 class UpdateOrganizationInput:
-    id: strawberry.ID
-    expected_version: int = strawberry.field(
-        description="The version read; a stale one is a CONFLICT naming the current version."
-    )
-    name: str | None = UNSET
-    aliases: list[str] | None = UNSET
-    org_type: m.OrgType | None = UNSET
-    parent_id: strawberry.ID | None = UNSET
-    industry: str | None = UNSET
-    region: str | None = UNSET
-    city: str | None = UNSET
-    address: str | None = UNSET
-    phone: str | None = UNSET
-    website: str | None = UNSET
-    employees: int | None = UNSET
-    annual_purchase: float | None = UNSET
-    share_of_wallet: float | None = UNSET
-    tier: m.Tier | None = UNSET
-    grade: int | None = UNSET
-    confidential: bool | None = UNSET
-    customer_since: datetime.date | None = UNSET
-    preferred_channel: m.Channel | None = UNSET
-    source: str | None = UNSET
+    id: strawberry.ID = strawberry.field(description=_ID_TO_CHANGE)
+    expected_version: int = strawberry.field(description=_EXPECTED_DOC)
 
 
 # ----- holdings and interactions -----

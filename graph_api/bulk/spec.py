@@ -44,6 +44,9 @@ class Field:
     maximum: float | None = None
     max_length: int | None = None
     stored: bool = True  # False: used for links only, not stored as a property
+    # Masked in the API unless the viewer's role opens the party's sensitive details (a
+    # person's contact data); domain/access.py SENSITIVE_PERSON_FIELDS must list it.
+    sensitive: bool = False
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,7 @@ TEXT_LEN = 5000
 ID_LEN = 128
 
 
-def _id(doc: str = "identifier chosen by the source system") -> Field:
+def _id(doc: str = "identifier chosen by the source system (stable, unique per kind)") -> Field:
     return Field("id", "id", required=True, doc=doc, max_length=ID_LEN)
 
 
@@ -103,8 +106,16 @@ def _name() -> Field:
     return Field("name", "str", required=True, max_length=NAME_LEN, doc="display name")
 
 
-def _s(name: str, doc: str = "", required: bool = False, max_length: int = SHORT_LEN) -> Field:
-    return Field(name, "str", required=required, doc=doc, max_length=max_length)
+def _s(
+    name: str,
+    doc: str = "",
+    required: bool = False,
+    max_length: int = SHORT_LEN,
+    sensitive: bool = False,
+) -> Field:
+    return Field(
+        name, "str", required=required, doc=doc, max_length=max_length, sensitive=sensitive
+    )
 
 
 def _ref(name: str, ref: str, doc: str = "", required: bool = True) -> Field:
@@ -129,7 +140,7 @@ _PROFILE_COMMON = (
     _enum("tier", m.Tier, "客户分层: STRATEGIC (Top-10), MID_STRATEGIC, NON_STRATEGIC"),
     Field("grade", "int", minimum=1, maximum=5, doc="customer grade 1..5 (Lenovo grades 2..5)"),
     Field("confidential", "bool", doc="visible only to the account team and admins"),
-    Field("customerSince", "date"),
+    Field("customerSince", "date", doc="the day the party became a customer"),
     _enum("preferredChannel", m.Channel, "preferred communication channel"),
     _s("source", "information source (where we learnt of the customer)"),
 )
@@ -150,13 +161,13 @@ SECTIONS: tuple[Section, ...] = (
             Field("aliases", "strlist", doc="other names (Latin script, short names)"),
             _enum("orgType", m.OrgType, "place in the customer's structure"),
             _ref("parentId", "Organization", "parent organization (branch -> head office)", False),
-            _s("industry"),
-            _s("region"),
-            _s("city"),
-            _s("address", max_length=500),
-            _s("phone", max_length=50),
-            _s("website", max_length=500),
-            Field("employees", "int", minimum=0),
+            _s("industry", "industry (sector) the organization works in"),
+            _s("region", "sales region"),
+            _s("city", "city of the main site"),
+            _s("address", "postal address of the main site", max_length=500),
+            _s("phone", "switchboard phone number", max_length=50),
+            _s("website", "website address", max_length=500),
+            Field("employees", "int", minimum=0, doc="number of employees"),
             Field("annualPurchase", "float", minimum=0, doc="buying power: annual volume"),
             _unit("shareOfWallet", "our share of the customer's wallet, 0..1"),
             *_PROFILE_COMMON,
@@ -173,14 +184,14 @@ SECTIONS: tuple[Section, ...] = (
             _id(),
             _name(),
             Field("aliases", "strlist", doc="other names (Latin script, nicknames)"),
-            _enum("gender", m.Gender),
-            Field("birthDate", "date"),
-            _s("phone", max_length=50),
-            _s("email", max_length=320),
-            _s("homeAddress", "sensitive", max_length=500),
-            _s("city"),
-            _s("region"),
-            _s("occupation"),
+            _enum("gender", m.Gender, "gender"),
+            Field("birthDate", "date", doc="date of birth (sensitive)", sensitive=True),
+            _s("phone", "phone number (contact data)", max_length=50, sensitive=True),
+            _s("email", "e-mail address (contact data)", max_length=320, sensitive=True),
+            _s("homeAddress", "home address (sensitive)", max_length=500, sensitive=True),
+            _s("city", "city of residence"),
+            _s("region", "region of residence (sales region)"),
+            _s("occupation", "occupation or job title as the person states it"),
             _s("preferredTime", "preferred time of contact, e.g. 'weekday evenings'"),
             *_PROFILE_COMMON,
         ),

@@ -50,9 +50,8 @@ class Party:
     @strawberry.field(
         description=(
             "The fields withheld from you for this party (null or empty here): a person's "
-            "birthDate, phone, email, homeAddress, household, householdHoldings, holdings and "
-            "beneficiaryOf unless your role opens them (README, Security). Empty: nothing "
-            "masked."
+            + ", ".join(SENSITIVE_PERSON_FIELDS)
+            + " unless your role opens them (README, Security). Empty: nothing masked."
         )
     )
     def masked(self, info: Info) -> list[str]:

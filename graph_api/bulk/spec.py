@@ -188,6 +188,7 @@ SECTIONS: tuple[Section, ...] = (
             Field("birthDate", "date", doc="date of birth (sensitive)", sensitive=True),
             _s("phone", "phone number (contact data)", max_length=50, sensitive=True),
             _s("email", "e-mail address (contact data)", max_length=320, sensitive=True),
+            _s("wechatId", "WeChat ID (微信号, contact data)", max_length=100, sensitive=True),
             _s("homeAddress", "home address (sensitive)", max_length=500, sensitive=True),
             _s("city", "city of residence"),
             _s("region", "region of residence (sales region)"),

@@ -237,6 +237,7 @@ class Person:
     birth_date: date | None = None
     phone: str | None = None
     email: str | None = None
+    wechat_id: str | None = None
     home_address: str | None = None
     city: str | None = None
     region: str | None = None

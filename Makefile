@@ -12,7 +12,7 @@ help:
 	@echo "make demo    - run the service with its own local Neo4j, loaded with the demo data"
 	@echo "               (GraphQL at http://127.0.0.1:8000/graphql)"
 	@echo "make test    - run the tests against a throwaway local Neo4j"
-	@echo "make lint    - ruff and mypy"
+	@echo "make lint    - ruff, mypy and the schema linter (graphql-schema-linter)"
 	@echo "make schema  - rewrite schema/schema.graphql from the code"
 	@echo "make bench   - benchmark: 10k/100k/1M parties, ours and the peer (see bench/README.md)"
 
@@ -35,10 +35,19 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/pytest
 
-lint: $(STAMP)
+# The schema linter (graphql-schema-linter, npm) from tools/lint's lock file: every schema
+# element described, Relay connections; its rules are in tools/lint/.graphql-schema-linterrc.
+LINT_STAMP := tools/lint/node_modules/.package-lock.json
+
+$(LINT_STAMP): tools/lint/package.json tools/lint/package-lock.json
+	@command -v npm >/dev/null || { echo "Node.js 20+ and npm are needed for the schema linter"; exit 1; }
+	cd tools/lint && npm ci --no-audit --no-fund --loglevel=error
+
+lint: $(STAMP) $(LINT_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	cd tools/lint && node_modules/.bin/graphql-schema-linter --config-directory .
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -68,6 +68,11 @@ def declared_field(section_name: str, field_name: str) -> Any:
     )
 
 
+def declared_names(section_name: str) -> frozenset[str]:
+    """The GraphQL names of a section's stored fields (the declaration's names)."""
+    return frozenset(f.name for f in SECTION_BY_NAME[section_name].fields if f.stored)
+
+
 def _defined(cls: type) -> set[str]:
     """Names the class or a base already defines (annotated fields and resolvers)."""
     names: set[str] = set()
@@ -142,7 +147,9 @@ def declared_values(section_name: str, obj: object, target: type) -> dict[str, A
     return out
 
 
-def declared_inputs(section_name: str, *, create: bool) -> Callable[[C], C]:
+def declared_inputs(
+    section_name: str, *, create: bool, exclude: tuple[str, ...] = ()
+) -> Callable[[C], C]:
     """Adds the section's fields (links such as parentId included) to a create or update
     input, each described by the declaration. Absent stays UNSET; in a create input a
     required field is non-null, in an update input every field is optional (null clears)."""
@@ -153,7 +160,7 @@ def declared_inputs(section_name: str, *, create: bool) -> Callable[[C], C]:
         annotations = inspect.get_annotations(cls)
         for f in _fields(section, stored_only=False):
             name = python_name(f)
-            if name in defined:
+            if name in defined or f.name in exclude:
                 continue
             if create and f.required:
                 annotations[name] = graphql_type(f)
@@ -167,3 +174,25 @@ def declared_inputs(section_name: str, *, create: bool) -> Callable[[C], C]:
         return cls
 
     return add
+
+
+def described_by(section_name: str, **names: str) -> Callable[[C], C]:
+    """Describes a strawberry type's or input's undescribed fields by the declaration of the
+    same-named fields of a section (`names` maps a Python name to a declared field named
+    otherwise). Applied above `@strawberry.type` / `@strawberry.input`."""
+    section = SECTION_BY_NAME[section_name]
+
+    def describe_fields(cls: C) -> C:
+        definition: Any = getattr(cls, "__strawberry_definition__")  # noqa: B009
+        for field in definition.fields:
+            declared = section.field_map.get(names.get(field.python_name, ""))
+            for candidate in (field.python_name, field.python_name + "_id"):
+                if declared is None:
+                    declared = next(
+                        (f for f in section.fields if python_name(f) == candidate), None
+                    )
+            if field.description is None and declared is not None and declared.doc:
+                field.description = describe(declared)
+        return cls
+
+    return describe_fields

@@ -1,27 +1,32 @@
-"""GraphQL types: thin views of the domain dataclasses and enums."""
+"""GraphQL types of parties and of the 360° view's parts that lead to parties.
+
+The parts that do not (reps, products, interactions, signals, pages) are in view_types.py,
+which imports nothing from here: the two modules form no cycle.
+"""
+
+from __future__ import annotations
 
 import datetime
 
 import strawberry
 
 from graph_api.api import enums as _enums  # noqa: F401  (registers the domain enums first)
+from graph_api.api.arguments import After, AsOf, First, IncludeSubsidiaries
 from graph_api.api.context import Info
-from graph_api.api.declared import declared_field, declared_fields, declared_values
+from graph_api.api.declared import declared_field, declared_fields, declared_values, described_by
 from graph_api.api.view import view_part
 from graph_api.api.view_types import (
-    AccountTeam,
     BusinessEvent,
     Coverage,
-    EmployeeConnection,
-    Employment,
-    Holding,
-    HouseholdMember,
     InteractionConnection,
-    Opportunity,
-    Relationship,
+    PageInfo,
+    Product,
+    Rep,
     Signals,
+    TeamMember,
 )
 from graph_api.domain import model as m
+from graph_api.domain import view as v
 from graph_api.domain.access import SENSITIVE_PERSON_FIELDS
 from graph_api.services.view360 import (
     SignalsArgs,
@@ -30,6 +35,221 @@ from graph_api.services.view360 import (
     interactions_args,
     people_args,
 )
+
+# ----- the 360° view's parts that lead to parties -----
+
+
+@described_by("employment")
+@strawberry.type(description="A person's job or contact role at an organization.")
+class Employment:
+    organization: Organization
+    title: str | None
+    department: str | None
+    since: datetime.date | None
+    primary: bool = strawberry.field(description="The person's main employer.")
+
+    @classmethod
+    def from_domain(cls, e: v.Employment) -> Employment:
+        return cls(
+            organization=Organization.from_domain(e.organization),
+            title=e.title,
+            department=e.department,
+            since=e.since,
+            primary=e.primary,
+        )
+
+
+@strawberry.type(description="A relative of the viewed person.")
+class HouseholdMember:
+    person: Person = strawberry.field(description="The relative.")
+    relation: m.FamilyKind = strawberry.field(
+        description="What the member is to the viewed person: CHILD = the member is their child."
+    )
+
+    @classmethod
+    def from_domain(cls, h: v.HouseholdMember) -> HouseholdMember:
+        return cls(person=Person.from_domain(h.person), relation=h.relation)
+
+
+@strawberry.type(description="A beneficiary of a policy.")
+class Beneficiary:
+    person: Person = strawberry.field(description="The beneficiary.")
+    share: float | None = strawberry.field(description="Share of the benefit, 0..1.")
+
+    @classmethod
+    def from_domain(cls, b: v.Beneficiary) -> Beneficiary:
+        return cls(person=Person.from_domain(b.person), share=b.share)
+
+
+@described_by("holdings")
+@strawberry.type(description="A product held by a party (policy, account, loan).")
+class Holding:
+    id: strawberry.ID
+    holder: Party = strawberry.field(description="Whose holding it is.")
+    product: Product
+    since: datetime.date | None
+    amount: float | None
+    status: m.HoldingStatus | None
+    beneficiaries: list[Beneficiary] = strawberry.field(description="The policy's beneficiaries.")
+    household_relation: m.FamilyKind | None = strawberry.field(
+        description=(
+            "In a household's holdings: what the holder is to the viewed person "
+            "(SPOUSE, CHILD, ...); null when the viewed person holds it."
+        )
+    )
+
+    @classmethod
+    def from_domain(cls, h: v.Holding) -> Holding:
+        return cls(
+            id=strawberry.ID(h.id),
+            holder=party_to_gql(h.holder),
+            product=Product.from_domain(h.product),
+            since=h.since,
+            amount=h.amount,
+            status=h.status,
+            beneficiaries=[Beneficiary.from_domain(b) for b in h.beneficiaries],
+            household_relation=h.household_relation,
+        )
+
+
+@strawberry.type(description="Influence (who listens to whom) or acquaintance.")
+class Relationship:
+    kind: v.RelationshipKind = strawberry.field(
+        description="The kind of link, read from the viewed party."
+    )
+    party: Party = strawberry.field(description="The other party.")
+    strength: float | None = strawberry.field(description="0..1")
+    influence_kind: str | None = strawberry.field(
+        description="For influence: POLITICAL, TECHNICAL, ADVISORY, ..."
+    )
+    context: str | None = strawberry.field(
+        description="For acquaintance: how they know each other."
+    )
+
+    @classmethod
+    def from_domain(cls, r: v.Relationship) -> Relationship:
+        return cls(
+            kind=r.kind,
+            party=party_to_gql(r.party),
+            strength=r.strength,
+            influence_kind=r.influence_kind,
+            context=r.context,
+        )
+
+
+@strawberry.type(description="An account team covering the party or one of its ancestors.")
+class AccountTeam:
+    id: strawberry.ID = strawberry.field(description="The team's id.")
+    name: str = strawberry.field(description="The team's name.")
+    account: Party = strawberry.field(
+        description="The account the team covers: the party itself or an ancestor."
+    )
+    manager: Rep | None = strawberry.field(description="The rep managing the team.")
+    members: list[TeamMember] = strawberry.field(
+        description="The reps in the team, with their roles."
+    )
+
+    @classmethod
+    def from_domain(cls, t: v.AccountTeam) -> AccountTeam:
+        return cls(
+            id=strawberry.ID(t.id),
+            name=t.name,
+            account=party_to_gql(t.account),
+            manager=Rep.from_domain(t.manager) if t.manager else None,
+            members=[TeamMember.from_domain(x) for x in t.members],
+        )
+
+
+@described_by("buyingRoles")
+@strawberry.type(description="A person's buying-centre markers on an opportunity.")
+class BuyingCentreMember:
+    person: Person
+    role: m.BuyingRole | None
+    attitude: m.Attitude | None
+    influence: m.InfluenceLevel | None
+
+    @classmethod
+    def from_domain(cls, b: v.BuyingCentreMember) -> BuyingCentreMember:
+        return cls(
+            person=Person.from_domain(b.person),
+            role=b.role,
+            attitude=b.attitude,
+            influence=b.influence,
+        )
+
+
+@described_by("opportunities")
+@strawberry.type(description="A sales opportunity.")
+class Opportunity:
+    id: strawberry.ID
+    name: str
+    account: Party
+    stage: m.OpportunityStage
+    probability: float = strawberry.field(description="Win probability of the stage, 0..1.")
+    amount: float | None
+    close_date: datetime.date | None
+    owner: Rep | None
+    products: list[Product] = strawberry.field(description="The products offered.")
+    buying_centre: list[BuyingCentreMember] = strawberry.field(
+        description="The people marked on the opportunity."
+    )
+
+    @classmethod
+    def from_domain(cls, o: v.Opportunity) -> Opportunity:
+        return cls(
+            id=strawberry.ID(o.id),
+            name=o.name,
+            account=party_to_gql(o.account),
+            stage=o.stage,
+            probability=o.probability,
+            amount=o.amount,
+            close_date=o.close_date,
+            owner=Rep.from_domain(o.owner) if o.owner else None,
+            products=[Product.from_domain(p) for p in o.products],
+            buying_centre=[BuyingCentreMember.from_domain(b) for b in o.buying_centre],
+        )
+
+
+@strawberry.type(description="A person working for the organization (or a branch of it).")
+class EmployeeEdge:
+    cursor: str = strawberry.field(description="Opaque cursor of this edge (for `after`).")
+    node: Person = strawberry.field(description="The item.")
+    organization: Organization = strawberry.field(
+        description="Where the person works: the organization or one of its branches."
+    )
+    title: str | None = strawberry.field(description="Job title.")
+    department: str | None = strawberry.field(description="Department.")
+    since: datetime.date | None = strawberry.field(description="Employed since.")
+    primary: bool = strawberry.field(description="The person's main employer.")
+
+
+@strawberry.type(description="People of an organization, by name (ties by id).")
+class EmployeeConnection:
+    edges: list[EmployeeEdge] = strawberry.field(description="The items of this page, in order.")
+    page_info: PageInfo = strawberry.field(description="Where this page is in the list.")
+    total_count: int = strawberry.field(description="Items in the whole list.")
+
+    @classmethod
+    def from_domain(cls, page: v.Page[v.Employment]) -> EmployeeConnection:
+        return cls(
+            edges=[
+                EmployeeEdge(
+                    cursor=e.cursor,
+                    node=Person.from_domain(e.node.person),
+                    organization=Organization.from_domain(e.node.organization),
+                    title=e.node.title,
+                    department=e.node.department,
+                    since=e.node.since,
+                    primary=e.node.primary,
+                )
+                for e in page.edges
+            ],
+            page_info=PageInfo.from_page(page),
+            total_count=page.total_count,
+        )
+
+
+# ----- parties -----
 
 
 @strawberry.interface(description="A customer: one node per real person or organization.")
@@ -66,7 +286,7 @@ class Party:
         )
     )
     async def interactions(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self, info: Info, first: First = None, after: After = None
     ) -> InteractionConnection | None:
         args = interactions_args(first, after, info.context.settings)
         page = await view_part(info, self.id, ViewPart.INTERACTIONS, args)
@@ -78,7 +298,7 @@ class Party:
             "(default: today, UTC). Interactions after that day are not counted."
         )
     )
-    async def signals(self, info: Info, as_of: datetime.date | None = None) -> Signals:
+    async def signals(self, info: Info, as_of: AsOf = None) -> Signals:
         return Signals.from_domain(
             await view_part(info, self.id, ViewPart.SIGNALS, SignalsArgs(as_of))
         )
@@ -122,11 +342,11 @@ class Person(Party):
         return [Employment.from_domain(e) for e in items]
 
     @strawberry.field(description="The people this person reports to.")
-    async def managers(self, info: Info) -> list["Person"]:
+    async def managers(self, info: Info) -> list[Person]:
         return [Person.from_domain(p) for p in await view_part(info, self.id, ViewPart.MANAGERS)]
 
     @strawberry.field(description="The people reporting to this person.")
-    async def direct_reports(self, info: Info) -> list["Person"]:
+    async def direct_reports(self, info: Info) -> list[Person]:
         items = await view_part(info, self.id, ViewPart.DIRECT_REPORTS)
         return [Person.from_domain(p) for p in items]
 
@@ -160,7 +380,7 @@ class Person(Party):
         return [Holding.from_domain(h) for h in items]
 
     @classmethod
-    def from_domain(cls, p: m.Person) -> "Person":
+    def from_domain(cls, p: m.Person) -> Person:
         values = declared_values("people", p, cls)
         values.update(
             id=strawberry.ID(p.id),
@@ -180,17 +400,17 @@ class Organization(Party):
     )
 
     @strawberry.field(description="The organization this one is part of.")
-    async def parent(self, info: Info) -> "Organization | None":
+    async def parent(self, info: Info) -> Organization | None:
         ancestors = await view_part(info, self.id, ViewPart.ANCESTORS)
         return Organization.from_domain(ancestors[0]) if ancestors else None
 
     @strawberry.field(description="The parent chain up to the top, the parent first.")
-    async def ancestors(self, info: Info) -> list["Organization"]:
+    async def ancestors(self, info: Info) -> list[Organization]:
         items = await view_part(info, self.id, ViewPart.ANCESTORS)
         return [Organization.from_domain(o) for o in items]
 
     @strawberry.field(description="Branches, subsidiaries and departments directly below.")
-    async def children(self, info: Info) -> list["Organization"]:
+    async def children(self, info: Info) -> list[Organization]:
         items = await view_part(info, self.id, ViewPart.CHILDREN)
         return [Organization.from_domain(o) for o in items]
 
@@ -203,9 +423,9 @@ class Organization(Party):
     async def people(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        include_subsidiaries: bool = False,
+        first: First = None,
+        after: After = None,
+        include_subsidiaries: IncludeSubsidiaries = False,
     ) -> EmployeeConnection | None:
         args = people_args(first, after, include_subsidiaries, info.context.settings)
         page = await view_part(info, self.id, ViewPart.PEOPLE, args)
@@ -217,7 +437,9 @@ class Organization(Party):
             "every branch and subsidiary below it (each holding says who holds it)."
         )
     )
-    async def holdings(self, info: Info, include_subsidiaries: bool = False) -> list[Holding]:
+    async def holdings(
+        self, info: Info, include_subsidiaries: IncludeSubsidiaries = False
+    ) -> list[Holding]:
         args = SubsidiariesArgs(include_subsidiaries)
         items = await view_part(info, self.id, ViewPart.ORGANIZATION_HOLDINGS, args)
         return [Holding.from_domain(h) for h in items]
@@ -229,7 +451,7 @@ class Organization(Party):
         )
     )
     async def open_opportunities(
-        self, info: Info, include_subsidiaries: bool = False
+        self, info: Info, include_subsidiaries: IncludeSubsidiaries = False
     ) -> list[Opportunity]:
         args = SubsidiariesArgs(include_subsidiaries)
         items = await view_part(info, self.id, ViewPart.OPEN_OPPORTUNITIES, args)
@@ -242,7 +464,7 @@ class Organization(Party):
         ]
 
     @classmethod
-    def from_domain(cls, o: m.Organization) -> "Organization":
+    def from_domain(cls, o: m.Organization) -> Organization:
         values = declared_values("organizations", o, cls)
         values.update(
             id=strawberry.ID(o.id),
@@ -262,27 +484,29 @@ def party_to_gql(p: m.Party) -> Person | Organization:
 
 @strawberry.type(description="A node of a drawn path.")
 class PathNode:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The node's id.")
     kind: str = strawberry.field(
         description="PERSON, ORGANIZATION, REP, PRODUCT, HOLDING, RULE, EVENT or OPPORTUNITY."
     )
-    label: str
+    label: str = strawberry.field(description="Display name.")
 
     @classmethod
-    def from_domain(cls, n: m.PathNode) -> "PathNode":
+    def from_domain(cls, n: m.PathNode) -> PathNode:
         return cls(id=strawberry.ID(n.id), kind=n.kind, label=n.label)
 
 
 @strawberry.type(description="A link of a drawn path, oriented along the path.")
 class PathLink:
-    source: strawberry.ID
-    target: strawberry.ID
+    source: strawberry.ID = strawberry.field(description="The node the link leaves.")
+    target: strawberry.ID = strawberry.field(description="The node it reaches.")
     type: str = strawberry.field(description="Relationship type, e.g. WORKS_FOR, FAMILY, COVERS.")
     label: str = strawberry.field(description="Human wording, e.g. 'spouse', 'CFO'.")
-    strength: float | None
+    strength: float | None = strawberry.field(
+        description="Link strength 0..1 (null: not weighted)."
+    )
 
     @classmethod
-    def from_domain(cls, link: m.PathLink) -> "PathLink":
+    def from_domain(cls, link: m.PathLink) -> PathLink:
         return cls(
             source=strawberry.ID(link.source),
             target=strawberry.ID(link.target),
@@ -294,14 +518,16 @@ class PathLink:
 
 @strawberry.type(description="A path through the graph: nodes in order and the links between.")
 class GraphPath:
-    nodes: list[PathNode]
-    links: list[PathLink]
-    hops: int
-    weight: float | None
-    explanation: str
+    nodes: list[PathNode] = strawberry.field(description="The nodes, in path order.")
+    links: list[PathLink] = strawberry.field(description="The links between consecutive nodes.")
+    hops: int = strawberry.field(description="Number of links.")
+    weight: float | None = strawberry.field(
+        description="Product of the link strengths (null: unweighted)."
+    )
+    explanation: str = strawberry.field(description="The path in words.")
 
     @classmethod
-    def from_domain(cls, p: m.GraphPath) -> "GraphPath":
+    def from_domain(cls, p: m.GraphPath) -> GraphPath:
         return cls(
             nodes=[PathNode.from_domain(n) for n in p.nodes],
             links=[PathLink.from_domain(link) for link in p.links],

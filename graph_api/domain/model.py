@@ -229,6 +229,17 @@ def rad_cell(annual_purchase: float | None, share_of_wallet: float | None) -> st
 
 
 @dataclass(frozen=True, slots=True)
+class Product:
+    """One of our products (the 360° view's holdings, opportunities and cross-selling)."""
+
+    id: str
+    name: str
+    category: str | None = None
+    line: str | None = None
+    segment: ProductSegment | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Person:
     id: str
     name: str

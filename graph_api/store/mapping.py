@@ -166,8 +166,8 @@ def rep_from_props(p: Mapping[str, Any]) -> v.Rep:
     )
 
 
-def product_from_props(p: Mapping[str, Any]) -> v.Product:
-    return v.Product(
+def product_from_props(p: Mapping[str, Any]) -> m.Product:
+    return m.Product(
         id=p["id"],
         name=p.get("name") or p["id"],
         category=p.get("category"),

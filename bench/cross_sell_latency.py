@@ -28,9 +28,9 @@ import httpx
 import uvicorn
 
 from graph_api.api.app import create_app
-from graph_api.bulk.generate import write_dataset
 from graph_api.bulk.load import import_path
 from graph_api.config import PROJECT_ROOT, Settings
+from graph_api.generate import write_dataset
 from graph_api.services.co_holding import refresh_co_holding_stats
 from graph_api.store.local_neo4j import LocalNeo4j
 from graph_api.store.neo4j_store import Store

@@ -41,10 +41,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from graph_api.analytics import paths as path_analytics
 from graph_api.analytics.assessment import assess
 from graph_api.analytics.deciders import rank_deciders, score_deciders
-from graph_api.bulk.generate import Account, AccountShape, document
 from graph_api.bulk.load import import_path
 from graph_api.config import Settings
 from graph_api.domain.access import DEVELOPMENT_VIEWER, Access
+from graph_api.generate import Account, AccountShape, account, document
 from graph_api.services import deciders as deciders_service
 from graph_api.services import paths as paths_service
 from graph_api.services.deciders import DecisionScope
@@ -169,7 +169,7 @@ async def main() -> None:
         await store.migrate()
         shape = account_shape(args.people)
         doc = document(
-            lambda gen: [gen.account(shape) for _ in range(1 + args.other_accounts)],
+            lambda gen: [account(gen, shape) for _ in range(1 + args.other_accounts)],
             seed=7,
             reps=200,
         )

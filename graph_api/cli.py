@@ -277,7 +277,7 @@ def cmd_model_doc(args: argparse.Namespace) -> int:
 def cmd_generate(args: argparse.Namespace) -> int:
     import time
 
-    from graph_api.bulk.generate import write_dataset
+    from graph_api.generate import write_dataset
 
     if args.parties < 1:
         print(f"error: --parties must be at least 1, got {args.parties}", file=sys.stderr)

@@ -18,10 +18,10 @@ import pytest
 from graph_api.bulk import export as export_module
 from graph_api.bulk.export import export_path
 from graph_api.bulk.formats import read_sources
-from graph_api.bulk.generate import write_dataset
 from graph_api.bulk.load import import_path
 from graph_api.bulk.spec import SECTIONS
 from graph_api.bulk.validate import validate
+from graph_api.generate import write_dataset
 from graph_api.store.neo4j_store import Store
 from tests.conftest import DEMO, Database, run_cli
 

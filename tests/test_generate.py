@@ -8,11 +8,18 @@ from typing import Any
 
 import orjson
 
-from graph_api.bulk.generate import AFFINITY_RULES, PRODUCTS, AccountShape, document, write_dataset
 from graph_api.bulk.load import import_path
 from graph_api.bulk.spec import SECTIONS
 from graph_api.cli import main
 from graph_api.config import PROJECT_ROOT
+from graph_api.generate import (
+    AFFINITY_RULES,
+    PRODUCTS,
+    AccountShape,
+    account,
+    document,
+    write_dataset,
+)
 from tests.conftest import Database
 
 
@@ -162,18 +169,18 @@ def test_an_account_has_the_shape_asked_for() -> None:
         opportunities=2,
         interactions=20,
     )
-    doc = document(lambda gen: gen.account(shape), seed=2, reps=200)
-    account = doc["result"]
-    staff = set(account.people)
-    assert len(staff) == 300 and account.head_id == account.people[0]
+    doc = document(lambda gen: account(gen, shape), seed=2, reps=200)
+    built = doc["result"]
+    staff = set(built.people)
+    assert len(staff) == 300 and built.head_id == built.people[0]
     reports = Counter(r["managerId"] for r in doc["reporting"] if r["personId"] in staff)
-    assert reports[account.head_id] == 8
-    assert max(n for m, n in reports.items() if m != account.head_id) == 6
+    assert reports[built.head_id] == 8
+    assert max(n for m, n in reports.items() if m != built.head_id) == 6
     units = [o for o in doc["organizations"] if o["orgType"] != "INSTITUTE"]
     assert Counter(o["orgType"] for o in units) == {"GROUP": 1, "HEAD_OFFICE": 1, "DEPARTMENT": 4}
-    on_account = [b for b in doc["buyingRoles"] if b.get("accountId") == account.root_id]
+    on_account = [b for b in doc["buyingRoles"] if b.get("accountId") == built.root_id]
     assert len(on_account) == 12
-    assert [b["role"] for b in on_account if b["personId"] == account.head_id] == ["DECISION_MAKER"]
+    assert [b["role"] for b in on_account if b["personId"] == built.head_id] == ["DECISION_MAKER"]
     inside = [i for i in doc["influence"] if i["fromId"] in staff]
     advisers = [i for i in doc["influence"] if i["fromId"] not in staff]
     assert len(inside) == 400 and len(advisers) == 5 and all(i["toId"] in staff for i in advisers)
@@ -182,4 +189,4 @@ def test_an_account_has_the_shape_asked_for() -> None:
     assert {f["kind"] for f in doc["family"]} <= {"SPOUSE", "PARENT", "CHILD", "SIBLING", "OTHER"}
     assert len(doc["teamMembers"]) == 6
     assert len({c["personId"] for c in doc["coverage"]}) == 30
-    assert len(account.opportunity_ids) == 2
+    assert len(built.opportunity_ids) == 2

@@ -11,8 +11,8 @@ import orjson
 import pytest
 
 from graph_api.bulk.formats import FormatError
-from graph_api.bulk.generate import write_dataset
 from graph_api.bulk.load import import_path, paused_gc
+from graph_api.generate import write_dataset
 from tests.conftest import Database
 
 # Properties a write sets by itself, different at every import.

@@ -217,6 +217,10 @@ UNWIND $rows AS row
 MATCH (p:Person {id: row.personId}), (o:Organization {id: row.organizationId})
 MERGE (p)-[r:WORKS_FOR]->(o)
 SET r += row.props
+// searchTitles: what `search` finds a person by besides names (titles, departments of
+// every job); kept in step with the WORKS_FOR links here and in write.cypher.
+WITH DISTINCT p
+SET p.searchTitles = [(p)-[w:WORKS_FOR]->(:Organization) | trim(coalesce(w.title, '') + ' ' + coalesce(w.department, ''))]
 
 // name: reporting
 UNWIND $rows AS row

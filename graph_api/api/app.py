@@ -25,6 +25,7 @@ from graph_api.api.errors import format_error
 from graph_api.api.schema import build_schema
 from graph_api.config import Settings, get_settings
 from graph_api.domain.errors import Unauthenticated, Unavailable
+from graph_api.domain.i18n import negotiate
 from graph_api.store.neo4j_store import Store
 
 log = logging.getLogger("graph_api")
@@ -153,7 +154,12 @@ def create_app(
             viewer = anonymous()
         else:
             viewer = authenticator.authenticate(request.headers)
-        return Context(store=state["store"], settings=settings, viewer=viewer)
+        return Context(
+            store=state["store"],
+            settings=settings,
+            viewer=viewer,
+            language=negotiate(request.headers.get("accept-language")),
+        )
 
     @app.exception_handler(Unauthenticated)
     async def unauthenticated(request: Request, exc: Unauthenticated) -> JSONResponse:

@@ -17,6 +17,7 @@ from graph_api.api.cross_sell import CrossSellQuery
 from graph_api.api.deciders import DecidersQuery
 from graph_api.api.diagnostics import DevelopmentNotice, RoundTripCount
 from graph_api.api.errors import DomainErrors
+from graph_api.api.labels import LabelsQuery
 from graph_api.api.limits import limit_extensions
 from graph_api.api.mutations import Mutation
 from graph_api.api.org_chart import OrgChartQuery
@@ -29,7 +30,16 @@ from graph_api.domain.errors import DomainError
 
 Query = merge_types(
     "Query",
-    (PartyQuery, OrgChartQuery, SearchQuery, DecidersQuery, PathsQuery, CrossSellQuery, AuditQuery),
+    (
+        PartyQuery,
+        OrgChartQuery,
+        SearchQuery,
+        DecidersQuery,
+        PathsQuery,
+        CrossSellQuery,
+        AuditQuery,
+        LabelsQuery,
+    ),
 )
 # merge_types takes no description: set on the merged type's definition.
 Query.__strawberry_definition__.description = (  # type: ignore[attr-defined]

@@ -28,6 +28,7 @@ from graph_api.api.view_types import (
 from graph_api.domain import model as m
 from graph_api.domain import view as v
 from graph_api.domain.access import SENSITIVE_PERSON_FIELDS
+from graph_api.domain.model import reported_or_none
 from graph_api.services.view360 import (
     SignalsArgs,
     SubsidiariesArgs,
@@ -131,7 +132,7 @@ class Relationship:
         return cls(
             kind=r.kind,
             party=party_to_gql(r.party),
-            strength=r.strength,
+            strength=reported_or_none(r.strength),
             influence_kind=r.influence_kind,
             context=r.context,
         )
@@ -512,7 +513,7 @@ class PathLink:
             target=strawberry.ID(link.target),
             type=link.type,
             label=link.label,
-            strength=link.strength,
+            strength=reported_or_none(link.strength),
         )
 
 
@@ -532,6 +533,6 @@ class GraphPath:
             nodes=[PathNode.from_domain(n) for n in p.nodes],
             links=[PathLink.from_domain(link) for link in p.links],
             hops=p.hops,
-            weight=p.weight,
+            weight=reported_or_none(p.weight),
             explanation=p.explanation,
         )

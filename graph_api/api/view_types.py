@@ -12,6 +12,7 @@ from graph_api.api.declared import described_by
 from graph_api.domain import model as m
 from graph_api.domain import signals as s
 from graph_api.domain import view as v
+from graph_api.domain.model import reported_or_none
 
 
 @described_by("reps")
@@ -55,7 +56,7 @@ class Coverage:
 
     @classmethod
     def from_domain(cls, c: v.Coverage) -> Coverage:
-        return cls(rep=Rep.from_domain(c.rep), strength=c.strength, kind=c.kind)
+        return cls(rep=Rep.from_domain(c.rep), strength=reported_or_none(c.strength), kind=c.kind)
 
 
 @described_by("teamMembers")

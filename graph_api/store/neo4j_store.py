@@ -267,6 +267,11 @@ class Store:
         stmts = statements("schema")
         for stmt in stmts:
             await self.driver.execute_query(stmt, database_=self.database)
+        # People imported before job titles were searchable get theirs (IN TRANSACTIONS
+        # needs an auto-commit transaction, hence session.run).
+        async with self.driver.session(database=self.database) as session:
+            result = await session.run(query("search.backfill_titles"))
+            await result.consume()
         await self.driver.execute_query("CALL db.awaitIndexes(300)", database_=self.database)
         return len(stmts)
 

@@ -36,6 +36,8 @@ from graph_api.domain.writes import (
     WriteResult,
     WriteScope,
 )
+from graph_api.services import idempotency
+from graph_api.services.idempotency import IdempotencyKey
 from graph_api.services.write_input import link_key_fields, section_of
 from graph_api.store.mapping import (
     party_from_props,
@@ -661,9 +663,11 @@ async def apply_changes(
     access: Access,
     mutation: str,
     changes: Sequence[Change],
+    idempotency_key: IdempotencyKey | None = None,
 ) -> list[WriteResult]:
     """Applies the changes in order in ONE transaction and answers each one's result; the
-    first failing check raises and nothing at all is written."""
+    first failing check raises and nothing at all is written. With an idempotency key, a
+    key already recorded answers its recorded answer and nothing is written again."""
     if not changes:
         raise InvalidInput("changes must not be empty", field="changes", value=0)
     now = datetime.now(UTC)
@@ -671,11 +675,17 @@ async def apply_changes(
     locks = _hierarchy_locks(changes)
 
     async def work(tx: Transaction) -> list[WriteResult]:
+        if idempotency_key is not None:
+            answered = await idempotency.claim(tx, idempotency_key)
+            if answered is not None:
+                return answered
         writer = _Writer(tx, access, mutation, now, request_id)
         for name in locks:
             await tx.run("write.lock", {"name": name})
         results = [await writer.apply(change) for change in changes]
         await writer.flush_audit()
+        if idempotency_key is not None:
+            await idempotency.record(tx, idempotency_key, mutation, results, now)
         return results
 
     return await store.write_transaction(work)

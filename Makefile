@@ -13,7 +13,7 @@ help:
 	@echo "               (GraphQL at http://127.0.0.1:8000/graphql, explorer at http://127.0.0.1:8000/explore)"
 	@echo "make test    - run the tests against a throwaway local Neo4j"
 	@echo "make web     - build the explorer's and GraphiQL's scripts (Node.js 20+, npm)"
-	@echo "make lint    - ruff and mypy"
+	@echo "make lint    - ruff, mypy and the schema linter (graphql-schema-linter)"
 	@echo "make schema  - rewrite schema/schema.graphql from the code"
 	@echo "make bench   - benchmark: 10k/100k/1M parties, ours and the peer (see bench/README.md)"
 
@@ -63,10 +63,19 @@ demo: $(STAMP) $(WEB_STAMP)
 test: $(STAMP) $(WEB_STAMP) browser
 	$(BIN)/pytest
 
-lint: $(STAMP)
+# The schema linter (graphql-schema-linter, npm) from tools/lint's lock file: every schema
+# element described, Relay connections; its rules are in tools/lint/.graphql-schema-linterrc.
+LINT_STAMP := tools/lint/node_modules/.package-lock.json
+
+$(LINT_STAMP): tools/lint/package.json tools/lint/package-lock.json
+	@command -v npm >/dev/null || { echo "Node.js 20+ and npm are needed for the schema linter"; exit 1; }
+	cd tools/lint && npm ci --no-audit --no-fund --loglevel=error
+
+lint: $(STAMP) $(LINT_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	cd tools/lint && node_modules/.bin/graphql-schema-linter --config-directory .
 
 format: $(STAMP)
 	$(BIN)/ruff format .

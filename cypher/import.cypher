@@ -236,9 +236,10 @@ MATCH (p:Person {id: row.personId}), (o:Organization {id: row.organizationId})
 MERGE (p)-[r:WORKS_FOR]->(o)
 SET r += row.props
 // searchTitles: what `search` finds a person by besides names (titles, departments of
-// every job); kept in step with the WORKS_FOR links here and in write.cypher.
+// every job), sorted: the same jobs give the same list whatever order the links are stored
+// in; kept in step with the WORKS_FOR links here and in write.cypher.
 WITH DISTINCT p
-SET p.searchTitles = [(p)-[w:WORKS_FOR]->(:Organization) | trim(coalesce(w.title, '') + ' ' + coalesce(w.department, ''))]
+SET p.searchTitles = COLLECT { MATCH (p)-[w:WORKS_FOR]->(:Organization) RETURN trim(coalesce(w.title, '') + ' ' + coalesce(w.department, '')) AS t ORDER BY t }
 
 // name: reporting
 UNWIND $rows AS row

@@ -63,5 +63,5 @@ RETURN more, page
 // list after their first write, or none and no job: the EXISTS keeps them out cheaply).
 MATCH (p:Person) WHERE p.searchTitles IS NULL AND EXISTS { (p)-[:WORKS_FOR]->(:Organization) }
 CALL (p) {
-  SET p.searchTitles = [(p)-[w:WORKS_FOR]->(:Organization) | trim(coalesce(w.title, '') + ' ' + coalesce(w.department, ''))]
+  SET p.searchTitles = COLLECT { MATCH (p)-[w:WORKS_FOR]->(:Organization) RETURN trim(coalesce(w.title, '') + ' ' + coalesce(w.department, '')) AS t ORDER BY t }
 } IN TRANSACTIONS OF 10000 ROWS

@@ -196,7 +196,7 @@ SET r = $props
 WITH a, r
 CALL (a) {
   WITH a AS p
-  SET p.searchTitles = [(p)-[w:WORKS_FOR]->(:Organization) | trim(coalesce(w.title, '') + ' ' + coalesce(w.department, ''))]
+  SET p.searchTitles = COLLECT { MATCH (p)-[w:WORKS_FOR]->(:Organization) RETURN trim(coalesce(w.title, '') + ' ' + coalesce(w.department, '')) AS t ORDER BY t }
 }
 RETURN properties(r) AS link
 
@@ -204,7 +204,7 @@ RETURN properties(r) AS link
 MATCH (p:Person {id: $personId})-[r:WORKS_FOR]->(:Organization {id: $organizationId})
 DELETE r
 WITH DISTINCT p
-SET p.searchTitles = [(p)-[w:WORKS_FOR]->(:Organization) | trim(coalesce(w.title, '') + ' ' + coalesce(w.department, ''))]
+SET p.searchTitles = COLLECT { MATCH (p)-[w:WORKS_FOR]->(:Organization) RETURN trim(coalesce(w.title, '') + ' ' + coalesce(w.department, '')) AS t ORDER BY t }
 
 // name: reporting_state
 OPTIONAL MATCH (a:Person {id: $personId})

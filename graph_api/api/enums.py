@@ -16,6 +16,14 @@ strawberry.enum(m.FamilyKind, description="Family link, read from the viewed par
 strawberry.enum(m.BuyingRole, description="Buying-centre role: 决 审 研 咨 用.")
 strawberry.enum(m.Attitude, description="Attitude to us: + = - X.")
 strawberry.enum(m.InfluenceLevel)
+strawberry.enum(
+    m.PathLinkType,
+    description=(
+        "A kind of link a relationship path may use. COLLEAGUE: two people of one unit, "
+        "team or reporting line (derived from WORKS_FOR and REPORTS_TO). Personal links "
+        "only: FAMILY, INFLUENCES, KNOWS, COVERS."
+    ),
+)
 strawberry.enum(m.RepRole, description="AE outside sales, SR inside sales.")
 strawberry.enum(m.ProductSegment)
 strawberry.enum(m.HoldingStatus)

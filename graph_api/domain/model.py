@@ -560,13 +560,26 @@ class PathNode:
     label: str
 
 
+class PathLinkType(StrEnum):
+    """A kind of link a relationship path may use (COLLEAGUE: derived from employment and
+    reporting, docs/ANALYTICS.md)."""
+
+    WORKS_FOR = "WORKS_FOR"
+    REPORTS_TO = "REPORTS_TO"
+    COLLEAGUE = "COLLEAGUE"
+    FAMILY = "FAMILY"
+    INFLUENCES = "INFLUENCES"
+    KNOWS = "KNOWS"
+    COVERS = "COVERS"
+
+
 @dataclass(frozen=True, slots=True)
 class PathLink:
     """A link of a drawn path, oriented along the path (source -> target)."""
 
     source: str
     target: str
-    type: str  # e.g. WORKS_FOR, REPORTS_TO, FAMILY, INFLUENCES, KNOWS, COVERS, HOLDS
+    type: str  # e.g. WORKS_FOR, REPORTS_TO, COLLEAGUE, FAMILY, INFLUENCES, KNOWS, COVERS, HOLDS
     label: str  # human wording, e.g. "spouse", "CFO", "covers (strong)"
     strength: float | None = None
 

@@ -1,8 +1,10 @@
 """relationshipPath and warmIntroductions over GraphQL, on the demo data and planted graphs.
 
 Link strengths (docs/ANALYTICS.md): stored strength for COVERS, INFLUENCES, KNOWS (default
-0.5); REPORTS_TO 0.7; WORKS_FOR 0.5; FAMILY spouse 0.9, parent/child 0.8, sibling 0.7. A
-path's strength is the product of its links'; the strongest wins, then fewer links.
+0.5); REPORTS_TO 0.7; WORKS_FOR 0.5 (only to an organization at an end: organizations are
+not passed through); COLLEAGUE same team 0.5, skip level 0.4, same unit 1 / (1 + log2
+headcount); FAMILY spouse 0.9, parent/child 0.8, sibling 0.7. A path's strength is the
+product of its links'; the strongest wins, then fewer links.
 """
 
 from __future__ import annotations

@@ -573,6 +573,20 @@ class PathLinkType(StrEnum):
     COVERS = "COVERS"
 
 
+i18n.labels(
+    PathLinkType,
+    {
+        PathLinkType.WORKS_FOR: i18n.Label("Works for", "任职"),
+        PathLinkType.REPORTS_TO: i18n.Label("Reports to", "汇报"),
+        PathLinkType.COLLEAGUE: i18n.Label("Colleague", "同事"),
+        PathLinkType.FAMILY: i18n.Label("Family", "亲属"),
+        PathLinkType.INFLUENCES: i18n.Label("Influences", "影响"),
+        PathLinkType.KNOWS: i18n.Label("Knows", "认识"),
+        PathLinkType.COVERS: i18n.Label("Covers", "覆盖"),
+    },
+)
+
+
 @dataclass(frozen=True, slots=True)
 class PathLink:
     """A link of a drawn path, oriented along the path (source -> target)."""

@@ -1,5 +1,7 @@
 """Query fields for reading parties: `party(id)`, the unified 360° view."""
 
+from typing import Annotated
+
 import strawberry
 
 from graph_api.api.context import Info
@@ -17,7 +19,13 @@ class PartyQuery:
             "an error with extensions.code NOT_FOUND."
         )
     )
-    async def party(self, info: Info, id: strawberry.ID) -> Party | None:
+    async def party(
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID, strawberry.argument(description="The party id (person or organization).")
+        ],
+    ) -> Party | None:
         ctx = info.context
         party, parts = await party_view(
             await ctx.reader(), ctx.settings, str(id), requested_parts(info)

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import strawberry
 
+from graph_api.api.arguments import Limit, MaxHops
 from graph_api.api.context import Info
 from graph_api.api.types import GraphPath
 from graph_api.domain import model as m
@@ -46,10 +47,16 @@ class PathsQuery:
     async def relationship_path(
         self,
         info: Info,
-        from_id: strawberry.ID,
-        to_id: strawberry.ID,
-        max_hops: int = 4,
-        limit: int = 3,
+        from_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="Where the paths start: a party or one of our reps."),
+        ],
+        to_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="Where the paths end: a party or one of our reps."),
+        ],
+        max_hops: MaxHops = 4,
+        limit: Limit = 3,
         link_types: LinkTypes = None,
     ) -> list[GraphPath] | None:
         ctx = info.context
@@ -77,9 +84,12 @@ class PathsQuery:
     async def warm_introductions(
         self,
         info: Info,
-        target_id: strawberry.ID,
-        max_hops: int = 4,
-        limit: int = 5,
+        target_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The person (or party) to be introduced to."),
+        ],
+        max_hops: MaxHops = 4,
+        limit: Limit = 5,
         link_types: WarmLinkTypes = None,
     ) -> list[GraphPath] | None:
         ctx = info.context

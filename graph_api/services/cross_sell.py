@@ -23,7 +23,6 @@ from graph_api.domain.cross_sell import (
     CrossSellScope,
     Evidence,
     Popularity,
-    Product,
 )
 from graph_api.domain.errors import Forbidden, InvalidInput, NotFound
 from graph_api.domain.model import (
@@ -32,10 +31,10 @@ from graph_api.domain.model import (
     OpportunityStage,
     OrgType,
     PartyKind,
-    ProductSegment,
+    Product,
 )
 from graph_api.services.parties import check_id
-from graph_api.store.mapping import to_date, to_datetime, to_enum
+from graph_api.store.mapping import product_from_props, to_date, to_datetime, to_enum
 from graph_api.store.scoped import ScopedStore, restriction
 
 
@@ -165,16 +164,6 @@ def suggest_visible(
     )
 
 
-def _product(props: Mapping[str, Any]) -> Product:
-    return Product(
-        id=props["id"],
-        name=props.get("name") or props["id"],
-        category=props.get("category"),
-        line=props.get("line"),
-        segment=to_enum(ProductSegment, props.get("segment")),
-    )
-
-
 def neighbourhood(record: Mapping[str, Any]) -> tuple[NeighbourhoodGraph, CoHoldingStats]:
     """The neighbourhood query's record as the analytics' graph and statistics."""
     nb = NeighbourhoodGraph()
@@ -183,7 +172,7 @@ def neighbourhood(record: Mapping[str, Any]) -> tuple[NeighbourhoodGraph, CoHold
 
     def product(props: Mapping[str, Any]) -> str:
         if props["id"] not in products:
-            products[props["id"]] = _product(props)
+            products[props["id"]] = product_from_props(props)
             nb.add_product(products[props["id"]])
         return str(props["id"])
 

@@ -71,14 +71,17 @@ WITH n, min(lvl) AS level
 ORDER BY level, n.id
 LIMIT $cap
 // One row: the async driver pays per record, and thousands of rows cost more than the query.
-// Lists, not maps: [id, kind, name, level, links], each link [type, to, strength, kind,
-// detail] (detail: a job's title, how two people know each other); a map's keys are decoded
-// again for every node and link.
+// Lists, not maps: [id, kind, name, level, links, headcount], each link [type, to, strength,
+// kind, detail] (detail: a job's title, how two people know each other); a map's keys are
+// decoded again for every node and link. headcount: an organization's people, all of them
+// (a count from the relationship store, not an expansion): the strength of a colleague link
+// falls with it, and the neighbourhood holds only some of them.
 RETURN collect([
   n.id,
   CASE WHEN n:Person THEN 'PERSON' WHEN n:Organization THEN 'ORGANIZATION' ELSE 'REP' END,
   n.name,
   level,
   [(n)-[r:WORKS_FOR|REPORTS_TO|FAMILY|INFLUENCES|KNOWS|COVERS]->(o) WHERE o:Party OR o:Rep |
-    [type(r), o.id, r.strength, r.kind, CASE type(r) WHEN 'WORKS_FOR' THEN r.title ELSE r.context END]]
+    [type(r), o.id, r.strength, r.kind, CASE type(r) WHEN 'WORKS_FOR' THEN r.title ELSE r.context END]],
+  CASE WHEN n:Organization THEN COUNT { (n)<-[:WORKS_FOR]-() } END
 ]) AS nodes

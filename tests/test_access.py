@@ -530,7 +530,15 @@ async def test_paths_never_pass_through_hidden_parties(graph: None, production: 
     ]
     body = await caller(production, "rep-a1")(PATHS, ends)
     mine = data_of(body)
-    assert sequences(mine["relationshipPath"]) == [["pa-cfo", "pa-br"]]
+    # Without pb-vip: pa-br reports to her (.7); pa-ceo is pa-br's skip-level manager (.4):
+    # .7 x .4 = .28; pa-secret is her teammate under pa-ceo (.5), reports to him (.7):
+    # .5 x .7 x .4 = .14. (org-a is not passed through.)
+    assert sequences(mine["relationshipPath"]) == [
+        ["pa-cfo", "pa-br"],
+        ["pa-cfo", "pa-ceo", "pa-br"],
+        ["pa-cfo", "pa-secret", "pa-ceo", "pa-br"],
+    ]
+    assert [p["weight"] for p in mine["relationshipPath"]] == pytest.approx([0.7, 0.28, 0.14])
     assert sequences(mine["warmIntroductions"]) == [["rep-a1", "pa-ceo"]]
     assert_reveals_none(body, "rep-a1")
 

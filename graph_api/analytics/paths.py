@@ -4,13 +4,18 @@ A path's strength is the product of its links' strengths (equivalently the short
 on -log(strength)): every weak link multiplies the whole path down, so a strong detour
 beats a short weak link. Paths are simple and have at most `max_hops` links; among equally
 strong paths the one with fewer links wins, then the smaller sequence of ids.
+Organizations are never passed through (a shared employer is not a relationship): two
+people of one organization are linked by a COLLEAGUE link whose strength follows their
+real proximity (same team, skip level, same unit weakening with its headcount).
 See docs/ANALYTICS.md for the link strengths and why.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping
+import math
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,8 +39,16 @@ FAMILY_STRENGTH: dict[str, float] = {
     m.FamilyKind.SIBLING: 0.7,
     m.FamilyKind.OTHER: 0.5,
 }
-LINK_TYPES = ("WORKS_FOR", "REPORTS_TO", "FAMILY", "INFLUENCES", "KNOWS", "COVERS")
+# Colleagues, derived from WORKS_FOR and REPORTS_TO (docs/ANALYTICS.md, "Colleagues").
+SAME_TEAM = "SAME_TEAM"  # the same manager
+SKIP_LEVEL = "SKIP_LEVEL"  # the manager's manager
+SAME_UNIT = "SAME_UNIT"  # the same employing organization (unit)
+SAME_TEAM_STRENGTH = 0.5  # they work side by side: a default acquaintance
+SKIP_LEVEL_STRENGTH = 0.4  # met in the manager's meetings; the chain through him is 0.49
+LINK_TYPES = ("WORKS_FOR", "REPORTS_TO", "FAMILY", "INFLUENCES", "KNOWS", "COVERS", "COLLEAGUE")
+PERSONAL_LINK_TYPES = frozenset(("FAMILY", "INFLUENCES", "KNOWS", "COVERS"))
 REP = "REP"
+ORGANIZATION = "ORGANIZATION"
 _DIGITS = 12  # strengths are compared rounded, so float noise never decides a tie
 
 
@@ -47,8 +60,30 @@ class Link:
     target: str
     type: str
     strength: float
-    kind: str | None = None  # FAMILY kind, INFLUENCES/COVERS kind
-    detail: str | None = None  # WORKS_FOR title, KNOWS context
+    kind: str | None = None  # FAMILY kind, INFLUENCES/COVERS kind, COLLEAGUE kind
+    detail: str | None = None  # WORKS_FOR title, KNOWS context, COLLEAGUE unit or manager
+    size: int | None = None  # COLLEAGUE of the same unit: the unit's headcount
+
+
+def unit_strength(headcount: int) -> float:
+    """How strongly two people of one unit of `headcount` people are linked by it alone:
+    1 / (1 + log2(headcount)), at most a teammate's 0.5 (docs/ANALYTICS.md, "Colleagues")."""
+    return min(SAME_TEAM_STRENGTH, 1.0 / (1.0 + math.log2(max(headcount, 1))))
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """People all linked to each other by one COLLEAGUE kind (a team, a unit): kept as a
+    group, not as every pair, so a unit of thousands costs its size, not its size squared."""
+
+    members: tuple[str, ...]
+    strength: float
+    kind: str
+    detail: str
+    size: int | None = None
+
+    def link(self, a: str, b: str) -> Link:
+        return Link(a, b, "COLLEAGUE", self.strength, self.kind, self.detail, self.size)
 
 
 def link_strength(link_type: str, props: Mapping[str, Any]) -> float:
@@ -68,20 +103,34 @@ def stored_strength(link_type: str, strength: Any, kind: Any) -> float:
 _STORED = frozenset(("COVERS", "INFLUENCES", "KNOWS"))  # types whose strength is stored
 
 
-def relationship_graph(nodes: Iterable[m.PathNode], links: Iterable[Link]) -> nx.Graph:
-    """An undirected graph: one edge per pair of nodes, the strongest of their links.
+def relationship_graph(
+    nodes: Iterable[m.PathNode],
+    links: Iterable[Link],
+    *,
+    link_types: Collection[str] = LINK_TYPES,
+    headcounts: Mapping[str, int] | None = None,
+) -> nx.Graph:
+    """An undirected graph: one edge per pair of nodes, the strongest of their links of
+    `link_types`; with COLLEAGUE, the colleague groups in `graph.graph["groups"]`.
 
     Links with strength 0 are no relationship and are left out; so are links to nodes not
-    given (the edge of the loaded neighbourhood).
+    given (the edge of the loaded neighbourhood). `headcounts`: people per organization
+    (default: those given working for it).
     """
     graph = nx.Graph()
     graph.add_nodes_from((n.id, {"node": n}) for n in sorted(nodes, key=lambda n: n.id))
     loaded = set(graph)  # a set lookup, not networkx's __contains__, per link
     best: dict[tuple[str, str], Link] = {}
+    given: list[Link] = []
     for link in links:
         source, target = link.source, link.target
         if source == target or link.strength <= 0 or source not in loaded or target not in loaded:
             continue
+        given.append(link)
+    derived = _colleagues(graph, given, headcounts) if "COLLEAGUE" in link_types else ([], [])
+    pairs, groups = derived
+    for link in itertools.chain((x for x in given if x.type in link_types), pairs):
+        source, target = link.source, link.target
         pair = (source, target) if source < target else (target, source)
         old = best.get(pair)
         # The strongest link; between equally strong ones the first by type, then ends, so
@@ -98,7 +147,87 @@ def relationship_graph(nodes: Iterable[m.PathNode], links: Iterable[Link]) -> nx
     graph.add_edges_from(
         (a, b, {"link": link, "strength": link.strength}) for (a, b), link in sorted(best.items())
     )
+    graph.graph["groups"] = groups
+    graph.graph["member_of"] = _membership(groups)
     return graph
+
+
+def _colleagues(
+    graph: nx.Graph, links: list[Link], headcounts: Mapping[str, int] | None
+) -> tuple[list[Link], list[Group]]:
+    """Skip-level links (few: one per report of a report) and team and unit groups."""
+    node = graph.nodes
+    people = {n for n, d in node(data=True) if d["node"].kind == m.PartyKind.PERSON.value}
+    manager: dict[str, set[str]] = defaultdict(set)
+    team: dict[str, set[str]] = defaultdict(set)
+    unit: dict[str, set[str]] = defaultdict(set)
+    for link in links:
+        if link.source not in people:
+            continue
+        if link.type == "REPORTS_TO" and link.target in people:
+            manager[link.source].add(link.target)
+            team[link.target].add(link.source)
+        elif link.type == "WORKS_FOR" and node[link.target]["node"].kind == ORGANIZATION:
+            unit[link.target].add(link.source)
+    pairs = [
+        Link(a, top, "COLLEAGUE", SKIP_LEVEL_STRENGTH, SKIP_LEVEL, node[boss]["node"].label)
+        for a in sorted(manager)
+        for boss in sorted(manager[a])
+        for top in sorted(manager.get(boss, ()))
+        if top != a
+    ]
+    groups = [
+        Group(tuple(sorted(members)), SAME_TEAM_STRENGTH, SAME_TEAM, node[boss]["node"].label)
+        for boss, members in sorted(team.items())
+        if len(members) > 1
+    ]
+    for org, members in sorted(unit.items()):
+        size = max(len(members), (headcounts or {}).get(org, 0))
+        if len(members) > 1:
+            label = node[org]["node"].label
+            groups.append(
+                Group(tuple(sorted(members)), unit_strength(size), SAME_UNIT, label, size)
+            )
+    return pairs, groups
+
+
+def _membership(groups: list[Group]) -> dict[str, tuple[int, ...]]:
+    member_of: dict[str, list[int]] = defaultdict(list)
+    for i, group in enumerate(groups):
+        for person in group.members:
+            member_of[person].append(i)
+    return {p: tuple(gs) for p, gs in member_of.items()}
+
+
+def neighbours(graph: nx.Graph, u: str) -> Iterator[tuple[str, float]]:
+    """Every node one link from `u` with the strength of the strongest link between them
+    (edges and colleague groups; a pair may come more than once)."""
+    for v in graph.neighbors(u):
+        yield v, graph[u][v]["strength"]
+    groups: list[Group] = graph.graph.get("groups", [])
+    for i in graph.graph.get("member_of", {}).get(u, ()):
+        for v in groups[i].members:
+            if v != u:
+                yield v, groups[i].strength
+
+
+def link_between(graph: nx.Graph, a: str, b: str) -> Link:
+    """The strongest link between two adjacent nodes, as the search used it."""
+    found: Link | None = graph[a][b]["link"] if graph.has_edge(a, b) else None
+    groups: list[Group] = graph.graph.get("groups", [])
+    member_of = graph.graph.get("member_of", {})
+    for i in sorted(set(member_of.get(a, ())) & set(member_of.get(b, ()))):
+        if found is None or groups[i].strength > found.strength:
+            found = groups[i].link(a, b)
+    if found is None:
+        raise KeyError((a, b))
+    return found
+
+
+def pass_through(graph: nx.Graph, ends: Iterable[str]) -> set[str]:
+    """Nodes a path may not pass through: organizations, unless they are an end."""
+    kept = set(ends)
+    return {n for n, d in graph.nodes(data=True) if d["node"].kind == ORGANIZATION} - kept
 
 
 Best = tuple[float, tuple[str, ...]]  # strength, nodes from here to the target
@@ -117,11 +246,14 @@ def _better(new: Best, old: Best | None) -> bool:
 
 def strongest_to(graph: nx.Graph, target: str, hops: int, blocked: set[str]) -> dict[str, Best]:
     """For every node, its strongest simple path to `target` with at most `hops` links, not
-    passing through `blocked` nodes (hop-bounded dynamic programming, O(hops x links)).
+    passing through `blocked` nodes (hop-bounded dynamic programming, O(hops x links), a
+    colleague group counting its size, not its pairs).
 
     A path found for a neighbour that runs through the node itself is never needed: the
     node's own suffix of that path is at least as strong and shorter.
     """
+    groups: list[Group] = graph.graph.get("groups", [])
+    member_of: dict[str, tuple[int, ...]] = graph.graph.get("member_of", {})
     best: dict[str, Best] = {target: (1.0, (target,))}
     frontier = dict(best)
     for _ in range(hops):
@@ -134,6 +266,25 @@ def strongest_to(graph: nx.Graph, target: str, hops: int, blocked: set[str]) -> 
                 cand = (su * graph[u][v]["strength"], (v, *pu))
                 if _better(cand, changed.get(v) or best.get(v)):
                     changed[v] = cand
+        for i in sorted({i for u in frontier for i in member_of.get(u, ())}):
+            group = groups[i]
+            # Every member's best way on through the group starts with the strongest
+            # frontier member whose path does not already contain it.
+            ranked = sorted(
+                ((frontier[u][0] * group.strength, frontier[u][1]) for u in group.members
+                 if u in frontier),
+                key=_sort_key,
+            )  # fmt: skip
+            for v in group.members:
+                if v in blocked:
+                    continue
+                for strength, pu in ranked:
+                    if v in pu:
+                        continue
+                    cand = (strength, (v, *pu))
+                    if _better(cand, changed.get(v) or best.get(v)):
+                        changed[v] = cand
+                    break
         improved = {v: b for v, b in changed.items() if _better(b, best.get(v))}
         if not improved:
             break
@@ -153,12 +304,16 @@ def strongest_paths(
     alternatives start differently), strongest first. No path: an empty list."""
     if source not in graph or target not in graph or source == target or max_hops < 1:
         return []
-    best = strongest_to(graph, target, max_hops - 1, blocked={source})
+    blocked = {source} | pass_through(graph, (source, target))
+    best = strongest_to(graph, target, max_hops - 1, blocked=blocked)
+    first_links: dict[str, float] = {}
+    for first, strength in neighbours(graph, source):
+        first_links[first] = max(strength, first_links.get(first, 0.0))
     found: list[Best] = []
-    for first in graph.neighbors(source):
+    for first, link in first_links.items():
         if first in best:
             strength, rest = best[first]
-            found.append((graph[source][first]["strength"] * strength, (source, *rest)))
+            found.append((link * strength, (source, *rest)))
     found.sort(key=_sort_key)
     return [draw(graph, nodes, strength) for strength, nodes in found[:limit]]
 
@@ -173,7 +328,7 @@ def warm_introductions(
     reps = {n for n, d in graph.nodes(data=True) if d["node"].kind == REP}
     if target in reps:
         return []
-    best = strongest_to(graph, target, max_hops - 1, blocked=reps)
+    best = strongest_to(graph, target, max_hops - 1, blocked=reps | pass_through(graph, [target]))
     found: list[Best] = []
     for rep in sorted(reps):
         for contact in graph.neighbors(rep):
@@ -200,6 +355,11 @@ _WORDS: dict[str, tuple[str, str]] = {
     "KNOWS": ("knows", "knows"),
     "COVERS": ("covers", "is covered by"),
 }
+_COLLEAGUE_WORDS: dict[str, tuple[str, str]] = {
+    SAME_TEAM: ("teammate of", "teammate of"),
+    SKIP_LEVEL: ("skip-level report of", "skip-level manager of"),
+    SAME_UNIT: ("colleague of", "colleague of"),
+}
 
 
 def link_label(link: Link, forward: bool) -> str:
@@ -207,6 +367,11 @@ def link_label(link: Link, forward: bool) -> str:
     if link.type == "FAMILY":
         words = _FAMILY_WORDS.get(link.kind or "", _FAMILY_WORDS[m.FamilyKind.OTHER])
         return words[0] if forward else words[1]
+    if link.type == "COLLEAGUE":
+        word = _COLLEAGUE_WORDS[link.kind or SAME_UNIT][0 if forward else 1]
+        if link.kind == SAME_UNIT:
+            return f"{word} ({link.detail}, {link.size} people)"
+        return f"{word} ({'under' if link.kind == SAME_TEAM else 'through'} {link.detail})"
     label = _WORDS[link.type][0 if forward else 1]
     if link.type in ("WORKS_FOR", "KNOWS"):
         extra = link.detail  # a title, or how they know each other
@@ -221,7 +386,7 @@ def draw(graph: nx.Graph, nodes: tuple[str, ...], strength: float) -> m.GraphPat
     links: list[m.PathLink] = []
     sentences: list[str] = []
     for a, b in itertools.pairwise(nodes):
-        link: Link = graph[a][b]["link"]
+        link = link_between(graph, a, b)
         label = link_label(link, forward=link.source == a)
         links.append(
             m.PathLink(source=a, target=b, type=link.type, label=label, strength=link.strength)

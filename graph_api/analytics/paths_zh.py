@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import networkx as nx
 
-from graph_api.analytics.paths import Link
+from graph_api.analytics.paths import SAME_TEAM, SAME_UNIT, SKIP_LEVEL, Link, link_between
 from graph_api.domain import model as m
 
 # (forward, backward): the sentence for a link read in its stored direction, or against it.
@@ -25,6 +25,11 @@ _VERBS: dict[str, tuple[str, str]] = {
     "KNOWS": ("认识", "认识"),
     "COVERS": ("覆盖", "被覆盖"),
 }
+_COLLEAGUE: dict[str, tuple[str, str]] = {
+    SAME_TEAM: ("同组同事", "同组同事"),
+    SKIP_LEVEL: ("隔级汇报给", "隔级管理"),
+    SAME_UNIT: ("同事", "同事"),
+}
 _KINDS = {
     "POLITICAL": "政治",
     "TECHNICAL": "技术",
@@ -40,6 +45,13 @@ def link_label(link: Link, forward: bool) -> str:
     if link.type == "FAMILY":
         words = _FAMILY.get(link.kind or "", _FAMILY[m.FamilyKind.OTHER])
         return words[0] if forward else words[1]
+    if link.type == "COLLEAGUE":
+        word = _COLLEAGUE[link.kind or SAME_UNIT][0 if forward else 1]
+        if link.kind == SAME_UNIT:
+            return f"{word}({link.detail},{link.size}人)"
+        if link.kind == SAME_TEAM:
+            return f"{word}({link.detail}下属)"
+        return f"{word}(经{link.detail})"
     label = _VERBS[link.type][0 if forward else 1]
     if link.type in ("WORKS_FOR", "KNOWS"):
         extra = link.detail
@@ -53,6 +65,8 @@ def _sentence(a: str, link: Link, forward: bool, b: str) -> str:
         return f"{a}是{b}的{link_label(link, forward)}"
     if link.type == "INFLUENCES" and not forward:
         return f"{a}听取{b}的意见" + (f"({_KINDS.get(link.kind, link.kind)})" if link.kind else "")
+    if link.type == "COLLEAGUE" and link.kind != SKIP_LEVEL:
+        return f"{a}与{b}是{link_label(link, forward)}"
     if link.type == "COVERS" and not forward:
         return f"{a}由{b}覆盖" + (f"({_KINDS.get(link.kind, link.kind)})" if link.kind else "")
     return f"{a}{link_label(link, forward)}{b}"
@@ -63,7 +77,7 @@ def in_chinese(graph: nx.Graph, path: m.GraphPath) -> m.GraphPath:
     links: list[m.PathLink] = []
     sentences: list[str] = []
     for drawn, (a, b) in zip(path.links, itertools.pairwise(n.id for n in path.nodes), strict=True):
-        link: Link = graph[a][b]["link"]
+        link = link_between(graph, a, b)
         forward = link.source == a
         links.append(replace(drawn, label=link_label(link, forward)))
         names = graph.nodes[a]["node"].label, graph.nodes[b]["node"].label

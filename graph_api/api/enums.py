@@ -97,6 +97,22 @@ register(
     {"HIGH": "High influence.", "MEDIUM": "Medium influence.", "LOW": "Low influence."},
 )
 register(
+    m.PathLinkType,
+    "A kind of link a relationship path may use (relationshipPath, warmIntroductions: "
+    "linkTypes). Personal links only: FAMILY, INFLUENCES, KNOWS, COVERS.",
+    {
+        "WORKS_FOR": "A person and the organization they work for (only to reach an "
+        "organization at an end: organizations are not passed through).",
+        "REPORTS_TO": "A person and their manager (0.7).",
+        "COLLEAGUE": "Two people of one team (0.5), one reporting line two levels apart "
+        "(0.4) or one unit (1 / (1 + log2 headcount)); derived from WORKS_FOR and REPORTS_TO.",
+        "FAMILY": "Family (spouse 0.9, parent or child 0.8, sibling 0.7, other 0.5).",
+        "INFLUENCES": "One person influences another (stored strength).",
+        "KNOWS": "Two people know each other (stored strength).",
+        "COVERS": "One of our reps covers a person (stored strength).",
+    },
+)
+register(
     m.RepRole,
     "AE outside sales, SR inside sales.",
     {

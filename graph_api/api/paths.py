@@ -9,7 +9,27 @@ import strawberry
 from graph_api.api.arguments import Limit, MaxHops
 from graph_api.api.context import Info
 from graph_api.api.types import GraphPath
+from graph_api.domain import model as m
 from graph_api.services.paths import relationship_path, warm_introductions
+
+LinkTypes = Annotated[
+    list[m.PathLinkType] | None,
+    strawberry.argument(
+        description=(
+            "The kinds of link the paths may use (default: all). Personal links only: "
+            "[FAMILY, INFLUENCES, KNOWS, COVERS]. An empty list gives INVALID_INPUT."
+        )
+    ),
+]
+WarmLinkTypes = Annotated[
+    list[m.PathLinkType] | None,
+    strawberry.argument(
+        description=(
+            "The kinds of link the paths may use (default: all); must include COVERS (our "
+            "reps reach people through the people they cover), else INVALID_INPUT."
+        )
+    ),
+]
 
 
 @strawberry.type
@@ -17,10 +37,11 @@ class PathsQuery:
     @strawberry.field(
         description=(
             "The strongest paths from one party (or rep) to another through employment, "
-            "reporting, family, influence, acquaintance and coverage links: the greatest "
-            "product of link strengths with at most maxHops links (1..GRAPH_API_MAX_PATH_HOPS), "
-            "one path per first link, strongest first. No path: an empty list. Unknown ids "
-            "give NOT_FOUND."
+            "reporting, colleague, family, influence, acquaintance and coverage links: the "
+            "greatest product of link strengths with at most maxHops links "
+            "(1..GRAPH_API_MAX_PATH_HOPS), one path per first link, strongest first. An "
+            "organization is never passed through unless it is an end. No path: an empty "
+            "list. Unknown ids give NOT_FOUND."
         )
     )
     async def relationship_path(
@@ -36,6 +57,7 @@ class PathsQuery:
         ],
         max_hops: MaxHops = 4,
         limit: Limit = 3,
+        link_types: LinkTypes = None,
     ) -> list[GraphPath] | None:
         ctx = info.context
         found = await relationship_path(
@@ -48,6 +70,7 @@ class PathsQuery:
             max_limit=ctx.settings.max_page_size,
             node_cap=ctx.settings.max_path_nodes,
             language=ctx.language,
+            link_types=link_types,
         )
         return [GraphPath.from_domain(p) for p in found]
 
@@ -67,6 +90,7 @@ class PathsQuery:
         ],
         max_hops: MaxHops = 4,
         limit: Limit = 5,
+        link_types: WarmLinkTypes = None,
     ) -> list[GraphPath] | None:
         ctx = info.context
         found = await warm_introductions(
@@ -78,5 +102,6 @@ class PathsQuery:
             max_limit=ctx.settings.max_page_size,
             node_cap=ctx.settings.max_path_nodes,
             language=ctx.language,
+            link_types=link_types,
         )
         return [GraphPath.from_domain(p) for p in found]

@@ -572,13 +572,40 @@ class PathNode:
     label: str
 
 
+class PathLinkType(StrEnum):
+    """A kind of link a relationship path may use (COLLEAGUE: derived from employment and
+    reporting, docs/ANALYTICS.md)."""
+
+    WORKS_FOR = "WORKS_FOR"
+    REPORTS_TO = "REPORTS_TO"
+    COLLEAGUE = "COLLEAGUE"
+    FAMILY = "FAMILY"
+    INFLUENCES = "INFLUENCES"
+    KNOWS = "KNOWS"
+    COVERS = "COVERS"
+
+
+i18n.labels(
+    PathLinkType,
+    {
+        PathLinkType.WORKS_FOR: i18n.Label("Works for", "任职"),
+        PathLinkType.REPORTS_TO: i18n.Label("Reports to", "汇报"),
+        PathLinkType.COLLEAGUE: i18n.Label("Colleague", "同事"),
+        PathLinkType.FAMILY: i18n.Label("Family", "亲属"),
+        PathLinkType.INFLUENCES: i18n.Label("Influences", "影响"),
+        PathLinkType.KNOWS: i18n.Label("Knows", "认识"),
+        PathLinkType.COVERS: i18n.Label("Covers", "覆盖"),
+    },
+)
+
+
 @dataclass(frozen=True, slots=True)
 class PathLink:
     """A link of a drawn path, oriented along the path (source -> target)."""
 
     source: str
     target: str
-    type: str  # e.g. WORKS_FOR, REPORTS_TO, FAMILY, INFLUENCES, KNOWS, COVERS, HOLDS
+    type: str  # e.g. WORKS_FOR, REPORTS_TO, COLLEAGUE, FAMILY, INFLUENCES, KNOWS, COVERS, HOLDS
     label: str  # human wording, e.g. "spouse", "CFO", "covers (strong)"
     strength: float | None = None
 

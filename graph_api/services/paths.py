@@ -23,8 +23,8 @@ PARTY_KINDS = (m.PartyKind.PERSON.value, m.PartyKind.ORGANIZATION.value)
 NEIGHBOURHOOD_LEVELS = 6
 
 
-# One list per node: [id, kind, name, level, links], each link [type, to, strength, kind,
-# detail] (cypher/paths.cypher).
+# One list per node: [id, kind, name, level, links, headcount], each link [type, to,
+# strength, kind, detail] (cypher/paths.cypher).
 Neighbourhood = list[list[Any]]
 
 
@@ -44,17 +44,42 @@ async def fetch_neighbourhood(
     return nodes
 
 
-def graph_from_records(nodes: Neighbourhood) -> nx.Graph:
+def graph_from_records(
+    nodes: Neighbourhood, link_types: Sequence[str] = paths.LINK_TYPES
+) -> nx.Graph:
     loaded = {n[0] for n in nodes}
     strength = paths.stored_strength
     links = [
         paths.Link(source, to, link_type, strength(link_type, value, kind), kind, detail)
-        for source, _, _, _, out in nodes
+        for source, _, _, _, out, *_ in nodes
         for link_type, to, value, kind, detail in out
         if to in loaded
     ]
     path_nodes = [m.PathNode(id=n[0], kind=n[1], label=n[2] or n[0]) for n in nodes]
-    return paths.relationship_graph(path_nodes, links)
+    headcounts = {n[0]: n[5] for n in nodes if len(n) > 5 and n[5] is not None}
+    return paths.relationship_graph(path_nodes, links, link_types=link_types, headcounts=headcounts)
+
+
+def check_link_types(link_types: Sequence[str] | None, *, needs_coverage: bool) -> tuple[str, ...]:
+    """The link types a search may use (None: all of them); a bad combination is named."""
+    if link_types is None:
+        return paths.LINK_TYPES
+    chosen = tuple(dict.fromkeys(str(t) for t in link_types))
+    shown = ",".join(chosen) or "[]"
+    unknown = [t for t in chosen if t not in paths.LINK_TYPES]
+    if unknown:
+        raise InvalidInput(f"unknown link type {unknown[0]!r}", field="linkTypes", value=shown)
+    if not chosen:
+        raise InvalidInput("linkTypes must name at least one link type", field="linkTypes",
+                           value=shown)  # fmt: skip
+    if needs_coverage and "COVERS" not in chosen:
+        raise InvalidInput(
+            "linkTypes must include COVERS: our reps reach people only through the people "
+            "they cover",
+            field="linkTypes",
+            value=shown,
+        )
+    return chosen
 
 
 def _endpoint(nodes: Neighbourhood, field: str, value: str, party_only: bool) -> None:
@@ -77,6 +102,7 @@ async def relationship_path(
     max_limit: int,
     node_cap: int,
     language: Language = DEFAULT_LANGUAGE,
+    link_types: Sequence[str] | None = None,
 ) -> list[m.GraphPath]:
     """The strongest paths from one party (or rep) to another; none: an empty list."""
     check_id("fromId", from_id)
@@ -85,13 +111,14 @@ async def relationship_path(
         raise InvalidInput("toId must differ from fromId", field="toId", value=to_id)
     check_between("maxHops", max_hops, 1, min(max_hops_allowed, NEIGHBOURHOOD_LEVELS))
     check_between("limit", limit, 1, max_limit)
+    types = check_link_types(link_types, needs_coverage=False)
     # Meet in the middle: every node of a path of at most k links lies within ceil(k/2) of
     # one of its ends.
     radius = (max_hops + 1) // 2
     records = await fetch_neighbourhood(reader, [from_id, to_id], radius, node_cap)
     _endpoint(records, "fromId", from_id, party_only=False)
     _endpoint(records, "toId", to_id, party_only=False)
-    graph = graph_from_records(records)
+    graph = graph_from_records(records, types)
     found = paths.strongest_paths(graph, from_id, to_id, max_hops, limit)
     return [in_chinese(graph, p) for p in found] if language is Language.ZH else found
 
@@ -106,13 +133,15 @@ async def warm_introductions(
     max_limit: int,
     node_cap: int,
     language: Language = DEFAULT_LANGUAGE,
+    link_types: Sequence[str] | None = None,
 ) -> list[m.GraphPath]:
     """Ways for our reps to reach a customer person, strongest first; none: an empty list."""
     check_id("targetId", target_id)
     check_between("maxHops", max_hops, 1, min(max_hops_allowed, NEIGHBOURHOOD_LEVELS))
     check_between("limit", limit, 1, max_limit)
+    types = check_link_types(link_types, needs_coverage=True)
     records = await fetch_neighbourhood(reader, [target_id], max_hops, node_cap)
     _endpoint(records, "targetId", target_id, party_only=True)
-    graph = graph_from_records(records)
+    graph = graph_from_records(records, types)
     found = paths.warm_introductions(graph, target_id, max_hops, limit)
     return [in_chinese(graph, p) for p in found] if language is Language.ZH else found

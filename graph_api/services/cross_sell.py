@@ -15,6 +15,7 @@ from graph_api.analytics.cross_sell import (
     Weights,
     suggest,
 )
+from graph_api.analytics.cross_sell_zh import in_chinese
 from graph_api.domain.access import Access
 from graph_api.domain.cross_sell import (
     Association,
@@ -26,6 +27,7 @@ from graph_api.domain.cross_sell import (
     Product,
 )
 from graph_api.domain.errors import Forbidden, InvalidInput, NotFound
+from graph_api.domain.i18n import DEFAULT_LANGUAGE, Language
 from graph_api.domain.model import (
     FamilyKind,
     HoldingStatus,
@@ -97,6 +99,7 @@ async def cross_sell(
     max_limit: int = 100,
     weights: Weights = DEFAULT_WEIGHTS,
     bounds: NeighbourhoodBounds = DEFAULT_BOUNDS,
+    language: Language = DEFAULT_LANGUAGE,
 ) -> CrossSellResult:
     """Ranked products the party does not hold, each with the paths that support it."""
     check_id("partyId", party_id)
@@ -140,7 +143,7 @@ async def cross_sell(
         )
     graph, stats = neighbourhood(dict(record))
     restrict_neighbourhood(graph.graph, party_id, access)
-    return suggest(
+    result = suggest(
         graph.graph,
         party_id,
         stats,
@@ -149,6 +152,7 @@ async def cross_sell(
         w=weights,
         keep=lambda e: visible_to(access, e),
     )
+    return in_chinese(graph.graph, stats, result) if language is Language.ZH else result
 
 
 def _product(props: Mapping[str, Any]) -> Product:

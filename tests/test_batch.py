@@ -195,3 +195,44 @@ async def test_an_invisible_id_looks_like_an_unknown_one(
     hidden = await ask(MASKED, {"ids": ["org-a", "pb-vip"]})
     unknown = await ask(MASKED, {"ids": ["org-a", "pb-none"]})
     assert str(hidden).replace("pb-vip", "X") == str(unknown).replace("pb-none", "X")
+
+
+# ----- node(id:) -----
+
+NODE = """
+query ($id: ID!) {
+  node(id: $id) {
+    __typename id
+    ... on Party { name interactions(first: 10) { totalCount } }
+    ... on Person { employments { organization { id } title } holdings { product { id } } }
+    ... on Organization { parent { id } holdings { product { id } } }
+  }
+}
+"""
+
+
+async def test_node_is_the_party_view_in_one_round_trip(
+    generated: Database, gql: GraphQLClient
+) -> None:
+    single = BATCH.replace("($ids: [ID!]!)", "($id: ID!)").replace(
+        "parties(ids: $ids)", "party(id: $id)"
+    )
+    for party_id, typename in [("p-gen-07", "Person"), ("o-gen-10", "Organization")]:
+        body = await gql(NODE, {"id": party_id})
+        node = data_of(body)["node"]
+        assert body["extensions"]["roundTrips"] == 1
+        assert node.pop("__typename") == typename
+        assert node == data_of(await gql(single, {"id": party_id}))["party"]
+    body = await gql(NODE, {"id": "p-none"})
+    assert body["data"]["node"] is None
+    assert error_codes(body) == ["NOT_FOUND"]
+
+
+async def test_node_follows_the_access_rules(access_graph: None, production: LiveServer) -> None:
+    ask = as_key(production.url, "rep-a1")
+    seen = await ask(NODE, {"id": "org-a"})
+    assert data_of(seen)["node"]["id"] == "org-a"
+    hidden = await ask(NODE, {"id": "pb-vip"})
+    unknown = await ask(NODE, {"id": "pb-none"})
+    assert hidden["data"]["node"] is None
+    assert str(hidden).replace("pb-vip", "X") == str(unknown).replace("pb-none", "X")

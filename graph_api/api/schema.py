@@ -20,6 +20,7 @@ from graph_api.api.errors import DomainErrors
 from graph_api.api.labels import LabelsQuery
 from graph_api.api.limits import limit_extensions
 from graph_api.api.mutations import Mutation
+from graph_api.api.node import NodeQuery
 from graph_api.api.org_chart import OrgChartQuery
 from graph_api.api.party import PartyQuery
 from graph_api.api.paths import PathsQuery
@@ -32,6 +33,7 @@ Query = merge_types(
     "Query",
     (
         PartyQuery,
+        NodeQuery,
         OrgChartQuery,
         SearchQuery,
         DecidersQuery,

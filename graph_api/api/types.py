@@ -32,8 +32,20 @@ from graph_api.services.view360 import (
 )
 
 
+@strawberry.interface(
+    description=(
+        "Relay's Node: an object with an id unique across the whole API, fetched again with "
+        "node(id:). Customers (people and organizations) are the nodes: their ids share one "
+        "id space; reps, products, opportunities and the rest each have their own id space "
+        "in the import format, so their ids are not global and they are not nodes."
+    )
+)
+class Node:
+    id: strawberry.ID
+
+
 @strawberry.interface(description="A customer: one node per real person or organization.")
-class Party:
+class Party(Node):
     id: strawberry.ID
     kind: m.PartyKind
     name: str

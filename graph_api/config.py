@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import (
     AliasChoices,
@@ -63,11 +64,21 @@ class Settings(BaseSettings):
     neo4j_pool_size: int = 50
     neo4j_connection_timeout_s: float = 5.0
     neo4j_query_timeout_s: float = 30.0
+    # The longest a request waits for the database (connecting, a free connection, retrying
+    # transient failures) before it answers SERVICE_UNAVAILABLE: clients retry, not hang.
+    db_wait_s: float = 3.0
+    # How long a write's Idempotency-Key is remembered (with its answer); older keys are
+    # pruned, and a retry after that writes again.
+    idempotency_retention_hours: float = 24.0
 
     mode: Mode = Mode.DEVELOPMENT
     host: str = "127.0.0.1"
     port: int = 8000
     log_level: str = "info"
+    # `serve` logs one JSON object per line ("json") or plain text lines ("text").
+    log_format: Literal["json", "text"] = "json"
+    # Operations slower than this are logged with their operation and query names.
+    slow_request_ms: float = 1000.0
 
     # Where local state lives: the local Neo4j's data folder and its log.
     state_dir: Path = PROJECT_ROOT / ".state"
@@ -75,6 +86,8 @@ class Settings(BaseSettings):
     local_neo4j_heap: str = "1g"
     local_neo4j_page_cache: str = "512m"
     local_neo4j_start_timeout_s: float = 180.0
+    # The supervisor restarts a local Neo4j that died, waiting 1, 2, 4, ... seconds up to this.
+    local_neo4j_max_backoff_s: float = 30.0
 
     # GraphiQL and introspection; default on in development, off in production.
     graphiql: bool | None = None
@@ -123,6 +136,10 @@ class Settings(BaseSettings):
 
     # The write API: changes in one applyChanges mutation (one transaction).
     max_changes: int = 100
+
+    # Time budget of one GraphQL request: each database query gets a Neo4j transaction
+    # timeout of what is left of it, and a request past it answers TIMEOUT (0: no budget).
+    request_timeout_s: float = 10.0
 
     @property
     def is_production(self) -> bool:

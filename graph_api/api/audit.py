@@ -104,6 +104,5 @@ class AuditQuery:
         after: str | None = None,
     ) -> AuditConnection | None:
         ctx = info.context
-        access = await ctx.access()
-        page = await audit_trail(ctx.store, access, ctx.settings, str(party_id), first, after)
+        page = await audit_trail(await ctx.reader(), ctx.settings, str(party_id), first, after)
         return AuditConnection.from_domain(page)

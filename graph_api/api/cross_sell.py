@@ -176,8 +176,7 @@ class CrossSellQuery:
     ) -> CrossSell | None:
         ctx = info.context
         result = await cross_sell(
-            ctx.store,
-            await ctx.access(),
+            await ctx.reader(),
             str(party_id),
             limit=limit,
             scope=exclude,

@@ -269,8 +269,7 @@ class DecidersQuery:
     ) -> list[KeyDecider] | None:
         ctx = info.context
         ranking = await key_deciders(
-            ctx.store,
-            await ctx.access(),
+            await ctx.reader(),
             _scope(account_id, opportunity_id, include_subsidiaries),
             limit,
             ctx.settings.max_page_size,
@@ -297,8 +296,7 @@ class DecidersQuery:
     ) -> DecisionAssessment | None:
         ctx = info.context
         result = await decision_assessment(
-            ctx.store,
-            await ctx.access(),
+            await ctx.reader(),
             _scope(account_id, opportunity_id, include_subsidiaries),
             memo=ctx.cache,
             details=_asks_person_details(info),

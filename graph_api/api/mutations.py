@@ -46,6 +46,7 @@ from graph_api.api.write_types import (
 )
 from graph_api.domain.errors import InvalidInput
 from graph_api.domain.writes import Change, EntityKind, LinkKind
+from graph_api.services import idempotency
 from graph_api.services import write_input as wi
 from graph_api.services.writes import apply_changes
 
@@ -100,12 +101,32 @@ _CHANGES: dict[str, Callable[[Any, str], Change]] = {
 
 async def _write(info: Info, mutation: str, changes: Sequence[Change]) -> list[Any]:
     ctx = info.context
-    results = await apply_changes(ctx.store, await ctx.access(), mutation, changes)
+    key = _idempotency_key(info, mutation, changes)
+    results = await apply_changes(await ctx.reader(), mutation, changes, key)
+    if key is not None and key.replayed and ctx.response is not None:
+        ctx.response.headers[idempotency.REPLAYED_HEADER] = "true"
     # Views selected on the result (or asked later in this request) must see the change,
     # and so must the viewer's scope (a new link may bring a party into it).
     forget_views(info)
     await ctx.renew_access()
     return [result_to_gql(r) for r in results]
+
+
+def _idempotency_key(
+    info: Info, mutation: str, changes: Sequence[Change]
+) -> idempotency.IdempotencyKey | None:
+    """The request's Idempotency-Key (README, Retries), claimed for this mutation field."""
+    request = info.context.request
+    given = request.headers.get(idempotency.HEADER) if request is not None else None
+    if given is None:
+        return None
+    return idempotency.claim_for(
+        idempotency.checked_key(given),
+        info.context.viewer.subject,
+        info.path.key if isinstance(info.path.key, str) else mutation,
+        mutation,
+        changes,
+    )
 
 
 async def _one(info: Info, mutation: str, given: Any) -> Any:

@@ -21,7 +21,7 @@ class NodeQuery:
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         ctx = info.context
         party, parts = await party_view(
-            ctx.store, await ctx.access(), ctx.settings, str(id), requested_parts(info)
+            await ctx.reader(), ctx.settings, str(id), requested_parts(info)
         )
         prime(info, parts)
         return party_to_gql(party)

@@ -146,8 +146,7 @@ class OrgChartQuery:
     ) -> OrgChart | None:
         ctx = info.context
         chart = await org_chart(
-            ctx.store,
-            await ctx.access(),
+            await ctx.reader(),
             ctx.settings,
             str(organization_id),
             depth=depth,

@@ -21,7 +21,7 @@ class PartyQuery:
     async def party(self, info: Info, id: strawberry.ID) -> Party | None:
         ctx = info.context
         party, parts = await party_view(
-            ctx.store, await ctx.access(), ctx.settings, str(id), requested_parts(info)
+            await ctx.reader(), ctx.settings, str(id), requested_parts(info)
         )
         prime(info, parts)
         return party_to_gql(party)
@@ -38,8 +38,7 @@ class PartyQuery:
     async def parties(self, info: Info, ids: list[strawberry.ID]) -> list[Party | None]:
         ctx = info.context
         found, parts = await parties_view(
-            ctx.store,
-            await ctx.access(),
+            await ctx.reader(),
             ctx.settings,
             [str(i) for i in ids],
             requested_parts(info),

@@ -30,8 +30,7 @@ class PathsQuery:
     ) -> list[GraphPath] | None:
         ctx = info.context
         found = await relationship_path(
-            ctx.store,
-            await ctx.access(),
+            await ctx.reader(),
             str(from_id),
             str(to_id),
             max_hops=max_hops,
@@ -59,8 +58,7 @@ class PathsQuery:
     ) -> list[GraphPath] | None:
         ctx = info.context
         found = await warm_introductions(
-            ctx.store,
-            await ctx.access(),
+            await ctx.reader(),
             str(target_id),
             max_hops=max_hops,
             limit=limit,

@@ -54,8 +54,7 @@ class SearchQuery:
     ) -> PartySearchConnection | None:
         ctx = info.context
         page = await search_parties(
-            ctx.store,
-            await ctx.access(),
+            await ctx.reader(),
             ctx.settings,
             text,
             kinds=kinds,

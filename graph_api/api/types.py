@@ -24,11 +24,11 @@ from graph_api.domain import model as m
 from graph_api.domain.access import SENSITIVE_PERSON_FIELDS
 from graph_api.domain.model import reported_or_none
 from graph_api.services.view360 import (
-    SignalsArgs,
     SubsidiariesArgs,
     ViewPart,
     interactions_args,
     people_args,
+    signals_args,
 )
 
 
@@ -92,7 +92,7 @@ class Party(Node):
     )
     async def signals(self, info: Info, as_of: datetime.date | None = None) -> Signals:
         return Signals.from_domain(
-            await view_part(info, self.id, ViewPart.SIGNALS, SignalsArgs(as_of))
+            await view_part(info, self.id, ViewPart.SIGNALS, signals_args(as_of))
         )
 
     @strawberry.field(description="Which of our reps cover the party, strongest first.")

@@ -20,6 +20,7 @@ from neo4j.exceptions import TransientError
 from graph_api.bulk.formats import read_sources
 from graph_api.bulk.spec import ENTITY_LABELS, LINK_SECTIONS, NODE_SECTIONS, Section
 from graph_api.bulk.validate import Problem, Row, Validated, validate
+from graph_api.metrics import IMPORT_REJECTS, IMPORT_ROWS
 from graph_api.store.neo4j_store import Store
 
 log = logging.getLogger(__name__)
@@ -574,9 +575,11 @@ async def _import_path(
     validated.problems[:0] = doc_problems
     validate_seconds = time.perf_counter() - started
     if validated.problems and not accept_valid:
+        rejected = len(validated.rejected_rows())
+        IMPORT_REJECTS.inc(rejected)
         report = ImportReport(
             problems=validated.problems,
-            rejected=len(validated.rejected_rows()),
+            rejected=rejected,
             duplicates_merged=validated.duplicates_merged,
             validate_seconds=validate_seconds,
             seconds=validate_seconds,
@@ -614,6 +617,9 @@ async def _import_path(
     if done is not None:
         done.close(completed=True)
     report.seconds = time.perf_counter() - started
+    for section, rows in report.rows_loaded.items():
+        IMPORT_ROWS.labels(section).inc(rows)
+    IMPORT_REJECTS.inc(report.rejected)
     return report
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,7 +38,7 @@ from graph_api.domain.model import (
 )
 from graph_api.services.parties import check_id
 from graph_api.store.mapping import to_date, to_datetime, to_enum
-from graph_api.store.neo4j_store import Store
+from graph_api.store.scoped import ScopedStore, restriction
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +90,7 @@ def restrict_neighbourhood(g: nx.MultiDiGraph, party_id: str, access: Access) ->
 
 
 async def cross_sell(
-    store: Store,
-    access: Access,
+    reader: ScopedStore,
     party_id: str,
     *,
     limit: int = 10,
@@ -107,7 +106,7 @@ async def cross_sell(
         raise InvalidInput(
             f"limit must be between 1 and {max_limit}, not {limit}", field="limit", value=limit
         )
-    record = await store.read_one(
+    found = await reader.read_restricted(
         "cross_sell.neighbourhood",
         {
             "partyId": party_id,
@@ -122,6 +121,23 @@ async def cross_sell(
             "popular": limit,
         },
     )
+    return found.restrict(suggest_visible, party_id, scope, limit, weights, language)
+
+
+@restriction("cross_sell.neighbourhood")
+def suggest_visible(
+    access: Access,
+    records: Sequence[Mapping[str, Any]],
+    party_id: str,
+    scope: CrossSellScope,
+    limit: int,
+    weights: Weights,
+    language: Language = DEFAULT_LANGUAGE,
+) -> CrossSellResult:
+    """The suggestions computed on what the viewer may see of the neighbourhood
+    (`restrict_neighbourhood`), with only the evidence they may see (`visible_to`), worded
+    in the request's language."""
+    record = records[0] if records else None
     if record is None or not access.sees(party_id):
         raise NotFound(f"no party with id {party_id!r}", field="partyId", value=party_id)
     kind = PartyKind(record["kind"])

@@ -4,23 +4,30 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from types import TracebackType
 from typing import Any, TypeVar
 
 import neo4j
 from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, RoutingControl
 from neo4j.exceptions import (
     AuthError,
+    ConnectionAcquisitionTimeoutError,
     ConstraintError,
     DriverError,
+    IncompleteCommit,
     Neo4jError,
     ServiceUnavailable,
     SessionExpired,
+    TransientError,
 )
 
-from graph_api.domain.errors import Conflict, Unavailable
+from graph_api import tracing
+from graph_api.domain.errors import CommitUnknown, Conflict, Timeout, Unavailable
+from graph_api.metrics import DB_TIMEOUTS, db_query_seconds, watch_driver
 from graph_api.store.cypher import query, statements
 
 log = logging.getLogger(__name__)
@@ -57,15 +64,136 @@ def _count_round_trip() -> None:
         counter.count += 1
 
 
+@dataclass
+class RequestWork:
+    """The database work of one request: its time budget and the named queries it ran."""
+
+    budget_s: float | None = None
+    # time.monotonic() by which the request's database work must be done.
+    deadline: float | None = None
+    queries: list[str] = field(default_factory=list)
+
+
+_request_work: ContextVar[RequestWork | None] = ContextVar("request_work", default=None)
+
+# Neo4j counts timeouts in milliseconds, and 0 means none: less than this is no time left.
+_MIN_TIMEOUT_S = 0.001
+# A text query (internal scripts) is labelled so: its text would make unbounded labels.
+_TEXT_QUERY = "_text"
+
+
+def start_request_work(budget_s: float | None) -> RequestWork:
+    """Starts counting the calling request's queries; with a budget, every query after this
+    gets a Neo4j transaction timeout of what is left of it (in the request's own context:
+    resolvers and the tasks they start inherit it, no other request sees it)."""
+    work = RequestWork(budget_s)
+    if budget_s is not None and budget_s > 0:
+        work.deadline = time.monotonic() + budget_s
+    _request_work.set(work)
+    return work
+
+
+def current_request_work() -> RequestWork | None:
+    return _request_work.get()
+
+
+def _timeout(name: str, default_s: float) -> float:
+    """The transaction timeout of the next query: the store's, or what is left of the
+    request's budget; Timeout when nothing is left (the query is not even sent)."""
+    work = _request_work.get()
+    if work is None or work.deadline is None:
+        return default_s
+    left = work.deadline - time.monotonic()
+    if left < _MIN_TIMEOUT_S:
+        raise _budget_spent(name, work)
+    return min(default_s, left)
+
+
+def _budget_spent(name: str, work: RequestWork | None) -> Timeout:
+    DB_TIMEOUTS.labels(name).inc()
+    budget = work.budget_s if work is not None else None
+    if budget is None:
+        return Timeout(
+            f"the database query {name} ran out of its time and was cancelled",
+            details={"query": name},
+        )
+    return Timeout(
+        f"the request ran out of its time budget of {budget:g} s "
+        f"(GRAPH_API_REQUEST_TIMEOUT_S) in the database query {name}; its database work was "
+        "cancelled: ask for less (smaller maxHops, depth, first or limit, fewer fields)",
+        details={"limit": "GRAPH_API_REQUEST_TIMEOUT_S", "maximum": budget, "query": name},
+    )
+
+
+def _timed_out(exc: Neo4jError) -> bool:
+    # Neo.ClientError.Transaction.TransactionTimedOut(ClientConfiguration): Neo4j terminated
+    # the transaction at its timeout.
+    return "TransactionTimedOut" in (exc.code or "")
+
+
+class _Observed:
+    """Around one round trip: its name for the request's slow log, its duration for the
+    metrics, a span when tracing is on; a transaction timeout becomes Timeout."""
+
+    __slots__ = ("label", "span", "started")
+
+    def __init__(self, name: str) -> None:
+        self.label = name if " " not in name and "\n" not in name else _TEXT_QUERY
+        work = _request_work.get()
+        if work is not None:
+            work.queries.append(self.label)
+        self.span: Any = None
+        if tracing.tracer is not None:
+            self.span = tracing.tracer.start_span(
+                self.label, attributes={"db.system": "neo4j", "db.operation.name": self.label}
+            )
+        self.started = time.perf_counter()
+
+    def __enter__(self) -> _Observed:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        db_query_seconds(self.label).observe(time.perf_counter() - self.started)
+        if self.span is not None:
+            if exc is not None:
+                self.span.record_exception(exc)
+            self.span.end()
+        if isinstance(exc, Neo4jError) and _timed_out(exc):
+            raise _budget_spent(self.label, _request_work.get()) from exc
+
+
 def _resolve(name_or_text: str) -> str:
-    """A query is given by name (`party.by_id`) or, for internal scripts, as text."""
+    """A query is given by name (`view.parties`) or, for internal scripts, as text."""
     if "\n" in name_or_text or " " in name_or_text:
         return name_or_text
     return query(name_or_text)
 
 
-def _unavailable(exc: Exception) -> Unavailable:
-    return Unavailable(f"the graph database is unavailable: {exc.__class__.__name__}")
+# What a client waits before retrying after SERVICE_UNAVAILABLE or COMMIT_UNKNOWN: about
+# what a restart of the local Neo4j takes to begin answering again.
+RETRY_AFTER_S = 2
+
+# The driver's errors that mean the database is not there or not answering in time (as
+# opposed to a refused query): no free connection within the wait counts too.
+_UNAVAILABLE = (ServiceUnavailable, SessionExpired, AuthError, ConnectionAcquisitionTimeoutError)
+# And, for a request (not for the import, which retries its batches longer itself), a
+# transient error (a deadlock) still there when the retries' time is up: the transaction was
+# rolled back, and a later retry may succeed.
+_RETRY_LATER = (*_UNAVAILABLE, TransientError)
+
+
+def _commit_unknown(exc: IncompleteCommit) -> CommitUnknown:
+    return CommitUnknown(
+        "the connection to the graph database was lost while it committed this write: it may "
+        "or may not have been applied. Retry with the same Idempotency-Key (answered from the "
+        "first attempt if it was applied), or read before retrying without one",
+        retry_after_s=RETRY_AFTER_S,
+    )
 
 
 class Transaction:
@@ -76,8 +204,9 @@ class Transaction:
 
     async def run(self, name: str, params: Mapping[str, Any] | None = None) -> list[neo4j.Record]:
         _count_round_trip()
-        result = await self._tx.run(query(name), dict(params or {}))
-        return [record async for record in result]
+        with _Observed(name):
+            result = await self._tx.run(query(name), dict(params or {}))
+            return [record async for record in result]
 
     async def run_one(
         self, name: str, params: Mapping[str, Any] | None = None
@@ -89,12 +218,38 @@ class Transaction:
 class Store:
     """Runs named Cypher with parameters; maps driver failures to domain errors."""
 
-    def __init__(self, driver: AsyncDriver, database: str, query_timeout_s: float = 30.0) -> None:
+    def __init__(
+        self,
+        driver: AsyncDriver,
+        database: str,
+        query_timeout_s: float = 30.0,
+        *,
+        wait_s: float = 3.0,
+        uri: str = "",
+    ) -> None:
         self.driver = driver
         self.database = database
         self.query_timeout_s = query_timeout_s
+        self.uri = uri
         # As the driver's managed transactions (max_transaction_retry_time below).
-        self.retry_time_s = min(query_timeout_s, 15.0)
+        self.retry_time_s = wait_s
+        # Says why the database is known to be down (a local Neo4j being restarted), so that
+        # requests fail at once instead of waiting `wait_s` for a connection.
+        self.known_down: Callable[[], str | None] | None = None
+
+    def _check_up(self) -> None:
+        reason = self.known_down() if self.known_down is not None else None
+        if reason is not None:
+            raise Unavailable(
+                f"the graph database is unavailable: {reason}", retry_after_s=RETRY_AFTER_S
+            )
+
+    def _unavailable(self, exc: Exception) -> Unavailable:
+        where = f" at {self.uri}" if self.uri else ""
+        return Unavailable(
+            f"the graph database{where} is unavailable: {exc.__class__.__name__}",
+            retry_after_s=RETRY_AFTER_S,
+        )
 
     @classmethod
     def connect(
@@ -107,31 +262,42 @@ class Store:
         pool_size: int = 50,
         connection_timeout_s: float = 5.0,
         query_timeout_s: float = 30.0,
+        wait_s: float = 3.0,
     ) -> Store:
+        """`wait_s` bounds every wait for the database (connecting, a free pooled
+        connection, retrying transient failures): past it a request fails fast with
+        SERVICE_UNAVAILABLE instead of hanging while the database is down."""
+        wait_s = max(wait_s, 0.1)
         driver = AsyncGraphDatabase.driver(
             uri,
             auth=(user, password),
             max_connection_pool_size=pool_size,
-            connection_timeout=connection_timeout_s,
-            connection_acquisition_timeout=connection_timeout_s * 2,
-            # Retried managed transactions must not outlive a request by much.
-            max_transaction_retry_time=min(query_timeout_s, 15.0),
+            connection_timeout=min(connection_timeout_s, wait_s),
+            connection_acquisition_timeout=wait_s,
+            max_transaction_retry_time=wait_s,
             notifications_min_severity="OFF",
         )
-        return cls(driver, database, query_timeout_s)
+        watch_driver(driver)
+        return cls(driver, database, query_timeout_s, wait_s=wait_s, uri=uri)
 
     async def close(self) -> None:
         await self.driver.close()
 
-    async def ping(self, timeout_s: float = 3.0) -> None:
+    async def ping(self, timeout_s: float | None = None) -> None:
         """Raises Unavailable unless the database answers a trivial query in time."""
         try:
-            async with asyncio.timeout(timeout_s):
+            async with asyncio.timeout(timeout_s or self.retry_time_s):
                 await self.driver.execute_query(
                     "RETURN 1", database_=self.database, routing_=RoutingControl.READ
                 )
         except (TimeoutError, DriverError, Neo4jError, OSError) as exc:
-            raise Unavailable(f"Neo4j is not reachable: {exc.__class__.__name__}: {exc}") from exc
+            where = f" at {self.uri}" if self.uri else ""
+            reason = str(exc).splitlines()[0] if str(exc) else ""
+            raise Unavailable(
+                f"Neo4j{where} is not reachable: {exc.__class__.__name__}"
+                + (f": {reason}" if reason else ""),
+                retry_after_s=RETRY_AFTER_S,
+            ) from exc
 
     async def read(self, name: str, params: Mapping[str, Any] | None = None) -> list[neo4j.Record]:
         """Runs a read query as an auto-commit transaction, retried on transient errors.
@@ -142,26 +308,28 @@ class Store:
         """
         text = _resolve(name)
         _count_round_trip()
-        query_ = neo4j.Query(text, timeout=self.query_timeout_s)
+        self._check_up()
         parameters = dict(params or {})
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.retry_time_s
         delay = _FIRST_RETRY_DELAY_S
         while True:
             try:
+                query_ = neo4j.Query(text, timeout=_timeout(name, self.query_timeout_s))
                 async with self.driver.session(
                     database=self.database,
                     default_access_mode=neo4j.READ_ACCESS,
                     # Reads see the writes this service made before (causal consistency).
                     bookmark_manager=self.driver.execute_query_bookmark_manager,
                 ) as session:
-                    result = await session.run(query_, parameters)
-                    return [record async for record in result]
+                    with _Observed(name):
+                        result = await session.run(query_, parameters)
+                        return [record async for record in result]
             except (Neo4jError, DriverError) as exc:
                 # A read is safe to run again; retry what the driver says is transient.
                 if not exc.is_retryable() or loop.time() + delay > deadline:
-                    if isinstance(exc, ServiceUnavailable | SessionExpired | AuthError):
-                        raise _unavailable(exc) from exc
+                    if isinstance(exc, _RETRY_LATER):
+                        raise self._unavailable(exc) from exc
                     raise
             await asyncio.sleep(delay)
             delay *= 2
@@ -175,17 +343,21 @@ class Store:
         """Runs a write and returns its update counters (nodes_created, ...)."""
         text = _resolve(name)
         _count_round_trip()
+        self._check_up()
         try:
-            result = await self.driver.execute_query(
-                neo4j.Query(text, timeout=self.query_timeout_s),
-                dict(params or {}),
-                database_=self.database,
-                routing_=RoutingControl.WRITE,
-            )
+            with _Observed(name):
+                result = await self.driver.execute_query(
+                    neo4j.Query(text, timeout=_timeout(name, self.query_timeout_s)),
+                    dict(params or {}),
+                    database_=self.database,
+                    routing_=RoutingControl.WRITE,
+                )
         except ConstraintError as exc:
             raise Conflict(f"conflicts with existing data: {exc.message}") from exc
-        except (ServiceUnavailable, SessionExpired, AuthError) as exc:
-            raise _unavailable(exc) from exc
+        except IncompleteCommit as exc:
+            raise _commit_unknown(exc) from exc
+        except _UNAVAILABLE as exc:
+            raise self._unavailable(exc) from exc
         c = result.summary.counters
         return {
             "nodes_created": c.nodes_created,
@@ -206,22 +378,27 @@ class Store:
     ) -> list[neo4j.Record]:
         text = _resolve(name)
         _count_round_trip()
+        self._check_up()
         try:
-            result = await self.driver.execute_query(
-                neo4j.Query(text, timeout=self.query_timeout_s),
-                dict(params or {}),
-                database_=self.database,
-                routing_=routing,
-            )
+            with _Observed(name):
+                result = await self.driver.execute_query(
+                    neo4j.Query(text, timeout=_timeout(name, self.query_timeout_s)),
+                    dict(params or {}),
+                    database_=self.database,
+                    routing_=routing,
+                )
         except ConstraintError as exc:
             raise Conflict(f"conflicts with existing data: {exc.message}") from exc
-        except (ServiceUnavailable, SessionExpired, AuthError) as exc:
-            raise _unavailable(exc) from exc
+        except IncompleteCommit as exc:
+            raise _commit_unknown(exc) from exc
+        except _UNAVAILABLE as exc:
+            raise self._unavailable(exc) from exc
         return list(result.records)
 
     async def transaction(self, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
         """Runs `work` in one write transaction (retried on transient errors, atomic)."""
         _count_round_trip()
+        self._check_up()
         try:
             # The bookmarks of execute_query: a read right after this write sees it, even on a
             # cluster whose reads go to followers.
@@ -232,8 +409,15 @@ class Store:
                 return await session.execute_write(work)
         except ConstraintError as exc:
             raise Conflict(f"conflicts with existing data: {exc.message}") from exc
-        except (ServiceUnavailable, SessionExpired, AuthError) as exc:
-            raise _unavailable(exc) from exc
+        except IncompleteCommit as exc:
+            raise _commit_unknown(exc) from exc
+        except _RETRY_LATER as exc:
+            raise self._unavailable(exc) from exc
+        except Neo4jError as exc:
+            # Timed out at its commit: rolled back like any timed-out transaction.
+            if _timed_out(exc):
+                raise _budget_spent("commit", _request_work.get()) from exc
+            raise
 
     async def write_transaction(self, work: Callable[[Transaction], Awaitable[T]]) -> T:
         """Runs `work` in one write transaction that runs named queries: all of it or nothing.
@@ -241,7 +425,7 @@ class Store:
         The driver retries the whole of `work` on transient errors (deadlocks, leader
         changes), so `work` must keep its state inside itself."""
 
-        @neo4j.unit_of_work(timeout=self.query_timeout_s)
+        @neo4j.unit_of_work(timeout=_timeout("write transaction", self.query_timeout_s))
         async def managed(tx: AsyncManagedTransaction) -> T:
             return await work(Transaction(tx))
 
@@ -253,26 +437,33 @@ class Store:
         """Runs a named query that commits in batches itself (CALL ... IN TRANSACTIONS needs
         an auto-commit transaction); answers its update counters."""
         _count_round_trip()
+        self._check_up()
         try:
             async with self.driver.session(database=self.database) as session:
                 result = await session.run(query(name), dict(params or {}))
                 summary = await result.consume()
-        except (ServiceUnavailable, SessionExpired, AuthError) as exc:
-            raise _unavailable(exc) from exc
+        except IncompleteCommit as exc:
+            raise _commit_unknown(exc) from exc
+        except _UNAVAILABLE as exc:
+            raise self._unavailable(exc) from exc
         c = summary.counters
         return {"nodes_deleted": c.nodes_deleted, "relationships_deleted": c.relationships_deleted}
 
     async def migrate(self) -> int:
         """Applies cypher/schema.cypher (idempotent); returns the number of statements run."""
         stmts = statements("schema")
-        for stmt in stmts:
-            await self.driver.execute_query(stmt, database_=self.database)
-        # People imported before job titles were searchable get theirs (IN TRANSACTIONS
-        # needs an auto-commit transaction, hence session.run).
-        async with self.driver.session(database=self.database) as session:
-            result = await session.run(query("search.backfill_titles"))
-            await result.consume()
-        await self.driver.execute_query("CALL db.awaitIndexes(300)", database_=self.database)
+        try:
+            for stmt in stmts:
+                await self.driver.execute_query(stmt, database_=self.database)
+            # People imported before job titles were searchable get theirs (IN TRANSACTIONS
+            # needs an auto-commit transaction, hence session.run).
+            async with self.driver.session(database=self.database) as session:
+                result = await session.run(query("search.backfill_titles"))
+                await result.consume()
+            await self.driver.execute_query("CALL db.awaitIndexes(300)", database_=self.database)
+        except _UNAVAILABLE as exc:
+            await self.ping()  # the reason, naming the URI
+            raise self._unavailable(exc) from exc
         return len(stmts)
 
     async def clear(self) -> None:

@@ -247,6 +247,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from graph_api.api.app import create_app
+    from graph_api.api.pages import MISSING_ASSETS, assets_built
     from graph_api.logs import configure_logging
     from graph_api.store.local_neo4j import port_in_use
 
@@ -272,6 +273,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
             await super().startup(sockets)
             if self.started:
                 print(f"serving GraphQL on http://{host}:{port}/graphql", file=sys.stderr)
+                print(f"relationship explorer: http://{host}:{port}/explore", file=sys.stderr)
+                if not assets_built():
+                    print(f"  (not built yet: {MISSING_ASSETS})", file=sys.stderr)
 
         @contextmanager
         def capture_signals(self) -> Generator[None, None, None]:

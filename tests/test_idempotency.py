@@ -166,7 +166,7 @@ def test_answers_round_trip_through_their_record() -> None:
         HoldingRecord(
             id="h",
             holder=m.Organization(id="o", name="O", org_type=m.OrgType.GROUP),
-            product=v.Product(id="pr", name="Loan"),
+            product=m.Product(id="pr", name="Loan"),
             since=date(2024, 1, 2),
             amount=1.5,
             status=None,

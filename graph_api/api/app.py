@@ -1,4 +1,4 @@
-"""The FastAPI application: /graphql, /healthz, /readyz and /metrics."""
+"""The FastAPI application: /graphql, /healthz, /readyz, /metrics and the web pages."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ from graph_api.api.auth import Authenticator, anonymous
 from graph_api.api.context import Context
 from graph_api.api.errors import format_error
 from graph_api.api.observe import RequestIds, request_id
+from graph_api.api.pages import graphiql_page, mount_pages
 from graph_api.api.schema import build_schema
 from graph_api.config import Settings, get_settings
 from graph_api.domain.errors import Unauthenticated, Unavailable
@@ -59,6 +60,11 @@ class GraphRouter(GraphQLRouter[Context, None]):
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
+
+    @property
+    def graphql_ide_html(self) -> str:
+        # strawberry's page loads GraphiQL from unpkg.com: blank without internet.
+        return graphiql_page()
 
     def parse_json(self, data: str | bytes) -> Any:
         # orjson refuses invalid UTF-8 and nesting deeper than 1,024 levels as a decode
@@ -266,7 +272,8 @@ def create_app(
         title="Relationship graph service",
         version=__version__,
         lifespan=lifespan,
-        docs_url=None if settings.is_production else "/docs",
+        # Swagger UI and ReDoc load from a CDN and would document only /graphql.
+        docs_url=None,
         redoc_url=None,
         # The OpenAPI document describes the endpoints: hidden with the schema.
         openapi_url="/openapi.json" if settings.introspection_enabled else None,
@@ -361,6 +368,7 @@ def create_app(
 
     # For whoever reports on the process (metrics): the local Neo4j, with its `restarts`.
     app.state.local_neo4j = local
+    mount_pages(app, settings)
     app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
     # Added last, so outermost: every response has the header, a refused body's too.
     app.add_middleware(RequestIds)

@@ -1,5 +1,7 @@
 """Relay's `node(id:)`: any object of the API with a global id, fetched again by that id."""
 
+from typing import Annotated
+
 import strawberry
 
 from graph_api.api.context import Info
@@ -18,7 +20,14 @@ class NodeQuery:
             "may not see, gives null and an error with extensions.code NOT_FOUND."
         )
     )
-    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+    async def node(
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The global id (a person's or organization's id)."),
+        ],
+    ) -> Node | None:
         ctx = info.context
         party, parts = await party_view(
             await ctx.reader(), ctx.settings, str(id), requested_parts(info)

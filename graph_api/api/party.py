@@ -1,5 +1,7 @@
 """Query fields for reading parties: `party(id)` and `parties(ids)`, the unified 360° view."""
 
+from typing import Annotated
+
 import strawberry
 
 from graph_api.api.context import Info
@@ -18,7 +20,13 @@ class PartyQuery:
             "an error with extensions.code NOT_FOUND."
         )
     )
-    async def party(self, info: Info, id: strawberry.ID) -> Party | None:
+    async def party(
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID, strawberry.argument(description="The party id (person or organization).")
+        ],
+    ) -> Party | None:
         ctx = info.context
         party, parts = await party_view(
             await ctx.reader(), ctx.settings, str(id), requested_parts(info)
@@ -35,7 +43,19 @@ class PartyQuery:
             "extensions.code NOT_FOUND naming the id."
         )
     )
-    async def parties(self, info: Info, ids: list[strawberry.ID]) -> list[Party | None]:
+    async def parties(
+        self,
+        info: Info,
+        ids: Annotated[
+            list[strawberry.ID],
+            strawberry.argument(
+                description=(
+                    "Party ids (people and organizations), at most GRAPH_API_MAX_PAGE_SIZE; "
+                    "the answer keeps their order."
+                )
+            ),
+        ],
+    ) -> list[Party | None]:
         ctx = info.context
         found, parts = await parties_view(
             await ctx.reader(),

@@ -24,7 +24,6 @@ from graph_api.domain.cross_sell import (
     CrossSellScope,
     Evidence,
     Popularity,
-    Product,
 )
 from graph_api.domain.errors import Forbidden, InvalidInput, NotFound
 from graph_api.domain.i18n import DEFAULT_LANGUAGE, Language
@@ -34,10 +33,10 @@ from graph_api.domain.model import (
     OpportunityStage,
     OrgType,
     PartyKind,
-    ProductSegment,
+    Product,
 )
 from graph_api.services.parties import check_id
-from graph_api.store.mapping import to_date, to_datetime, to_enum
+from graph_api.store.mapping import product_from_props, to_date, to_datetime, to_enum
 from graph_api.store.scoped import ScopedStore, restriction
 
 
@@ -171,16 +170,6 @@ def suggest_visible(
     return in_chinese(graph.graph, stats, result) if language is Language.ZH else result
 
 
-def _product(props: Mapping[str, Any]) -> Product:
-    return Product(
-        id=props["id"],
-        name=props.get("name") or props["id"],
-        category=props.get("category"),
-        line=props.get("line"),
-        segment=to_enum(ProductSegment, props.get("segment")),
-    )
-
-
 def neighbourhood(record: Mapping[str, Any]) -> tuple[NeighbourhoodGraph, CoHoldingStats]:
     """The neighbourhood query's record as the analytics' graph and statistics."""
     nb = NeighbourhoodGraph()
@@ -189,7 +178,7 @@ def neighbourhood(record: Mapping[str, Any]) -> tuple[NeighbourhoodGraph, CoHold
 
     def product(props: Mapping[str, Any]) -> str:
         if props["id"] not in products:
-            products[props["id"]] = _product(props)
+            products[props["id"]] = product_from_props(props)
             nb.add_product(products[props["id"]])
         return str(props["id"])
 

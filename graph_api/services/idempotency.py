@@ -45,7 +45,7 @@ _ANSWER_TYPES: Mapping[str, type[Any]] = {
     for cls in (
         m.Person,
         m.Organization,
-        v.Product,
+        m.Product,
         v.Rep,
         HoldingRecord,
         InteractionRecord,

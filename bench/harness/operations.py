@@ -154,10 +154,29 @@ def _ids(key: str) -> Callable[[Parameters], list[dict[str, Any]]]:
     return build
 
 
+# The same view of 100 parties at once (`parties(ids:)`, one round trip for the batch).
+BATCH_SIZE = 100
+BATCH360 = VIEW360.replace("View360($id: ID!)", "Batch360($ids: [ID!]!)").replace(
+    "party(id: $id)", "parties(ids: $ids)"
+)
+
+
+def _batches(p: Parameters) -> list[dict[str, Any]]:
+    ids = p.parties
+    return [{"ids": ids[i : i + BATCH_SIZE]} for i in range(0, len(ids), BATCH_SIZE)]
+
+
 FLOOR = "query Floor { __typename }"
 
 OPERATIONS: tuple[Operation, ...] = (
     Operation("view360", "ours", VIEW360, _ids("parties"), "party(id): the full 360° view"),
+    Operation(
+        "batch360",
+        "ours",
+        BATCH360,
+        _batches,
+        "parties(ids:) with 100 ids: the full view of 100 random parties in one request",
+    ),
     Operation(
         "view360-peer",
         "peer",

@@ -181,5 +181,6 @@ class CrossSellQuery:
             limit=limit,
             scope=exclude,
             max_limit=ctx.settings.max_page_size,
+            language=ctx.language,
         )
         return CrossSell.from_domain(result)

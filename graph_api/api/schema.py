@@ -21,6 +21,7 @@ from graph_api.api.errors import DomainErrors
 from graph_api.api.labels import LabelsQuery
 from graph_api.api.limits import limit_extensions
 from graph_api.api.mutations import Mutation
+from graph_api.api.node import NodeQuery
 from graph_api.api.observe import observe_extension
 from graph_api.api.org_chart import OrgChartQuery
 from graph_api.api.party import PartyQuery
@@ -34,6 +35,7 @@ Query = merge_types(
     "Query",
     (
         PartyQuery,
+        NodeQuery,
         OrgChartQuery,
         SearchQuery,
         DecidersQuery,

@@ -253,8 +253,22 @@ class EmployeeConnection:
 # ----- parties -----
 
 
+@strawberry.interface(
+    description=(
+        "Relay's Node: an object with an id unique across the whole API, fetched again with "
+        "node(id:). Customers (people and organizations) are the nodes: their ids share one "
+        "id space; reps, products, opportunities and the rest each have their own id space "
+        "in the import format, so their ids are not global and they are not nodes."
+    )
+)
+class Node:
+    id: strawberry.ID = strawberry.field(
+        description="Unique across the API: node(id:) fetches the object again."
+    )
+
+
 @strawberry.interface(description="A customer: one node per real person or organization.")
-class Party:
+class Party(Node):
     # Non-null where every party has a value; their meaning is declared in bulk/spec.py.
     id: strawberry.ID = declared_field("people", "id")
     kind: m.PartyKind = strawberry.field(description="Person or organization.")

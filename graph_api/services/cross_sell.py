@@ -15,6 +15,7 @@ from graph_api.analytics.cross_sell import (
     Weights,
     suggest,
 )
+from graph_api.analytics.cross_sell_zh import in_chinese
 from graph_api.domain.access import Access
 from graph_api.domain.cross_sell import (
     Association,
@@ -25,6 +26,7 @@ from graph_api.domain.cross_sell import (
     Popularity,
 )
 from graph_api.domain.errors import Forbidden, InvalidInput, NotFound
+from graph_api.domain.i18n import DEFAULT_LANGUAGE, Language
 from graph_api.domain.model import (
     FamilyKind,
     HoldingStatus,
@@ -95,6 +97,7 @@ async def cross_sell(
     max_limit: int = 100,
     weights: Weights = DEFAULT_WEIGHTS,
     bounds: NeighbourhoodBounds = DEFAULT_BOUNDS,
+    language: Language = DEFAULT_LANGUAGE,
 ) -> CrossSellResult:
     """Ranked products the party does not hold, each with the paths that support it."""
     check_id("partyId", party_id)
@@ -117,7 +120,7 @@ async def cross_sell(
             "popular": limit,
         },
     )
-    return found.restrict(suggest_visible, party_id, scope, limit, weights)
+    return found.restrict(suggest_visible, party_id, scope, limit, weights, language)
 
 
 @restriction("cross_sell.neighbourhood")
@@ -128,9 +131,11 @@ def suggest_visible(
     scope: CrossSellScope,
     limit: int,
     weights: Weights,
+    language: Language = DEFAULT_LANGUAGE,
 ) -> CrossSellResult:
     """The suggestions computed on what the viewer may see of the neighbourhood
-    (`restrict_neighbourhood`), with only the evidence they may see (`visible_to`)."""
+    (`restrict_neighbourhood`), with only the evidence they may see (`visible_to`), worded
+    in the request's language."""
     record = records[0] if records else None
     if record is None or not access.sees(party_id):
         raise NotFound(f"no party with id {party_id!r}", field="partyId", value=party_id)
@@ -153,7 +158,7 @@ def suggest_visible(
         )
     graph, stats = neighbourhood(dict(record))
     restrict_neighbourhood(graph.graph, party_id, access)
-    return suggest(
+    result = suggest(
         graph.graph,
         party_id,
         stats,
@@ -162,6 +167,7 @@ def suggest_visible(
         w=weights,
         keep=lambda e: visible_to(access, e),
     )
+    return in_chinese(graph.graph, stats, result) if language is Language.ZH else result
 
 
 def neighbourhood(record: Mapping[str, Any]) -> tuple[NeighbourhoodGraph, CoHoldingStats]:

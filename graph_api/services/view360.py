@@ -282,6 +282,32 @@ async def party_view(
     return party, batch.values
 
 
+async def parties_view(
+    reader: ScopedStore,
+    settings: Settings,
+    party_ids: Sequence[str],
+    parts: Iterable[tuple[ViewPart, PartArgs]] = (),
+) -> tuple[dict[str, m.Party], dict[ViewKey, Any]]:
+    """The parties found (unknown and invisible ids left out alike) and the requested parts
+    of each one's view, all in one round trip (`view.parties` unwinds the ids)."""
+    if len(party_ids) > settings.max_page_size:
+        raise InvalidInput(
+            f"ids may name at most {settings.max_page_size} parties, got {len(party_ids)}",
+            field="ids",
+            value=len(party_ids),
+        )
+    for party_id in party_ids:
+        check_id("ids", party_id)
+    unique = list(dict.fromkeys(party_ids))
+    wanted = list(dict.fromkeys(parts))
+    sees = reader.access.sees
+    keys = [ViewKey(pid, part, args) for pid in unique if sees(pid) for part, args in wanted]
+    batch = await load_views(reader, settings, unique, keys)
+    # Keys of parties not found hold a NotFound: nobody will ask for them.
+    values = {k: v for k, v in batch.values.items() if k.party_id in batch.parties}
+    return batch.parties, values
+
+
 # ----- mapping records to the view's dataclasses -----
 
 

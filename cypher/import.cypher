@@ -57,6 +57,24 @@ UNWIND $ids AS id
 MATCH (n:AffinityRule {id: id})
 RETURN n.id AS id, 'AffinityRule' AS kind
 
+// The stored links of the acyclic relations (spec: Section.acyclic), from the given ids: the
+// validator follows them to find the cycles a document would close with what is stored.
+
+// name: links_organizations
+UNWIND $ids AS id
+MATCH (:Organization {id: id})-[:PART_OF]->(p:Organization)
+RETURN id AS src, p.id AS dst
+
+// name: links_reps
+UNWIND $ids AS id
+MATCH (:Rep {id: id})-[:MANAGED_BY]->(m:Rep)
+RETURN id AS src, m.id AS dst
+
+// name: links_reporting
+UNWIND $ids AS id
+MATCH (:Person {id: id})-[:REPORTS_TO]->(m:Person)
+RETURN id AS src, m.id AS dst
+
 
 // name: organizations
 UNWIND $rows AS row
@@ -217,6 +235,10 @@ UNWIND $rows AS row
 MATCH (p:Person {id: row.personId}), (o:Organization {id: row.organizationId})
 MERGE (p)-[r:WORKS_FOR]->(o)
 SET r += row.props
+// searchTitles: what `search` finds a person by besides names (titles, departments of
+// every job); kept in step with the WORKS_FOR links here and in write.cypher.
+WITH DISTINCT p
+SET p.searchTitles = [(p)-[w:WORKS_FOR]->(:Organization) | trim(coalesce(w.title, '') + ' ' + coalesce(w.department, ''))]
 
 // name: reporting
 UNWIND $rows AS row

@@ -2,6 +2,9 @@
 // branches and subsidiaries down to $depth levels) and every person working for a unit,
 // with reporting lines, buying-centre markers, our coverage and who influences them.
 // Levels inside a unit and the cut at $depth reporting levels are computed by the caller.
+// above: the REPORTS_TO lines above the charted people, as keyDeciders loads them (from the
+// managers outside the chart, up to 9 more levels), so that a node's level is the level the
+// person has in the account whatever the chart's root.
 
 // name: chart
 MATCH (root:Organization {id: $organizationId})
@@ -51,5 +54,21 @@ CALL (unitNodes, opp) {
       ELSE [] END
   }) AS people
 }
+CALL (unitNodes) {
+  UNWIND unitNodes AS u
+  MATCH (p:Person)-[:WORKS_FOR]->(u)
+  WITH collect(DISTINCT p) AS charted
+  UNWIND charted AS p
+  MATCH (p)-[:REPORTS_TO]->(x:Person) WHERE NOT x IN charted
+  WITH collect(DISTINCT x) AS exits
+  CALL (exits) {
+    UNWIND exits AS x
+    MATCH (x)-[:REPORTS_TO*0..9]->(a:Person)
+    WITH DISTINCT a
+    MATCH (a)-[:REPORTS_TO]->(mgr:Person)
+    RETURN collect([a.id, mgr.id]) AS above
+  }
+  RETURN above
+}
 RETURN root {.id, .name, .aliases, .orgType, .industry, .region, .city, .address, .phone, .website, .employees, .annualPurchase, .shareOfWallet, .tier, .grade, .confidential, .customerSince, .preferredChannel, .source, .version} AS root, opp IS NOT NULL AS opportunityFound,
-       [(opp)-[:FOR_ACCOUNT]->(a:Party) | a.id][0] AS opportunityAccountId, units, people
+       [(opp)-[:FOR_ACCOUNT]->(a:Party) | a.id][0] AS opportunityAccountId, units, people, above

@@ -19,8 +19,11 @@ CREATE INDEX party_tier IF NOT EXISTS FOR (n:Party) ON (n.tier);
 CREATE INDEX organization_industry IF NOT EXISTS FOR (n:Organization) ON (n.industry);
 CREATE INDEX party_region IF NOT EXISTS FOR (n:Party) ON (n.region);
 CREATE INDEX interaction_at IF NOT EXISTS FOR (n:Interaction) ON (n.at);
-// Names and aliases of every party, for search. The standard analyzer cuts Chinese text into
+// Names, aliases and a person's job titles and departments (searchTitles, kept by the import
+// and the writes of employment), for search. The standard analyzer cuts Chinese text into
 // single characters, so 张 and 立 each find 张立 (the cjk analyzer's bigrams would not), and
 // Latin words into lower-cased words, so the prefix query zha* finds "Zhang Li".
-CREATE FULLTEXT INDEX party_names IF NOT EXISTS FOR (n:Party) ON EACH [n.name, n.aliases]
+// party_names (names and aliases only) is the index before titles were searchable: replaced.
+DROP INDEX party_names IF EXISTS;
+CREATE FULLTEXT INDEX party_search IF NOT EXISTS FOR (n:Party) ON EACH [n.name, n.aliases, n.searchTitles]
   OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-no-stop-words'}};

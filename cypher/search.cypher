@@ -1,8 +1,9 @@
-// Full-text search over party names and aliases (index party_names, see schema.cypher).
+// Full-text search over party names, aliases and people's job titles and departments (index
+// party_search, see schema.cypher).
 // $query is a Lucene query built by the service from the user's words, never raw text.
 
 // name: parties
-CALL db.index.fulltext.queryNodes('party_names', $query) YIELD node, score
+CALL db.index.fulltext.queryNodes('party_search', $query) YIELD node, score
 WHERE ($kinds IS NULL
        OR (node:Person AND 'PERSON' IN $kinds)
        OR (node:Organization AND 'ORGANIZATION' IN $kinds))
@@ -33,7 +34,7 @@ RETURN total, page
 // last one only to say whether there is a next page. On a million parties a one-character
 // search such as 张 has about 100,000 hits, and collecting and counting them all was most of
 // the time.
-CALL db.index.fulltext.queryNodes('party_names', $query) YIELD node, score
+CALL db.index.fulltext.queryNodes('party_search', $query) YIELD node, score
 WHERE ($kinds IS NULL
        OR (node:Person AND 'PERSON' IN $kinds)
        OR (node:Organization AND 'ORGANIZATION' IN $kinds))
@@ -55,3 +56,12 @@ CALL (window) {
   }) AS page
 }
 RETURN more, page
+
+// name: backfill_titles
+// Once per database (graph-api migrate): the searchTitles of people imported before titles
+// were searchable. Later starts find nobody to fill (people without a job have an empty
+// list after their first write, or none and no job: the EXISTS keeps them out cheaply).
+MATCH (p:Person) WHERE p.searchTitles IS NULL AND EXISTS { (p)-[:WORKS_FOR]->(:Organization) }
+CALL (p) {
+  SET p.searchTitles = [(p)-[w:WORKS_FOR]->(:Organization) | trim(coalesce(w.title, '') + ' ' + coalesce(w.department, ''))]
+} IN TRANSACTIONS OF 10000 ROWS

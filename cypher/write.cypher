@@ -185,11 +185,19 @@ RETURN CASE WHEN a IS NULL THEN null ELSE {props: properties(a), kind: 'PERSON'}
 MATCH (a:Person {id: $personId}), (b:Organization {id: $organizationId})
 MERGE (a)-[r:WORKS_FOR]->(b)
 SET r = $props
+// The person's searchTitles follow their jobs (see import.cypher employment).
+WITH a, r
+CALL (a) {
+  WITH a AS p
+  SET p.searchTitles = [(p)-[w:WORKS_FOR]->(:Organization) | trim(coalesce(w.title, '') + ' ' + coalesce(w.department, ''))]
+}
 RETURN properties(r) AS link
 
 // name: employment_delete
-MATCH (:Person {id: $personId})-[r:WORKS_FOR]->(:Organization {id: $organizationId})
+MATCH (p:Person {id: $personId})-[r:WORKS_FOR]->(:Organization {id: $organizationId})
 DELETE r
+WITH DISTINCT p
+SET p.searchTitles = [(p)-[w:WORKS_FOR]->(:Organization) | trim(coalesce(w.title, '') + ' ' + coalesce(w.department, ''))]
 
 // name: reporting_state
 OPTIONAL MATCH (a:Person {id: $personId})

@@ -42,9 +42,11 @@ def database(settings: Settings) -> Iterator[str]:
     if settings.neo4j_uri:
         yield settings.neo4j_uri
         return
+    from graph_api.metrics import watch_local_neo4j
     from graph_api.store.local_neo4j import LocalNeo4jError
 
     local = _local_neo4j(settings)
+    watch_local_neo4j(local)
     print(f"starting the local Neo4j (data in {local.data_dir}) ...", file=sys.stderr)
     try:
         uri = local.start()
@@ -101,9 +103,16 @@ async def _import(
     link_concurrency: int = 1,
     reset: bool = False,
     quiet: bool = False,
+    checkpoint: Path | None = None,
+    resume: bool = False,
 ) -> int:
     from graph_api.bulk.formats import FormatError
-    from graph_api.bulk.load import import_path
+    from graph_api.bulk.load import (
+        CheckpointError,
+        ImportInterrupted,
+        StatisticsNotRefreshed,
+        import_path,
+    )
 
     store = _store(settings, uri)
     try:
@@ -120,10 +129,16 @@ async def _import(
                 batch_size=batch_size,
                 link_concurrency=link_concurrency,
                 progress_factory=progress_factory,
+                checkpoint=checkpoint,
+                resume=resume,
             )
-        except FormatError as exc:
+        except (FormatError, CheckpointError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
+        except (ImportInterrupted, StatisticsNotRefreshed) as exc:
+            # After the progress bar's line: the message says what was written and what not.
+            print(f"\nerror: {exc}", file=sys.stderr)
+            return 4
     finally:
         await store.close()
     for problem in report.problems:
@@ -141,7 +156,12 @@ async def _import(
         f"(validation {report.validate_seconds:.1f}s; {rate:,.0f} rows/s): "
         f"{report.nodes_created} nodes and {report.relationships_created} relationships "
         f"created; {report.rejected} rows rejected"
-        + (f", written to {reject_file}" if report.rejected and reject_file else ""),
+        + (f", written to {reject_file}" if report.rejected and reject_file else "")
+        + (
+            f"; {report.batches_skipped} batches already written by the run resumed"
+            if report.batches_skipped
+            else ""
+        ),
         file=sys.stderr,
     )
     return 0 if not report.problems else 1
@@ -164,10 +184,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from graph_api.api.app import create_app
+    from graph_api.logs import configure_logging
 
     settings = get_settings()
     host = args.host or settings.host
     port = args.port or settings.port
+    json_logs = settings.log_format == "json"
+    configure_logging(logging.DEBUG if args.verbose else logging.INFO, json=json_logs)
     with database(settings) as uri:
         if args.load_demo:
             code = asyncio.run(_import(settings, uri, DEMO_DATA, quiet=True))
@@ -180,6 +203,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             host=host,
             port=port,
             log_level=settings.log_level,
+            # None: uvicorn's loggers go through the root logger's JSON lines.
+            log_config=None if json_logs else uvicorn.config.LOGGING_CONFIG,
             loop="uvloop",
             http="httptools",
             access_log=args.access_log,
@@ -220,9 +245,17 @@ def cmd_seed(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from graph_api.bulk.load import default_checkpoint
+
     settings = get_settings()
     if args.reject_file and not args.accept_valid:
         print("error: --reject-file goes with --accept-valid", file=sys.stderr)
+        return 2
+    if args.resume and args.reset:
+        print(
+            "error: --resume finishes an import; --reset would delete what it wrote",
+            file=sys.stderr,
+        )
         return 2
     if args.accept_valid and not args.reject_file:
         print(
@@ -230,8 +263,12 @@ def cmd_import(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    if args.initial and args.transactional:
-        print("error: --initial and --transactional exclude each other", file=sys.stderr)
+    if args.initial and (args.transactional or args.resume):
+        print(
+            "error: --initial excludes --transactional and --resume (a resumed import is "
+            "transactional)",
+            file=sys.stderr,
+        )
         return 2
     if args.initial and settings.neo4j_uri:
         print(
@@ -240,23 +277,41 @@ def cmd_import(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    if not settings.neo4j_uri and not args.transactional:
+    if not settings.neo4j_uri and not args.transactional and not args.resume:
         code = _initial_import_if_empty(settings, args)
         if code is not None:
             return code
+    checkpoint = Path(args.checkpoint) if args.checkpoint else default_checkpoint(Path(args.path))
     with database(settings) as uri:
-        return asyncio.run(
-            _import(
-                settings,
-                uri,
-                Path(args.path),
-                accept_valid=args.accept_valid,
-                reject_file=Path(args.reject_file) if args.reject_file else None,
-                batch_size=args.batch_size,
-                link_concurrency=args.link_concurrency,
-                reset=args.reset,
+        try:
+            return _run_import(settings, uri, args, checkpoint)
+        except KeyboardInterrupt:
+            # The checkpoint is there from the first batch on, each line written at its commit.
+            print(
+                f"\ninterrupted: the batches committed so far are recorded in {checkpoint}; "
+                "the same command with --resume writes the rest"
+                if checkpoint.exists()
+                else "\ninterrupted before the load began",
+                file=sys.stderr,
             )
+            return 130
+
+
+def _run_import(settings: Settings, uri: str, args: argparse.Namespace, checkpoint: Path) -> int:
+    return asyncio.run(
+        _import(
+            settings,
+            uri,
+            Path(args.path),
+            accept_valid=args.accept_valid,
+            reject_file=Path(args.reject_file) if args.reject_file else None,
+            batch_size=args.batch_size,
+            link_concurrency=args.link_concurrency,
+            reset=args.reset,
+            checkpoint=checkpoint,
+            resume=args.resume,
         )
+    )
 
 
 def _initial_import_if_empty(settings: Settings, args: argparse.Namespace) -> int | None:
@@ -493,6 +548,9 @@ def build_parser() -> argparse.ArgumentParser:
             "Validates the whole document first and writes nothing when any row is bad, "
             "printing one line per problem (file, row, field, value). With --accept-valid the "
             "good rows are loaded and every bad row goes to --reject-file. Idempotent. "
+            "If a write fails while loading (exit status 4), the message says what was "
+            "written and what not, and every committed batch is in the checkpoint file: "
+            "once the cause is fixed, --resume writes the rest. "
             "Into an empty local database (NEO4J_URI unset) the rows go through Neo4j's "
             "offline bulk importer (--initial), with the same validation and the same graph."
         ),
@@ -519,6 +577,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--transactional",
         action="store_true",
         help="the transactional importer even into an empty local database",
+    )
+    p.add_argument(
+        "--checkpoint",
+        help="where the committed batches are recorded while loading (default: PATH.checkpoint "
+        "beside the document; removed when the import completes)",
+    )
+    p.add_argument(
+        "--resume",
+        action="store_true",
+        help="finish an import that stopped: skip the batches its checkpoint records",
     )
     p.set_defaults(func=cmd_import)
 

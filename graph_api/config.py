@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import (
     AliasChoices,
@@ -68,6 +69,10 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     log_level: str = "info"
+    # `serve` logs one JSON object per line ("json") or plain text lines ("text").
+    log_format: Literal["json", "text"] = "json"
+    # Operations slower than this are logged with their operation and query names.
+    slow_request_ms: float = 1000.0
 
     # Where local state lives: the local Neo4j's data folder and its log.
     state_dir: Path = PROJECT_ROOT / ".state"
@@ -123,6 +128,10 @@ class Settings(BaseSettings):
 
     # The write API: changes in one applyChanges mutation (one transaction).
     max_changes: int = 100
+
+    # Time budget of one GraphQL request: each database query gets a Neo4j transaction
+    # timeout of what is left of it, and a request past it answers TIMEOUT (0: no budget).
+    request_timeout_s: float = 10.0
 
     @property
     def is_production(self) -> bool:

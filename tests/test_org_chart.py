@@ -86,7 +86,8 @@ async def test_demo_customer_chart_has_markers_coverage_and_reporting_lines(
     ]
     chen = nodes["p-chen-gang"]
     assert chen["organization"] == {"id": "org-cimc-overseas"}
-    assert (chen["level"], chen["managerId"], chen["role"]) == (1, "p-zhang-cuishan", "EVALUATOR")
+    # His level is his level in the account (王志强 1, 张翠山 2), not his rank in the unit.
+    assert (chen["level"], chen["managerId"], chen["role"]) == (3, "p-zhang-cuishan", "EVALUATOR")
     assert not any(n["external"] for n in c["nodes"])
 
 
@@ -195,3 +196,83 @@ async def test_depth_limit_and_unknown_organization(db: Database, gql: GraphQLCl
         body = await gql(CHART, {"id": bad, "depth": 3, "subs": True, "influence": False})
         assert error_codes(body) == ["NOT_FOUND"]
         assert body["errors"][0]["extensions"]["field"] == "organizationId"
+
+
+LEVELS = """
+query ($account: ID!, $subs: Boolean) {
+  keyDeciders(accountId: $account, includeSubsidiaries: $subs, limit: 100) {
+    person { id } level
+  }
+}
+"""
+
+
+async def decider_levels(gql: GraphQLClient, account: str, subs: bool) -> dict[str, int | None]:
+    rows = data_of(await gql(LEVELS, {"account": account, "subs": subs}))["keyDeciders"]
+    return {r["person"]["id"]: r["level"] for r in rows}
+
+
+def chart_levels(c: dict[str, Any]) -> dict[str, int]:
+    return {n["id"]: n["level"] for n in c["nodes"] if not n["external"]}
+
+
+async def test_levels_are_the_account_levels_of_key_deciders_on_the_demo(
+    db: Database, gql: GraphQLClient
+) -> None:
+    await db.demo()
+    deciders = await decider_levels(gql, "org-cimc", subs=True)
+    whole = await chart(gql, "org-cimc", depth=10, influence=True)
+    # 王志强 (CEO) <- 张翠山 (COO) <- 陈刚 (in the sub-chart 中集海外项目部).
+    assert chart_levels(whole)["p-zhang-cuishan"] == 2
+    assert chart_levels(whole)["p-chen-gang"] == 3 == deciders["p-chen-gang"]
+    # The sub-chart charted on its own: 陈刚 keeps his level, his manager is above the chart.
+    sub = await chart(gql, "org-cimc-overseas", depth=10)
+    assert chart_levels(sub)["p-chen-gang"] == 3
+    for c in (whole, sub):
+        for pid, level in chart_levels(c).items():
+            assert deciders[pid] in (level, None), pid
+            if deciders[pid] is None:
+                assert level == 1, pid
+        # Every node names its organization: its unit, or an external's employer.
+        units = {c["organization"]["id"], *(s["organization"]["id"] for s in c["subCharts"])}
+        for n in c["nodes"]:
+            if not n["external"]:
+                assert n["organization"]["id"] in units, n["id"]
+    assert any(n["external"] and n["organization"] for n in whole["nodes"])
+
+
+async def test_levels_agree_with_key_deciders_on_a_chart_with_a_sub_chart(
+    db: Database, gql: GraphQLClient, tmp_path: Path
+) -> None:
+    # G: a (no manager), e -> a. S (part of G): b -> a, c -> b, f -> c and f -> a (a dotted
+    # line: the shortest line up counts), d on no reporting line.
+    # Levels worked out by hand: a 1; e, b, f 2; c 3; d: keyDeciders null, the chart 1.
+    # Within S alone the unit ranks would be b 1, c 2 (f 1: it reports to a outside S): the
+    # old unit-relative levels, which disagreed with keyDeciders.
+    jobs = {"a": "G", "e": "G", "b": "S", "c": "S", "f": "S", "d": "S"}
+    lines = [("e", "a"), ("b", "a"), ("c", "b"), ("f", "c"), ("f", "a")]
+    await db.load(
+        {
+            "organizations": [
+                {"id": "G", "name": "Group"},
+                {"id": "S", "name": "Subsidiary", "parentId": "G"},
+            ],
+            "people": [{"id": p, "name": p} for p in jobs],
+            "employment": [{"personId": p, "organizationId": o} for p, o in jobs.items()],
+            "reporting": [{"personId": p, "managerId": m} for p, m in lines],
+        },
+        tmp_path,
+    )
+    expected = {"a": 1, "e": 2, "b": 2, "f": 2, "c": 3, "d": 1}
+    group = await chart(gql, "G", depth=10)
+    assert chart_levels(group) == expected
+    assert {n["id"]: n["organization"]["id"] for n in group["nodes"]} == jobs
+    assert chart_levels(await chart(gql, "S", depth=10)) == {
+        p: lv for p, lv in expected.items() if jobs[p] == "S"
+    }
+    assert await decider_levels(gql, "G", subs=True) == {**expected, "d": None}
+    assert await decider_levels(gql, "S", subs=False) == {"b": 2, "c": 3, "f": 2, "d": None}
+    # The depth still cuts by rank inside each unit: depth 1 keeps S's tops, b and d (f has
+    # a manager in S, c), each with their account level.
+    cut = await chart(gql, "S", depth=1)
+    assert chart_levels(cut) == {"b": 2, "d": 1}

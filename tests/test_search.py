@@ -192,3 +192,75 @@ def test_escape_lucene_escapes_every_special_character() -> None:
     assert escape_lucene('a+b-c&&d||e!f(g)h{i}j[k]l^m"n~o*p?q:r\\s/t') == (
         'a\\+b\\-c\\&\\&d\\|\\|e\\!f\\(g\\)h\\{i\\}j\\[k\\]l\\^m\\"n\\~o\\*p\\?q\\:r\\\\s\\/t'
     )
+
+
+async def test_people_are_found_by_job_title_and_department(
+    db: Database, gql: GraphQLClient
+) -> None:
+    await db.demo()
+    # 首席财务官 CFO: 李娜 at 中集集团, 张立 at 华盛深圳总公司.
+    cfos = {"p-li-na", "p-zhang-li"}
+    assert set(found(await search(gql, "CFO"))) == cfos
+    assert set(found(await search(gql, "cfo"))) == cfos
+    assert set(found(await search(gql, "首席财务官"))) == cfos
+    # Words of the name and of the title together, and a Latin prefix of a title.
+    assert found(await search(gql, "张 CFO")) == ["p-zhang-li"]
+    assert found(await search(gql, "李娜 财务")) == ["p-li-na"]
+    assert set(found(await search(gql, "CE"))) >= {"p-wang-zhiqiang", "p-he-jing"}
+    # By department (财务部: the two CFOs' and 赵敏's, 资金部经理).
+    assert set(found(await search(gql, "财务部"))) == {*cfos, "p-zhao-min"}
+    # Organizations have no titles: searching "CFO" for organizations finds none.
+    assert found(await search(gql, "CFO", kinds=["ORGANIZATION"])) == []
+
+
+async def test_titles_follow_every_write_of_employment(
+    db: Database, gql: GraphQLClient, tmp_path: Path
+) -> None:
+    await db.load(
+        {
+            "organizations": [{"id": "o1", "name": "Acme"}, {"id": "o2", "name": "Beta"}],
+            "people": [{"id": "p1", "name": "王五"}],
+            "employment": [{"personId": "p1", "organizationId": "o1", "title": "工程师"}],
+        },
+        tmp_path,
+    )
+    assert found(await search(gql, "工程师")) == ["p1"]
+    job = {"personId": "p1", "organizationId": "o1"}
+    set_job = """
+    mutation ($input: EmploymentInput!) { setEmployment(input: $input) { title version } }
+    """
+    changed = data_of(
+        await gql(set_job, {"input": {**job, "title": "首席技术官 CTO", "expectedVersion": 1}})
+    )
+    assert changed["setEmployment"]["title"] == "首席技术官 CTO"
+    assert found(await search(gql, "工程师")) == []
+    assert found(await search(gql, "CTO")) == ["p1"]
+    assert found(await search(gql, "技术官")) == ["p1"]
+    # A second job adds its title; removing the first drops its own.
+    data_of(
+        await gql(
+            set_job,
+            {
+                "input": {
+                    "personId": "p1",
+                    "organizationId": "o2",
+                    "title": "顾问",
+                    "department": "董事会",
+                }
+            },
+        )
+    )
+    assert found(await search(gql, "顾问 CTO")) == ["p1"]
+    remove = """
+    mutation ($input: RemoveLinkInput!) { removeLink(input: $input) { __typename } }
+    """
+    data_of(await gql(remove, {"input": {"kind": "EMPLOYMENT", **job}}))
+    assert found(await search(gql, "CTO")) == []
+    assert found(await search(gql, "董事会")) == ["p1"]
+    # Through applyChanges too (the same statements).
+    apply = """
+    mutation ($changes: [ChangeInput!]!) { applyChanges(changes: $changes) { __typename } }
+    """
+    body = await gql(apply, {"changes": [{"setEmployment": {**job, "title": "CFO"}}]})
+    data_of(body)
+    assert found(await search(gql, "CFO")) == ["p1"]

@@ -164,17 +164,7 @@ def hierarchy_positions(graph: DecisionGraph) -> dict[str, Position]:
     for n, reports in succ.items():
         for r in reports:
             pred[r].append(n)
-    depth: dict[str, int] = {}
-    tops = sorted(n for n in succ if not pred[n] and succ[n])
-    queue = deque(tops)
-    for t in tops:
-        depth[t] = 0
-    while queue:
-        node = queue.popleft()
-        for child in sorted(succ[node]):
-            if child not in depth:
-                depth[child] = depth[node] + 1
-                queue.append(child)
+    depth = reporting_depths(succ, pred)
     below = _internal_below(tree, succ, pred, internal)
     out: dict[str, Position] = {}
     for pid, cand in graph.candidates.items():
@@ -187,6 +177,27 @@ def hierarchy_positions(graph: DecisionGraph) -> dict[str, Position]:
         placed = bool(managers) or bool(succ[pid])
         out[pid] = Position(depth.get(pid) if placed else None, managers, direct, people_below)
     return out
+
+
+def reporting_depths(
+    succ: Mapping[str, Sequence[str]], pred: Mapping[str, Sequence[str]]
+) -> dict[str, int]:
+    """Managers above each person on the shortest line up to a top (0: a top, someone with
+    no manager and at least one report). `succ`: manager -> reports, `pred`: person ->
+    managers, both over every node. People on no line (and lines that only go round in a
+    circle) get no depth. The org chart's levels use it too, so that both agree."""
+    depth: dict[str, int] = {}
+    tops = sorted(n for n in succ if not pred[n] and succ[n])
+    queue = deque(tops)
+    for t in tops:
+        depth[t] = 0
+    while queue:
+        node = queue.popleft()
+        for child in sorted(succ[node]):
+            if child not in depth:
+                depth[child] = depth[node] + 1
+                queue.append(child)
+    return depth
 
 
 def _internal_below(

@@ -1,4 +1,4 @@
-"""The FastAPI application: /graphql, /healthz and /readyz."""
+"""The FastAPI application: /graphql, /healthz, /readyz and /metrics."""
 
 from __future__ import annotations
 
@@ -6,25 +6,29 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, cast
 
 import orjson
 from cross_web import HTTPException
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.middleware.base import RequestResponseEndpoint
 from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
-from graph_api import __version__
+from graph_api import __version__, tracing
 from graph_api.api.auth import Authenticator, anonymous
 from graph_api.api.context import Context
 from graph_api.api.errors import format_error
+from graph_api.api.observe import RequestIds, request_id
 from graph_api.api.schema import build_schema
 from graph_api.config import Settings, get_settings
 from graph_api.domain.errors import Unauthenticated, Unavailable
+from graph_api.domain.i18n import negotiate
+from graph_api.metrics import REGISTRY
 from graph_api.store.neo4j_store import Store
 
 log = logging.getLogger("graph_api")
@@ -52,7 +56,12 @@ class GraphRouter(GraphQLRouter[Context, None]):
             return JSONResponse(
                 {
                     "data": None,
-                    "errors": [{"message": exc.reason, "extensions": {"code": BAD_REQUEST}}],
+                    "errors": [
+                        {
+                            "message": exc.reason,
+                            "extensions": {"code": BAD_REQUEST, "requestId": request_id()},
+                        }
+                    ],
                 },
                 status_code=exc.status_code,
             )
@@ -66,7 +75,15 @@ class GraphRouter(GraphQLRouter[Context, None]):
             result.errors = [
                 e if (e.extensions or {}).get("code") else format_error(e) for e in result.errors
             ]
-        return await super().process_result(request, result)
+        response = await super().process_result(request, result)
+        errors = response.get("errors")
+        if errors:
+            # A copy: the extensions of cached validation errors are shared between requests.
+            rid = request_id()
+            for error in errors:
+                formatted = cast(dict[str, Any], error)
+                formatted["extensions"] = {**(formatted.get("extensions") or {}), "requestId": rid}
+        return response
 
 
 def connect_store(settings: Settings, uri: str | None = None) -> Store:
@@ -144,6 +161,8 @@ def create_app(
         docs_url=None if settings.is_production else "/docs",
         redoc_url=None,
     )
+    # Before the schema: with tracing on, it gets strawberry's OpenTelemetry extension.
+    tracing.configure_tracing()
     schema = build_schema(settings)
 
     async def get_context(request: Request) -> Context:
@@ -153,14 +172,20 @@ def create_app(
             viewer = anonymous()
         else:
             viewer = authenticator.authenticate(request.headers)
-        return Context(store=state["store"], settings=settings, viewer=viewer)
+        return Context(
+            store=state["store"],
+            settings=settings,
+            viewer=viewer,
+            language=negotiate(request.headers.get("accept-language")),
+        )
 
     @app.exception_handler(Unauthenticated)
     async def unauthenticated(request: Request, exc: Unauthenticated) -> JSONResponse:
         # Before any query runs: HTTP 401, with the body a GraphQL client expects.
         log.info("unauthenticated request from %s: %s", _client(request), exc.message)
+        extensions = {**exc.extensions(), "requestId": request_id()}
         return JSONResponse(
-            {"data": None, "errors": [{"message": exc.message, "extensions": exc.extensions()}]},
+            {"data": None, "errors": [{"message": exc.message, "extensions": extensions}]},
             status_code=401,
             headers={"WWW-Authenticate": 'Bearer realm="graph-api"'},
         )
@@ -196,7 +221,16 @@ def create_app(
             return JSONResponse({"status": "unavailable", "reason": exc.message}, 503)
         return JSONResponse({"status": "ready"})
 
+    @app.get("/metrics")
+    async def metrics(request: Request) -> Response:
+        """Prometheus metrics; in production only with the API's own credentials."""
+        if settings.is_production:
+            authenticator.authenticate(request.headers)
+        return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
+
     app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
+    # Added last, so outermost: every response has the header, a refused body's too.
+    app.add_middleware(RequestIds)
     return app
 
 
@@ -261,6 +295,7 @@ class BodyLimit:
                             "limit": "GRAPH_API_MAX_REQUEST_BYTES",
                             "maximum": self.limit,
                             "value": size,
+                            "requestId": request_id(),
                         },
                     }
                 ],

@@ -11,6 +11,7 @@ from strawberry.types import Info as _Info
 
 from graph_api.config import Settings
 from graph_api.domain.access import Access, Viewer
+from graph_api.domain.i18n import DEFAULT_LANGUAGE, Language
 from graph_api.services.access import access_for
 from graph_api.store.neo4j_store import Store
 
@@ -24,6 +25,8 @@ class Context(BaseContext):
     viewer: Viewer
     # Per-request caches (DataLoaders, computed scopes), keyed by their owner's name.
     cache: dict[str, Any] = field(default_factory=dict)
+    # The language of explanations and labels, from the request's Accept-Language.
+    language: Language = DEFAULT_LANGUAGE
 
     def __post_init__(self) -> None:
         super().__init__()

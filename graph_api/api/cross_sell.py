@@ -10,6 +10,7 @@ from graph_api.api.context import Info
 from graph_api.api.types import GraphPath
 from graph_api.domain import cross_sell as cs
 from graph_api.domain import model as m
+from graph_api.domain.model import reported, reported_or_none
 from graph_api.services.cross_sell import cross_sell
 
 strawberry.enum(
@@ -77,14 +78,14 @@ class CrossSellEvidence:
     def from_domain(cls, e: cs.Evidence) -> CrossSellEvidence:
         return cls(
             kind=e.kind,
-            probability=e.probability,
+            probability=reported(e.probability),
             path=GraphPath.from_domain(e.path),
             rule_id=strawberry.ID(e.rule_id) if e.rule_id is not None else None,
             reason=e.reason,
             pair_count=e.pair_count,
-            support=e.support,
-            confidence=e.confidence,
-            lift=e.lift,
+            support=reported_or_none(e.support),
+            confidence=reported_or_none(e.confidence),
+            lift=reported_or_none(e.lift),
         )
 
 
@@ -114,7 +115,7 @@ class CrossSellSuggestion:
         return cls(
             rank=rank,
             product=CrossSellProduct.from_domain(s.product),
-            score=s.score,
+            score=reported(s.score),
             kinds=list(s.kinds),
             evidence=[CrossSellEvidence.from_domain(e) for e in s.evidence],
             evidence_count=s.evidence_count,

@@ -276,6 +276,7 @@ class DecidersQuery:
             ctx.settings.max_page_size,
             memo=ctx.cache,
             details=_asks_person_details(info),
+            language=ctx.language,
         )
         return [KeyDecider.from_domain(k) for k in ranking]
 
@@ -301,5 +302,6 @@ class DecidersQuery:
             _scope(account_id, opportunity_id, include_subsidiaries),
             memo=ctx.cache,
             details=_asks_person_details(info),
+            language=ctx.language,
         )
         return DecisionAssessment.from_domain(result)

@@ -20,6 +20,12 @@ is known, `value`:
   - a single object: 1.
   Inline fragments on different types add up. Introspection fields (`__schema`, `__type`,
   `__typename`) cost nothing.
+
+  The analytic root fields add the work they do before answering, in the same unit (about
+  one node or row read and processed), from their arguments (`analytic_work` below): a
+  path search loads a neighbourhood growing with maxHops (up to GRAPH_API_MAX_PATH_NODES),
+  deciders read an account's people (more with includeSubsidiaries), an org chart grows with
+  its depth. So 30 aliased `warmIntroductions(maxHops: 6)` are refused, not run for seconds.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from typing import Any
 
 from graphql import (
     ASTValidationRule,
+    BooleanValueNode,
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
@@ -59,6 +66,18 @@ CODE = "QUERY_TOO_COMPLEX"
 # Items assumed for a list field without `first` or `limit`.
 LIST_FACTOR = 10
 _PAGING_ARGS = ("first", "limit")
+
+# Estimates behind analytic_work (a request is refused before anything is read, so they are
+# assumptions, not measurements): links per node in a relationship neighbourhood, people of
+# one account, how many more with its subsidiaries, people per reporting level, the co-holding
+# rows a cross-sell reads, and the search work per path asked for.
+PATH_BRANCHING = 4
+ACCOUNT_PEOPLE = 300
+SUBSIDIARY_FACTOR = 5
+ORG_CHART_BRANCHING = 3
+ORG_CHART_PEOPLE = 3000
+CROSS_SELL_ROWS = 1000
+PATH_SEARCH_WORK = 20
 
 
 def too_complex(limit: str, maximum: int, value: int | None = None) -> dict[str, Any]:
@@ -110,6 +129,8 @@ class _Measure:
         self.variables = variables
         self.max_page = settings.max_page_size
         self.default_page = settings.default_page_size
+        self.settings = settings
+        self.query_type = schema.query_type
         self.memo: dict[tuple[str, int | None], tuple[int, int]] = {}
         self.in_progress: set[tuple[str, int | None]] = set()
 
@@ -149,7 +170,25 @@ class _Measure:
             return 0, 1
         items, passed_down = self.items(node, field, parent, inherited)
         d, c = self.selection_set(node.selection_set, get_named_type(field.type), passed_down)
-        return d, 1 + items * c
+        work = 0
+        if parent is self.query_type and node.name.value in _ANALYTIC:
+            work = analytic_work(node.name.value, self.arguments(node, field), self.settings)
+        return d, 1 + items * c + work
+
+    def arguments(self, node: FieldNode, field: GraphQLField) -> dict[str, Any]:
+        """The field's literal, variable or default argument values (a variable unknown at
+        validation counts as its default: validation measures depth only)."""
+        values = {name: arg.default_value for name, arg in field.args.items()}
+        for arg in node.arguments or ():
+            given = arg.value
+            if isinstance(given, VariableNode):
+                if self.variables is not None and given.name.value in self.variables:
+                    values[arg.name.value] = self.variables[given.name.value]
+            elif isinstance(given, IntValueNode):
+                values[arg.name.value] = int(given.value)
+            elif isinstance(given, BooleanValueNode):
+                values[arg.name.value] = given.value
+        return values
 
     def items(
         self,
@@ -203,6 +242,55 @@ class _Measure:
         self.in_progress.discard(key)
         self.memo[key] = measured
         return measured
+
+
+def _bounded(value: Any, low: int, high: int, default: int) -> int:
+    """An argument as counted: out of range, the resolver refuses it (INVALID_INPUT), so it
+    is counted at the nearest bound, never more than the largest value that can run."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        return default
+    return max(low, min(high, value))
+
+
+def analytic_work(name: str, args: Mapping[str, Any], settings: Settings) -> int:
+    """The estimated work of an analytic root field, in cost units, from its arguments."""
+    subsidiaries = SUBSIDIARY_FACTOR if args.get("includeSubsidiaries") is True else 1
+    if name in ("warmIntroductions", "relationshipPath"):
+        hops = _bounded(args.get("maxHops"), 1, settings.max_path_hops, 4)
+        limit = _bounded(args.get("limit"), 1, settings.max_page_size, 5)
+        if name == "warmIntroductions":
+            # One neighbourhood of maxHops levels around the target.
+            loaded = min(int(PATH_BRANCHING**hops), settings.max_path_nodes)
+        else:
+            # Meet in the middle: two neighbourhoods of half the hops.
+            loaded = 2 * min(int(PATH_BRANCHING ** ((hops + 1) // 2)), settings.max_path_nodes)
+        return loaded + PATH_SEARCH_WORK * limit * hops
+    if name == "keyDeciders":
+        limit = _bounded(args.get("limit"), 1, settings.max_page_size, 10)
+        return ACCOUNT_PEOPLE * subsidiaries + limit
+    if name == "decisionAssessment":
+        # The deciders' ranking, then every level and decider assessed.
+        return 2 * ACCOUNT_PEOPLE * subsidiaries
+    if name == "orgChart":
+        depth = _bounded(args.get("depth"), 1, settings.max_org_chart_depth, 3)
+        charted = min(int(ORG_CHART_BRANCHING**depth), ORG_CHART_PEOPLE)
+        return charted * (2 if args.get("includeSubsidiaries") is True else 1)
+    if name == "crossSell":
+        limit = _bounded(args.get("limit"), 1, settings.max_page_size, 10)
+        return CROSS_SELL_ROWS + PATH_SEARCH_WORK * limit
+    return 0
+
+
+_ANALYTIC = frozenset(
+    {
+        "warmIntroductions",
+        "relationshipPath",
+        "keyDeciders",
+        "decisionAssessment",
+        "orgChart",
+        "crossSell",
+    }
+)
 
 
 def measure(
@@ -300,7 +388,8 @@ class CostLimit(SchemaExtension):
                         GraphQLError(
                             f"the query has an estimated cost of {cost}, more than "
                             f"GRAPH_API_MAX_COST = {limit} (ask for fewer items with "
-                            "`first`/`limit`, or fewer nested lists)",
+                            "`first`/`limit`, fewer nested lists, or fewer or smaller "
+                            "analytic fields: maxHops, depth, includeSubsidiaries)",
                             extensions=too_complex("GRAPH_API_MAX_COST", limit, cost),
                         )
                     ],

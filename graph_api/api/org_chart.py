@@ -10,6 +10,7 @@ from graph_api.api.types import Organization, Person
 from graph_api.api.view_types import Coverage
 from graph_api.domain import model as m
 from graph_api.domain import org_chart as oc
+from graph_api.domain.model import reported_or_none
 from graph_api.services.org_chart import org_chart
 
 DEFAULT_DEPTH = 3
@@ -20,8 +21,9 @@ class OrgChartNode:
     id: strawberry.ID = strawberry.field(description="The person's id.")
     person: Person
     organization: Organization | None = strawberry.field(
-        description="The unit (organization or sub-chart) the person is drawn in; an "
-        "external influencer's employer."
+        description="The organization the person belongs to in the chart: the unit (the "
+        "charted organization or a sub-chart's) they are drawn in; an external influencer's "
+        "employer (null when none is known)."
     )
     title: str | None
     department: str | None
@@ -29,7 +31,11 @@ class OrgChartNode:
         description="The person's manager, when drawn in this chart."
     )
     level: int = strawberry.field(
-        description="1 = top of its unit, 2 = reports to a level-1 person, ...; 0 = external."
+        description="The person's level in the account, the one keyDeciders and "
+        "decisionAssessment give, whatever the chart's root: 1 + the managers on the "
+        "shortest reporting line up to a top (someone with no manager), managers outside "
+        "the chart included. 1 also for a person on no reporting line (keyDeciders: null); "
+        "0 = external."
     )
     role: m.BuyingRole | None = strawberry.field(description="Buying-centre marker 决审研咨用.")
     attitude: m.Attitude | None = strawberry.field(description="+ = - X")
@@ -99,7 +105,7 @@ class OrgChart:
                     source=strawberry.ID(x.source),
                     target=strawberry.ID(x.target),
                     type=x.type,
-                    strength=x.strength,
+                    strength=reported_or_none(x.strength),
                     kind=x.kind,
                 )
                 for x in c.links

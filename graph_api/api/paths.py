@@ -39,6 +39,7 @@ class PathsQuery:
             max_hops_allowed=ctx.settings.max_path_hops,
             max_limit=ctx.settings.max_page_size,
             node_cap=ctx.settings.max_path_nodes,
+            language=ctx.language,
         )
         return [GraphPath.from_domain(p) for p in found]
 
@@ -66,5 +67,6 @@ class PathsQuery:
             max_hops_allowed=ctx.settings.max_path_hops,
             max_limit=ctx.settings.max_page_size,
             node_cap=ctx.settings.max_path_nodes,
+            language=ctx.language,
         )
         return [GraphPath.from_domain(p) for p in found]

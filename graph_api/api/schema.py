@@ -12,13 +12,16 @@ from strawberry.schema.schema import validate_document
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from graph_api import tracing
 from graph_api.api.audit import AuditQuery
 from graph_api.api.cross_sell import CrossSellQuery
 from graph_api.api.deciders import DecidersQuery
 from graph_api.api.diagnostics import DevelopmentNotice, RoundTripCount
 from graph_api.api.errors import DomainErrors
+from graph_api.api.labels import LabelsQuery
 from graph_api.api.limits import limit_extensions
 from graph_api.api.mutations import Mutation
+from graph_api.api.observe import observe_extension
 from graph_api.api.org_chart import OrgChartQuery
 from graph_api.api.party import PartyQuery
 from graph_api.api.paths import PathsQuery
@@ -29,7 +32,16 @@ from graph_api.domain.errors import DomainError
 
 Query = merge_types(
     "Query",
-    (PartyQuery, OrgChartQuery, SearchQuery, DecidersQuery, PathsQuery, CrossSellQuery, AuditQuery),
+    (
+        PartyQuery,
+        OrgChartQuery,
+        SearchQuery,
+        DecidersQuery,
+        PathsQuery,
+        CrossSellQuery,
+        AuditQuery,
+        LabelsQuery,
+    ),
 )
 
 # Distinct query documents whose parse and validation are kept (bounded: unique texts
@@ -80,6 +92,8 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     # the rule classes, and a rule made per request would always miss it), the cost limit.
     token_limit, limit_rules, cost_limit = limit_extensions(settings)
     extensions: list[Any] = [
+        # First, so that it finishes last: it sees the errors with their codes.
+        observe_extension(settings),
         token_limit,
         # Clients send the same few documents over and over; parsing and validating the
         # full 360° view document costs more than the database query behind it.
@@ -93,6 +107,11 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         extensions.append(DisableIntrospection)
     if not settings.is_production:
         extensions.extend((RoundTripCount, DevelopmentNotice))
+    if tracing.tracer is not None:
+        # Imported only when tracing is on: off, OpenTelemetry costs nothing.
+        from strawberry.extensions.tracing import OpenTelemetryExtension
+
+        extensions.append(OpenTelemetryExtension)
     return GraphSchema(
         query=Query,
         mutation=Mutation,

@@ -10,6 +10,7 @@ from graph_api.api.selection import asks_for
 from graph_api.api.types import Party, party_to_gql
 from graph_api.api.view_types import PageInfo
 from graph_api.domain import model as m
+from graph_api.domain.model import reported
 from graph_api.services.search import search_parties
 
 
@@ -69,7 +70,7 @@ class SearchQuery:
         return PartySearchConnection(
             edges=[
                 PartySearchEdge(
-                    cursor=e.cursor, node=party_to_gql(e.node.party), score=e.node.score
+                    cursor=e.cursor, node=party_to_gql(e.node.party), score=reported(e.node.score)
                 )
                 for e in page.edges
             ],

@@ -22,6 +22,7 @@ from graph_api.api.view_types import (
 )
 from graph_api.domain import model as m
 from graph_api.domain.access import SENSITIVE_PERSON_FIELDS
+from graph_api.domain.model import reported_or_none
 from graph_api.services.view360 import (
     SignalsArgs,
     SubsidiariesArgs,
@@ -350,7 +351,7 @@ class PathLink:
             target=strawberry.ID(link.target),
             type=link.type,
             label=link.label,
-            strength=link.strength,
+            strength=reported_or_none(link.strength),
         )
 
 
@@ -368,6 +369,6 @@ class GraphPath:
             nodes=[PathNode.from_domain(n) for n in p.nodes],
             links=[PathLink.from_domain(link) for link in p.links],
             hops=p.hops,
-            weight=p.weight,
+            weight=reported_or_none(p.weight),
             explanation=p.explanation,
         )

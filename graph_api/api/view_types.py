@@ -11,6 +11,7 @@ from graph_api.api import enums as _enums  # noqa: F401  (registers the domain e
 from graph_api.domain import model as m
 from graph_api.domain import signals as s
 from graph_api.domain import view as v
+from graph_api.domain.model import reported_or_none
 
 if TYPE_CHECKING:
     from graph_api.api.types import Organization, Party, Person
@@ -154,7 +155,7 @@ class Relationship:
         return cls(
             kind=r.kind,
             party=_party(r.party),
-            strength=r.strength,
+            strength=reported_or_none(r.strength),
             influence_kind=r.influence_kind,
             context=r.context,
         )
@@ -168,7 +169,7 @@ class Coverage:
 
     @classmethod
     def from_domain(cls, c: v.Coverage) -> Coverage:
-        return cls(rep=Rep.from_domain(c.rep), strength=c.strength, kind=c.kind)
+        return cls(rep=Rep.from_domain(c.rep), strength=reported_or_none(c.strength), kind=c.kind)
 
 
 @strawberry.type

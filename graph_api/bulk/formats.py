@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import os
 import shutil
 import tempfile
@@ -110,11 +111,26 @@ def _read_csv_dir(path: Path) -> tuple[list[Source], list[Problem]]:
 
 
 def _csv_rows(file: Path) -> Iterator[tuple[int, Mapping[str, Any]]]:
-    with file.open(newline="", encoding="utf-8-sig") as fh:
-        reader = csv.DictReader(fh)
+    data = file.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise FormatError(f"{file.name}: line {line}: not UTF-8 text ({exc.reason})") from exc
+    del data
+    # strict: a quote left open is an error, not a value running on to the end of the file
+    # (or to the next quote) with the rows between swallowed into it.
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    try:
         for row in reader:
             # Line numbers as an editor shows them (the header is line 1).
             yield reader.line_num, {k: v for k, v in row.items() if k is not None and v != ""}
+    except csv.Error as exc:
+        # line_num is the last line of the last complete record: the bad one starts next.
+        raise FormatError(
+            f"{file.name}: line {reader.line_num + 1}: not valid CSV ({exc}); "
+            "is a quoted value left unclosed?"
+        ) from exc
 
 
 # ----- writing --------------------------------------------------------------------------

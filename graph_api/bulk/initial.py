@@ -209,6 +209,26 @@ class _Files:
         self._stack.close()
 
 
+def search_titles(validated: Validated) -> dict[str, list[str]]:
+    """Each employed person's searchTitles, as import.cypher's employment query leaves them:
+    "title department" per job, the last loaded job first (Neo4j walks a node's links from
+    the newest). People with a job that has neither are left out: the list would hold an
+    empty text, which the bulk importer cannot tell from no list, so `migrate` fills theirs
+    with the query itself (search.backfill_titles)."""
+    titles: dict[str, list[str]] = {}
+    skip: set[str] = set()
+    for row in reversed(validated.good_rows("employment")):
+        values = row.values
+        person = values["personId"]
+        parts = [p for p in (values.get("title"), values.get("department")) if p]
+        if not parts:
+            skip.add(person)
+        titles.setdefault(person, []).append(" ".join(parts))
+    for person in skip:
+        del titles[person]
+    return titles
+
+
 def write_import_files(
     validated: Validated, folder: Path, now: datetime
 ) -> tuple[_Files, int, int]:
@@ -228,6 +248,9 @@ def write_import_files(
             props = [f for f in section.fields if f.stored and f.name != "id"]
             header = [f"id:ID({space})"]
             header += [f"{f.name}:{_CSV_TYPE[f.kind]}" for f in props]
+            titles = search_titles(validated) if section.name == "people" else None
+            if titles is not None:
+                header.append("searchTitles:string[]")
             header += ["version:long", "createdAt:datetime", "updatedAt:datetime"]
             node_fh = files.open("nodes", _LABELS.get(section.name, section.entity), header)
             columns = [(f.name, _formatter(f.kind, multiline)) for f in props]
@@ -240,6 +263,7 @@ def write_import_files(
                 is_list = section.field_map[name].kind == "reflist"
                 links.append((name, inward, is_list, fh))
             str_id = _formatter("id", multiline)
+            str_list = _formatter("strlist", multiline)
             write = node_fh.write
             for row in rows:
                 values = row.values
@@ -249,6 +273,7 @@ def write_import_files(
                     str_id(node_id)
                     + _DELIMITER
                     + _DELIMITER.join([fmt(get(name)) for name, fmt in columns])
+                    + ("" if titles is None else _DELIMITER + str_list(titles.get(node_id)))
                     + tail
                 )
                 for name, inward, is_list, fh in links:
@@ -378,9 +403,9 @@ async def _initial_import(
     started = time.perf_counter()
     now = datetime.now(UTC)
     sources, doc_problems = read_sources(path)
-    # An empty database: every reference must be in the document, as the database would
-    # answer for each id it is asked about.
-    validated = await validate(sources, None)
+    # An empty database: every reference must be in the document and every cycle in it, as
+    # the database would answer for each id and link it is asked about.
+    validated = await validate(sources, None, None)
     del sources
     validated.problems[:0] = doc_problems
     report = InitialReport(

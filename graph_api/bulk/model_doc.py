@@ -50,8 +50,9 @@ entity or link kind below. A JSON document is an object with `"format": "FORMAT_
 data as CSV is a folder with one `<section>.csv` per section, a header row of field names,
 lists `;`-separated and booleans `true`/`false`. Ids are chosen by the source system.
 `graph-api import` validates every row against these rules first (a problem names the
-file, row, field and value), then writes with batched, idempotent `UNWIND ... MERGE`;
-`graph-api export` writes the same format back.
+file, row, field and value), then writes with batched, idempotent `UNWIND ... MERGE`; a
+load that fails half-way says what it wrote and is finished by `graph-api import --resume`
+(README, "The import's contract"). `graph-api export` writes the same format back.
 
 Stored on every node written by the import or the write API, besides the fields below:
 `version` (integer, goes up by one on each real change; the write API's optimistic
@@ -66,6 +67,11 @@ _HEAD = _HEAD_TEMPLATE.replace("FORMAT_NAME", FORMAT_NAME).replace(
 )
 
 
+def _number(f: Field, value: float) -> str:
+    # An integer bound in full (a 64-bit limit in %g would read as a rounded float).
+    return str(int(value)) if f.kind == "int" else f"{value:g}"
+
+
 def _allowed(f: Field) -> str:
     parts: list[str] = []
     if f.enum is not None:
@@ -75,8 +81,8 @@ def _allowed(f: Field) -> str:
                 "also read: " + ", ".join(f"`{k}`={v.value}" for k, v in f.aliases.items())
             )
     if f.minimum is not None or f.maximum is not None:
-        lo = "" if f.minimum is None else f"{f.minimum:g}"
-        hi = "" if f.maximum is None else f"{f.maximum:g}"
+        lo = "" if f.minimum is None else _number(f, f.minimum)
+        hi = "" if f.maximum is None else _number(f, f.maximum)
         parts.append(f"{lo}..{hi}")
     if f.max_length is not None:
         parts.append(f"at most {f.max_length} characters")
@@ -128,7 +134,10 @@ def render_model_doc() -> str:
             if s.no_self_link:
                 rules.append(f"`{s.no_self_link[1]}` must differ from `{s.no_self_link[0]}`")
             if s.acyclic:
-                rules.append(f"`{s.acyclic[0]}` -> `{s.acyclic[1]}` must form no cycle")
+                rules.append(
+                    f"`{s.acyclic[0]}` -> `{s.acyclic[1]}` must form no cycle, "
+                    "together with the links already stored"
+                )
             if s.exactly_one_of:
                 rules.append("exactly one of " + ", ".join(f"`{f}`" for f in s.exactly_one_of))
             if s.at_least_one_of:

@@ -45,6 +45,30 @@ class Field:
     max_length: int | None = None
     stored: bool = True  # False: used for links only, not stored as a property
 
+    def __post_init__(self) -> None:
+        # Every number gets a range the store holds, so that no value passes validation and
+        # then fails its batch half-way through an import (a float must be finite as well).
+        if self.kind == "int":
+            lo, hi = STORE_INT_RANGE
+            if self.minimum is None or self.minimum < lo:
+                object.__setattr__(self, "minimum", lo)
+            if self.maximum is None or self.maximum > hi:
+                object.__setattr__(self, "maximum", hi)
+        # Every text is bounded too; a reference is an id.
+        if self.max_length is None and self.kind in ("id", "ref", "reflist"):
+            object.__setattr__(self, "max_length", ID_LEN)
+        elif self.max_length is None and self.kind in ("str", "text", "strlist"):
+            object.__setattr__(self, "max_length", SHORT_LEN)
+
+
+# Neo4j stores integers as 64-bit signed values.
+STORE_INT_RANGE = (-(2**63), 2**63 - 1)
+# Money: a volume or an amount beyond any real one (and still exact to the cent in a
+# double), so that a unit mistake is refused rather than stored.
+MONEY_MAX = 1e13
+# More people than any employer has.
+EMPLOYEES_MAX = 10_000_000
+
 
 @dataclass(frozen=True)
 class Section:
@@ -156,8 +180,14 @@ SECTIONS: tuple[Section, ...] = (
             _s("address", max_length=500),
             _s("phone", max_length=50),
             _s("website", max_length=500),
-            Field("employees", "int", minimum=0),
-            Field("annualPurchase", "float", minimum=0, doc="buying power: annual volume"),
+            Field("employees", "int", minimum=0, maximum=EMPLOYEES_MAX),
+            Field(
+                "annualPurchase",
+                "float",
+                minimum=0,
+                maximum=MONEY_MAX,
+                doc="buying power: annual volume",
+            ),
             _unit("shareOfWallet", "our share of the customer's wallet, 0..1"),
             *_PROFILE_COMMON,
         ),
@@ -243,7 +273,7 @@ SECTIONS: tuple[Section, ...] = (
             _name(),
             _ref("accountId", "Party", "the customer"),
             _enum("stage", m.OpportunityStage, "funnel level", required=True),
-            Field("amount", "float", minimum=0),
+            Field("amount", "float", minimum=0, maximum=MONEY_MAX),
             Field("closeDate", "date"),
             _ref("ownerId", "Rep", "owning rep", False),
             Field("productIds", "reflist", ref="Product", stored=False, doc="products offered"),
@@ -261,7 +291,7 @@ SECTIONS: tuple[Section, ...] = (
             Field("partyId", "ref", required=True, ref="Party", doc="the holder"),
             Field("productId", "ref", required=True, ref="Product"),
             Field("since", "date"),
-            Field("amount", "float", minimum=0),
+            Field("amount", "float", minimum=0, maximum=MONEY_MAX),
             _enum("status", m.HoldingStatus),
             _s("reference", "policy or account number (sensitive)", max_length=100),
         ),

@@ -21,6 +21,9 @@ from graph_api.domain.model import FamilyKind
 
 # Looks up ids in the database: entity kind -> ids -> {id: entity kind found ("Person", ...)}.
 DbLookup = Callable[[str, list[str]], Awaitable[dict[str, str]]]
+# Follows an acyclic relation in the database: section name -> ids -> the (from, to) links
+# stored from those ids (the links the section's rows add to, or replace).
+DbLinks = Callable[[str, list[str]], Awaitable[list[tuple[str, str]]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,10 +124,15 @@ def _as_number(value: Any, f: Field, integer: bool) -> int | float:
     else:
         number = float(number)
     if f.minimum is not None and number < f.minimum:
-        raise _Bad("OUT_OF_RANGE", f"below the minimum {f.minimum:g}")
+        raise _Bad("OUT_OF_RANGE", f"below the minimum {_bound(f.minimum, integer)}")
     if f.maximum is not None and number > f.maximum:
-        raise _Bad("OUT_OF_RANGE", f"above the maximum {f.maximum:g}")
+        raise _Bad("OUT_OF_RANGE", f"above the maximum {_bound(f.maximum, integer)}")
     return number
+
+
+def _bound(value: float, integer: bool) -> str:
+    # An integer bound in full: a 64-bit limit in %g would read as a rounded float.
+    return str(int(value)) if integer else f"{value:g}"
 
 
 def _as_bool(value: Any) -> bool:
@@ -289,9 +297,9 @@ def _number_coercer(f: Field, integer: bool) -> Coercer:
             if not integer and not math.isfinite(number):
                 raise _Bad("BAD_VALUE", "not a finite number")
             if lo is not None and number < lo:
-                raise _Bad("OUT_OF_RANGE", f"below the minimum {lo:g}")
+                raise _Bad("OUT_OF_RANGE", f"below the minimum {_bound(lo, integer)}")
             if hi is not None and number > hi:
-                raise _Bad("OUT_OF_RANGE", f"above the maximum {hi:g}")
+                raise _Bad("OUT_OF_RANGE", f"above the maximum {_bound(hi, integer)}")
             return number
         if _blank(value) or (isinstance(value, list) and not value):
             return _MISSING
@@ -501,12 +509,14 @@ def _same(a: Row, b: Row) -> bool:
 async def validate(
     sources: Iterable[tuple[str, str, Iterable[tuple[int, Mapping[str, Any]]]]],
     db_lookup: DbLookup | None = None,
+    db_links: DbLinks | None = None,
 ) -> Validated:
     """Validates rows given as (section, file, [(row number, raw row)]) triples.
 
     Checks each field (type, enum, range, length, required), duplicates (identical ones are
     merged; conflicting ones are errors), references (to a row of the document or to a node
-    already in the database), self-links and cycles. Rows with problems are marked rejected;
+    already in the database), self-links and cycles (closed by the document's rows alone or
+    together with the links already in the database). Rows with problems are marked rejected;
     rows that reference a rejected row are rejected too, so a partial load stays consistent.
     """
     result = Validated()
@@ -622,7 +632,7 @@ async def validate(
     in_db: dict[str, dict[str, str]] = {}
     asked: dict[str, set[str]] = defaultdict(set)
     await _check_references(result, targets, db_lookup, in_db, asked)
-    _check_cycles(result)
+    await _check_cycles(result, db_links)
     # Rejecting rows can orphan rows that referenced them: settle until nothing changes.
     # Only a rejected row of the document can orphan another (every other reference was
     # checked above), so with none there is nothing to settle.
@@ -744,49 +754,104 @@ async def _check_references(
             break
 
 
-def _check_cycles(result: Validated) -> None:
+async def _database_links(
+    section: Section,
+    edges: dict[str, list[tuple[str, Row | None]]],
+    db_links: DbLinks,
+) -> None:
+    """Adds to `edges` the database's links reachable from the document's: only they can
+    close a cycle with a row (a cycle of stored links alone is not this document's doing)."""
+    # A node section's reference is single-valued: its row replaces the stored link (the
+    # load deletes the old one), so a stored link from a node the document re-links is gone.
+    replaced = set(edges) if section.kind == "node" else set()
+    seen: set[str] = set()
+    frontier = {to for out in edges.values() for to, _row in out}
+    while frontier:
+        ask = sorted(frontier - seen - replaced)
+        seen.update(frontier)
+        frontier = set()
+        if not ask:
+            break
+        for a, b in await db_links(section.name, ask):
+            if a in replaced:
+                continue
+            edges[a].append((b, None))
+            if b not in seen:
+                frontier.add(b)
+
+
+async def _check_cycles(result: Validated, db_links: DbLinks | None = None) -> None:
     for section in SECTIONS:
         if section.acyclic is None:
             continue
         src, dst = section.acyclic
-        edges: dict[str, list[tuple[str, Row]]] = defaultdict(list)
+        # Each link with the row that adds it (None: a link already in the database).
+        edges: dict[str, list[tuple[str, Row | None]]] = defaultdict(list)
         for row in result.rows.get(section.name, []):
             if not row.rejected and src in row.values and dst in row.values:
                 edges[row.values[src]].append((row.values[dst], row))
-        # Iterative three-colour DFS; the row closing each cycle is reported.
-        WHITE, GREY, BLACK = 0, 1, 2
-        colour: dict[str, int] = defaultdict(int)
-        for start in sorted(edges):
-            if colour[start] != WHITE:
-                continue
-            stack: list[tuple[str, int]] = [(start, 0)]
-            path: list[str] = [start]
-            colour[start] = GREY
-            while stack:
-                node, i = stack[-1]
-                out = edges.get(node, [])
-                if i < len(out):
-                    stack[-1] = (node, i + 1)
-                    nxt, row = out[i]
-                    if colour[nxt] == GREY:
-                        cycle = [*path[path.index(nxt) :], nxt]
-                        result.problems.append(
-                            Problem(
-                                row.file,
-                                row.number,
-                                section.name,
-                                dst,
-                                nxt,
-                                "CYCLE",
-                                "forms a cycle: " + " -> ".join(cycle),
+        if db_links is not None and edges:
+            await _database_links(section, edges, db_links)
+        _report_cycles(result, section, dst, edges)
+
+
+def _report_cycles(
+    result: Validated,
+    section: Section,
+    dst: str,
+    edges: Mapping[str, list[tuple[str, Row | None]]],
+) -> None:
+    """Iterative three-colour DFS; of each cycle, the row that closes it is reported (the
+    last row on it when a stored link closes it)."""
+    WHITE, GREY, BLACK = 0, 1, 2
+    colour: dict[str, int] = defaultdict(int)
+    for start in sorted(edges):
+        if colour[start] != WHITE:
+            continue
+        stack: list[tuple[str, int]] = [(start, 0)]
+        path: list[str] = [start]
+        via: list[Row | None] = [None]  # the link that led to path[i]
+        colour[start] = GREY
+        while stack:
+            node, i = stack[-1]
+            out = edges.get(node, [])
+            if i < len(out):
+                stack[-1] = (node, i + 1)
+                nxt, row = out[i]
+                if row is not None and row.rejected:
+                    continue
+                if colour[nxt] == GREY:
+                    at = path.index(nxt)
+                    on_cycle = [*via[at + 1 :], row]
+                    blamed = next((r for r in reversed(on_cycle) if r is not None), None)
+                    if blamed is None:
+                        continue
+                    cycle = " -> ".join([*path[at:], nxt])
+                    stored = any(r is None for r in on_cycle)
+                    result.problems.append(
+                        Problem(
+                            blamed.file,
+                            blamed.number,
+                            section.name,
+                            dst,
+                            blamed.values[dst],
+                            "CYCLE",
+                            (
+                                "forms a cycle with links already in the database: "
+                                if stored
+                                else "forms a cycle: "
                             )
+                            + cycle,
                         )
-                        row.rejected = True
-                    elif colour[nxt] == WHITE:
-                        colour[nxt] = GREY
-                        stack.append((nxt, 0))
-                        path.append(nxt)
-                else:
-                    colour[node] = BLACK
-                    stack.pop()
-                    path.pop()
+                    )
+                    blamed.rejected = True
+                elif colour[nxt] == WHITE:
+                    colour[nxt] = GREY
+                    stack.append((nxt, 0))
+                    path.append(nxt)
+                    via.append(row)
+            else:
+                colour[node] = BLACK
+                stack.pop()
+                path.pop()
+                via.pop()

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from graph_api.domain import i18n
 from graph_api.domain.model import GraphPath, PartyKind, ProductSegment
 
 
@@ -22,6 +23,20 @@ class EvidenceKind(StrEnum):
     POPULARITY = "POPULARITY"  # fallback: no neighbourhood evidence, popular with the same kind
 
 
+i18n.labels(
+    EvidenceKind,
+    {
+        EvidenceKind.HOUSEHOLD: i18n.Label("Household", "家庭"),
+        EvidenceKind.EMPLOYER: i18n.Label("Employer (public-private linkage)", "雇主(公私联动)"),
+        EvidenceKind.GROUP: i18n.Label("Group", "集团"),
+        EvidenceKind.SIMILAR_CUSTOMERS: i18n.Label("Similar customers", "相似客户"),
+        EvidenceKind.RULE: i18n.Label("Rule", "规则"),
+        EvidenceKind.OPPORTUNITY: i18n.Label("Open opportunity", "在途商机"),
+        EvidenceKind.POPULARITY: i18n.Label("Popularity", "热门产品"),
+    },
+)
+
+
 class CrossSellScope(StrEnum):
     """Whose holdings rule a product out: the party's own, its household's, or its group's."""
 
@@ -35,6 +50,16 @@ class CrossSellScope(StrEnum):
         if self is CrossSellScope.GROUP:
             return kind is PartyKind.ORGANIZATION
         return True
+
+
+i18n.labels(
+    CrossSellScope,
+    {
+        CrossSellScope.SELF: i18n.Label("Own holdings", "本人持有"),
+        CrossSellScope.HOUSEHOLD: i18n.Label("Household holdings", "家庭持有"),
+        CrossSellScope.GROUP: i18n.Label("Group holdings", "集团持有"),
+    },
+)
 
 
 # Titles that make a person an executive for the public-private linkage: executives of a

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from graph_api.domain import i18n
 from graph_api.domain import model as m
 from graph_api.domain import view as v
 
@@ -16,10 +17,29 @@ class RoleSource(StrEnum):
     ACCOUNT = "ACCOUNT"  # marked on the account (or one of its units)
 
 
+i18n.labels(
+    RoleSource,
+    {
+        RoleSource.OPPORTUNITY: i18n.Label("Marked on the opportunity", "商机上标注"),
+        RoleSource.ACCOUNT: i18n.Label("Marked on the account", "客户上标注"),
+    },
+)
+
+
 class ScoreComponent(StrEnum):
     ROLE = "ROLE"  # the declared buying role and influence level
     FORMAL = "FORMAL"  # position and span of control along reporting lines
     INFORMAL = "INFORMAL"  # centrality among who listens to whom
+
+
+i18n.labels(
+    ScoreComponent,
+    {
+        ScoreComponent.ROLE: i18n.Label("Buying role", "采购角色"),
+        ScoreComponent.FORMAL: i18n.Label("Formal position", "正式职位"),
+        ScoreComponent.INFORMAL: i18n.Label("Informal influence", "非正式影响力"),
+    },
+)
 
 
 class RiskKind(StrEnum):
@@ -30,9 +50,32 @@ class RiskKind(StrEnum):
     LEVEL_WITHOUT_COVERAGE = "LEVEL_WITHOUT_COVERAGE"
 
 
+i18n.labels(
+    RiskKind,
+    {
+        RiskKind.NO_SUPPORTER_IN_DECISION_LAYER: i18n.Label(
+            "No supporter in the decision layer", "决策层无人支持"
+        ),
+        RiskKind.OPPOSED_DECIDER: i18n.Label("Decider against us", "决策人反对我们"),
+        RiskKind.UNCOVERED_DECIDER: i18n.Label("Uncovered decider", "决策人无覆盖"),
+        RiskKind.WEAKLY_COVERED_DECIDER: i18n.Label("Weakly covered decider", "决策人覆盖薄弱"),
+        RiskKind.LEVEL_WITHOUT_COVERAGE: i18n.Label("Level without coverage", "层级无覆盖"),
+    },
+)
+
+
 class Severity(StrEnum):
     HIGH = "HIGH"
     MEDIUM = "MEDIUM"
+
+
+i18n.labels(
+    Severity,
+    {
+        Severity.HIGH: i18n.Label("High", "高"),
+        Severity.MEDIUM: i18n.Label("Medium", "中"),
+    },
+)
 
 
 @dataclass(frozen=True, slots=True)

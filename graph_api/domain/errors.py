@@ -60,3 +60,10 @@ class Unavailable(DomainError):
     """The database cannot be reached; the request may be retried."""
 
     code = "SERVICE_UNAVAILABLE"
+
+
+class Timeout(DomainError):
+    """The request ran out of its time budget; its database work was cancelled (a write
+    rolled back)."""
+
+    code = "TIMEOUT"

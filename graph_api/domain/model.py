@@ -6,10 +6,34 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from graph_api.domain import i18n
+
+# Scores, strengths, shares and probabilities the API returns carry this many decimals: a
+# float sum such as 0.1 + 0.2 (0.30000000000000004) is noise, not information, for a client.
+REPORTED_DIGITS = 4
+
+
+def reported(x: float) -> float:
+    """A score, strength or probability as the API returns it."""
+    return round(x, REPORTED_DIGITS) + 0.0  # + 0.0: never -0.0
+
+
+def reported_or_none(x: float | None) -> float | None:
+    return None if x is None else reported(x)
+
 
 class PartyKind(StrEnum):
     PERSON = "PERSON"
     ORGANIZATION = "ORGANIZATION"
+
+
+i18n.labels(
+    PartyKind,
+    {
+        PartyKind.PERSON: i18n.Label("Person", "个人"),
+        PartyKind.ORGANIZATION: i18n.Label("Organization", "机构"),
+    },
+)
 
 
 class OrgType(StrEnum):
@@ -24,12 +48,51 @@ class OrgType(StrEnum):
     INSTITUTE = "INSTITUTE"
 
 
+i18n.labels(
+    OrgType,
+    {
+        OrgType.GROUP: i18n.Label("Group", "集团"),
+        OrgType.HEAD_OFFICE: i18n.Label("Head office", "总公司"),
+        OrgType.BRANCH: i18n.Label("Branch", "分公司"),
+        OrgType.SUBSIDIARY: i18n.Label("Subsidiary", "子公司"),
+        OrgType.DEPARTMENT: i18n.Label("Department", "部门"),
+        OrgType.COMPANY: i18n.Label("Company", "公司"),
+        OrgType.INSTITUTE: i18n.Label("Institute", "研究院所"),
+    },
+)
+
+
 class Tier(StrEnum):
     """客户分层: strategic Top-10, mid strategic, non-strategic."""
 
     STRATEGIC = "STRATEGIC"
     MID_STRATEGIC = "MID_STRATEGIC"
     NON_STRATEGIC = "NON_STRATEGIC"
+
+
+i18n.labels(
+    Tier,
+    {
+        Tier.STRATEGIC: i18n.Label(
+            "Strategic (Top-10)",
+            "战略客户(Top10)",
+            "3-year account plan, senior visit at least monthly",
+            "制定未来3年计划,高层至少每月拜访",
+        ),
+        Tier.MID_STRATEGIC: i18n.Label(
+            "Mid strategic",
+            "中等战略客户",
+            "Annual plan, visit at least quarterly",
+            "年度计划,至少每季度拜访",
+        ),
+        Tier.NON_STRATEGIC: i18n.Label(
+            "Non-strategic",
+            "非战略客户",
+            "No plan; visit when an opportunity appears",
+            "无计划,有商机时拜访",
+        ),
+    },
+)
 
 
 class FamilyKind(StrEnum):
@@ -49,6 +112,18 @@ class FamilyKind(StrEnum):
         return self
 
 
+i18n.labels(
+    FamilyKind,
+    {
+        FamilyKind.SPOUSE: i18n.Label("Spouse", "配偶"),
+        FamilyKind.PARENT: i18n.Label("Parent", "父母"),
+        FamilyKind.CHILD: i18n.Label("Child", "子女"),
+        FamilyKind.SIBLING: i18n.Label("Sibling", "兄弟姐妹"),
+        FamilyKind.OTHER: i18n.Label("Other relative", "其他亲属"),
+    },
+)
+
+
 class BuyingRole(StrEnum):
     """Buying-centre markers 决 审 研 咨 用."""
 
@@ -57,6 +132,29 @@ class BuyingRole(StrEnum):
     EVALUATOR = "EVALUATOR"  # 研
     INFLUENCER = "INFLUENCER"  # 咨
     USER = "USER"  # 用
+
+
+i18n.labels(
+    BuyingRole,
+    {
+        BuyingRole.DECISION_MAKER: i18n.Label(
+            "Decision maker (决)", "决策者(决)", "Decides", "做决定的人"
+        ),
+        BuyingRole.APPROVER: i18n.Label(
+            "Approver (审)",
+            "审批者(审)",
+            "Approves or signs off, often finance or the CEO",
+            "审批、签字,常为财务或CEO",
+        ),
+        BuyingRole.EVALUATOR: i18n.Label(
+            "Evaluator (研)", "评估者(研)", "Evaluates technically or by research", "技术或研究评估"
+        ),
+        BuyingRole.INFLUENCER: i18n.Label(
+            "Influencer (咨)", "咨询者(咨)", "Is consulted, advises", "被咨询、提供建议"
+        ),
+        BuyingRole.USER: i18n.Label("User (用)", "使用者(用)", "Uses the product", "使用产品的人"),
+    },
+)
 
 
 # Close vocabularies of other systems, mapped onto ours (DOMAIN.md: accept them where they add
@@ -88,6 +186,21 @@ class Attitude(StrEnum):
     OPPONENT = "OPPONENT"
 
 
+i18n.labels(
+    Attitude,
+    {
+        Attitude.SUPPORTER: i18n.Label("Supporter (+)", "支持(+)", "Supports us", "支持我们"),
+        Attitude.NEUTRAL: i18n.Label("Neutral (=)", "中立(=)"),
+        Attitude.NON_SUPPORTER: i18n.Label(
+            "Non-supporter (-)", "不支持(-)", "Does not support us", "不支持我们"
+        ),
+        Attitude.OPPONENT: i18n.Label(
+            "Opponent (X)", "反对(X)", "Opposes us actively", "积极反对我们"
+        ),
+    },
+)
+
+
 ATTITUDE_ALIASES: dict[str, Attitude] = {
     "+": Attitude.SUPPORTER,
     "CHAMPION": Attitude.SUPPORTER,
@@ -104,6 +217,16 @@ class InfluenceLevel(StrEnum):
     LOW = "LOW"
 
 
+i18n.labels(
+    InfluenceLevel,
+    {
+        InfluenceLevel.HIGH: i18n.Label("High influence", "影响力高"),
+        InfluenceLevel.MEDIUM: i18n.Label("Medium influence", "影响力中"),
+        InfluenceLevel.LOW: i18n.Label("Low influence", "影响力低"),
+    },
+)
+
+
 class RepRole(StrEnum):
     """Our sales people: outside account executive, inside sales, solution engineer, manager."""
 
@@ -113,15 +236,45 @@ class RepRole(StrEnum):
     MANAGER = "MANAGER"
 
 
+i18n.labels(
+    RepRole,
+    {
+        RepRole.AE: i18n.Label("Account executive (outside sales)", "外部销售(AE)"),
+        RepRole.SR: i18n.Label("Sales rep (inside sales)", "内部销售(SR)"),
+        RepRole.SE: i18n.Label("Solution engineer", "解决方案工程师"),
+        RepRole.MANAGER: i18n.Label("Sales manager", "销售经理"),
+    },
+)
+
+
 class ProductSegment(StrEnum):
     RETAIL = "RETAIL"
     CORPORATE = "CORPORATE"
+
+
+i18n.labels(
+    ProductSegment,
+    {
+        ProductSegment.RETAIL: i18n.Label("Retail", "零售"),
+        ProductSegment.CORPORATE: i18n.Label("Corporate", "对公"),
+    },
+)
 
 
 class HoldingStatus(StrEnum):
     ACTIVE = "ACTIVE"
     CLOSED = "CLOSED"
     PENDING = "PENDING"
+
+
+i18n.labels(
+    HoldingStatus,
+    {
+        HoldingStatus.ACTIVE: i18n.Label("Active", "有效"),
+        HoldingStatus.CLOSED: i18n.Label("Closed", "已结清"),
+        HoldingStatus.PENDING: i18n.Label("Pending", "待生效"),
+    },
+)
 
 
 class OpportunityStage(StrEnum):
@@ -142,6 +295,20 @@ class OpportunityStage(StrEnum):
     @property
     def is_open(self) -> bool:
         return self not in (OpportunityStage.WON, OpportunityStage.LOST)
+
+
+i18n.labels(
+    OpportunityStage,
+    {
+        OpportunityStage.IDENTIFIED: i18n.Label("Identified (10%)", "识别(10%)"),
+        OpportunityStage.CONTACTED: i18n.Label("Contacted (25%)", "接触(25%)"),
+        OpportunityStage.QUALIFIED: i18n.Label("Qualified (50%)", "拿到资格(50%)"),
+        OpportunityStage.DEVELOPED: i18n.Label("Developed (75%)", "发展(75%)"),
+        OpportunityStage.COMMITTED: i18n.Label("Committed (90%)", "承诺(90%)"),
+        OpportunityStage.WON: i18n.Label("Won (100%)", "赢单(100%)"),
+        OpportunityStage.LOST: i18n.Label("Lost", "丢单"),
+    },
+)
 
 
 STAGE_PROBABILITY: dict[OpportunityStage, float] = {
@@ -169,6 +336,24 @@ class InteractionKind(StrEnum):
     EVENT = "EVENT"
 
 
+i18n.labels(
+    InteractionKind,
+    {
+        InteractionKind.VISIT: i18n.Label("Visit", "拜访"),
+        InteractionKind.CALL: i18n.Label("Call", "电话"),
+        InteractionKind.MEETING: i18n.Label("Meeting", "会议"),
+        InteractionKind.EMAIL: i18n.Label("Email", "邮件"),
+        InteractionKind.MESSAGE: i18n.Label("Message", "消息"),
+        InteractionKind.COMPLAINT: i18n.Label("Complaint", "投诉"),
+        InteractionKind.CLAIM: i18n.Label("Claim", "理赔"),
+        InteractionKind.SERVICE: i18n.Label("Service", "服务"),
+        InteractionKind.PURCHASE: i18n.Label("Purchase", "购买"),
+        InteractionKind.BILLING: i18n.Label("Billing", "账单"),
+        InteractionKind.EVENT: i18n.Label("Event", "活动"),
+    },
+)
+
+
 class InteractionDirection(StrEnum):
     """Who started it: we (ACTIVE, e.g. a visit) or the customer (PASSIVE, e.g. a complaint)."""
 
@@ -176,9 +361,27 @@ class InteractionDirection(StrEnum):
     PASSIVE = "PASSIVE"
 
 
+i18n.labels(
+    InteractionDirection,
+    {
+        InteractionDirection.ACTIVE: i18n.Label("Started by us", "主动"),
+        InteractionDirection.PASSIVE: i18n.Label("Started by the customer", "被动"),
+    },
+)
+
+
 class InteractionPurpose(StrEnum):
     DEVELOPMENT = "DEVELOPMENT"
     TRANSACTIONAL = "TRANSACTIONAL"
+
+
+i18n.labels(
+    InteractionPurpose,
+    {
+        InteractionPurpose.DEVELOPMENT: i18n.Label("Development", "开发"),
+        InteractionPurpose.TRANSACTIONAL: i18n.Label("Transactional", "事务"),
+    },
+)
 
 
 class Channel(StrEnum):
@@ -191,10 +394,34 @@ class Channel(StrEnum):
     ONLINE = "ONLINE"
 
 
+i18n.labels(
+    Channel,
+    {
+        Channel.PHONE: i18n.Label("Phone", "电话"),
+        Channel.EMAIL: i18n.Label("Email", "邮件"),
+        Channel.VISIT: i18n.Label("Visit", "上门拜访"),
+        Channel.WECHAT: i18n.Label("WeChat", "微信"),
+        Channel.SMS: i18n.Label("SMS", "短信"),
+        Channel.MAIL: i18n.Label("Mail", "信函"),
+        Channel.ONLINE: i18n.Label("Online", "线上"),
+    },
+)
+
+
 class Gender(StrEnum):
     FEMALE = "FEMALE"
     MALE = "MALE"
     OTHER = "OTHER"
+
+
+i18n.labels(
+    Gender,
+    {
+        Gender.FEMALE: i18n.Label("Female", "女"),
+        Gender.MALE: i18n.Label("Male", "男"),
+        Gender.OTHER: i18n.Label("Other", "其他"),
+    },
+)
 
 
 class WalletBand(StrEnum):
@@ -203,6 +430,16 @@ class WalletBand(StrEnum):
     R = "R"
     D = "D"
     A = "A"
+
+
+i18n.labels(
+    WalletBand,
+    {
+        WalletBand.R: i18n.Label("Retention (SOW > 50%)", "保持型R(份额>50%)"),
+        WalletBand.D: i18n.Label("Development (SOW 10-50%)", "发展型D(份额10-50%)"),
+        WalletBand.A: i18n.Label("Acquisition (SOW < 10%)", "开拓型A(份额<10%)"),
+    },
+)
 
 
 def rad_cell(annual_purchase: float | None, share_of_wallet: float | None) -> str | None:
@@ -226,6 +463,30 @@ def rad_cell(annual_purchase: float | None, share_of_wallet: float | None) -> st
     else:
         row = "A"
     return f"{row}{column}"
+
+
+# The RAD cells' labels (signals.radCell is a string, R1..A3): row by share of wallet, column
+# by buying power, as the key-account documents name them.
+_WALLET_ROWS = {
+    "R": ("Retention", "保持型"),
+    "D": ("Development", "发展型"),
+    "A": ("Acquisition", "开拓型"),
+}
+_BUYING_POWER = {
+    1: ("BP > 1M", "采购量>1M"),
+    2: ("BP 500K-1M", "采购量500K-1M"),
+    3: ("BP < 500K", "采购量<500K"),
+}
+i18n.value_labels(
+    "RadCell",
+    {
+        f"{row}{column}": i18n.Label(
+            f"{row}{column}: {band[0]}, {power[0]}", f"{row}{column}:{band[1]},{power[1]}"
+        )
+        for row, band in _WALLET_ROWS.items()
+        for column, power in _BUYING_POWER.items()
+    },
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from graph_api.domain import i18n
 from graph_api.domain import model as m
 from graph_api.domain import view as v
 
@@ -12,6 +13,15 @@ from graph_api.domain import view as v
 class ChartLinkType(StrEnum):
     REPORTS_TO = "REPORTS_TO"  # source reports to target
     INFLUENCES = "INFLUENCES"  # source influences target (target listens)
+
+
+i18n.labels(
+    ChartLinkType,
+    {
+        ChartLinkType.REPORTS_TO: i18n.Label("Reports to", "汇报给"),
+        ChartLinkType.INFLUENCES: i18n.Label("Influences", "影响"),
+    },
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +40,7 @@ class ChartNode:
     title: str | None
     department: str | None
     manager_id: str | None  # the manager drawn in the chart, if any
-    level: int  # 1 = top of its unit; 0 = an outside influencer
+    level: int  # in the account, as keyDeciders gives it (1 = top); 0 = an outside influencer
     markers: Markers | None
     coverage: tuple[v.Coverage, ...]
     external: bool = False  # not in the chart's organizations: an outside influencer

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
+from graph_api.domain import i18n
 from graph_api.domain import model as m
 
 
@@ -19,6 +20,16 @@ class Escalation(StrEnum):
     NONE = "NONE"
     MANAGEMENT = "MANAGEMENT"  # two review windows without follow-up
     HEAD_OF_SALES = "HEAD_OF_SALES"  # ... and the customer is grade 5
+
+
+i18n.labels(
+    Escalation,
+    {
+        Escalation.NONE: i18n.Label("No escalation", "无需上报"),
+        Escalation.MANAGEMENT: i18n.Label("Management", "上报主管领导"),
+        Escalation.HEAD_OF_SALES: i18n.Label("Head of sales", "上报销售负责人"),
+    },
+)
 
 
 @dataclass(frozen=True, slots=True)

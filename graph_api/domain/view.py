@@ -7,6 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Generic, TypeVar
 
+from graph_api.domain import i18n
 from graph_api.domain import model as m
 
 T = TypeVar("T")
@@ -79,6 +80,16 @@ class RelationshipKind(StrEnum):
     INFLUENCES = "INFLUENCES"  # the viewed party influences the other (the other listens)
     INFLUENCED_BY = "INFLUENCED_BY"  # the viewed party listens to the other
     KNOWS = "KNOWS"  # acquaintance, undirected
+
+
+i18n.labels(
+    RelationshipKind,
+    {
+        RelationshipKind.INFLUENCES: i18n.Label("Influences", "影响"),
+        RelationshipKind.INFLUENCED_BY: i18n.Label("Listens to", "受其影响"),
+        RelationshipKind.KNOWS: i18n.Label("Knows", "认识"),
+    },
+)
 
 
 @dataclass(frozen=True, slots=True)

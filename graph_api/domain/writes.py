@@ -8,6 +8,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from graph_api.domain import i18n
 from graph_api.domain import model as m
 from graph_api.domain import view as v
 
@@ -33,6 +34,25 @@ class EntityKind(StrEnum):
         return self not in NODE_KINDS
 
 
+i18n.labels(
+    EntityKind,
+    {
+        EntityKind.PERSON: i18n.Label("Person", "个人"),
+        EntityKind.ORGANIZATION: i18n.Label("Organization", "机构"),
+        EntityKind.HOLDING: i18n.Label("Holding", "持有产品"),
+        EntityKind.INTERACTION: i18n.Label("Interaction", "互动"),
+        EntityKind.EMPLOYMENT: i18n.Label("Employment", "任职"),
+        EntityKind.REPORTING_LINE: i18n.Label("Reporting line", "汇报关系"),
+        EntityKind.FAMILY: i18n.Label("Family link", "家庭关系"),
+        EntityKind.BENEFICIARY: i18n.Label("Beneficiary", "受益人"),
+        EntityKind.BUYING_ROLE: i18n.Label("Buying role", "采购角色"),
+        EntityKind.INFLUENCE: i18n.Label("Influence", "影响关系"),
+        EntityKind.ACQUAINTANCE: i18n.Label("Acquaintance", "熟人关系"),
+        EntityKind.COVERAGE: i18n.Label("Coverage", "客户覆盖"),
+    },
+)
+
+
 NODE_KINDS = frozenset(
     {EntityKind.PERSON, EntityKind.ORGANIZATION, EntityKind.HOLDING, EntityKind.INTERACTION}
 )
@@ -56,6 +76,21 @@ class LinkKind(StrEnum):
         return EntityKind(self.value)
 
 
+i18n.labels(
+    LinkKind,
+    {
+        LinkKind.EMPLOYMENT: i18n.Label("Employment", "任职"),
+        LinkKind.REPORTING_LINE: i18n.Label("Reporting line", "汇报关系"),
+        LinkKind.FAMILY: i18n.Label("Family link", "家庭关系"),
+        LinkKind.BENEFICIARY: i18n.Label("Beneficiary", "受益人"),
+        LinkKind.BUYING_ROLE: i18n.Label("Buying role", "采购角色"),
+        LinkKind.INFLUENCE: i18n.Label("Influence", "影响关系"),
+        LinkKind.ACQUAINTANCE: i18n.Label("Acquaintance", "熟人关系"),
+        LinkKind.COVERAGE: i18n.Label("Coverage", "客户覆盖"),
+    },
+)
+
+
 class ChangeAction(StrEnum):
     """How a change writes: CREATE and UPDATE a node, SET (create or update) or REMOVE a link."""
 
@@ -71,6 +106,16 @@ class AuditAction(StrEnum):
     CREATE = "CREATE"
     UPDATE = "UPDATE"
     DELETE = "DELETE"
+
+
+i18n.labels(
+    AuditAction,
+    {
+        AuditAction.CREATE: i18n.Label("Created", "新建"),
+        AuditAction.UPDATE: i18n.Label("Updated", "修改"),
+        AuditAction.DELETE: i18n.Label("Deleted", "删除"),
+    },
+)
 
 
 @dataclass(frozen=True, slots=True)

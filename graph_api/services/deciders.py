@@ -15,6 +15,7 @@ from graph_api.analytics.deciders import (
     rank_deciders,
     score_deciders,
 )
+from graph_api.analytics.deciders_zh import assessment_in_chinese, in_chinese
 from graph_api.domain import model as m
 from graph_api.domain import view as v
 from graph_api.domain.access import Access
@@ -26,6 +27,7 @@ from graph_api.domain.deciders import (
     RoleSource,
 )
 from graph_api.domain.errors import InvalidInput, NotFound
+from graph_api.domain.i18n import DEFAULT_LANGUAGE, Language
 from graph_api.services.access import restrict_decision_record
 from graph_api.services.parties import check_between, check_id
 from graph_api.store.mapping import PERSON_FIELDS, person_from_row, to_enum
@@ -286,6 +288,7 @@ async def key_deciders(
     *,
     memo: dict[Any, Any] | None = None,
     details: bool = True,
+    language: Language = DEFAULT_LANGUAGE,
 ) -> list[KeyDecider]:
     """The people of the scope ranked by decision power, best first, at most `limit`.
     `memo`: a per-request cache shared with `decision_assessment`. `details`: the people's
@@ -294,6 +297,8 @@ async def key_deciders(
     check_between("limit", limit, 1, max_limit)
     analysed = await _analysed(store, access, scope, memo)
     ranked = rank_deciders(analysed.graph, limit, scored=analysed.scored)
+    if language is Language.ZH:
+        ranked = [in_chinese(analysed.graph, k) for k in ranked]
     if not details:
         return ranked
     people = await _people(store, [k.id for k in ranked])
@@ -307,11 +312,14 @@ async def decision_assessment(
     *,
     memo: dict[Any, Any] | None = None,
     details: bool = True,
+    language: Language = DEFAULT_LANGUAGE,
 ) -> AssessmentResult:
     """TAS 9 and 10 for the scope, with their evidence; `details` as in `key_deciders`."""
     scope.checked()
     analysed = await _analysed(store, access, scope, memo)
     assessment = assess(analysed.graph, scored=analysed.scored)
+    if language is Language.ZH:
+        assessment = assessment_in_chinese(analysed.graph, assessment)
     if details:
         assessment = await _assessment_with_people(store, assessment)
     return AssessmentResult(

@@ -1,8 +1,11 @@
 """The org chart of an organization: people along reporting lines, markers, coverage, sub-charts.
 
-`depth` bounds the chart both ways: at most `depth` reporting levels in each unit (level 1
-is the top of the unit: people with no manager in it) and, with subsidiaries, units at
-most `depth - 1` levels below the charted organization. Everything is read in one query.
+`depth` bounds the chart both ways: at most `depth` reporting levels in each unit (the
+first is the top of the unit: people with no manager in it) and, with subsidiaries, units
+at most `depth - 1` levels below the charted organization. A node's `level` is not that
+unit-relative rank but the person's level in the account, the one keyDeciders gives:
+1 + the managers on the shortest reporting line up to a top, managers outside the chart
+included (docs/ANALYTICS.md). Everything is read in one query.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from graph_api.analytics.deciders import reporting_depths
 from graph_api.config import Settings
 from graph_api.domain import model as m
 from graph_api.domain import org_chart as oc
@@ -79,7 +83,12 @@ async def org_chart(
             value=opportunity_id,
         )
     units, people = visible_chart(access, organization_id, record["units"], record["people"])
-    return build_chart(record["root"], units, people, depth)
+    above = [
+        (a, b)
+        for a, b in record["above"] or ()
+        if access.unrestricted or (access.sees(a) and access.sees(b))
+    ]
+    return build_chart(record["root"], units, people, depth, above)
 
 
 def visible_chart(
@@ -144,8 +153,11 @@ def build_chart(
     units: Sequence[Mapping[str, Any]],
     people: Sequence[Mapping[str, Any]],
     depth: int,
+    above: Sequence[tuple[str, str]] = (),
 ) -> oc.OrgChart:
-    """Places each person in one unit, levels them along reporting lines, cuts at `depth`."""
+    """Places each person in one unit, ranks them along reporting lines inside it to cut at
+    `depth`, and gives each their level in the account. `above`: (person, manager) lines
+    above the charted people, to the top."""
     root = organization_from_props(root_props)
     unit_level = {u["organization"]["id"]: int(u["level"]) for u in units}
     unit_org = {u["organization"]["id"]: organization_from_props(u["organization"]) for u in units}
@@ -184,6 +196,7 @@ def build_chart(
             frontier, current = sorted(set(nxt) - level.keys()), current + 1
 
     drawn = {pid for pid, lv in level.items() if lv <= depth}
+    account_level = account_levels(people, above)
     nodes: list[oc.ChartNode] = []
     links: list[oc.ChartLink] = []
     for pid in drawn:
@@ -199,7 +212,7 @@ def build_chart(
                 title=row.get("title"),
                 department=row.get("department"),
                 manager_id=managers[0] if managers else None,
-                level=level[pid],
+                level=account_level.get(pid, 1),
                 markers=_markers(row.get("marker")),
                 coverage=_coverage(row.get("coverage") or ()),
             )
@@ -265,3 +278,23 @@ def build_chart(
         links=tuple(links),
         sub_charts=sub_charts,
     )
+
+
+def account_levels(
+    people: Sequence[Mapping[str, Any]], above: Sequence[tuple[str, str]]
+) -> dict[str, int]:
+    """Each charted person's level as keyDeciders computes it (reporting_depths + 1) over the
+    reporting lines of the chart's people and those above them. Absent: on no reporting
+    line, or only on a circle of them; the chart puts those people at level 1."""
+    lines = {(row["person"]["id"], mid) for row in people for mid in row["managerIds"]}
+    lines.update((a, b) for a, b in above)
+    succ: dict[str, list[str]] = {}
+    pred: dict[str, list[str]] = {}
+    for person, manager in sorted(lines):
+        if person == manager:
+            continue
+        succ.setdefault(manager, []).append(person)
+        succ.setdefault(person, [])
+        pred.setdefault(person, []).append(manager)
+        pred.setdefault(manager, [])
+    return {pid: d + 1 for pid, d in reporting_depths(succ, pred).items()}

@@ -9,9 +9,11 @@ from typing import Any
 import networkx as nx
 
 from graph_api.analytics import paths
+from graph_api.analytics.paths_zh import in_chinese
 from graph_api.domain import model as m
 from graph_api.domain.access import Access
 from graph_api.domain.errors import InvalidInput, NotFound
+from graph_api.domain.i18n import DEFAULT_LANGUAGE, Language
 from graph_api.services.parties import check_between, check_id
 from graph_api.store.neo4j_store import Store
 
@@ -77,6 +79,7 @@ async def relationship_path(
     max_hops_allowed: int,
     max_limit: int,
     node_cap: int,
+    language: Language = DEFAULT_LANGUAGE,
 ) -> list[m.GraphPath]:
     """The strongest paths from one party (or rep) to another; none: an empty list."""
     check_id("fromId", from_id)
@@ -92,7 +95,8 @@ async def relationship_path(
     _endpoint(records, "fromId", from_id, party_only=False)
     _endpoint(records, "toId", to_id, party_only=False)
     graph = graph_from_records(records)
-    return paths.strongest_paths(graph, from_id, to_id, max_hops, limit)
+    found = paths.strongest_paths(graph, from_id, to_id, max_hops, limit)
+    return [in_chinese(graph, p) for p in found] if language is Language.ZH else found
 
 
 async def warm_introductions(
@@ -105,6 +109,7 @@ async def warm_introductions(
     max_hops_allowed: int,
     max_limit: int,
     node_cap: int,
+    language: Language = DEFAULT_LANGUAGE,
 ) -> list[m.GraphPath]:
     """Ways for our reps to reach a customer person, strongest first; none: an empty list."""
     check_id("targetId", target_id)
@@ -113,4 +118,5 @@ async def warm_introductions(
     records = await fetch_neighbourhood(store, [target_id], max_hops, node_cap, access)
     _endpoint(records, "targetId", target_id, party_only=True)
     graph = graph_from_records(records)
-    return paths.warm_introductions(graph, target_id, max_hops, limit)
+    found = paths.warm_introductions(graph, target_id, max_hops, limit)
+    return [in_chinese(graph, p) for p in found] if language is Language.ZH else found

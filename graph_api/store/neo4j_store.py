@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from types import TracebackType
 from typing import Any, TypeVar
 
 import neo4j
@@ -20,7 +22,9 @@ from neo4j.exceptions import (
     SessionExpired,
 )
 
-from graph_api.domain.errors import Conflict, Unavailable
+from graph_api import tracing
+from graph_api.domain.errors import Conflict, Timeout, Unavailable
+from graph_api.metrics import DB_TIMEOUTS, db_query_seconds, watch_driver
 from graph_api.store.cypher import query, statements
 
 log = logging.getLogger(__name__)
@@ -57,6 +61,109 @@ def _count_round_trip() -> None:
         counter.count += 1
 
 
+@dataclass
+class RequestWork:
+    """The database work of one request: its time budget and the named queries it ran."""
+
+    budget_s: float | None = None
+    # time.monotonic() by which the request's database work must be done.
+    deadline: float | None = None
+    queries: list[str] = field(default_factory=list)
+
+
+_request_work: ContextVar[RequestWork | None] = ContextVar("request_work", default=None)
+
+# Neo4j counts timeouts in milliseconds, and 0 means none: less than this is no time left.
+_MIN_TIMEOUT_S = 0.001
+# A text query (internal scripts) is labelled so: its text would make unbounded labels.
+_TEXT_QUERY = "_text"
+
+
+def start_request_work(budget_s: float | None) -> RequestWork:
+    """Starts counting the calling request's queries; with a budget, every query after this
+    gets a Neo4j transaction timeout of what is left of it (in the request's own context:
+    resolvers and the tasks they start inherit it, no other request sees it)."""
+    work = RequestWork(budget_s)
+    if budget_s is not None and budget_s > 0:
+        work.deadline = time.monotonic() + budget_s
+    _request_work.set(work)
+    return work
+
+
+def current_request_work() -> RequestWork | None:
+    return _request_work.get()
+
+
+def _timeout(name: str, default_s: float) -> float:
+    """The transaction timeout of the next query: the store's, or what is left of the
+    request's budget; Timeout when nothing is left (the query is not even sent)."""
+    work = _request_work.get()
+    if work is None or work.deadline is None:
+        return default_s
+    left = work.deadline - time.monotonic()
+    if left < _MIN_TIMEOUT_S:
+        raise _budget_spent(name, work)
+    return min(default_s, left)
+
+
+def _budget_spent(name: str, work: RequestWork | None) -> Timeout:
+    DB_TIMEOUTS.labels(name).inc()
+    budget = work.budget_s if work is not None else None
+    if budget is None:
+        return Timeout(
+            f"the database query {name} ran out of its time and was cancelled",
+            details={"query": name},
+        )
+    return Timeout(
+        f"the request ran out of its time budget of {budget:g} s "
+        f"(GRAPH_API_REQUEST_TIMEOUT_S) in the database query {name}; its database work was "
+        "cancelled: ask for less (smaller maxHops, depth, first or limit, fewer fields)",
+        details={"limit": "GRAPH_API_REQUEST_TIMEOUT_S", "maximum": budget, "query": name},
+    )
+
+
+def _timed_out(exc: Neo4jError) -> bool:
+    # Neo.ClientError.Transaction.TransactionTimedOut(ClientConfiguration): Neo4j terminated
+    # the transaction at its timeout.
+    return "TransactionTimedOut" in (exc.code or "")
+
+
+class _Observed:
+    """Around one round trip: its name for the request's slow log, its duration for the
+    metrics, a span when tracing is on; a transaction timeout becomes Timeout."""
+
+    __slots__ = ("label", "span", "started")
+
+    def __init__(self, name: str) -> None:
+        self.label = name if " " not in name and "\n" not in name else _TEXT_QUERY
+        work = _request_work.get()
+        if work is not None:
+            work.queries.append(self.label)
+        self.span: Any = None
+        if tracing.tracer is not None:
+            self.span = tracing.tracer.start_span(
+                self.label, attributes={"db.system": "neo4j", "db.operation.name": self.label}
+            )
+        self.started = time.perf_counter()
+
+    def __enter__(self) -> _Observed:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        db_query_seconds(self.label).observe(time.perf_counter() - self.started)
+        if self.span is not None:
+            if exc is not None:
+                self.span.record_exception(exc)
+            self.span.end()
+        if isinstance(exc, Neo4jError) and _timed_out(exc):
+            raise _budget_spent(self.label, _request_work.get()) from exc
+
+
 def _resolve(name_or_text: str) -> str:
     """A query is given by name (`party.by_id`) or, for internal scripts, as text."""
     if "\n" in name_or_text or " " in name_or_text:
@@ -76,8 +183,9 @@ class Transaction:
 
     async def run(self, name: str, params: Mapping[str, Any] | None = None) -> list[neo4j.Record]:
         _count_round_trip()
-        result = await self._tx.run(query(name), dict(params or {}))
-        return [record async for record in result]
+        with _Observed(name):
+            result = await self._tx.run(query(name), dict(params or {}))
+            return [record async for record in result]
 
     async def run_one(
         self, name: str, params: Mapping[str, Any] | None = None
@@ -118,6 +226,7 @@ class Store:
             max_transaction_retry_time=min(query_timeout_s, 15.0),
             notifications_min_severity="OFF",
         )
+        watch_driver(driver)
         return cls(driver, database, query_timeout_s)
 
     async def close(self) -> None:
@@ -142,21 +251,22 @@ class Store:
         """
         text = _resolve(name)
         _count_round_trip()
-        query_ = neo4j.Query(text, timeout=self.query_timeout_s)
         parameters = dict(params or {})
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.retry_time_s
         delay = _FIRST_RETRY_DELAY_S
         while True:
             try:
+                query_ = neo4j.Query(text, timeout=_timeout(name, self.query_timeout_s))
                 async with self.driver.session(
                     database=self.database,
                     default_access_mode=neo4j.READ_ACCESS,
                     # Reads see the writes this service made before (causal consistency).
                     bookmark_manager=self.driver.execute_query_bookmark_manager,
                 ) as session:
-                    result = await session.run(query_, parameters)
-                    return [record async for record in result]
+                    with _Observed(name):
+                        result = await session.run(query_, parameters)
+                        return [record async for record in result]
             except (Neo4jError, DriverError) as exc:
                 # A read is safe to run again; retry what the driver says is transient.
                 if not exc.is_retryable() or loop.time() + delay > deadline:
@@ -176,12 +286,13 @@ class Store:
         text = _resolve(name)
         _count_round_trip()
         try:
-            result = await self.driver.execute_query(
-                neo4j.Query(text, timeout=self.query_timeout_s),
-                dict(params or {}),
-                database_=self.database,
-                routing_=RoutingControl.WRITE,
-            )
+            with _Observed(name):
+                result = await self.driver.execute_query(
+                    neo4j.Query(text, timeout=_timeout(name, self.query_timeout_s)),
+                    dict(params or {}),
+                    database_=self.database,
+                    routing_=RoutingControl.WRITE,
+                )
         except ConstraintError as exc:
             raise Conflict(f"conflicts with existing data: {exc.message}") from exc
         except (ServiceUnavailable, SessionExpired, AuthError) as exc:
@@ -207,12 +318,13 @@ class Store:
         text = _resolve(name)
         _count_round_trip()
         try:
-            result = await self.driver.execute_query(
-                neo4j.Query(text, timeout=self.query_timeout_s),
-                dict(params or {}),
-                database_=self.database,
-                routing_=routing,
-            )
+            with _Observed(name):
+                result = await self.driver.execute_query(
+                    neo4j.Query(text, timeout=_timeout(name, self.query_timeout_s)),
+                    dict(params or {}),
+                    database_=self.database,
+                    routing_=routing,
+                )
         except ConstraintError as exc:
             raise Conflict(f"conflicts with existing data: {exc.message}") from exc
         except (ServiceUnavailable, SessionExpired, AuthError) as exc:
@@ -234,6 +346,11 @@ class Store:
             raise Conflict(f"conflicts with existing data: {exc.message}") from exc
         except (ServiceUnavailable, SessionExpired, AuthError) as exc:
             raise _unavailable(exc) from exc
+        except Neo4jError as exc:
+            # Timed out at its commit: rolled back like any timed-out transaction.
+            if _timed_out(exc):
+                raise _budget_spent("commit", _request_work.get()) from exc
+            raise
 
     async def write_transaction(self, work: Callable[[Transaction], Awaitable[T]]) -> T:
         """Runs `work` in one write transaction that runs named queries: all of it or nothing.
@@ -241,7 +358,7 @@ class Store:
         The driver retries the whole of `work` on transient errors (deadlocks, leader
         changes), so `work` must keep its state inside itself."""
 
-        @neo4j.unit_of_work(timeout=self.query_timeout_s)
+        @neo4j.unit_of_work(timeout=_timeout("write transaction", self.query_timeout_s))
         async def managed(tx: AsyncManagedTransaction) -> T:
             return await work(Transaction(tx))
 
@@ -267,6 +384,11 @@ class Store:
         stmts = statements("schema")
         for stmt in stmts:
             await self.driver.execute_query(stmt, database_=self.database)
+        # People imported before job titles were searchable get theirs (IN TRANSACTIONS
+        # needs an auto-commit transaction, hence session.run).
+        async with self.driver.session(database=self.database) as session:
+            result = await session.run(query("search.backfill_titles"))
+            await result.consume()
         await self.driver.execute_query("CALL db.awaitIndexes(300)", database_=self.database)
         return len(stmts)
 

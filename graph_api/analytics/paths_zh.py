@@ -1,0 +1,73 @@
+"""Chinese wording of a drawn path's link labels and explanation, from the links it crosses."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import replace
+
+import networkx as nx
+
+from graph_api.analytics.paths import Link
+from graph_api.domain import model as m
+
+# (forward, backward): the sentence for a link read in its stored direction, or against it.
+_FAMILY: dict[str, tuple[str, str]] = {
+    m.FamilyKind.SPOUSE: ("配偶", "配偶"),
+    m.FamilyKind.PARENT: ("父母", "子女"),
+    m.FamilyKind.CHILD: ("子女", "父母"),
+    m.FamilyKind.SIBLING: ("兄弟姐妹", "兄弟姐妹"),
+    m.FamilyKind.OTHER: ("亲属", "亲属"),
+}
+_VERBS: dict[str, tuple[str, str]] = {
+    "WORKS_FOR": ("任职于", "雇用"),
+    "REPORTS_TO": ("汇报给", "管理"),
+    "INFLUENCES": ("影响", "听取其意见"),
+    "KNOWS": ("认识", "认识"),
+    "COVERS": ("覆盖", "被覆盖"),
+}
+_KINDS = {
+    "POLITICAL": "政治",
+    "TECHNICAL": "技术",
+    "BUSINESS": "业务",
+    "PERSONAL": "私人",
+    "SOCIAL": "社交",
+    "FINANCIAL": "财务",
+}
+
+
+def link_label(link: Link, forward: bool) -> str:
+    """The link's relation in Chinese, e.g. 配偶, 任职于(首席财务官 CFO), 影响(政治)."""
+    if link.type == "FAMILY":
+        words = _FAMILY.get(link.kind or "", _FAMILY[m.FamilyKind.OTHER])
+        return words[0] if forward else words[1]
+    label = _VERBS[link.type][0 if forward else 1]
+    if link.type in ("WORKS_FOR", "KNOWS"):
+        extra = link.detail
+    else:
+        extra = _KINDS.get(link.kind or "", link.kind) if link.kind else None
+    return f"{label}({extra})" if extra else label
+
+
+def _sentence(a: str, link: Link, forward: bool, b: str) -> str:
+    if link.type == "FAMILY":
+        return f"{a}是{b}的{link_label(link, forward)}"
+    if link.type == "INFLUENCES" and not forward:
+        return f"{a}听取{b}的意见" + (f"({_KINDS.get(link.kind, link.kind)})" if link.kind else "")
+    if link.type == "COVERS" and not forward:
+        return f"{a}由{b}覆盖" + (f"({_KINDS.get(link.kind, link.kind)})" if link.kind else "")
+    return f"{a}{link_label(link, forward)}{b}"
+
+
+def in_chinese(graph: nx.Graph, path: m.GraphPath) -> m.GraphPath:
+    """The path with its link labels and explanation in Chinese (the same links, in order)."""
+    links: list[m.PathLink] = []
+    sentences: list[str] = []
+    for drawn, (a, b) in zip(path.links, itertools.pairwise(n.id for n in path.nodes), strict=True):
+        link: Link = graph[a][b]["link"]
+        forward = link.source == a
+        links.append(replace(drawn, label=link_label(link, forward)))
+        names = graph.nodes[a]["node"].label, graph.nodes[b]["node"].label
+        sentences.append(f"{_sentence(names[0], link, forward, names[1])}({link.strength:.2f})")
+    strength = path.weight or 0.0
+    explanation = ";".join(sentences) + f"。共{len(links)}步,强度{strength:.2f}。"
+    return replace(path, links=tuple(links), explanation=explanation)

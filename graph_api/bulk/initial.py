@@ -209,34 +209,35 @@ class _Files:
         self._stack.close()
 
 
-def search_titles(validated: Validated) -> dict[str, list[str]]:
+def search_titles(validated: Validated) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """Each employed person's searchTitles, as import.cypher's employment query leaves them:
-    "title department" per job, the last loaded job first (Neo4j walks a node's links from
-    the newest). People with a job that has neither are left out: the list would hold an
-    empty text, which the bulk importer cannot tell from no list, so `migrate` fills theirs
-    with the query itself (search.backfill_titles)."""
+    "title department" per job, in the order the jobs were loaded; then apart, the lists
+    holding an empty text (a job with neither), which a CSV list cannot carry: they are set
+    after the import (cypher/initial.cypher)."""
     titles: dict[str, list[str]] = {}
-    skip: set[str] = set()
-    for row in reversed(validated.good_rows("employment")):
+    with_empty: set[str] = set()
+    for row in validated.good_rows("employment"):
         values = row.values
         person = values["personId"]
         parts = [p for p in (values.get("title"), values.get("department")) if p]
         if not parts:
-            skip.add(person)
+            with_empty.add(person)
         titles.setdefault(person, []).append(" ".join(parts))
-    for person in skip:
-        del titles[person]
-    return titles
+    return (
+        {p: t for p, t in titles.items() if p not in with_empty},
+        {p: titles[p] for p in sorted(with_empty)},
+    )
 
 
 def write_import_files(
     validated: Validated, folder: Path, now: datetime
-) -> tuple[_Files, int, int]:
+) -> tuple[_Files, int, int, dict[str, list[str]]]:
     """The bulk importer's files for every good row; returns them with the number of nodes
-    and relationships they hold."""
+    and relationships they hold, and the searchTitles to set after the import."""
     files = _Files(folder)
     stamp = now.isoformat()
     nodes = relationships = 0
+    later_titles: dict[str, list[str]] = {}
     multiline = files.multiline
     try:
         for section in NODE_SECTIONS:
@@ -248,8 +249,9 @@ def write_import_files(
             props = [f for f in section.fields if f.stored and f.name != "id"]
             header = [f"id:ID({space})"]
             header += [f"{f.name}:{_CSV_TYPE[f.kind]}" for f in props]
-            titles = search_titles(validated) if section.name == "people" else None
-            if titles is not None:
+            titles = None
+            if section.name == "people":
+                titles, later_titles = search_titles(validated)
                 header.append("searchTitles:string[]")
             header += ["version:long", "createdAt:datetime", "updatedAt:datetime"]
             node_fh = files.open("nodes", _LABELS.get(section.name, section.entity), header)
@@ -312,7 +314,7 @@ def write_import_files(
                     relationships += 1
     finally:
         files.close()
-    return files, nodes, relationships
+    return files, nodes, relationships, later_titles
 
 
 def _tool_command(files: _Files, local: LocalNeo4j, report_file: Path) -> list[str]:
@@ -423,8 +425,8 @@ async def _initial_import(
     folder.mkdir(parents=True)
     try:
         step = time.perf_counter()
-        files, report.nodes_created, report.relationships_created = write_import_files(
-            validated, folder, now
+        files, report.nodes_created, report.relationships_created, later_titles = (
+            write_import_files(validated, folder, now)
         )
         for section in (*NODE_SECTIONS, *LINK_SECTIONS):
             n = len(validated.good_rows(section.name))
@@ -452,6 +454,9 @@ async def _initial_import(
     try:
         step = time.perf_counter()
         await store.migrate()
+        if later_titles:
+            rows = [{"id": p, "titles": t} for p, t in later_titles.items()]
+            await store.write("initial.search_titles", {"rows": rows})
         report.index_seconds = time.perf_counter() - step
         step = time.perf_counter()
         # Imported here as in load.py: the service's statistics, not the importer's.

@@ -6,13 +6,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format schema bench bench-wrk clean neo4j help check-tools
+.PHONY: demo test lint format schema bench bench-wrk clean neo4j help check-tools web browser
 
 help:
 	@echo "make demo    - run the service with its own local Neo4j, loaded with the demo data"
-	@echo "               (GraphQL at http://127.0.0.1:8000/graphql)"
+	@echo "               (GraphQL at http://127.0.0.1:8000/graphql, explorer at http://127.0.0.1:8000/explore)"
 	@echo "make test    - run the tests against a throwaway local Neo4j"
-	@echo "make lint    - ruff and mypy"
+	@echo "make web     - build the explorer's and GraphiQL's scripts (Node.js 20+, npm)"
+	@echo "make lint    - ruff, mypy and the schema linter (graphql-schema-linter)"
 	@echo "make schema  - rewrite schema/schema.graphql from the code"
 	@echo "make bench   - benchmark: 10k/100k/1M parties, ours and the peer (see bench/README.md)"
 
@@ -29,16 +30,52 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-demo: $(STAMP)
+# The web pages' scripts (explorer, GraphiQL): built from web/ with the lock file's packages
+# into the package's static folder, again whenever a source or the lock file is newer.
+WEB_STAMP := graph_api/web/static/BUILT
+WEB_SOURCES := web/package.json web/package-lock.json web/build.mjs $(shell find web/src -type f 2>/dev/null)
+
+$(WEB_STAMP): $(WEB_SOURCES)
+	@command -v npm >/dev/null || { echo "Node.js 20+ and npm are needed to build the explorer (web/)"; exit 1; }
+	cd web && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent
+
+web: $(WEB_STAMP)
+
+# The browser tests drive Debian's Chromium (with CJK fonts, so that Chinese is not boxes).
+CHROMIUM := $(shell command -v chromium)
+CJK_FONTS := $(wildcard /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc)
+
+BROWSER_MISSING := $(if $(CHROMIUM),$(if $(CJK_FONTS),,fonts),chromium)
+
+browser:
+ifneq ($(BROWSER_MISSING),)
+	@echo "installing chromium and fonts-noto-cjk (Debian packages) for the browser tests ..."
+	@if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null; then SUDO="sudo -n"; \
+	  else echo "chromium is needed: apt-get install chromium fonts-noto-cjk (as root)"; exit 1; fi; \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-cjk >/dev/null \
+	  || { $$SUDO apt-get update -q >/dev/null && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-cjk >/dev/null; } \
+	  || { echo "could not install chromium: apt-get install chromium fonts-noto-cjk (as root)"; exit 1; }
+endif
+
+demo: $(STAMP) $(WEB_STAMP)
 	$(BIN)/graph-api serve --load-demo
 
-test: $(STAMP)
+test: $(STAMP) $(WEB_STAMP) browser
 	$(BIN)/pytest
 
-lint: $(STAMP)
+# The schema linter (graphql-schema-linter, npm) from tools/lint's lock file: every schema
+# element described, Relay connections; its rules are in tools/lint/.graphql-schema-linterrc.
+LINT_STAMP := tools/lint/node_modules/.package-lock.json
+
+$(LINT_STAMP): tools/lint/package.json tools/lint/package-lock.json
+	@command -v npm >/dev/null || { echo "Node.js 20+ and npm are needed for the schema linter"; exit 1; }
+	cd tools/lint && npm ci --no-audit --no-fund --loglevel=error
+
+lint: $(STAMP) $(LINT_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	cd tools/lint && node_modules/.bin/graphql-schema-linter --config-directory .
 
 format: $(STAMP)
 	$(BIN)/ruff format .
@@ -74,4 +111,4 @@ neo4j: $(STAMP)
 	$(BIN)/graph-api neo4j
 
 clean:
-	rm -rf $(VENV) launcher/target .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) launcher/target .mypy_cache .ruff_cache .pytest_cache web/node_modules graph_api/web/static

@@ -50,6 +50,7 @@ from graph_api.services import paths as paths_service
 from graph_api.services.deciders import DecisionScope
 from graph_api.store.local_neo4j import LocalNeo4j
 from graph_api.store.neo4j_store import Store
+from graph_api.store.scoped import ScopedStore
 
 # The analytics are measured as an admin sees them: no scope query, nothing filtered.
 ADMIN = Access.everything(DEVELOPMENT_VIEWER)
@@ -248,16 +249,18 @@ async def main() -> None:
             ]
 
         scope = DecisionScope(account_id=group, include_subsidiaries=True)
-        record = await deciders_service.fetch_scope(store, scope, ADMIN)
+        admin = ScopedStore(store, ADMIN)
+        record = await deciders_service.fetch_scope(admin, scope)
         graph = deciders_service.graph_from_record(record)
-        hood = await paths_service.fetch_neighbourhood(
-            store, [ceo], 4, settings.max_path_nodes, ADMIN
-        )
+        hood = await paths_service.fetch_neighbourhood(admin, [ceo], 4, settings.max_path_nodes)
         pgraph = paths_service.graph_from_records(hood)
         pieces = [
             (
                 "deciders: Cypher query (deciders.scope)",
-                await timed(args.runs, lambda: deciders_service.fetch_scope(store, scope, ADMIN)),
+                await timed(
+                    args.runs,
+                    lambda: deciders_service.fetch_scope(admin, scope),
+                ),
             ),
             (
                 "deciders: mapping + networkx graphs",
@@ -280,7 +283,7 @@ async def main() -> None:
                 await timed(
                     args.runs,
                     lambda: paths_service.fetch_neighbourhood(
-                        store, [ceo], 4, settings.max_path_nodes, ADMIN
+                        admin, [ceo], 4, settings.max_path_nodes
                     ),
                 ),
             ),

@@ -68,7 +68,7 @@ CALL (scope) {
 WITH account, opp, family, units, scope, above, managers, influencers
 // Lists, not maps, throughout: the driver decodes a map's keys again in every row, and on a
 // 2,000-person account that cost as much as the query. Person fields in the order of
-// graph_api/store/mapping.py PERSON_FIELDS, but only those the ranking and its explanations
+// graph_api/store/projection.py PERSON_FIELDS, but only those the ranking and its explanations
 // use (id, name, gender): the others are null here, and `people` below reads them for the
 // few people a request returns, when it asks for them. Reading 16 more properties of 2,000
 // people was half of this query's time.
@@ -88,9 +88,7 @@ RETURN
   // marker), ['R', manager id, manager is a person]. In: ['C', rep id, rep is a rep, name,
   // email, role, region, strength, kind] (coverage), ['I', influencer id, is a person,
   // strength].
-  [p IN scope | [p.id, p.name, null, p.gender, null, null, null,
-    null, null, null, null, null, null,
-    null, null, null, null, null, null,
+  [p IN scope | [{{PERSON_ITEMS p: id, name, gender}},
     [(p)-[r:WORKS_FOR|BUYING_ROLE|REPORTS_TO]->(x) | CASE type(r)
       WHEN 'WORKS_FOR' THEN ['W', x.id, r.title, r.primary]
       WHEN 'BUYING_ROLE' THEN ['B', x.id, x = opp, x = account, r.role, r.attitude, r.influence]
@@ -104,19 +102,16 @@ RETURN
   // [id, name, title] of managers outside the scope
   [x IN managers | [x.id, x.name, [(x)-[w:WORKS_FOR]->(:Organization) | w.title][0]]] AS managers,
   // [...person fields, employment [[organization id, name, title, primary]], coverage]
-  [x IN influencers | [x.id, x.name, null, x.gender, null, null, null,
-    null, null, null, null, null, null,
-    null, null, null, null, null, null,
+  [x IN influencers | [{{PERSON_ITEMS x: id, name, gender}},
     [(x)-[w:WORKS_FOR]->(o:Organization) | [o.id, o.name, w.title, w.primary]],
     [(r:Rep)-[c:COVERS]->(x) | [r.id, r.name, r.email, r.role, r.region, c.strength, c.kind]]
   ]] AS influencers
 
 
 // name: people
-// The full fields (PERSON_FIELDS order) of the people a keyDeciders or decisionAssessment
-// answer returns, when the request asks for more than their id, name and gender.
+// The full fields (PERSON_FIELDS order, graph_api/store/projection.py) of the people a
+// keyDeciders or decisionAssessment answer returns, when the request asks for more than their
+// id, name and gender.
 UNWIND $ids AS id
 MATCH (p:Person {id: id})
-RETURN [p.id, p.name, p.aliases, p.gender, p.birthDate, p.phone, p.email,
-    p.homeAddress, p.city, p.region, p.occupation, p.preferredChannel, p.preferredTime,
-    p.source, p.tier, p.grade, p.confidential, p.customerSince, p.version] AS row
+RETURN [{{PERSON_ITEMS p}}] AS row

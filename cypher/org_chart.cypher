@@ -14,7 +14,7 @@ CALL (root) {
   WHERE length(p) = 0 OR ($includeSubsidiaries AND length(p) < $depth)
   WITH u, length(p) AS level ORDER BY level, u.name, u.id
   RETURN collect({
-    organization: u {.id, .name, .aliases, .orgType, .industry, .region, .city, .address, .phone, .website, .employees, .annualPurchase, .shareOfWallet, .tier, .grade, .confidential, .customerSince, .preferredChannel, .source, .version}, level: level,
+    organization: {{ORGANIZATION_FIELDS u}}, level: level,
     parentId: CASE WHEN level = 0 THEN null ELSE [(u)-[:PART_OF]->(x) | x.id][0] END
   }) AS units, collect(u) AS unitNodes
 }
@@ -31,7 +31,7 @@ CALL (unitNodes, opp) {
     RETURN b AS accountMarker
   }
   RETURN collect({
-    person: p {.id, .name, .aliases, .gender, .birthDate, .phone, .email, .homeAddress, .city, .region, .occupation, .preferredChannel, .preferredTime, .source, .tier, .grade, .confidential, .customerSince, .version}, unitId: u.id, title: w.title, department: w.department,
+    person: {{PERSON_FIELDS p}}, unitId: u.id, title: w.title, department: w.department,
     primary: w.primary,
     managerIds: [(p)-[:REPORTS_TO]->(mg:Person) | mg.id],
     marker: CASE
@@ -44,9 +44,9 @@ CALL (unitNodes, opp) {
     coverage: [(r:Rep)-[c:COVERS]->(p) | {rep: r {.id, .name, .email, .role, .region}, strength: c.strength, kind: c.kind}],
     influencedBy: CASE WHEN $includeInfluence THEN
       [(src:Person)-[infl:INFLUENCES]->(p) | {
-        person: src {.id, .name, .aliases, .gender, .birthDate, .phone, .email, .homeAddress, .city, .region, .occupation, .preferredChannel, .preferredTime, .source, .tier, .grade, .confidential, .customerSince, .version}, strength: infl.strength, kind: infl.kind,
+        person: {{PERSON_FIELDS src}}, strength: infl.strength, kind: infl.kind,
         employment: [(src)-[sw:WORKS_FOR]->(so:Organization) |
-          {organization: so {.id, .name, .aliases, .orgType, .industry, .region, .city, .address, .phone, .website, .employees, .annualPurchase, .shareOfWallet, .tier, .grade, .confidential, .customerSince, .preferredChannel, .source, .version}, title: sw.title, department: sw.department,
+          {organization: {{ORGANIZATION_FIELDS so}}, title: sw.title, department: sw.department,
            primary: sw.primary}],
         coverage: [(r:Rep)-[c:COVERS]->(src) |
           {rep: r {.id, .name, .email, .role, .region}, strength: c.strength, kind: c.kind}]
@@ -70,5 +70,5 @@ CALL (unitNodes) {
   }
   RETURN above
 }
-RETURN root {.id, .name, .aliases, .orgType, .industry, .region, .city, .address, .phone, .website, .employees, .annualPurchase, .shareOfWallet, .tier, .grade, .confidential, .customerSince, .preferredChannel, .source, .version} AS root, opp IS NOT NULL AS opportunityFound,
+RETURN {{ORGANIZATION_FIELDS root}} AS root, opp IS NOT NULL AS opportunityFound,
        [(opp)-[:FOR_ACCOUNT]->(a:Party) | a.id][0] AS opportunityAccountId, units, people, above

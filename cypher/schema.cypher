@@ -13,6 +13,9 @@ CREATE CONSTRAINT event_id IF NOT EXISTS FOR (n:BusinessEvent) REQUIRE n.id IS U
 CREATE CONSTRAINT write_lock_name IF NOT EXISTS FOR (n:WriteLock) REQUIRE n.name IS UNIQUE;
 CREATE CONSTRAINT audit_entry_id IF NOT EXISTS FOR (n:AuditEntry) REQUIRE n.id IS UNIQUE;
 CREATE INDEX audit_entry_at IF NOT EXISTS FOR (n:AuditEntry) ON (n.at);
+// Idempotency keys of writes: one per key (MERGE on it locks it), by time for pruning.
+CREATE CONSTRAINT idempotency_key IF NOT EXISTS FOR (n:IdempotencyKey) REQUIRE n.key IS UNIQUE;
+CREATE INDEX idempotency_key_at IF NOT EXISTS FOR (n:IdempotencyKey) ON (n.at);
 CREATE INDEX person_id IF NOT EXISTS FOR (n:Person) ON (n.id);
 CREATE INDEX organization_id IF NOT EXISTS FOR (n:Organization) ON (n.id);
 CREATE INDEX party_tier IF NOT EXISTS FOR (n:Party) ON (n.tier);

@@ -22,7 +22,7 @@ CALL (window) {
   UNWIND window AS hit
   WITH hit.node AS x, hit.score AS score
   RETURN collect({
-    props: x {.id, .name, .aliases, .gender, .birthDate, .phone, .email, .homeAddress, .city, .region, .occupation, .preferredChannel, .preferredTime, .source, .tier, .grade, .confidential, .customerSince, .version, .orgType, .industry, .address, .website, .employees, .annualPurchase, .shareOfWallet},
+    props: {{PARTY_FIELDS x}},
     score: score, kind: CASE WHEN x:Person THEN 'PERSON' ELSE 'ORGANIZATION' END
   }) AS page
 }
@@ -51,7 +51,7 @@ CALL (window) {
   UNWIND window AS hit
   WITH hit.node AS x, hit.score AS score
   RETURN collect({
-    props: x {.id, .name, .aliases, .gender, .birthDate, .phone, .email, .homeAddress, .city, .region, .occupation, .preferredChannel, .preferredTime, .source, .tier, .grade, .confidential, .customerSince, .version, .orgType, .industry, .address, .website, .employees, .annualPurchase, .shareOfWallet},
+    props: {{PARTY_FIELDS x}},
     score: score, kind: CASE WHEN x:Person THEN 'PERSON' ELSE 'ORGANIZATION' END
   }) AS page
 }

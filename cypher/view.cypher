@@ -17,7 +17,7 @@ CALL (n, req) {
   MATCH (n)-[w:WORKS_FOR]->(o:Organization)
   WITH w, o ORDER BY coalesce(w.primary, false) DESC, o.name, o.id
   RETURN collect({
-    organization: o {.id, .name, .aliases, .orgType, .industry, .region, .city, .address, .phone, .website, .employees, .annualPurchase, .shareOfWallet, .tier, .grade, .confidential, .customerSince, .preferredChannel, .source, .version}, title: w.title, department: w.department,
+    organization: {{ORGANIZATION_FIELDS o}}, title: w.title, department: w.department,
     since: w.since, primary: w.primary
   }) AS employments
 }
@@ -25,13 +25,13 @@ CALL (n, req) {
   WITH n, req WHERE 'managers' IN req.parts AND n:Person
   MATCH (n)-[:REPORTS_TO]->(mg:Person)
   WITH mg ORDER BY mg.name, mg.id
-  RETURN collect(mg {.id, .name, .aliases, .gender, .birthDate, .phone, .email, .homeAddress, .city, .region, .occupation, .preferredChannel, .preferredTime, .source, .tier, .grade, .confidential, .customerSince, .version}) AS managers
+  RETURN collect({{PERSON_FIELDS mg}}) AS managers
 }
 CALL (n, req) {
   WITH n, req WHERE 'directReports' IN req.parts AND n:Person
   MATCH (r:Person)-[:REPORTS_TO]->(n)
   WITH r ORDER BY r.name, r.id
-  RETURN collect(r {.id, .name, .aliases, .gender, .birthDate, .phone, .email, .homeAddress, .city, .region, .occupation, .preferredChannel, .preferredTime, .source, .tier, .grade, .confidential, .customerSince, .version}) AS directReports
+  RETURN collect({{PERSON_FIELDS r}}) AS directReports
 }
 CALL (n, req) {
   WITH n, req WHERE 'household' IN req.parts AND n:Person
@@ -42,7 +42,7 @@ CALL (n, req) {
       WHEN f.kind = 'PARENT' THEN 'PARENT'
       ELSE f.kind END AS relation
   ORDER BY relation, mbr.name, mbr.id
-  RETURN collect({person: mbr {.id, .name, .aliases, .gender, .birthDate, .phone, .email, .homeAddress, .city, .region, .occupation, .preferredChannel, .preferredTime, .source, .tier, .grade, .confidential, .customerSince, .version}, relation: relation}) AS household
+  RETURN collect({person: {{PERSON_FIELDS mbr}}, relation: relation}) AS household
 }
 CALL (n, req) {
   WITH n, req WHERE 'householdHoldings' IN req.parts AND n:Person
@@ -62,8 +62,8 @@ CALL (n, req) {
   ORDER BY relation IS NOT NULL, holder.name, holder.id, prod.name, h.id
   RETURN collect({
     props: h {.id, .since, .amount, .status}, product: prod {.id, .name, .category, .line, .segment}, relation: relation,
-    holder: {props: holder {.id, .name, .aliases, .gender, .birthDate, .phone, .email, .homeAddress, .city, .region, .occupation, .preferredChannel, .preferredTime, .source, .tier, .grade, .confidential, .customerSince, .version}, kind: 'PERSON'},
-    beneficiaries: [(b:Person)-[bo:BENEFICIARY_OF]->(h) | {person: b {.id, .name, .aliases, .gender, .birthDate, .phone, .email, .homeAddress, .city, .region, .occupation, .preferredChannel, .preferredTime, .source, .tier, .grade, .confidential, .customerSince, .version}, share: bo.share}]
+    holder: {props: {{PERSON_FIELDS holder}}, kind: 'PERSON'},
+    beneficiaries: [(b:Person)-[bo:BENEFICIARY_OF]->(h) | {person: {{PERSON_FIELDS b}}, share: bo.share}]
   }) AS householdHoldings
 }
 CALL (n, req) {
@@ -72,8 +72,8 @@ CALL (n, req) {
   WITH n, h, prod ORDER BY prod.name, h.id
   RETURN collect({
     props: h {.id, .since, .amount, .status}, product: prod {.id, .name, .category, .line, .segment},
-    holder: {props: n {.id, .name, .aliases, .gender, .birthDate, .phone, .email, .homeAddress, .city, .region, .occupation, .preferredChannel, .preferredTime, .source, .tier, .grade, .confidential, .customerSince, .version}, kind: 'PERSON'},
-    beneficiaries: [(b:Person)-[bo:BENEFICIARY_OF]->(h) | {person: b {.id, .name, .aliases, .gender, .birthDate, .phone, .email, .homeAddress, .city, .region, .occupation, .preferredChannel, .preferredTime, .source, .tier, .grade, .confidential, .customerSince, .version}, share: bo.share}]
+    holder: {props: {{PERSON_FIELDS n}}, kind: 'PERSON'},
+    beneficiaries: [(b:Person)-[bo:BENEFICIARY_OF]->(h) | {person: {{PERSON_FIELDS b}}, share: bo.share}]
   }) AS holdings
 }
 CALL (n, req) {
@@ -83,8 +83,8 @@ CALL (n, req) {
   WITH holder, h, prod ORDER BY prod.name, h.id
   RETURN collect({
     props: h {.id, .since, .amount, .status}, product: prod {.id, .name, .category, .line, .segment},
-    holder: {props: holder {.id, .name, .aliases, .gender, .birthDate, .phone, .email, .homeAddress, .city, .region, .occupation, .preferredChannel, .preferredTime, .source, .tier, .grade, .confidential, .customerSince, .version, .orgType, .industry, .address, .website, .employees, .annualPurchase, .shareOfWallet}, kind: CASE WHEN holder:Person THEN 'PERSON' ELSE 'ORGANIZATION' END},
-    beneficiaries: [(b:Person)-[bo:BENEFICIARY_OF]->(h) | {person: b {.id, .name, .aliases, .gender, .birthDate, .phone, .email, .homeAddress, .city, .region, .occupation, .preferredChannel, .preferredTime, .source, .tier, .grade, .confidential, .customerSince, .version}, share: bo.share}]
+    holder: {props: {{PARTY_FIELDS holder}}, kind: CASE WHEN holder:Person THEN 'PERSON' ELSE 'ORGANIZATION' END},
+    beneficiaries: [(b:Person)-[bo:BENEFICIARY_OF]->(h) | {person: {{PERSON_FIELDS b}}, share: bo.share}]
   }) AS beneficiaryOf
 }
 
@@ -93,13 +93,13 @@ CALL (n, req) {
   WITH n, req WHERE 'ancestors' IN req.parts AND n:Organization
   MATCH p = (n)-[:PART_OF*1..]->(a:Organization)
   WITH a, length(p) AS distance ORDER BY distance
-  RETURN collect(a {.id, .name, .aliases, .orgType, .industry, .region, .city, .address, .phone, .website, .employees, .annualPurchase, .shareOfWallet, .tier, .grade, .confidential, .customerSince, .preferredChannel, .source, .version}) AS ancestors
+  RETURN collect({{ORGANIZATION_FIELDS a}}) AS ancestors
 }
 CALL (n, req) {
   WITH n, req WHERE 'children' IN req.parts AND n:Organization
   MATCH (c:Organization)-[:PART_OF]->(n)
   WITH c ORDER BY c.name, c.id
-  RETURN collect(c {.id, .name, .aliases, .orgType, .industry, .region, .city, .address, .phone, .website, .employees, .annualPurchase, .shareOfWallet, .tier, .grade, .confidential, .customerSince, .preferredChannel, .source, .version}) AS children
+  RETURN collect({{ORGANIZATION_FIELDS c}}) AS children
 }
 CALL (n, req) {
   WITH n, req WHERE 'people' IN req.parts AND n:Organization
@@ -117,7 +117,7 @@ CALL (n, req) {
     AND ($visible IS NULL OR (p.id IN $visible AND unit.id IN $visible))
   WITH p, w, unit ORDER BY p.name, p.id, unit.id LIMIT $peopleFirst + 1
   RETURN collect({
-    person: p {.id, .name, .aliases, .gender, .birthDate, .phone, .email, .homeAddress, .city, .region, .occupation, .preferredChannel, .preferredTime, .source, .tier, .grade, .confidential, .customerSince, .version}, organization: unit {.id, .name, .aliases, .orgType, .industry, .region, .city, .address, .phone, .website, .employees, .annualPurchase, .shareOfWallet, .tier, .grade, .confidential, .customerSince, .preferredChannel, .source, .version}, title: w.title,
+    person: {{PERSON_FIELDS p}}, organization: {{ORGANIZATION_FIELDS unit}}, title: w.title,
     department: w.department, since: w.since, primary: w.primary
   }) AS people
 }
@@ -128,8 +128,8 @@ CALL (n, req) {
   WITH unit, h, prod ORDER BY unit <> n, unit.name, unit.id, prod.name, h.id
   RETURN collect({
     props: h {.id, .since, .amount, .status}, product: prod {.id, .name, .category, .line, .segment},
-    holder: {props: unit {.id, .name, .aliases, .orgType, .industry, .region, .city, .address, .phone, .website, .employees, .annualPurchase, .shareOfWallet, .tier, .grade, .confidential, .customerSince, .preferredChannel, .source, .version}, kind: 'ORGANIZATION'},
-    beneficiaries: [(b:Person)-[bo:BENEFICIARY_OF]->(h) | {person: b {.id, .name, .aliases, .gender, .birthDate, .phone, .email, .homeAddress, .city, .region, .occupation, .preferredChannel, .preferredTime, .source, .tier, .grade, .confidential, .customerSince, .version}, share: bo.share}]
+    holder: {props: {{ORGANIZATION_FIELDS unit}}, kind: 'ORGANIZATION'},
+    beneficiaries: [(b:Person)-[bo:BENEFICIARY_OF]->(h) | {person: {{PERSON_FIELDS b}}, share: bo.share}]
   }) AS organizationHoldings
 }
 CALL (n, req) {
@@ -140,11 +140,11 @@ CALL (n, req) {
   WITH unit, o ORDER BY o.closeDate, o.id
   RETURN collect({
     props: o {.id, .name, .stage, .amount, .closeDate},
-    account: {props: unit {.id, .name, .aliases, .orgType, .industry, .region, .city, .address, .phone, .website, .employees, .annualPurchase, .shareOfWallet, .tier, .grade, .confidential, .customerSince, .preferredChannel, .source, .version}, kind: 'ORGANIZATION'},
+    account: {props: {{ORGANIZATION_FIELDS unit}}, kind: 'ORGANIZATION'},
     owner: [(r:Rep)-[:OWNS]->(o) | r {.id, .name, .email, .role, .region}][0],
     products: [(o)-[:INCLUDES]->(prod:Product) | prod {.id, .name, .category, .line, .segment}],
     buyingCentre: [(p:Person)-[b:BUYING_ROLE]->(o) |
-      {person: p {.id, .name, .aliases, .gender, .birthDate, .phone, .email, .homeAddress, .city, .region, .occupation, .preferredChannel, .preferredTime, .source, .tier, .grade, .confidential, .customerSince, .version}, role: b.role, attitude: b.attitude, influence: b.influence}]
+      {person: {{PERSON_FIELDS p}}, role: b.role, attitude: b.attitude, influence: b.influence}]
   }) AS openOpportunities
 }
 CALL (n, req) {
@@ -195,7 +195,7 @@ CALL (n, req) {
   RETURN collect({
     type: type(r), outgoing: startNode(r) = n, strength: r.strength, kind: r.kind,
     context: r.context,
-    party: {props: o {.id, .name, .aliases, .gender, .birthDate, .phone, .email, .homeAddress, .city, .region, .occupation, .preferredChannel, .preferredTime, .source, .tier, .grade, .confidential, .customerSince, .version, .orgType, .industry, .address, .website, .employees, .annualPurchase, .shareOfWallet}, kind: CASE WHEN o:Person THEN 'PERSON' ELSE 'ORGANIZATION' END}
+    party: {props: {{PARTY_FIELDS o}}, kind: CASE WHEN o:Person THEN 'PERSON' ELSE 'ORGANIZATION' END}
   }) AS relationships
 }
 CALL (n, req) {
@@ -207,12 +207,12 @@ CALL (n, req) {
   ORDER BY distance, t.name, t.id
   RETURN collect({
     props: t {.id, .name},
-    account: {props: acct {.id, .name, .aliases, .gender, .birthDate, .phone, .email, .homeAddress, .city, .region, .occupation, .preferredChannel, .preferredTime, .source, .tier, .grade, .confidential, .customerSince, .version, .orgType, .industry, .address, .website, .employees, .annualPurchase, .shareOfWallet}, kind: CASE WHEN acct:Person THEN 'PERSON' ELSE 'ORGANIZATION' END},
+    account: {props: {{PARTY_FIELDS acct}}, kind: CASE WHEN acct:Person THEN 'PERSON' ELSE 'ORGANIZATION' END},
     manager: [(mg:Rep)-[:MANAGES]->(t) | mg {.id, .name, .email, .role, .region}][0],
     members: [(r:Rep)-[m:MEMBER_OF]->(t) | {rep: r {.id, .name, .email, .role, .region}, role: m.role}]
   }) AS accountTeams
 }
-RETURN n.id AS id, n {.id, .name, .aliases, .gender, .birthDate, .phone, .email, .homeAddress, .city, .region, .occupation, .preferredChannel, .preferredTime, .source, .tier, .grade, .confidential, .customerSince, .version, .orgType, .industry, .address, .website, .employees, .annualPurchase, .shareOfWallet} AS props,
+RETURN n.id AS id, {{PARTY_FIELDS n}} AS props,
        CASE WHEN n:Person THEN 'PERSON' ELSE 'ORGANIZATION' END AS kind,
        employments, managers, directReports, household, householdHoldings, holdings,
        beneficiaryOf, ancestors, children, peopleTotal, people, organizationHoldings,

@@ -16,12 +16,19 @@ SET l._lock = true REMOVE l._lock
 // ----- references -----
 
 // name: existing
-// Which of the given ids exist, per entity kind.
-RETURN [id IN $Party WHERE EXISTS { MATCH (:Party {id: id}) }] AS Party,
-       [id IN $Organization WHERE EXISTS { MATCH (:Organization {id: id}) }] AS Organization,
+// Which of the given ids exist, per entity kind, for the viewer: a party outside $visible
+// (null: all) and not among the parties this transaction $created, or an opportunity of
+// such an account, is answered as absent, as an unknown id is.
+WITH $visible IS NULL AS everything, coalesce($visible, []) + $created AS seen
+RETURN [id IN $Party WHERE EXISTS { MATCH (:Party {id: id}) }
+        AND (everything OR id IN seen)] AS Party,
+       [id IN $Organization WHERE EXISTS { MATCH (:Organization {id: id}) }
+        AND (everything OR id IN seen)] AS Organization,
        [id IN $Product WHERE EXISTS { MATCH (:Product {id: id}) }] AS Product,
        [id IN $Rep WHERE EXISTS { MATCH (:Rep {id: id}) }] AS Rep,
-       [id IN $Opportunity WHERE EXISTS { MATCH (:Opportunity {id: id}) }] AS Opportunity
+       [id IN $Opportunity WHERE EXISTS { MATCH (o:Opportunity {id: id})
+          WHERE everything OR all(a IN [(o)-[:FOR_ACCOUNT]->(x:Party) | x.id] WHERE a IN seen) }]
+       AS Opportunity
 
 // name: reporting_path
 // An existing chain from the new manager up to the person: the new line would close a cycle.

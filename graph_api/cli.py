@@ -5,16 +5,21 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import signal
+import socket
 import sys
-from collections.abc import Awaitable, Callable, Iterator
+import threading
+from collections.abc import Awaitable, Callable, Generator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, TypeVar
 
 from graph_api.config import PROJECT_ROOT, Settings, get_settings
 
 if TYPE_CHECKING:
     from graph_api.bulk.initial import InitialReport
+    from graph_api.store.local_neo4j import LocalNeo4j
     from graph_api.store.neo4j_store import Store
 
 log = logging.getLogger("graph_api")
@@ -24,7 +29,7 @@ DEMO_DATA = PROJECT_ROOT / "seed" / "demo.json"
 SCHEMA_FILE = PROJECT_ROOT / "schema" / "schema.graphql"
 
 
-def _local_neo4j(settings: Settings):  # type: ignore[no-untyped-def]
+def _local_neo4j(settings: Settings) -> LocalNeo4j:
     from graph_api.store.local_neo4j import LocalNeo4j
 
     return LocalNeo4j(
@@ -33,32 +38,77 @@ def _local_neo4j(settings: Settings):  # type: ignore[no-untyped-def]
         heap=settings.local_neo4j_heap,
         page_cache=settings.local_neo4j_page_cache,
         start_timeout_s=settings.local_neo4j_start_timeout_s,
+        max_backoff_s=settings.local_neo4j_max_backoff_s,
     )
+
+
+class CommandFailed(Exception):
+    """A command cannot go on; its message is the one line the user sees (exit `code`)."""
+
+    def __init__(self, message: str, code: int = 3) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @contextmanager
 def database(settings: Settings) -> Iterator[str]:
     """The Neo4j to use: NEO4J_URI when set, else the local one, started for the duration."""
+    with _database(settings) as (uri, _):
+        yield uri
+
+
+@contextmanager
+def _database(
+    settings: Settings,
+    *,
+    supervise: bool = False,
+    before_start: Callable[[], None] | None = None,
+) -> Iterator[tuple[str, LocalNeo4j | None]]:
+    """The URI and, when started here, the local Neo4j (restarted when it dies with
+    `supervise`). `before_start` runs once the data folder is ours, before Java starts."""
     if settings.neo4j_uri:
-        yield settings.neo4j_uri
+        _check_uri(settings.neo4j_uri)
+        if before_start is not None:
+            before_start()
+        yield settings.neo4j_uri, None
         return
     from graph_api.metrics import watch_local_neo4j
     from graph_api.store.local_neo4j import LocalNeo4jError
 
     local = _local_neo4j(settings)
     watch_local_neo4j(local)
-    print(f"starting the local Neo4j (data in {local.data_dir}) ...", file=sys.stderr)
     try:
+        local.claim_folder()
+        if before_start is not None:
+            before_start()
+        print(f"starting the local Neo4j (data in {local.data_dir}) ...", file=sys.stderr)
         uri = local.start()
     except LocalNeo4jError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        raise SystemExit(3) from exc
+        local.stop()
+        raise CommandFailed(str(exc)) from exc
+    except BaseException:
+        local.stop()
+        raise
     print(f"local Neo4j ready at {uri}", file=sys.stderr)
+    if supervise:
+        local.supervise()
     try:
-        yield uri
+        yield uri, local
     finally:
         print("stopping the local Neo4j ...", file=sys.stderr)
         local.stop()
+        print("local Neo4j stopped", file=sys.stderr)
+
+
+def _check_uri(uri: str) -> None:
+    """A NEO4J_URI the driver cannot use at all is an error now, not at the first request."""
+    from neo4j import GraphDatabase
+    from neo4j.exceptions import ConfigurationError
+
+    try:
+        GraphDatabase.driver(uri).close()
+    except (ConfigurationError, ValueError) as exc:
+        raise CommandFailed(f"NEO4J_URI {uri!r} is not usable: {exc}", code=2) from exc
 
 
 def _store(settings: Settings, uri: str):  # type: ignore[no-untyped-def]
@@ -180,37 +230,97 @@ def _progress_factory(total: int) -> Callable[[int], None]:
     return advance
 
 
+def _stop_on_signal(signum: int, frame: FrameType | None) -> None:
+    # Before uvicorn runs (while the local Neo4j starts, the demo loads): unwind, so that
+    # the local Neo4j is stopped on the way out.
+    raise ServiceStopped(signum)
+
+
+class ServiceStopped(Exception):
+    """SIGTERM or SIGINT arrived while the service was starting."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from graph_api.api.app import create_app
+    from graph_api.api.pages import MISSING_ASSETS, assets_built
     from graph_api.logs import configure_logging
+    from graph_api.store.local_neo4j import port_in_use
 
     settings = get_settings()
     host = args.host or settings.host
     port = args.port or settings.port
     json_logs = settings.log_format == "json"
     configure_logging(logging.DEBUG if args.verbose else logging.INFO, json=json_logs)
-    with database(settings) as uri:
-        if args.load_demo:
-            code = asyncio.run(_import(settings, uri, DEMO_DATA, quiet=True))
-            if code != 0:
-                return code
-        app = create_app(settings, neo4j_uri=uri)
-        print(f"serving GraphQL on http://{host}:{port}/graphql", file=sys.stderr)
-        config = uvicorn.Config(
-            app,
-            host=host,
-            port=port,
-            log_level=settings.log_level,
-            # None: uvicorn's loggers go through the root logger's JSON lines.
-            log_config=None if json_logs else uvicorn.config.LOGGING_CONFIG,
-            loop="uvloop",
-            http="httptools",
-            access_log=args.access_log,
-        )
-        uvicorn.Server(config).run()
+
+    def check_port() -> None:
+        if port_in_use(host, port):
+            raise CommandFailed(
+                f"cannot serve on {host}:{port}: the port is in use (another graph-api "
+                "serve?); stop it, or choose another with GRAPH_API_PORT or --port",
+                code=2,
+            )
+
+    class Server(uvicorn.Server):
+        """uvicorn, saying "serving" once it listens, and ending on SIGTERM/SIGINT without
+        re-raising the signal (which killed the process before the local Neo4j stopped)."""
+
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets)
+            if self.started:
+                print(f"serving GraphQL on http://{host}:{port}/graphql", file=sys.stderr)
+                print(f"relationship explorer: http://{host}:{port}/explore", file=sys.stderr)
+                if not assets_built():
+                    print(f"  (not built yet: {MISSING_ASSETS})", file=sys.stderr)
+
+        @contextmanager
+        def capture_signals(self) -> Generator[None, None, None]:
+            with super().capture_signals():
+                yield
+                for signum in self._captured_signals:
+                    log.info("%s received: stopping", signal.Signals(signum).name)
+                self._captured_signals.clear()
+
+    # Signal handlers can only be set in the main thread (tests may run commands in others).
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = {sig: signal.signal(sig, _stop_on_signal) for sig in _STOP_SIGNALS if in_main}
+    try:
+        with _database(settings, supervise=True, before_start=check_port) as (uri, local):
+            if args.load_demo:
+                code = asyncio.run(_import(settings, uri, DEMO_DATA, quiet=True))
+                if code != 0:
+                    return code
+            app = create_app(settings, neo4j_uri=uri, local=local)
+            config = uvicorn.Config(
+                app,
+                host=host,
+                port=port,
+                log_level=settings.log_level,
+                # None: uvicorn's loggers go through the root logger's JSON lines.
+                log_config=None if json_logs else uvicorn.config.LOGGING_CONFIG,
+                loop="uvloop",
+                http="httptools",
+                access_log=args.access_log,
+            )
+            server = Server(config)
+            server.run()
+            if not server.started:
+                raise CommandFailed(f"the service could not start on {host}:{port}", code=1)
+    except ServiceStopped as stopped:
+        log.info("%s received while starting: stopped", stopped)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    print("service stopped", file=sys.stderr)
     return 0
+
+
+_STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 def cmd_neo4j(args: argparse.Namespace) -> int:
@@ -684,8 +794,31 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    logging.getLogger("neo4j").setLevel(logging.WARNING)
-    code: int = args.func(args)
+    # The driver's retry warnings (several lines each) say nothing the service's own errors
+    # do not, and drown a one-line error when the database is down.
+    logging.getLogger("neo4j").setLevel(logging.ERROR)
+    from neo4j.exceptions import DriverError, Neo4jError
+
+    from graph_api.domain.errors import DomainError
+
+    # What the user can act on is one line, not a traceback: an unreachable NEO4J_URI, a
+    # local Neo4j that cannot start, a refused write.
+    try:
+        code: int = args.func(args)
+    except CommandFailed as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.code
+    except DomainError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 3
+    except (DriverError, Neo4jError) as exc:
+        where = get_settings().neo4j_uri or "the local Neo4j"
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        print(f"error: Neo4j at {where}: {exc.__class__.__name__}: {first}", file=sys.stderr)
+        return 3
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
     return code
 
 

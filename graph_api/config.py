@@ -64,6 +64,12 @@ class Settings(BaseSettings):
     neo4j_pool_size: int = 50
     neo4j_connection_timeout_s: float = 5.0
     neo4j_query_timeout_s: float = 30.0
+    # The longest a request waits for the database (connecting, a free connection, retrying
+    # transient failures) before it answers SERVICE_UNAVAILABLE: clients retry, not hang.
+    db_wait_s: float = 3.0
+    # How long a write's Idempotency-Key is remembered (with its answer); older keys are
+    # pruned, and a retry after that writes again.
+    idempotency_retention_hours: float = 24.0
 
     mode: Mode = Mode.DEVELOPMENT
     host: str = "127.0.0.1"
@@ -80,6 +86,8 @@ class Settings(BaseSettings):
     local_neo4j_heap: str = "1g"
     local_neo4j_page_cache: str = "512m"
     local_neo4j_start_timeout_s: float = 180.0
+    # The supervisor restarts a local Neo4j that died, waiting 1, 2, 4, ... seconds up to this.
+    local_neo4j_max_backoff_s: float = 30.0
 
     # GraphiQL and introspection; default on in development, off in production.
     graphiql: bool | None = None

@@ -12,6 +12,7 @@ from graph_api.domain.access import DEVELOPMENT_VIEWER, Access
 from graph_api.services.co_holding import refresh_co_holding_stats
 from graph_api.services.cross_sell import cross_sell
 from graph_api.store.neo4j_store import start_counting_round_trips
+from graph_api.store.scoped import ScopedStore
 from tests.conftest import Database, GraphQLClient, data_of, error_codes
 
 CROSS_SELL = """
@@ -270,7 +271,7 @@ async def test_one_round_trip_per_request(db: Database) -> None:
     await db.demo()
     for party_id in ("org-cimc", "p-zhang-cuishan", "org-huasheng-sh"):
         counter = start_counting_round_trips()
-        await cross_sell(db.store, Access.everything(DEVELOPMENT_VIEWER), party_id)
+        await cross_sell(ScopedStore(db.store, Access.everything(DEVELOPMENT_VIEWER)), party_id)
         assert counter.count == 1, party_id
 
 

@@ -19,8 +19,8 @@ from graph_api.store.cypher import query
 
 PACKAGE = PROJECT_ROOT / "graph_api"
 # Methods that run Cypher: the store's and the driver's, on the objects that have them.
-RUNNERS = {"read", "read_one", "write", "write_counters", "run", "execute_query"}
-RECEIVERS = {"store", "tx", "session", "driver", "self", "the_store"}
+RUNNERS = {"read", "read_one", "read_restricted", "write", "write_counters", "run", "execute_query"}
+RECEIVERS = {"store", "tx", "session", "driver", "self", "the_store", "reader", "writer"}
 CYPHER_WORDS = re.compile(r"\b(MATCH|MERGE|CREATE|DETACH|DELETE|RETURN|UNWIND|WHERE|SET)\b")
 
 

@@ -1,12 +1,15 @@
 """Schema-driven fuzzing: queries generated from the GraphQL schema, hostile argument values.
 
-Every root field of the schema is called with arguments drawn for their GraphQL types:
+Every root field of the schema, queries and mutations, is called with arguments drawn for
+their GraphQL types (each field on its own, and queries two fields at a time):
 known ids and nonsense, Cypher and Lucene metacharacters, injection attempts, unicode,
 control characters, very long text, integers at and beyond every limit, bad enum names and
 dates; with selections drawn from the return type (fragments on interfaces included). Sent
 over HTTP to a production-mode service as an admin and as a rep, each answer must be a
 GraphQL answer (HTTP 200 or 400, never 500), every error must carry a known
-`extensions.code` (never a masked internal error), and the graph must be unchanged.
+`extensions.code` (never a masked internal error), and the graph must be unchanged by the
+queries. Random bytes, bare JSON values and deeply nested JSON as the request body get the
+same checks. The mutations run last, on a demo graph of their own.
 
 The budget is bounded (FUZZ_EXAMPLES per test, no deadline): a few seconds in `make test`.
 Set FUZZ_EXAMPLES higher for a longer run.
@@ -47,6 +50,7 @@ from tests.conftest import Database, LiveServer
 from tests.principals import KEYS, production_settings
 
 FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "50"))
+FUZZED = "demo, then fuzzed mutations"
 KNOWN_CODES = {
     "BAD_REQUEST",
     "NOT_FOUND",
@@ -121,11 +125,17 @@ integers = st.one_of(
     st.integers(min_value=-(2**31), max_value=2**31 - 1),
     st.sampled_from([2**31, 2**63, -(2**63), 10**30]),  # beyond GraphQL's Int
 )
-floats = st.one_of(st.floats(allow_nan=False, allow_infinity=False), st.sampled_from([1e308, -0.0]))
+floats = st.one_of(
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from([1e308, -1e308, -0.0, 5e-324, 2.0**63, 2.0**64]),
+)
 dates = st.one_of(
     st.dates().map(str),
     st.sampled_from(["2026-13-01", "yesterday", "", "2026-02-29", "99999-01-01"]),
+    # The ends of the calendar: a day before or after them is no date (issue 13.5).
+    st.sampled_from(["9999-12-31", "0001-01-01", "9999-12-31T23:59:59", "0001-01-01T00:00:00Z"]),
     st.datetimes().map(lambda d: d.isoformat()),
+    st.datetimes(timezones=st.timezones()).map(lambda d: d.isoformat()),
 )
 
 
@@ -219,16 +229,33 @@ def selection(draw: st.DrawFn, doc: Document, t: GraphQLNamedType, depth: int) -
 
 
 @st.composite
-def operations(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
-    query_type = SCHEMA.query_type
-    assert query_type is not None
+def operations(draw: st.DrawFn, operation: str = "query") -> tuple[str, dict[str, Any]]:
+    """A query (or mutation) of one or two root fields of the schema, drawn at random."""
+    root_type = SCHEMA.query_type if operation == "query" else SCHEMA.mutation_type
+    assert root_type is not None
     doc = Document()
-    roots = sorted(query_type.fields.items())
+    roots = sorted(root_type.fields.items())
     chosen = draw(
         st.lists(st.sampled_from(roots), min_size=1, max_size=2, unique_by=lambda r: r[0])
     )
     body = " ".join(draw(call(doc, name, field, 0)) for name, field in chosen)
-    header = f"query ({', '.join(doc.definitions)})" if doc.definitions else "query"
+    header = f"{operation} ({', '.join(doc.definitions)})" if doc.definitions else operation
+    return f"{header} {{ {body} }}", doc.variables
+
+
+def every_root_field(operation: str) -> list[tuple[str, GraphQLField]]:
+    root_type = SCHEMA.query_type if operation == "query" else SCHEMA.mutation_type
+    assert root_type is not None
+    return sorted(root_type.fields.items())
+
+
+@st.composite
+def one_field(draw: st.DrawFn, operation: str, name: str) -> tuple[str, dict[str, Any]]:
+    """An operation of the one root field `name`, its arguments drawn for their types."""
+    field = dict(every_root_field(operation))[name]
+    doc = Document()
+    body = draw(call(doc, name, field, 0))
+    header = f"{operation} ({', '.join(doc.definitions)})" if doc.definitions else operation
     return f"{header} {{ {body} }}", doc.variables
 
 
@@ -299,6 +326,64 @@ def test_malformed_documents_get_answers_not_faults(
     check_answer(response)
 
 
+FIELD_EXAMPLES = max(FUZZ_EXAMPLES // 5, 3)
+PRINCIPALS = st.sampled_from(["admin", "demo-rep", "demo-manager"])
+
+
+def post_as(url: str, who: str, query: str, variables: Any) -> httpx.Response:
+    return httpx.post(
+        f"{url}/graphql",
+        json={"query": query, "variables": variables},
+        headers={"X-API-Key": KEYS[who]},
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize("name", [n for n, _ in every_root_field("query")])
+@settings(
+    max_examples=FIELD_EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data(), who=PRINCIPALS)
+def test_every_query_field_gets_answers_not_faults(
+    demo: Database, production: LiveServer, name: str, data: st.DataObject, who: str
+) -> None:
+    # Each field by itself, so that every one of them is drawn, not only those the
+    # two-field operations above happen to pick.
+    query, variables = data.draw(one_field("query", name))
+    check_answer(post_as(production.url, who, query, variables))
+
+
+@settings(
+    max_examples=FUZZ_EXAMPLES // 2,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    body=st.one_of(
+        st.binary(max_size=200),
+        st.sampled_from([b"null", b"42", b'"x"', b"true", b"[]", b"[1]", b"{}", b"\xff"]),
+        st.integers(min_value=1, max_value=3000).map(lambda n: b"[" * n + b"]" * n),
+        st.integers(min_value=1, max_value=3000).map(
+            lambda n: (
+                b'{"query": "{ __typename }", "variables": {"v": ' + b"[" * n + b"]" * n + b"}}"
+            )
+        ),
+    )
+)
+def test_malformed_bodies_get_answers_not_faults(
+    demo: Database, production: LiveServer, body: bytes
+) -> None:
+    response = httpx.post(
+        f"{production.url}/graphql",
+        content=body,
+        headers={"X-API-Key": KEYS["admin"], "content-type": "application/json"},
+        timeout=60,
+    )
+    check_answer(response)
+
+
 async def graph_fingerprint(db: Database) -> list[Any]:
     record = await db.store.read_one(
         "CALL () { MATCH (n) RETURN count(n) AS nodes, sum(size(keys(n))) AS nodeProperties } "
@@ -317,3 +402,29 @@ async def test_the_graph_is_unchanged_by_the_fuzzing(db: Database) -> None:
     db.dirty()
     await db.demo()
     assert after_fuzzing == await graph_fingerprint(db)
+
+
+# After the test above: these write (the few drawn inputs that are valid are applied), on
+# the demo data loaded once for all of them.
+
+
+@pytest_asyncio.fixture
+async def written(db: Database) -> Database:
+    if db.state != FUZZED:
+        await db.demo()
+        db.state = FUZZED
+    return db
+
+
+@pytest.mark.parametrize("name", [n for n, _ in every_root_field("mutation")])
+@settings(
+    max_examples=FIELD_EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data(), who=PRINCIPALS)
+def test_every_mutation_gets_answers_not_faults(
+    written: Database, production: LiveServer, name: str, data: st.DataObject, who: str
+) -> None:
+    query, variables = data.draw(one_field("mutation", name))
+    check_answer(post_as(production.url, who, query, variables))

@@ -18,6 +18,7 @@ from graph_api.services.access import access_for
 from graph_api.services.audit import prune_audit
 from graph_api.services.write_input import create_node, set_link
 from graph_api.services.writes import apply_changes
+from graph_api.store.scoped import ScopedStore
 from tests.conftest import Database, GraphQLClient, data_of, error_codes
 
 # A small account: 中集-like group with a branch, three people in a reporting line
@@ -258,8 +259,12 @@ async def test_update_with_the_version_then_a_stale_update_is_refused(
     assert error["currentVersion"] == 2
     party = data_of(await gql('{ party(id: "p-li") { ... on Person { city } version } }'))
     assert party["party"] == {"city": "深圳", "version": 2}
-    # A retry of the update that succeeded changes nothing, whatever version it names.
-    again = await write(gql, UPDATE_PERSON, {"id": "p-li", "expectedVersion": 1, "city": "深圳"})
+    # The same values with the stale version are refused too: from the answer alone, a
+    # retry and a second client that read version 1 cannot be told apart (issue 13.3).
+    error = await refused(gql, UPDATE_PERSON, {"id": "p-li", "expectedVersion": 1, "city": "深圳"})
+    assert error["code"] == "CONFLICT" and error["currentVersion"] == 2
+    # With the current version, an update that changes nothing succeeds without a version.
+    again = await write(gql, UPDATE_PERSON, {"id": "p-li", "expectedVersion": 2, "city": "深圳"})
     assert again["version"] == 2
     assert (await trail(gql, "p-li"))["totalCount"] == 1
 
@@ -1029,10 +1034,10 @@ async def test_a_rep_writes_only_within_their_scope(db: Database, tmp_path: Path
     # A party she does not see is as absent as when reading, existing or not.
     job = set_link(EntityKind.EMPLOYMENT, {"personId": "p-li", "organizationId": "org-acme"}, None)
     with pytest.raises(NotFound):
-        await apply_changes(db.store, rep, "setEmployment", [job])
+        await apply_changes(ScopedStore(db.store, rep), "setEmployment", [job])
     taken = create_node(EntityKind.PERSON, {"id": "org-acme", "name": "x"})
     with pytest.raises(NotFound):
-        await apply_changes(db.store, rep, "createPerson", [taken])
+        await apply_changes(ScopedStore(db.store, rep), "createPerson", [taken])
     # Coverage decides what a rep sees: she may create a person, not cover them; and the
     # refused change takes the create in the same transaction with it.
     created = create_node(EntityKind.PERSON, {"id": "p-by-rep", "name": "x"})
@@ -1040,8 +1045,8 @@ async def test_a_rep_writes_only_within_their_scope(db: Database, tmp_path: Path
         EntityKind.COVERAGE, {"repId": "rep-ann", "personId": "p-by-rep", "strength": 0.5}, None
     )
     with pytest.raises(Forbidden):
-        await apply_changes(db.store, rep, "applyChanges", [created, cover])
-    assert await db.store.read_one("party.by_id", {"id": "p-by-rep"}) is None
+        await apply_changes(ScopedStore(db.store, rep), "applyChanges", [created, cover])
+    assert await db.store.read_one("MATCH (n:Party {id: $id}) RETURN n", {"id": "p-by-rep"}) is None
 
 
 async def test_a_stored_node_without_a_version_counts_as_version_1(

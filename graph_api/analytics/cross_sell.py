@@ -22,7 +22,6 @@ from graph_api.domain.cross_sell import (
     CrossSellScope,
     Evidence,
     EvidenceKind,
-    Product,
     Suggestion,
     is_executive,
 )
@@ -35,6 +34,7 @@ from graph_api.domain.model import (
     PartyKind,
     PathLink,
     PathNode,
+    Product,
     ProductSegment,
 )
 

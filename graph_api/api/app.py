@@ -1,17 +1,22 @@
-"""The FastAPI application: /graphql, /healthz, /readyz and /metrics."""
+"""The FastAPI application: /graphql, /healthz, /readyz, /metrics and the web pages."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any, cast
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, cast
 
 import orjson
 from cross_web import HTTPException
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from graphql.error import GraphQLError
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.middleware.base import RequestResponseEndpoint
 from strawberry.fastapi import GraphQLRouter
@@ -24,12 +29,17 @@ from graph_api.api.auth import Authenticator, anonymous
 from graph_api.api.context import Context
 from graph_api.api.errors import format_error
 from graph_api.api.observe import RequestIds, request_id
+from graph_api.api.pages import graphiql_page, mount_pages
 from graph_api.api.schema import build_schema
 from graph_api.config import Settings, get_settings
 from graph_api.domain.errors import Unauthenticated, Unavailable
 from graph_api.domain.i18n import negotiate
 from graph_api.metrics import REGISTRY
-from graph_api.store.neo4j_store import Store
+from graph_api.services import idempotency
+from graph_api.store.neo4j_store import RETRY_AFTER_S, Store
+
+if TYPE_CHECKING:
+    from graph_api.store.local_neo4j import LocalNeo4j
 
 log = logging.getLogger("graph_api")
 
@@ -44,8 +54,33 @@ DEVELOPMENT_NOTICE = "development; OPEN: requests without credentials act as an 
 class GraphRouter(GraphQLRouter[Context, None]):
     """The GraphQL router, answering in UTF-8 JSON (names stay readable: 张立, not \\u5f20)."""
 
+    # With introspection off, validation messages keep their "Did you mean 'name'?" hints
+    # to themselves: they would spell out the schema one typo at a time.
+    hide_schema_hints = False
+
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
+
+    @property
+    def graphql_ide_html(self) -> str:
+        # strawberry's page loads GraphiQL from unpkg.com: blank without internet.
+        return graphiql_page()
+
+    def parse_json(self, data: str | bytes) -> Any:
+        # orjson refuses invalid UTF-8 and nesting deeper than 1,024 levels as a decode
+        # error, where the json module raised UnicodeDecodeError or RecursionError (HTTP 500).
+        try:
+            parsed = orjson.loads(data)
+        except orjson.JSONDecodeError as exc:
+            raise HTTPException(400, f"the request body is not JSON: {exc}") from None
+        if not isinstance(parsed, dict | list):
+            # A bare scalar (null, 42, "x") is JSON, but no GraphQL request.
+            raise HTTPException(
+                400,
+                "the request body must be a JSON object with a `query`, "
+                f"not {type(parsed).__name__ if parsed is not None else 'null'}",
+            )
+        return parsed
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         # Requests that are no GraphQL request at all (no query, a body that is not JSON, a
@@ -75,6 +110,8 @@ class GraphRouter(GraphQLRouter[Context, None]):
             result.errors = [
                 e if (e.extensions or {}).get("code") else format_error(e) for e in result.errors
             ]
+            if self.hide_schema_hints:
+                result.errors = [without_schema_hints(e) for e in result.errors]
         response = await super().process_result(request, result)
         errors = response.get("errors")
         if errors:
@@ -84,6 +121,23 @@ class GraphRouter(GraphQLRouter[Context, None]):
                 formatted = cast(dict[str, Any], error)
                 formatted["extensions"] = {**(formatted.get("extensions") or {}), "requestId": rid}
         return response
+
+
+_SCHEMA_HINT = re.compile(r" Did you mean .*\?$", re.DOTALL)
+
+
+def without_schema_hints(error: GraphQLError) -> GraphQLError:
+    message = _SCHEMA_HINT.sub("", error.message)
+    if message == error.message:
+        return error
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions=error.extensions,
+    )
 
 
 def connect_store(settings: Settings, uri: str | None = None) -> Store:
@@ -98,6 +152,7 @@ def connect_store(settings: Settings, uri: str | None = None) -> Store:
         pool_size=settings.neo4j_pool_size,
         connection_timeout_s=settings.neo4j_connection_timeout_s,
         query_timeout_s=settings.neo4j_query_timeout_s,
+        wait_s=settings.db_wait_s,
     )
 
 
@@ -117,12 +172,58 @@ def tune_garbage_collector(threshold: int) -> None:
     gc.set_threshold(threshold, middle, oldest)
 
 
+# How often the service retries its start-up migration while the database is unreachable,
+# and prunes expired idempotency keys.
+_MIGRATE_RETRY_S = 2.0
+_PRUNE_EVERY_S = 600.0
+
+
+async def _migrate_when_reachable(
+    store: Store, state: dict[str, Any], first_attempt: asyncio.Event
+) -> None:
+    """The schema migration, retried until the database answers: the service starts (and
+    /readyz answers 503 with the reason) while it does not."""
+    while True:
+        try:
+            applied = await store.migrate()
+        except Unavailable as exc:
+            if state["not_ready"] is None:
+                log.error("%s; serving anyway, /readyz answers 503 until it is", exc.message)
+            state["not_ready"] = exc.message
+            first_attempt.set()
+            await asyncio.sleep(_MIGRATE_RETRY_S)
+            continue
+        except BaseException:
+            first_attempt.set()  # start-up then fails with the migration's error
+            raise
+        first_attempt.set()
+        if state["not_ready"] is not None:
+            log.info("Neo4j at %s is reachable again", store.uri or "the configured URI")
+        state["not_ready"] = None
+        log.info("schema migration: %d constraints/indexes ensured", applied)
+        return
+
+
+async def _prune_idempotency_keys(store: Store, retention: timedelta) -> None:
+    while True:
+        with contextlib.suppress(Unavailable):
+            deleted = await idempotency.prune(store, retention)
+            if deleted:
+                log.info("pruned %d idempotency keys older than %s", deleted, retention)
+        await asyncio.sleep(_PRUNE_EVERY_S)
+
+
 def create_app(
-    settings: Settings | None = None, store: Store | None = None, *, neo4j_uri: str | None = None
+    settings: Settings | None = None,
+    store: Store | None = None,
+    *,
+    neo4j_uri: str | None = None,
+    local: LocalNeo4j | None = None,
 ) -> FastAPI:
-    """The service. Given a store, it uses it (tests); otherwise it connects on start-up."""
+    """The service. Given a store, it uses it (tests); otherwise it connects on start-up.
+    `local`: the local Neo4j it started and supervises (reported by /readyz)."""
     settings = settings or get_settings()
-    state: dict[str, Any] = {"store": store}
+    state: dict[str, Any] = {"store": store, "not_ready": None}
     # Bad authentication settings stop the service here, before it listens.
     authenticator = Authenticator(settings)
 
@@ -132,8 +233,17 @@ def create_app(
         if owned:
             state["store"] = connect_store(settings, neo4j_uri)
         the_store: Store = state["store"]
-        applied = await the_store.migrate()
-        log.info("schema migration: %d constraints/indexes ensured", applied)
+        if local is not None:
+            the_store.known_down = lambda: None if local.ready else local.down_reason
+        first_attempt = asyncio.Event()
+        migration = asyncio.create_task(_migrate_when_reachable(the_store, state, first_attempt))
+        # Serving waits for the constraints (uniqueness makes retried creates safe), unless
+        # the database is unreachable: then it serves, not ready, and migrates later.
+        await first_attempt.wait()
+        if migration.done() and migration.exception() is not None:
+            raise RuntimeError("the schema migration failed") from migration.exception()
+        retention = timedelta(hours=settings.idempotency_retention_hours)
+        pruning = asyncio.create_task(_prune_idempotency_keys(the_store, retention))
         tune_garbage_collector(settings.gc_threshold)
         if not settings.is_production:
             log.warning(
@@ -151,6 +261,10 @@ def create_app(
         try:
             yield
         finally:
+            for task in (migration, pruning):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             if owned:
                 await the_store.close()
 
@@ -158,8 +272,11 @@ def create_app(
         title="Relationship graph service",
         version=__version__,
         lifespan=lifespan,
-        docs_url=None if settings.is_production else "/docs",
+        # Swagger UI and ReDoc load from a CDN and would document only /graphql.
+        docs_url=None,
         redoc_url=None,
+        # The OpenAPI document describes the endpoints: hidden with the schema.
+        openapi_url="/openapi.json" if settings.introspection_enabled else None,
     )
     # Before the schema: with tracing on, it gets strawberry's OpenTelemetry extension.
     tracing.configure_tracing()
@@ -205,6 +322,7 @@ def create_app(
         context_getter=get_context,
         graphql_ide="graphiql" if settings.graphiql_enabled else None,
     )
+    router.hide_schema_hints = not settings.introspection_enabled
     app.include_router(router, prefix="/graphql")
 
     @app.get("/healthz")
@@ -214,12 +332,32 @@ def create_app(
 
     @app.get("/readyz")
     async def readyz() -> JSONResponse:
-        """Ready when Neo4j answers; 503 with the reason otherwise."""
-        try:
-            await state["store"].ping()
-        except Unavailable as exc:
-            return JSONResponse({"status": "unavailable", "reason": exc.message}, 503)
-        return JSONResponse({"status": "ready"})
+        """Ready when Neo4j answers and the schema is migrated; 503 with the reason otherwise
+        (and a Retry-After). With a local Neo4j, its state and automatic restarts."""
+        body: dict[str, Any] = {}
+        if local is not None:
+            body["localNeo4j"] = {
+                "uri": local.uri,
+                "ready": local.ready,
+                "restarts": local.restarts,
+            }
+        reason: str | None = None
+        if local is not None and not local.ready:
+            reason = local.down_reason or "the local Neo4j is not running"
+        else:
+            try:
+                await state["store"].ping()
+            except Unavailable as exc:
+                reason = exc.message
+            else:
+                reason = state["not_ready"] and f"schema migration pending: {state['not_ready']}"
+        if reason:
+            return JSONResponse(
+                {"status": "unavailable", "reason": reason, **body},
+                503,
+                headers={"Retry-After": str(RETRY_AFTER_S)},
+            )
+        return JSONResponse({"status": "ready", **body})
 
     @app.get("/metrics")
     async def metrics(request: Request) -> Response:
@@ -228,6 +366,9 @@ def create_app(
             authenticator.authenticate(request.headers)
         return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
 
+    # For whoever reports on the process (metrics): the local Neo4j, with its `restarts`.
+    app.state.local_neo4j = local
+    mount_pages(app, settings)
     app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
     # Added last, so outermost: every response has the header, a refused body's too.
     app.add_middleware(RequestIds)

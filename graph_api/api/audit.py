@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
+from typing import Annotated
 
 import strawberry
 from strawberry.scalars import JSON
 
 from graph_api.api import enums as _enums  # noqa: F401  (registers the domain enums first)
+from graph_api.api.arguments import After, First
 from graph_api.api.context import Info
 from graph_api.api.view_types import PageInfo
 from graph_api.domain import view as v
@@ -17,26 +19,32 @@ from graph_api.services.audit import audit_trail
 
 @strawberry.type(description="One changed property, before and after (null: absent).")
 class PropertyChange:
-    field: str
-    before: JSON | None
-    after: JSON | None
+    field: str = strawberry.field(description="Property name, as in the import format.")
+    before: JSON | None = strawberry.field(
+        description="Value before (JSON; null: unset or withheld)."
+    )
+    after: JSON | None = strawberry.field(
+        description="Value after (JSON; null: unset or withheld)."
+    )
 
 
 @strawberry.type(description="One change made through the write API.")
 class AuditEntry:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The entry's id.")
     at: datetime.datetime = strawberry.field(description="Server time of the change (UTC).")
     who: str = strawberry.field(description="The caller's subject (user or API key).")
     mutation: str = strawberry.field(description="The mutation, e.g. createPerson.")
-    action: w.AuditAction
-    entity: w.EntityKind
+    action: w.AuditAction = strawberry.field(description="What the change did.")
+    entity: w.EntityKind = strawberry.field(description="The kind of node or link changed.")
     key: JSON = strawberry.field(
         description='The node\'s {"id"} or the link\'s key fields, e.g. {"personId", "managerId"}.'
     )
     version: int | None = strawberry.field(
         description="The node's or link's version after the change; null once deleted."
     )
-    changes: list[PropertyChange]
+    changes: list[PropertyChange] = strawberry.field(
+        description="The properties changed, before and after (sensitive values withheld)."
+    )
     party_ids: list[strawberry.ID] = strawberry.field(
         description="The parties the change touched (it is in each one's trail)."
     )
@@ -64,17 +72,17 @@ class AuditEntry:
         )
 
 
-@strawberry.type
+@strawberry.type(description="An audit entry in a page, with its cursor.")
 class AuditEdge:
-    cursor: str
-    node: AuditEntry
+    cursor: str = strawberry.field(description="Opaque cursor of this edge (for `after`).")
+    node: AuditEntry = strawberry.field(description="The item.")
 
 
 @strawberry.type(description="Audit entries, newest first.")
 class AuditConnection:
-    edges: list[AuditEdge]
-    page_info: PageInfo
-    total_count: int
+    edges: list[AuditEdge] = strawberry.field(description="The items of this page, in order.")
+    page_info: PageInfo = strawberry.field(description="Where this page is in the list.")
+    total_count: int = strawberry.field(description="Items in the whole list.")
 
     @classmethod
     def from_domain(cls, page: v.Page[w.AuditEntry]) -> AuditConnection:
@@ -99,11 +107,12 @@ class AuditQuery:
     async def audit_trail(
         self,
         info: Info,
-        party_id: strawberry.ID,
-        first: int | None = None,
-        after: str | None = None,
+        party_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The party whose changes to list.")
+        ],
+        first: First = None,
+        after: After = None,
     ) -> AuditConnection | None:
         ctx = info.context
-        access = await ctx.access()
-        page = await audit_trail(ctx.store, access, ctx.settings, str(party_id), first, after)
+        page = await audit_trail(await ctx.reader(), ctx.settings, str(party_id), first, after)
         return AuditConnection.from_domain(page)

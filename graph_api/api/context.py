@@ -1,4 +1,5 @@
-"""Per-request GraphQL context: the store, settings, the viewer and what the viewer may see."""
+"""Per-request GraphQL context: the settings, the viewer, what the viewer may see, and the
+store bound to that scope (the only store resolvers hand to services)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from graph_api.domain.access import Access, Viewer
 from graph_api.domain.i18n import DEFAULT_LANGUAGE, Language
 from graph_api.services.access import access_for
 from graph_api.store.neo4j_store import Store
+from graph_api.store.scoped import ScopedStore
 
 _ACCESS = "access"
 
@@ -39,6 +41,10 @@ class Context(BaseContext):
             task = asyncio.ensure_future(access_for(self.store, self.viewer))
             self.cache[_ACCESS] = task
         return await task
+
+    async def reader(self) -> ScopedStore:
+        """The store bound to the viewer's scope (made from the request's one `access()`)."""
+        return ScopedStore(self.store, await self.access())
 
     async def renew_access(self) -> Access:
         """The scope computed again (after a write changed what the viewer may see); an

@@ -3,56 +3,49 @@
 from __future__ import annotations
 
 import datetime
+from typing import Annotated
 
 import strawberry
 
+from graph_api.api.arguments import Limit
 from graph_api.api.context import Info
+from graph_api.api.enums import register
 from graph_api.api.types import GraphPath
+from graph_api.api.view_types import Product
 from graph_api.domain import cross_sell as cs
 from graph_api.domain import model as m
 from graph_api.domain.model import reported, reported_or_none
 from graph_api.services.cross_sell import cross_sell
 
-strawberry.enum(
+register(
     cs.EvidenceKind,
+    "Why a product is suggested (交叉销售: each suggestion says why).",
+    {
+        "HOUSEHOLD": "A family member holds it.",
+        "EMPLOYER": "Public-private linkage (公私联动) along employment.",
+        "GROUP": "A parent, sister or child organization holds it.",
+        "SIMILAR_CUSTOMERS": "Customers holding what this party holds also hold it.",
+        "RULE": "An affinity rule fired by the party's event or holding.",
+        "OPPORTUNITY": "It is in one of the party's open opportunities.",
+        "POPULARITY": "Fallback, no neighbourhood evidence: popular with the same kind.",
+    },
     name="CrossSellEvidenceKind",
-    description=(
-        "Why a product is suggested: HOUSEHOLD (a family member holds it), EMPLOYER "
-        "(public-private linkage along employment), GROUP (a parent, sister or child "
-        "organization holds it), SIMILAR_CUSTOMERS (customers holding what this party holds "
-        "also hold it), RULE (an affinity rule fired by the party's event or holding), "
-        "OPPORTUNITY (in one of the party's open opportunities), POPULARITY (fallback when "
-        "the neighbourhood gives nothing: popular with customers of the same kind)."
-    ),
 )
-strawberry.enum(
+register(
     cs.CrossSellScope,
+    "Whose holdings rule a product out.",
+    {
+        "SELF": "The party's own holdings.",
+        "HOUSEHOLD": "Also its family members' (people only).",
+        "GROUP": "Also its group organizations' (organizations only).",
+    },
     name="CrossSellExclusion",
-    description=(
-        "Whose holdings rule a product out: SELF (the party's), HOUSEHOLD (also its family "
-        "members', people only), GROUP (also its group organizations', organizations only)."
-    ),
 )
-
-
-@strawberry.type(description="One of our products, as suggested or excluded by crossSell.")
-class CrossSellProduct:
-    id: strawberry.ID
-    name: str
-    category: str | None
-    line: str | None = strawberry.field(description="e.g. CREDIT, SETTLEMENT, INSURANCE")
-    segment: m.ProductSegment | None
-
-    @classmethod
-    def from_domain(cls, p: cs.Product) -> CrossSellProduct:
-        return cls(
-            id=strawberry.ID(p.id), name=p.name, category=p.category, line=p.line, segment=p.segment
-        )
 
 
 @strawberry.type(description="One path in the graph supporting a suggestion.")
 class CrossSellEvidence:
-    kind: cs.EvidenceKind
+    kind: cs.EvidenceKind = strawberry.field(description="Why this path supports the product.")
     probability: float = strawberry.field(
         description="What this path alone lends the product, 0..1 (docs/CROSS_SELL.md)."
     )
@@ -91,8 +84,8 @@ class CrossSellEvidence:
 
 @strawberry.type(description="A product the party does not hold, why, and how strongly.")
 class CrossSellSuggestion:
-    rank: int
-    product: CrossSellProduct
+    rank: int = strawberry.field(description="1 for the best suggestion.")
+    product: Product = strawberry.field(description="The product suggested.")
     score: float = strawberry.field(
         description=(
             "Noisy-OR of the evidence probabilities, 0..1, comparable across parties: the "
@@ -114,7 +107,7 @@ class CrossSellSuggestion:
     def from_domain(cls, rank: int, s: cs.Suggestion) -> CrossSellSuggestion:
         return cls(
             rank=rank,
-            product=CrossSellProduct.from_domain(s.product),
+            product=Product.from_domain(s.product),
             score=reported(s.score),
             kinds=list(s.kinds),
             evidence=[CrossSellEvidence.from_domain(e) for e in s.evidence],
@@ -125,17 +118,19 @@ class CrossSellSuggestion:
 
 @strawberry.type(description="Cross-sell suggestions for one party.")
 class CrossSell:
-    party_id: strawberry.ID
-    party_kind: m.PartyKind
-    exclude: cs.CrossSellScope
-    suggestions: list[CrossSellSuggestion]
+    party_id: strawberry.ID = strawberry.field(description="The party the suggestions are for.")
+    party_kind: m.PartyKind = strawberry.field(description="Person or organization.")
+    exclude: cs.CrossSellScope = strawberry.field(description="Whose holdings ruled products out.")
+    suggestions: list[CrossSellSuggestion] = strawberry.field(
+        description="The suggested products, best first."
+    )
     popularity_fallback: bool = strawberry.field(
         description=(
             "True when the party's neighbourhood supports no product it lacks, so the "
             "suggestions are only the most popular products with customers of its kind."
         )
     )
-    excluded_products: list[CrossSellProduct] = strawberry.field(
+    excluded_products: list[Product] = strawberry.field(
         description="Products never suggested here: held by the party (or household/group)."
     )
     stats_refreshed_at: datetime.datetime | None = strawberry.field(
@@ -152,7 +147,7 @@ class CrossSell:
                 CrossSellSuggestion.from_domain(i, s) for i, s in enumerate(r.suggestions, 1)
             ],
             popularity_fallback=r.popularity_fallback,
-            excluded_products=[CrossSellProduct.from_domain(p) for p in r.excluded],
+            excluded_products=[Product.from_domain(p) for p in r.excluded],
             stats_refreshed_at=r.stats_refreshed_at,
         )
 
@@ -170,14 +165,18 @@ class CrossSellQuery:
     async def cross_sell(
         self,
         info: Info,
-        party_id: strawberry.ID,
-        limit: int = 10,
-        exclude: cs.CrossSellScope = cs.CrossSellScope.SELF,
+        party_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The party to suggest products for.")
+        ],
+        limit: Limit = 10,
+        exclude: Annotated[
+            cs.CrossSellScope,
+            strawberry.argument(description="Whose holdings rule a product out."),
+        ] = cs.CrossSellScope.SELF,
     ) -> CrossSell | None:
         ctx = info.context
         result = await cross_sell(
-            ctx.store,
-            await ctx.access(),
+            await ctx.reader(),
             str(party_id),
             limit=limit,
             scope=exclude,

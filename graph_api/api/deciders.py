@@ -8,7 +8,9 @@ import strawberry
 from graphql import FieldNode
 
 from graph_api.api import enums as _enums  # noqa: F401  (registers the domain enums first)
+from graph_api.api.arguments import AccountId, IncludeSubsidiaries, Limit, OpportunityId
 from graph_api.api.context import Info
+from graph_api.api.declared import declared_names
 from graph_api.api.selection import child_fields
 from graph_api.api.types import Person
 from graph_api.api.view_types import Coverage
@@ -21,15 +23,14 @@ from graph_api.services.deciders import (
     decision_assessment,
     key_deciders,
 )
-from graph_api.store.mapping import PERSON_FIELDS
 
 
 @strawberry.type(description="One component of a decider's score.")
 class ScorePart:
-    component: d.ScoreComponent
+    component: d.ScoreComponent = strawberry.field(description="Which component.")
     value: float = strawberry.field(description="The component, 0..1.")
     weight: float = strawberry.field(description="Its weight in the score.")
-    contribution: float = strawberry.field(description="value x weight: what it adds.")
+    contribution: float = strawberry.field(description="What it adds: value x weight.")
     detail: str = strawberry.field(description="The facts behind it, in words.")
 
     @classmethod
@@ -46,30 +47,34 @@ class ScorePart:
 @strawberry.type(description="A person ranked by decision power, with the reasons.")
 class KeyDecider:
     rank: int = strawberry.field(description="1 = the most decision power.")
-    person: Person
+    person: Person = strawberry.field(description="The person ranked.")
     title: str | None = strawberry.field(
         description="Title at the account (or, if external, at their own organization)."
     )
-    organization_id: strawberry.ID | None
-    organization_name: str | None
+    organization_id: strawberry.ID | None = strawberry.field(
+        description="The organization they work for (in the account)."
+    )
+    organization_name: str | None = strawberry.field(description="Its name.")
     external: bool = strawberry.field(
         description="Outside the account's organizations (an adviser, a research institute)."
     )
-    role: m.BuyingRole | None
-    attitude: m.Attitude | None
+    role: m.BuyingRole | None = strawberry.field(description="Buying-centre role (决审研咨用).")
+    attitude: m.Attitude | None = strawberry.field(description="Attitude to us (+ = - X).")
     influence: m.InfluenceLevel | None = strawberry.field(description="Declared influence level.")
-    role_source: d.RoleSource | None
+    role_source: d.RoleSource | None = strawberry.field(
+        description="Where the role marker comes from."
+    )
     score: float = strawberry.field(description="0..1, the sum of the parts' contributions.")
-    parts: list[ScorePart]
+    parts: list[ScorePart] = strawberry.field(description="The components of the score.")
     level: int | None = strawberry.field(
         description="1 = top of the known reporting lines, 2 = reports to a level-1 person, "
         "...; null: on no known reporting line (or external)."
     )
-    direct_reports: int
+    direct_reports: int = strawberry.field(description="How many people report to them.")
     people_below: int = strawberry.field(
         description="Span of control: people below, directly or not."
     )
-    manager_ids: list[strawberry.ID]
+    manager_ids: list[strawberry.ID] = strawberry.field(description="The people they report to.")
     listened_to_by: list[strawberry.ID] = strawberry.field(
         description="People who listen to this person (INFLUENCES), strongest first."
     )
@@ -110,19 +115,23 @@ class KeyDecider:
 
 @strawberry.type(description="A member of the decision layer and why they are in it.")
 class DecisionLayerMember:
-    decider: KeyDecider
+    decider: KeyDecider = strawberry.field(description="The decider.")
     reason: str = strawberry.field(description="Declared decision maker/approver, or rank.")
 
 
 @strawberry.type(description="Our coverage of one level of the customer's hierarchy.")
 class LevelCoverage:
     level: int = strawberry.field(description="1 = the top of the reporting lines.")
-    people: int
+    people: int = strawberry.field(description="People at this level.")
     covered: int = strawberry.field(description="People at this level covered by a rep.")
-    covered_share: float
-    strongest: float | None
+    covered_share: float = strawberry.field(description="Share of them our reps cover, 0..1.")
+    strongest: float | None = strawberry.field(
+        description="Our strongest coverage at this level, 0..1."
+    )
     average_strength: float | None = strawberry.field(description="Over the covered people.")
-    uncovered_ids: list[strawberry.ID]
+    uncovered_ids: list[strawberry.ID] = strawberry.field(
+        description="The people at this level nobody covers."
+    )
 
     @classmethod
     def from_domain(cls, lv: d.LevelCoverage) -> LevelCoverage:
@@ -139,11 +148,11 @@ class LevelCoverage:
 
 @strawberry.type(description="A risk to our position: opposed or uncovered deciders, bare levels.")
 class Risk:
-    kind: d.RiskKind
-    severity: d.Severity
-    message: str
-    person_id: strawberry.ID | None
-    level: int | None
+    kind: d.RiskKind = strawberry.field(description="The kind of gap.")
+    severity: d.Severity = strawberry.field(description="How much it matters.")
+    message: str = strawberry.field(description="The risk in words, with a way in.")
+    person_id: strawberry.ID | None = strawberry.field(description="The person concerned, if any.")
+    level: int | None = strawberry.field(description="The hierarchy level concerned, if any.")
     via_ids: list[strawberry.ID] = strawberry.field(
         description="For an uncovered decider: covered people one link away (a way in)."
     )
@@ -167,25 +176,37 @@ class Risk:
     )
 )
 class DecisionAssessment:
-    account_id: strawberry.ID
-    account_name: str
-    opportunity_id: strawberry.ID | None
+    account_id: strawberry.ID = strawberry.field(description="The account assessed.")
+    account_name: str = strawberry.field(description="Its name.")
+    opportunity_id: strawberry.ID | None = strawberry.field(
+        description="The opportunity assessed, when one was given."
+    )
     decision_layer_supports_us: bool = strawberry.field(description="TAS 9.")
     relationships_at_every_level: bool = strawberry.field(
         description="TAS 10: every level has coverage and every decider is covered."
     )
-    support_answer: str
-    coverage_answer: str
+    support_answer: str = strawberry.field(
+        description="TAS 9: does anyone in the decision layer support us?"
+    )
+    coverage_answer: str = strawberry.field(
+        description="TAS 10: are our relationships in place at every level?"
+    )
     decision_layer: list[DecisionLayerMember] = strawberry.field(
         description="Declared decision makers and approvers, and the top three of the ranking."
     )
-    supporters: list[KeyDecider]
+    supporters: list[KeyDecider] = strawberry.field(
+        description="The supporters in the decision layer."
+    )
     opponents: list[KeyDecider] = strawberry.field(description="Non-supporters and opponents.")
-    levels: list[LevelCoverage]
+    levels: list[LevelCoverage] = strawberry.field(
+        description="Our coverage at each level of the hierarchy."
+    )
     unplaced_people: int = strawberry.field(
         description="The account's people on no known reporting line (not in any level)."
     )
-    unplaced_covered: int
+    unplaced_covered: int = strawberry.field(
+        description="People we cover whose level is unknown (no reporting line)."
+    )
     risks: list[Risk] = strawberry.field(description="Most severe first.")
 
     @classmethod
@@ -215,7 +236,7 @@ class DecisionAssessment:
 # Person fields the deciders' scope query does not read (cypher/deciders.cypher): asking for
 # any of them under a `person` costs one more, small, query for the people returned. The
 # GraphQL names of a person's stored fields are their property names.
-_DETAIL_FIELDS = frozenset(PERSON_FIELDS) - frozenset(SCOPE_PERSON_FIELDS)
+_DETAIL_FIELDS = (declared_names("people") | {"version"}) - frozenset(SCOPE_PERSON_FIELDS)
 
 
 def _asks_person_details(info: Info) -> bool:
@@ -262,15 +283,14 @@ class DecidersQuery:
     async def key_deciders(
         self,
         info: Info,
-        account_id: strawberry.ID | None = None,
-        opportunity_id: strawberry.ID | None = None,
-        include_subsidiaries: bool = False,
-        limit: int = 10,
+        account_id: AccountId = None,
+        opportunity_id: OpportunityId = None,
+        include_subsidiaries: IncludeSubsidiaries = False,
+        limit: Limit = 10,
     ) -> list[KeyDecider] | None:
         ctx = info.context
         ranking = await key_deciders(
-            ctx.store,
-            await ctx.access(),
+            await ctx.reader(),
             _scope(account_id, opportunity_id, include_subsidiaries),
             limit,
             ctx.settings.max_page_size,
@@ -291,14 +311,13 @@ class DecidersQuery:
     async def decision_assessment(
         self,
         info: Info,
-        account_id: strawberry.ID | None = None,
-        opportunity_id: strawberry.ID | None = None,
-        include_subsidiaries: bool = False,
+        account_id: AccountId = None,
+        opportunity_id: OpportunityId = None,
+        include_subsidiaries: IncludeSubsidiaries = False,
     ) -> DecisionAssessment | None:
         ctx = info.context
         result = await decision_assessment(
-            ctx.store,
-            await ctx.access(),
+            await ctx.reader(),
             _scope(account_id, opportunity_id, include_subsidiaries),
             memo=ctx.cache,
             details=_asks_person_details(info),

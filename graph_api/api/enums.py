@@ -1,4 +1,12 @@
-"""The domain enums, registered with strawberry once, before any type uses them."""
+"""The domain enums, registered with strawberry once, before any type uses them.
+
+Every value is described with the domain term it stands for (DOMAIN.md), so GraphiQL's
+docs pane and generated clients show 决 beside DECISION_MAKER.
+"""
+
+from collections.abc import Mapping
+from enum import Enum
+from typing import Any
 
 import strawberry
 
@@ -9,32 +17,263 @@ from graph_api.domain import signals as s
 from graph_api.domain import view as v
 from graph_api.domain import writes as w
 
-strawberry.enum(m.PartyKind, description="A party is a person or an organization.")
-strawberry.enum(m.OrgType, description="Place of an organization in its structure.")
-strawberry.enum(m.Tier, description="客户分层: STRATEGIC (Top-10), MID, NON_STRATEGIC.")
-strawberry.enum(m.FamilyKind, description="Family link, read from the viewed party.")
-strawberry.enum(m.BuyingRole, description="Buying-centre role: 决 审 研 咨 用.")
-strawberry.enum(m.Attitude, description="Attitude to us: + = - X.")
-strawberry.enum(m.InfluenceLevel)
-strawberry.enum(m.RepRole, description="AE outside sales, SR inside sales.")
-strawberry.enum(m.ProductSegment)
-strawberry.enum(m.HoldingStatus)
-strawberry.enum(m.OpportunityStage, description="Funnel level.")
-strawberry.enum(m.InteractionKind)
-strawberry.enum(m.InteractionDirection)
-strawberry.enum(m.InteractionPurpose)
-strawberry.enum(m.Channel)
-strawberry.enum(m.Gender)
-strawberry.enum(v.RelationshipKind, description="An informal link, read from the viewed party.")
-strawberry.enum(s.Escalation, description="Who must hear of a sleeping customer.")
-strawberry.enum(
-    oc.ChartLinkType,
-    description="REPORTS_TO: source reports to target. INFLUENCES: target listens to source.",
+
+def register(
+    enum: type[Enum], description: str, values: Mapping[str, str], name: str | None = None
+) -> None:
+    """Registers a domain enum with its description and one for each value (all of them:
+    a value added to the domain without its meaning fails here, at import)."""
+    strawberry.enum(enum, name=name, description=description)
+    missing = [e.name for e in enum if e.name not in values]
+    if missing or set(values) - {e.name for e in enum}:
+        raise TypeError(f"{enum.__name__}: describe exactly its values (missing {missing})")
+    definition: Any = getattr(enum, "__strawberry_definition__")  # noqa: B009
+    for value in definition.values:
+        value.description = values[value.name]
+
+
+register(
+    m.PartyKind,
+    "A party is a person or an organization.",
+    {"PERSON": "A person (个人客户).", "ORGANIZATION": "An organization (机构客户)."},
 )
-strawberry.enum(d.RoleSource, description="Where a buying-centre marker comes from.")
-strawberry.enum(d.ScoreComponent, description="A component of a decider's score.")
-strawberry.enum(d.RiskKind, description="A gap in our position in the buying centre.")
-strawberry.enum(d.Severity)
-strawberry.enum(w.LinkKind, description="A kind of link between nodes of the graph.")
-strawberry.enum(w.EntityKind, description="A kind of node or link the mutations write.")
-strawberry.enum(w.AuditAction, description="What a change did to its node or link.")
+register(
+    m.OrgType,
+    "Place of an organization in its structure.",
+    {
+        "GROUP": "A group (集团): the top of a structure.",
+        "HEAD_OFFICE": "A head office (总部/总公司).",
+        "BRANCH": "A branch (分公司/分行) of a head office.",
+        "SUBSIDIARY": "A subsidiary (子公司): a separate legal entity owned by the group.",
+        "DEPARTMENT": "A department (部门) inside an organization.",
+        "COMPANY": "A company outside any known structure.",
+        "INSTITUTE": "A research institute or supervising body (科研院所/监理).",
+    },
+)
+register(
+    m.Tier,
+    "客户分层: STRATEGIC (Top-10), MID_STRATEGIC, NON_STRATEGIC.",
+    {
+        "STRATEGIC": "战略客户: Top-10, 3-year account plan, senior visit at least monthly.",
+        "MID_STRATEGIC": "中战略客户: annual plan, visited at least quarterly.",
+        "NON_STRATEGIC": "非战略客户: no plan, visited when an opportunity appears.",
+    },
+)
+register(
+    m.FamilyKind,
+    "Family link, read from the viewed party.",
+    {
+        "SPOUSE": "Spouse (配偶).",
+        "PARENT": "The other is the viewed person's parent (父母).",
+        "CHILD": "The other is the viewed person's child (子女).",
+        "SIBLING": "Sibling (兄弟姐妹).",
+        "OTHER": "Another family link (其他亲属).",
+    },
+)
+register(
+    m.BuyingRole,
+    "Buying-centre role: 决 审 研 咨 用.",
+    {
+        "DECISION_MAKER": "决: decides (economic buyer).",
+        "APPROVER": "审: approves or signs off (often finance, the CEO).",
+        "EVALUATOR": "研: evaluates (technical or research evaluation).",
+        "INFLUENCER": "咨: is consulted, advises (coach, gatekeeper, adviser).",
+        "USER": "用: uses the product.",
+    },
+)
+register(
+    m.Attitude,
+    "Attitude to us: + = - X.",
+    {
+        "SUPPORTER": "+: supports us.",
+        "NEUTRAL": "=: neutral.",
+        "NON_SUPPORTER": "-: does not support us.",
+        "OPPONENT": "X: opposes us actively.",
+    },
+)
+register(
+    m.InfluenceLevel,
+    "A person's influence on the buying decision.",
+    {"HIGH": "High influence.", "MEDIUM": "Medium influence.", "LOW": "Low influence."},
+)
+register(
+    m.RepRole,
+    "AE outside sales, SR inside sales.",
+    {
+        "AE": "Account executive: outside sales, owns the top accounts, visits.",
+        "SR": "Sales representative: inside sales, phone coverage of the long tail.",
+        "SE": "Solution engineer.",
+        "MANAGER": "Sales manager of reps or account teams.",
+    },
+)
+register(
+    m.ProductSegment,
+    "The customers a product is for.",
+    {"RETAIL": "Retail (零售): people.", "CORPORATE": "Corporate (对公): organizations."},
+)
+register(
+    m.HoldingStatus,
+    "State of a holding.",
+    {
+        "ACTIVE": "In force (policy, account or loan running).",
+        "CLOSED": "Ended: formerly held.",
+        "PENDING": "Applied for, not yet in force.",
+    },
+)
+register(
+    m.OpportunityStage,
+    "Funnel level, with its win probability.",
+    {
+        "IDENTIFIED": "Identified: 10%.",
+        "CONTACTED": "Contacted: 25%.",
+        "QUALIFIED": "Qualified: 50%.",
+        "DEVELOPED": "Developed: 75%.",
+        "COMMITTED": "Committed: 90%.",
+        "WON": "Won: 100%.",
+        "LOST": "Lost: 0%.",
+    },
+)
+register(
+    m.InteractionKind,
+    "Kind of a contact with a customer.",
+    {
+        "VISIT": "A visit (拜访).",
+        "CALL": "A phone call.",
+        "MEETING": "A meeting.",
+        "EMAIL": "An e-mail.",
+        "MESSAGE": "A message (WeChat, SMS).",
+        "COMPLAINT": "A complaint (投诉).",
+        "CLAIM": "An insurance claim (理赔).",
+        "SERVICE": "A service contact.",
+        "PURCHASE": "A purchase.",
+        "BILLING": "Billing or repayment.",
+        "EVENT": "An event the customer attended.",
+    },
+)
+register(
+    m.InteractionDirection,
+    "Who started a contact.",
+    {"ACTIVE": "We started it (主动).", "PASSIVE": "The customer started it (被动)."},
+)
+register(
+    m.InteractionPurpose,
+    "What a contact was for.",
+    {
+        "DEVELOPMENT": "Developing the relationship or a deal (发展).",
+        "TRANSACTIONAL": "Handling a transaction or service (事务).",
+    },
+)
+register(
+    m.Channel,
+    "A communication channel.",
+    {
+        "PHONE": "Phone.",
+        "EMAIL": "E-mail.",
+        "VISIT": "In person.",
+        "WECHAT": "WeChat (微信).",
+        "SMS": "Text message.",
+        "MAIL": "Post.",
+        "ONLINE": "Online (web, app).",
+    },
+)
+register(
+    m.Gender,
+    "A person's gender.",
+    {"FEMALE": "Female (女).", "MALE": "Male (男).", "OTHER": "Other or not stated."},
+)
+register(
+    v.RelationshipKind,
+    "An informal link, read from the viewed party.",
+    {
+        "INFLUENCES": "The viewed party influences the other (the other listens).",
+        "INFLUENCED_BY": "The viewed party listens to the other (政治圈).",
+        "KNOWS": "Acquaintance, undirected.",
+    },
+)
+register(
+    s.Escalation,
+    "Who must hear of a sleeping customer.",
+    {
+        "NONE": "No one: not sleeping, or within one review window.",
+        "MANAGEMENT": "Management: two review windows without follow-up (沉睡客户).",
+        "HEAD_OF_SALES": "The head of sales: as MANAGEMENT, and the customer is grade 5.",
+    },
+)
+register(
+    oc.ChartLinkType,
+    "REPORTS_TO: source reports to target. INFLUENCES: target listens to source.",
+    {
+        "REPORTS_TO": "The source reports to the target (formal line).",
+        "INFLUENCES": "The target listens to the source (informal influence, 政治圈).",
+    },
+)
+register(
+    d.RoleSource,
+    "Where a buying-centre marker comes from.",
+    {
+        "OPPORTUNITY": "Marked on the opportunity itself.",
+        "ACCOUNT": "Marked on the account or one of its units.",
+    },
+)
+register(
+    d.ScoreComponent,
+    "A component of a decider's score.",
+    {
+        "ROLE": "The declared buying role and influence level.",
+        "FORMAL": "Position and span of control along reporting lines.",
+        "INFORMAL": "Centrality among who listens to whom.",
+    },
+)
+register(
+    d.RiskKind,
+    "A gap in our position in the buying centre.",
+    {
+        "NO_SUPPORTER_IN_DECISION_LAYER": "TAS 9: no one in the decision layer supports us.",
+        "OPPOSED_DECIDER": "A decider opposes us (X).",
+        "UNCOVERED_DECIDER": "No rep of ours covers a decider.",
+        "WEAKLY_COVERED_DECIDER": "Our coverage of a decider is weak.",
+        "LEVEL_WITHOUT_COVERAGE": "TAS 10: a level of the hierarchy without our coverage.",
+    },
+)
+register(
+    d.Severity,
+    "How much a risk matters.",
+    {"HIGH": "Act first.", "MEDIUM": "Act soon."},
+)
+register(
+    w.LinkKind,
+    "A kind of link between nodes of the graph.",
+    {
+        "EMPLOYMENT": "A person works for an organization (WORKS_FOR).",
+        "REPORTING_LINE": "A person reports to another (REPORTS_TO).",
+        "FAMILY": "A family link (FAMILY).",
+        "BENEFICIARY": "A person is a beneficiary of a policy (BENEFICIARY_OF).",
+        "BUYING_ROLE": "A buying-centre marker (BUYING_ROLE).",
+        "INFLUENCE": "Who listens to whom (INFLUENCES).",
+        "ACQUAINTANCE": "Acquaintance between parties (KNOWS).",
+        "COVERAGE": "One of our reps covers a customer person (COVERS).",
+    },
+)
+register(
+    w.EntityKind,
+    "A kind of node or link the mutations write.",
+    {
+        "PERSON": "A person.",
+        "ORGANIZATION": "An organization.",
+        "HOLDING": "A holding (policy, account, loan).",
+        "INTERACTION": "A contact with customers.",
+        "EMPLOYMENT": "An employment link.",
+        "REPORTING_LINE": "A reporting line.",
+        "FAMILY": "A family link.",
+        "BENEFICIARY": "A beneficiary link.",
+        "BUYING_ROLE": "A buying-centre marker.",
+        "INFLUENCE": "An influence link.",
+        "ACQUAINTANCE": "An acquaintance link.",
+        "COVERAGE": "A coverage link.",
+    },
+)
+register(
+    w.AuditAction,
+    "What a change did to its node or link.",
+    {"CREATE": "Created it.", "UPDATE": "Changed it.", "DELETE": "Removed it."},
+)

@@ -62,6 +62,11 @@ def format_error(error: GraphQLError) -> GraphQLError:
     )
 
 
+# Errors after which the client should wait before retrying: their `retryAfter` (seconds)
+# also goes into an HTTP Retry-After header.
+_RETRY_LATER = frozenset({"SERVICE_UNAVAILABLE", "COMMIT_UNKNOWN"})
+
+
 class DomainErrors(SchemaExtension):
     """Formats every error of an operation once it has run."""
 
@@ -71,3 +76,11 @@ class DomainErrors(SchemaExtension):
         errors = getattr(result, "errors", None)
         if result is not None and errors:
             result.errors = [format_error(e) for e in errors]
+            waits = [
+                int(ext.get("retryAfter", 1))
+                for ext in (e.extensions or {} for e in result.errors)
+                if ext.get("code") in _RETRY_LATER
+            ]
+            response = getattr(self.execution_context.context, "response", None)
+            if waits and response is not None:
+                response.headers["Retry-After"] = str(max(waits))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
 import strawberry
 
@@ -16,8 +17,10 @@ from graph_api.domain.errors import InvalidInput
 class EnumLabel:
     enum: str = strawberry.field(description="The GraphQL enum's name, e.g. BuyingRole.")
     value: str = strawberry.field(description="The enum value as the API returns it.")
-    label: str = strawberry.field(description="e.g. 决策者(决) / Decision maker (决).")
-    description: str | None = None
+    label: str = strawberry.field(description="The label, e.g. 决策者(决) / Decision maker (决).")
+    description: str | None = strawberry.field(
+        default=None, description="What the value means, where the schema says more than the label."
+    )
 
 
 def graphql_name(enum: type[StrEnum]) -> str:
@@ -46,7 +49,14 @@ class LabelsQuery:
             "`enums` picks some by name; an unknown name is INVALID_INPUT naming it."
         )
     )
-    def enum_labels(self, info: Info, enums: list[str] | None = None) -> list[EnumLabel]:
+    def enum_labels(
+        self,
+        info: Info,
+        enums: Annotated[
+            list[str] | None,
+            strawberry.argument(description="Only these enums, by GraphQL name (default: all)."),
+        ] = None,
+    ) -> list[EnumLabel]:
         table = label_table()
         names = list(table) if enums is None else list(dict.fromkeys(enums))
         for name in names:

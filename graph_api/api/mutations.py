@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
+from graph_api.api.arguments import Input
 from graph_api.api.context import Info
 from graph_api.api.types import Organization, Person
 from graph_api.api.view import forget_views
@@ -46,6 +47,7 @@ from graph_api.api.write_types import (
 )
 from graph_api.domain.errors import InvalidInput
 from graph_api.domain.writes import Change, EntityKind, LinkKind
+from graph_api.services import idempotency
 from graph_api.services import write_input as wi
 from graph_api.services.writes import apply_changes
 
@@ -100,12 +102,32 @@ _CHANGES: dict[str, Callable[[Any, str], Change]] = {
 
 async def _write(info: Info, mutation: str, changes: Sequence[Change]) -> list[Any]:
     ctx = info.context
-    results = await apply_changes(ctx.store, await ctx.access(), mutation, changes)
+    key = _idempotency_key(info, mutation, changes)
+    results = await apply_changes(await ctx.reader(), mutation, changes, key)
+    if key is not None and key.replayed and ctx.response is not None:
+        ctx.response.headers[idempotency.REPLAYED_HEADER] = "true"
     # Views selected on the result (or asked later in this request) must see the change,
     # and so must the viewer's scope (a new link may bring a party into it).
     forget_views(info)
     await ctx.renew_access()
     return [result_to_gql(r) for r in results]
+
+
+def _idempotency_key(
+    info: Info, mutation: str, changes: Sequence[Change]
+) -> idempotency.IdempotencyKey | None:
+    """The request's Idempotency-Key (README, Retries), claimed for this mutation field."""
+    request = info.context.request
+    given = request.headers.get(idempotency.HEADER) if request is not None else None
+    if given is None:
+        return None
+    return idempotency.claim_for(
+        idempotency.checked_key(given),
+        info.context.viewer.subject,
+        info.path.key if isinstance(info.path.key, str) else mutation,
+        mutation,
+        changes,
+    )
 
 
 async def _one(info: Info, mutation: str, given: Any) -> Any:
@@ -128,100 +150,114 @@ _SET = (
 )
 
 
-@strawberry.type
+@strawberry.type(
+    description=(
+        "Writes: create and update people, organizations, holdings and interactions, set "
+        "and remove links, or several changes at once (applyChanges). Every write is checked "
+        "like an import, audited, and all or nothing."
+    )
+)
 class Mutation:
     @strawberry.mutation(description="Creates a person." + _IDEMPOTENT)
-    async def create_person(self, info: Info, input: CreatePersonInput) -> Person:
+    async def create_person(self, info: Info, input: Input[CreatePersonInput]) -> Person:
         result: Person = await _one(info, "createPerson", input)
         return result
 
     @strawberry.mutation(description="Changes a person's fields." + _UPDATE)
-    async def update_person(self, info: Info, input: UpdatePersonInput) -> Person:
+    async def update_person(self, info: Info, input: Input[UpdatePersonInput]) -> Person:
         result: Person = await _one(info, "updatePerson", input)
         return result
 
     @strawberry.mutation(
         description="Creates an organization, under parentId when given." + _IDEMPOTENT
     )
-    async def create_organization(self, info: Info, input: CreateOrganizationInput) -> Organization:
+    async def create_organization(
+        self, info: Info, input: Input[CreateOrganizationInput]
+    ) -> Organization:
         result: Organization = await _one(info, "createOrganization", input)
         return result
 
     @strawberry.mutation(
         description="Changes an organization's fields or parent (no cycles)." + _UPDATE
     )
-    async def update_organization(self, info: Info, input: UpdateOrganizationInput) -> Organization:
+    async def update_organization(
+        self, info: Info, input: Input[UpdateOrganizationInput]
+    ) -> Organization:
         result: Organization = await _one(info, "updateOrganization", input)
         return result
 
     @strawberry.mutation(description="Records a product held by a party." + _IDEMPOTENT)
-    async def create_holding(self, info: Info, input: CreateHoldingInput) -> HoldingRecord:
+    async def create_holding(self, info: Info, input: Input[CreateHoldingInput]) -> HoldingRecord:
         result: HoldingRecord = await _one(info, "createHolding", input)
         return result
 
     @strawberry.mutation(description="Changes a holding." + _UPDATE)
-    async def update_holding(self, info: Info, input: UpdateHoldingInput) -> HoldingRecord:
+    async def update_holding(self, info: Info, input: Input[UpdateHoldingInput]) -> HoldingRecord:
         result: HoldingRecord = await _one(info, "updateHolding", input)
         return result
 
     @strawberry.mutation(description="Records an interaction." + _IDEMPOTENT)
     async def create_interaction(
-        self, info: Info, input: CreateInteractionInput
+        self, info: Info, input: Input[CreateInteractionInput]
     ) -> InteractionRecord:
         result: InteractionRecord = await _one(info, "createInteraction", input)
         return result
 
     @strawberry.mutation(description="Changes an interaction." + _UPDATE)
     async def update_interaction(
-        self, info: Info, input: UpdateInteractionInput
+        self, info: Info, input: Input[UpdateInteractionInput]
     ) -> InteractionRecord:
         result: InteractionRecord = await _one(info, "updateInteraction", input)
         return result
 
     @strawberry.mutation(description="A person's job or contact role." + _SET)
-    async def set_employment(self, info: Info, input: EmploymentInput) -> EmploymentLink:
+    async def set_employment(self, info: Info, input: Input[EmploymentInput]) -> EmploymentLink:
         result: EmploymentLink = await _one(info, "setEmployment", input)
         return result
 
     @strawberry.mutation(
         description=(
-            "personId reports to managerId: not to themselves, and never in a cycle (checked "
-            "in the same transaction). The same line again changes nothing."
+            "The person (personId) reports to managerId: not to themselves, and never in a "
+            "cycle (checked in the same transaction). The same line again changes nothing."
         )
     )
-    async def set_reporting_line(self, info: Info, input: ReportingLineInput) -> ReportingLine:
+    async def set_reporting_line(
+        self, info: Info, input: Input[ReportingLineInput]
+    ) -> ReportingLine:
         result: ReportingLine = await _one(info, "setReportingLine", input)
         return result
 
     @strawberry.mutation(description="A family link between two people." + _SET)
-    async def set_family_link(self, info: Info, input: FamilyLinkInput) -> FamilyLink:
+    async def set_family_link(self, info: Info, input: Input[FamilyLinkInput]) -> FamilyLink:
         result: FamilyLink = await _one(info, "setFamilyLink", input)
         return result
 
     @strawberry.mutation(description="A beneficiary of a policy." + _SET)
-    async def set_beneficiary(self, info: Info, input: BeneficiaryInput) -> BeneficiaryLink:
+    async def set_beneficiary(self, info: Info, input: Input[BeneficiaryInput]) -> BeneficiaryLink:
         result: BeneficiaryLink = await _one(info, "setBeneficiary", input)
         return result
 
     @strawberry.mutation(
         description="Buying-centre role and attitude on an account or opportunity." + _SET
     )
-    async def set_buying_role(self, info: Info, input: BuyingRoleInput) -> BuyingRoleLink:
+    async def set_buying_role(self, info: Info, input: Input[BuyingRoleInput]) -> BuyingRoleLink:
         result: BuyingRoleLink = await _one(info, "setBuyingRole", input)
         return result
 
     @strawberry.mutation(description="Who listens to whom." + _SET)
-    async def set_influence(self, info: Info, input: InfluenceInput) -> InfluenceLink:
+    async def set_influence(self, info: Info, input: Input[InfluenceInput]) -> InfluenceLink:
         result: InfluenceLink = await _one(info, "setInfluence", input)
         return result
 
     @strawberry.mutation(description="Two parties know each other." + _SET)
-    async def set_acquaintance(self, info: Info, input: AcquaintanceInput) -> AcquaintanceLink:
+    async def set_acquaintance(
+        self, info: Info, input: Input[AcquaintanceInput]
+    ) -> AcquaintanceLink:
         result: AcquaintanceLink = await _one(info, "setAcquaintance", input)
         return result
 
     @strawberry.mutation(description="One of our reps covers a customer." + _SET)
-    async def set_coverage(self, info: Info, input: CoverageInput) -> CoverageLink:
+    async def set_coverage(self, info: Info, input: Input[CoverageInput]) -> CoverageLink:
         result: CoverageLink = await _one(info, "setCoverage", input)
         return result
 
@@ -231,7 +267,7 @@ class Mutation:
             "at that version. A link that is not there: nothing changes, the same answer."
         )
     )
-    async def remove_link(self, info: Info, input: RemoveLinkInput) -> RemovedLink:
+    async def remove_link(self, info: Info, input: Input[RemoveLinkInput]) -> RemovedLink:
         result: RemovedLink = await _one(info, "removeLink", input)
         return result
 
@@ -242,7 +278,14 @@ class Mutation:
             "as changes[i].<mutation>.<field>. At most GRAPH_API_MAX_CHANGES changes."
         )
     )
-    async def apply_changes(self, info: Info, changes: list[ChangeInput]) -> list[ChangeResult]:
+    async def apply_changes(
+        self,
+        info: Info,
+        changes: Annotated[
+            list[ChangeInput],
+            strawberry.argument(description="The changes, applied in order, all or none."),
+        ],
+    ) -> list[ChangeResult]:
         limit = info.context.settings.max_changes
         if not changes or len(changes) > limit:
             raise InvalidInput(

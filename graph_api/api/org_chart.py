@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from graph_api.api import enums as _enums  # noqa: F401  (registers the domain enums first)
+from graph_api.api.arguments import IncludeSubsidiaries
 from graph_api.api.context import Info
 from graph_api.api.types import Organization, Person
 from graph_api.api.view_types import Coverage
@@ -19,14 +22,14 @@ DEFAULT_DEPTH = 3
 @strawberry.type(description="A person in the chart with title, markers and our coverage.")
 class OrgChartNode:
     id: strawberry.ID = strawberry.field(description="The person's id.")
-    person: Person
+    person: Person = strawberry.field(description="The person.")
     organization: Organization | None = strawberry.field(
         description="The organization the person belongs to in the chart: the unit (the "
         "charted organization or a sub-chart's) they are drawn in; an external influencer's "
         "employer (null when none is known)."
     )
-    title: str | None
-    department: str | None
+    title: str | None = strawberry.field(description="Job title.")
+    department: str | None = strawberry.field(description="Department.")
     manager_id: strawberry.ID | None = strawberry.field(
         description="The person's manager, when drawn in this chart."
     )
@@ -39,7 +42,9 @@ class OrgChartNode:
     )
     role: m.BuyingRole | None = strawberry.field(description="Buying-centre marker 决审研咨用.")
     attitude: m.Attitude | None = strawberry.field(description="+ = - X")
-    influence: m.InfluenceLevel | None
+    influence: m.InfluenceLevel | None = strawberry.field(
+        description="Influence on the decision (marker)."
+    )
     coverage: list[Coverage] = strawberry.field(description="Our reps and their strength.")
     external: bool = strawberry.field(
         description="Outside the charted organizations: an influencer (with includeInfluence)."
@@ -66,16 +71,16 @@ class OrgChartNode:
 
 @strawberry.type(description="A line of the chart between two nodes.")
 class OrgChartEdge:
-    source: strawberry.ID
-    target: strawberry.ID
-    type: oc.ChartLinkType
+    source: strawberry.ID = strawberry.field(description="The source person's id.")
+    target: strawberry.ID = strawberry.field(description="The target person's id.")
+    type: oc.ChartLinkType = strawberry.field(description="REPORTS_TO or INFLUENCES.")
     strength: float | None = strawberry.field(description="Influence strength, 0..1.")
     kind: str | None = strawberry.field(description="Influence kind: POLITICAL, TECHNICAL, ...")
 
 
 @strawberry.type(description="A branch or subsidiary of the charted organization.")
 class SubChart:
-    organization: Organization
+    organization: Organization = strawberry.field(description="The organization below.")
     parent_id: strawberry.ID = strawberry.field(description="The organization it is part of.")
     level: int = strawberry.field(description="1 = directly below the charted organization.")
     node_ids: list[strawberry.ID] = strawberry.field(description="The people drawn in it.")
@@ -88,11 +93,15 @@ class SubChart:
     )
 )
 class OrgChart:
-    organization: Organization
-    depth: int
-    nodes: list[OrgChartNode]
-    edges: list[OrgChartEdge]
-    sub_charts: list[SubChart]
+    organization: Organization = strawberry.field(description="The organization charted.")
+    depth: int = strawberry.field(description="Reporting levels shown.")
+    nodes: list[OrgChartNode] = strawberry.field(description="The people drawn.")
+    edges: list[OrgChartEdge] = strawberry.field(
+        description="Reporting lines and influence among them."
+    )
+    sub_charts: list[SubChart] = strawberry.field(
+        description="Charts of the organizations below, when included."
+    )
 
     @classmethod
     def from_domain(cls, c: oc.OrgChart) -> OrgChart:
@@ -138,16 +147,28 @@ class OrgChartQuery:
     async def org_chart(
         self,
         info: Info,
-        organization_id: strawberry.ID,
-        depth: int = DEFAULT_DEPTH,
-        include_subsidiaries: bool = True,
-        include_influence: bool = False,
-        opportunity_id: strawberry.ID | None = None,
+        organization_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The organization at the top of the chart."),
+        ],
+        depth: Annotated[
+            int,
+            strawberry.argument(
+                description="Reporting levels per unit and organization levels below."
+            ),
+        ] = DEFAULT_DEPTH,
+        include_subsidiaries: IncludeSubsidiaries = True,
+        include_influence: Annotated[
+            bool, strawberry.argument(description="Also INFLUENCES edges and outside influencers.")
+        ] = False,
+        opportunity_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Take the markers from this opportunity."),
+        ] = None,
     ) -> OrgChart | None:
         ctx = info.context
         chart = await org_chart(
-            ctx.store,
-            await ctx.access(),
+            await ctx.reader(),
             ctx.settings,
             str(organization_id),
             depth=depth,

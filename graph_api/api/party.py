@@ -1,5 +1,7 @@
 """Query fields for reading parties: `party(id)`, the unified 360° view."""
 
+from typing import Annotated
+
 import strawberry
 
 from graph_api.api.context import Info
@@ -17,10 +19,16 @@ class PartyQuery:
             "an error with extensions.code NOT_FOUND."
         )
     )
-    async def party(self, info: Info, id: strawberry.ID) -> Party | None:
+    async def party(
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID, strawberry.argument(description="The party id (person or organization).")
+        ],
+    ) -> Party | None:
         ctx = info.context
         party, parts = await party_view(
-            ctx.store, await ctx.access(), ctx.settings, str(id), requested_parts(info)
+            await ctx.reader(), ctx.settings, str(id), requested_parts(info)
         )
         prime(info, parts)
         return party_to_gql(party)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
+from graph_api.api.arguments import Limit, MaxHops
 from graph_api.api.context import Info
 from graph_api.api.types import GraphPath
 from graph_api.services.paths import relationship_path, warm_introductions
@@ -23,15 +26,20 @@ class PathsQuery:
     async def relationship_path(
         self,
         info: Info,
-        from_id: strawberry.ID,
-        to_id: strawberry.ID,
-        max_hops: int = 4,
-        limit: int = 3,
+        from_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="Where the paths start: a party or one of our reps."),
+        ],
+        to_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="Where the paths end: a party or one of our reps."),
+        ],
+        max_hops: MaxHops = 4,
+        limit: Limit = 3,
     ) -> list[GraphPath] | None:
         ctx = info.context
         found = await relationship_path(
-            ctx.store,
-            await ctx.access(),
+            await ctx.reader(),
             str(from_id),
             str(to_id),
             max_hops=max_hops,
@@ -53,14 +61,16 @@ class PathsQuery:
     async def warm_introductions(
         self,
         info: Info,
-        target_id: strawberry.ID,
-        max_hops: int = 4,
-        limit: int = 5,
+        target_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The person (or party) to be introduced to."),
+        ],
+        max_hops: MaxHops = 4,
+        limit: Limit = 5,
     ) -> list[GraphPath] | None:
         ctx = info.context
         found = await warm_introductions(
-            ctx.store,
-            await ctx.access(),
+            await ctx.reader(),
             str(target_id),
             max_hops=max_hops,
             limit=limit,

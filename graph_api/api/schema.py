@@ -43,6 +43,11 @@ Query = merge_types(
         LabelsQuery,
     ),
 )
+# merge_types takes no description: set on the merged type's definition.
+Query.__strawberry_definition__.description = (  # type: ignore[attr-defined]
+    "Reads: the 360° view of a party, org charts, search, key deciders and the TAS "
+    "assessment, relationship paths and warm introductions, cross-selling, the audit trail."
+)
 
 # Distinct query documents whose parse and validation are kept (bounded: unique texts
 # from clients cannot grow memory without limit).

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from graph_api.api import enums as _enums  # noqa: F401  (registers the domain enums first)
+from graph_api.api.arguments import After, First
 from graph_api.api.context import Info
 from graph_api.api.selection import asks_for
 from graph_api.api.types import Party, party_to_gql
@@ -14,17 +17,17 @@ from graph_api.domain.model import reported
 from graph_api.services.search import search_parties
 
 
-@strawberry.type
+@strawberry.type(description="A search hit, with its cursor and score.")
 class PartySearchEdge:
-    cursor: str
-    node: Party
+    cursor: str = strawberry.field(description="Opaque cursor of this edge (for `after`).")
+    node: Party = strawberry.field(description="The item.")
     score: float = strawberry.field(description="Relevance; higher is better.")
 
 
 @strawberry.type(description="Search results, best first, ties by id.")
 class PartySearchConnection:
-    edges: list[PartySearchEdge]
-    page_info: PageInfo
+    edges: list[PartySearchEdge] = strawberry.field(description="The items of this page, in order.")
+    page_info: PageInfo = strawberry.field(description="Where this page is in the list.")
     total_count: int = strawberry.field(
         description="Every hit the viewer may see; counted only when asked for (it is most of "
         "the cost of a search with many hits)."
@@ -44,18 +47,27 @@ class SearchQuery:
     async def search(
         self,
         info: Info,
-        text: str,
-        kinds: list[m.PartyKind] | None = None,
-        tier: m.Tier | None = None,
-        industry: str | None = None,
-        region: str | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        text: Annotated[
+            str, strawberry.argument(description="The words to find in names and aliases.")
+        ],
+        kinds: Annotated[
+            list[m.PartyKind] | None,
+            strawberry.argument(description="Only these kinds (default: both)."),
+        ] = None,
+        tier: Annotated[
+            m.Tier | None, strawberry.argument(description="Only parties of this tier.")
+        ] = None,
+        industry: Annotated[
+            str | None,
+            strawberry.argument(description="Only this industry (a person: an employer of it)."),
+        ] = None,
+        region: Annotated[str | None, strawberry.argument(description="Only this region.")] = None,
+        first: First = None,
+        after: After = None,
     ) -> PartySearchConnection | None:
         ctx = info.context
         page = await search_parties(
-            ctx.store,
-            await ctx.access(),
+            await ctx.reader(),
             ctx.settings,
             text,
             kinds=kinds,

@@ -1,57 +1,278 @@
-"""GraphQL types: thin views of the domain dataclasses and enums."""
+"""GraphQL types of parties and of the 360° view's parts that lead to parties.
+
+The parts that do not (reps, products, interactions, signals, pages) are in view_types.py,
+which imports nothing from here: the two modules form no cycle.
+"""
+
+from __future__ import annotations
 
 import datetime
 
 import strawberry
 
 from graph_api.api import enums as _enums  # noqa: F401  (registers the domain enums first)
+from graph_api.api.arguments import After, AsOf, First, IncludeSubsidiaries
 from graph_api.api.context import Info
+from graph_api.api.declared import declared_field, declared_fields, declared_values, described_by
 from graph_api.api.view import view_part
 from graph_api.api.view_types import (
-    AccountTeam,
     BusinessEvent,
     Coverage,
-    EmployeeConnection,
-    Employment,
-    Holding,
-    HouseholdMember,
     InteractionConnection,
-    Opportunity,
-    Relationship,
+    PageInfo,
+    Product,
+    Rep,
     Signals,
+    TeamMember,
 )
 from graph_api.domain import model as m
+from graph_api.domain import view as v
 from graph_api.domain.access import SENSITIVE_PERSON_FIELDS
 from graph_api.domain.model import reported_or_none
 from graph_api.services.view360 import (
-    SignalsArgs,
     SubsidiariesArgs,
     ViewPart,
     interactions_args,
     people_args,
+    signals_args,
 )
+
+# ----- the 360° view's parts that lead to parties -----
+
+
+@described_by("employment")
+@strawberry.type(description="A person's job or contact role at an organization.")
+class Employment:
+    organization: Organization
+    title: str | None
+    department: str | None
+    since: datetime.date | None
+    primary: bool = strawberry.field(description="The person's main employer.")
+
+    @classmethod
+    def from_domain(cls, e: v.Employment) -> Employment:
+        return cls(
+            organization=Organization.from_domain(e.organization),
+            title=e.title,
+            department=e.department,
+            since=e.since,
+            primary=e.primary,
+        )
+
+
+@strawberry.type(description="A relative of the viewed person.")
+class HouseholdMember:
+    person: Person = strawberry.field(description="The relative.")
+    relation: m.FamilyKind = strawberry.field(
+        description="What the member is to the viewed person: CHILD = the member is their child."
+    )
+
+    @classmethod
+    def from_domain(cls, h: v.HouseholdMember) -> HouseholdMember:
+        return cls(person=Person.from_domain(h.person), relation=h.relation)
+
+
+@strawberry.type(description="A beneficiary of a policy.")
+class Beneficiary:
+    person: Person = strawberry.field(description="The beneficiary.")
+    share: float | None = strawberry.field(description="Share of the benefit, 0..1.")
+
+    @classmethod
+    def from_domain(cls, b: v.Beneficiary) -> Beneficiary:
+        return cls(person=Person.from_domain(b.person), share=b.share)
+
+
+@described_by("holdings")
+@strawberry.type(description="A product held by a party (policy, account, loan).")
+class Holding:
+    id: strawberry.ID
+    holder: Party = strawberry.field(description="Whose holding it is.")
+    product: Product
+    since: datetime.date | None
+    amount: float | None
+    status: m.HoldingStatus | None
+    beneficiaries: list[Beneficiary] = strawberry.field(description="The policy's beneficiaries.")
+    household_relation: m.FamilyKind | None = strawberry.field(
+        description=(
+            "In a household's holdings: what the holder is to the viewed person "
+            "(SPOUSE, CHILD, ...); null when the viewed person holds it."
+        )
+    )
+
+    @classmethod
+    def from_domain(cls, h: v.Holding) -> Holding:
+        return cls(
+            id=strawberry.ID(h.id),
+            holder=party_to_gql(h.holder),
+            product=Product.from_domain(h.product),
+            since=h.since,
+            amount=h.amount,
+            status=h.status,
+            beneficiaries=[Beneficiary.from_domain(b) for b in h.beneficiaries],
+            household_relation=h.household_relation,
+        )
+
+
+@strawberry.type(description="Influence (who listens to whom) or acquaintance.")
+class Relationship:
+    kind: v.RelationshipKind = strawberry.field(
+        description="The kind of link, read from the viewed party."
+    )
+    party: Party = strawberry.field(description="The other party.")
+    strength: float | None = strawberry.field(description="0..1")
+    influence_kind: str | None = strawberry.field(
+        description="For influence: POLITICAL, TECHNICAL, ADVISORY, ..."
+    )
+    context: str | None = strawberry.field(
+        description="For acquaintance: how they know each other."
+    )
+
+    @classmethod
+    def from_domain(cls, r: v.Relationship) -> Relationship:
+        return cls(
+            kind=r.kind,
+            party=party_to_gql(r.party),
+            strength=reported_or_none(r.strength),
+            influence_kind=r.influence_kind,
+            context=r.context,
+        )
+
+
+@strawberry.type(description="An account team covering the party or one of its ancestors.")
+class AccountTeam:
+    id: strawberry.ID = strawberry.field(description="The team's id.")
+    name: str = strawberry.field(description="The team's name.")
+    account: Party = strawberry.field(
+        description="The account the team covers: the party itself or an ancestor."
+    )
+    manager: Rep | None = strawberry.field(description="The rep managing the team.")
+    members: list[TeamMember] = strawberry.field(
+        description="The reps in the team, with their roles."
+    )
+
+    @classmethod
+    def from_domain(cls, t: v.AccountTeam) -> AccountTeam:
+        return cls(
+            id=strawberry.ID(t.id),
+            name=t.name,
+            account=party_to_gql(t.account),
+            manager=Rep.from_domain(t.manager) if t.manager else None,
+            members=[TeamMember.from_domain(x) for x in t.members],
+        )
+
+
+@described_by("buyingRoles")
+@strawberry.type(description="A person's buying-centre markers on an opportunity.")
+class BuyingCentreMember:
+    person: Person
+    role: m.BuyingRole | None
+    attitude: m.Attitude | None
+    influence: m.InfluenceLevel | None
+
+    @classmethod
+    def from_domain(cls, b: v.BuyingCentreMember) -> BuyingCentreMember:
+        return cls(
+            person=Person.from_domain(b.person),
+            role=b.role,
+            attitude=b.attitude,
+            influence=b.influence,
+        )
+
+
+@described_by("opportunities")
+@strawberry.type(description="A sales opportunity.")
+class Opportunity:
+    id: strawberry.ID
+    name: str
+    account: Party
+    stage: m.OpportunityStage
+    probability: float = strawberry.field(description="Win probability of the stage, 0..1.")
+    amount: float | None
+    close_date: datetime.date | None
+    owner: Rep | None
+    products: list[Product] = strawberry.field(description="The products offered.")
+    buying_centre: list[BuyingCentreMember] = strawberry.field(
+        description="The people marked on the opportunity."
+    )
+
+    @classmethod
+    def from_domain(cls, o: v.Opportunity) -> Opportunity:
+        return cls(
+            id=strawberry.ID(o.id),
+            name=o.name,
+            account=party_to_gql(o.account),
+            stage=o.stage,
+            probability=o.probability,
+            amount=o.amount,
+            close_date=o.close_date,
+            owner=Rep.from_domain(o.owner) if o.owner else None,
+            products=[Product.from_domain(p) for p in o.products],
+            buying_centre=[BuyingCentreMember.from_domain(b) for b in o.buying_centre],
+        )
+
+
+@strawberry.type(description="A person working for the organization (or a branch of it).")
+class EmployeeEdge:
+    cursor: str = strawberry.field(description="Opaque cursor of this edge (for `after`).")
+    node: Person = strawberry.field(description="The item.")
+    organization: Organization = strawberry.field(
+        description="Where the person works: the organization or one of its branches."
+    )
+    title: str | None = strawberry.field(description="Job title.")
+    department: str | None = strawberry.field(description="Department.")
+    since: datetime.date | None = strawberry.field(description="Employed since.")
+    primary: bool = strawberry.field(description="The person's main employer.")
+
+
+@strawberry.type(description="People of an organization, by name (ties by id).")
+class EmployeeConnection:
+    edges: list[EmployeeEdge] = strawberry.field(description="The items of this page, in order.")
+    page_info: PageInfo = strawberry.field(description="Where this page is in the list.")
+    total_count: int = strawberry.field(description="Items in the whole list.")
+
+    @classmethod
+    def from_domain(cls, page: v.Page[v.Employment]) -> EmployeeConnection:
+        return cls(
+            edges=[
+                EmployeeEdge(
+                    cursor=e.cursor,
+                    node=Person.from_domain(e.node.person),
+                    organization=Organization.from_domain(e.node.organization),
+                    title=e.node.title,
+                    department=e.node.department,
+                    since=e.node.since,
+                    primary=e.node.primary,
+                )
+                for e in page.edges
+            ],
+            page_info=PageInfo.from_page(page),
+            total_count=page.total_count,
+        )
+
+
+# ----- parties -----
 
 
 @strawberry.interface(description="A customer: one node per real person or organization.")
 class Party:
-    id: strawberry.ID
-    kind: m.PartyKind
-    name: str
-    aliases: list[str]
-    tier: m.Tier | None
-    grade: int | None
-    confidential: bool
-    customer_since: datetime.date | None
-    preferred_channel: m.Channel | None
-    source: str | None = strawberry.field(description="Where we learnt of the customer.")
+    # Non-null where every party has a value; their meaning is declared in bulk/spec.py.
+    id: strawberry.ID = declared_field("people", "id")
+    kind: m.PartyKind = strawberry.field(description="Person or organization.")
+    name: str = declared_field("people", "name")
+    aliases: list[str] = declared_field("people", "aliases")
+    tier: m.Tier | None = declared_field("people", "tier")
+    grade: int | None = declared_field("people", "grade")
+    confidential: bool = declared_field("people", "confidential")
+    customer_since: datetime.date | None = declared_field("people", "customerSince")
+    preferred_channel: m.Channel | None = declared_field("people", "preferredChannel")
+    source: str | None = declared_field("people", "source")
     version: int = strawberry.field(description="Increases with every change (optimistic locking).")
 
     @strawberry.field(
         description=(
             "The fields withheld from you for this party (null or empty here): a person's "
-            "birthDate, phone, email, homeAddress, household, householdHoldings, holdings and "
-            "beneficiaryOf unless your role opens them (README, Security). Empty: nothing "
-            "masked."
+            + ", ".join(SENSITIVE_PERSON_FIELDS)
+            + " unless your role opens them (README, Security). Empty: nothing masked."
         )
     )
     def masked(self, info: Info) -> list[str]:
@@ -66,7 +287,7 @@ class Party:
         )
     )
     async def interactions(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self, info: Info, first: First = None, after: After = None
     ) -> InteractionConnection | None:
         args = interactions_args(first, after, info.context.settings)
         page = await view_part(info, self.id, ViewPart.INTERACTIONS, args)
@@ -78,9 +299,9 @@ class Party:
             "(default: today, UTC). Interactions after that day are not counted."
         )
     )
-    async def signals(self, info: Info, as_of: datetime.date | None = None) -> Signals:
+    async def signals(self, info: Info, as_of: AsOf = None) -> Signals:
         return Signals.from_domain(
-            await view_part(info, self.id, ViewPart.SIGNALS, SignalsArgs(as_of))
+            await view_part(info, self.id, ViewPart.SIGNALS, signals_args(as_of))
         )
 
     @strawberry.field(description="Which of our reps cover the party, strongest first.")
@@ -110,37 +331,11 @@ def sensitive_open(info: Info, party_id: str) -> bool:
     return access is not None and access.sees_sensitive(party_id)
 
 
-_SENSITIVE = "Sensitive: null unless your role opens it (see `masked`)."
-
-
 @strawberry.type(description="A person: consumer, employee or contact, relative.")
+@declared_fields("people", sensitive_open)
 class Person(Party):
-    gender: m.Gender | None
-    # The stored values of the sensitive fields; the fields below mask them.
-    stored_birth_date: strawberry.Private[datetime.date | None]
-    stored_phone: strawberry.Private[str | None]
-    stored_email: strawberry.Private[str | None]
-    stored_home_address: strawberry.Private[str | None]
-    city: str | None
-    region: str | None
-    occupation: str | None
-    preferred_time: str | None
-
-    @strawberry.field(description=_SENSITIVE)
-    def birth_date(self, info: Info) -> datetime.date | None:
-        return self.stored_birth_date if sensitive_open(info, self.id) else None
-
-    @strawberry.field(description=_SENSITIVE)
-    def phone(self, info: Info) -> str | None:
-        return self.stored_phone if sensitive_open(info, self.id) else None
-
-    @strawberry.field(description=_SENSITIVE)
-    def email(self, info: Info) -> str | None:
-        return self.stored_email if sensitive_open(info, self.id) else None
-
-    @strawberry.field(description=_SENSITIVE)
-    def home_address(self, info: Info) -> str | None:
-        return self.stored_home_address if sensitive_open(info, self.id) else None
+    # Its scalar fields come from the declaration (bulk/spec.py `people`), the sensitive ones
+    # masked through `sensitive_open`; below are the parts of the 360° view.
 
     @strawberry.field(description="Employers and contact roles, the primary one first.")
     async def employments(self, info: Info) -> list[Employment]:
@@ -148,11 +343,11 @@ class Person(Party):
         return [Employment.from_domain(e) for e in items]
 
     @strawberry.field(description="The people this person reports to.")
-    async def managers(self, info: Info) -> list["Person"]:
+    async def managers(self, info: Info) -> list[Person]:
         return [Person.from_domain(p) for p in await view_part(info, self.id, ViewPart.MANAGERS)]
 
     @strawberry.field(description="The people reporting to this person.")
-    async def direct_reports(self, info: Info) -> list["Person"]:
+    async def direct_reports(self, info: Info) -> list[Person]:
         items = await view_part(info, self.id, ViewPart.DIRECT_REPORTS)
         return [Person.from_domain(p) for p in items]
 
@@ -186,59 +381,37 @@ class Person(Party):
         return [Holding.from_domain(h) for h in items]
 
     @classmethod
-    def from_domain(cls, p: m.Person) -> "Person":
-        return cls(
+    def from_domain(cls, p: m.Person) -> Person:
+        values = declared_values("people", p, cls)
+        values.update(
             id=strawberry.ID(p.id),
             kind=m.PartyKind.PERSON,
-            name=p.name,
             aliases=list(p.aliases),
-            tier=p.tier,
-            grade=p.grade,
-            confidential=p.confidential,
-            customer_since=p.customer_since,
-            preferred_channel=p.preferred_channel,
-            source=p.source,
             version=p.version,
-            gender=p.gender,
-            stored_birth_date=p.birth_date,
-            stored_phone=p.phone,
-            stored_email=p.email,
-            stored_home_address=p.home_address,
-            city=p.city,
-            region=p.region,
-            occupation=p.occupation,
-            preferred_time=p.preferred_time,
         )
+        return cls(**values)
 
 
 @strawberry.type(description="An organization: group, head office, branch, subsidiary, ...")
+@declared_fields("organizations")
 class Organization(Party):
-    org_type: m.OrgType | None
-    industry: str | None
-    region: str | None
-    city: str | None
-    address: str | None
-    phone: str | None
-    website: str | None
-    employees: int | None
-    annual_purchase: float | None = strawberry.field(description="Buying power per year.")
-    share_of_wallet: float | None = strawberry.field(description="Our share, 0..1.")
+    # Its scalar fields come from the declaration (bulk/spec.py `organizations`).
     rad_cell: str | None = strawberry.field(
         description="Key-account RAD cell (R1..A3): share of wallet band x buying power column."
     )
 
     @strawberry.field(description="The organization this one is part of.")
-    async def parent(self, info: Info) -> "Organization | None":
+    async def parent(self, info: Info) -> Organization | None:
         ancestors = await view_part(info, self.id, ViewPart.ANCESTORS)
         return Organization.from_domain(ancestors[0]) if ancestors else None
 
     @strawberry.field(description="The parent chain up to the top, the parent first.")
-    async def ancestors(self, info: Info) -> list["Organization"]:
+    async def ancestors(self, info: Info) -> list[Organization]:
         items = await view_part(info, self.id, ViewPart.ANCESTORS)
         return [Organization.from_domain(o) for o in items]
 
     @strawberry.field(description="Branches, subsidiaries and departments directly below.")
-    async def children(self, info: Info) -> list["Organization"]:
+    async def children(self, info: Info) -> list[Organization]:
         items = await view_part(info, self.id, ViewPart.CHILDREN)
         return [Organization.from_domain(o) for o in items]
 
@@ -251,9 +424,9 @@ class Organization(Party):
     async def people(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        include_subsidiaries: bool = False,
+        first: First = None,
+        after: After = None,
+        include_subsidiaries: IncludeSubsidiaries = False,
     ) -> EmployeeConnection | None:
         args = people_args(first, after, include_subsidiaries, info.context.settings)
         page = await view_part(info, self.id, ViewPart.PEOPLE, args)
@@ -265,7 +438,9 @@ class Organization(Party):
             "every branch and subsidiary below it (each holding says who holds it)."
         )
     )
-    async def holdings(self, info: Info, include_subsidiaries: bool = False) -> list[Holding]:
+    async def holdings(
+        self, info: Info, include_subsidiaries: IncludeSubsidiaries = False
+    ) -> list[Holding]:
         args = SubsidiariesArgs(include_subsidiaries)
         items = await view_part(info, self.id, ViewPart.ORGANIZATION_HOLDINGS, args)
         return [Holding.from_domain(h) for h in items]
@@ -277,7 +452,7 @@ class Organization(Party):
         )
     )
     async def open_opportunities(
-        self, info: Info, include_subsidiaries: bool = False
+        self, info: Info, include_subsidiaries: IncludeSubsidiaries = False
     ) -> list[Opportunity]:
         args = SubsidiariesArgs(include_subsidiaries)
         items = await view_part(info, self.id, ViewPart.OPEN_OPPORTUNITIES, args)
@@ -290,31 +465,16 @@ class Organization(Party):
         ]
 
     @classmethod
-    def from_domain(cls, o: m.Organization) -> "Organization":
-        return cls(
+    def from_domain(cls, o: m.Organization) -> Organization:
+        values = declared_values("organizations", o, cls)
+        values.update(
             id=strawberry.ID(o.id),
             kind=m.PartyKind.ORGANIZATION,
-            name=o.name,
             aliases=list(o.aliases),
-            tier=o.tier,
-            grade=o.grade,
-            confidential=o.confidential,
-            customer_since=o.customer_since,
-            preferred_channel=o.preferred_channel,
-            source=o.source,
             version=o.version,
-            org_type=o.org_type,
-            industry=o.industry,
-            region=o.region,
-            city=o.city,
-            address=o.address,
-            phone=o.phone,
-            website=o.website,
-            employees=o.employees,
-            annual_purchase=o.annual_purchase,
-            share_of_wallet=o.share_of_wallet,
             rad_cell=o.rad_cell,
         )
+        return cls(**values)
 
 
 def party_to_gql(p: m.Party) -> Person | Organization:
@@ -325,27 +485,29 @@ def party_to_gql(p: m.Party) -> Person | Organization:
 
 @strawberry.type(description="A node of a drawn path.")
 class PathNode:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The node's id.")
     kind: str = strawberry.field(
         description="PERSON, ORGANIZATION, REP, PRODUCT, HOLDING, RULE, EVENT or OPPORTUNITY."
     )
-    label: str
+    label: str = strawberry.field(description="Display name.")
 
     @classmethod
-    def from_domain(cls, n: m.PathNode) -> "PathNode":
+    def from_domain(cls, n: m.PathNode) -> PathNode:
         return cls(id=strawberry.ID(n.id), kind=n.kind, label=n.label)
 
 
 @strawberry.type(description="A link of a drawn path, oriented along the path.")
 class PathLink:
-    source: strawberry.ID
-    target: strawberry.ID
+    source: strawberry.ID = strawberry.field(description="The node the link leaves.")
+    target: strawberry.ID = strawberry.field(description="The node it reaches.")
     type: str = strawberry.field(description="Relationship type, e.g. WORKS_FOR, FAMILY, COVERS.")
     label: str = strawberry.field(description="Human wording, e.g. 'spouse', 'CFO'.")
-    strength: float | None
+    strength: float | None = strawberry.field(
+        description="Link strength 0..1 (null: not weighted)."
+    )
 
     @classmethod
-    def from_domain(cls, link: m.PathLink) -> "PathLink":
+    def from_domain(cls, link: m.PathLink) -> PathLink:
         return cls(
             source=strawberry.ID(link.source),
             target=strawberry.ID(link.target),
@@ -357,14 +519,16 @@ class PathLink:
 
 @strawberry.type(description="A path through the graph: nodes in order and the links between.")
 class GraphPath:
-    nodes: list[PathNode]
-    links: list[PathLink]
-    hops: int
-    weight: float | None
-    explanation: str
+    nodes: list[PathNode] = strawberry.field(description="The nodes, in path order.")
+    links: list[PathLink] = strawberry.field(description="The links between consecutive nodes.")
+    hops: int = strawberry.field(description="Number of links.")
+    weight: float | None = strawberry.field(
+        description="Product of the link strengths (null: unweighted)."
+    )
+    explanation: str = strawberry.field(description="The path in words.")
 
     @classmethod
-    def from_domain(cls, p: m.GraphPath) -> "GraphPath":
+    def from_domain(cls, p: m.GraphPath) -> GraphPath:
         return cls(
             nodes=[PathNode.from_domain(n) for n in p.nodes],
             links=[PathLink.from_domain(link) for link in p.links],

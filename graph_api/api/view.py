@@ -23,13 +23,13 @@ from graph_api.config import Settings
 from graph_api.domain.errors import DomainError
 from graph_api.services.view360 import (
     PartArgs,
-    SignalsArgs,
     SubsidiariesArgs,
     ViewKey,
     ViewPart,
     interactions_args,
     load_views,
     people_args,
+    signals_args,
 )
 
 _LOADER = "view360"
@@ -68,7 +68,7 @@ def view_loader(info: Info) -> DataLoader[ViewKey, Any]:
     if loader is None:
 
         async def load(keys: list[ViewKey]) -> list[Any]:
-            batch = await load_views(ctx.store, await ctx.access(), ctx.settings, [], keys)
+            batch = await load_views(await ctx.reader(), ctx.settings, [], keys)
             return [batch.values[k] for k in keys]
 
         loader = DataLoader(load_fn=load)
@@ -121,7 +121,7 @@ def part_args(part: ViewPart, raw: dict[str, Any], settings: Settings) -> PartAr
         case ViewPart.ORGANIZATION_HOLDINGS | ViewPart.OPEN_OPPORTUNITIES:
             return SubsidiariesArgs(_bool(raw.get("includeSubsidiaries")))
         case ViewPart.SIGNALS:
-            return SignalsArgs(_date(raw.get("asOf")))
+            return signals_args(_date(raw.get("asOf")))
     return None
 
 

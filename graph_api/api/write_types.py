@@ -16,6 +16,7 @@ from strawberry.types.base import get_object_definition
 from strawberry.utils.str_converters import to_camel_case
 
 from graph_api.api import enums as _enums  # noqa: F401  (registers the domain enums first)
+from graph_api.api.declared import declared_inputs, described_by
 from graph_api.api.types import Organization, Party, Person, party_to_gql
 from graph_api.api.view_types import Product, Rep
 from graph_api.domain import model as m
@@ -40,6 +41,7 @@ def raw_fields(obj: object) -> dict[str, Any]:
     return out
 
 
+_VERSION_NOW = "The version after the change (the next change passes it as expectedVersion)."
 _VERSION_DOC = (
     "The version this change is based on. Needed to change a link that exists with other "
     "data; a stale one is a CONFLICT naming the current version."
@@ -48,171 +50,83 @@ _VERSION_DOC = (
 # ----- people and organizations -----
 
 
+_ID_DOC = "Chosen by the client (makes retries safe)."
+_EXPECTED_DOC = "The version read; a stale one is a CONFLICT naming the current version."
+_ID_TO_CHANGE = "The id of the one to change."
+
+# The fields of these inputs come from the declaration (bulk/spec.py `people`,
+# `organizations`): a field added there is an input field here, with its meaning.
+
+
 @strawberry.input(
     description="A new person. Creating the same id with the same data again "
     "changes nothing and answers the same; with other data it is a CONFLICT."
 )
+@declared_inputs("people", create=True)
 class CreatePersonInput:
-    id: strawberry.ID = strawberry.field(description="Chosen by the client (makes retries safe).")
-    name: str
-    aliases: list[str] | None = UNSET
-    gender: m.Gender | None = UNSET
-    birth_date: datetime.date | None = UNSET
-    phone: str | None = UNSET
-    email: str | None = UNSET
-    home_address: str | None = UNSET
-    city: str | None = UNSET
-    region: str | None = UNSET
-    occupation: str | None = UNSET
-    preferred_time: str | None = UNSET
-    tier: m.Tier | None = UNSET
-    grade: int | None = UNSET
-    confidential: bool | None = UNSET
-    customer_since: datetime.date | None = UNSET
-    preferred_channel: m.Channel | None = UNSET
-    source: str | None = UNSET
+    id: strawberry.ID = strawberry.field(description=_ID_DOC)
 
 
 @strawberry.input(description="Changes to a person: given fields change, null clears one.")
+@declared_inputs("people", create=False)
 class UpdatePersonInput:
-    id: strawberry.ID
-    expected_version: int = strawberry.field(
-        description="The version read; a stale one is a CONFLICT naming the current version."
-    )
-    name: str | None = UNSET
-    aliases: list[str] | None = UNSET
-    gender: m.Gender | None = UNSET
-    birth_date: datetime.date | None = UNSET
-    phone: str | None = UNSET
-    email: str | None = UNSET
-    home_address: str | None = UNSET
-    city: str | None = UNSET
-    region: str | None = UNSET
-    occupation: str | None = UNSET
-    preferred_time: str | None = UNSET
-    tier: m.Tier | None = UNSET
-    grade: int | None = UNSET
-    confidential: bool | None = UNSET
-    customer_since: datetime.date | None = UNSET
-    preferred_channel: m.Channel | None = UNSET
-    source: str | None = UNSET
+    id: strawberry.ID = strawberry.field(description=_ID_TO_CHANGE)
+    expected_version: int = strawberry.field(description=_EXPECTED_DOC)
 
 
 @strawberry.input(description="A new organization, with its parent (a branch's head office).")
+@declared_inputs("organizations", create=True)
 class CreateOrganizationInput:
-    id: strawberry.ID = strawberry.field(description="Chosen by the client (makes retries safe).")
-    name: str
-    aliases: list[str] | None = UNSET
-    org_type: m.OrgType | None = UNSET
-    parent_id: strawberry.ID | None = UNSET
-    industry: str | None = UNSET
-    region: str | None = UNSET
-    city: str | None = UNSET
-    address: str | None = UNSET
-    phone: str | None = UNSET
-    website: str | None = UNSET
-    employees: int | None = UNSET
-    annual_purchase: float | None = UNSET
-    share_of_wallet: float | None = UNSET
-    tier: m.Tier | None = UNSET
-    grade: int | None = UNSET
-    confidential: bool | None = UNSET
-    customer_since: datetime.date | None = UNSET
-    preferred_channel: m.Channel | None = UNSET
-    source: str | None = UNSET
+    id: strawberry.ID = strawberry.field(description=_ID_DOC)
 
 
 @strawberry.input(
     description="Changes to an organization; parentId moves it (null: no parent any more)."
 )
+@declared_inputs("organizations", create=False)
 class UpdateOrganizationInput:
-    id: strawberry.ID
-    expected_version: int = strawberry.field(
-        description="The version read; a stale one is a CONFLICT naming the current version."
-    )
-    name: str | None = UNSET
-    aliases: list[str] | None = UNSET
-    org_type: m.OrgType | None = UNSET
-    parent_id: strawberry.ID | None = UNSET
-    industry: str | None = UNSET
-    region: str | None = UNSET
-    city: str | None = UNSET
-    address: str | None = UNSET
-    phone: str | None = UNSET
-    website: str | None = UNSET
-    employees: int | None = UNSET
-    annual_purchase: float | None = UNSET
-    share_of_wallet: float | None = UNSET
-    tier: m.Tier | None = UNSET
-    grade: int | None = UNSET
-    confidential: bool | None = UNSET
-    customer_since: datetime.date | None = UNSET
-    preferred_channel: m.Channel | None = UNSET
-    source: str | None = UNSET
+    id: strawberry.ID = strawberry.field(description=_ID_TO_CHANGE)
+    expected_version: int = strawberry.field(description=_EXPECTED_DOC)
 
 
 # ----- holdings and interactions -----
 
 
 @strawberry.input(description="A product held by a party (policy, account, loan).")
+@declared_inputs("holdings", create=True)
 class CreateHoldingInput:
-    id: strawberry.ID = strawberry.field(description="Chosen by the client (makes retries safe).")
-    party_id: strawberry.ID = strawberry.field(description="The holder.")
-    product_id: strawberry.ID
-    since: datetime.date | None = UNSET
-    amount: float | None = UNSET
-    status: m.HoldingStatus | None = UNSET
+    id: strawberry.ID = strawberry.field(description=_ID_DOC)
     reference: str | None = strawberry.field(
         default=UNSET, description="Policy or account number (sensitive; not read back)."
     )
 
 
 @strawberry.input(description="Changes to a holding (its holder and product stay).")
+@declared_inputs("holdings", create=False, exclude=("partyId", "productId"))
 class UpdateHoldingInput:
-    id: strawberry.ID
-    expected_version: int
-    since: datetime.date | None = UNSET
-    amount: float | None = UNSET
-    status: m.HoldingStatus | None = UNSET
-    reference: str | None = UNSET
+    id: strawberry.ID = strawberry.field(description=_ID_TO_CHANGE)
+    expected_version: int = strawberry.field(description=_EXPECTED_DOC)
 
 
 @strawberry.input(description="A contact with customers: visit, call, complaint, ...")
+@declared_inputs("interactions", create=True)
 class CreateInteractionInput:
-    id: strawberry.ID = strawberry.field(description="Chosen by the client (makes retries safe).")
-    kind: m.InteractionKind
-    at: datetime.datetime = strawberry.field(description="When (UTC when no offset is given).")
-    party_ids: list[strawberry.ID] = strawberry.field(description="The customers involved.")
-    rep_ids: list[strawberry.ID] | None = UNSET
-    opportunity_id: strawberry.ID | None = UNSET
-    direction: m.InteractionDirection | None = UNSET
-    purpose: m.InteractionPurpose | None = UNSET
-    channel: m.Channel | None = UNSET
-    subject: str | None = UNSET
-    summary: str | None = UNSET
+    id: strawberry.ID = strawberry.field(description=_ID_DOC)
 
 
 @strawberry.input(
     description="Changes to an interaction; partyIds and repIds replace the whole list."
 )
+@declared_inputs("interactions", create=False)
 class UpdateInteractionInput:
-    id: strawberry.ID
-    expected_version: int
-    kind: m.InteractionKind | None = UNSET
-    at: datetime.datetime | None = UNSET
-    party_ids: list[strawberry.ID] | None = UNSET
-    rep_ids: list[strawberry.ID] | None = UNSET
-    opportunity_id: strawberry.ID | None = UNSET
-    direction: m.InteractionDirection | None = UNSET
-    purpose: m.InteractionPurpose | None = UNSET
-    channel: m.Channel | None = UNSET
-    subject: str | None = UNSET
-    summary: str | None = UNSET
+    id: strawberry.ID = strawberry.field(description=_ID_TO_CHANGE)
+    expected_version: int = strawberry.field(description=_EXPECTED_DOC)
 
 
 # ----- links -----
 
 
+@described_by("employment")
 @strawberry.input(description="A person's job or contact role at an organization.")
 class EmploymentInput:
     person_id: strawberry.ID
@@ -224,12 +138,14 @@ class EmploymentInput:
     expected_version: int | None = strawberry.field(default=UNSET, description=_VERSION_DOC)
 
 
+@described_by("reporting")
 @strawberry.input(description="A reporting line: personId reports to managerId (no cycles).")
 class ReportingLineInput:
     person_id: strawberry.ID
     manager_id: strawberry.ID
 
 
+@described_by("family")
 @strawberry.input(
     description=(
         "A family link, read from fromId: PARENT means fromId is toId's parent, CHILD its "
@@ -243,6 +159,7 @@ class FamilyLinkInput:
     expected_version: int | None = strawberry.field(default=UNSET, description=_VERSION_DOC)
 
 
+@described_by("beneficiaries")
 @strawberry.input(description="A beneficiary of a policy (holding).")
 class BeneficiaryInput:
     person_id: strawberry.ID
@@ -251,6 +168,7 @@ class BeneficiaryInput:
     expected_version: int | None = strawberry.field(default=UNSET, description=_VERSION_DOC)
 
 
+@described_by("buyingRoles")
 @strawberry.input(
     description=(
         "Buying-centre markers of a person on an account (accountId) or on one opportunity "
@@ -268,6 +186,7 @@ class BuyingRoleInput:
     expected_version: int | None = strawberry.field(default=UNSET, description=_VERSION_DOC)
 
 
+@described_by("influence")
 @strawberry.input(description="Informal influence: toId listens to fromId.")
 class InfluenceInput:
     from_id: strawberry.ID
@@ -277,6 +196,7 @@ class InfluenceInput:
     expected_version: int | None = strawberry.field(default=UNSET, description=_VERSION_DOC)
 
 
+@described_by("acquaintance")
 @strawberry.input(description="Acquaintance between two parties (undirected).")
 class AcquaintanceInput:
     from_id: strawberry.ID
@@ -286,6 +206,7 @@ class AcquaintanceInput:
     expected_version: int | None = strawberry.field(default=UNSET, description=_VERSION_DOC)
 
 
+@described_by("coverage")
 @strawberry.input(description="One of our reps' relationship with a customer person.")
 class CoverageInput:
     rep_id: strawberry.ID
@@ -347,15 +268,16 @@ class ChangeInput:
 # ----- results -----
 
 
+@described_by("holdings")
 @strawberry.type(description="A holding as written.")
 class HoldingRecord:
     id: strawberry.ID
-    holder: Party
+    holder: Party = strawberry.field(description="Whose holding it is.")
     product: Product
     since: datetime.date | None
     amount: float | None
     status: m.HoldingStatus | None
-    version: int
+    version: int = strawberry.field(description=_VERSION_NOW)
 
     @classmethod
     def from_domain(cls, h: w.HoldingRecord) -> HoldingRecord:
@@ -370,6 +292,7 @@ class HoldingRecord:
         )
 
 
+@described_by("interactions")
 @strawberry.type(description="An interaction as written.")
 class InteractionRecord:
     id: strawberry.ID
@@ -380,10 +303,10 @@ class InteractionRecord:
     channel: m.Channel | None
     subject: str | None
     summary: str | None
-    parties: list[Party]
-    reps: list[Rep]
+    parties: list[Party] = strawberry.field(description="The customers involved.")
+    reps: list[Rep] = strawberry.field(description="Our reps who took part.")
     opportunity_id: strawberry.ID | None
-    version: int
+    version: int = strawberry.field(description=_VERSION_NOW)
 
     @classmethod
     def from_domain(cls, i: w.InteractionRecord) -> InteractionRecord:
@@ -434,6 +357,7 @@ def _version(link: w.LinkRecord) -> int:
     return link.version
 
 
+@described_by("employment")
 @strawberry.type(description="A person's job or contact role at an organization.")
 class EmploymentLink:
     person: Person
@@ -442,7 +366,7 @@ class EmploymentLink:
     department: str | None
     since: datetime.date | None
     primary: bool | None
-    version: int
+    version: int = strawberry.field(description=_VERSION_NOW)
 
     @classmethod
     def from_domain(cls, link: w.LinkRecord) -> EmploymentLink:
@@ -460,11 +384,12 @@ class EmploymentLink:
         )
 
 
+@described_by("reporting")
 @strawberry.type(description="A reporting line: person reports to manager.")
 class ReportingLine:
     person: Person
     manager: Person
-    version: int
+    version: int = strawberry.field(description=_VERSION_NOW)
 
     @classmethod
     def from_domain(cls, link: w.LinkRecord) -> ReportingLine:
@@ -475,14 +400,15 @@ class ReportingLine:
         )
 
 
+@described_by("family")
 @strawberry.type(
     description="A family link, read from `from`: PARENT means `from` is the parent of `to`."
 )
 class FamilyLink:
-    from_: Person = strawberry.field(name="from")
+    from_: Person = strawberry.field(name="from", description="The link's start (fromId).")
     to: Person
     kind: m.FamilyKind
-    version: int
+    version: int = strawberry.field(description=_VERSION_NOW)
 
     @classmethod
     def from_domain(cls, link: w.LinkRecord) -> FamilyLink:
@@ -494,12 +420,13 @@ class FamilyLink:
         )
 
 
+@described_by("beneficiaries")
 @strawberry.type(description="A beneficiary of a policy.")
 class BeneficiaryLink:
     person: Person
     holding_id: strawberry.ID
     share: float | None
-    version: int
+    version: int = strawberry.field(description=_VERSION_NOW)
 
     @classmethod
     def from_domain(cls, link: w.LinkRecord) -> BeneficiaryLink:
@@ -511,6 +438,7 @@ class BeneficiaryLink:
         )
 
 
+@described_by("buyingRoles")
 @strawberry.type(description="Buying-centre markers of a person on an account or opportunity.")
 class BuyingRoleLink:
     person: Person
@@ -522,7 +450,7 @@ class BuyingRoleLink:
     attitude: m.Attitude | None
     influence: m.InfluenceLevel | None
     note: str | None
-    version: int
+    version: int = strawberry.field(description=_VERSION_NOW)
 
     @classmethod
     def from_domain(cls, link: w.LinkRecord) -> BuyingRoleLink:
@@ -540,13 +468,14 @@ class BuyingRoleLink:
         )
 
 
+@described_by("influence")
 @strawberry.type(description="Informal influence: `to` listens to `from`.")
 class InfluenceLink:
-    from_: Person = strawberry.field(name="from")
+    from_: Person = strawberry.field(name="from", description="The link's start (fromId).")
     to: Person
     strength: float | None
     kind: str | None
-    version: int
+    version: int = strawberry.field(description=_VERSION_NOW)
 
     @classmethod
     def from_domain(cls, link: w.LinkRecord) -> InfluenceLink:
@@ -560,13 +489,14 @@ class InfluenceLink:
         )
 
 
+@described_by("acquaintance")
 @strawberry.type(description="Acquaintance between two parties (undirected: from the lower id).")
 class AcquaintanceLink:
-    from_: Party = strawberry.field(name="from")
+    from_: Party = strawberry.field(name="from", description="The link's start (fromId).")
     to: Party
     strength: float | None
     context: str | None
-    version: int
+    version: int = strawberry.field(description=_VERSION_NOW)
 
     @classmethod
     def from_domain(cls, link: w.LinkRecord) -> AcquaintanceLink:
@@ -580,13 +510,14 @@ class AcquaintanceLink:
         )
 
 
+@described_by("coverage")
 @strawberry.type(description="One of our reps' relationship with a customer.")
 class CoverageLink:
     rep: Rep
     person: Party
     strength: float | None
     kind: str | None
-    version: int
+    version: int = strawberry.field(description=_VERSION_NOW)
 
     @classmethod
     def from_domain(cls, link: w.LinkRecord) -> CoverageLink:
@@ -685,3 +616,14 @@ def result_to_gql(result: w.WriteResult) -> Any:
 
 
 __all__ = ["ChangeResult", "LinkResult", "Party", "raw_fields", "result_to_gql"]
+
+
+# The key fields of a link, and the one-of members of a change, mean the same everywhere:
+# described here once rather than field by field.
+_KEY_DOC = "A key field of the link, for the kinds that have it (see the type's description)."
+for _keyed in (RemoveLinkInput, RemovedLink):
+    for _field in get_object_definition(_keyed, strict=True).fields:
+        if _field.description is None:
+            _field.description = "The kind of link." if _field.python_name == "kind" else _KEY_DOC
+for _field in get_object_definition(ChangeInput, strict=True).fields:
+    _field.description = f"The input of the {to_camel_case(_field.python_name)} mutation."

@@ -420,6 +420,9 @@ async def _initial_import(
         report.seconds = report.validate_seconds
         return report
 
+    # Held until the caller stops the Neo4j started below: no other process may start a
+    # Neo4j on the folder while the tool writes its store.
+    local.claim_folder()
     folder = local.data_dir / "bulk-import"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)

@@ -44,6 +44,9 @@ class Field:
     maximum: float | None = None
     max_length: int | None = None
     stored: bool = True  # False: used for links only, not stored as a property
+    # Masked in the API unless the viewer's role opens the party's sensitive details (a
+    # person's contact data); domain/access.py SENSITIVE_PERSON_FIELDS must list it.
+    sensitive: bool = False
 
     def __post_init__(self) -> None:
         # Every number gets a range the store holds, so that no value passes validation and
@@ -119,7 +122,7 @@ TEXT_LEN = 5000
 ID_LEN = 128
 
 
-def _id(doc: str = "identifier chosen by the source system") -> Field:
+def _id(doc: str = "identifier chosen by the source system (stable, unique per kind)") -> Field:
     return Field("id", "id", required=True, doc=doc, max_length=ID_LEN)
 
 
@@ -127,8 +130,16 @@ def _name() -> Field:
     return Field("name", "str", required=True, max_length=NAME_LEN, doc="display name")
 
 
-def _s(name: str, doc: str = "", required: bool = False, max_length: int = SHORT_LEN) -> Field:
-    return Field(name, "str", required=required, doc=doc, max_length=max_length)
+def _s(
+    name: str,
+    doc: str = "",
+    required: bool = False,
+    max_length: int = SHORT_LEN,
+    sensitive: bool = False,
+) -> Field:
+    return Field(
+        name, "str", required=required, doc=doc, max_length=max_length, sensitive=sensitive
+    )
 
 
 def _ref(name: str, ref: str, doc: str = "", required: bool = True) -> Field:
@@ -153,7 +164,7 @@ _PROFILE_COMMON = (
     _enum("tier", m.Tier, "客户分层: STRATEGIC (Top-10), MID_STRATEGIC, NON_STRATEGIC"),
     Field("grade", "int", minimum=1, maximum=5, doc="customer grade 1..5 (Lenovo grades 2..5)"),
     Field("confidential", "bool", doc="visible only to the account team and admins"),
-    Field("customerSince", "date"),
+    Field("customerSince", "date", doc="the day the party became a customer"),
     _enum("preferredChannel", m.Channel, "preferred communication channel"),
     _s("source", "information source (where we learnt of the customer)"),
 )
@@ -174,13 +185,13 @@ SECTIONS: tuple[Section, ...] = (
             Field("aliases", "strlist", doc="other names (Latin script, short names)"),
             _enum("orgType", m.OrgType, "place in the customer's structure"),
             _ref("parentId", "Organization", "parent organization (branch -> head office)", False),
-            _s("industry"),
-            _s("region"),
-            _s("city"),
-            _s("address", max_length=500),
-            _s("phone", max_length=50),
-            _s("website", max_length=500),
-            Field("employees", "int", minimum=0, maximum=EMPLOYEES_MAX),
+            _s("industry", "industry (sector) the organization works in"),
+            _s("region", "sales region"),
+            _s("city", "city of the main site"),
+            _s("address", "postal address of the main site", max_length=500),
+            _s("phone", "switchboard phone number", max_length=50),
+            _s("website", "website address", max_length=500),
+            Field("employees", "int", minimum=0, maximum=EMPLOYEES_MAX, doc="number of employees"),
             Field(
                 "annualPurchase",
                 "float",
@@ -203,14 +214,15 @@ SECTIONS: tuple[Section, ...] = (
             _id(),
             _name(),
             Field("aliases", "strlist", doc="other names (Latin script, nicknames)"),
-            _enum("gender", m.Gender),
-            Field("birthDate", "date"),
-            _s("phone", max_length=50),
-            _s("email", max_length=320),
-            _s("homeAddress", "sensitive", max_length=500),
-            _s("city"),
-            _s("region"),
-            _s("occupation"),
+            _enum("gender", m.Gender, "gender"),
+            Field("birthDate", "date", doc="date of birth (sensitive)", sensitive=True),
+            _s("phone", "phone number (contact data)", max_length=50, sensitive=True),
+            _s("email", "e-mail address (contact data)", max_length=320, sensitive=True),
+            _s("wechatId", "WeChat ID (微信号, contact data)", max_length=100, sensitive=True),
+            _s("homeAddress", "home address (sensitive)", max_length=500, sensitive=True),
+            _s("city", "city of residence"),
+            _s("region", "region of residence (sales region)"),
+            _s("occupation", "occupation or job title as the person states it"),
             _s("preferredTime", "preferred time of contact, e.g. 'weekday evenings'"),
             *_PROFILE_COMMON,
         ),
@@ -227,9 +239,9 @@ SECTIONS: tuple[Section, ...] = (
         fields=(
             _id(),
             _name(),
-            _s("email", max_length=320),
+            _s("email", "e-mail address", max_length=320),
             _enum("role", m.RepRole, "AE outside sales, SR inside sales, SE, MANAGER"),
-            _s("region"),
+            _s("region", "sales region the rep covers"),
             _ref("managerId", "Rep", "the rep's line manager", False),
         ),
     ),
@@ -252,10 +264,10 @@ SECTIONS: tuple[Section, ...] = (
         fields=(
             _id(),
             _name(),
-            _s("category"),
+            _s("category", "product category, e.g. 保险 (insurance), 贷款 (loans)"),
             _s("line", "product line, e.g. CREDIT, SETTLEMENT, INVESTMENT_BANKING"),
             _enum("segment", m.ProductSegment, "RETAIL or CORPORATE"),
-            _s("description", max_length=TEXT_LEN),
+            _s("description", "what the product is", max_length=TEXT_LEN),
         ),
     ),
     Section(
@@ -273,8 +285,8 @@ SECTIONS: tuple[Section, ...] = (
             _name(),
             _ref("accountId", "Party", "the customer"),
             _enum("stage", m.OpportunityStage, "funnel level", required=True),
-            Field("amount", "float", minimum=0, maximum=MONEY_MAX),
-            Field("closeDate", "date"),
+            Field("amount", "float", minimum=0, maximum=MONEY_MAX, doc="expected deal amount"),
+            Field("closeDate", "date", doc="expected (or actual) close date"),
             _ref("ownerId", "Rep", "owning rep", False),
             Field("productIds", "reflist", ref="Product", stored=False, doc="products offered"),
         ),
@@ -289,10 +301,16 @@ SECTIONS: tuple[Section, ...] = (
         fields=(
             _id(),
             Field("partyId", "ref", required=True, ref="Party", doc="the holder"),
-            Field("productId", "ref", required=True, ref="Product"),
-            Field("since", "date"),
-            Field("amount", "float", minimum=0, maximum=MONEY_MAX),
-            _enum("status", m.HoldingStatus),
+            Field("productId", "ref", required=True, ref="Product", doc="the product held"),
+            Field("since", "date", doc="held since"),
+            Field(
+                "amount",
+                "float",
+                minimum=0,
+                maximum=MONEY_MAX,
+                doc="amount (balance, sum insured, loan)",
+            ),
+            _enum("status", m.HoldingStatus, "ACTIVE, CLOSED (formerly held) or PENDING"),
             _s("reference", "policy or account number (sensitive)", max_length=100),
         ),
     ),
@@ -308,16 +326,18 @@ SECTIONS: tuple[Section, ...] = (
         doc="Contacts with customers: visits, calls, complaints, claims, service, billing.",
         fields=(
             _id(),
-            _enum("kind", m.InteractionKind, required=True),
+            _enum("kind", m.InteractionKind, "visit, call, complaint, claim, ...", required=True),
             Field("at", "datetime", required=True, doc="when (ISO 8601, UTC if no offset)"),
             _enum("direction", m.InteractionDirection, "ACTIVE (we started) or PASSIVE"),
             _enum("purpose", m.InteractionPurpose, "DEVELOPMENT or TRANSACTIONAL"),
-            _enum("channel", m.Channel),
-            _s("subject", max_length=500),
-            _s("summary", max_length=TEXT_LEN),
-            Field("partyIds", "reflist", required=True, ref="Party", stored=False),
-            Field("repIds", "reflist", ref="Rep", stored=False),
-            _ref("opportunityId", "Opportunity", required=False),
+            _enum("channel", m.Channel, "the channel used"),
+            _s("subject", "subject line", max_length=500),
+            _s("summary", "what was said or done", max_length=TEXT_LEN),
+            Field(
+                "partyIds", "reflist", required=True, ref="Party", stored=False, doc="the customers"
+            ),
+            Field("repIds", "reflist", ref="Rep", stored=False, doc="our reps who took part"),
+            _ref("opportunityId", "Opportunity", "the opportunity it was about", required=False),
         ),
     ),
     Section(
@@ -331,9 +351,9 @@ SECTIONS: tuple[Section, ...] = (
             _id(),
             _ref("organizationId", "Party", "whose event"),
             _s("kind", "event kind code, matched by affinity rules", required=True),
-            _s("title", required=True, max_length=500),
-            Field("date", "date"),
-            _s("description", max_length=TEXT_LEN),
+            _s("title", "headline", required=True, max_length=500),
+            Field("date", "date", doc="when it happened (or was announced)"),
+            _s("description", "details", max_length=TEXT_LEN),
         ),
     ),
     Section(
@@ -349,10 +369,22 @@ SECTIONS: tuple[Section, ...] = (
         exactly_one_of=("whenProductId", "whenEventKind"),
         fields=(
             _id(),
-            _s("reason", required=True, max_length=500),
+            _s(
+                "reason",
+                "why the suggestion holds, shown to the rep",
+                required=True,
+                max_length=500,
+            ),
             _ref("whenProductId", "Product", "trigger: the party holds this product", False),
             _s("whenEventKind", "trigger: the party has an event of this kind"),
-            Field("suggestsProductIds", "reflist", required=True, ref="Product", stored=False),
+            Field(
+                "suggestsProductIds",
+                "reflist",
+                required=True,
+                ref="Product",
+                stored=False,
+                doc="the products suggested",
+            ),
             _unit("weight", "rule strength 0..1 (default 0.5)"),
         ),
     ),
@@ -364,11 +396,11 @@ SECTIONS: tuple[Section, ...] = (
         graph="(person)-[:WORKS_FOR {title, department, since, primary}]->(organization)",
         doc="Employment and contact roles of people at organizations.",
         fields=(
-            _ref("personId", "Person"),
-            _ref("organizationId", "Organization"),
-            _s("title"),
-            _s("department"),
-            Field("since", "date"),
+            _ref("personId", "Person", "the employee or contact"),
+            _ref("organizationId", "Organization", "the employer"),
+            _s("title", "job title, e.g. 首席财务官 CFO"),
+            _s("department", "department"),
+            Field("since", "date", doc="employed since"),
             Field("primary", "bool", doc="the person's main employer"),
         ),
     ),
@@ -380,7 +412,10 @@ SECTIONS: tuple[Section, ...] = (
         doc="Reporting lines between people (no cycles, no self-links).",
         no_self_link=("personId", "managerId"),
         acyclic=("personId", "managerId"),
-        fields=(_ref("personId", "Person"), _ref("managerId", "Person")),
+        fields=(
+            _ref("personId", "Person", "the person who reports"),
+            _ref("managerId", "Person", "the manager reported to"),
+        ),
     ),
     Section(
         name="family",
@@ -394,8 +429,8 @@ SECTIONS: tuple[Section, ...] = (
         doc="Family links: spouse, parent/child, sibling, other.",
         no_self_link=("fromId", "toId"),
         fields=(
-            _ref("fromId", "Person"),
-            _ref("toId", "Person"),
+            _ref("fromId", "Person", "one relative (the parent of a PARENT link)"),
+            _ref("toId", "Person", "the other relative (the child of a PARENT link)"),
             _enum(
                 "kind", m.FamilyKind, "read from fromId: PARENT means fromId is the parent", True
             ),
@@ -408,8 +443,8 @@ SECTIONS: tuple[Section, ...] = (
         graph="(person)-[:BENEFICIARY_OF {share}]->(holding)",
         doc="Beneficiaries of policies.",
         fields=(
-            _ref("personId", "Person"),
-            _ref("holdingId", "Holding"),
+            _ref("personId", "Person", "the beneficiary"),
+            _ref("holdingId", "Holding", "the policy (holding)"),
             _unit("share", "share of the benefit, 0..1"),
         ),
     ),
@@ -424,13 +459,13 @@ SECTIONS: tuple[Section, ...] = (
         exactly_one_of=("accountId", "opportunityId"),
         at_least_one_of=("role", "attitude", "influence"),
         fields=(
-            _ref("personId", "Person"),
+            _ref("personId", "Person", "the person marked"),
             _ref("accountId", "Party", "the account (organization or person)", False),
             _ref("opportunityId", "Opportunity", "or one opportunity", False),
             _enum("role", m.BuyingRole, "决审研咨用", aliases=m.BUYING_ROLE_ALIASES),
             _enum("attitude", m.Attitude, "+ = - X", aliases=m.ATTITUDE_ALIASES),
-            _enum("influence", m.InfluenceLevel),
-            _s("note", max_length=TEXT_LEN),
+            _enum("influence", m.InfluenceLevel, "influence on the decision: HIGH, MEDIUM, LOW"),
+            _s("note", "the account team's note", max_length=TEXT_LEN),
         ),
     ),
     Section(
@@ -456,8 +491,8 @@ SECTIONS: tuple[Section, ...] = (
         doc="Acquaintance between parties (undirected).",
         no_self_link=("fromId", "toId"),
         fields=(
-            _ref("fromId", "Party"),
-            _ref("toId", "Party"),
+            _ref("fromId", "Party", "one party"),
+            _ref("toId", "Party", "the other party"),
             _unit("strength", "0..1 (default 0.5)"),
             _s("context", "how they know each other"),
         ),
@@ -469,8 +504,8 @@ SECTIONS: tuple[Section, ...] = (
         graph="(rep)-[:COVERS {strength, kind}]->(person)",
         doc="Our reps' relationships with customer people (the %/$/#/& marks of the charts).",
         fields=(
-            _ref("repId", "Rep"),
-            _ref("personId", "Party"),
+            _ref("repId", "Rep", "our rep"),
+            _ref("personId", "Party", "the customer person covered"),
             _unit("strength", "0..1 strength of our relationship", required=True),
             _s("kind", "kind of relationship, e.g. PERSONAL, BUSINESS, SOCIAL"),
         ),
@@ -482,9 +517,9 @@ SECTIONS: tuple[Section, ...] = (
         graph="(rep)-[:MEMBER_OF {role}]->(team)",
         doc="Members of account teams.",
         fields=(
-            _ref("teamId", "AccountTeam"),
-            _ref("repId", "Rep"),
-            _enum("role", m.RepRole),
+            _ref("teamId", "AccountTeam", "the team"),
+            _ref("repId", "Rep", "the member"),
+            _enum("role", m.RepRole, "the member's role in the team"),
         ),
     ),
     Section(
@@ -493,7 +528,10 @@ SECTIONS: tuple[Section, ...] = (
         key=("teamId", "partyId"),
         graph="(team)-[:COVERS_ACCOUNT]->(party)",
         doc="The accounts an account team covers.",
-        fields=(_ref("teamId", "AccountTeam"), _ref("partyId", "Party")),
+        fields=(
+            _ref("teamId", "AccountTeam", "the team"),
+            _ref("partyId", "Party", "the account covered"),
+        ),
     ),
 )
 

@@ -57,6 +57,7 @@ SENSITIVE_PERSON_FIELDS: tuple[str, ...] = (
     "birthDate",
     "phone",
     "email",
+    "wechatId",
     "homeAddress",
     "household",
     "householdHoldings",

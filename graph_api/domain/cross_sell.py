@@ -8,7 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from graph_api.domain import i18n
-from graph_api.domain.model import GraphPath, PartyKind, ProductSegment
+from graph_api.domain.model import GraphPath, PartyKind, Product
 
 
 class EvidenceKind(StrEnum):
@@ -73,17 +73,6 @@ _EXECUTIVE_TITLE = re.compile(
 
 def is_executive(title: str | None) -> bool:
     return bool(title) and _EXECUTIVE_TITLE.search(title or "") is not None
-
-
-@dataclass(frozen=True, slots=True)
-class Product:
-    """One of our products, as cross-selling needs it."""
-
-    id: str
-    name: str
-    category: str | None = None
-    line: str | None = None
-    segment: ProductSegment | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,9 +57,14 @@ class Unauthenticated(DomainError):
 
 
 class Unavailable(DomainError):
-    """The database cannot be reached; the request may be retried."""
+    """The database cannot be reached; nothing was written and the request may be retried
+    after `retryAfter` seconds."""
 
     code = "SERVICE_UNAVAILABLE"
+
+    def __init__(self, message: str, *, retry_after_s: int = 1) -> None:
+        super().__init__(message, details={"retryAfter": retry_after_s})
+        self.retry_after_s = retry_after_s
 
 
 class Timeout(DomainError):
@@ -67,3 +72,14 @@ class Timeout(DomainError):
     rolled back)."""
 
     code = "TIMEOUT"
+
+
+class CommitUnknown(DomainError):
+    """The connection was lost while the database committed a write: it may or may not have
+    been applied. Unlike SERVICE_UNAVAILABLE this does not say that nothing happened."""
+
+    code = "COMMIT_UNKNOWN"
+
+    def __init__(self, message: str, *, retry_after_s: int = 1) -> None:
+        super().__init__(message, details={"retryAfter": retry_after_s})
+        self.retry_after_s = retry_after_s

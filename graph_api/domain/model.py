@@ -490,6 +490,17 @@ i18n.value_labels(
 
 
 @dataclass(frozen=True, slots=True)
+class Product:
+    """One of our products (the 360° view's holdings, opportunities and cross-selling)."""
+
+    id: str
+    name: str
+    category: str | None = None
+    line: str | None = None
+    segment: ProductSegment | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Person:
     id: str
     name: str
@@ -498,6 +509,7 @@ class Person:
     birth_date: date | None = None
     phone: str | None = None
     email: str | None = None
+    wechat_id: str | None = None
     home_address: str | None = None
     city: str | None = None
     region: str | None = None

@@ -25,15 +25,6 @@ class Rep:
 
 
 @dataclass(frozen=True, slots=True)
-class Product:
-    id: str
-    name: str
-    category: str | None = None
-    line: str | None = None
-    segment: m.ProductSegment | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class Employment:
     """A person's job or contact role at an organization (WORKS_FOR)."""
 
@@ -66,7 +57,7 @@ class Holding:
 
     id: str
     holder: m.Party
-    product: Product
+    product: m.Product
     since: date | None
     amount: float | None
     status: m.HoldingStatus | None
@@ -144,7 +135,7 @@ class Opportunity:
     amount: float | None
     close_date: date | None
     owner: Rep | None
-    products: tuple[Product, ...]
+    products: tuple[m.Product, ...]
     buying_centre: tuple[BuyingCentreMember, ...]
 
     @property

@@ -189,7 +189,7 @@ class HoldingRecord:
 
     id: str
     holder: m.Party
-    product: v.Product
+    product: m.Product
     since: date | None
     amount: float | None
     status: m.HoldingStatus | None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -18,6 +18,7 @@ from graph_api.services.pagination import check_first, decode_cursor, encode_cur
 from graph_api.services.parties import check_id
 from graph_api.store.mapping import to_datetime
 from graph_api.store.neo4j_store import Store
+from graph_api.store.scoped import ScopedStore, restriction
 
 AUDIT_CURSOR = "audit"
 
@@ -43,8 +44,7 @@ def _entry(p: Mapping[str, Any]) -> AuditEntry:
 
 
 async def audit_trail(
-    store: Store,
-    access: Access,
+    reader: ScopedStore,
     settings: Settings,
     party_id: str,
     first: int | None = None,
@@ -60,6 +60,7 @@ async def audit_trail(
     so a page may hold fewer than `first`; totalCount counts the entries the viewer sees
     (for a restricted viewer one more query reads what decides that for every entry)."""
     check_id("partyId", party_id)
+    access = reader.access
     if not access.sees(party_id):
         raise NotFound(f"no party with id {party_id!r}", field="partyId", value=party_id)
     size = check_first(first, settings)
@@ -72,7 +73,7 @@ async def audit_trail(
             raise InvalidInput(
                 "after is not a cursor of this connection", field="after", value=after
             ) from None
-    record = await store.read_one(
+    found = await reader.read_restricted(
         "audit.trail",
         {
             "partyId": party_id,
@@ -82,6 +83,26 @@ async def audit_trail(
             "afterId": after_key[2] if after_key else None,
         },
     )
+    edges, total, more = found.restrict(visible_entries, party_id, size)
+    if not access.unrestricted:
+        # Not the count of every entry: that would tell a rep that hidden changes exist.
+        everything = await reader.read_restricted("audit.visibility", {"partyId": party_id})
+        total = everything.restrict(visible_count)
+    return v.Page(
+        edges=edges,
+        total_count=total,
+        has_next_page=more,
+        has_previous_page=after is not None,
+    )
+
+
+@restriction("audit.trail")
+def visible_entries(
+    access: Access, records: Sequence[Mapping[str, Any]], party_id: str, size: int
+) -> tuple[tuple[v.Edge[AuditEntry], ...], int, bool]:
+    """The page's entries as the viewer may see them (`restrict_entry`), the total of every
+    entry (replaced by `visible_count` for a restricted viewer) and whether more follow."""
+    record = records[0] if records else None
     if record is None:
         raise NotFound(f"no party with id {party_id!r}", field="partyId", value=party_id)
     rows = list(record["entries"])
@@ -90,19 +111,16 @@ async def audit_trail(
         for row, e in ((row, _entry(row)) for row in rows[:size])
         if (shown := restrict_entry(access, e)) is not None
     )
-    total = int(record["total"])
-    if not access.unrestricted:
-        # Not the count of every entry: that would tell a rep that hidden changes exist.
-        everything = await store.read_one("audit.visibility", {"partyId": party_id})
-        total = sum(
-            entry_shown(access, EntityKind[entity], tuple(ids or ()))
-            for entity, ids in (everything["entries"] if everything else ())
-        )
-    return v.Page(
-        edges=edges,
-        total_count=total,
-        has_next_page=len(rows) > size,
-        has_previous_page=after is not None,
+    return edges, int(record["total"]), len(rows) > size
+
+
+@restriction("audit.visibility")
+def visible_count(access: Access, records: Sequence[Mapping[str, Any]]) -> int:
+    """How many of the party's entries the viewer sees."""
+    everything = records[0] if records else None
+    return sum(
+        entry_shown(access, EntityKind[entity], tuple(ids or ()))
+        for entity, ids in (everything["entries"] if everything else ())
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +23,6 @@ from graph_api.domain.cross_sell import (
     CrossSellScope,
     Evidence,
     Popularity,
-    Product,
 )
 from graph_api.domain.errors import Forbidden, InvalidInput, NotFound
 from graph_api.domain.model import (
@@ -32,11 +31,11 @@ from graph_api.domain.model import (
     OpportunityStage,
     OrgType,
     PartyKind,
-    ProductSegment,
+    Product,
 )
 from graph_api.services.parties import check_id
-from graph_api.store.mapping import to_date, to_datetime, to_enum
-from graph_api.store.neo4j_store import Store
+from graph_api.store.mapping import product_from_props, to_date, to_datetime, to_enum
+from graph_api.store.scoped import ScopedStore, restriction
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +87,7 @@ def restrict_neighbourhood(g: nx.MultiDiGraph, party_id: str, access: Access) ->
 
 
 async def cross_sell(
-    store: Store,
-    access: Access,
+    reader: ScopedStore,
     party_id: str,
     *,
     limit: int = 10,
@@ -104,7 +102,7 @@ async def cross_sell(
         raise InvalidInput(
             f"limit must be between 1 and {max_limit}, not {limit}", field="limit", value=limit
         )
-    record = await store.read_one(
+    found = await reader.read_restricted(
         "cross_sell.neighbourhood",
         {
             "partyId": party_id,
@@ -119,6 +117,21 @@ async def cross_sell(
             "popular": limit,
         },
     )
+    return found.restrict(suggest_visible, party_id, scope, limit, weights)
+
+
+@restriction("cross_sell.neighbourhood")
+def suggest_visible(
+    access: Access,
+    records: Sequence[Mapping[str, Any]],
+    party_id: str,
+    scope: CrossSellScope,
+    limit: int,
+    weights: Weights,
+) -> CrossSellResult:
+    """The suggestions computed on what the viewer may see of the neighbourhood
+    (`restrict_neighbourhood`), with only the evidence they may see (`visible_to`)."""
+    record = records[0] if records else None
     if record is None or not access.sees(party_id):
         raise NotFound(f"no party with id {party_id!r}", field="partyId", value=party_id)
     kind = PartyKind(record["kind"])
@@ -151,16 +164,6 @@ async def cross_sell(
     )
 
 
-def _product(props: Mapping[str, Any]) -> Product:
-    return Product(
-        id=props["id"],
-        name=props.get("name") or props["id"],
-        category=props.get("category"),
-        line=props.get("line"),
-        segment=to_enum(ProductSegment, props.get("segment")),
-    )
-
-
 def neighbourhood(record: Mapping[str, Any]) -> tuple[NeighbourhoodGraph, CoHoldingStats]:
     """The neighbourhood query's record as the analytics' graph and statistics."""
     nb = NeighbourhoodGraph()
@@ -169,7 +172,7 @@ def neighbourhood(record: Mapping[str, Any]) -> tuple[NeighbourhoodGraph, CoHold
 
     def product(props: Mapping[str, Any]) -> str:
         if props["id"] not in products:
-            products[props["id"]] = _product(props)
+            products[props["id"]] = product_from_props(props)
             nb.add_product(products[props["id"]])
         return str(props["id"])
 

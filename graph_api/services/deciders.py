@@ -31,7 +31,7 @@ from graph_api.domain.i18n import DEFAULT_LANGUAGE, Language
 from graph_api.services.access import restrict_decision_record
 from graph_api.services.parties import check_between, check_id
 from graph_api.store.mapping import PERSON_FIELDS, person_from_row, to_enum
-from graph_api.store.neo4j_store import Store
+from graph_api.store.scoped import ScopedStore, restriction
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,10 +65,10 @@ class AssessmentResult:
     assessment: Assessment
 
 
-async def fetch_scope(store: Store, scope: DecisionScope, access: Access) -> Mapping[str, Any]:
+async def fetch_scope(reader: ScopedStore, scope: DecisionScope) -> Mapping[str, Any]:
     """The account's or opportunity's subgraph in one query, without what the viewer may not
     see; NotFound names the unknown (or invisible) id."""
-    record = await store.read_one(
+    found = await reader.read_restricted(
         "deciders.scope",
         {
             "accountId": scope.account_id,
@@ -76,6 +76,16 @@ async def fetch_scope(store: Store, scope: DecisionScope, access: Access) -> Map
             "includeSubsidiaries": scope.include_subsidiaries,
         },
     )
+    return found.restrict(visible_scope, scope)
+
+
+@restriction("deciders.scope")
+def visible_scope(
+    access: Access, records: Sequence[Mapping[str, Any]], scope: DecisionScope
+) -> Mapping[str, Any]:
+    """The scope's record without what the viewer may not see (`restrict_decision_record`);
+    NotFound, as for an unknown id, for an account or opportunity they may not see."""
+    record = records[0] if records else None
     if record is None or not access.sees(record["accountId"]):
         if scope.opportunity_id is not None:
             raise NotFound(
@@ -239,13 +249,13 @@ class _Analysed:
 
 
 async def _analysed(
-    store: Store, access: Access, scope: DecisionScope, memo: dict[Any, Any] | None
+    reader: ScopedStore, scope: DecisionScope, memo: dict[Any, Any] | None
 ) -> _Analysed:
     """The scope's graph and ranking; with a request's `memo`, computed once per request
     (keyDeciders and decisionAssessment asked together share one query and one ranking)."""
 
     async def compute() -> _Analysed:
-        record = await fetch_scope(store, scope, access)
+        record = await fetch_scope(reader, scope)
         graph = graph_from_record(record)
         return _Analysed(
             record["accountId"],
@@ -264,12 +274,20 @@ async def _analysed(
     return await task
 
 
-async def _people(store: Store, ids: Sequence[str]) -> dict[str, m.Person]:
+async def _people(reader: ScopedStore, ids: Sequence[str]) -> dict[str, m.Person]:
     """The full records of a few people (the scope query reads only id, name and gender)."""
     if not ids:
         return {}
-    rows = await store.read("deciders.people", {"ids": sorted(set(ids))})
-    return {p.id: p for p in (person_from_row(r["row"]) for r in rows)}
+    found = await reader.read_restricted("deciders.people", {"ids": sorted(set(ids))})
+    return found.restrict(visible_people)
+
+
+@restriction("deciders.people")
+def visible_people(access: Access, records: Sequence[Mapping[str, Any]]) -> dict[str, m.Person]:
+    """The people read by id, those the viewer may see (the ids come from a ranking that
+    holds no others; this keeps the rule true whatever the caller asks)."""
+    people = (person_from_row(r["row"]) for r in records)
+    return {p.id: p for p in people if access.sees(p.id)}
 
 
 def _with_person(decider: KeyDecider, people: Mapping[str, m.Person]) -> KeyDecider:
@@ -280,8 +298,7 @@ def _with_person(decider: KeyDecider, people: Mapping[str, m.Person]) -> KeyDeci
 
 
 async def key_deciders(
-    store: Store,
-    access: Access,
+    reader: ScopedStore,
     scope: DecisionScope,
     limit: int,
     max_limit: int,
@@ -295,19 +312,18 @@ async def key_deciders(
     full records (one more small query); without, a person has only id, name and gender."""
     scope.checked()
     check_between("limit", limit, 1, max_limit)
-    analysed = await _analysed(store, access, scope, memo)
+    analysed = await _analysed(reader, scope, memo)
     ranked = rank_deciders(analysed.graph, limit, scored=analysed.scored)
     if language is Language.ZH:
         ranked = [in_chinese(analysed.graph, k) for k in ranked]
     if not details:
         return ranked
-    people = await _people(store, [k.id for k in ranked])
+    people = await _people(reader, [k.id for k in ranked])
     return [_with_person(k, people) for k in ranked]
 
 
 async def decision_assessment(
-    store: Store,
-    access: Access,
+    reader: ScopedStore,
     scope: DecisionScope,
     *,
     memo: dict[Any, Any] | None = None,
@@ -316,12 +332,12 @@ async def decision_assessment(
 ) -> AssessmentResult:
     """TAS 9 and 10 for the scope, with their evidence; `details` as in `key_deciders`."""
     scope.checked()
-    analysed = await _analysed(store, access, scope, memo)
+    analysed = await _analysed(reader, scope, memo)
     assessment = assess(analysed.graph, scored=analysed.scored)
     if language is Language.ZH:
         assessment = assessment_in_chinese(analysed.graph, assessment)
     if details:
-        assessment = await _assessment_with_people(store, assessment)
+        assessment = await _assessment_with_people(reader, assessment)
     return AssessmentResult(
         account_id=analysed.account_id,
         account_name=analysed.account_name,
@@ -330,9 +346,9 @@ async def decision_assessment(
     )
 
 
-async def _assessment_with_people(store: Store, a: Assessment) -> Assessment:
+async def _assessment_with_people(reader: ScopedStore, a: Assessment) -> Assessment:
     deciders = [x.decider for x in a.decision_layer] + [*a.supporters, *a.opponents]
-    people = await _people(store, [k.id for k in deciders])
+    people = await _people(reader, [k.id for k in deciders])
     return replace(
         a,
         decision_layer=tuple(

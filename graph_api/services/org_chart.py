@@ -28,7 +28,7 @@ from graph_api.store.mapping import (
     person_from_props,
     to_enum,
 )
-from graph_api.store.neo4j_store import Store
+from graph_api.store.scoped import ScopedStore, restriction
 
 
 def check_depth(depth: int, settings: Settings) -> int:
@@ -43,8 +43,7 @@ def check_depth(depth: int, settings: Settings) -> int:
 
 
 async def org_chart(
-    store: Store,
-    access: Access,
+    reader: ScopedStore,
     settings: Settings,
     organization_id: str,
     *,
@@ -57,7 +56,7 @@ async def org_chart(
     check_depth(depth, settings)
     if opportunity_id is not None:
         check_id("opportunityId", opportunity_id)
-    record = await store.read_one(
+    found = await reader.read_restricted(
         "org_chart.chart",
         {
             "organizationId": organization_id,
@@ -67,6 +66,21 @@ async def org_chart(
             "opportunityId": opportunity_id,
         },
     )
+    root, units, people, above = found.restrict(restrict_chart, organization_id, opportunity_id)
+    return build_chart(root, units, people, depth, above)
+
+
+@restriction("org_chart.chart")
+def restrict_chart(
+    access: Access,
+    records: Sequence[Mapping[str, Any]],
+    organization_id: str,
+    opportunity_id: str | None,
+) -> tuple[Any, list[Mapping[str, Any]], list[Mapping[str, Any]], list[tuple[str, str]]]:
+    """The chart's root, units, people and reporting lines above its top people (`above`)
+    as the viewer may see them; NotFound, as for an
+    unknown id, for an organization or opportunity they may not see."""
+    record = records[0] if records else None
     if record is None:
         raise NotFound(
             f"no organization with id {organization_id!r}",
@@ -88,7 +102,7 @@ async def org_chart(
         for a, b in record["above"] or ()
         if access.unrestricted or (access.sees(a) and access.sees(b))
     ]
-    return build_chart(record["root"], units, people, depth, above)
+    return record["root"], units, people, above
 
 
 def visible_chart(

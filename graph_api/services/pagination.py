@@ -17,6 +17,7 @@ from graph_api.config import Settings
 from graph_api.domain.errors import InvalidInput
 
 MAX_CURSOR_LENGTH = 1000
+MAX_CURSOR_NUMBER = 2**31 - 1
 
 
 def check_first(first: int | None, settings: Settings, field: str = "first") -> int:
@@ -66,5 +67,9 @@ def decode_cursor(
     for value, expected in zip(key, types, strict=True):
         # bool is an int in Python; a cursor never holds booleans where numbers go.
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            raise bad()
+        # The numbers of our cursors are positions and sequence numbers: a forged one
+        # beyond them would reach Neo4j as an integer it cannot hold.
+        if isinstance(value, int) and not 0 <= value <= MAX_CURSOR_NUMBER:
             raise bad()
     return key

@@ -11,11 +11,10 @@ import networkx as nx
 from graph_api.analytics import paths
 from graph_api.analytics.paths_zh import in_chinese
 from graph_api.domain import model as m
-from graph_api.domain.access import Access
 from graph_api.domain.errors import InvalidInput, NotFound
 from graph_api.domain.i18n import DEFAULT_LANGUAGE, Language
 from graph_api.services.parties import check_between, check_id
-from graph_api.store.neo4j_store import Store
+from graph_api.store.scoped import ScopedStore
 
 log = logging.getLogger(__name__)
 
@@ -30,17 +29,16 @@ Neighbourhood = list[list[Any]]
 
 
 async def fetch_neighbourhood(
-    store: Store, ids: Sequence[str], radius: int, cap: int, access: Access
+    reader: ScopedStore, ids: Sequence[str], radius: int, cap: int
 ) -> Neighbourhood:
     """Nodes within `radius` levels of the endpoints (at most `cap`), with their links; only
     parties the viewer may see (and our reps), so that no path passes through another."""
-    record = await store.read_one(
-        "paths.neighbourhood",
-        {"ids": list(ids), "radius": radius, "cap": cap, "visible": access.visible_list()},
+    record = await reader.read_one(
+        "paths.neighbourhood", {"ids": list(ids), "radius": radius, "cap": cap}
     )
     nodes: Neighbourhood = record["nodes"] if record is not None else []
     # The query prunes already; this keeps the rule true whatever the query does.
-    nodes = [n for n in nodes if n[1] == "REP" or access.sees(n[0])]
+    nodes = [n for n in nodes if n[1] == "REP" or reader.access.sees(n[0])]
     if len(nodes) >= cap:
         log.warning("path neighbourhood of %s reached the cap of %d nodes", list(ids), cap)
     return nodes
@@ -69,8 +67,7 @@ def _endpoint(nodes: Neighbourhood, field: str, value: str, party_only: bool) ->
 
 
 async def relationship_path(
-    store: Store,
-    access: Access,
+    reader: ScopedStore,
     from_id: str,
     to_id: str,
     *,
@@ -91,7 +88,7 @@ async def relationship_path(
     # Meet in the middle: every node of a path of at most k links lies within ceil(k/2) of
     # one of its ends.
     radius = (max_hops + 1) // 2
-    records = await fetch_neighbourhood(store, [from_id, to_id], radius, node_cap, access)
+    records = await fetch_neighbourhood(reader, [from_id, to_id], radius, node_cap)
     _endpoint(records, "fromId", from_id, party_only=False)
     _endpoint(records, "toId", to_id, party_only=False)
     graph = graph_from_records(records)
@@ -100,8 +97,7 @@ async def relationship_path(
 
 
 async def warm_introductions(
-    store: Store,
-    access: Access,
+    reader: ScopedStore,
     target_id: str,
     *,
     max_hops: int,
@@ -115,7 +111,7 @@ async def warm_introductions(
     check_id("targetId", target_id)
     check_between("maxHops", max_hops, 1, min(max_hops_allowed, NEIGHBOURHOOD_LEVELS))
     check_between("limit", limit, 1, max_limit)
-    records = await fetch_neighbourhood(store, [target_id], max_hops, node_cap, access)
+    records = await fetch_neighbourhood(reader, [target_id], max_hops, node_cap)
     _endpoint(records, "targetId", target_id, party_only=True)
     graph = graph_from_records(records)
     found = paths.warm_introductions(graph, target_id, max_hops, limit)

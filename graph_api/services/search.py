@@ -15,12 +15,11 @@ from dataclasses import dataclass
 
 from graph_api.config import Settings
 from graph_api.domain import model as m
-from graph_api.domain.access import Access
 from graph_api.domain.errors import InvalidInput
 from graph_api.domain.view import Edge, Page
 from graph_api.services.pagination import check_first, decode_cursor, encode_cursor
 from graph_api.store.mapping import party_from_props
-from graph_api.store.neo4j_store import Store
+from graph_api.store.scoped import ScopedStore
 
 MAX_TEXT_LENGTH = 200
 MAX_FILTER_LENGTH = 200
@@ -72,8 +71,7 @@ def _check_filter(field: str, value: str | None) -> str | None:
 
 
 async def search_parties(
-    store: Store,
-    access: Access,
+    reader: ScopedStore,
     settings: Settings,
     text: str,
     *,
@@ -110,7 +108,7 @@ async def search_parties(
             )
     if query is None:
         return Page(edges=(), total_count=0, has_next_page=False, has_previous_page=offset > 0)
-    record = await store.read_one(
+    record = await reader.read_one(
         "search.parties" if count else "search.parties_page",
         {
             "query": query,
@@ -120,7 +118,6 @@ async def search_parties(
             "region": region,
             "skip": offset,
             "limit": size,
-            "visible": access.visible_list(),
         },
     )
     hits = [

@@ -38,7 +38,7 @@ from graph_api.store.mapping import (
     to_datetime,
     to_enum,
 )
-from graph_api.store.neo4j_store import Store
+from graph_api.store.scoped import ScopedStore, Unrestricted, restriction
 
 
 class ViewPart(StrEnum):
@@ -126,6 +126,23 @@ def people_args(
     return PeopleArgs(size, (name, person_id, unit_id), include_subsidiaries)
 
 
+# The days `signals(asOf)` answers for. Beyond them there is no customer history to speak
+# of, and the day after 9999-12-31 (where interactions stop counting) is no date at all.
+EARLIEST_AS_OF = date(1900, 1, 1)
+LATEST_AS_OF = date(2999, 12, 31)
+
+
+def signals_args(as_of: date | None) -> SignalsArgs:
+    """Checked arguments of `signals` (INVALID_INPUT names an `asOf` out of range)."""
+    if as_of is not None and not EARLIEST_AS_OF <= as_of <= LATEST_AS_OF:
+        raise InvalidInput(
+            f"asOf must be between {EARLIEST_AS_OF} and {LATEST_AS_OF}, got {as_of}",
+            field="asOf",
+            value=as_of.isoformat(),
+        )
+    return SignalsArgs(as_of)
+
+
 def today() -> date:
     return datetime.now(UTC).date()
 
@@ -146,9 +163,7 @@ def _rounds(keys: Sequence[ViewKey]) -> list[dict[ViewPart, PartArgs]]:
     ]
 
 
-def _params(
-    round_args: Mapping[ViewPart, PartArgs], settings: Settings, access: Access
-) -> dict[str, Any]:
+def _params(round_args: Mapping[ViewPart, PartArgs], settings: Settings) -> dict[str, Any]:
     interactions = round_args.get(ViewPart.INTERACTIONS)
     people = round_args.get(ViewPart.PEOPLE)
     holdings = round_args.get(ViewPart.ORGANIZATION_HOLDINGS)
@@ -176,8 +191,6 @@ def _params(
         ),
         # Interactions after the day in question do not count (a pinned date sees the past).
         "signalsBefore": datetime.combine(as_of + timedelta(days=1), time(0), tzinfo=UTC),
-        # Paged parts filter in the query, so that pages and totals hold visible items only.
-        "visible": access.visible_list(),
     }
 
 
@@ -193,8 +206,7 @@ class ViewBatch:
 
 
 async def load_views(
-    store: Store,
-    access: Access,
+    reader: ScopedStore,
     settings: Settings,
     party_ids: Sequence[str],
     keys: Sequence[ViewKey] = (),
@@ -206,7 +218,9 @@ async def load_views(
     Access control is applied here, for every view part: a party the viewer may not see is
     absent (as if it did not exist), and so is every invisible party in its parts;
     the family links and personal holdings of a person whose sensitive fields are masked
-    come back empty (`restrict_part`)."""
+    come back empty (`restrict_part`). Paged parts filter in the query (`$visible`), so that
+    pages and totals hold visible items only."""
+    access = reader.access
     party_ids = [pid for pid in party_ids if access.sees(pid)]
     batch = ViewBatch({}, {})
     rounds = _rounds(keys) or [{}]
@@ -216,30 +230,44 @@ async def load_views(
             if round_args.get(key.part, _ABSENT) == key.args and access.sees(key.party_id):
                 wanted.setdefault(key.party_id, []).append(key.part.value)
         requests = [{"id": pid, "parts": parts} for pid, parts in wanted.items()]
-        params = {"requests": requests, **_params(round_args, settings, access)}
-        by_id = {r["id"]: r for r in await store.read("view.parties", params)} if requests else {}
-        for record in by_id.values():
-            batch.parties.setdefault(
-                record["id"], party_from_props(record["props"], record["kind"])
-            )
-        for key in keys:
-            if key in batch.values or round_args.get(key.part, _ABSENT) != key.args:
-                continue
-            found = by_id.get(key.party_id)
-            if found is None:
-                batch.values[key] = NotFound(
-                    f"no party with id {key.party_id!r}", field="id", value=key.party_id
-                )
-            else:
-                party = batch.parties[key.party_id]
-                value = _part_value(key, party, found, settings)
-                batch.values[key] = restrict_part(key.part, party, value, access)
+        params = {"requests": requests, **_params(round_args, settings)}
+        if requests:
+            found = await reader.read_restricted("view.parties", params)
+        else:
+            found = Unrestricted("view.parties", access, [])
+        found.restrict(visible_views, batch, keys, round_args, settings)
     return batch
 
 
-async def party_view(
-    store: Store,
+@restriction("view.parties")
+def visible_views(
     access: Access,
+    records: Sequence[Mapping[str, Any]],
+    batch: ViewBatch,
+    keys: Sequence[ViewKey],
+    round_args: Mapping[ViewPart, PartArgs],
+    settings: Settings,
+) -> None:
+    """Adds one round's parties and parts to `batch`, each part as the viewer may see it."""
+    by_id = {r["id"]: r for r in records if access.sees(r["id"])}
+    for record in by_id.values():
+        batch.parties.setdefault(record["id"], party_from_props(record["props"], record["kind"]))
+    for key in keys:
+        if key in batch.values or round_args.get(key.part, _ABSENT) != key.args:
+            continue
+        found = by_id.get(key.party_id)
+        if found is None:
+            batch.values[key] = NotFound(
+                f"no party with id {key.party_id!r}", field="id", value=key.party_id
+            )
+        else:
+            party = batch.parties[key.party_id]
+            value = _part_value(key, party, found, settings)
+            batch.values[key] = restrict_part(key.part, party, value, access)
+
+
+async def party_view(
+    reader: ScopedStore,
     settings: Settings,
     party_id: str,
     parts: Iterable[tuple[ViewPart, PartArgs]] = (),
@@ -247,7 +275,7 @@ async def party_view(
     """The party and the requested parts of its view, in one round trip."""
     check_id("id", party_id)
     keys = list(dict.fromkeys(ViewKey(party_id, part, args) for part, args in parts))
-    batch = await load_views(store, access, settings, [party_id], keys)
+    batch = await load_views(reader, settings, [party_id], keys)
     party = batch.parties.get(party_id)
     if party is None:
         raise NotFound(f"no party with id {party_id!r}", field="id", value=party_id)

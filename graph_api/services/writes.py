@@ -4,10 +4,11 @@ ONE transaction, so that nothing is written when any check fails.
 Every mutation goes through `apply_changes`. For each change, in order, inside the
 transaction: lock what it changes, read its current state, check the references it makes
 (NOT_FOUND naming the field and value), work out whom it touches (`WriteScope`) and ask
-`authorize_write`, compare with what is stored (a change that changes nothing is not written,
-versioned or audited: that is what makes a retried create idempotent), check the version
-(CONFLICT naming the current one) and the hierarchy (no reporting or PART_OF cycle), write,
-and keep an audit entry. The audit entries are written last, in the same transaction.
+`authorize_write`, check the version (CONFLICT naming the current one: a stale
+expectedVersion is refused even when the values equal what is stored), compare with what is
+stored (a change that changes nothing is not written, versioned or audited: that is what
+makes a retried create idempotent), check the hierarchy (no reporting or PART_OF cycle),
+write, and keep an audit entry. The audit entries are written last, in the same transaction.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ from graph_api.domain.writes import (
     WriteResult,
     WriteScope,
 )
+from graph_api.services import idempotency
+from graph_api.services.idempotency import IdempotencyKey
 from graph_api.services.write_input import link_key_fields, section_of
 from graph_api.store.mapping import (
     party_from_props,
@@ -45,7 +48,7 @@ from graph_api.store.mapping import (
     to_datetime,
     to_enum,
 )
-from graph_api.store.neo4j_store import Store, Transaction
+from graph_api.store.scoped import ScopedStore, ScopedTransaction
 
 # Properties the service keeps itself; never compared, never audited.
 BOOKKEEPING = frozenset({"id", "version", "createdAt", "updatedAt"})
@@ -244,14 +247,14 @@ class _Writer:
     """The changes of one transaction attempt (the driver may retry it from the start)."""
 
     def __init__(
-        self, tx: Transaction, access: Access, mutation: str, now: datetime, request_id: str
+        self, tx: ScopedTransaction, mutation: str, now: datetime, request_id: str
     ) -> None:
         self.tx = tx
-        self.access = access
-        self.viewer = access.viewer
+        self.access = tx.access
+        self.viewer = tx.access.viewer
         # Parties this transaction creates: a later change may link them (access counts
-        # them as seen).
-        self.created: set[str] = set()
+        # them as seen, and the scoped queries get them as `$created`).
+        self.created: set[str] = tx.created
         self.mutation = mutation
         self.now = now
         self.request_id = request_id
@@ -298,6 +301,40 @@ class _Writer:
     async def flush_audit(self) -> None:
         if self.audit:
             await self.tx.run("write.audit", {"entries": self.audit})
+
+    # ----- what the viewer may not see is absent -----
+
+    def _sees(self, party_id: str | None) -> bool:
+        return party_id is not None and (party_id in self.created or self.access.sees(party_id))
+
+    def _sees_holding_of(self, holder: str | None) -> bool:
+        """A holding is in the viewer's scope as the view shows it: its holder is visible
+        and, for a person, the person's sensitive fields are open (personal holdings)."""
+        if self.access.unrestricted:
+            return True
+        if not self._sees(holder):
+            return False
+        assert holder is not None
+        return (
+            holder in self.created
+            or holder in self.access.organizations
+            or self.access.sees_sensitive(holder)
+        )
+
+    def _hidden_node(self, kind: EntityKind, node_id: str, current: Mapping[str, Any]) -> bool:
+        """Whether a stored node is outside the viewer's scope: a write to it then answers
+        as for an unknown id (issue 13.4: no existence, version or field may leak)."""
+        if self.access.unrestricted:
+            return False
+        if kind in _PARTIES:
+            return not self._sees(node_id)
+        if kind is EntityKind.HOLDING:
+            return not self._sees_holding_of(current.get("partyId"))
+        return not all(self._sees(p) for p in current.get("partyIds") or ())
+
+    def _shown_path(self, ids: Iterable[str]) -> str:
+        """A cycle's path as the viewer may see it: parties outside their scope unnamed."""
+        return " -> ".join(i if self._sees(i) else "(not visible)" for i in ids)
 
     async def _missing_references(
         self, change: Change, fields: Mapping[str, Field], names: Iterable[str]
@@ -349,7 +386,11 @@ class _Writer:
         found_kind = record.get("kind") if record is not None else None
         same_kind = model.label is None or found_kind == model.label
         what = f"{kind.name.lower()} {node_id!r}"
-        if not creating and not (existed and same_kind):
+        stored_links = {n: record[n] for n in _LINK_FIELDS.get(kind, ())} if record else {}
+        hidden = existed and self._hidden_node(kind, node_id, stored_links)
+        if hidden or (not creating and not (existed and same_kind)):
+            # A create cannot take an id that exists; of one outside the viewer's scope it is
+            # told no more than an update of an unknown id (no kind, version or fields).
             raise NotFound(
                 f"no {kind.name.lower()} with id {node_id!r}", field=change.at("id"), value=node_id
             )
@@ -357,11 +398,19 @@ class _Writer:
         current: dict[str, Any] = {}
         if existed and same_kind:
             current = {k: _native(v) for k, v in props.items() if k not in BOOKKEEPING}
-            assert record is not None
-            for name in _LINK_FIELDS.get(kind, ()):
-                current[name] = record[name]
+            current.update(stored_links)
         given = [n for n in change.values if n != "id"]
         touched = [*given, *sorted(change.cleared - set(given))]
+        if (
+            "parentId" in touched
+            and current.get("parentId")
+            and not self._sees(current["parentId"])
+        ):
+            # Moving an organization away from a parent the viewer does not see would touch
+            # that parent: answered as for an unknown organization.
+            raise NotFound(
+                f"no {kind.name.lower()} with id {node_id!r}", field=change.at("id"), value=node_id
+            )
         desired = dict(current)
         for name in given:
             desired[name] = change.values[name]
@@ -382,6 +431,11 @@ class _Writer:
                 field=change.at("id"),
                 value=node_id,
             )
+        # The version first: a stale expectedVersion is a CONFLICT even when the values
+        # happen to equal what is stored, or two clients incrementing from the same read
+        # would both be told they succeeded while one increment is lost.
+        if existed and not creating and change.expected_version != version:
+            raise _stale(what, change.path, version, change.expected_version)
         changed = _diff(fields, touched, current, desired) if existed else given
         if existed and creating and changed:
             raise Conflict(
@@ -393,8 +447,6 @@ class _Writer:
             )
         if existed and not changed:
             return await self._node_result(kind, model, node_id, props, found_kind)
-        if existed and change.expected_version != version:
-            raise _stale(what, change.path, version, change.expected_version)
 
         parent_after = desired.get("parentId")
         if kind is EntityKind.ORGANIZATION and "parentId" in changed and parent_after:
@@ -402,7 +454,7 @@ class _Writer:
                 "write.parent_path", {"id": node_id, "parentId": parent_after}
             )
             if cycle is not None:
-                path = " -> ".join([node_id, *cycle["ids"]])
+                path = self._shown_path([node_id, *cycle["ids"]])
                 raise InvalidInput(
                     f"{change.at('parentId')}: would form a cycle: {path}",
                     field=change.at("parentId"),
@@ -501,7 +553,11 @@ class _Writer:
         params = {name: change.values.get(name) for name in section.key}
         record = await self.tx.run_one(f"write.{query}_state", params)
         assert record is not None
-        found = (record["a"], record["b"])
+        # An end outside the viewer's scope is as absent as an unknown one.
+        found = tuple(
+            end if end is None or self._sees_end(end, record) else None
+            for end in (record["a"], record["b"])
+        )
         for name, end in zip(ends, found, strict=True):
             if end is None:
                 ref = fields[name].ref
@@ -514,6 +570,7 @@ class _Writer:
         parties: set[str] = set(record["parties"] or [])
         reps: set[str] = set()
         for name, end in zip(ends, found, strict=True):
+            assert end is not None
             if end["kind"] in _PARTY_KINDS:
                 end_nodes[name] = party_from_props(end["props"], end["kind"])
                 parties.add(key[name])
@@ -537,10 +594,11 @@ class _Writer:
         what = f"the {kind.name.lower()} link {_describe(key)}"
 
         if change.action is ChangeAction.REMOVE:
+            if change.expected_version is not None and change.expected_version != version:
+                # Also when the link is gone: the caller's version is stale all the same.
+                raise _stale(what, change.path, version, change.expected_version)
             if link is None:
                 return LinkRecord(kind, key, ends=end_nodes, present=False)
-            if change.expected_version is not None and change.expected_version != version:
-                raise _stale(what, change.path, version, change.expected_version)
             await self.tx.run(f"write.{query}_delete", params)
             self._record(
                 scope, AuditAction.DELETE, key, None, [(n, v, None) for n, v in current.items()]
@@ -560,6 +618,9 @@ class _Writer:
             # A parent link read the other way round is another link: the parent changes.
             directions.append(("fromId", record["startId"], key["fromId"]))
 
+        if link is not None and change.expected_version not in (None, version):
+            # Before the no-change shortcut, as for nodes: stale is stale, whatever the values.
+            raise _stale(what, change.path, version, change.expected_version)
         if link is None:
             if change.expected_version is not None:
                 raise Conflict(
@@ -583,8 +644,6 @@ class _Writer:
                     field=f"{change.path}.expectedVersion",
                     details={"currentVersion": version, "fields": fields_changed},
                 )
-            if change.expected_version != version:
-                raise _stale(what, change.path, version, change.expected_version)
             assert version is not None
             new_version = version + 1
 
@@ -607,13 +666,23 @@ class _Writer:
         )
         return LinkRecord(kind, key, desired, new_version, end_nodes)
 
+    def _sees_end(self, end: Mapping[str, Any], record: Mapping[str, Any]) -> bool:
+        kind = end["kind"]
+        if kind in _PARTY_KINDS:
+            return self._sees(end["props"]["id"])
+        if kind == "HOLDING":  # a beneficiary's policy: `parties` holds its holder
+            return self._sees_holding_of((record["parties"] or [None])[0])
+        if kind == "OPPORTUNITY":  # a buying role's opportunity: `accounts` its account
+            return all(self._sees(a) for a in record["accounts"] or ())
+        return True  # our reps
+
     async def _no_reporting_cycle(self, change: Change, key: Mapping[str, str]) -> None:
         found = await self.tx.run_one(
             "write.reporting_path",
             {"personId": key["personId"], "managerId": key["managerId"]},
         )
         if found is not None:
-            path = " -> ".join([key["personId"], *found["ids"]])
+            path = self._shown_path([key["personId"], *found["ids"]])
             raise InvalidInput(
                 f"{change.at('managerId')}: would form a reporting cycle: {path}",
                 field=change.at("managerId"),
@@ -657,25 +726,32 @@ def _describe(key: Mapping[str, Any]) -> str:
 
 
 async def apply_changes(
-    store: Store,
-    access: Access,
+    writer: ScopedStore,
     mutation: str,
     changes: Sequence[Change],
+    idempotency_key: IdempotencyKey | None = None,
 ) -> list[WriteResult]:
     """Applies the changes in order in ONE transaction and answers each one's result; the
-    first failing check raises and nothing at all is written."""
+    first failing check raises and nothing at all is written. With an idempotency key, a
+    key already recorded answers its recorded answer and nothing is written again."""
     if not changes:
         raise InvalidInput("changes must not be empty", field="changes", value=0)
     now = datetime.now(UTC)
     request_id = uuid.uuid4().hex
     locks = _hierarchy_locks(changes)
 
-    async def work(tx: Transaction) -> list[WriteResult]:
-        writer = _Writer(tx, access, mutation, now, request_id)
+    async def work(tx: ScopedTransaction) -> list[WriteResult]:
+        if idempotency_key is not None:
+            answered = await idempotency.claim(tx, idempotency_key)
+            if answered is not None:
+                return answered
+        attempt = _Writer(tx, mutation, now, request_id)
         for name in locks:
             await tx.run("write.lock", {"name": name})
-        results = [await writer.apply(change) for change in changes]
-        await writer.flush_audit()
+        results = [await attempt.apply(change) for change in changes]
+        await attempt.flush_audit()
+        if idempotency_key is not None:
+            await idempotency.record(tx, idempotency_key, mutation, results, now)
         return results
 
-    return await store.write_transaction(work)
+    return await writer.write_transaction(work)

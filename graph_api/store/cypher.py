@@ -1,7 +1,9 @@
 """Loads the named Cypher queries of `cypher/*.cypher`.
 
 A file holds one query (named after the file) or several, each introduced by a line
-`// name: <name>`; a query is addressed as `<file>.<name>` (or `<file>` alone).
+`// name: <name>`; a query is addressed as `<file>.<name>` (or `<file>` alone). Fragments
+such as `{{PERSON_FIELDS p}}` are expanded from the import format's declaration as the
+files load (`store/projection.py`).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from graph_api.config import PROJECT_ROOT
+from graph_api.store.projection import expand_fragments
 
 CYPHER_DIR = PROJECT_ROOT / "cypher"
 _NAME_LINE = re.compile(r"^//\s*name:\s*([A-Za-z0-9_]+)\s*$")
@@ -20,7 +23,7 @@ def _parse(path: Path) -> dict[str, str]:
     queries: dict[str, list[str]] = {}
     current: str | None = None
     preamble: list[str] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in expand_fragments(path.read_text(encoding="utf-8")).splitlines():
         match = _NAME_LINE.match(line.strip())
         if match:
             current = f"{path.stem}.{match.group(1)}"

@@ -1,14 +1,25 @@
-"""Maps Neo4j node properties to domain objects (camelCase properties -> dataclasses)."""
+"""Maps Neo4j node properties to domain objects (camelCase properties -> dataclasses).
+
+A party's mapping is derived from the import format's declaration (`bulk/spec.py`).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import dataclasses
+import re
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, TypeVar
+from functools import partial
+from typing import Any, NamedTuple, TypeVar
 
+from graph_api.bulk.spec import ENTITY_SECTION, Field
 from graph_api.domain import model as m
 from graph_api.domain import view as v
+
+# Re-exported: services address the positional person rows by it.
+from graph_api.store.projection import ORGANIZATION_FIELDS
+from graph_api.store.projection import PERSON_FIELDS as PERSON_FIELDS
 
 E = TypeVar("E", bound=Enum)
 
@@ -52,124 +63,90 @@ def _opt_int(value: Any) -> int | None:
     return None if value is None else int(value)
 
 
+# How a declared field's stored value becomes the domain's, by the field's kind.
+_CONVERT: dict[str, Callable[[Field], Callable[[Any], Any]]] = {
+    "str": lambda f: _same,
+    "text": lambda f: _same,
+    "id": lambda f: _same,
+    "int": lambda f: _opt_int,
+    "float": lambda f: _opt_float,
+    "bool": lambda f: bool,
+    "date": lambda f: to_date,
+    "datetime": lambda f: to_datetime,
+    "strlist": lambda f: _str_tuple,
+    "enum": lambda f: partial(to_enum, _enum_of(f)),
+}
+
+
+def _enum_of(f: Field) -> type[Enum]:
+    if f.enum is None:
+        raise TypeError(f"enum field {f.name!r} declares no enum")
+    return f.enum
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _str_tuple(value: Any) -> tuple[str, ...]:
+    return tuple(value) if value else ()
+
+
+def _version(value: Any) -> int:
+    return int(value or 1)
+
+
+def domain_name(field_name: str) -> str:
+    """The domain attribute of a declared (camelCase) field: birthDate -> birth_date."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", field_name).lower()
+
+
+def _columns(fields: Sequence[str], entity: str, cls: type) -> tuple[_Column, ...]:
+    """(property, domain attribute, converter) of each of `fields`, checked against the
+    dataclass: a field declared in the spec but missing from the domain (or the reverse)
+    fails at import, naming it."""
+    declared = ENTITY_SECTION[entity].field_map
+    attributes = [f.name for f in dataclasses.fields(cls)]
+    columns = []
+    for name in fields:
+        attr = domain_name(name)
+        if attr not in attributes:
+            raise TypeError(f"{cls.__name__} has no attribute {attr!r} for the field {name!r}")
+        convert = _version if name == "version" else _CONVERT[declared[name].kind](declared[name])
+        columns.append(_Column(name, attr, convert))
+    missing = set(attributes) - {c.attribute for c in columns}
+    if missing:
+        raise TypeError(f"{cls.__name__} attributes {sorted(missing)} are not declared fields")
+    return tuple(columns)
+
+
+class _Column(NamedTuple):
+    prop: str
+    attribute: str
+    convert: Callable[[Any], Any]
+
+
+_PERSON = _columns(PERSON_FIELDS, "Person", m.Person)
+_ORGANIZATION = _columns(ORGANIZATION_FIELDS, "Organization", m.Organization)
+
+
 def person_from_props(p: Mapping[str, Any]) -> m.Person:
-    return m.Person(
-        id=p["id"],
-        name=p.get("name") or p["id"],
-        aliases=tuple(p.get("aliases") or ()),
-        gender=to_enum(m.Gender, p.get("gender")),
-        birth_date=to_date(p.get("birthDate")),
-        phone=p.get("phone"),
-        email=p.get("email"),
-        home_address=p.get("homeAddress"),
-        city=p.get("city"),
-        region=p.get("region"),
-        occupation=p.get("occupation"),
-        preferred_channel=to_enum(m.Channel, p.get("preferredChannel")),
-        preferred_time=p.get("preferredTime"),
-        source=p.get("source"),
-        tier=to_enum(m.Tier, p.get("tier")),
-        grade=_opt_int(p.get("grade")),
-        confidential=bool(p.get("confidential", False)),
-        customer_since=to_date(p.get("customerSince")),
-        version=int(p.get("version") or 1),
-    )
-
-
-# The order in which queries that return a person as a list give its fields (the fields of
-# `m.Person`, in order): a list decodes much faster than a map with the same keys.
-PERSON_FIELDS = (
-    "id",
-    "name",
-    "aliases",
-    "gender",
-    "birthDate",
-    "phone",
-    "email",
-    "homeAddress",
-    "city",
-    "region",
-    "occupation",
-    "preferredChannel",
-    "preferredTime",
-    "source",
-    "tier",
-    "grade",
-    "confidential",
-    "customerSince",
-    "version",
-)
+    values = {c.attribute: c.convert(p.get(c.prop)) for c in _PERSON}
+    values["name"] = values["name"] or values["id"]
+    return m.Person(**values)
 
 
 def person_from_row(row: Sequence[Any]) -> m.Person:
     """A person from its fields in PERSON_FIELDS order (extra items after them ignored)."""
-    (
-        pid,
-        name,
-        aliases,
-        gender,
-        birth_date,
-        phone,
-        email,
-        home_address,
-        city,
-        region,
-        occupation,
-        channel,
-        preferred_time,
-        source,
-        tier,
-        grade,
-        confidential,
-        customer_since,
-        version,
-    ) = row[: len(PERSON_FIELDS)]
-    return m.Person(
-        pid,
-        name or pid,
-        tuple(aliases) if aliases else (),
-        to_enum(m.Gender, gender),
-        to_date(birth_date),
-        phone,
-        email,
-        home_address,
-        city,
-        region,
-        occupation,
-        to_enum(m.Channel, channel),
-        preferred_time,
-        source,
-        to_enum(m.Tier, tier),
-        _opt_int(grade),
-        bool(confidential),
-        to_date(customer_since),
-        int(version or 1),
-    )
+    values = {c.attribute: c.convert(value) for c, value in zip(_PERSON, row, strict=False)}
+    values["name"] = values["name"] or values["id"]
+    return m.Person(**values)
 
 
 def organization_from_props(p: Mapping[str, Any]) -> m.Organization:
-    return m.Organization(
-        id=p["id"],
-        name=p.get("name") or p["id"],
-        aliases=tuple(p.get("aliases") or ()),
-        org_type=to_enum(m.OrgType, p.get("orgType")),
-        industry=p.get("industry"),
-        region=p.get("region"),
-        city=p.get("city"),
-        address=p.get("address"),
-        phone=p.get("phone"),
-        website=p.get("website"),
-        employees=_opt_int(p.get("employees")),
-        annual_purchase=_opt_float(p.get("annualPurchase")),
-        share_of_wallet=_opt_float(p.get("shareOfWallet")),
-        tier=to_enum(m.Tier, p.get("tier")),
-        grade=_opt_int(p.get("grade")),
-        confidential=bool(p.get("confidential", False)),
-        customer_since=to_date(p.get("customerSince")),
-        preferred_channel=to_enum(m.Channel, p.get("preferredChannel")),
-        source=p.get("source"),
-        version=int(p.get("version") or 1),
-    )
+    values = {c.attribute: c.convert(p.get(c.prop)) for c in _ORGANIZATION}
+    values["name"] = values["name"] or values["id"]
+    return m.Organization(**values)
 
 
 def party_from_props(p: Mapping[str, Any], kind: str) -> m.Party:
@@ -189,8 +166,8 @@ def rep_from_props(p: Mapping[str, Any]) -> v.Rep:
     )
 
 
-def product_from_props(p: Mapping[str, Any]) -> v.Product:
-    return v.Product(
+def product_from_props(p: Mapping[str, Any]) -> m.Product:
+    return m.Product(
         id=p["id"],
         name=p.get("name") or p["id"],
         category=p.get("category"),

@@ -15,15 +15,18 @@ import neo4j
 from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, RoutingControl
 from neo4j.exceptions import (
     AuthError,
+    ConnectionAcquisitionTimeoutError,
     ConstraintError,
     DriverError,
+    IncompleteCommit,
     Neo4jError,
     ServiceUnavailable,
     SessionExpired,
+    TransientError,
 )
 
 from graph_api import tracing
-from graph_api.domain.errors import Conflict, Timeout, Unavailable
+from graph_api.domain.errors import CommitUnknown, Conflict, Timeout, Unavailable
 from graph_api.metrics import DB_TIMEOUTS, db_query_seconds, watch_driver
 from graph_api.store.cypher import query, statements
 
@@ -165,14 +168,32 @@ class _Observed:
 
 
 def _resolve(name_or_text: str) -> str:
-    """A query is given by name (`party.by_id`) or, for internal scripts, as text."""
+    """A query is given by name (`view.parties`) or, for internal scripts, as text."""
     if "\n" in name_or_text or " " in name_or_text:
         return name_or_text
     return query(name_or_text)
 
 
-def _unavailable(exc: Exception) -> Unavailable:
-    return Unavailable(f"the graph database is unavailable: {exc.__class__.__name__}")
+# What a client waits before retrying after SERVICE_UNAVAILABLE or COMMIT_UNKNOWN: about
+# what a restart of the local Neo4j takes to begin answering again.
+RETRY_AFTER_S = 2
+
+# The driver's errors that mean the database is not there or not answering in time (as
+# opposed to a refused query): no free connection within the wait counts too.
+_UNAVAILABLE = (ServiceUnavailable, SessionExpired, AuthError, ConnectionAcquisitionTimeoutError)
+# And, for a request (not for the import, which retries its batches longer itself), a
+# transient error (a deadlock) still there when the retries' time is up: the transaction was
+# rolled back, and a later retry may succeed.
+_RETRY_LATER = (*_UNAVAILABLE, TransientError)
+
+
+def _commit_unknown(exc: IncompleteCommit) -> CommitUnknown:
+    return CommitUnknown(
+        "the connection to the graph database was lost while it committed this write: it may "
+        "or may not have been applied. Retry with the same Idempotency-Key (answered from the "
+        "first attempt if it was applied), or read before retrying without one",
+        retry_after_s=RETRY_AFTER_S,
+    )
 
 
 class Transaction:
@@ -197,12 +218,38 @@ class Transaction:
 class Store:
     """Runs named Cypher with parameters; maps driver failures to domain errors."""
 
-    def __init__(self, driver: AsyncDriver, database: str, query_timeout_s: float = 30.0) -> None:
+    def __init__(
+        self,
+        driver: AsyncDriver,
+        database: str,
+        query_timeout_s: float = 30.0,
+        *,
+        wait_s: float = 3.0,
+        uri: str = "",
+    ) -> None:
         self.driver = driver
         self.database = database
         self.query_timeout_s = query_timeout_s
+        self.uri = uri
         # As the driver's managed transactions (max_transaction_retry_time below).
-        self.retry_time_s = min(query_timeout_s, 15.0)
+        self.retry_time_s = wait_s
+        # Says why the database is known to be down (a local Neo4j being restarted), so that
+        # requests fail at once instead of waiting `wait_s` for a connection.
+        self.known_down: Callable[[], str | None] | None = None
+
+    def _check_up(self) -> None:
+        reason = self.known_down() if self.known_down is not None else None
+        if reason is not None:
+            raise Unavailable(
+                f"the graph database is unavailable: {reason}", retry_after_s=RETRY_AFTER_S
+            )
+
+    def _unavailable(self, exc: Exception) -> Unavailable:
+        where = f" at {self.uri}" if self.uri else ""
+        return Unavailable(
+            f"the graph database{where} is unavailable: {exc.__class__.__name__}",
+            retry_after_s=RETRY_AFTER_S,
+        )
 
     @classmethod
     def connect(
@@ -215,32 +262,42 @@ class Store:
         pool_size: int = 50,
         connection_timeout_s: float = 5.0,
         query_timeout_s: float = 30.0,
+        wait_s: float = 3.0,
     ) -> Store:
+        """`wait_s` bounds every wait for the database (connecting, a free pooled
+        connection, retrying transient failures): past it a request fails fast with
+        SERVICE_UNAVAILABLE instead of hanging while the database is down."""
+        wait_s = max(wait_s, 0.1)
         driver = AsyncGraphDatabase.driver(
             uri,
             auth=(user, password),
             max_connection_pool_size=pool_size,
-            connection_timeout=connection_timeout_s,
-            connection_acquisition_timeout=connection_timeout_s * 2,
-            # Retried managed transactions must not outlive a request by much.
-            max_transaction_retry_time=min(query_timeout_s, 15.0),
+            connection_timeout=min(connection_timeout_s, wait_s),
+            connection_acquisition_timeout=wait_s,
+            max_transaction_retry_time=wait_s,
             notifications_min_severity="OFF",
         )
         watch_driver(driver)
-        return cls(driver, database, query_timeout_s)
+        return cls(driver, database, query_timeout_s, wait_s=wait_s, uri=uri)
 
     async def close(self) -> None:
         await self.driver.close()
 
-    async def ping(self, timeout_s: float = 3.0) -> None:
+    async def ping(self, timeout_s: float | None = None) -> None:
         """Raises Unavailable unless the database answers a trivial query in time."""
         try:
-            async with asyncio.timeout(timeout_s):
+            async with asyncio.timeout(timeout_s or self.retry_time_s):
                 await self.driver.execute_query(
                     "RETURN 1", database_=self.database, routing_=RoutingControl.READ
                 )
         except (TimeoutError, DriverError, Neo4jError, OSError) as exc:
-            raise Unavailable(f"Neo4j is not reachable: {exc.__class__.__name__}: {exc}") from exc
+            where = f" at {self.uri}" if self.uri else ""
+            reason = str(exc).splitlines()[0] if str(exc) else ""
+            raise Unavailable(
+                f"Neo4j{where} is not reachable: {exc.__class__.__name__}"
+                + (f": {reason}" if reason else ""),
+                retry_after_s=RETRY_AFTER_S,
+            ) from exc
 
     async def read(self, name: str, params: Mapping[str, Any] | None = None) -> list[neo4j.Record]:
         """Runs a read query as an auto-commit transaction, retried on transient errors.
@@ -251,6 +308,7 @@ class Store:
         """
         text = _resolve(name)
         _count_round_trip()
+        self._check_up()
         parameters = dict(params or {})
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.retry_time_s
@@ -270,8 +328,8 @@ class Store:
             except (Neo4jError, DriverError) as exc:
                 # A read is safe to run again; retry what the driver says is transient.
                 if not exc.is_retryable() or loop.time() + delay > deadline:
-                    if isinstance(exc, ServiceUnavailable | SessionExpired | AuthError):
-                        raise _unavailable(exc) from exc
+                    if isinstance(exc, _RETRY_LATER):
+                        raise self._unavailable(exc) from exc
                     raise
             await asyncio.sleep(delay)
             delay *= 2
@@ -285,6 +343,7 @@ class Store:
         """Runs a write and returns its update counters (nodes_created, ...)."""
         text = _resolve(name)
         _count_round_trip()
+        self._check_up()
         try:
             with _Observed(name):
                 result = await self.driver.execute_query(
@@ -295,8 +354,10 @@ class Store:
                 )
         except ConstraintError as exc:
             raise Conflict(f"conflicts with existing data: {exc.message}") from exc
-        except (ServiceUnavailable, SessionExpired, AuthError) as exc:
-            raise _unavailable(exc) from exc
+        except IncompleteCommit as exc:
+            raise _commit_unknown(exc) from exc
+        except _UNAVAILABLE as exc:
+            raise self._unavailable(exc) from exc
         c = result.summary.counters
         return {
             "nodes_created": c.nodes_created,
@@ -317,6 +378,7 @@ class Store:
     ) -> list[neo4j.Record]:
         text = _resolve(name)
         _count_round_trip()
+        self._check_up()
         try:
             with _Observed(name):
                 result = await self.driver.execute_query(
@@ -327,13 +389,16 @@ class Store:
                 )
         except ConstraintError as exc:
             raise Conflict(f"conflicts with existing data: {exc.message}") from exc
-        except (ServiceUnavailable, SessionExpired, AuthError) as exc:
-            raise _unavailable(exc) from exc
+        except IncompleteCommit as exc:
+            raise _commit_unknown(exc) from exc
+        except _UNAVAILABLE as exc:
+            raise self._unavailable(exc) from exc
         return list(result.records)
 
     async def transaction(self, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
         """Runs `work` in one write transaction (retried on transient errors, atomic)."""
         _count_round_trip()
+        self._check_up()
         try:
             # The bookmarks of execute_query: a read right after this write sees it, even on a
             # cluster whose reads go to followers.
@@ -344,8 +409,10 @@ class Store:
                 return await session.execute_write(work)
         except ConstraintError as exc:
             raise Conflict(f"conflicts with existing data: {exc.message}") from exc
-        except (ServiceUnavailable, SessionExpired, AuthError) as exc:
-            raise _unavailable(exc) from exc
+        except IncompleteCommit as exc:
+            raise _commit_unknown(exc) from exc
+        except _RETRY_LATER as exc:
+            raise self._unavailable(exc) from exc
         except Neo4jError as exc:
             # Timed out at its commit: rolled back like any timed-out transaction.
             if _timed_out(exc):
@@ -370,26 +437,33 @@ class Store:
         """Runs a named query that commits in batches itself (CALL ... IN TRANSACTIONS needs
         an auto-commit transaction); answers its update counters."""
         _count_round_trip()
+        self._check_up()
         try:
             async with self.driver.session(database=self.database) as session:
                 result = await session.run(query(name), dict(params or {}))
                 summary = await result.consume()
-        except (ServiceUnavailable, SessionExpired, AuthError) as exc:
-            raise _unavailable(exc) from exc
+        except IncompleteCommit as exc:
+            raise _commit_unknown(exc) from exc
+        except _UNAVAILABLE as exc:
+            raise self._unavailable(exc) from exc
         c = summary.counters
         return {"nodes_deleted": c.nodes_deleted, "relationships_deleted": c.relationships_deleted}
 
     async def migrate(self) -> int:
         """Applies cypher/schema.cypher (idempotent); returns the number of statements run."""
         stmts = statements("schema")
-        for stmt in stmts:
-            await self.driver.execute_query(stmt, database_=self.database)
-        # People imported before job titles were searchable get theirs (IN TRANSACTIONS
-        # needs an auto-commit transaction, hence session.run).
-        async with self.driver.session(database=self.database) as session:
-            result = await session.run(query("search.backfill_titles"))
-            await result.consume()
-        await self.driver.execute_query("CALL db.awaitIndexes(300)", database_=self.database)
+        try:
+            for stmt in stmts:
+                await self.driver.execute_query(stmt, database_=self.database)
+            # People imported before job titles were searchable get theirs (IN TRANSACTIONS
+            # needs an auto-commit transaction, hence session.run).
+            async with self.driver.session(database=self.database) as session:
+                result = await session.run(query("search.backfill_titles"))
+                await result.consume()
+            await self.driver.execute_query("CALL db.awaitIndexes(300)", database_=self.database)
+        except _UNAVAILABLE as exc:
+            await self.ping()  # the reason, naming the URI
+            raise self._unavailable(exc) from exc
         return len(stmts)
 
     async def clear(self) -> None:

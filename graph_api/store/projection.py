@@ -1,0 +1,72 @@
+"""The node properties the queries return, derived from the import format's declaration.
+
+`cypher/*.cypher` names a projection by a fragment such as `{{PERSON_FIELDS p}}`, which
+`store/cypher.py` expands when it loads the files, so a field added to `bulk/spec.py` is
+read back by every query without touching them. Only property names are ever spliced in
+(taken from the declaration, never from a request): values stay parameters.
+"""
+
+from __future__ import annotations
+
+import re
+
+from graph_api.bulk.spec import ENTITY_SECTION, Section
+
+# Bookkeeping every party node carries beside its declared fields (optimistic locking).
+_BOOKKEEPING = ("version",)
+
+
+def stored_fields(section: Section) -> tuple[str, ...]:
+    """The declared fields of a node section stored as properties, in declaration order."""
+    return tuple(f.name for f in section.fields if f.stored)
+
+
+# The order of a person's fields where a query returns them as a list (PERSON_ITEMS).
+PERSON_FIELDS: tuple[str, ...] = (*stored_fields(ENTITY_SECTION["Person"]), *_BOOKKEEPING)
+ORGANIZATION_FIELDS: tuple[str, ...] = (
+    *stored_fields(ENTITY_SECTION["Organization"]),
+    *_BOOKKEEPING,
+)
+# A node that may be either: the person's fields, then the organization's others.
+PARTY_FIELDS: tuple[str, ...] = (
+    *PERSON_FIELDS,
+    *(f for f in ORGANIZATION_FIELDS if f not in PERSON_FIELDS),
+)
+
+# Map projections `var {.a, .b}` (a map per node: used where a few nodes come back) and
+# list items `var.a, var.b` (positional, in the order above: decoded much faster where
+# thousands of people come back, as in the key-decider scope).
+MAP_FRAGMENTS: dict[str, tuple[str, ...]] = {
+    "PERSON_FIELDS": PERSON_FIELDS,
+    "ORGANIZATION_FIELDS": ORGANIZATION_FIELDS,
+    "PARTY_FIELDS": PARTY_FIELDS,
+}
+LIST_FRAGMENTS: dict[str, tuple[str, ...]] = {"PERSON_ITEMS": PERSON_FIELDS}
+
+# {{NAME var}} or {{NAME var: field, field}}: in a list fragment, the fields named after the
+# colon are read and the others are null (same width, so positions stay those of the list).
+FRAGMENT = re.compile(r"\{\{\s*([A-Z_]+)\s+([A-Za-z_][A-Za-z0-9_]*)\s*(?::\s*([^}]*))?\}\}")
+
+
+def _expand(match: re.Match[str]) -> str:
+    name, var, only_text = match.group(1), match.group(2), match.group(3)
+    if name in MAP_FRAGMENTS:
+        if only_text is not None:
+            raise ValueError(f"fragment {name} takes no field list: {match.group(0)}")
+        return var + " {" + ", ".join(f".{f}" for f in MAP_FRAGMENTS[name]) + "}"
+    if name in LIST_FRAGMENTS:
+        fields = LIST_FRAGMENTS[name]
+        if only_text is None:
+            return ", ".join(f"{var}.{f}" for f in fields)
+        only = [f.strip() for f in only_text.split(",") if f.strip()]
+        unknown = [f for f in only if f not in fields]
+        if unknown:
+            raise ValueError(f"fragment {name} has no field {unknown[0]!r}: {match.group(0)}")
+        return ", ".join(f"{var}.{f}" if f in only else "null" for f in fields)
+    known = ", ".join(sorted([*MAP_FRAGMENTS, *LIST_FRAGMENTS]))
+    raise ValueError(f"unknown Cypher fragment {name!r} in {match.group(0)} (known: {known})")
+
+
+def expand_fragments(text: str) -> str:
+    """The query text with every `{{NAME var}}` fragment replaced by its projection."""
+    return FRAGMENT.sub(_expand, text)

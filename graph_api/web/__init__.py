@@ -1,0 +1,1 @@
+"""The web pages the service serves: the landing page, the relationship explorer, GraphiQL."""

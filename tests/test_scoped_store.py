@@ -1,0 +1,234 @@
+"""Access by construction (issue 17.2): every named query the API can run is declared with
+how the viewer's scope applies to it, the services reach the database only through the store
+bound to the viewer, and a query run without its scope is refused."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import graph_api.api.schema  # noqa: F401  (imports every service: their restrictions register)
+from graph_api.config import PROJECT_ROOT
+from graph_api.domain.access import Access, Role, Viewer
+from graph_api.store.cypher import _all_queries, query
+from graph_api.store.neo4j_store import Store, Transaction
+from graph_api.store.scoped import (
+    OUTSIDE_THE_API,
+    OUTSIDE_THE_API_FILES,
+    QUERY_SCOPES,
+    ScopedStore,
+    Scoping,
+    UnscopedQuery,
+    restrictions_of,
+)
+from tests.conftest import Database, LiveServer, data_of
+from tests.principals import as_key, production_settings
+from tests.test_access import GRAPH
+
+EVERY_QUERY = sorted(_all_queries())
+
+
+def test_every_query_of_cypher_is_declared() -> None:
+    undeclared = [
+        name
+        for name in EVERY_QUERY
+        if name not in QUERY_SCOPES
+        and name not in OUTSIDE_THE_API
+        and name.split(".")[0] not in OUTSIDE_THE_API_FILES
+    ]
+    assert undeclared == [], f"declare these in graph_api/store/scoped.py: {undeclared}"
+    assert sorted(set(QUERY_SCOPES) - set(EVERY_QUERY)) == []
+    assert sorted(OUTSIDE_THE_API - set(EVERY_QUERY)) == []
+    assert not set(QUERY_SCOPES) & OUTSIDE_THE_API
+
+
+@pytest.mark.parametrize("name", sorted(QUERY_SCOPES))
+def test_each_declaration_holds_for_its_query(name: str) -> None:
+    declared = QUERY_SCOPES[name]
+    text = query(name)
+    # A query given $visible must use it; one not given it must not expect it (it would
+    # run with $visible null: everything).
+    assert ("$visible" in text) is declared.visible, name
+    if declared.scoping is Scoping.RESTRICTED:
+        assert restrictions_of(name), f"{name} is RESTRICTED, and no @restriction opens it"
+    if declared.scoping is Scoping.VISIBLE:
+        assert declared.visible, name
+
+
+def _imports_of(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {
+        f"{node.module}.{alias.name}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module
+        for alias in node.names
+    }
+
+
+# The modules that may hold the raw store, and why: the context makes the bound one, the
+# app connects; the viewer's scope is computed before there is a bound store; statistics
+# and audit pruning are operator commands; so is the background pruning of expired
+# idempotency keys (the keys themselves are claimed in the bound writer's transaction).
+RAW_STORE_ALLOWED = {
+    "graph_api/api/app.py",
+    "graph_api/api/context.py",
+    "graph_api/services/access.py",
+    "graph_api/services/co_holding.py",
+    "graph_api/services/audit.py",
+    "graph_api/services/idempotency.py",
+}
+
+
+def test_services_and_resolvers_reach_the_database_only_through_the_bound_store() -> None:
+    package = PROJECT_ROOT / "graph_api"
+    offenders = []
+    for path in sorted([*package.glob("api/*.py"), *package.glob("services/*.py")]):
+        relative = str(path.relative_to(PROJECT_ROOT))
+        text = path.read_text(encoding="utf-8")
+        raw = "graph_api.store.neo4j_store.Store" in _imports_of(path) or "ctx.store" in text
+        if raw and relative not in RAW_STORE_ALLOWED:
+            offenders.append(relative)
+    assert offenders == []
+    # The audit service holds the raw store for pruning only.
+    audit = (package / "services" / "audit.py").read_text(encoding="utf-8")
+    assert audit.count("store: Store") == 1 and "def prune_audit(store: Store" in audit
+
+
+async def test_the_bound_store_refuses_what_is_not_declared(store: Store) -> None:
+    rep = Access.scoped(Viewer("rep", Role.REP, "rep-x"), ["p-1"], [])
+    reader = ScopedStore(store, rep)
+    with pytest.raises(UnscopedQuery, match="not declared"):
+        await reader.read("access.scope", {"repId": "rep-x", "manager": False})
+    with pytest.raises(UnscopedQuery, match="not declared"):
+        await reader.read("MATCH (n:Party) RETURN n")
+    with pytest.raises(UnscopedQuery, match="RESTRICTED"):
+        await reader.read("org_chart.chart", {"organizationId": "x"})
+    with pytest.raises(UnscopedQuery, match="WRITE"):
+        await reader.read("write.put_person", {"id": "x"})
+    with pytest.raises(UnscopedQuery, match="VISIBLE"):
+        await reader.read_restricted("search.parties", {})
+    with pytest.raises(UnscopedQuery, match=r"\$visible"):
+        await reader.read("paths.neighbourhood", {"ids": [], "visible": None})
+
+    # A restricted answer opens only through a restriction registered for its query.
+    found = await reader.read_restricted("deciders.people", {"ids": []})
+    with pytest.raises(UnscopedQuery, match="no restriction"):
+        found.restrict(lambda access, records: records)
+    (visible_people,) = restrictions_of("deciders.people")
+    assert found.restrict(visible_people) == {}
+    (chart,) = restrictions_of("org_chart.chart")
+    with pytest.raises(UnscopedQuery, match="no restriction"):
+        found.restrict(chart, "x", None)
+
+    async def work(tx: Any) -> None:
+        await tx.run("view.parties", {"requests": []})
+
+    with pytest.raises(UnscopedQuery, match=r"RESTRICTED: it cannot run as WRITE"):
+        await reader.write_transaction(work)
+
+
+# ----- at run time: what the API runs, and with which scope -----
+
+# Every root field, each read part of the view: one request each (one at a time: the first
+# planning of each query is slow on a loaded machine, and a dozen at once can time out).
+READ_ALL = [
+    """{ party(id: "pa-ceo") {
+      id signals { tier } coverage { strength } relationships { kind } accountTeams { id }
+      interactions(first: 5) { totalCount } masked
+      ... on Person { employments { title } managers { id } directReports { id }
+        household { relation } holdings { id } householdHoldings { id } beneficiaryOf { id } }
+    } }""",
+    """{ party(id: "org-a") {
+      ... on Organization { ancestors { id } children { id } people(first: 5) { totalCount }
+        holdings { id } openOpportunities { id } events { title } }
+    } }""",
+    '{ orgChart(organizationId: "org-a", includeInfluence: true) { nodes { id } } }',
+    '{ search(text: "Zhang") { totalCount edges { node { id } } } }',
+    '{ search(text: "Zhang", first: 1) { edges { node { id } } } }',
+    '{ keyDeciders(accountId: "org-a") { person { id name phone } } }',
+    '{ decisionAssessment(accountId: "org-a") { supportAnswer } }',
+    '{ relationshipPath(fromId: "pa-cfo", toId: "pa-br") { weight } }',
+    '{ warmIntroductions(targetId: "pa-ceo") { weight } }',
+    '{ crossSell(partyId: "org-a") { suggestions { rank } } }',
+    '{ auditTrail(partyId: "pa-ceo") { totalCount edges { node { action } } } }',
+]
+WRITE = """
+mutation {
+  applyChanges(changes: [
+    { createPerson: { id: "pa-scoped", name: "Scoped" } }
+    { setEmployment: { personId: "pa-scoped", organizationId: "org-a", title: "x" } }
+    { setReportingLine: { personId: "pa-scoped", managerId: "pa-ceo" } }
+    { createInteraction: { id: "i-scoped", kind: CALL, at: "2026-01-01T00:00:00Z",
+                           partyIds: ["pa-scoped"] } }
+    { updateOrganization: { id: "org-a-br", expectedVersion: 1, parentId: "org-a" } }
+  ]) { __typename }
+}
+"""
+
+
+@pytest.fixture
+def recorded(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, dict[str, Any]]]]:
+    """Every named query the service runs, with its parameters (the live server's store is
+    the same class, in another thread)."""
+    runs: list[tuple[str, dict[str, Any]]] = []
+    read, run = Store.read, Transaction.run
+
+    async def recording_read(self: Store, name: str, params: Any = None) -> Any:
+        runs.append((name, dict(params or {})))
+        return await read(self, name, params)
+
+    async def recording_run(self: Transaction, name: str, params: Any = None) -> Any:
+        runs.append((name, dict(params or {})))
+        return await run(self, name, params)
+
+    monkeypatch.setattr(Store, "read", recording_read)
+    monkeypatch.setattr(Transaction, "run", recording_run)
+    yield runs
+
+
+@pytest.fixture(scope="module")
+def production(neo4j_uri: str) -> Iterator[LiveServer]:
+    live = LiveServer(production_settings(neo4j_uri)).start()
+    yield live
+    live.stop()
+
+
+async def test_every_query_a_rep_runs_carries_their_scope(
+    db: Database, production: LiveServer, tmp_path: Path, recorded: list[Any]
+) -> None:
+    await db.load(GRAPH, tmp_path)
+    recorded.clear()  # the import's queries: an operator's, not the API's
+    rep = as_key(production.url, "rep-a1")
+    for read in READ_ALL:
+        data_of(await rep(read))
+    data_of(await rep(WRITE))
+    names = {name for name, _ in recorded}
+    # The rep's own scope, then only declared queries.
+    assert "access.scope" in names
+    assert names - {"access.scope"} <= set(QUERY_SCOPES), names - set(QUERY_SCOPES)
+    # Every query of the API's reads ran (the write queries vary with the changes).
+    reads = {n for n, d in QUERY_SCOPES.items() if d.scoping is not Scoping.WRITE}
+    assert reads - names == set()
+    for name, params in recorded:
+        if name != "access.scope" and QUERY_SCOPES[name].visible:
+            # The rep's visible ids: a list (an admin's is null), never forgotten.
+            assert isinstance(params.get("visible"), list) and "pa-ceo" in params["visible"]
+            assert "pb-vip" not in params["visible"], name
+
+
+async def test_an_admin_runs_the_same_queries_unrestricted(
+    db: Database, production: LiveServer, tmp_path: Path, recorded: list[Any]
+) -> None:
+    await db.load(GRAPH, tmp_path)
+    recorded.clear()
+    admin = as_key(production.url, "admin")
+    for read in READ_ALL:
+        data_of(await admin(read))
+    assert "access.scope" not in {name for name, _ in recorded}
+    for name, params in recorded:
+        if QUERY_SCOPES[name].visible:
+            assert params["visible"] is None, name

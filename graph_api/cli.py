@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, TypeVar
 from graph_api.config import PROJECT_ROOT, Settings, get_settings
 
 if TYPE_CHECKING:
+    from graph_api.bulk.initial import InitialReport
     from graph_api.store.local_neo4j import LocalNeo4j
     from graph_api.store.neo4j_store import Store
 
@@ -372,6 +373,24 @@ def cmd_import(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    if args.initial and (args.transactional or args.resume):
+        print(
+            "error: --initial excludes --transactional and --resume (a resumed import is "
+            "transactional)",
+            file=sys.stderr,
+        )
+        return 2
+    if args.initial and settings.neo4j_uri:
+        print(
+            "error: --initial loads the local Neo4j's files directly; NEO4J_URI is set "
+            "(leave --initial out to import into that server)",
+            file=sys.stderr,
+        )
+        return 2
+    if not settings.neo4j_uri and not args.transactional and not args.resume:
+        code = _initial_import_if_empty(settings, args)
+        if code is not None:
+            return code
     checkpoint = Path(args.checkpoint) if args.checkpoint else default_checkpoint(Path(args.path))
     with database(settings) as uri:
         try:
@@ -403,6 +422,80 @@ def _run_import(settings: Settings, uri: str, args: argparse.Namespace, checkpoi
             resume=args.resume,
         )
     )
+
+
+def _initial_import_if_empty(settings: Settings, args: argparse.Namespace) -> int | None:
+    """`import` into the local Neo4j with the bulk importer when its database is empty (or
+    --reset, or --initial); None when it holds data and the transactional importer is to run."""
+    from graph_api.bulk.formats import FormatError
+    from graph_api.bulk.initial import (
+        InitialImportError,
+        database_is_empty,
+        initial_import,
+        store_dir,
+    )
+    from graph_api.store.local_neo4j import LocalNeo4jError
+
+    local = _local_neo4j(settings)
+    if store_dir(local.data_dir).exists() and not args.reset:
+        # A store exists: look inside (a database that was started once and is still empty
+        # gets the bulk import too).
+        empty = _with_store(settings, database_is_empty)
+        if not empty:
+            if args.initial:
+                print(
+                    f"error: --initial needs an empty database; {local.data_dir} holds data "
+                    "(add --reset to replace it, or leave --initial out to add to it)",
+                    file=sys.stderr,
+                )
+                return 2
+            return None
+    path = Path(args.path)
+    reject_file = Path(args.reject_file) if args.reject_file else None
+    print(
+        f"initial load with neo4j-admin database import (data in {local.data_dir}) ...",
+        file=sys.stderr,
+    )
+
+    async def run() -> InitialReport:
+        return await initial_import(
+            local,
+            path,
+            lambda uri: _store(settings, uri),
+            accept_valid=args.accept_valid,
+            reject_file=reject_file,
+        )
+
+    try:
+        report = asyncio.run(run())
+    except FormatError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (InitialImportError, LocalNeo4jError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
+    finally:
+        local.stop()
+    for problem in report.problems:
+        print(problem.line(), file=sys.stderr)
+    if report.problems and not report.written:
+        print(
+            f"{len(report.problems)} problem(s) in {path}; nothing was written "
+            "(use --accept-valid --reject-file FILE to load the good rows)",
+            file=sys.stderr,
+        )
+        return 1
+    print(
+        f"imported {report.total_rows} rows from {path} in {report.seconds:.1f}s "
+        f"(validation {report.validate_seconds:.1f}s, files {report.files_seconds:.1f}s, "
+        f"neo4j-admin import {report.tool_seconds:.1f}s, start {report.start_seconds:.1f}s, "
+        f"indexes {report.index_seconds:.1f}s, co-holding statistics "
+        f"{report.stats_seconds:.1f}s): {report.nodes_created} nodes and "
+        f"{report.relationships_created} relationships created; {report.rejected} rows rejected"
+        + (f", written to {reject_file}" if report.rejected and reject_file else ""),
+        file=sys.stderr,
+    )
+    return 0 if not report.problems else 1
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -567,7 +660,9 @@ def build_parser() -> argparse.ArgumentParser:
             "good rows are loaded and every bad row goes to --reject-file. Idempotent. "
             "If a write fails while loading (exit status 4), the message says what was "
             "written and what not, and every committed batch is in the checkpoint file: "
-            "once the cause is fixed, --resume writes the rest."
+            "once the cause is fixed, --resume writes the rest. "
+            "Into an empty local database (NEO4J_URI unset) the rows go through Neo4j's "
+            "offline bulk importer (--initial), with the same validation and the same graph."
         ),
     )
     p.add_argument("path", help="a .json document or a folder of <section>.csv files")
@@ -582,6 +677,17 @@ def build_parser() -> argparse.ArgumentParser:
         "more gained nothing measurable)",
     )
     p.add_argument("--reset", action="store_true", help="delete everything in the database first")
+    p.add_argument(
+        "--initial",
+        action="store_true",
+        help="first load of the local Neo4j with its offline bulk importer (neo4j-admin "
+        "database import); the default when the local database is empty",
+    )
+    p.add_argument(
+        "--transactional",
+        action="store_true",
+        help="the transactional importer even into an empty local database",
+    )
     p.add_argument(
         "--checkpoint",
         help="where the committed batches are recorded while loading (default: PATH.checkpoint "

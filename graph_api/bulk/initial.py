@@ -1,0 +1,474 @@
+"""First load of an empty local database with Neo4j's offline bulk importer (`import --initial`).
+
+The document is validated exactly as by the transactional importer (`validate`, the same
+reject file), the good rows are written as the bulk importer's CSV files, `neo4j-admin
+database import full` builds the store while the local Neo4j is stopped, and then the
+constraints/indexes and the co-holding statistics are made as after any import. The graph is
+the one `load.py` with `cypher/import.cypher` would have written, bookkeeping included
+(version 1, createdAt = updatedAt = the import's time); tests/test_initial_import.py compares
+both exports byte for byte.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from graph_api.bulk.formats import read_sources
+from graph_api.bulk.load import paused_gc, write_rejects
+from graph_api.bulk.spec import LINK_SECTIONS, NODE_SECTIONS, Section
+from graph_api.bulk.validate import Problem, Validated, validate
+from graph_api.store.local_neo4j import LocalNeo4j, ensure_launcher_built, find_java
+from graph_api.store.neo4j_store import Store
+
+log = logging.getLogger(__name__)
+
+# Separators no stored text can contain (the validator refuses control characters), so no
+# value needs quoting except one with a line break, which is wrapped in _QUOTE.
+_DELIMITER = "\x1f"
+_ARRAY_DELIMITER = "\x1e"
+_QUOTE = "\x1d"
+
+DATABASE = "neo4j"
+
+# The id space of the bulk importer per entity kind: one for every party (Person and
+# Organization share their ids, as under the :Party uniqueness constraint).
+_ID_SPACE: dict[str, str] = {
+    "Person": "Party",
+    "Organization": "Party",
+    "Party": "Party",
+    "Rep": "Rep",
+    "AccountTeam": "AccountTeam",
+    "Product": "Product",
+    "Holding": "Holding",
+    "Opportunity": "Opportunity",
+    "Interaction": "Interaction",
+    "BusinessEvent": "BusinessEvent",
+    "AffinityRule": "AffinityRule",
+}
+
+_LABELS: dict[str, str] = {"organizations": "Party:Organization", "people": "Party:Person"}
+
+_CSV_TYPE: dict[str, str] = {
+    "id": "string",
+    "str": "string",
+    "text": "string",
+    "enum": "string",
+    "ref": "string",
+    "int": "long",
+    "float": "double",
+    "bool": "boolean",
+    "date": "date",
+    "datetime": "datetime",
+    "strlist": "string[]",
+    "reflist": "string[]",
+}
+
+# References of node rows that the transactional importer turns into relationships (see
+# cypher/import.cypher): (field, type, whether the link points at the row's node).
+_NODE_LINKS: dict[str, tuple[tuple[str, str, bool], ...]] = {
+    "organizations": (("parentId", "PART_OF", False),),
+    "reps": (("managerId", "MANAGED_BY", False),),
+    "accountTeams": (("managerId", "MANAGES", True),),
+    "people": (),
+    "products": (),
+    "opportunities": (
+        ("accountId", "FOR_ACCOUNT", False),
+        ("ownerId", "OWNS", True),
+        ("productIds", "INCLUDES", False),
+    ),
+    "holdings": (("partyId", "HOLDS", True), ("productId", "OF_PRODUCT", False)),
+    "interactions": (
+        ("partyIds", "WITH", False),
+        ("repIds", "CONDUCTED", True),
+        ("opportunityId", "ABOUT", False),
+    ),
+    "events": (("organizationId", "HAS_EVENT", True),),
+    "affinityRules": (
+        ("whenProductId", "WHEN_HOLDS", False),
+        ("suggestsProductIds", "SUGGESTS", False),
+    ),
+}
+
+# Link sections: (type, start field, end field) per relationship file; a buying role points at
+# an account or at an opportunity, two id spaces, hence two files.
+_LINKS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "employment": (("WORKS_FOR", "personId", "organizationId"),),
+    "reporting": (("REPORTS_TO", "personId", "managerId"),),
+    "family": (("FAMILY", "fromId", "toId"),),
+    "beneficiaries": (("BENEFICIARY_OF", "personId", "holdingId"),),
+    "buyingRoles": (
+        ("BUYING_ROLE", "personId", "accountId"),
+        ("BUYING_ROLE", "personId", "opportunityId"),
+    ),
+    "influence": (("INFLUENCES", "fromId", "toId"),),
+    "acquaintance": (("KNOWS", "fromId", "toId"),),
+    "coverage": (("COVERS", "repId", "personId"),),
+    "teamMembers": (("MEMBER_OF", "repId", "teamId"),),
+    "teamAccounts": (("COVERS_ACCOUNT", "teamId", "partyId"),),
+}
+
+
+class InitialImportError(RuntimeError):
+    """The bulk import could not run or failed; the database is left empty."""
+
+
+@dataclass
+class InitialReport:
+    problems: list[Problem] = field(default_factory=list)
+    rows_loaded: dict[str, int] = field(default_factory=dict)
+    rejected: int = 0
+    duplicates_merged: int = 0
+    nodes_created: int = 0
+    relationships_created: int = 0
+    written: bool = False
+    # Wall time of each step, in seconds.
+    validate_seconds: float = 0.0
+    files_seconds: float = 0.0
+    tool_seconds: float = 0.0
+    start_seconds: float = 0.0
+    index_seconds: float = 0.0
+    stats_seconds: float = 0.0
+    seconds: float = 0.0
+
+    @property
+    def total_rows(self) -> int:
+        return sum(self.rows_loaded.values())
+
+
+def store_dir(data_dir: Path) -> Path:
+    """Where the embedded Neo4j (home = its data folder) keeps the default database."""
+    return data_dir / "data" / "databases" / DATABASE
+
+
+def _ref_entity(section: Section, name: str) -> str:
+    ref = section.field_map[name].ref
+    assert ref is not None, (section.name, name)
+    return ref
+
+
+def _text(value: str, multiline: list[bool]) -> str:
+    if "\n" in value or "\r" in value:
+        multiline[0] = True
+        return _QUOTE + value + _QUOTE
+    return value
+
+
+def _formatter(kind: str, multiline: list[bool]) -> Callable[[Any], str]:
+    """How one field's validated value is written (None: absent, an empty field)."""
+    if kind in ("id", "str", "text", "enum", "ref"):
+        return lambda v: "" if v is None else _text(v, multiline)
+    if kind == "int":
+        return lambda v: "" if v is None else str(v)
+    if kind == "float":
+        # repr gives the shortest text that reads back as the same double.
+        return lambda v: "" if v is None else repr(v)
+    if kind == "bool":
+        return lambda v: "" if v is None else ("true" if v else "false")
+    if kind in ("date", "datetime"):
+        return lambda v: "" if v is None else _iso(v)
+    if kind in ("strlist", "reflist"):
+        return lambda v: "" if not v else _text(_ARRAY_DELIMITER.join(v), multiline)
+    raise AssertionError(kind)
+
+
+def _iso(value: date | datetime) -> str:
+    return value.isoformat()
+
+
+@dataclass
+class _Files:
+    """The CSV files of one import and the tool's arguments naming them."""
+
+    folder: Path
+    args: list[str] = field(default_factory=list)
+    multiline: list[bool] = field(default_factory=lambda: [False])
+    _stack: ExitStack = field(default_factory=ExitStack)
+    _count: int = 0
+
+    def open(self, option: str, prefix: str, header: list[str]) -> IO[str]:
+        self._count += 1
+        path = self.folder / f"{self._count:02d}-{prefix.replace(':', '_')}.csv"
+        fh = self._stack.enter_context(
+            path.open("w", encoding="utf-8", newline="\n", buffering=1 << 20)
+        )
+        fh.write(_DELIMITER.join(header) + "\n")
+        self.args.append(f"--{option}={prefix}={path}")
+        return fh
+
+    def close(self) -> None:
+        self._stack.close()
+
+
+def search_titles(validated: Validated) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Each employed person's searchTitles, as import.cypher's employment query leaves them:
+    "title department" per job, in the order the jobs were loaded; then apart, the lists
+    holding an empty text (a job with neither), which a CSV list cannot carry: they are set
+    after the import (cypher/initial.cypher)."""
+    titles: dict[str, list[str]] = {}
+    with_empty: set[str] = set()
+    for row in validated.good_rows("employment"):
+        values = row.values
+        person = values["personId"]
+        parts = [p for p in (values.get("title"), values.get("department")) if p]
+        if not parts:
+            with_empty.add(person)
+        titles.setdefault(person, []).append(" ".join(parts))
+    return (
+        {p: t for p, t in titles.items() if p not in with_empty},
+        {p: titles[p] for p in sorted(with_empty)},
+    )
+
+
+def write_import_files(
+    validated: Validated, folder: Path, now: datetime
+) -> tuple[_Files, int, int, dict[str, list[str]]]:
+    """The bulk importer's files for every good row; returns them with the number of nodes
+    and relationships they hold, and the searchTitles to set after the import."""
+    files = _Files(folder)
+    stamp = now.isoformat()
+    nodes = relationships = 0
+    later_titles: dict[str, list[str]] = {}
+    multiline = files.multiline
+    try:
+        for section in NODE_SECTIONS:
+            rows = validated.good_rows(section.name)
+            if not rows:
+                continue
+            assert section.entity is not None
+            space = _ID_SPACE[section.entity]
+            props = [f for f in section.fields if f.stored and f.name != "id"]
+            header = [f"id:ID({space})"]
+            header += [f"{f.name}:{_CSV_TYPE[f.kind]}" for f in props]
+            titles = None
+            if section.name == "people":
+                titles, later_titles = search_titles(validated)
+                header.append("searchTitles:string[]")
+            header += ["version:long", "createdAt:datetime", "updatedAt:datetime"]
+            node_fh = files.open("nodes", _LABELS.get(section.name, section.entity), header)
+            columns = [(f.name, _formatter(f.kind, multiline)) for f in props]
+            tail = f"{_DELIMITER}1{_DELIMITER}{stamp}{_DELIMITER}{stamp}\n"
+            links = []
+            for name, rtype, inward in _NODE_LINKS[section.name]:
+                other = _ID_SPACE[_ref_entity(section, name)]
+                start, end = (other, space) if inward else (space, other)
+                fh = files.open("relationships", rtype, [f":START_ID({start})", f":END_ID({end})"])
+                is_list = section.field_map[name].kind == "reflist"
+                links.append((name, inward, is_list, fh))
+            str_id = _formatter("id", multiline)
+            str_list = _formatter("strlist", multiline)
+            write = node_fh.write
+            for row in rows:
+                values = row.values
+                get = values.get
+                node_id = values["id"]
+                write(
+                    str_id(node_id)
+                    + _DELIMITER
+                    + _DELIMITER.join([fmt(get(name)) for name, fmt in columns])
+                    + ("" if titles is None else _DELIMITER + str_list(titles.get(node_id)))
+                    + tail
+                )
+                for name, inward, is_list, fh in links:
+                    ref = get(name)
+                    if ref is None:
+                        continue
+                    for target in ref if is_list else (ref,):
+                        a, b = (target, node_id) if inward else (node_id, target)
+                        fh.write(f"{str_id(a)}{_DELIMITER}{str_id(b)}\n")
+                        relationships += 1
+            nodes += len(rows)
+
+        for section in LINK_SECTIONS:
+            rows = validated.good_rows(section.name)
+            if not rows:
+                continue
+            props = [f for f in section.fields if f.stored and f.name not in section.key]
+            columns = [(f.name, _formatter(f.kind, multiline)) for f in props]
+            str_id = _formatter("id", multiline)
+            for rtype, start_field, end_field in _LINKS[section.name]:
+                start = _ID_SPACE[_ref_entity(section, start_field)]
+                end = _ID_SPACE[_ref_entity(section, end_field)]
+                header = [f":START_ID({start})", f":END_ID({end})"]
+                header += [f"{f.name}:{_CSV_TYPE[f.kind]}" for f in props]
+                fh = files.open("relationships", rtype, header)
+                write = fh.write
+                for row in rows:
+                    values = row.values
+                    get = values.get
+                    a, b = get(start_field), get(end_field)
+                    if a is None or b is None:
+                        continue
+                    cells = [str_id(a), str_id(b)]
+                    cells += [fmt(get(name)) for name, fmt in columns]
+                    write(_DELIMITER.join(cells) + "\n")
+                    relationships += 1
+    finally:
+        files.close()
+    return files, nodes, relationships, later_titles
+
+
+def _tool_command(files: _Files, local: LocalNeo4j, report_file: Path) -> list[str]:
+    classpath = ensure_launcher_built()
+    return [
+        find_java(),
+        f"-Xmx{local.heap}",
+        "-cp",
+        os.pathsep.join(classpath),
+        "org.neo4j.cli.AdminTool",
+        "database",
+        "import",
+        "full",
+        DATABASE,
+        "--overwrite-destination=true",
+        f"--delimiter={_DELIMITER}",
+        f"--array-delimiter={_ARRAY_DELIMITER}",
+        f"--quote={_QUOTE}",
+        f"--multiline-fields={'true' if files.multiline[0] else 'false'}",
+        "--bad-tolerance=0",
+        f"--report-file={report_file}",
+        *files.args,
+    ]
+
+
+def run_import_tool(files: _Files, local: LocalNeo4j) -> None:
+    """Runs `neo4j-admin database import full` on the local Neo4j's data folder (stopped)."""
+    report_file = files.folder / "import.report"
+    cmd = _tool_command(files, local, report_file)
+    env = {**os.environ, "NEO4J_HOME": str(local.data_dir), "NEO4J_CONF": str(files.folder)}
+    log.info("running neo4j-admin database import full into %s", local.data_dir)
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        output = (proc.stdout + proc.stderr).strip().splitlines()
+        report = report_file.read_text(errors="replace") if report_file.exists() else ""
+        raise InitialImportError(
+            f"neo4j-admin database import failed (exit {proc.returncode}):\n"
+            + "\n".join(output[-30:])
+            + (f"\nreport:\n{report[-3000:]}" if report else "")
+        )
+
+
+def _remove_store(data_dir: Path) -> None:
+    """Back to an empty database after a failed bulk import (a half-built store is no use)."""
+    for folder in (store_dir(data_dir), data_dir / "data" / "transactions" / DATABASE):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+async def database_is_empty(store: Store) -> bool:
+    rows = await store.read("MATCH (n) RETURN count(n) > 0 AS any LIMIT 1")
+    return not rows[0]["any"]
+
+
+async def initial_import(
+    local: LocalNeo4j,
+    path: Path,
+    connect: Callable[[str], Store],
+    *,
+    accept_valid: bool = False,
+    reject_file: Path | None = None,
+) -> InitialReport:
+    """Loads `path` into the local Neo4j's empty database with the bulk importer.
+
+    The local Neo4j must not be running (the tool writes its store files); it is left running
+    with the data loaded, indexed and the co-holding statistics made, and the caller stops it.
+    Like `import_path`: nothing is written if anything is wrong, unless `accept_valid`, which
+    loads the good rows and writes every rejected row to `reject_file`."""
+    if local.running:
+        raise InitialImportError("the local Neo4j is running: the bulk importer needs it stopped")
+    with paused_gc():
+        return await _initial_import(
+            local,
+            path,
+            connect,
+            accept_valid=accept_valid,
+            reject_file=reject_file,
+        )
+
+
+async def _initial_import(
+    local: LocalNeo4j,
+    path: Path,
+    connect: Callable[[str], Store],
+    *,
+    accept_valid: bool,
+    reject_file: Path | None,
+) -> InitialReport:
+    started = time.perf_counter()
+    now = datetime.now(UTC)
+    sources, doc_problems = read_sources(path)
+    # An empty database: every reference must be in the document and every cycle in it, as
+    # the database would answer for each id and link it is asked about.
+    validated = await validate(sources, None, None)
+    del sources
+    validated.problems[:0] = doc_problems
+    report = InitialReport(
+        problems=validated.problems,
+        rejected=len(validated.rejected_rows()),
+        duplicates_merged=validated.duplicates_merged,
+    )
+    report.validate_seconds = time.perf_counter() - started
+    if validated.problems and not accept_valid:
+        report.seconds = report.validate_seconds
+        return report
+
+    # Held until the caller stops the Neo4j started below: no other process may start a
+    # Neo4j on the folder while the tool writes its store.
+    local.claim_folder()
+    folder = local.data_dir / "bulk-import"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    try:
+        step = time.perf_counter()
+        files, report.nodes_created, report.relationships_created, later_titles = (
+            write_import_files(validated, folder, now)
+        )
+        for section in (*NODE_SECTIONS, *LINK_SECTIONS):
+            n = len(validated.good_rows(section.name))
+            if n:
+                report.rows_loaded[section.name] = n
+        if validated.problems and reject_file is not None:
+            write_rejects(reject_file, validated)
+        del validated
+        report.files_seconds = time.perf_counter() - step
+
+        step = time.perf_counter()
+        try:
+            run_import_tool(files, local)
+        except BaseException:
+            _remove_store(local.data_dir)
+            raise
+        report.tool_seconds = time.perf_counter() - step
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+    step = time.perf_counter()
+    uri = local.start()
+    report.start_seconds = time.perf_counter() - step
+    store = connect(uri)
+    try:
+        step = time.perf_counter()
+        await store.migrate()
+        if later_titles:
+            rows = [{"id": p, "titles": t} for p, t in later_titles.items()]
+            await store.write("initial.search_titles", {"rows": rows})
+        report.index_seconds = time.perf_counter() - step
+        step = time.perf_counter()
+        # Imported here as in load.py: the service's statistics, not the importer's.
+        from graph_api.services.co_holding import refresh_co_holding_stats
+
+        await refresh_co_holding_stats(store)
+        report.stats_seconds = time.perf_counter() - step
+    finally:
+        await store.close()
+    report.written = True
+    report.seconds = time.perf_counter() - started
+    return report

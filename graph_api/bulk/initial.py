@@ -211,7 +211,9 @@ class _Files:
 
 def search_titles(validated: Validated) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """Each employed person's searchTitles, as import.cypher's employment query leaves them:
-    "title department" per job, in the order the jobs were loaded; then apart, the lists
+    "title department" per job, sorted (as the query's ORDER BY: the same jobs give the same
+    list however their links are stored; code-point order, which is Neo4j's for the BMP);
+    then apart, the lists
     holding an empty text (a job with neither), which a CSV list cannot carry: they are set
     after the import (cypher/initial.cypher)."""
     titles: dict[str, list[str]] = {}
@@ -223,6 +225,8 @@ def search_titles(validated: Validated) -> tuple[dict[str, list[str]], dict[str,
         if not parts:
             with_empty.add(person)
         titles.setdefault(person, []).append(" ".join(parts))
+    for texts in titles.values():
+        texts.sort()
     return (
         {p: t for p, t in titles.items() if p not in with_empty},
         {p: titles[p] for p in sorted(with_empty)},

@@ -239,7 +239,12 @@ SET r += row.props
 // every job), sorted: the same jobs give the same list whatever order the links are stored
 // in; kept in step with the WORKS_FOR links here and in write.cypher.
 WITH DISTINCT p
-SET p.searchTitles = COLLECT { MATCH (p)-[w:WORKS_FOR]->(:Organization) RETURN trim(coalesce(w.title, '') + ' ' + coalesce(w.department, '')) AS t ORDER BY t }
+CALL (p) {
+  MATCH (p)-[w:WORKS_FOR]->(:Organization)
+  WITH trim(coalesce(w.title, '') + ' ' + coalesce(w.department, '')) AS t ORDER BY t
+  RETURN collect(t) AS titles
+}
+SET p.searchTitles = titles
 
 // name: reporting
 UNWIND $rows AS row

@@ -63,5 +63,10 @@ RETURN more, page
 // list after their first write, or none and no job: the EXISTS keeps them out cheaply).
 MATCH (p:Person) WHERE p.searchTitles IS NULL AND EXISTS { (p)-[:WORKS_FOR]->(:Organization) }
 CALL (p) {
-  SET p.searchTitles = COLLECT { MATCH (p)-[w:WORKS_FOR]->(:Organization) RETURN trim(coalesce(w.title, '') + ' ' + coalesce(w.department, '')) AS t ORDER BY t }
+  CALL (p) {
+    MATCH (p)-[w:WORKS_FOR]->(:Organization)
+    WITH trim(coalesce(w.title, '') + ' ' + coalesce(w.department, '')) AS t ORDER BY t
+    RETURN collect(t) AS titles
+  }
+  SET p.searchTitles = titles
 } IN TRANSACTIONS OF 10000 ROWS

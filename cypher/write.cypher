@@ -196,7 +196,12 @@ SET r = $props
 WITH a, r
 CALL (a) {
   WITH a AS p
-  SET p.searchTitles = COLLECT { MATCH (p)-[w:WORKS_FOR]->(:Organization) RETURN trim(coalesce(w.title, '') + ' ' + coalesce(w.department, '')) AS t ORDER BY t }
+  CALL (p) {
+    MATCH (p)-[w:WORKS_FOR]->(:Organization)
+    WITH trim(coalesce(w.title, '') + ' ' + coalesce(w.department, '')) AS t ORDER BY t
+    RETURN collect(t) AS titles
+  }
+  SET p.searchTitles = titles
 }
 RETURN properties(r) AS link
 
@@ -204,7 +209,12 @@ RETURN properties(r) AS link
 MATCH (p:Person {id: $personId})-[r:WORKS_FOR]->(:Organization {id: $organizationId})
 DELETE r
 WITH DISTINCT p
-SET p.searchTitles = COLLECT { MATCH (p)-[w:WORKS_FOR]->(:Organization) RETURN trim(coalesce(w.title, '') + ' ' + coalesce(w.department, '')) AS t ORDER BY t }
+CALL (p) {
+  MATCH (p)-[w:WORKS_FOR]->(:Organization)
+  WITH trim(coalesce(w.title, '') + ' ' + coalesce(w.department, '')) AS t ORDER BY t
+  RETURN collect(t) AS titles
+}
+SET p.searchTitles = titles
 
 // name: reporting_state
 OPTIONAL MATCH (a:Person {id: $personId})

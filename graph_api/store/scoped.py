@@ -123,7 +123,7 @@ OUTSIDE_THE_API: frozenset[str] = frozenset(
     }
 )
 # Whole files of operator queries (the importer's and exporter's).
-OUTSIDE_THE_API_FILES: frozenset[str] = frozenset({"import", "export"})
+OUTSIDE_THE_API_FILES: frozenset[str] = frozenset({"import", "export", "initial"})
 
 
 class UnscopedQuery(RuntimeError):

@@ -6,12 +6,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format schema bench bench-wrk clean neo4j help check-tools web browser
+.PHONY: demo test test-unit lint format schema bench bench-wrk clean neo4j help check-tools web browser
 
 help:
 	@echo "make demo    - run the service with its own local Neo4j, loaded with the demo data"
 	@echo "               (GraphQL at http://127.0.0.1:8000/graphql, explorer at http://127.0.0.1:8000/explore)"
 	@echo "make test    - run the tests against a throwaway local Neo4j"
+	@echo "make test-unit - only the tests that need no database (seconds)"
 	@echo "make web     - build the explorer's and GraphiQL's scripts (Node.js 20+, npm)"
 	@echo "make lint    - ruff, mypy and the schema linter (graphql-schema-linter)"
 	@echo "make schema  - rewrite schema/schema.graphql from the code"
@@ -59,6 +60,16 @@ endif
 
 demo: $(STAMP) $(WEB_STAMP)
 	$(BIN)/graph-api serve --load-demo
+
+# The tests that need no database, no server and no browser (seconds): the quick loop while
+# working. `make test` runs them too, with everything else.
+UNIT_TESTS := tests/test_cross_sell_analytics.py tests/test_deciders_analytics.py \
+	tests/test_paths_analytics.py tests/test_pagination.py tests/test_signals.py \
+	tests/test_model_doc.py tests/test_generate_steps.py tests/test_type_layer.py \
+	tests/test_bench_harness.py tests/test_cypher_parameters.py
+
+test-unit: $(STAMP)
+	$(BIN)/pytest -q $(UNIT_TESTS)
 
 test: $(STAMP) $(WEB_STAMP) browser
 	$(BIN)/pytest

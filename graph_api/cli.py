@@ -9,7 +9,7 @@ import signal
 import socket
 import sys
 import threading
-from collections.abc import Awaitable, Callable, Generator, Iterator
+from collections.abc import Awaitable, Callable, Generator, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
@@ -19,6 +19,7 @@ from graph_api.config import PROJECT_ROOT, Settings, get_settings
 
 if TYPE_CHECKING:
     from graph_api.bulk.initial import InitialReport
+    from graph_api.bulk.validate import Problem
     from graph_api.store.local_neo4j import LocalNeo4j
     from graph_api.store.neo4j_store import Store
 
@@ -142,6 +143,21 @@ def _print_or_write(text: str, path: Path, write: bool) -> int:
     return 0
 
 
+def _print_problems(problems: Sequence[Problem], *, written: bool, path: Path) -> bool:
+    """Prints an import's problems, one line each; True when they stopped it (nothing was
+    written), after saying so and how to load the good rows."""
+    for problem in problems:
+        print(problem.line(), file=sys.stderr)
+    if problems and not written:
+        print(
+            f"{len(problems)} problem(s) in {path}; nothing was written "
+            "(use --accept-valid --reject-file FILE to load the good rows)",
+            file=sys.stderr,
+        )
+        return True
+    return False
+
+
 async def _import(
     settings: Settings,
     uri: str,
@@ -191,14 +207,7 @@ async def _import(
             return 4
     finally:
         await store.close()
-    for problem in report.problems:
-        print(problem.line(), file=sys.stderr)
-    if report.problems and not report.written:
-        print(
-            f"{len(report.problems)} problem(s) in {path}; nothing was written "
-            "(use --accept-valid --reject-file FILE to load the good rows)",
-            file=sys.stderr,
-        )
+    if _print_problems(report.problems, written=report.written, path=path):
         return 1
     rate = report.total_rows / report.seconds if report.seconds else 0.0
     print(
@@ -476,14 +485,7 @@ def _initial_import_if_empty(settings: Settings, args: argparse.Namespace) -> in
         return 3
     finally:
         local.stop()
-    for problem in report.problems:
-        print(problem.line(), file=sys.stderr)
-    if report.problems and not report.written:
-        print(
-            f"{len(report.problems)} problem(s) in {path}; nothing was written "
-            "(use --accept-valid --reject-file FILE to load the good rows)",
-            file=sys.stderr,
-        )
+    if _print_problems(report.problems, written=report.written, path=path):
         return 1
     print(
         f"imported {report.total_rows} rows from {path} in {report.seconds:.1f}s "

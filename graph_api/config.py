@@ -115,6 +115,9 @@ class Settings(BaseSettings):
     # Limits
     # Bytes of one HTTP request body (a GraphQL document with its variables); larger: 413.
     max_request_bytes: int = 1_000_000
+    # Query texts remembered by their SHA-256 for automatic persisted queries, per worker
+    # (0: none, every hash alone answers PERSISTED_QUERY_NOT_FOUND).
+    persisted_queries: int = 1000
     max_page_size: int = 100
     default_page_size: int = 20
     max_depth: int = 12

@@ -30,9 +30,10 @@ from graph_api.api.context import Context
 from graph_api.api.errors import format_error
 from graph_api.api.observe import RequestIds, request_id
 from graph_api.api.pages import graphiql_page, mount_pages
+from graph_api.api.persisted import PersistedQueries, PersistedQueryNotFound
 from graph_api.api.schema import build_schema
 from graph_api.config import Settings, get_settings
-from graph_api.domain.errors import Unauthenticated, Unavailable
+from graph_api.domain.errors import InvalidInput, Unauthenticated, Unavailable
 from graph_api.domain.i18n import negotiate
 from graph_api.metrics import REGISTRY
 from graph_api.services import idempotency
@@ -57,6 +58,8 @@ class GraphRouter(GraphQLRouter[Context, None]):
     # With introspection off, validation messages keep their "Did you mean 'name'?" hints
     # to themselves: they would spell out the schema one typo at a time.
     hide_schema_hints = False
+    # Automatic persisted queries; create_app sizes the store from the settings.
+    persisted = PersistedQueries(0)
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
@@ -82,11 +85,28 @@ class GraphRouter(GraphQLRouter[Context, None]):
             )
         return parsed
 
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        # A persisted query by GET has no `query` parameter, only its hash in `extensions`.
+        return "extensions" not in request.query_params and super().should_render_graphql_ide(
+            request
+        )
+
+    async def parse_http_body(self, request: Any) -> Any:
+        data = await super().parse_http_body(request)
+        if isinstance(data, list):
+            return [self.persisted.resolve(item) for item in data]
+        return self.persisted.resolve(data)
+
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         # Requests that are no GraphQL request at all (no query, a body that is not JSON, a
         # mutation by GET...) get the same JSON shape as any other error, with their status.
         try:
             return await super().run(request, context=context, root_value=root_value)
+        except PersistedQueryNotFound as exc:
+            # HTTP 200, as Apollo answers it: clients then resend the hash with the text.
+            return _error_response(str(exc), exc.extensions(), 200)
+        except InvalidInput as exc:
+            return _error_response(exc.message, exc.extensions(), 400)
         except HTTPException as exc:
             return JSONResponse(
                 {
@@ -121,6 +141,18 @@ class GraphRouter(GraphQLRouter[Context, None]):
                 formatted = cast(dict[str, Any], error)
                 formatted["extensions"] = {**(formatted.get("extensions") or {}), "requestId": rid}
         return response
+
+
+def _error_response(message: str, extensions: dict[str, Any], status: int) -> JSONResponse:
+    return JSONResponse(
+        {
+            "data": None,
+            "errors": [
+                {"message": message, "extensions": {**extensions, "requestId": request_id()}}
+            ],
+        },
+        status_code=status,
+    )
 
 
 _SCHEMA_HINT = re.compile(r" Did you mean .*\?$", re.DOTALL)
@@ -283,7 +315,9 @@ def create_app(
     schema = build_schema(settings)
 
     async def get_context(request: Request) -> Context:
-        if request.method == "GET" and "query" not in request.query_params:
+        if request.method == "GET" and not (
+            "query" in request.query_params or "extensions" in request.query_params
+        ):
             # The GraphiQL page runs no query: it loads without credentials, and the
             # queries it then sends are authenticated like any other.
             viewer = anonymous()
@@ -323,6 +357,7 @@ def create_app(
         graphql_ide="graphiql" if settings.graphiql_enabled else None,
     )
     router.hide_schema_hints = not settings.introspection_enabled
+    router.persisted = PersistedQueries(settings.persisted_queries)
     app.include_router(router, prefix="/graphql")
 
     @app.get("/healthz")

@@ -3,6 +3,8 @@
 // $query is a Lucene query built by the service from the user's words, never raw text.
 
 // name: parties
+// Every hit, counted exactly: for `exactCount: true`, and when the filters leave too few of
+// the widest window (work proportional to the hits, unlike `window`).
 CALL db.index.fulltext.queryNodes('party_search', $query) YIELD node, score
 WHERE ($kinds IS NULL
        OR (node:Person AND 'PERSON' IN $kinds)
@@ -28,25 +30,31 @@ CALL (window) {
 }
 RETURN total, page
 
-// name: parties_page
-// The same search without the count, for a request that does not ask for totalCount: only the
-// best $skip + $limit + 1 hits are kept (ORDER BY ... LIMIT is a top-k, not a full sort), the
-// last one only to say whether there is a next page. On a million parties a one-character
-// search such as 张 has about 100,000 hits, and collecting and counting them all was most of
-// the time.
-CALL db.index.fulltext.queryNodes('party_search', $query) YIELD node, score
-WHERE ($kinds IS NULL
-       OR (node:Person AND 'PERSON' IN $kinds)
-       OR (node:Organization AND 'ORGANIZATION' IN $kinds))
-  AND ($tier IS NULL OR node.tier = $tier)
-  AND ($region IS NULL OR node.region = $region)
-  AND ($visible IS NULL OR node.id IN $visible)
-  AND ($industry IS NULL OR node.industry = $industry
-       OR EXISTS { (node)-[:WORKS_FOR]->(o:Organization {industry: $industry})
-                   WHERE $visible IS NULL OR o.id IN $visible })
-WITH node, score ORDER BY score DESC, node.id LIMIT $skip + $limit + 1
-WITH collect({node: node, score: score}) AS hits
-WITH size(hits) > $skip + $limit AS more, hits[$skip..$skip + $limit] AS window
+// name: window
+// The flat search: the index gives only its best $window hits (Lucene keeps a top-k, never
+// the whole list of hits), and the filters, the viewer's access and the order by score then
+// id apply to those alone, so its work does not grow with the graph. `retrieved` says whether
+// the index had more: then `total` counts only the hits of the window (a lower bound) and
+// ties on the window's lowest score are a subset in the index's order; the service widens
+// the window when too few hits pass the filters.
+CALL db.index.fulltext.queryNodes('party_search', $query, {limit: $window}) YIELD node, score
+WITH collect({node: node, score: score}) AS found
+CALL (found) {
+  UNWIND found AS hit
+  WITH hit.node AS node, hit.score AS score
+  WHERE ($kinds IS NULL
+         OR (node:Person AND 'PERSON' IN $kinds)
+         OR (node:Organization AND 'ORGANIZATION' IN $kinds))
+    AND ($tier IS NULL OR node.tier = $tier)
+    AND ($region IS NULL OR node.region = $region)
+    AND ($visible IS NULL OR node.id IN $visible)
+    AND ($industry IS NULL OR node.industry = $industry
+         OR EXISTS { (node)-[:WORKS_FOR]->(o:Organization {industry: $industry})
+                     WHERE $visible IS NULL OR o.id IN $visible })
+  WITH node, score ORDER BY score DESC, node.id
+  RETURN collect({node: node, score: score}) AS hits
+}
+WITH size(found) AS retrieved, size(hits) AS total, hits[$skip..$skip + $limit] AS window
 CALL (window) {
   UNWIND window AS hit
   WITH hit.node AS x, hit.score AS score
@@ -55,7 +63,7 @@ CALL (window) {
     score: score, kind: CASE WHEN x:Person THEN 'PERSON' ELSE 'ORGANIZATION' END
   }) AS page
 }
-RETURN more, page
+RETURN retrieved, total, page
 
 // name: backfill_titles
 // Once per database (graph-api migrate): the searchTitles of people imported before titles

@@ -9,7 +9,6 @@ import strawberry
 from graph_api.api import enums as _enums  # noqa: F401  (registers the domain enums first)
 from graph_api.api.arguments import After, First
 from graph_api.api.context import Info
-from graph_api.api.selection import asks_for
 from graph_api.api.types import Party, party_to_gql
 from graph_api.api.view_types import PageInfo
 from graph_api.domain import model as m
@@ -29,8 +28,12 @@ class PartySearchConnection:
     edges: list[PartySearchEdge] = strawberry.field(description="The items of this page, in order.")
     page_info: PageInfo = strawberry.field(description="Where this page is in the list.")
     total_count: int = strawberry.field(
-        description="Every hit the viewer may see; counted only when asked for (it is most of "
-        "the cost of a search with many hits)."
+        description="The hits the viewer may see: exact when `totalCountExact` is true; "
+        "otherwise a lower bound, the hits among the index's best thousand or more that the "
+        "search looked at (ask with `exactCount: true` to count them all)."
+    )
+    total_count_exact: bool = strawberry.field(
+        description="Whether `totalCount` is exact (every hit counted) or a lower bound."
     )
 
 
@@ -41,7 +44,9 @@ class SearchQuery:
             "Parties whose name or alias contains every word of `text`: each Chinese character "
             "is a word (张 finds 张立), a Latin word also matches as a prefix (Zha finds Zhang "
             "Li). Filters: kinds, tier, industry (a person's employer's industry), region. "
-            "`first` is 1..GRAPH_API_MAX_PAGE_SIZE."
+            "`first` is 1..GRAPH_API_MAX_PAGE_SIZE. Its work is bounded by the index's best "
+            "hits (a thousand per page window), whatever the size of the graph: with more "
+            "hits, `totalCount` is a lower bound unless `exactCount` is true."
         )
     )
     async def search(
@@ -64,6 +69,13 @@ class SearchQuery:
         region: Annotated[str | None, strawberry.argument(description="Only this region.")] = None,
         first: First = None,
         after: After = None,
+        exact_count: Annotated[
+            bool,
+            strawberry.argument(
+                description="Count every hit for an exact `totalCount` (and order every tie "
+                "by id): work that grows with the hits, for a search with many of them."
+            ),
+        ] = False,
     ) -> PartySearchConnection | None:
         ctx = info.context
         page = await search_parties(
@@ -76,8 +88,7 @@ class SearchQuery:
             region=region,
             first=first,
             after=after,
-            # Counting every hit is most of a search with many hits: only when asked.
-            count=asks_for(info, "totalCount"),
+            exact_count=exact_count,
         )
         return PartySearchConnection(
             edges=[
@@ -88,4 +99,5 @@ class SearchQuery:
             ],
             page_info=PageInfo.from_page(page),
             total_count=page.total_count,
+            total_count_exact=page.total_exact,
         )

@@ -188,6 +188,8 @@ class Page(Generic[T]):
     total_count: int
     has_next_page: bool
     has_previous_page: bool
+    # False: total_count is a lower bound (a search counts the hits of its window only).
+    total_exact: bool = True
 
     @property
     def start_cursor(self) -> str | None:

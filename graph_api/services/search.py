@@ -70,6 +70,40 @@ def _check_filter(field: str, value: str | None) -> str | None:
     return value
 
 
+# The index's best hits a search looks at: a page needs skip + first + 1 of them (the last
+# for hasNextPage), rounded up to a multiple of WINDOW so that neighbouring pages share their
+# window (and its order). Widened by WIDEN while the filters leave too few, up to MAX_WINDOW;
+# past it the search counts every hit (search.parties).
+WINDOW = 1000
+WIDEN = 16
+MAX_WINDOW = 16_000
+
+
+def window_for(skip: int, size: int) -> int:
+    needed = skip + size + 1
+    return -(-needed // WINDOW) * WINDOW
+
+
+def search_plan(
+    text: str, *, first: int = 10, name: str = "search.window"
+) -> tuple[str, dict[str, object]]:
+    """The Cypher and parameters of an unfiltered admin search's first page (for the
+    benchmark's PROFILE): `search.window`, or `search.parties` (every hit counted)."""
+    from graph_api.store.cypher import query as cypher
+
+    return cypher(name), {
+        "query": lucene_query(text),
+        "kinds": None,
+        "tier": None,
+        "industry": None,
+        "region": None,
+        "visible": None,
+        "skip": 0,
+        "limit": first,
+        "window": window_for(0, first),
+    }
+
+
 async def search_parties(
     reader: ScopedStore,
     settings: Settings,
@@ -81,12 +115,16 @@ async def search_parties(
     region: str | None = None,
     first: int | None = None,
     after: str | None = None,
-    count: bool = True,
+    exact_count: bool = False,
 ) -> Page[SearchHit]:
     """Parties whose name or alias matches every word of `text`, best first (ties by id).
-    Only parties the viewer may see are found, and counted. `count=False`: the total is not
-    counted (the costly part of a search with many hits); the page's `total_count` is then
-    only a lower bound (the hits up to this page, plus one if there is a next page)."""
+    Only parties the viewer may see are found, and counted.
+
+    The work is bounded by the window of the index's best hits, not by the hits: with more
+    hits than the window, `total_count` is the count within it (a lower bound, the page says
+    `total_exact=False`) and ties on the window's last score are the index's subset of them.
+    `exact_count=True` counts every hit (work proportional to them) and orders all ties by id.
+    """
     if not text or not text.strip():
         raise InvalidInput("text must not be empty", field="text", value=text)
     if len(text) > MAX_TEXT_LENGTH:
@@ -108,18 +146,31 @@ async def search_parties(
             )
     if query is None:
         return Page(edges=(), total_count=0, has_next_page=False, has_previous_page=offset > 0)
-    record = await reader.read_one(
-        "search.parties" if count else "search.parties_page",
-        {
-            "query": query,
-            "kinds": kind_values,
-            "tier": tier.value if tier else None,
-            "industry": industry,
-            "region": region,
-            "skip": offset,
-            "limit": size,
-        },
-    )
+    params: dict[str, object] = {
+        "query": query,
+        "kinds": kind_values,
+        "tier": tier.value if tier else None,
+        "industry": industry,
+        "region": region,
+        "skip": offset,
+        "limit": size,
+    }
+    window = window_for(offset, size)
+    exact = True
+    record = None
+    while not exact_count:
+        record = await reader.read_one("search.window", {**params, "window": window})
+        assert record is not None  # aggregates without grouping: always one row
+        exact = int(record["retrieved"]) < window
+        if exact or int(record["total"]) > offset + size or window >= MAX_WINDOW:
+            break
+        window = min(window * WIDEN, MAX_WINDOW)
+    if record is not None and not exact and int(record["total"]) <= offset + size:
+        # Even the widest window left too few hits for this page: count them all.
+        record = None
+    if record is None:
+        record = await reader.read_one("search.parties", params)
+        exact = True
     hits = [
         SearchHit(party_from_props(h["props"], h["kind"]), float(h["score"]))
         for h in (record["page"] if record else ())
@@ -128,15 +179,11 @@ async def search_parties(
         Edge(encode_cursor(CURSOR, [offset + i + 1, fingerprint]), hit)
         for i, hit in enumerate(hits)
     )
-    if count:
-        total = int(record["total"]) if record else 0
-        more = offset + len(hits) < total
-    else:
-        more = bool(record["more"]) if record else False
-        total = offset + len(hits) + (1 if more else 0)
+    total = int(record["total"]) if record else 0
     return Page(
         edges=edges,
         total_count=total,
-        has_next_page=more,
+        has_next_page=offset + len(hits) < total,
         has_previous_page=offset > 0,
+        total_exact=exact,
     )

@@ -92,7 +92,7 @@ _WRITE_QUERIES = (
 QUERY_SCOPES: Mapping[str, Declared] = {
     "view.parties": Declared(Scoping.RESTRICTED, visible=True),
     "search.parties": _V,
-    "search.parties_page": _V,
+    "search.window": _V,
     "paths.neighbourhood": _V,
     "org_chart.chart": _R,
     "deciders.scope": _R,

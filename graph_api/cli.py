@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import socket
 import sys
@@ -253,19 +254,39 @@ class ServiceStopped(Exception):
         self.signum = signum
 
 
+class _Announced:
+    """Says where the service listens, once it does (by the single process or the parent)."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host = host
+        self.port = port
+
+    def __call__(self) -> None:
+        from graph_api.api.pages import MISSING_ASSETS, assets_built
+
+        print(f"serving GraphQL on http://{self.host}:{self.port}/graphql", file=sys.stderr)
+        print(f"relationship explorer: http://{self.host}:{self.port}/explore", file=sys.stderr)
+        if not assets_built():
+            print(f"  (not built yet: {MISSING_ASSETS})", file=sys.stderr)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from graph_api.api.app import create_app
-    from graph_api.api.pages import MISSING_ASSETS, assets_built
+    from graph_api.api.workers import default_workers
     from graph_api.logs import configure_logging
     from graph_api.store.local_neo4j import port_in_use
 
     settings = get_settings()
     host = args.host or settings.host
     port = args.port or settings.port
+    workers = args.workers or settings.workers or default_workers()
+    if workers < 1:
+        raise CommandFailed(f"--workers must be 1 or more, not {workers}", code=2)
     json_logs = settings.log_format == "json"
     configure_logging(logging.DEBUG if args.verbose else logging.INFO, json=json_logs)
+    announce = _Announced(host, port)
 
     def check_port() -> None:
         if port_in_use(host, port):
@@ -282,10 +303,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         async def startup(self, sockets: list[socket.socket] | None = None) -> None:
             await super().startup(sockets)
             if self.started:
-                print(f"serving GraphQL on http://{host}:{port}/graphql", file=sys.stderr)
-                print(f"relationship explorer: http://{host}:{port}/explore", file=sys.stderr)
-                if not assets_built():
-                    print(f"  (not built yet: {MISSING_ASSETS})", file=sys.stderr)
+                announce()
 
         @contextmanager
         def capture_signals(self) -> Generator[None, None, None]:
@@ -304,21 +322,24 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 code = asyncio.run(_import(settings, uri, DEMO_DATA, quiet=True))
                 if code != 0:
                     return code
-            app = create_app(settings, neo4j_uri=uri, local=local)
-            config = uvicorn.Config(
-                app,
-                host=host,
-                port=port,
-                log_level=settings.log_level,
+            config_args = {
+                "host": host,
+                "port": port,
+                "log_level": settings.log_level,
                 # None: uvicorn's loggers go through the root logger's JSON lines.
-                log_config=None if json_logs else uvicorn.config.LOGGING_CONFIG,
-                loop="uvloop",
-                http="httptools",
-                access_log=args.access_log,
-            )
-            server = Server(config)
-            server.run()
-            if not server.started:
+                "log_config": None if json_logs else uvicorn.config.LOGGING_CONFIG,
+                "loop": "uvloop",
+                "http": "httptools",
+                "access_log": args.access_log,
+            }
+            if workers > 1:
+                started = _serve_workers(settings, uri, local, workers, config_args, announce)
+            else:
+                app = create_app(settings, neo4j_uri=uri, local=local)
+                server = Server(uvicorn.Config(app, **config_args))
+                server.run()
+                started = server.started
+            if not started:
                 raise CommandFailed(f"the service could not start on {host}:{port}", code=1)
     except ServiceStopped as stopped:
         log.info("%s received while starting: stopped", stopped)
@@ -327,6 +348,58 @@ def cmd_serve(args: argparse.Namespace) -> int:
             signal.signal(sig, handler)
     print("service stopped", file=sys.stderr)
     return 0
+
+
+def _serve_workers(
+    settings: Settings,
+    uri: str,
+    local: LocalNeo4j | None,
+    workers: int,
+    config_args: dict[str, object],
+    announce: Callable[[], None],
+) -> bool:
+    """`workers` processes accepting on one socket; returns whether they all started. The
+    schema migration runs here first, once: workers migrating a fresh database at the same
+    time would race to create the same constraints."""
+    import uvicorn
+
+    from graph_api.api import workers as serving
+    from graph_api.domain.errors import Unavailable
+
+    async def migrate() -> str | None:
+        store = _store(settings, uri)
+        try:
+            await store.migrate()
+        except Unavailable as exc:
+            # Said once here; the workers serve anyway, not ready, and migrate when it answers.
+            log.error("%s; serving anyway, /readyz answers 503 until it is", exc.message)
+            return exc.message
+        finally:
+            await store.close()
+        return None
+
+    unreachable = asyncio.run(migrate())
+    if unreachable is not None:
+        os.environ[serving.UNREACHABLE_ENV] = unreachable
+    os.environ[serving.NEO4J_URI_ENV] = uri
+    relay = None
+    if local is not None:
+        relay = serving.StatusRelay(local, local.data_dir.parent / "neo4j-status.json")
+        relay.start()
+        os.environ[serving.LOCAL_STATUS_ENV] = str(relay.path)
+    config = uvicorn.Config(
+        "graph_api.api.workers:worker_app",
+        factory=True,
+        workers=workers,
+        **config_args,  # type: ignore[arg-type]
+    )
+    try:
+        supervisor = serving.Workers(config, [config.bind_socket()], announce)
+        supervisor.run()
+    finally:
+        if relay is not None:
+            relay.stop()
+    return supervisor.started
 
 
 _STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
@@ -640,6 +713,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, help="port (GRAPH_API_PORT, default 8000)")
     p.add_argument("--load-demo", action="store_true", help="load seed/demo.json first")
     p.add_argument("--access-log", action="store_true", help="log every request")
+    p.add_argument(
+        "--workers",
+        type=int,
+        help="worker processes accepting on the one port, each with its own event loop and "
+        "database connections (GRAPH_API_WORKERS; default: one per core)",
+    )
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("neo4j", help="run the local Neo4j in the foreground")

@@ -75,6 +75,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     log_level: str = "info"
+    # `serve`'s worker processes (None: one per core); 1 serves from the one process.
+    workers: int | None = None
     # `serve` logs one JSON object per line ("json") or plain text lines ("text").
     log_format: Literal["json", "text"] = "json"
     # Operations slower than this are logged with their operation and query names.

@@ -6,11 +6,12 @@ import asyncio
 import contextlib
 import gc
 import logging
+import os
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, Protocol, cast
 
 import orjson
 from cross_web import HTTPException
@@ -39,10 +40,23 @@ from graph_api.metrics import REGISTRY
 from graph_api.services import idempotency
 from graph_api.store.neo4j_store import RETRY_AFTER_S, Store
 
-if TYPE_CHECKING:
-    from graph_api.store.local_neo4j import LocalNeo4j
+
+class LocalNeo4jState(Protocol):
+    """What /readyz reports of a local Neo4j: the LocalNeo4j this process started, or in a
+    worker the parent's, relayed (graph_api/api/workers.py)."""
+
+    @property
+    def uri(self) -> str | None: ...
+    @property
+    def ready(self) -> bool: ...
+    @property
+    def restarts(self) -> int: ...
+    @property
+    def down_reason(self) -> str | None: ...
+
 
 log = logging.getLogger("graph_api")
+_PID = os.getpid()
 
 # The code of a request that is not a GraphQL request (no query, not JSON, ...).
 BAD_REQUEST = "BAD_REQUEST"
@@ -250,12 +264,15 @@ def create_app(
     store: Store | None = None,
     *,
     neo4j_uri: str | None = None,
-    local: LocalNeo4j | None = None,
+    local: LocalNeo4jState | None = None,
+    unreachable: str | None = None,
 ) -> FastAPI:
     """The service. Given a store, it uses it (tests); otherwise it connects on start-up.
     `local`: the local Neo4j it started and supervises (reported by /readyz)."""
     settings = settings or get_settings()
-    state: dict[str, Any] = {"store": store, "not_ready": None}
+    # `unreachable`: why the database could not be migrated, already said by the parent of
+    # this worker (then not said again by every worker).
+    state: dict[str, Any] = {"store": store, "not_ready": unreachable}
     # Bad authentication settings stop the service here, before it listens.
     authenticator = Authenticator(settings)
 
@@ -361,9 +378,10 @@ def create_app(
     app.include_router(router, prefix="/graphql")
 
     @app.get("/healthz")
-    async def healthz() -> dict[str, str]:
-        """The process is up (says nothing of the database)."""
-        return {"status": "ok", "version": __version__}
+    async def healthz() -> dict[str, str | int]:
+        """The process is up (says nothing of the database); `worker`: the process that
+        answered (with `serve --workers N`, one of N)."""
+        return {"status": "ok", "version": __version__, "worker": _PID}
 
     @app.get("/readyz")
     async def readyz() -> JSONResponse:

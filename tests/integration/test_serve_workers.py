@@ -1,0 +1,113 @@
+"""`graph-api serve --workers N` as an operator runs it: N processes answer on one port, they
+share nothing that could give a wrong answer, the local Neo4j is started once (by the
+parent), and SIGTERM/SIGINT stop every process."""
+
+from __future__ import annotations
+
+import hashlib
+import signal
+import time
+from pathlib import Path
+
+import httpx
+
+from tests.conftest import free_port
+from tests.test_service_lifecycle import Served, cli_env, java_children
+
+# Answered from the schema alone: the test database may hold anything.
+PARTY = '{ enumLabels(enums: ["Attitude"]) { value label } }'
+
+
+def worker_pids(url: str, tries: int = 400) -> set[int]:
+    """The workers seen answering /healthz on fresh connections (the kernel hands each new
+    connection to whichever worker accepts first)."""
+    seen: set[int] = set()
+    for _ in range(tries):
+        with httpx.Client(timeout=60) as client:
+            seen.add(client.get(f"{url}/healthz").json()["worker"])
+        if len(seen) > 1:
+            break
+    return seen
+
+
+def children(pid: int) -> set[int]:
+    out = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.add(int(stat.parent.name))
+    return out
+
+
+def alive(pid: int) -> bool:
+    return Path(f"/proc/{pid}").exists()
+
+
+def test_workers_answer_share_nothing_wrong_and_stop_on_sigterm(
+    tmp_path: Path, neo4j_uri: str
+) -> None:
+    env = cli_env(tmp_path, NEO4J_URI=neo4j_uri, NEO4J_PASSWORD="", GRAPH_API_WORKERS="2")
+    served = Served(env, free_port())
+    try:
+        served.wait_for("serving GraphQL on")
+        assert sum("serving GraphQL on" in line for line in served.lines) == 1
+        workers = worker_pids(served.url)
+        assert len(workers) == 2, workers
+        assert workers <= children(served.proc.pid)
+        # No local Neo4j: the workers use NEO4J_URI, and none starts a Java process.
+        assert java_children(served.proc.pid) == []
+        # A persisted query learnt by one worker: every answer, from either, is either the
+        # right one or PERSISTED_QUERY_NOT_FOUND (a resend), never another query's.
+        digest = hashlib.sha256(PARTY.encode()).hexdigest()
+        ext = {"persistedQuery": {"version": 1, "sha256Hash": digest}}
+        known = httpx.post(
+            f"{served.url}/graphql", json={"query": PARTY, "extensions": ext}, timeout=60
+        )
+        for _ in range(30):
+            with httpx.Client(timeout=60) as client:
+                body = client.post(f"{served.url}/graphql", json={"extensions": ext}).json()
+            if body.get("errors"):
+                assert body["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+            else:
+                assert body["data"] == known.json()["data"]
+        assert known.json()["data"]["enumLabels"]
+        status, ready, _ = served.readyz()
+        assert status == 200, ready
+        assert served.terminate() == 0
+    finally:
+        served.kill()
+    assert "Traceback" not in served.log
+    assert "SIGTERM received: stopping" in served.log
+    assert served.lines[-1] == "service stopped"
+    assert not any(alive(pid) for pid in workers)
+
+
+def test_the_local_neo4j_is_started_once_and_stopped_with_the_workers(tmp_path: Path) -> None:
+    served = Served(cli_env(tmp_path, GRAPH_API_WORKERS="2"), free_port())
+    try:
+        served.wait_for("serving GraphQL on")
+        assert sum("starting the local Neo4j" in line for line in served.lines) == 1
+        java = java_children(served.proc.pid)
+        assert len(java) == 1
+        workers = worker_pids(served.url)
+        assert len(workers) == 2
+        # Every worker reports the parent's local Neo4j (relayed), ready.
+        for _ in range(10):
+            status, body, _ = served.readyz()
+            assert status == 200, body
+            assert body["localNeo4j"]["ready"] is True and body["localNeo4j"]["restarts"] == 0
+        served.proc.send_signal(signal.SIGINT)
+        assert served.proc.wait(timeout=120) == 0
+        served.reader.join(timeout=10)
+    finally:
+        served.kill()
+    assert "SIGINT received: stopping" in served.log
+    assert "local Neo4j stopped" in served.log
+    assert served.lines[-1] == "service stopped"
+    deadline = time.monotonic() + 10
+    while any(alive(p) for p in (*java, *workers)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(alive(p) for p in (*java, *workers))

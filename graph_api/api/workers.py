@@ -125,12 +125,27 @@ class StatusRelay:
         self._last = state
 
 
+def _end_with_the_parent() -> None:
+    """Asks Linux to send this worker SIGTERM when its parent dies: a parent killed by
+    SIGKILL cannot stop its workers, which would keep the port and the database busy."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+    if os.getppid() == 1:  # the parent died before the request was made
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
 def worker_app() -> FastAPI:
     """The application of one worker (uvicorn's factory, called in the spawned process)."""
     from graph_api.api.app import create_app
     from graph_api.config import get_settings
     from graph_api.logs import configure_logging
 
+    _end_with_the_parent()
     settings = get_settings()
     configure_logging(
         logging.getLogger("graph_api").getEffectiveLevel(), json=settings.log_format == "json"

@@ -95,10 +95,16 @@ def test_the_local_neo4j_is_started_once_and_stopped_with_the_workers(tmp_path: 
         workers = worker_pids(served.url)
         assert len(workers) == 2
         # Every worker reports the parent's local Neo4j (relayed), ready.
-        for _ in range(10):
+        # (A database ping may time out on a loaded machine: ready within a minute.)
+        deadline = time.monotonic() + 60
+        answers = 0
+        while answers < 10:
             status, body, _ = served.readyz()
-            assert status == 200, body
             assert body["localNeo4j"]["ready"] is True and body["localNeo4j"]["restarts"] == 0
+            if status == 200:
+                answers += 1
+            else:
+                assert time.monotonic() < deadline, body
         served.proc.send_signal(signal.SIGINT)
         assert served.proc.wait(timeout=120) == 0
         served.reader.join(timeout=10)
@@ -111,3 +117,20 @@ def test_the_local_neo4j_is_started_once_and_stopped_with_the_workers(tmp_path: 
     while any(alive(p) for p in (*java, *workers)) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(alive(p) for p in (*java, *workers))
+
+
+def test_workers_end_when_their_parent_is_killed(tmp_path: Path, neo4j_uri: str) -> None:
+    env = cli_env(tmp_path, NEO4J_URI=neo4j_uri, NEO4J_PASSWORD="", GRAPH_API_WORKERS="2")
+    served = Served(env, free_port())
+    try:
+        served.wait_for("serving GraphQL on")
+        workers = children(served.proc.pid)
+        assert len(workers) >= 2  # the workers (and multiprocessing's resource tracker)
+        served.proc.kill()  # SIGKILL: the parent cannot stop them itself
+        served.proc.wait(timeout=30)
+    finally:
+        served.kill()
+    deadline = time.monotonic() + 60
+    while any(alive(p) for p in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(alive(p) for p in workers)

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 
 from tests.conftest import free_port
-from tests.test_service_lifecycle import Served, cli_env, java_children
+from tests.integration.test_service_lifecycle import Served, cli_env, java_children
 
 # Answered from the schema alone: the test database may hold anything.
 PARTY = '{ enumLabels(enums: ["Attitude"]) { value label } }'

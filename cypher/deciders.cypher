@@ -65,13 +65,39 @@ CALL (scope) {
   MATCH (src:Person)-[:INFLUENCES]->(p) WHERE NOT src IN scope
   RETURN collect(DISTINCT src) AS influencers
 }
-WITH account, opp, family, units, scope, above, managers, influencers
-// Lists, not maps, throughout: the driver decodes a map's keys again in every row, and on a
-// 2,000-person account that cost as much as the query. Person fields in the order of
-// graph_api/store/projection.py PERSON_FIELDS, but only those the ranking and its explanations
-// use (id, name, gender): the others are null here, and `people` below reads them for the
-// few people a request returns, when it asks for them. Reading 16 more properties of 2,000
-// people was half of this query's time.
+// The scope's own links, in columns: one walk along each person's relationships per direction
+// (each typed pattern would walk the whole chain again), each kind of link split out by CASE
+// inside collect, which drops the nulls of the other kinds. Flat lists of strings and numbers
+// instead of a list per person and per link: the driver decodes them, and Python maps them,
+// at a fraction of the cost. A nullable property goes in as [value] and comes out as value,
+// so that its column stays aligned with the others.
+CALL (scope, family, account, opp) {
+  UNWIND scope AS p
+  MATCH (p)-[r:WORKS_FOR|BUYING_ROLE|REPORTS_TO]->(x)
+  WITH p, r, x, type(r) AS t
+  WITH p, r, x, t = 'WORKS_FOR' AND x IN family AS job, t = 'REPORTS_TO' AND x:Person AS line,
+       t = 'BUYING_ROLE' AS marker
+  RETURN
+    collect(CASE WHEN job THEN p.id END) AS jobPeople,
+    collect(CASE WHEN job THEN x.id END) AS jobUnits,
+    [v IN collect(CASE WHEN job THEN [r.title] END) | v[0]] AS jobTitles,
+    [v IN collect(CASE WHEN job THEN [r.primary] END) | v[0]] AS jobPrimary,
+    collect(CASE WHEN line THEN p.id END) AS linePeople,
+    collect(CASE WHEN line THEN x.id END) AS lineManagers,
+    collect(CASE WHEN marker THEN [p.id, x.id, x = opp, x = account, r.role, r.attitude,
+                                  r.influence] END) AS markers
+}
+CALL (scope) {
+  UNWIND scope AS p
+  MATCH (x)-[r:COVERS|INFLUENCES]->(p)
+  WITH p, r, x, type(r) = 'INFLUENCES' AND x:Person AS heard, type(r) = 'COVERS' AND x:Rep AS cover
+  RETURN
+    collect(CASE WHEN heard THEN x.id END) AS influenceFrom,
+    collect(CASE WHEN heard THEN p.id END) AS influenceTo,
+    [v IN collect(CASE WHEN heard THEN [r.strength] END) | v[0]] AS influenceStrength,
+    collect(CASE WHEN cover THEN [p.id, x.id, x.name, x.email, x.role, x.region, r.strength,
+                                 r.kind] END) AS coverage
+}
 RETURN
   account.id AS accountId,
   account.name AS accountName,
@@ -79,30 +105,27 @@ RETURN
   $includeSubsidiaries AS includeSubsidiaries,
   // [id, name, parent id]
   [u IN family | [u.id, u.name, [(u)-[:PART_OF]->(x) | x.id][0]]] AS units,
-  // [...person fields, links out, links in]. The links come as tagged lists from two
-  // comprehensions, one per direction, instead of one comprehension per type: each walks
-  // the person's whole relationship chain, and five walks were two thirds of the query.
-  // The caller keeps what the per-type patterns would have matched (the target kinds and
-  // units below). Out: ['W', organization id, title, primary] (a job),
-  // ['B', target id, on the opportunity, on the account, role, attitude, influence] (a
-  // marker), ['R', manager id, manager is a person]. In: ['C', rep id, rep is a rep, name,
-  // email, role, region, strength, kind] (coverage), ['I', influencer id, is a person,
-  // strength].
-  [p IN scope | [{{PERSON_ITEMS p: id, name, gender}},
-    [(p)-[r:WORKS_FOR|BUYING_ROLE|REPORTS_TO]->(x) | CASE type(r)
-      WHEN 'WORKS_FOR' THEN ['W', x.id, r.title, r.primary]
-      WHEN 'BUYING_ROLE' THEN ['B', x.id, x = opp, x = account, r.role, r.attitude, r.influence]
-      ELSE ['R', x.id, x:Person] END],
-    [(x)-[r:COVERS|INFLUENCES]->(p) | CASE type(r)
-      WHEN 'COVERS' THEN ['C', x.id, x:Rep, x.name, x.email, x.role, x.region, r.strength, r.kind]
-      ELSE ['I', x.id, x:Person, r.strength] END]
-  ]] AS people,
+  // The scope's people: the person fields the ranking and its explanations use (id, name,
+  // gender), one column each; `people` below reads the others for the few people a request
+  // returns, when it asks for them.
+  [p IN scope | p.id] AS ids,
+  [p IN scope | p.name] AS names,
+  [p IN scope | p.gender] AS genders,
+  // jobs in the account's family [person, unit, title, primary]; reporting lines [person,
+  // manager]; markers [person, target, on the opportunity, on the account, role, attitude,
+  // influence]; influence [from, to, strength]; coverage [person, rep, name, email, role,
+  // region, strength, kind]
+  jobPeople, jobUnits, jobTitles, jobPrimary,
+  linePeople, lineManagers,
+  markers,
+  influenceFrom, influenceTo, influenceStrength,
+  coverage,
   // [person id, manager id] above the scope
   above AS reporting,
   // [id, name, title] of managers outside the scope
   [x IN managers | [x.id, x.name, [(x)-[w:WORKS_FOR]->(:Organization) | w.title][0]]] AS managers,
-  // [...person fields, employment [[organization id, name, title, primary]], coverage]
-  [x IN influencers | [{{PERSON_ITEMS x: id, name, gender}},
+  // [id, name, gender, employment [[organization id, name, title, primary]], coverage]
+  [x IN influencers | [x.id, x.name, x.gender,
     [(x)-[w:WORKS_FOR]->(o:Organization) | [o.id, o.name, w.title, w.primary]],
     [(r:Rep)-[c:COVERS]->(x) | [r.id, r.name, r.email, r.role, r.region, c.strength, c.kind]]
   ]] AS influencers

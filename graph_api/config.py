@@ -112,6 +112,12 @@ class Settings(BaseSettings):
     # whole heap several times per request. 0 leaves Python's default.
     gc_threshold: int = 50_000
 
+    # keyDeciders and decisionAssessment answers kept per process, keyed by the scope, what
+    # the viewer sees and the graph's version (every write changes it, so a kept answer is
+    # never stale): a repeated question costs one small query. 0 turns the cache off (the
+    # benchmark's cold figure).
+    deciders_cache_size: int = 64
+
     # Limits
     # Bytes of one HTTP request body (a GraphQL document with its variables); larger: 413.
     max_request_bytes: int = 1_000_000

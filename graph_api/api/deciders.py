@@ -297,6 +297,7 @@ class DecidersQuery:
             memo=ctx.cache,
             details=_asks_person_details(info),
             language=ctx.language,
+            answers=ctx.answers,
         )
         return [KeyDecider.from_domain(k) for k in ranking]
 
@@ -322,5 +323,6 @@ class DecidersQuery:
             memo=ctx.cache,
             details=_asks_person_details(info),
             language=ctx.language,
+            answers=ctx.answers,
         )
         return DecisionAssessment.from_domain(result)

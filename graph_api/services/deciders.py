@@ -30,6 +30,7 @@ from graph_api.domain.deciders import (
 from graph_api.domain.errors import InvalidInput, NotFound
 from graph_api.domain.i18n import DEFAULT_LANGUAGE, Language
 from graph_api.services.access import restrict_decision_record
+from graph_api.services.answers import AnswerCache
 from graph_api.services.parties import check_between, check_id
 from graph_api.store.mapping import PERSON_FIELDS, person_from_row, to_enum
 from graph_api.store.scoped import ScopedStore, restriction
@@ -333,20 +334,29 @@ async def key_deciders(
     memo: dict[Any, Any] | None = None,
     details: bool = True,
     language: Language = DEFAULT_LANGUAGE,
+    answers: AnswerCache | None = None,
 ) -> list[KeyDecider]:
     """The people of the scope ranked by decision power, best first, at most `limit`.
     `memo`: a per-request cache shared with `decision_assessment`. `details`: the people's
-    full records (one more small query); without, a person has only id, name and gender."""
+    full records (one more small query); without, a person has only id, name and gender.
+    `answers`: the process's cache of answers (services/answers.py), None: computed anew."""
     scope.checked()
     check_between("limit", limit, 1, max_limit)
-    analysed = await _analysed(reader, scope, memo)
-    ranked = rank_deciders(analysed.graph, limit, scored=analysed.scored)
-    if language is Language.ZH:
-        ranked = [in_chinese(analysed.graph, k) for k in ranked]
-    if not details:
-        return ranked
-    people = await _people(reader, [k.id for k in ranked])
-    return [_with_person(k, people) for k in ranked]
+
+    async def compute() -> list[KeyDecider]:
+        analysed = await _analysed(reader, scope, memo)
+        ranked = rank_deciders(analysed.graph, limit, scored=analysed.scored)
+        if language is Language.ZH:
+            ranked = [in_chinese(analysed.graph, k) for k in ranked]
+        if not details:
+            return ranked
+        people = await _people(reader, [k.id for k in ranked])
+        return [_with_person(k, people) for k in ranked]
+
+    if answers is None:
+        return await compute()
+    question = ("keyDeciders", scope, reader.access, limit, details, language)
+    return await answers.answer(reader, question, compute)
 
 
 async def decision_assessment(
@@ -356,21 +366,30 @@ async def decision_assessment(
     memo: dict[Any, Any] | None = None,
     details: bool = True,
     language: Language = DEFAULT_LANGUAGE,
+    answers: AnswerCache | None = None,
 ) -> AssessmentResult:
-    """TAS 9 and 10 for the scope, with their evidence; `details` as in `key_deciders`."""
+    """TAS 9 and 10 for the scope, with their evidence; `details` and `answers` as in
+    `key_deciders`."""
     scope.checked()
-    analysed = await _analysed(reader, scope, memo)
-    assessment = assess(analysed.graph, scored=analysed.scored)
-    if language is Language.ZH:
-        assessment = assessment_in_chinese(analysed.graph, assessment)
-    if details:
-        assessment = await _assessment_with_people(reader, assessment)
-    return AssessmentResult(
-        account_id=analysed.account_id,
-        account_name=analysed.account_name,
-        opportunity_id=analysed.opportunity_id,
-        assessment=assessment,
-    )
+
+    async def compute() -> AssessmentResult:
+        analysed = await _analysed(reader, scope, memo)
+        assessment = assess(analysed.graph, scored=analysed.scored)
+        if language is Language.ZH:
+            assessment = assessment_in_chinese(analysed.graph, assessment)
+        if details:
+            assessment = await _assessment_with_people(reader, assessment)
+        return AssessmentResult(
+            account_id=analysed.account_id,
+            account_name=analysed.account_name,
+            opportunity_id=analysed.opportunity_id,
+            assessment=assessment,
+        )
+
+    if answers is None:
+        return await compute()
+    question = ("decisionAssessment", scope, reader.access, details, language)
+    return await answers.answer(reader, question, compute)
 
 
 async def _assessment_with_people(reader: ScopedStore, a: Assessment) -> Assessment:

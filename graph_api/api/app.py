@@ -36,7 +36,7 @@ from graph_api.domain.errors import Unauthenticated, Unavailable
 from graph_api.domain.i18n import negotiate
 from graph_api.metrics import REGISTRY
 from graph_api.services import idempotency
-from graph_api.services.answers import AnswerCache
+from graph_api.services.analysis_cache import AnalysisCache
 from graph_api.store.neo4j_store import RETRY_AFTER_S, Store
 
 if TYPE_CHECKING:
@@ -282,7 +282,7 @@ def create_app(
     # Before the schema: with tracing on, it gets strawberry's OpenTelemetry extension.
     tracing.configure_tracing()
     schema = build_schema(settings)
-    answers = AnswerCache(settings.deciders_cache_size) if settings.deciders_cache_size else None
+    analyses = AnalysisCache(settings.deciders_cache_size) if settings.deciders_cache_size else None
 
     async def get_context(request: Request) -> Context:
         if request.method == "GET" and "query" not in request.query_params:
@@ -296,7 +296,7 @@ def create_app(
             settings=settings,
             viewer=viewer,
             language=negotiate(request.headers.get("accept-language")),
-            answers=answers,
+            analyses=analyses,
         )
 
     @app.exception_handler(Unauthenticated)

@@ -30,7 +30,7 @@ from graph_api.domain.deciders import (
 from graph_api.domain.errors import InvalidInput, NotFound
 from graph_api.domain.i18n import DEFAULT_LANGUAGE, Language
 from graph_api.services.access import restrict_decision_record
-from graph_api.services.answers import AnswerCache
+from graph_api.services.analysis_cache import AnalysisCache
 from graph_api.services.parties import check_between, check_id
 from graph_api.store.mapping import PERSON_FIELDS, person_from_row, to_enum
 from graph_api.store.scoped import ScopedStore, restriction
@@ -67,28 +67,40 @@ class AssessmentResult:
     assessment: Assessment
 
 
-async def fetch_scope(reader: ScopedStore, scope: DecisionScope) -> Mapping[str, Any]:
+async def fetch_scope(
+    reader: ScopedStore, scope: DecisionScope, known_version: str | None = None
+) -> Mapping[str, Any]:
     """The account's or opportunity's subgraph in one query, without what the viewer may not
-    see; NotFound names the unknown (or invisible) id."""
+    see; NotFound names the unknown (or invisible) id. With `known_version` (that of an
+    analysis the caller keeps), a graph still at that version answers only
+    {"graphVersion": known_version}: the kept analysis is current."""
     found = await reader.read_restricted(
         "deciders.scope",
         {
             "accountId": scope.account_id,
             "opportunityId": scope.opportunity_id,
             "includeSubsidiaries": scope.include_subsidiaries,
+            "knownVersion": known_version,
         },
     )
-    return found.restrict(visible_scope, scope)
+    return found.restrict(visible_scope, scope, known_version)
 
 
 @restriction("deciders.scope")
 def visible_scope(
-    access: Access, records: Sequence[Mapping[str, Any]], scope: DecisionScope
+    access: Access,
+    records: Sequence[Mapping[str, Any]],
+    scope: DecisionScope,
+    known_version: str | None = None,
 ) -> Mapping[str, Any]:
     """The scope's record without what the viewer may not see (`restrict_decision_record`);
     NotFound, as for an unknown id, for an account or opportunity they may not see."""
     record = records[0] if records else None
-    if record is None or not access.sees(record["accountId"]):
+    if known_version is not None and record is not None:
+        current = record["graphVersion"] == known_version
+        if current:  # the caller's kept analysis is current: nothing else was read
+            return {"graphVersion": known_version}
+    if record is None or record["accountId"] is None or not access.sees(record["accountId"]):
         if scope.opportunity_id is not None:
             raise NotFound(
                 f"no opportunity with id {scope.opportunity_id!r}",
@@ -276,22 +288,39 @@ class _Analysed:
     scored: Sequence[Scored]
 
 
+def _analyse(record: Mapping[str, Any]) -> _Analysed:
+    graph = graph_from_record(record)
+    return _Analysed(
+        record["accountId"],
+        record["accountName"] or record["accountId"],
+        record["opportunityId"],
+        graph,
+        score_deciders(graph),
+    )
+
+
 async def _analysed(
-    reader: ScopedStore, scope: DecisionScope, memo: dict[Any, Any] | None
+    reader: ScopedStore,
+    scope: DecisionScope,
+    memo: dict[Any, Any] | None,
+    analyses: AnalysisCache | None = None,
 ) -> _Analysed:
     """The scope's graph and ranking; with a request's `memo`, computed once per request
-    (keyDeciders and decisionAssessment asked together share one query and one ranking)."""
+    (keyDeciders and decisionAssessment asked together share one query and one ranking);
+    with `analyses`, kept across requests while the graph's version stays the same.
+    The mapping and the scores run in a thread, off the event loop."""
 
     async def compute() -> _Analysed:
-        record = await fetch_scope(reader, scope)
-        graph = graph_from_record(record)
-        return _Analysed(
-            record["accountId"],
-            record["accountName"] or record["accountId"],
-            record["opportunityId"],
-            graph,
-            score_deciders(graph),
-        )
+        question = (scope, reader.access)
+        known = analyses.known_version(question) if analyses is not None else None
+        record = await fetch_scope(reader, scope, known)
+        if known is not None and record.get("graphVersion") == known and analyses is not None:
+            kept: _Analysed = analyses.kept(question, known)
+            return kept
+        analysed = await asyncio.to_thread(_analyse, record)
+        if analyses is not None:
+            analyses.keep(question, record.get("graphVersion"), analysed)
+        return analysed
 
     if memo is None:
         return await compute()
@@ -334,29 +363,29 @@ async def key_deciders(
     memo: dict[Any, Any] | None = None,
     details: bool = True,
     language: Language = DEFAULT_LANGUAGE,
-    answers: AnswerCache | None = None,
+    analyses: AnalysisCache | None = None,
 ) -> list[KeyDecider]:
     """The people of the scope ranked by decision power, best first, at most `limit`.
     `memo`: a per-request cache shared with `decision_assessment`. `details`: the people's
     full records (one more small query); without, a person has only id, name and gender.
-    `answers`: the process's cache of answers (services/answers.py), None: computed anew."""
+    `analyses`: the process's cache of analyses (services/analysis_cache.py)."""
     scope.checked()
     check_between("limit", limit, 1, max_limit)
+    analysed = await _analysed(reader, scope, memo, analyses)
+    ranked = rank_deciders(analysed.graph, limit, scored=analysed.scored)
+    if language is Language.ZH:
+        ranked = [in_chinese(analysed.graph, k) for k in ranked]
+    if not details:
+        return ranked
+    people = await _people(reader, [k.id for k in ranked])
+    return [_with_person(k, people) for k in ranked]
 
-    async def compute() -> list[KeyDecider]:
-        analysed = await _analysed(reader, scope, memo)
-        ranked = rank_deciders(analysed.graph, limit, scored=analysed.scored)
-        if language is Language.ZH:
-            ranked = [in_chinese(analysed.graph, k) for k in ranked]
-        if not details:
-            return ranked
-        people = await _people(reader, [k.id for k in ranked])
-        return [_with_person(k, people) for k in ranked]
 
-    if answers is None:
-        return await compute()
-    question = ("keyDeciders", scope, reader.access, limit, details, language)
-    return await answers.answer(reader, question, compute)
+def _assess(analysed: _Analysed, language: Language) -> Assessment:
+    assessment = assess(analysed.graph, scored=analysed.scored)
+    if language is Language.ZH:
+        assessment = assessment_in_chinese(analysed.graph, assessment)
+    return assessment
 
 
 async def decision_assessment(
@@ -366,30 +395,21 @@ async def decision_assessment(
     memo: dict[Any, Any] | None = None,
     details: bool = True,
     language: Language = DEFAULT_LANGUAGE,
-    answers: AnswerCache | None = None,
+    analyses: AnalysisCache | None = None,
 ) -> AssessmentResult:
-    """TAS 9 and 10 for the scope, with their evidence; `details` and `answers` as in
-    `key_deciders`."""
+    """TAS 9 and 10 for the scope, with their evidence; `details` and `analyses` as in
+    `key_deciders`. The assessment reads every ranked person: it runs in a thread."""
     scope.checked()
-
-    async def compute() -> AssessmentResult:
-        analysed = await _analysed(reader, scope, memo)
-        assessment = assess(analysed.graph, scored=analysed.scored)
-        if language is Language.ZH:
-            assessment = assessment_in_chinese(analysed.graph, assessment)
-        if details:
-            assessment = await _assessment_with_people(reader, assessment)
-        return AssessmentResult(
-            account_id=analysed.account_id,
-            account_name=analysed.account_name,
-            opportunity_id=analysed.opportunity_id,
-            assessment=assessment,
-        )
-
-    if answers is None:
-        return await compute()
-    question = ("decisionAssessment", scope, reader.access, details, language)
-    return await answers.answer(reader, question, compute)
+    analysed = await _analysed(reader, scope, memo, analyses)
+    assessment = await asyncio.to_thread(_assess, analysed, language)
+    if details:
+        assessment = await _assessment_with_people(reader, assessment)
+    return AssessmentResult(
+        account_id=analysed.account_id,
+        account_name=analysed.account_name,
+        opportunity_id=analysed.opportunity_id,
+        assessment=assessment,
+    )
 
 
 async def _assessment_with_people(reader: ScopedStore, a: Assessment) -> Assessment:

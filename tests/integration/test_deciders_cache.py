@@ -1,6 +1,6 @@
-"""The cache of keyDeciders and decisionAssessment answers is never stale.
+"""The cache of key-decider analyses (keyDeciders, decisionAssessment) is never stale.
 
-Answers are kept under the graph's version (cypher/graph_version.cypher), which every write
+Analyses are kept under the graph's version (cypher/graph_version.cypher), which every write
 of the party graph moves in its own transaction. Here a server with the cache on (the
 session's) and one with it off (`deciders_cache_size=0`) answer the same questions after each
 kind of write: a person's fields, an influence link, a buying-centre marker, coverage, a
@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from graph_api.domain.access import DEVELOPMENT_VIEWER, Access
-from graph_api.services.answers import AnswerCache
+from graph_api.services.analysis_cache import AnalysisCache
 from graph_api.services.deciders import DecisionScope, decision_assessment, key_deciders
 from graph_api.store.neo4j_store import Store
 from graph_api.store.scoped import ScopedStore
@@ -144,16 +144,24 @@ async def test_no_kind_of_write_leaves_a_stale_answer(
 async def test_a_repeated_question_is_answered_from_the_cache(db: Database, store: Store) -> None:
     await db.demo()
     reader = ScopedStore(store, Access.everything(DEVELOPMENT_VIEWER))
-    cache = AnswerCache(8)
+    cache = AnalysisCache(8)
     scope = DecisionScope(account_id="org-cimc")
-    first = await key_deciders(reader, scope, 5, 100, answers=cache)
+    first = await key_deciders(reader, scope, 5, 100, analyses=cache)
     assert (cache.hits, cache.misses) == (0, 1)
-    assert await key_deciders(reader, scope, 5, 100, answers=cache) == first
-    assert (cache.hits, cache.misses) == (1, 1)
-    # Another question (limit, language, details, scope or viewer) is another answer.
-    await key_deciders(reader, scope, 3, 100, answers=cache)
-    await decision_assessment(reader, scope, answers=cache)
-    assert (cache.hits, cache.misses) == (1, 3)
+    assert await key_deciders(reader, scope, 5, 100, analyses=cache) == first
+    # The same analysis serves another limit and the assessment of the same scope.
+    assert await key_deciders(reader, scope, 3, 100, analyses=cache) == first[:3]
+    await decision_assessment(reader, scope, analyses=cache)
+    assert (cache.hits, cache.misses) == (3, 1)
+    # Another scope is another analysis.
+    await key_deciders(
+        reader,
+        DecisionScope(account_id="org-cimc", include_subsidiaries=True),
+        5,
+        100,
+        analyses=cache,
+    )
+    assert (cache.hits, cache.misses) == (3, 2)
 
 
 async def test_the_graph_version_moves_with_writes_only(db: Database, store: Store) -> None:

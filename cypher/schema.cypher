@@ -11,6 +11,8 @@ CREATE CONSTRAINT rule_id IF NOT EXISTS FOR (n:AffinityRule) REQUIRE n.id IS UNI
 CREATE CONSTRAINT event_id IF NOT EXISTS FOR (n:BusinessEvent) REQUIRE n.id IS UNIQUE;
 // The write API: its locks (one node per name) and the audit trail (by time, for pruning).
 CREATE CONSTRAINT write_lock_name IF NOT EXISTS FOR (n:WriteLock) REQUIRE n.name IS UNIQUE;
+// The graph's version (cypher/graph_version.cypher): one node; MERGE on its key locks it.
+CREATE CONSTRAINT graph_version_key IF NOT EXISTS FOR (n:GraphVersion) REQUIRE n.key IS UNIQUE;
 CREATE CONSTRAINT audit_entry_id IF NOT EXISTS FOR (n:AuditEntry) REQUIRE n.id IS UNIQUE;
 CREATE INDEX audit_entry_at IF NOT EXISTS FOR (n:AuditEntry) ON (n.at);
 // Idempotency keys of writes: one per key (MERGE on it locks it), by time for pruning.

@@ -114,6 +114,12 @@ class Settings(BaseSettings):
     # whole heap several times per request. 0 leaves Python's default.
     gc_threshold: int = 50_000
 
+    # Key-decider analyses (a scope's graph and ranking, for keyDeciders and
+    # decisionAssessment) kept per process, keyed by the scope, what the viewer sees and the
+    # graph's version (every write changes it, so a kept analysis is never stale): a repeated
+    # question costs one small query. 0 turns the cache off (the benchmark's cold figure).
+    deciders_cache_size: int = 16
+
     # Limits
     # Bytes of one HTTP request body (a GraphQL document with its variables); larger: 413.
     max_request_bytes: int = 1_000_000

@@ -78,16 +78,12 @@ def ways_in(graph: DecisionGraph, decider_id: str) -> list[str]:
         value = link * max(c.strength or 0.0 for c in cand.coverage)
         options[pid] = max(options.get(pid, 0.0), value)
 
-    for source, _, d in graph.influence.in_edges(decider_id, data=True):
-        offer(source, d["strength"])
-    for _, listener, d in graph.influence.out_edges(decider_id, data=True):
-        offer(listener, d["strength"])
-    if decider_id in graph.reporting:
-        for other in (
-            *graph.reporting.predecessors(decider_id),
-            *graph.reporting.successors(decider_id),
-        ):
-            offer(other, REPORTING_LINK_STRENGTH)
+    for source, strength in graph.listens_to(decider_id):
+        offer(source, strength)
+    for listener, strength in graph.listened_to_by(decider_id):
+        offer(listener, strength)
+    for other in graph.line_neighbours(decider_id):
+        offer(other, REPORTING_LINK_STRENGTH)
     ranked = sorted(options.items(), key=lambda kv: (-round(kv[1], 9), kv[0]))
     return [pid for pid, _ in ranked[:WAYS_IN]]
 
@@ -97,9 +93,9 @@ def _way_in_words(graph: DecisionGraph, decider: KeyDecider, via: list[str]) -> 
     for pid in via:
         cand = graph.candidates[pid]
         best = max(cand.coverage, key=lambda c: (c.strength or 0.0, c.rep.id))
-        if graph.influence.has_edge(pid, decider.id):
+        if graph.listens(decider.id, pid):
             link = f"{decider.candidate.name} listens to {pronoun(cand.person)}"
-        elif graph.influence.has_edge(decider.id, pid):
+        elif graph.listens(pid, decider.id):
             link = f"listens to {decider.candidate.name}"
         elif pid in decider.manager_ids:
             link = "manager"

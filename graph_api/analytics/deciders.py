@@ -8,8 +8,9 @@ reasons for every weight, in docs/ANALYTICS.md; the constants below are that mod
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import overload
 
 import networkx as nx
 import numpy as np
@@ -56,22 +57,65 @@ FULL_LISTENING = 1.0
 SCORE_DIGITS = 6  # scores are rounded so that ties are exact and broken by id
 
 
+class Candidates(Mapping[str, Candidate]):
+    """The ranked people by id, in id order, each `Candidate` made when first asked for: a
+    ranking puts ten of 2,000 people into words, and making the other 1,990 objects cost more
+    than scoring them."""
+
+    __slots__ = ("_ids", "_index", "_made", "_make")
+
+    def __init__(
+        self, ids: Sequence[str], index: Mapping[str, int], make: Callable[[int], Candidate]
+    ) -> None:
+        self._ids = ids
+        self._index = index
+        self._make = make
+        self._made: dict[int, Candidate] = {}
+
+    def __getitem__(self, pid: str) -> Candidate:
+        i = self._index[pid]  # KeyError for someone not ranked, as a dict
+        c = self._made.get(i)
+        if c is None:
+            c = self._made[i] = self._make(i)
+        return c
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __contains__(self, pid: object) -> bool:
+        return pid in self._index
+
+
 @dataclass
 class DecisionGraph:
-    """The bounded subgraph a ranking is computed on.
+    """The bounded subgraph a ranking is computed on, in columns.
 
-    `candidates` are the people ranked: the account's people (or the buying centre) and
-    outside people who influence them. `reporting` has an edge manager -> report for every
-    known reporting line, managers outside the account included (they fix the levels);
-    `influence` has an edge influencer -> listener with its `strength`.
+    `candidates` are the people ranked, by id in id order: the account's people (or the
+    buying centre) and outside people who influence them; `ids`, `external` and
+    `role_values` are the same people's ids, whether they are outside the account, and
+    their role component, by position. The reporting lines are the `hierarchy`'s edges
+    manager -> report over `nodes` (the candidates, then managers above the account who fix
+    the levels); the influence links are `influence_links`: influencer -> listener with
+    their strength, by position in `ids`, in (influencer, listener) order, one per pair.
+    `reporting` and `influence` are the same as networkx graphs, made when first used.
     """
 
-    candidates: dict[str, Candidate]
-    reporting: nx.DiGraph
-    influence: nx.DiGraph
+    candidates: Mapping[str, Candidate]
+    ids: list[str]
+    index: dict[str, int]
+    external: list[bool]
+    role_values: list[float]
+    nodes: list[str]  # hierarchy nodes: `ids`, then the managers above who are not ranked
+    reports_of: list[list[int]]  # by hierarchy node: its reports (manager -> report edges)
+    managers_of: list[list[int]]  # by hierarchy node: its managers
+    influence_links: tuple[np.ndarray, np.ndarray, np.ndarray]  # sources, listeners, strengths
     # Display names (and titles) of people who are not candidates: managers above the account.
     others: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     for_opportunity: bool = False
+    _nx: dict[str, nx.DiGraph] = field(default_factory=dict, repr=False, compare=False)
 
     def display(self, person_id: str) -> str:
         c = self.candidates.get(person_id)
@@ -88,7 +132,74 @@ class DecisionGraph:
 
     @property
     def internal_ids(self) -> set[str]:
-        return {i for i, c in self.candidates.items() if not c.external}
+        return {i for i, ext in zip(self.ids, self.external, strict=True) if not ext}
+
+    @property
+    def reporting(self) -> nx.DiGraph:
+        """The reporting lines as a networkx graph (manager -> report)."""
+        g = self._nx.get("reporting")
+        if g is None:
+            g = self._nx["reporting"] = nx.DiGraph()
+            g.add_nodes_from(self.nodes)
+            g.add_edges_from(
+                (self.nodes[m], self.nodes[r])
+                for m, reports in enumerate(self.reports_of)
+                for r in reports
+            )
+        return g
+
+    @property
+    def influence(self) -> nx.DiGraph:
+        """The influence links as a networkx graph (influencer -> listener, `strength`)."""
+        g = self._nx.get("influence")
+        if g is None:
+            g = self._nx["influence"] = nx.DiGraph()
+            g.add_nodes_from(self.ids)
+            sources, listeners, strengths = self.influence_links
+            g.add_edges_from(
+                (self.ids[a], self.ids[b], {"strength": w})
+                for a, b, w in zip(
+                    sources.tolist(), listeners.tolist(), strengths.tolist(), strict=True
+                )
+            )
+        return g
+
+    def listened_to_by(self, pid: str) -> list[tuple[str, float]]:
+        """(listener, strength) of the people listening to `pid`, in listener id order."""
+        sources, listeners, strengths = self.influence_links
+        i = self.index[pid]
+        lo, hi = np.searchsorted(sources, [i, i + 1])
+        return [
+            (self.ids[b], w)
+            for b, w in zip(listeners[lo:hi].tolist(), strengths[lo:hi].tolist(), strict=True)
+        ]
+
+    def listens_to(self, pid: str) -> list[tuple[str, float]]:
+        """(influencer, strength) of the people `pid` listens to, in influencer id order."""
+        sources, listeners, strengths = self.influence_links
+        at = np.flatnonzero(listeners == self.index[pid])
+        return [
+            (self.ids[a], w)
+            for a, w in zip(sources[at].tolist(), strengths[at].tolist(), strict=True)
+        ]
+
+    def listens(self, listener: str, influencer: str) -> bool:
+        """Whether `listener` listens to `influencer` (an influence link influencer -> listener)."""
+        return any(b == listener for b, _ in self.listened_to_by(influencer))
+
+    def line_neighbours(self, pid: str) -> list[str]:
+        """The managers, then the reports, of `pid` along the reporting lines."""
+        i = self._node_index().get(pid)
+        if i is None:
+            return []
+        return [self.nodes[x] for x in (*self.managers_of[i], *self.reports_of[i])]
+
+    def _node_index(self) -> dict[str, int]:
+        found: dict[str, int] | None = getattr(self, "_nodes_index", None)
+        if found is None:
+            found = {n: i for i, n in enumerate(self.nodes)}
+            object.__setattr__(self, "_nodes_index", found)
+        return found
 
 
 def decision_graph(
@@ -107,32 +218,97 @@ def decision_graph(
     group counts).
     """
     by_id = {c.id: c for c in sorted(candidates, key=lambda c: c.id)}
-    # Whole lists to add_*_from: networkx's per-edge add_edge costs more than the rest.
-    hierarchy = nx.DiGraph()
-    hierarchy.add_nodes_from(by_id)
-    hierarchy.add_edges_from(
-        (manager, person) for person, manager in sorted(set(reporting)) if person != manager
+    ids = list(by_id)
+    sources, listeners, strengths = [], [], []
+    for source, listener, strength in influence:
+        sources.append(source)
+        listeners.append(listener)
+        strengths.append(strength)
+    return columnar_decision_graph(
+        ids,
+        lambda i: by_id[ids[i]],
+        [c.external for c in by_id.values()],
+        [role_value(c) for c in by_id.values()],
+        reporting,
+        (sources, listeners, strengths),
+        others,
+        for_opportunity=for_opportunity,
+        made=by_id,
     )
-    listening = nx.DiGraph()
-    listening.add_nodes_from(by_id)
-    listening.add_edges_from(
-        (
-            source,
-            listener,
-            {
-                "strength": max(
-                    0.0,
-                    min(1.0, DEFAULT_INFLUENCE_STRENGTH if strength is None else float(strength)),
-                )
-            },
-        )
-        for source, listener, strength in sorted(influence, key=lambda t: (t[0], t[1]))
-        if source in by_id and listener in by_id and source != listener
+
+
+def columnar_decision_graph(
+    ids: list[str],
+    make: Callable[[int], Candidate],
+    external: list[bool],
+    role_values: list[float],
+    reporting: Iterable[tuple[str, str]],
+    influence: tuple[Sequence[str], Sequence[str], Sequence[float | None]],
+    others: Mapping[str, tuple[str, str | None]] | None = None,
+    *,
+    for_opportunity: bool = False,
+    made: Mapping[str, Candidate] | None = None,
+) -> DecisionGraph:
+    """The graph from columns: `ids` sorted, `make(i)` the candidate at position i (called
+    only for the people a ranking puts into words), `external` and `role_values` by
+    position; `reporting` (person, manager) pairs; `influence` three columns (influencer,
+    listener, strength). As `decision_graph`, which calls it."""
+    index = {pid: i for i, pid in enumerate(ids)}
+    # Reporting lines: once each, no one their own manager; managers who are not ranked
+    # become nodes after the candidates. Positions do not depend on the lines' order.
+    nodes = list(ids)
+    where = dict(index)
+    reports_of: list[list[int]] = [[] for _ in ids]
+    managers_of: list[list[int]] = [[] for _ in ids]
+    for person, manager in set(reporting):
+        if person == manager:
+            continue
+        boss = where.get(manager)
+        if boss is None:
+            boss = where[manager] = len(nodes)
+            nodes.append(manager)
+            reports_of.append([])
+            managers_of.append([])
+        report = where.get(person)
+        if report is None:
+            report = where[person] = len(nodes)
+            nodes.append(person)
+            reports_of.append([])
+            managers_of.append([])
+        reports_of[boss].append(report)
+        managers_of[report].append(boss)
+    # Influence links between candidates, clamped strengths, in (influencer, listener) order;
+    # of two links between the same pair the last given counts (as networkx's add_edges_from).
+    src_ids, dst_ids, raw = influence
+    a_arr = np.array([index.get(x, -1) for x in src_ids], dtype=np.intp)
+    b_arr = np.array([index.get(x, -1) for x in dst_ids], dtype=np.intp)
+    w_arr = np.clip(
+        np.array([DEFAULT_INFLUENCE_STRENGTH if w is None else w for w in raw], dtype=np.float64),
+        0.0,
+        1.0,
     )
+    keep = (a_arr >= 0) & (b_arr >= 0) & (a_arr != b_arr)
+    a_arr, b_arr, w_arr = a_arr[keep], b_arr[keep], w_arr[keep]
+    order = np.lexsort((b_arr, a_arr))  # stable: equal pairs keep the order they were given
+    a_arr, b_arr, w_arr = a_arr[order], b_arr[order], w_arr[order]
+    if len(a_arr) > 1:
+        last = np.ones(len(a_arr), dtype=bool)
+        last[:-1] = (a_arr[1:] != a_arr[:-1]) | (b_arr[1:] != b_arr[:-1])
+        if not last.all():
+            a_arr, b_arr, w_arr = a_arr[last], b_arr[last], w_arr[last]
+    candidates = Candidates(ids, index, make)
+    if made is not None:
+        candidates._made.update((index[pid], c) for pid, c in made.items())
     return DecisionGraph(
-        candidates=by_id,
-        reporting=hierarchy,
-        influence=listening,
+        candidates=candidates,
+        ids=ids,
+        index=index,
+        external=external,
+        role_values=role_values,
+        nodes=nodes,
+        reports_of=reports_of,
+        managers_of=managers_of,
+        influence_links=(a_arr, b_arr, w_arr),
         others=dict(others or {}),
         for_opportunity=for_opportunity,
     )
@@ -155,28 +331,44 @@ def hierarchy_positions(graph: DecisionGraph) -> dict[str, Position]:
     with a dotted line to the CEO counts as close to the top. Externals have no position
     in the account: their standing in their own organization is not power over this deal.
     """
-    tree = graph.reporting
-    internal = graph.internal_ids
-    # Plain dicts of the adjacency: networkx's degree and neighbour views cost more than
-    # the walk itself on a 2,000-person account.
-    succ: dict[str, list[str]] = {n: list(nbrs) for n, nbrs in tree.adjacency()}
-    pred: dict[str, list[str]] = {n: [] for n in succ}
-    for n, reports in succ.items():
-        for r in reports:
-            pred[r].append(n)
-    depth = reporting_depths(succ, pred)
-    below = _internal_below(tree, succ, pred, internal)
+    depth, below = _hierarchy_columns(graph)
     out: dict[str, Position] = {}
-    for pid, cand in graph.candidates.items():
-        if cand.external or pid not in succ:
-            out[pid] = Position(None, (), 0, 0)
-            continue
-        managers = tuple(sorted(pred[pid]))
-        people_below = below[pid]
-        direct = sum(1 for r in succ[pid] if r in internal)
-        placed = bool(managers) or bool(succ[pid])
-        out[pid] = Position(depth.get(pid) if placed else None, managers, direct, people_below)
+    for i, pid in enumerate(graph.ids):
+        out[pid] = _position(graph, i, depth, below)
     return out
+
+
+def _hierarchy_columns(graph: DecisionGraph) -> tuple[list[int], list[int]]:
+    """Depth (-1: none) and internal people below, by hierarchy node."""
+    succ, pred = graph.reports_of, graph.managers_of
+    n = len(graph.nodes)
+    internal = [not e for e in graph.external] + [False] * (n - len(graph.ids))
+    # Depth: breadth first from the tops (no manager, at least one report); the shortest
+    # line wins whatever order the nodes come in.
+    depth = [-1] * n
+    queue = [i for i in range(n) if not pred[i] and succ[i]]
+    for t in queue:
+        depth[t] = 0
+    for node in queue:  # the list grows while it is read
+        d = depth[node] + 1
+        for child in succ[node]:
+            if depth[child] < 0:
+                depth[child] = d
+                queue.append(child)
+    return depth, _internal_below(succ, pred, internal)
+
+
+def _position(graph: DecisionGraph, i: int, depth: list[int], below: list[int]) -> Position:
+    if graph.external[i]:
+        return Position(None, (), 0, 0)
+    succ, pred = graph.reports_of[i], graph.managers_of[i]
+    nodes, external = graph.nodes, graph.external
+    ranked = len(graph.ids)
+    managers = tuple(sorted(nodes[m] for m in pred))
+    direct = sum(1 for r in succ if r < ranked and not external[r])
+    placed = bool(pred) or bool(succ)
+    d = depth[i]
+    return Position(d if placed and d >= 0 else None, managers, direct, below[i])
 
 
 def reporting_depths(
@@ -201,48 +393,61 @@ def reporting_depths(
 
 
 def _internal_below(
-    tree: nx.DiGraph,
-    succ: Mapping[str, list[str]],
-    pred: Mapping[str, list[str]],
-    internal: set[str],
-) -> dict[str, int]:
+    succ: Sequence[Sequence[int]], pred: Sequence[Sequence[int]], internal: Sequence[bool]
+) -> list[int]:
     """How many internal people are below each node, directly or not.
 
     In a tree (nobody has two managers) the people below a node are the disjoint union of
     its reports' and theirs, so counts add up in one pass from the bottom; dotted lines
     (two managers) and cycles need the sets of `_everyone_below`.
     """
-    if all(len(managers) <= 1 for managers in pred.values()):
-        order = [n for n, managers in pred.items() if not managers]
+    n = len(succ)
+    if all(len(managers) <= 1 for managers in pred):
+        order = [i for i in range(n) if not pred[i]]
         for node in order:  # breadth-first from the tops; the list grows while it is read
             order.extend(succ[node])
-        if len(order) == len(pred):  # every node reached once: no cycle
-            counts: dict[str, int] = {}
+        if len(order) == n:  # every node reached once: no cycle
+            counts = [0] * n
             for node in reversed(order):
                 total = 0
                 for child in succ[node]:
-                    total += counts[child] + (child in internal)
+                    total += counts[child] + internal[child]
                 counts[node] = total
             return counts
-    below = _everyone_below(tree)
-    return {n: len(people & internal) if people else 0 for n, people in below.items()}
+    return [sum(1 for x in people if internal[x]) for people in _everyone_below(succ, pred)]
 
 
-def _everyone_below(tree: nx.DiGraph) -> dict[str, set[str]]:
+def _everyone_below(succ: Sequence[Sequence[int]], pred: Sequence[Sequence[int]]) -> list[set[int]]:
     """Everyone below each node, in one pass from the bottom: set unions of the children's,
     instead of a graph search from every node."""
-    try:
-        order = list(nx.topological_sort(tree))
-    except nx.NetworkXUnfeasible:  # a reporting cycle: imports refuse them, others may not
-        return {n: nx.descendants(tree, n) for n in tree}
-    below: dict[str, set[str]] = {}
+    n = len(succ)
+    waiting = [len(p) for p in pred]
+    order = [i for i in range(n) if not waiting[i]]
+    for node in order:  # topological order (Kahn); the list grows while it is read
+        for child in succ[node]:
+            waiting[child] -= 1
+            if not waiting[child]:
+                order.append(child)
+    if len(order) < n:  # a reporting cycle: imports refuse them, others may not
+        return [_descendants(succ, i) for i in range(n)]
+    below: list[set[int]] = [set() for _ in range(n)]
     for node in reversed(order):
-        acc: set[str] = set()
-        for child in tree.successors(node):
+        acc = below[node]
+        for child in succ[node]:
             acc.add(child)
             acc |= below[child]
-        below[node] = acc
     return below
+
+
+def _descendants(succ: Sequence[Sequence[int]], start: int) -> set[int]:
+    seen: set[int] = set()
+    stack = list(succ[start])
+    while stack:
+        node = stack.pop()
+        if node not in seen:
+            seen.add(node)
+            stack.extend(succ[node])
+    return seen
 
 
 def weighted_pagerank(
@@ -259,28 +464,42 @@ def weighted_pagerank(
     Dangling nodes (no outgoing weight) spread their rank evenly, as in networkx; the
     iteration stops when the total change is below n x tol. `reverse`: rank flows along
     the links backwards (on the influence graph: from listeners to the people listened to).
-    The iteration runs on numpy arrays: on a 2,000-person account it takes about a hundred
-    rounds over thousands of links, too slow as Python loops.
     """
     nodes = sorted(graph)
-    n = len(nodes)
-    if n == 0:
-        return {}
     index = {u: i for i, u in enumerate(nodes)}
-    links: list[tuple[int, int, float]] = []
-    for u, v, d in graph.edges(data=True):
-        w = float(d.get(weight, 1.0))
-        if w > 0:
-            a, b = (index[v], index[u]) if reverse else (index[u], index[v])
-            links.append((a, b, w))
+    ends = [(index[u], index[v], float(d.get(weight, 1.0))) for u, v, d in graph.edges(data=True)]
+    sources = np.array([a for a, _, _ in ends], dtype=np.intp)
+    targets = np.array([b for _, b, _ in ends], dtype=np.intp)
+    weights = np.array([w for _, _, w in ends], dtype=np.float64)
+    if reverse:
+        sources, targets = targets, sources
+    rank = _pagerank(len(nodes), sources, targets, weights, alpha, tol, max_iter)
+    return dict(zip(nodes, rank.tolist(), strict=True))
+
+
+def _pagerank(
+    n: int,
+    sources: np.ndarray,
+    targets: np.ndarray,
+    weights: np.ndarray,
+    alpha: float = PAGERANK_ALPHA,
+    tol: float = 1e-10,
+    max_iter: int = 500,
+) -> np.ndarray:
+    """`weighted_pagerank` on n nodes given by position and links in three columns. The
+    iteration runs on numpy arrays: on a 2,000-person account it takes about a hundred
+    rounds over thousands of links, too slow as Python loops."""
+    if n == 0:
+        return np.zeros(0)
+    keep = weights > 0
     # A fixed order of the links, so sums never depend on how the graph was built.
-    links.sort()
-    source = np.fromiter((a for a, _, _ in links), dtype=np.intp, count=len(links))
-    target = np.fromiter((b for _, b, _ in links), dtype=np.intp, count=len(links))
-    weights = np.fromiter((w for _, _, w in links), dtype=np.float64, count=len(links))
+    order = np.lexsort((weights[keep], targets[keep], sources[keep]))
+    source = sources[keep][order]
+    target = targets[keep][order]
+    weights = weights[keep][order]
     out_weight = np.bincount(source, weights=weights, minlength=n)
     # Each link carries alpha x its share of its source's outgoing weight.
-    share = alpha * weights / out_weight[source] if len(links) else weights
+    share = alpha * weights / out_weight[source] if len(source) else weights
     dangling = out_weight == 0
     rank = np.full(n, 1.0 / n)
     for _ in range(max_iter):
@@ -290,7 +509,20 @@ def weighted_pagerank(
         rank = new
         if error < n * tol:
             break
-    return dict(zip(nodes, rank.tolist(), strict=True))
+    return rank
+
+
+def _informal_values(graph: DecisionGraph) -> np.ndarray:
+    """`informal_influence` by position in `graph.ids`."""
+    n = len(graph.ids)
+    sources, listeners, strengths = graph.influence_links
+    if n == 0:
+        return np.zeros(0)
+    pr = _pagerank(n, listeners, sources, strengths)
+    lo, hi = float(pr.min()), float(pr.max())
+    heard = _listening_strength_values(graph)
+    relative = np.zeros(n) if hi - lo <= 1e-12 else (pr - lo) / (hi - lo)
+    return relative * np.minimum(1.0, heard / FULL_LISTENING)
 
 
 def informal_influence(graph: DecisionGraph) -> dict[str, float]:
@@ -302,43 +534,36 @@ def informal_influence(graph: DecisionGraph) -> dict[str, float]:
     most listened-to person of the group has 1 and people nobody listens to have 0, then
     damped when the listeners' strengths add up to less than FULL_LISTENING.
     """
-    pr = weighted_pagerank(graph.influence, weight="strength", reverse=True)
-    if not pr:
-        return {}
-    lo, hi = min(pr.values()), max(pr.values())
-    strengths = _listening_strengths(graph)
-    out: dict[str, float] = {}
-    for pid in graph.candidates:
-        heard = strengths[pid]
-        relative = 0.0 if hi - lo <= 1e-12 else (pr[pid] - lo) / (hi - lo)
-        out[pid] = relative * min(1.0, heard / FULL_LISTENING)
-    return out
+    return dict(zip(graph.ids, _informal_values(graph).tolist(), strict=True))
 
 
 def listening_strength(graph: DecisionGraph, pid: str) -> float:
     """The strengths of the people listening to `pid`, added up."""
-    return float(sum(d["strength"] for _, _, d in graph.influence.out_edges(pid, data=True)))
+    total = 0.0
+    for _, w in graph.listened_to_by(pid):
+        total += w
+    return total
 
 
-def _listening_strengths(graph: DecisionGraph) -> dict[str, float]:
-    """`listening_strength` of every candidate, in one pass over the links (added up in
-    the same order, so the same floats)."""
-    out: dict[str, float] = {}
-    for pid, listeners in graph.influence.adjacency():
-        total = 0
-        for d in listeners.values():
-            total += d["strength"]
-        out[pid] = float(total)
-    return out
+def _listening_strength_values(graph: DecisionGraph) -> np.ndarray:
+    """`listening_strength` of every candidate by position, in one pass over the links
+    (added up in the same order, so the same floats)."""
+    sources, _, strengths = graph.influence_links
+    return np.bincount(sources, weights=strengths, minlength=len(graph.ids)).astype(np.float64)
 
 
 def role_value(c: Candidate) -> float:
     """Role component 0..1 from the declared role and influence level."""
-    base = ROLE_BASE.get(c.role, 0.0) if c.role is not None else 0.0
-    if c.influence is not None:
-        level = INFLUENCE_LEVEL[c.influence]
+    return declared_role_value(c.role, c.influence)
+
+
+def declared_role_value(role: m.BuyingRole | None, influence: m.InfluenceLevel | None) -> float:
+    """`role_value` of a declared role and influence level."""
+    base = ROLE_BASE.get(role, 0.0) if role is not None else 0.0
+    if influence is not None:
+        level = INFLUENCE_LEVEL[influence]
     else:
-        level = UNKNOWN_LEVEL_WITH_ROLE if c.role is not None else 0.0
+        level = UNKNOWN_LEVEL_WITH_ROLE if role is not None else 0.0
     return ROLE_SHARE * base + LEVEL_SHARE * level
 
 
@@ -374,39 +599,90 @@ class Scored:
         return None if self.position.depth is None else self.position.depth + 1
 
 
-def score_deciders(graph: DecisionGraph) -> list[Scored]:
-    """Every candidate scored and ranked (score, then id: ties are deterministic)."""
-    positions = hierarchy_positions(graph)
-    informal = informal_influence(graph)
-    group_size = len(graph.internal_ids)
-    rows: list[tuple[float, str, dict[ScoreComponent, float]]] = []
-    for pid, cand in graph.candidates.items():
-        values = {
-            ScoreComponent.ROLE: role_value(cand),
-            ScoreComponent.FORMAL: formal_value(positions[pid], group_size),
-            ScoreComponent.INFORMAL: informal[pid],
-        }
-        # The same sum as over WEIGHTS in component order, written out (it runs per person).
-        score = round(
-            ROLE_WEIGHT * values[ScoreComponent.ROLE]
-            + FORMAL_WEIGHT * values[ScoreComponent.FORMAL]
-            + INFORMAL_WEIGHT * values[ScoreComponent.INFORMAL],
-            SCORE_DIGITS,
+class Ranking(Sequence[Scored]):
+    """Every candidate scored and ranked (score, then id: ties are deterministic), as a
+    sequence of `Scored` made when asked for: the scores are columns, and a request puts
+    only the first few into words."""
+
+    def __init__(self, graph: DecisionGraph) -> None:
+        self.graph = graph
+        n = len(graph.ids)
+        depth, below = _hierarchy_columns(graph)
+        self._depth, self._below = depth, below
+        external = np.array(graph.external, dtype=bool)
+        group_size = n - int(external.sum())
+        d = np.array(depth[:n], dtype=np.float64)
+        placed = np.array(
+            [bool(graph.managers_of[i]) or bool(graph.reports_of[i]) for i in range(n)],
+            dtype=bool,
         )
-        rows.append((score, pid, values))
-    rows.sort(key=lambda t: (-t[0], t[1]))
-    return [
-        Scored(rank, pid, score, values, positions[pid])
-        for rank, (score, pid, values) in enumerate(rows, start=1)
-    ]
+        on_line = placed & (d >= 0) & ~external
+        span = (
+            np.array(below[:n], dtype=np.float64) / (group_size - 1)
+            if group_size > 1
+            else np.zeros(n)
+        )
+        position = 1.0 / (1.0 + np.where(on_line, d, 0.0))
+        formal = np.where(on_line, POSITION_SHARE * position + SPAN_SHARE * span, 0.0)
+        role = np.array(graph.role_values, dtype=np.float64)
+        informal = _informal_values(graph)
+        total = ROLE_WEIGHT * role + FORMAL_WEIGHT * formal + INFORMAL_WEIGHT * informal
+        # Python's round, not numpy's: the same decimals as always, ties exactly equal.
+        scores = [round(x, SCORE_DIGITS) for x in total.tolist()]
+        self._scores = scores
+        self._role = role.tolist()
+        self._formal = formal.tolist()
+        self._informal = informal.tolist()
+        self._order: list[int] = np.lexsort(
+            (np.arange(n), -np.array(scores, dtype=np.float64))
+        ).tolist()
+        self._made: dict[int, Scored] = {}
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    @overload
+    def __getitem__(self, at: int) -> Scored: ...
+
+    @overload
+    def __getitem__(self, at: slice) -> list[Scored]: ...
+
+    def __getitem__(self, at: int | slice) -> Scored | list[Scored]:
+        if isinstance(at, slice):
+            return [self._scored(r) for r in range(*at.indices(len(self._order)))]
+        if at < 0:
+            at += len(self._order)
+        if not 0 <= at < len(self._order):
+            raise IndexError(at)
+        return self._scored(at)
+
+    def _scored(self, r: int) -> Scored:
+        found = self._made.get(r)
+        if found is None:
+            i = self._order[r]
+            values = {
+                ScoreComponent.ROLE: self._role[i],
+                ScoreComponent.FORMAL: self._formal[i],
+                ScoreComponent.INFORMAL: self._informal[i],
+            }
+            position = _position(self.graph, i, self._depth, self._below)
+            found = self._made[r] = Scored(
+                r + 1, self.graph.ids[i], self._scores[i], values, position
+            )
+        return found
+
+
+def score_deciders(graph: DecisionGraph) -> Ranking:
+    """Every candidate scored and ranked (score, then id: ties are deterministic)."""
+    return Ranking(graph)
 
 
 def describe(graph: DecisionGraph, s: Scored) -> KeyDecider:
     """A scored candidate with the parts of the score and the explanation in words."""
     cand = graph.candidates[s.id]
     pos = s.position
-    listeners = _ends(graph.influence.out_edges(s.id, data=True), far=1)
-    heard = _ends(graph.influence.in_edges(s.id, data=True), far=0)
+    listeners = _ends(graph.listened_to_by(s.id))
+    heard = _ends(graph.listens_to(s.id))
     role_words = _role_clause(graph, cand)
     formal_words = _formal_clause(graph, cand, pos)
     details = {
@@ -457,12 +733,9 @@ def rank_deciders(
     return [describe(graph, s) for s in ranking[:limit]]
 
 
-def _ends(edges: Iterable[tuple[str, str, dict[str, float]]], far: int) -> tuple[str, ...]:
-    """The far ends (0: sources, 1: targets) of influence links, strongest first, then by id."""
-    pairs = sorted(
-        ((a if far == 0 else b, d["strength"]) for a, b, d in edges), key=lambda p: (-p[1], p[0])
-    )
-    return tuple(p for p, _ in pairs)
+def _ends(links: Iterable[tuple[str, float]]) -> tuple[str, ...]:
+    """The far ends of influence links, strongest first, then by id."""
+    return tuple(p for p, _ in sorted(links, key=lambda p: (-p[1], p[0])))
 
 
 # ----- explanations ---------------------------------------------------------------------

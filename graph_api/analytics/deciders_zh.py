@@ -163,9 +163,9 @@ def _way_in(graph: DecisionGraph, decider: KeyDecider, via: tuple[str, ...]) -> 
     for pid in via:
         cand = graph.candidates[pid]
         best = max(cand.coverage, key=lambda c: (c.strength or 0.0, c.rep.id))
-        if graph.influence.has_edge(pid, decider.id):
+        if graph.listens(decider.id, pid):
             link = f"{decider.candidate.name}听取其意见"
-        elif graph.influence.has_edge(decider.id, pid):
+        elif graph.listens(pid, decider.id):
             link = f"听取{decider.candidate.name}的意见"
         elif pid in decider.manager_ids:
             link = "上级"

@@ -38,6 +38,7 @@ from graph_api.domain.errors import InvalidInput, Unauthenticated, Unavailable
 from graph_api.domain.i18n import negotiate
 from graph_api.metrics import REGISTRY
 from graph_api.services import idempotency
+from graph_api.services.analysis_cache import AnalysisCache
 from graph_api.store.neo4j_store import RETRY_AFTER_S, Store
 
 
@@ -330,6 +331,7 @@ def create_app(
     # Before the schema: with tracing on, it gets strawberry's OpenTelemetry extension.
     tracing.configure_tracing()
     schema = build_schema(settings)
+    analyses = AnalysisCache(settings.deciders_cache_size) if settings.deciders_cache_size else None
 
     async def get_context(request: Request) -> Context:
         if request.method == "GET" and not (
@@ -345,6 +347,7 @@ def create_app(
             settings=settings,
             viewer=viewer,
             language=negotiate(request.headers.get("accept-language")),
+            analyses=analyses,
         )
 
     @app.exception_handler(Unauthenticated)

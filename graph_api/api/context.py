@@ -14,6 +14,7 @@ from graph_api.config import Settings
 from graph_api.domain.access import Access, Viewer
 from graph_api.domain.i18n import DEFAULT_LANGUAGE, Language
 from graph_api.services.access import access_for
+from graph_api.services.analysis_cache import AnalysisCache
 from graph_api.store.neo4j_store import Store
 from graph_api.store.scoped import ScopedStore
 
@@ -29,6 +30,8 @@ class Context(BaseContext):
     cache: dict[str, Any] = field(default_factory=dict)
     # The language of explanations and labels, from the request's Accept-Language.
     language: Language = DEFAULT_LANGUAGE
+    # The process's cache of key-decider analyses (services/analysis_cache.py); None: off.
+    analyses: AnalysisCache | None = None
 
     def __post_init__(self) -> None:
         super().__init__()

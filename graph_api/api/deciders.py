@@ -297,6 +297,7 @@ class DecidersQuery:
             memo=ctx.cache,
             details=_asks_person_details(info),
             language=ctx.language,
+            analyses=ctx.analyses,
         )
         return [KeyDecider.from_domain(k) for k in ranking]
 
@@ -322,5 +323,6 @@ class DecidersQuery:
             memo=ctx.cache,
             details=_asks_person_details(info),
             language=ctx.language,
+            analyses=ctx.analyses,
         )
         return DecisionAssessment.from_domain(result)

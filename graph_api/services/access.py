@@ -12,7 +12,6 @@ from typing import Any
 
 from graph_api.domain.access import Access, Role, Viewer
 from graph_api.domain.errors import NotFound
-from graph_api.store.mapping import PERSON_FIELDS
 from graph_api.store.neo4j_store import Store
 
 log = logging.getLogger(__name__)
@@ -50,7 +49,7 @@ def require_visible(access: Access, party_id: str, field: str, what: str = "part
 
 
 def restrict_decision_record(access: Access, record: Mapping[str, Any]) -> dict[str, Any]:
-    """The key-decider subgraph (cypher/deciders.cypher `scope`, compact lists) without the
+    """The key-decider subgraph (cypher/deciders.cypher `scope`, in columns) without the
     parties the viewer may not see: the ranking is then computed on what they can see, so
     neither the people nor their weight in the scores leak. The account itself is checked
     by the caller; markers stay (their targets are the account, its units, the opportunity)."""
@@ -58,20 +57,38 @@ def restrict_decision_record(access: Access, record: Mapping[str, Any]) -> dict[
     if access.unrestricted:
         return out
     sees = access.sees
-    n = len(PERSON_FIELDS)
 
-    def person(row: Sequence[Any]) -> list[Any]:
-        links_out = [x for x in row[n] if x[0] == "B" or sees(x[1])]
-        links_in = [x for x in row[n + 1] if x[0] == "C" or sees(x[1])]
-        return [*row[:n], links_out, links_in, *row[n + 2 :]]
+    def columns(names: Sequence[str], keep: Sequence[bool]) -> None:
+        for name in names:
+            out[name] = [x for x, k in zip(record[name], keep, strict=True) if k]
 
-    def influencer(row: Sequence[Any]) -> list[Any]:
-        jobs = [j for j in row[n] if sees(j[0])]
-        return [*row[:n], jobs, *row[n + 1 :]]
-
+    columns(("ids", "names", "genders"), [sees(p) for p in record["ids"]])
+    columns(
+        ("jobPeople", "jobUnits", "jobTitles", "jobPrimary"),
+        [sees(p) and sees(u) for p, u in zip(record["jobPeople"], record["jobUnits"], strict=True)],
+    )
+    columns(
+        ("linePeople", "lineManagers"),
+        [
+            sees(p) and sees(x)
+            for p, x in zip(record["linePeople"], record["lineManagers"], strict=True)
+        ],
+    )
+    columns(
+        ("influenceFrom", "influenceTo", "influenceStrength"),
+        [
+            sees(a) and sees(b)
+            for a, b in zip(record["influenceFrom"], record["influenceTo"], strict=True)
+        ],
+    )
+    out["markers"] = [x for x in record["markers"] if sees(x[0])]
+    out["coverage"] = [x for x in record["coverage"] if sees(x[0])]
     out["units"] = [u for u in record["units"] if sees(u[0])]
-    out["people"] = [person(p) for p in record["people"] if sees(p[0])]
-    out["influencers"] = [influencer(p) for p in record["influencers"] if sees(p[0])]
+    out["influencers"] = [
+        [*x[:3], [j for j in x[3] if sees(j[0])], *x[4:]]
+        for x in record["influencers"]
+        if sees(x[0])
+    ]
     out["reporting"] = [(a, b) for a, b in record["reporting"] if sees(a) and sees(b)]
     out["managers"] = [x for x in record["managers"] if sees(x[0])]
     return out

@@ -11,7 +11,8 @@ from graph_api.analytics.assessment import assess
 from graph_api.analytics.deciders import (
     DecisionGraph,
     Scored,
-    decision_graph,
+    columnar_decision_graph,
+    declared_role_value,
     rank_deciders,
     score_deciders,
 )
@@ -29,6 +30,7 @@ from graph_api.domain.deciders import (
 from graph_api.domain.errors import InvalidInput, NotFound
 from graph_api.domain.i18n import DEFAULT_LANGUAGE, Language
 from graph_api.services.access import restrict_decision_record
+from graph_api.services.analysis_cache import AnalysisCache
 from graph_api.services.parties import check_between, check_id
 from graph_api.store.mapping import PERSON_FIELDS, person_from_row, to_enum
 from graph_api.store.scoped import ScopedStore, restriction
@@ -65,28 +67,40 @@ class AssessmentResult:
     assessment: Assessment
 
 
-async def fetch_scope(reader: ScopedStore, scope: DecisionScope) -> Mapping[str, Any]:
+async def fetch_scope(
+    reader: ScopedStore, scope: DecisionScope, known_version: str | None = None
+) -> Mapping[str, Any]:
     """The account's or opportunity's subgraph in one query, without what the viewer may not
-    see; NotFound names the unknown (or invisible) id."""
+    see; NotFound names the unknown (or invisible) id. With `known_version` (that of an
+    analysis the caller keeps), a graph still at that version answers only
+    {"graphVersion": known_version}: the kept analysis is current."""
     found = await reader.read_restricted(
         "deciders.scope",
         {
             "accountId": scope.account_id,
             "opportunityId": scope.opportunity_id,
             "includeSubsidiaries": scope.include_subsidiaries,
+            "knownVersion": known_version,
         },
     )
-    return found.restrict(visible_scope, scope)
+    return found.restrict(visible_scope, scope, known_version)
 
 
 @restriction("deciders.scope")
 def visible_scope(
-    access: Access, records: Sequence[Mapping[str, Any]], scope: DecisionScope
+    access: Access,
+    records: Sequence[Mapping[str, Any]],
+    scope: DecisionScope,
+    known_version: str | None = None,
 ) -> Mapping[str, Any]:
     """The scope's record without what the viewer may not see (`restrict_decision_record`);
     NotFound, as for an unknown id, for an account or opportunity they may not see."""
     record = records[0] if records else None
-    if record is None or not access.sees(record["accountId"]):
+    if known_version is not None and record is not None:
+        current = record["graphVersion"] == known_version
+        if current:  # the caller's kept analysis is current: nothing else was read
+            return {"graphVersion": known_version}
+    if record is None or record["accountId"] is None or not access.sees(record["accountId"]):
         if scope.opportunity_id is not None:
             raise NotFound(
                 f"no opportunity with id {scope.opportunity_id!r}",
@@ -103,14 +117,21 @@ def visible_scope(
 # and its explanations use. `_people` reads the rest for the people an answer returns.
 SCOPE_PERSON_FIELDS = ("id", "name", "gender")
 
-# Positions in the query's person rows, after the person's fields (cypher/deciders.cypher).
-_N = len(PERSON_FIELDS)
-_OUT, _IN = _N, _N + 1  # a scope person's tagged links
-_EMPLOYMENT, _COVERAGE = _N, _N + 1  # an outside influencer's jobs and coverage
+# A person row in PERSON_FIELDS order with only the fields the scope query reads (the others
+# null, as `person_from_row` expects them when not read).
+_ID, _NAME, _GENDER = (PERSON_FIELDS.index(f) for f in SCOPE_PERSON_FIELDS)
+_EMPTY_ROW: tuple[Any, ...] = (None,) * len(PERSON_FIELDS)
+
+
+def _person(pid: str, name: str | None, gender: str | None) -> m.Person:
+    row = list(_EMPTY_ROW)
+    row[_ID], row[_NAME], row[_GENDER] = pid, name, gender
+    return person_from_row(row)
 
 
 def _coverage(rows: Sequence[Sequence[Any]], reps: dict[str, v.Rep]) -> tuple[v.Coverage, ...]:
-    """Coverage rows, strongest first; a rep covering many people is one object."""
+    """Coverage rows [rep id, name, email, role, region, strength, kind], strongest first; a
+    rep covering many people is one object."""
     if not rows:
         return ()
     cover = []
@@ -125,7 +146,7 @@ def _coverage(rows: Sequence[Sequence[Any]], reps: dict[str, v.Rep]) -> tuple[v.
 
 
 def _main_employment(rows: Sequence[Sequence[Any]]) -> Sequence[Any] | None:
-    """The primary job, else the first by organization id: [organization id, title, ...]."""
+    """The primary job, else the first by organization id: [organization id, ..., primary]."""
     if not rows:
         return None
     if len(rows) == 1:
@@ -161,7 +182,9 @@ def _marker(
 
 
 def graph_from_record(record: Mapping[str, Any]) -> DecisionGraph:
-    """Maps the query's row (lists, see cypher/deciders.cypher) to the analytics' input."""
+    """Maps the query's row (columns, see cypher/deciders.cypher) to the analytics' input:
+    the columns the scores need for everyone, a `Candidate` only for the people a request
+    puts into words."""
     account_id: str = record["accountId"]
     parents = {u[0]: u[2] for u in record["units"]}
     unit_names = {u[0]: u[1] for u in record["units"]}
@@ -170,70 +193,87 @@ def graph_from_record(record: Mapping[str, Any]) -> DecisionGraph:
     unit_ids = {u[0] for u in record["units"]}
     if not record["includeSubsidiaries"]:
         unit_ids = {account_id} & unit_ids
-    reps: dict[str, v.Rep] = {}
-    candidates: list[Candidate] = []
-    reporting: list[tuple[str, str]] = [(a, b) for a, b in record["reporting"]]
-    influence: list[tuple[str, str, float | None]] = []
-    for row in record["people"]:
-        person = person_from_row(row)
-        pid = person.id
-        jobs: list[Sequence[Any]] = []
-        markers: list[Sequence[Any]] = []
-        for link in row[_OUT]:
-            tag = link[0]
-            if tag == "W":
-                if link[1] in unit_names:
-                    jobs.append(link[1:])
-            elif tag == "B":
-                if link[2] or link[3] or link[1] in unit_ids:
-                    markers.append((link[1], link[2], *link[4:]))
-            elif link[2]:  # "R", to a person
-                reporting.append((pid, link[1]))
-        covered: list[Sequence[Any]] = []
-        for link in row[_IN]:
-            if link[0] == "C":
-                if link[2]:
-                    covered.append((link[1], *link[3:]))
-            elif link[2]:  # "I", from a person
-                influence.append((link[1], pid, link[3]))
-        job = _main_employment(jobs)
-        organization_id = job[0] if job else None
-        marker, source = _marker(markers, organization_id, parents, account_id)
-        candidates.append(
-            Candidate(
-                person=person,
-                title=job[1] if job else None,
-                organization_id=organization_id,
-                organization_name=unit_names[organization_id] if job else None,
-                external=job is None and pid != account_id,
-                role=to_enum(m.BuyingRole, marker[2]) if marker else None,
-                attitude=to_enum(m.Attitude, marker[3]) if marker else None,
-                influence=to_enum(m.InfluenceLevel, marker[4]) if marker else None,
-                role_source=source,
-                coverage=_coverage(covered, reps),
+    scope_ids: list[str] = record["ids"]
+    names: list[str | None] = record["names"]
+    genders: list[str | None] = record["genders"]
+    inside = set(scope_ids)
+    jobs: dict[str, list[tuple[str, str | None, bool | None]]] = {}
+    for pid, unit, title, primary in zip(
+        record["jobPeople"],
+        record["jobUnits"],
+        record["jobTitles"],
+        record["jobPrimary"],
+        strict=True,
+    ):
+        if unit in unit_names:
+            jobs.setdefault(pid, []).append((unit, title, primary))
+    markers: dict[str, list[Sequence[Any]]] = {}
+    for pid, target, on_opp, on_account, *rest in record["markers"]:
+        if on_opp or on_account or target in unit_ids:
+            markers.setdefault(pid, []).append((target, on_opp, *rest))
+    covered: dict[str, list[Sequence[Any]]] = {}
+    for pid, *rest in record["coverage"]:
+        covered.setdefault(pid, []).append(rest)
+    outside = [x for x in record["influencers"] if x[0] not in inside]
+    ids = sorted([*scope_ids, *(x[0] for x in outside)])
+    # What a candidate needs at once (external, role) from the facts, the rest when made.
+    position_in_scope = {pid: i for i, pid in enumerate(scope_ids)}
+    outsider = {x[0]: x for x in outside}
+    employment = {pid: _main_employment(rows) for pid, rows in jobs.items()}
+    chosen: dict[str, tuple[Sequence[Any] | None, RoleSource | None]] = {}
+    for pid, rows in markers.items():
+        job = employment.get(pid)
+        chosen[pid] = _marker(rows, job[0] if job else None, parents, account_id)
+    placed = {*employment, account_id}
+    external = [pid not in position_in_scope or pid not in placed for pid in ids]
+    role_values = [declared_role_value(None, None)] * len(ids)
+    at_id = {pid: i for i, pid in enumerate(ids)}
+    for pid, (marker, _) in chosen.items():
+        if marker is not None:
+            role_values[at_id[pid]] = declared_role_value(
+                to_enum(m.BuyingRole, marker[2]), to_enum(m.InfluenceLevel, marker[4])
             )
-        )
-    inside = {c.id for c in candidates}
-    for row in record["influencers"]:
-        person = person_from_row(row)
-        if person.id in inside:
-            continue
-        outside_job = _main_employment(row[_EMPLOYMENT])
-        candidates.append(
-            Candidate(
-                person=person,
+    reps: dict[str, v.Rep] = {}
+
+    def make(i: int) -> Candidate:
+        pid = ids[i]
+        at = position_in_scope.get(pid)
+        if at is None:
+            row = outsider[pid]
+            outside_job = _main_employment(row[3])
+            return Candidate(
+                person=_person(pid, row[1], row[2]),
                 title=outside_job[2] if outside_job else None,
                 organization_id=outside_job[0] if outside_job else None,
                 organization_name=outside_job[1] if outside_job else None,
                 external=True,
-                coverage=_coverage(row[_COVERAGE], reps),
+                coverage=_coverage(row[4], reps),
             )
+        job = employment.get(pid)
+        marker, source = chosen.get(pid, (None, None))
+        return Candidate(
+            person=_person(pid, names[at], genders[at]),
+            title=job[1] if job else None,
+            organization_id=job[0] if job else None,
+            organization_name=unit_names[job[0]] if job else None,
+            external=job is None and pid != account_id,
+            role=to_enum(m.BuyingRole, marker[2]) if marker else None,
+            attitude=to_enum(m.Attitude, marker[3]) if marker else None,
+            influence=to_enum(m.InfluenceLevel, marker[4]) if marker else None,
+            role_source=source,
+            coverage=_coverage(covered.get(pid, ()), reps),
         )
+
+    reporting: list[tuple[str, str]] = [(a, b) for a, b in record["reporting"]]
+    reporting += zip(record["linePeople"], record["lineManagers"], strict=True)
     others = {x[0]: (x[1] or x[0], x[2]) for x in record["managers"]}
-    return decision_graph(
-        candidates,
+    return columnar_decision_graph(
+        ids,
+        make,
+        external,
+        role_values,
         reporting,
-        influence,
+        (record["influenceFrom"], record["influenceTo"], record["influenceStrength"]),
         others,
         for_opportunity=record["opportunityId"] is not None,
     )
@@ -245,25 +285,42 @@ class _Analysed:
     account_name: str
     opportunity_id: str | None
     graph: DecisionGraph
-    scored: list[Scored]
+    scored: Sequence[Scored]
+
+
+def _analyse(record: Mapping[str, Any]) -> _Analysed:
+    graph = graph_from_record(record)
+    return _Analysed(
+        record["accountId"],
+        record["accountName"] or record["accountId"],
+        record["opportunityId"],
+        graph,
+        score_deciders(graph),
+    )
 
 
 async def _analysed(
-    reader: ScopedStore, scope: DecisionScope, memo: dict[Any, Any] | None
+    reader: ScopedStore,
+    scope: DecisionScope,
+    memo: dict[Any, Any] | None,
+    analyses: AnalysisCache | None = None,
 ) -> _Analysed:
     """The scope's graph and ranking; with a request's `memo`, computed once per request
-    (keyDeciders and decisionAssessment asked together share one query and one ranking)."""
+    (keyDeciders and decisionAssessment asked together share one query and one ranking);
+    with `analyses`, kept across requests while the graph's version stays the same.
+    The mapping and the scores run in a thread, off the event loop."""
 
     async def compute() -> _Analysed:
-        record = await fetch_scope(reader, scope)
-        graph = graph_from_record(record)
-        return _Analysed(
-            record["accountId"],
-            record["accountName"] or record["accountId"],
-            record["opportunityId"],
-            graph,
-            score_deciders(graph),
-        )
+        question = (scope, reader.access)
+        known = analyses.known_version(question) if analyses is not None else None
+        record = await fetch_scope(reader, scope, known)
+        if known is not None and record.get("graphVersion") == known and analyses is not None:
+            kept: _Analysed = analyses.kept(question, known)
+            return kept
+        analysed = await asyncio.to_thread(_analyse, record)
+        if analyses is not None:
+            analyses.keep(question, record.get("graphVersion"), analysed)
+        return analysed
 
     if memo is None:
         return await compute()
@@ -306,13 +363,15 @@ async def key_deciders(
     memo: dict[Any, Any] | None = None,
     details: bool = True,
     language: Language = DEFAULT_LANGUAGE,
+    analyses: AnalysisCache | None = None,
 ) -> list[KeyDecider]:
     """The people of the scope ranked by decision power, best first, at most `limit`.
     `memo`: a per-request cache shared with `decision_assessment`. `details`: the people's
-    full records (one more small query); without, a person has only id, name and gender."""
+    full records (one more small query); without, a person has only id, name and gender.
+    `analyses`: the process's cache of analyses (services/analysis_cache.py)."""
     scope.checked()
     check_between("limit", limit, 1, max_limit)
-    analysed = await _analysed(reader, scope, memo)
+    analysed = await _analysed(reader, scope, memo, analyses)
     ranked = rank_deciders(analysed.graph, limit, scored=analysed.scored)
     if language is Language.ZH:
         ranked = [in_chinese(analysed.graph, k) for k in ranked]
@@ -322,6 +381,13 @@ async def key_deciders(
     return [_with_person(k, people) for k in ranked]
 
 
+def _assess(analysed: _Analysed, language: Language) -> Assessment:
+    assessment = assess(analysed.graph, scored=analysed.scored)
+    if language is Language.ZH:
+        assessment = assessment_in_chinese(analysed.graph, assessment)
+    return assessment
+
+
 async def decision_assessment(
     reader: ScopedStore,
     scope: DecisionScope,
@@ -329,13 +395,13 @@ async def decision_assessment(
     memo: dict[Any, Any] | None = None,
     details: bool = True,
     language: Language = DEFAULT_LANGUAGE,
+    analyses: AnalysisCache | None = None,
 ) -> AssessmentResult:
-    """TAS 9 and 10 for the scope, with their evidence; `details` as in `key_deciders`."""
+    """TAS 9 and 10 for the scope, with their evidence; `details` and `analyses` as in
+    `key_deciders`. The assessment reads every ranked person: it runs in a thread."""
     scope.checked()
-    analysed = await _analysed(reader, scope, memo)
-    assessment = assess(analysed.graph, scored=analysed.scored)
-    if language is Language.ZH:
-        assessment = assessment_in_chinese(analysed.graph, assessment)
+    analysed = await _analysed(reader, scope, memo, analyses)
+    assessment = await asyncio.to_thread(_assess, analysed, language)
     if details:
         assessment = await _assessment_with_people(reader, assessment)
     return AssessmentResult(

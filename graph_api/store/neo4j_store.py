@@ -340,7 +340,21 @@ class Store:
     async def write_counters(
         self, name: str, params: Mapping[str, Any] | None = None
     ) -> dict[str, int]:
-        """Runs a write and returns its update counters (nodes_created, ...)."""
+        """Runs a write of the party graph (an import batch) and returns its update counters
+        (nodes_created, ...); then the graph's version goes up."""
+        counters = await self._write_counters(name, params)
+        await self._run("graph_version.bump", None, RoutingControl.WRITE)
+        return counters
+
+    async def graph_version(self) -> str | None:
+        """The graph's version (cypher/graph_version.cypher): it changes with every write of
+        the party graph; None before the first."""
+        rows = await self.read("graph_version.read")
+        return str(rows[0]["version"]) if rows else None
+
+    async def _write_counters(
+        self, name: str, params: Mapping[str, Any] | None = None
+    ) -> dict[str, int]:
         text = _resolve(name)
         _count_round_trip()
         self._check_up()
@@ -427,7 +441,11 @@ class Store:
 
         @neo4j.unit_of_work(timeout=_timeout("write transaction", self.query_timeout_s))
         async def managed(tx: AsyncManagedTransaction) -> T:
-            return await work(Transaction(tx))
+            transaction = Transaction(tx)
+            done = await work(transaction)
+            # Last, so that the version's lock is held only while the transaction commits.
+            await transaction.run("graph_version.bump")
+            return done
 
         return await self.transaction(managed)
 
@@ -461,6 +479,7 @@ class Store:
                 result = await session.run(query("search.backfill_titles"))
                 await result.consume()
             await self.driver.execute_query("CALL db.awaitIndexes(300)", database_=self.database)
+            await self.driver.execute_query(query("graph_version.start"), database_=self.database)
         except _UNAVAILABLE as exc:
             await self.ping()  # the reason, naming the URI
             raise self._unavailable(exc) from exc

@@ -225,6 +225,10 @@ class ScopedStore:
         records = await self._store.read(name, _scoped(name, declared, params, self.access))
         return Unrestricted(name, self.access, records)
 
+    async def graph_version(self) -> str | None:
+        """The graph's version (`Store.graph_version`): a counter, no party's data."""
+        return await self._store.graph_version()
+
     async def write_transaction(self, work: Callable[[ScopedTransaction], Awaitable[T]]) -> T:
         """`work` in one write transaction, running WRITE queries only (all of it or nothing)."""
 

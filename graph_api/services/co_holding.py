@@ -194,6 +194,4 @@ class CoHoldingChange:
 async def party_products(run: Run, ids: Sequence[str]) -> dict[str, Holdings]:
     """Each party's part in the statistics (parties not in the database are absent)."""
     rows = await _records(run, "cross_sell.party_products", {"ids": list(ids)})
-    return {
-        r["id"]: (bool(r["person"]), frozenset(r["products"] or ()) or frozenset()) for r in rows
-    }
+    return {r["id"]: (bool(r["person"]), frozenset(r["products"] or ())) for r in rows}

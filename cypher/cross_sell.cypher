@@ -105,6 +105,11 @@ RETURN p.id AS id, kind, p.name AS name, p.orgType AS orgType, p.occupation AS o
     ORDER BY n DESC, prod.id LIMIT $popular
   } AS popular
 
+// name: lock_stats
+// A refresh locks the statistics before it reads the holdings (services/co_holding.py).
+MERGE (s:CoHoldingStats {id: 'current'})
+SET s._lock = true REMOVE s._lock
+
 // name: holders
 // Customers (parties with a holding that is not closed) and, per product, its holders by kind.
 MATCH (party:Party)-[:HOLDS]->(h:Holding)-[:OF_PRODUCT]->(prod:Product)
@@ -159,3 +164,32 @@ CALL () {
     confidence: row.confidence, lift: row.lift}]->(b)
 }
 RETURN s.refreshedAt AS refreshedAt
+
+// name: party_products
+// The products each party holds in a holding that is not closed (what the statistics count of
+// it), read under a lock on the party so that two writes to one party's holdings count in turn.
+UNWIND $ids AS id
+MATCH (party:Party {id: id})
+SET party._lock = true REMOVE party._lock
+RETURN party.id AS id, party:Person AS person,
+  COLLECT {
+    MATCH (party)-[:HOLDS]->(h:Holding)-[:OF_PRODUCT]->(prod:Product)
+    WHERE coalesce(h.status, 'ACTIVE') <> 'CLOSED'
+    RETURN DISTINCT prod.id
+  } AS products
+
+// name: current_stats
+// The statistics as stored, under a lock on their node (writes that change them take turns):
+// what an incremental update adds its changes to. Bounded by the catalogue, not the parties.
+MATCH (s:CoHoldingStats {id: 'current'})
+SET s._lock = true REMOVE s._lock
+RETURN s.people AS people, s.organizations AS organizations,
+  COLLECT {
+    MATCH (s)-[c:COUNTS]->(prod:Product)
+    RETURN {product: prod.id, people: c.people, organizations: c.organizations}
+  } AS counts,
+  COLLECT {
+    MATCH (a:Product)-[c:CO_HELD]->(b:Product)
+    WHERE a.id < b.id
+    RETURN {a: a.id, b: b.id, pairs: c.pairCount}
+  } AS pairs

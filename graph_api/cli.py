@@ -564,8 +564,7 @@ def _initial_import_if_empty(settings: Settings, args: argparse.Namespace) -> in
         f"imported {report.total_rows} rows from {path} in {report.seconds:.1f}s "
         f"(validation {report.validate_seconds:.1f}s, files {report.files_seconds:.1f}s, "
         f"neo4j-admin import {report.tool_seconds:.1f}s, start {report.start_seconds:.1f}s, "
-        f"indexes {report.index_seconds:.1f}s, co-holding statistics "
-        f"{report.stats_seconds:.1f}s): {report.nodes_created} nodes and "
+        f"indexes {report.index_seconds:.1f}s): {report.nodes_created} nodes and "
         f"{report.relationships_created} relationships created; {report.rejected} rows rejected"
         + (f", written to {reject_file}" if report.rejected and reject_file else ""),
         file=sys.stderr,

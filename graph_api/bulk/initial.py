@@ -1,9 +1,10 @@
 """First load of an empty local database with Neo4j's offline bulk importer (`import --initial`).
 
 The document is validated exactly as by the transactional importer (`validate`, the same
-reject file), the good rows are written as the bulk importer's CSV files, `neo4j-admin
-database import full` builds the store while the local Neo4j is stopped, and then the
-constraints/indexes and the co-holding statistics are made as after any import. The graph is
+reject file), the good rows are written as the bulk importer's CSV files together with the
+co-holding statistics counted from them (no refresh afterwards: that would read every holding
+back), `neo4j-admin database import full` builds the store while the local Neo4j is stopped,
+and then the constraints/indexes are made as after any import. The graph is
 the one `load.py` with `cypher/import.cypher` would have written, bookkeeping included
 (version 1, createdAt = updatedAt = the import's time);
 tests/integration/test_initial_import.py compares both exports byte for byte.
@@ -23,6 +24,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from graph_api.analytics.co_holding import associations
 from graph_api.bulk.formats import read_sources
 from graph_api.bulk.load import paused_gc, write_rejects
 from graph_api.bulk.spec import LINK_SECTIONS, NODE_SECTIONS, Section
@@ -137,7 +139,6 @@ class InitialReport:
     tool_seconds: float = 0.0
     start_seconds: float = 0.0
     index_seconds: float = 0.0
-    stats_seconds: float = 0.0
     seconds: float = 0.0
 
     @property
@@ -236,8 +237,9 @@ def search_titles(validated: Validated) -> tuple[dict[str, list[str]], dict[str,
 def write_import_files(
     validated: Validated, folder: Path, now: datetime
 ) -> tuple[_Files, int, int, dict[str, list[str]]]:
-    """The bulk importer's files for every good row; returns them with the number of nodes
-    and relationships they hold, and the searchTitles to set after the import."""
+    """The bulk importer's files for every good row and the co-holding statistics; returns
+    them with the number of nodes and relationships of the rows (the statistics' apart, as
+    the transactional importer counts them), and the searchTitles to set after the import."""
     files = _Files(folder)
     stamp = now.isoformat()
     nodes = relationships = 0
@@ -316,9 +318,118 @@ def write_import_files(
                     cells += [fmt(get(name)) for name, fmt in columns]
                     write(_DELIMITER.join(cells) + "\n")
                     relationships += 1
+        write_co_holding_files(files, co_holding_counts(validated), datetime.now(UTC))
     finally:
         files.close()
     return files, nodes, relationships, later_titles
+
+
+@dataclass(frozen=True, slots=True)
+class CoHoldingCounts:
+    """What `refresh_co_holding_stats` reads from a loaded graph, counted from the rows."""
+
+    people: int
+    organizations: int
+    # product -> (people, organizations) holding it
+    holders: dict[str, tuple[int, int]]
+    # (a, b), a < b -> customers holding both
+    pairs: dict[tuple[str, str], int]
+
+
+def co_holding_counts(validated: Validated) -> CoHoldingCounts:
+    """The co-holding counts of the good rows, as cypher/cross_sell.cypher's holders,
+    customers and pairs queries would count them once loaded: a customer is a party with a
+    holding that is not closed, counted once per product however many such holdings."""
+    people = {row.values["id"] for row in validated.good_rows("people")}
+    products_of: dict[str, set[str]] = {}
+    for row in validated.good_rows("holdings"):
+        values = row.values
+        if values.get("status") == "CLOSED":
+            continue
+        products_of.setdefault(values["partyId"], set()).add(values["productId"])
+    holders: dict[str, list[int]] = {}
+    pairs: dict[tuple[str, str], int] = {}
+    n_people = 0
+    for party, products in products_of.items():
+        slot = 0 if party in people else 1
+        n_people += slot == 0
+        for product in products:
+            holders.setdefault(product, [0, 0])[slot] += 1
+        if len(products) > 1:
+            ordered = sorted(products)
+            for i, a in enumerate(ordered):
+                for b in ordered[i + 1 :]:
+                    pairs[(a, b)] = pairs.get((a, b), 0) + 1
+    return CoHoldingCounts(
+        people=n_people,
+        organizations=len(products_of) - n_people,
+        holders={p: (c[0], c[1]) for p, c in holders.items()},
+        pairs=pairs,
+    )
+
+
+def write_co_holding_files(files: _Files, counts: CoHoldingCounts, now: datetime) -> None:
+    """The statistics as importer files: the graph `refresh_co_holding_stats` leaves (one
+    CoHoldingStats node, its COUNTS, the CO_HELD pairs), so the load needs no refresh."""
+    started = time.perf_counter()
+    rules = associations(
+        {p: people + orgs for p, (people, orgs) in counts.holders.items()},
+        counts.pairs,
+        counts.people + counts.organizations,
+    )
+    d = _DELIMITER
+    node_fh = files.open(
+        "nodes",
+        "CoHoldingStats",
+        [
+            "id:ID(CoHoldingStats)",
+            "refreshedAt:datetime",
+            "people:long",
+            "organizations:long",
+            "products:long",
+            "associations:long",
+            "seconds:double",
+        ],
+    )
+    count_fh = files.open(
+        "relationships",
+        "COUNTS",
+        [":START_ID(CoHoldingStats)", ":END_ID(Product)", "people:long", "organizations:long"],
+    )
+    for product, (people, orgs) in counts.holders.items():
+        count_fh.write(f"current{d}{_text(product, files.multiline)}{d}{people}{d}{orgs}\n")
+    pair_fh = files.open(
+        "relationships",
+        "CO_HELD",
+        [
+            ":START_ID(Product)",
+            ":END_ID(Product)",
+            "pairCount:long",
+            "support:double",
+            "confidence:double",
+            "lift:double",
+        ],
+    )
+    for r in rules:
+        a, b = _text(r.antecedent, files.multiline), _text(r.consequent, files.multiline)
+        pair_fh.write(
+            f"{a}{d}{b}{d}{r.pair_count}{d}{r.support!r}{d}{r.confidence!r}{d}{r.lift!r}\n"
+        )
+    seconds = time.perf_counter() - started
+    node_fh.write(
+        d.join(
+            [
+                "current",
+                now.isoformat(),
+                str(counts.people),
+                str(counts.organizations),
+                str(len(counts.holders)),
+                str(len(rules)),
+                repr(seconds),
+            ]
+        )
+        + "\n"
+    )
 
 
 def _tool_command(files: _Files, local: LocalNeo4j, report_file: Path) -> list[str]:
@@ -465,12 +576,6 @@ async def _initial_import(
             rows = [{"id": p, "titles": t} for p, t in later_titles.items()]
             await store.write("initial.search_titles", {"rows": rows})
         report.index_seconds = time.perf_counter() - step
-        step = time.perf_counter()
-        # Imported here as in load.py: the service's statistics, not the importer's.
-        from graph_api.services.co_holding import refresh_co_holding_stats
-
-        await refresh_co_holding_stats(store)
-        report.stats_seconds = time.perf_counter() - step
     finally:
         await store.close()
     report.written = True

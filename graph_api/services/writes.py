@@ -38,6 +38,7 @@ from graph_api.domain.writes import (
     WriteScope,
 )
 from graph_api.services import idempotency
+from graph_api.services.co_holding import CoHoldingChange
 from graph_api.services.idempotency import IdempotencyKey
 from graph_api.services.write_input import link_key_fields, section_of
 from graph_api.store.mapping import (
@@ -259,6 +260,7 @@ class _Writer:
         self.now = now
         self.request_id = request_id
         self.audit: list[dict[str, Any]] = []
+        self.co_holding = CoHoldingChange()
 
     async def apply(self, change: Change) -> WriteResult:
         if change.kind.is_link:
@@ -480,6 +482,11 @@ class _Writer:
             params["partyIds"] = sorted(desired.get("partyIds") or [])
             params["repIds"] = sorted(desired.get("repIds") or [])
             params["opportunityId"] = desired.get("opportunityId")
+        if kind is EntityKind.HOLDING:
+            # The statistics count what each party holds: read before the holding changes.
+            await self.co_holding.touch(
+                self.tx.run, (current.get("partyId"), desired.get("partyId"))
+            )
         written = await self.tx.run_one(model.put, params)
         assert written is not None
         self._record(
@@ -749,6 +756,7 @@ async def apply_changes(
         for name in locks:
             await tx.run("write.lock", {"name": name})
         results = [await attempt.apply(change) for change in changes]
+        await attempt.co_holding.apply(tx.run, now)
         await attempt.flush_audit()
         if idempotency_key is not None:
             await idempotency.record(tx, idempotency_key, mutation, results, now)

@@ -105,6 +105,10 @@ QUERY_SCOPES: Mapping[str, Declared] = {
     # The caller's own idempotency keys (keyed by subject), in the write's transaction.
     "idempotency.claim": _W,
     "idempotency.record": _W,
+    # The co-holding statistics, kept current by each write of holdings in its transaction.
+    "cross_sell.party_products": _W,
+    "cross_sell.current_stats": _W,
+    "cross_sell.replace_stats": _W,
 }
 
 # Queries of `cypher/` that the API never runs: the viewer's scope itself (`access.scope`,
@@ -114,10 +118,10 @@ OUTSIDE_THE_API: frozenset[str] = frozenset(
         "access.scope",
         "audit.prune",
         "idempotency.prune",
+        "cross_sell.lock_stats",
         "cross_sell.holders",
         "cross_sell.customers",
         "cross_sell.pairs",
-        "cross_sell.replace_stats",
         "schema",
         "search.backfill_titles",  # a migration (Store.migrate)
     }

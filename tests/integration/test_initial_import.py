@@ -64,9 +64,12 @@ async def bookkeeping(store: Store) -> dict[str, Any]:
 
 
 async def co_holding(store: Store) -> dict[str, Any]:
-    """The co-holding statistics without their timing (refreshedAt, seconds)."""
+    """The co-holding statistics without their timing (refreshedAt, seconds: only their types)."""
     stats = await store.read(
-        "MATCH (s:CoHoldingStats) RETURN s.people AS people, s.organizations AS organizations"
+        "MATCH (s:CoHoldingStats) RETURN s.id AS id, s.people AS people, "
+        "s.organizations AS organizations, s.products AS products, "
+        "s.associations AS associations, valueType(s.refreshedAt) AS refreshedAt, "
+        "valueType(s.seconds) AS seconds"
     )
     counts = await store.read(
         "MATCH (:CoHoldingStats)-[c:COUNTS]->(p:Product) "

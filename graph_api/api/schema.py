@@ -26,6 +26,7 @@ from graph_api.api.observe import observe_extension
 from graph_api.api.org_chart import OrgChartQuery
 from graph_api.api.party import PartyQuery
 from graph_api.api.paths import PathsQuery
+from graph_api.api.portfolio import PortfolioQuery
 from graph_api.api.search import SearchQuery
 from graph_api.api.types import Organization, Person
 from graph_api.config import Settings, get_settings
@@ -35,6 +36,7 @@ Query = merge_types(
     "Query",
     (
         PartyQuery,
+        PortfolioQuery,
         NodeQuery,
         OrgChartQuery,
         SearchQuery,

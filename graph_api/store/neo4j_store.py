@@ -27,6 +27,7 @@ from neo4j.exceptions import (
 
 from graph_api import tracing
 from graph_api.domain.errors import CommitUnknown, Conflict, Timeout, Unavailable
+from graph_api.domain.signals import refresh_params
 from graph_api.metrics import DB_TIMEOUTS, db_query_seconds, watch_driver
 from graph_api.store.cypher import query, statements
 
@@ -461,10 +462,21 @@ class Store:
                 result = await session.run(query("search.backfill_titles"))
                 await result.consume()
             await self.driver.execute_query("CALL db.awaitIndexes(300)", database_=self.database)
+            await self._refresh_stale_portfolio()
         except _UNAVAILABLE as exc:
             await self.ping()  # the reason, naming the URI
             raise self._unavailable(exc) from exc
         return len(stmts)
+
+    async def _refresh_stale_portfolio(self) -> None:
+        """Parties written before the portfolio properties existed get theirs (once per
+        database: later starts find none, from the index on profileScore)."""
+        while True:
+            record = await self.read_one("portfolio.stale", {"limit": 5000})
+            ids = list(record["ids"]) if record else []
+            if not ids:
+                return
+            await self.write("portfolio.refresh", refresh_params(ids))
 
     async def clear(self) -> None:
         """Deletes every node and relationship (tests, `seed --reset`, `import --reset`).

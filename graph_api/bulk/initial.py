@@ -468,12 +468,11 @@ async def _initial_import(
         step = time.perf_counter()
         # Imported here as in load.py: the service's statistics, not the importer's.
         from graph_api.services.co_holding import refresh_co_holding_stats
-        from graph_api.services.portfolio import refresh_portfolio
 
         await refresh_co_holding_stats(store)
         # Every party's portfolio properties (issue 15.5), as the transactional import
         # keeps those of the parties it writes.
-        await refresh_portfolio(store)
+        await store.refresh_portfolio()
         report.stats_seconds = time.perf_counter() - step
     finally:
         await store.close()

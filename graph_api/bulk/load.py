@@ -655,7 +655,6 @@ async def _after_import(store: Store, touched: set[str]) -> None:
     and the portfolio properties of the parties the document names (issue 15.5)."""
     # Imported here so that the whole hook is this one block of the module.
     from graph_api.services.co_holding import refresh_co_holding_stats
-    from graph_api.services.portfolio import refresh_portfolio
 
     await refresh_co_holding_stats(store)
-    await refresh_portfolio(store, touched)
+    await store.refresh_portfolio(touched)

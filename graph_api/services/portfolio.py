@@ -10,14 +10,14 @@ Two ways to a page, chosen by the filters, so that a page never costs the whole 
   order from the cursor and stops after the page (`portfolio.by_*`).
 
 The filters on derived facts (profile score, last follow-up, RAD cell, decision-layer gaps)
-read properties that `refresh_portfolio` keeps on every party: in the transaction of every
+read properties that `portfolio.refresh` keeps on every party: in the transaction of every
 write (`services/writes.py`) and after every import (both importers).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -35,7 +35,6 @@ from graph_api.domain.signals import HEAD_OF_SALES_GRADE, Escalation, refresh_pa
 from graph_api.domain.view import Edge, Page
 from graph_api.services.pagination import check_first, decode_cursor, encode_cursor
 from graph_api.store.mapping import party_from_props
-from graph_api.store.neo4j_store import Store
 from graph_api.store.scoped import ScopedStore
 
 MAX_FILTER_LENGTH = 200
@@ -44,8 +43,6 @@ EPOCH = date(1970, 1, 1)
 # Larger than any name: the first page of a descending order by name starts below it.
 _NAME_CEILING = "\U0010ffff"
 _INT_CEILING = 2**31 - 1
-# Ids of parties refreshed per statement after an import.
-REFRESH_BATCH = 5000
 
 
 # order -> (whole-graph query, book row key, descending, key type, first page's key)
@@ -315,28 +312,6 @@ async def rad_counts(
     return [RadCount(cell, n) for cell, n in counts.items()]
 
 
-async def refresh_portfolio(store: Store, ids: Iterable[str] | None = None) -> int:
-    """Recomputes the portfolio properties of the parties `ids` (and the accounts they are
-    marked on), or of every party (None), in batches; returns how many were refreshed."""
-    done = 0
-    if ids is not None:
-        todo = sorted(set(ids))
-        for i in range(0, len(todo), REFRESH_BATCH):
-            batch = todo[i : i + REFRESH_BATCH]
-            written = await store.write("portfolio.refresh", refresh_params(batch))
-            done += int(written[0]["refreshed"]) if written else 0
-        return done
-    after: str | None = None
-    while True:
-        record = await store.read_one("portfolio.ids", {"after": after, "limit": REFRESH_BATCH})
-        batch = list(record["ids"]) if record else []
-        if not batch:
-            return done
-        written = await store.write("portfolio.refresh", refresh_params(batch))
-        done += int(written[0]["refreshed"]) if written else 0
-        after = batch[-1]
-
-
 __all__ = [
     "HEAD_OF_SALES_GRADE",
     "RAD_CELLS",
@@ -347,5 +322,4 @@ __all__ = [
     "portfolio_page",
     "rad_counts",
     "refresh_params",
-    "refresh_portfolio",
 ]

@@ -17,6 +17,7 @@ from graph_api.api.audit import AuditQuery
 from graph_api.api.cross_sell import CrossSellQuery
 from graph_api.api.deciders import DecidersQuery
 from graph_api.api.diagnostics import DevelopmentNotice, RoundTripCount
+from graph_api.api.economics import EconomicsQuery
 from graph_api.api.errors import DomainErrors
 from graph_api.api.labels import LabelsQuery
 from graph_api.api.limits import limit_extensions
@@ -37,6 +38,7 @@ Query = merge_types(
     (
         PartyQuery,
         PortfolioQuery,
+        EconomicsQuery,
         NodeQuery,
         OrgChartQuery,
         SearchQuery,

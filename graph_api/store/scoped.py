@@ -104,6 +104,7 @@ QUERY_SCOPES: Mapping[str, Declared] = {
     **{f"write.{name}": _W for name in _WRITE_QUERIES},
     # Portfolio lists (services/portfolio.py): the filters keep to `$visible` themselves.
     "portfolio.book": _V,
+    "economics.account": _V,
     "portfolio.parties": _V,
     **{
         f"portfolio.{name}": _V

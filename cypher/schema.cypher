@@ -24,6 +24,14 @@ CREATE INDEX party_tier IF NOT EXISTS FOR (n:Party) ON (n.tier);
 CREATE INDEX organization_industry IF NOT EXISTS FOR (n:Organization) ON (n.industry);
 CREATE INDEX party_region IF NOT EXISTS FOR (n:Party) ON (n.region);
 CREATE INDEX interaction_at IF NOT EXISTS FOR (n:Interaction) ON (n.at);
+// Portfolio lists (cypher/portfolio.cypher): the orders walk these indexes from the cursor,
+// and the decision-layer flags (true or absent) keep only the flagged accounts.
+CREATE INDEX party_name IF NOT EXISTS FOR (n:Party) ON (n.name);
+CREATE INDEX party_profile_score IF NOT EXISTS FOR (n:Party) ON (n.profileScore);
+CREATE INDEX party_follow_up_day IF NOT EXISTS FOR (n:Party) ON (n.followUpDay);
+CREATE INDEX party_rad_cell IF NOT EXISTS FOR (n:Party) ON (n.radCell);
+CREATE INDEX party_no_supporter IF NOT EXISTS FOR (n:Party) ON (n.decisionLayerNoSupporter);
+CREATE INDEX party_uncovered IF NOT EXISTS FOR (n:Party) ON (n.decisionLayerUncovered);
 // Names, aliases and a person's job titles and departments (searchTitles, kept by the import
 // and the writes of employment), for search. The standard analyzer cuts Chinese text into
 // single characters, so 张 and 立 each find 张立 (the cjk analyzer's bigrams would not), and

@@ -168,6 +168,25 @@ def _batches(p: Parameters) -> list[dict[str, Any]]:
 
 FLOOR = "query Floor { __typename }"
 
+# A portfolio page (issue 15.5): 20 parties of a filtered list over the whole graph (an
+# admin's: the order's index walked from the start), with what a list screen shows.
+PORTFOLIO = """
+query Portfolio($filter: PortfolioFilterInput, $order: PortfolioOrder!) {
+  portfolio(filter: $filter, orderBy: $order, first: 20) {
+    edges { cursor node { id kind name tier grade ... on Organization { radCell industry } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+"""
+PORTFOLIO_LISTS: tuple[dict[str, Any], ...] = (
+    {"filter": None, "order": "NAME"},
+    {"filter": {"sleeping": True}, "order": "LAST_FOLLOW_UP"},
+    {"filter": {"belowCompliance": True}, "order": "PROFILE_SCORE"},
+    {"filter": {"escalation": "MANAGEMENT"}, "order": "NAME"},
+    {"filter": {"kinds": ["ORGANIZATION"], "tier": "STRATEGIC"}, "order": "NAME_DESC"},
+    {"filter": {"decisionLayerGap": "UNCOVERED"}, "order": "NAME"},
+)
+
 OPERATIONS: tuple[Operation, ...] = (
     Operation("view360", "ours", VIEW360, _ids("parties"), "party(id): the full 360° view"),
     Operation(
@@ -232,6 +251,13 @@ OPERATIONS: tuple[Operation, ...] = (
         CROSS_SELL,
         _ids("parties"),
         "crossSell(limit 10) of a random party",
+    ),
+    Operation(
+        "portfolio",
+        "ours",
+        PORTFOLIO,
+        lambda p: list(PORTFOLIO_LISTS),
+        "portfolio(first 20): the first page of six filtered lists over the whole graph",
     ),
 )
 OPERATION_BY_NAME = {o.name: o for o in OPERATIONS}

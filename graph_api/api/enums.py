@@ -13,6 +13,7 @@ import strawberry
 from graph_api.domain import deciders as d
 from graph_api.domain import model as m
 from graph_api.domain import org_chart as oc
+from graph_api.domain import portfolio as pf
 from graph_api.domain import signals as s
 from graph_api.domain import view as v
 from graph_api.domain import writes as w
@@ -292,4 +293,25 @@ register(
     w.AuditAction,
     "What a change did to its node or link.",
     {"CREATE": "Created it.", "UPDATE": "Changed it.", "DELETE": "Removed it."},
+)
+register(
+    pf.DecisionLayerGap,
+    "A gap in an account's declared decision layer (决/审 on it or on its opportunities).",
+    {
+        "NO_SUPPORTER": "People are marked 决 or 审, and none of them supports us (+).",
+        "UNCOVERED": "Someone marked 决 or 审 is covered by no rep of ours.",
+    },
+)
+register(
+    pf.PortfolioOrder,
+    "The order of a portfolio list; ties by id.",
+    {
+        "NAME": "By name, A to Z (code-point order).",
+        "NAME_DESC": "By name, Z to A.",
+        "PROFILE_SCORE": "By profile score, lowest first.",
+        "PROFILE_SCORE_DESC": "By profile score, highest first.",
+        "LAST_FOLLOW_UP": "By the last follow-up (interaction, else customer since), longest "
+        "ago first; never followed up first of all.",
+        "LAST_FOLLOW_UP_DESC": "By the last follow-up, most recent first.",
+    },
 )

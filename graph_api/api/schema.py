@@ -17,6 +17,7 @@ from graph_api.api.audit import AuditQuery
 from graph_api.api.cross_sell import CrossSellQuery
 from graph_api.api.deciders import DecidersQuery
 from graph_api.api.diagnostics import DevelopmentNotice, RoundTripCount
+from graph_api.api.economics import EconomicsQuery
 from graph_api.api.errors import DomainErrors
 from graph_api.api.labels import LabelsQuery
 from graph_api.api.limits import limit_extensions
@@ -26,6 +27,7 @@ from graph_api.api.observe import observe_extension
 from graph_api.api.org_chart import OrgChartQuery
 from graph_api.api.party import PartyQuery
 from graph_api.api.paths import PathsQuery
+from graph_api.api.portfolio import PortfolioQuery
 from graph_api.api.search import SearchQuery
 from graph_api.api.types import Organization, Person
 from graph_api.config import Settings, get_settings
@@ -35,6 +37,8 @@ Query = merge_types(
     "Query",
     (
         PartyQuery,
+        PortfolioQuery,
+        EconomicsQuery,
         NodeQuery,
         OrgChartQuery,
         SearchQuery,

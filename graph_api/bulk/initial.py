@@ -576,6 +576,8 @@ async def _initial_import(
             rows = [{"id": p, "titles": t} for p, t in later_titles.items()]
             await store.write("initial.search_titles", {"rows": rows})
         report.index_seconds = time.perf_counter() - step
+        # migrate() above gave every party its portfolio properties (issue 15.5): all are new;
+        # the co-holding statistics were loaded with the files.
     finally:
         await store.close()
     report.written = True

@@ -608,7 +608,7 @@ async def _import_path(
     if validated.problems and reject_file is not None:
         write_rejects(reject_file, validated)
     try:
-        await _after_import(store)
+        await _after_import(store, touched_parties(validated))
     except Exception as exc:
         raise StatisticsNotRefreshed(
             f"every row was written, but refreshing the cross-sell statistics failed: {exc}; "
@@ -627,9 +627,34 @@ class StatisticsNotRefreshed(Exception):
     """The rows are all written; only the statistics derived after an import are stale."""
 
 
-async def _after_import(store: Store) -> None:
-    """Derived data that follows the holdings: cross-sell co-holding statistics (issue 6)."""
+_PARTY_REFS = frozenset({"Party", "Person", "Organization"})
+
+
+def touched_parties(validated: Validated) -> set[str]:
+    """Every party a loaded row names: the parties themselves and the ends of their links
+    (whose derived portfolio properties the import may have changed)."""
+    ids: set[str] = set()
+    for section in (*NODE_SECTIONS, *LINK_SECTIONS):
+        party_node = section.entity in _PARTY_REFS
+        refs = [f.name for f in section.fields if f.ref in _PARTY_REFS]
+        for row in validated.good_rows(section.name):
+            values = row.values
+            if party_node:
+                ids.add(values["id"])
+            for name in refs:
+                value = values.get(name)
+                if isinstance(value, str):
+                    ids.add(value)
+                elif isinstance(value, list | tuple):
+                    ids.update(v for v in value if isinstance(v, str))
+    return ids
+
+
+async def _after_import(store: Store, touched: set[str]) -> None:
+    """Derived data: cross-sell co-holding statistics (issue 6), which follow the holdings,
+    and the portfolio properties of the parties the document names (issue 15.5)."""
     # Imported here so that the whole hook is this one block of the module.
     from graph_api.services.co_holding import refresh_co_holding_stats
 
     await refresh_co_holding_stats(store)
+    await store.refresh_portfolio(touched)

@@ -442,6 +442,16 @@ i18n.labels(
 )
 
 
+def share_of_wallet(
+    buying_power: float | None, revenue: float | None, given: float | None
+) -> float | None:
+    """SOW = our revenue / BP (seed 003) when both are known and BP > 0; else the share of
+    wallet given as such (the import's shareOfWallet), or None."""
+    if revenue is not None and buying_power is not None and buying_power > 0:
+        return revenue / buying_power
+    return given
+
+
 def rad_cell(annual_purchase: float | None, share_of_wallet: float | None) -> str | None:
     """RAD cell of a key account, e.g. 'R1'; None when either input is unknown.
 
@@ -542,6 +552,7 @@ class Organization:
     website: str | None = None
     employees: int | None = None
     annual_purchase: float | None = None
+    revenue: float | None = None
     share_of_wallet: float | None = None
     tier: Tier | None = None
     grade: int | None = None
@@ -556,8 +567,13 @@ class Organization:
         return PartyKind.ORGANIZATION
 
     @property
+    def wallet_share(self) -> float | None:
+        """SOW: our revenue / BP where both are known, else the share given."""
+        return share_of_wallet(self.annual_purchase, self.revenue, self.share_of_wallet)
+
+    @property
     def rad_cell(self) -> str | None:
-        return rad_cell(self.annual_purchase, self.share_of_wallet)
+        return rad_cell(self.annual_purchase, self.wallet_share)
 
 
 Party = Person | Organization

@@ -6,9 +6,11 @@ caller (or a test) decides what "today" is.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from typing import Any
 
 from graph_api.domain import i18n
 from graph_api.domain import model as m
@@ -101,6 +103,21 @@ ORGANIZATION_PROFILE_POINTS: dict[str, tuple[str, int]] = {
     "shareOfWallet": ("share_of_wallet", 5),
     "preferredChannel": ("preferred_channel", 5),
 }
+
+
+def refresh_params(ids: Iterable[str]) -> dict[str, Any]:
+    """The parameters of `portfolio.refresh` for these parties: the ids and the profile
+    score's points above (the query computes the same score from the stored properties)."""
+
+    def rows(points: dict[str, tuple[str, int]]) -> list[dict[str, Any]]:
+        return [{"field": f, "points": p} for f, (_, p) in points.items()]
+
+    return {
+        "ids": sorted(set(ids)),
+        "personPoints": rows(PERSON_PROFILE_POINTS),
+        "organizationPoints": rows(ORGANIZATION_PROFILE_POINTS),
+    }
+
 
 FLAG_FROM_GRADE = 3
 HEAD_OF_SALES_GRADE = 5

@@ -204,6 +204,9 @@ def _unit(
         row["employees"] = int(shape.people * rng.uniform(5, 40)) + 10
         row["annualPurchase"] = f.annual
         row["shareOfWallet"] = round(rng.betavariate(1.3, 3.0), 3)
+        # Our revenue with the group itself (18.3), from the share drawn: no draw of its own,
+        # so that the rest of a seed's data stays as it was.
+        row["revenue"] = round(f.annual * row["shareOfWallet"], -3)
         if f.tier is not None:
             row["tier"] = f.tier
             row["grade"] = {"STRATEGIC": 5, "MID_STRATEGIC": rng.choice((3, 4))}.get(

@@ -26,6 +26,7 @@ from graph_api.domain import model as m
 from graph_api.domain import view as v
 from graph_api.domain.access import SENSITIVE_PERSON_FIELDS, Access, Role
 from graph_api.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from graph_api.domain.signals import refresh_params
 from graph_api.domain.writes import (
     AuditAction,
     Change,
@@ -303,6 +304,11 @@ class _Writer:
     async def flush_audit(self) -> None:
         if self.audit:
             await self.tx.run("write.audit", {"entries": self.audit})
+            # The portfolio properties derived from what changed, in the same transaction:
+            # a list never shows a party by facts older than its last write.
+            touched = {pid for entry in self.audit for pid in entry["partyIds"]}
+            if touched:
+                await self.tx.run("portfolio.refresh", refresh_params(touched))
 
     # ----- what the viewer may not see is absent -----
 

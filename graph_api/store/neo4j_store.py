@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -27,10 +27,14 @@ from neo4j.exceptions import (
 
 from graph_api import tracing
 from graph_api.domain.errors import CommitUnknown, Conflict, Timeout, Unavailable
+from graph_api.domain.signals import refresh_params
 from graph_api.metrics import DB_TIMEOUTS, db_query_seconds, watch_driver
 from graph_api.store.cypher import query, statements
 
 log = logging.getLogger(__name__)
+
+# Parties whose derived portfolio properties one statement recomputes.
+PORTFOLIO_BATCH = 5000
 
 T = TypeVar("T")
 
@@ -480,10 +484,45 @@ class Store:
                 await result.consume()
             await self.driver.execute_query("CALL db.awaitIndexes(300)", database_=self.database)
             await self.driver.execute_query(query("graph_version.start"), database_=self.database)
+            await self._refresh_stale_portfolio()
         except _UNAVAILABLE as exc:
             await self.ping()  # the reason, naming the URI
             raise self._unavailable(exc) from exc
         return len(stmts)
+
+    async def _refresh_stale_portfolio(self) -> None:
+        """Parties written before the portfolio properties existed get theirs (once per
+        database: later starts find none)."""
+        while True:
+            record = await self.read_one("portfolio.stale", {"limit": PORTFOLIO_BATCH})
+            ids = list(record["ids"]) if record else []
+            if not ids:
+                return
+            await self.write("portfolio.refresh", refresh_params(ids))
+
+    async def refresh_portfolio(self, ids: Iterable[str] | None = None) -> int:
+        """Recomputes the derived portfolio properties (cypher/portfolio.cypher) of the
+        parties `ids` and the accounts they are marked on, or of every party (None), in
+        batches; returns how many parties were refreshed. The importers' last step."""
+        done = 0
+        if ids is not None:
+            todo = sorted(set(ids))
+            for i in range(0, len(todo), PORTFOLIO_BATCH):
+                batch = todo[i : i + PORTFOLIO_BATCH]
+                written = await self.write("portfolio.refresh", refresh_params(batch))
+                done += int(written[0]["refreshed"]) if written else 0
+            return done
+        after: str | None = None
+        while True:
+            record = await self.read_one(
+                "portfolio.ids", {"after": after, "limit": PORTFOLIO_BATCH}
+            )
+            every = list(record["ids"]) if record else []
+            if not every:
+                return done
+            written = await self.write("portfolio.refresh", refresh_params(every))
+            done += int(written[0]["refreshed"]) if written else 0
+            after = every[-1]
 
     async def clear(self) -> None:
         """Deletes every node and relationship (tests, `seed --reset`, `import --reset`).

@@ -48,8 +48,37 @@ LIST_FRAGMENTS: dict[str, tuple[str, ...]] = {"PERSON_ITEMS": PERSON_FIELDS}
 FRAGMENT = re.compile(r"\{\{\s*([A-Z_]+)\s+([A-Za-z_][A-Za-z0-9_]*)\s*(?::\s*([^}]*))?\}\}")
 
 
+# Conditions shared by several queries, on the node `{var}` (cypher/portfolio.cypher: the
+# portfolio filters; every value a parameter, null when the filter is not asked for).
+CONDITION_FRAGMENTS: dict[str, str] = {
+    "PORTFOLIO_FILTERS": """($visible IS NULL OR {var}.id IN $visible)
+  AND ($kinds IS NULL OR ({var}:Person AND 'PERSON' IN $kinds)
+       OR ({var}:Organization AND 'ORGANIZATION' IN $kinds))
+  AND ($tier IS NULL OR {var}.tier = $tier)
+  AND ($grades IS NULL OR {var}.grade IN $grades)
+  AND ($radCell IS NULL OR {var}.radCell = $radCell)
+  AND ($region IS NULL OR {var}.region = $region)
+  AND ($industry IS NULL OR {var}.industry = $industry)
+  AND ($followUpAtMost IS NULL OR {var}.followUpDay <= $followUpAtMost)
+  AND ($followUpAfter IS NULL OR {var}.followUpDay > $followUpAfter)
+  AND ($headOfSales IS NULL OR (coalesce({var}.grade, 0) >= 5) = $headOfSales)
+  AND ($scoreBelow IS NULL OR {var}.profileScore < $scoreBelow)
+  AND ($noSupporter IS NULL OR {var}.decisionLayerNoSupporter = true)
+  AND ($uncovered IS NULL OR {var}.decisionLayerUncovered = true)
+  AND ($team IS NULL OR EXISTS { (:AccountTeam {id: $team})-[:COVERS_ACCOUNT]->({var}) })
+  AND ($rep IS NULL OR EXISTS { (:Rep {id: $rep})-[:COVERS]->({var}) }
+       OR EXISTS { (:Rep {id: $rep})-[:MEMBER_OF|MANAGES]->(:AccountTeam)
+                   -[:COVERS_ACCOUNT]->({var}) })
+  AND ($mineTeams IS NULL
+       OR EXISTS { (t:AccountTeam)-[:COVERS_ACCOUNT]->({var}) WHERE t.id IN $mineTeams }
+       OR EXISTS { (r:Rep)-[:COVERS]->({var}) WHERE r.id IN $mineReps })""",
+}
+
+
 def _expand(match: re.Match[str]) -> str:
     name, var, only_text = match.group(1), match.group(2), match.group(3)
+    if name in CONDITION_FRAGMENTS and only_text is None:
+        return "(" + CONDITION_FRAGMENTS[name].replace("{var}", var) + ")"
     if name in MAP_FRAGMENTS:
         if only_text is not None:
             raise ValueError(f"fragment {name} takes no field list: {match.group(0)}")
@@ -63,7 +92,7 @@ def _expand(match: re.Match[str]) -> str:
         if unknown:
             raise ValueError(f"fragment {name} has no field {unknown[0]!r}: {match.group(0)}")
         return ", ".join(f"{var}.{f}" if f in only else "null" for f in fields)
-    known = ", ".join(sorted([*MAP_FRAGMENTS, *LIST_FRAGMENTS]))
+    known = ", ".join(sorted([*MAP_FRAGMENTS, *LIST_FRAGMENTS, *CONDITION_FRAGMENTS]))
     raise ValueError(f"unknown Cypher fragment {name!r} in {match.group(0)} (known: {known})")
 
 

@@ -102,6 +102,24 @@ QUERY_SCOPES: Mapping[str, Declared] = {
     "audit.visibility": _R,
     "write.existing": Declared(Scoping.WRITE, visible=True),
     **{f"write.{name}": _W for name in _WRITE_QUERIES},
+    # Portfolio lists (services/portfolio.py): the filters keep to `$visible` themselves.
+    "portfolio.book": _V,
+    "economics.account": _V,
+    "portfolio.parties": _V,
+    **{
+        f"portfolio.{name}": _V
+        for name in (
+            "by_name",
+            "by_name_desc",
+            "by_score",
+            "by_score_desc",
+            "by_follow_up",
+            "by_follow_up_desc",
+            "rad_counts",
+        )
+    },
+    # The derived portfolio properties of the parties a write touched, in its transaction.
+    "portfolio.refresh": _W,
     # The caller's own idempotency keys (keyed by subject), in the write's transaction.
     "idempotency.claim": _W,
     "idempotency.record": _W,
@@ -124,6 +142,8 @@ OUTSIDE_THE_API: frozenset[str] = frozenset(
         "cross_sell.pairs",
         "schema",
         "search.backfill_titles",  # a migration (Store.migrate)
+        "portfolio.ids",  # the initial import's refresh of every party
+        "portfolio.stale",  # a migration (Store.migrate)
     }
 )
 # Whole files of operator queries (the importer's and exporter's).

@@ -14,6 +14,7 @@ from graph_api.config import Settings
 from graph_api.domain.access import Access, Viewer
 from graph_api.domain.i18n import DEFAULT_LANGUAGE, Language
 from graph_api.services.access import access_for
+from graph_api.services.api_keys import KeyAdmin, StoredKeys
 from graph_api.store.neo4j_store import Store
 from graph_api.store.scoped import ScopedStore
 
@@ -29,6 +30,8 @@ class Context(BaseContext):
     cache: dict[str, Any] = field(default_factory=dict)
     # The language of explanations and labels, from the request's Accept-Language.
     language: Language = DEFAULT_LANGUAGE
+    # The authenticator's cache of keys stored in the database (a revocation empties it).
+    keys: StoredKeys | None = None
 
     def __post_init__(self) -> None:
         super().__init__()
@@ -53,6 +56,10 @@ class Context(BaseContext):
             return await self.access()
         self.cache.pop(_ACCESS, None)
         return await self.access()
+
+    def key_admin(self) -> KeyAdmin:
+        """The stored API keys, for an admin (FORBIDDEN for anyone else)."""
+        return KeyAdmin(self.store, self.viewer, self.keys)
 
     def known_access(self) -> Access | None:
         """The scope if a resolver has computed it already (field resolvers below a root

@@ -157,7 +157,7 @@ _SET = (
         "like an import, audited, and all or nothing."
     )
 )
-class Mutation:
+class WriteMutation:
     @strawberry.mutation(description="Creates a person." + _IDEMPOTENT)
     async def create_person(self, info: Info, input: Input[CreatePersonInput]) -> Person:
         result: Person = await _one(info, "createPerson", input)

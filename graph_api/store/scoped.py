@@ -107,11 +107,17 @@ QUERY_SCOPES: Mapping[str, Declared] = {
     "idempotency.record": _W,
 }
 
-# Queries of `cypher/` that the API never runs: the viewer's scope itself (`access.scope`,
-# computed before there is a reader) and the operator's commands.
+# Queries of `cypher/` that the API never runs through a bound store: the viewer's scope
+# itself (`access.scope`, computed before there is a reader), the operator's commands, and the
+# stored API keys (no party data: looked up before there is a viewer, managed by admins only,
+# `services/api_keys.py`).
 OUTSIDE_THE_API: frozenset[str] = frozenset(
     {
         "access.scope",
+        "keys.create",
+        "keys.find",
+        "keys.list",
+        "keys.revoke",
         "audit.prune",
         "idempotency.prune",
         "cross_sell.holders",

@@ -71,6 +71,12 @@ _WRITE_QUERIES = (
     "lock_interaction",
     "put_interaction",
     "read_interaction",
+    *(
+        f"{step}_{kind}"
+        for kind in ("rep", "team", "product", "opportunity", "event", "rule")
+        for step in ("claim", "lock", "put")
+    ),
+    "rep_manager_path",
     "audit",
     *(
         f"{kind}_{step}"
@@ -83,6 +89,8 @@ _WRITE_QUERIES = (
             "influence",
             "acquaintance",
             "coverage",
+            "team_member",
+            "team_account",
         )
         for step in ("state", "put", "delete")
     ),

@@ -18,6 +18,9 @@ CREATE INDEX audit_entry_at IF NOT EXISTS FOR (n:AuditEntry) ON (n.at);
 // Idempotency keys of writes: one per key (MERGE on it locks it), by time for pruning.
 CREATE CONSTRAINT idempotency_key IF NOT EXISTS FOR (n:IdempotencyKey) REQUIRE n.key IS UNIQUE;
 CREATE INDEX idempotency_key_at IF NOT EXISTS FOR (n:IdempotencyKey) ON (n.at);
+// API keys stored hashed (graph-api keys): looked up by hash on every request that sends one.
+CREATE CONSTRAINT api_key_id IF NOT EXISTS FOR (n:ApiKey) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT api_key_sha256 IF NOT EXISTS FOR (n:ApiKey) REQUIRE n.sha256 IS UNIQUE;
 CREATE INDEX person_id IF NOT EXISTS FOR (n:Person) ON (n.id);
 CREATE INDEX organization_id IF NOT EXISTS FOR (n:Organization) ON (n.id);
 CREATE INDEX party_tier IF NOT EXISTS FOR (n:Party) ON (n.tier);

@@ -26,6 +26,7 @@ RETURN [id IN $Party WHERE EXISTS { MATCH (:Party {id: id}) }
         AND (everything OR id IN seen)] AS Organization,
        [id IN $Product WHERE EXISTS { MATCH (:Product {id: id}) }] AS Product,
        [id IN $Rep WHERE EXISTS { MATCH (:Rep {id: id}) }] AS Rep,
+       [id IN $AccountTeam WHERE EXISTS { MATCH (:AccountTeam {id: id}) }] AS AccountTeam,
        [id IN $Opportunity WHERE EXISTS { MATCH (o:Opportunity {id: id})
           WHERE everything OR all(a IN [(o)-[:FOR_ACCOUNT]->(x:Party) | x.id] WHERE a IN seen) }]
        AS Opportunity
@@ -170,6 +171,219 @@ RETURN properties(n) AS props,
        [(n)-[:WITH]->(p:Party) | {props: properties(p), kind: CASE WHEN p:Person THEN 'PERSON' ELSE 'ORGANIZATION' END}] AS parties,
        [(r:Rep)-[:CONDUCTED]->(n) | properties(r)] AS reps,
        [(n)-[:ABOUT]->(o:Opportunity) | o.id][0] AS opportunityId
+
+// ----- the sales side -----
+// Reps, account teams, products, opportunities, business events and affinity rules: claim
+// (a create), lock (an update), put (the whole new state of the node's links from the
+// parameters named like the import's fields). A lock does not find an archived node.
+
+// name: claim_rep
+MERGE (n:Rep {id: $id})
+  ON CREATE SET n.version = 0
+SET n._lock = true REMOVE n._lock
+RETURN properties(n) AS props, [(n)-[:MANAGED_BY]->(m:Rep) | m.id][0] AS managerId
+
+// name: lock_rep
+MATCH (n:Rep {id: $id})
+WHERE n.archivedAt IS NULL
+SET n._lock = true REMOVE n._lock
+RETURN properties(n) AS props, [(n)-[:MANAGED_BY]->(m:Rep) | m.id][0] AS managerId
+
+// name: put_rep
+MATCH (n:Rep {id: $id})
+SET n += $props, n.version = $version, n.updatedAt = $now,
+    n.createdAt = coalesce(n.createdAt, $now)
+WITH n
+CALL (n) {
+  MATCH (n)-[old:MANAGED_BY]->(x:Rep)
+  WHERE $managerId IS NULL OR x.id <> $managerId
+  DELETE old
+}
+CALL (n) {
+  WITH n WHERE $managerId IS NOT NULL
+  MATCH (m:Rep {id: $managerId})
+  MERGE (n)-[:MANAGED_BY]->(m)
+}
+RETURN properties(n) AS props, [(n)-[:MANAGED_BY]->(m:Rep) | m.id][0] AS managerId
+
+// name: claim_team
+MERGE (n:AccountTeam {id: $id})
+  ON CREATE SET n.version = 0
+SET n._lock = true REMOVE n._lock
+RETURN properties(n) AS props, [(m:Rep)-[:MANAGES]->(n) | m.id][0] AS managerId
+
+// name: lock_team
+MATCH (n:AccountTeam {id: $id})
+WHERE n.archivedAt IS NULL
+SET n._lock = true REMOVE n._lock
+RETURN properties(n) AS props, [(m:Rep)-[:MANAGES]->(n) | m.id][0] AS managerId
+
+// name: put_team
+MATCH (n:AccountTeam {id: $id})
+SET n += $props, n.version = $version, n.updatedAt = $now,
+    n.createdAt = coalesce(n.createdAt, $now)
+WITH n
+CALL (n) {
+  MATCH (x:Rep)-[old:MANAGES]->(n)
+  WHERE $managerId IS NULL OR x.id <> $managerId
+  DELETE old
+}
+CALL (n) {
+  WITH n WHERE $managerId IS NOT NULL
+  MATCH (m:Rep {id: $managerId})
+  MERGE (m)-[:MANAGES]->(n)
+}
+RETURN properties(n) AS props, [(m:Rep)-[:MANAGES]->(n) | m.id][0] AS managerId
+
+// name: claim_product
+MERGE (n:Product {id: $id})
+  ON CREATE SET n.version = 0
+SET n._lock = true REMOVE n._lock
+RETURN properties(n) AS props
+
+// name: lock_product
+MATCH (n:Product {id: $id})
+WHERE n.archivedAt IS NULL
+SET n._lock = true REMOVE n._lock
+RETURN properties(n) AS props
+
+// name: put_product
+MATCH (n:Product {id: $id})
+SET n += $props, n.version = $version, n.updatedAt = $now,
+    n.createdAt = coalesce(n.createdAt, $now)
+WITH n
+RETURN properties(n) AS props
+
+// name: claim_opportunity
+MERGE (n:Opportunity {id: $id})
+  ON CREATE SET n.version = 0
+SET n._lock = true REMOVE n._lock
+RETURN properties(n) AS props, [(n)-[:FOR_ACCOUNT]->(a:Party) | a.id][0] AS accountId,
+       [(o:Rep)-[:OWNS]->(n) | o.id][0] AS ownerId,
+       [(n)-[:INCLUDES]->(p:Product) | p.id] AS productIds
+
+// name: lock_opportunity
+MATCH (n:Opportunity {id: $id})
+WHERE n.archivedAt IS NULL
+SET n._lock = true REMOVE n._lock
+RETURN properties(n) AS props, [(n)-[:FOR_ACCOUNT]->(a:Party) | a.id][0] AS accountId,
+       [(o:Rep)-[:OWNS]->(n) | o.id][0] AS ownerId,
+       [(n)-[:INCLUDES]->(p:Product) | p.id] AS productIds
+
+// name: put_opportunity
+MATCH (n:Opportunity {id: $id})
+SET n += $props, n.version = $version, n.updatedAt = $now,
+    n.createdAt = coalesce(n.createdAt, $now)
+WITH n
+CALL (n) {
+  MATCH (n)-[old:FOR_ACCOUNT]->(x:Party)
+  WHERE $accountId IS NULL OR x.id <> $accountId
+  DELETE old
+}
+CALL (n) {
+  WITH n WHERE $accountId IS NOT NULL
+  MATCH (a:Party {id: $accountId})
+  MERGE (n)-[:FOR_ACCOUNT]->(a)
+}
+CALL (n) {
+  MATCH (x:Rep)-[old:OWNS]->(n)
+  WHERE $ownerId IS NULL OR x.id <> $ownerId
+  DELETE old
+}
+CALL (n) {
+  WITH n WHERE $ownerId IS NOT NULL
+  MATCH (o:Rep {id: $ownerId})
+  MERGE (o)-[:OWNS]->(n)
+}
+CALL (n) {
+  MATCH (n)-[old:INCLUDES]->(x:Product)
+  WHERE NOT x.id IN $productIds
+  DELETE old
+}
+CALL (n) {
+  UNWIND $productIds AS ref
+  MATCH (p:Product {id: ref})
+  MERGE (n)-[:INCLUDES]->(p)
+}
+RETURN properties(n) AS props, [(n)-[:FOR_ACCOUNT]->(a:Party) | a.id][0] AS accountId,
+       [(o:Rep)-[:OWNS]->(n) | o.id][0] AS ownerId,
+       [(n)-[:INCLUDES]->(p:Product) | p.id] AS productIds
+
+// name: claim_event
+MERGE (n:BusinessEvent {id: $id})
+  ON CREATE SET n.version = 0
+SET n._lock = true REMOVE n._lock
+RETURN properties(n) AS props, [(o:Party)-[:HAS_EVENT]->(n) | o.id][0] AS organizationId
+
+// name: lock_event
+MATCH (n:BusinessEvent {id: $id})
+WHERE n.archivedAt IS NULL
+SET n._lock = true REMOVE n._lock
+RETURN properties(n) AS props, [(o:Party)-[:HAS_EVENT]->(n) | o.id][0] AS organizationId
+
+// name: put_event
+MATCH (n:BusinessEvent {id: $id})
+SET n += $props, n.version = $version, n.updatedAt = $now,
+    n.createdAt = coalesce(n.createdAt, $now)
+WITH n
+CALL (n) {
+  MATCH (x:Party)-[old:HAS_EVENT]->(n)
+  WHERE $organizationId IS NULL OR x.id <> $organizationId
+  DELETE old
+}
+CALL (n) {
+  WITH n WHERE $organizationId IS NOT NULL
+  MATCH (o:Party {id: $organizationId})
+  MERGE (o)-[:HAS_EVENT]->(n)
+}
+RETURN properties(n) AS props, [(o:Party)-[:HAS_EVENT]->(n) | o.id][0] AS organizationId
+
+// name: claim_rule
+MERGE (n:AffinityRule {id: $id})
+  ON CREATE SET n.version = 0
+SET n._lock = true REMOVE n._lock
+RETURN properties(n) AS props, [(n)-[:WHEN_HOLDS]->(p:Product) | p.id][0] AS whenProductId,
+       [(n)-[:SUGGESTS]->(p:Product) | p.id] AS suggestsProductIds
+
+// name: lock_rule
+MATCH (n:AffinityRule {id: $id})
+WHERE n.archivedAt IS NULL
+SET n._lock = true REMOVE n._lock
+RETURN properties(n) AS props, [(n)-[:WHEN_HOLDS]->(p:Product) | p.id][0] AS whenProductId,
+       [(n)-[:SUGGESTS]->(p:Product) | p.id] AS suggestsProductIds
+
+// name: put_rule
+MATCH (n:AffinityRule {id: $id})
+SET n += $props, n.version = $version, n.updatedAt = $now,
+    n.createdAt = coalesce(n.createdAt, $now)
+WITH n
+CALL (n) {
+  MATCH (n)-[old:WHEN_HOLDS]->(x:Product)
+  WHERE $whenProductId IS NULL OR x.id <> $whenProductId
+  DELETE old
+}
+CALL (n) {
+  WITH n WHERE $whenProductId IS NOT NULL
+  MATCH (p:Product {id: $whenProductId})
+  MERGE (n)-[:WHEN_HOLDS]->(p)
+}
+CALL (n) {
+  MATCH (n)-[old:SUGGESTS]->(x:Product)
+  WHERE NOT x.id IN $suggestsProductIds
+  DELETE old
+}
+CALL (n) {
+  UNWIND $suggestsProductIds AS ref
+  MATCH (p:Product {id: ref})
+  MERGE (n)-[:SUGGESTS]->(p)
+}
+RETURN properties(n) AS props, [(n)-[:WHEN_HOLDS]->(p:Product) | p.id][0] AS whenProductId,
+       [(n)-[:SUGGESTS]->(p:Product) | p.id] AS suggestsProductIds
+
+// name: rep_manager_path
+// An existing chain from the new manager up to the rep: MANAGED_BY would close a cycle.
+MATCH p = shortestPath((m:Rep {id: $managerId})-[:MANAGED_BY*]->(x:Rep {id: $id}))
+RETURN [n IN nodes(p) | n.id] AS ids
 
 // ----- links -----
 // Each kind has _state (lock both ends, read them and the link), _put (the link's whole new
@@ -386,6 +600,48 @@ RETURN properties(r) AS link
 
 // name: coverage_delete
 MATCH (:Rep {id: $repId})-[r:COVERS]->(:Party {id: $personId})
+DELETE r
+
+// name: team_member_state
+OPTIONAL MATCH (a:AccountTeam {id: $teamId})
+OPTIONAL MATCH (b:Rep {id: $repId})
+FOREACH (x IN [y IN [a, b] WHERE y IS NOT NULL] | SET x._lock = true REMOVE x._lock)
+WITH a, b
+OPTIONAL MATCH (b)-[r:MEMBER_OF]->(a)
+WITH a, b, head(collect(r)) AS r
+RETURN CASE WHEN a IS NULL THEN null ELSE {props: properties(a), kind: 'TEAM'} END AS a,
+       CASE WHEN b IS NULL THEN null ELSE {props: properties(b), kind: 'REP'} END AS b,
+       properties(r) AS link, null AS startId, [] AS parties, [] AS accounts
+
+// name: team_member_put
+MATCH (a:AccountTeam {id: $teamId}), (b:Rep {id: $repId})
+MERGE (b)-[r:MEMBER_OF]->(a)
+SET r = $props
+RETURN properties(r) AS link
+
+// name: team_member_delete
+MATCH (:Rep {id: $repId})-[r:MEMBER_OF]->(:AccountTeam {id: $teamId})
+DELETE r
+
+// name: team_account_state
+OPTIONAL MATCH (a:AccountTeam {id: $teamId})
+OPTIONAL MATCH (b:Party {id: $partyId})
+FOREACH (x IN [y IN [a, b] WHERE y IS NOT NULL] | SET x._lock = true REMOVE x._lock)
+WITH a, b
+OPTIONAL MATCH (a)-[r:COVERS_ACCOUNT]->(b)
+WITH a, b, head(collect(r)) AS r
+RETURN CASE WHEN a IS NULL THEN null ELSE {props: properties(a), kind: 'TEAM'} END AS a,
+       CASE WHEN b IS NULL THEN null ELSE {props: properties(b), kind: CASE WHEN b:Person THEN 'PERSON' ELSE 'ORGANIZATION' END} END AS b,
+       properties(r) AS link, null AS startId, [] AS parties, [] AS accounts
+
+// name: team_account_put
+MATCH (a:AccountTeam {id: $teamId}), (b:Party {id: $partyId})
+MERGE (a)-[r:COVERS_ACCOUNT]->(b)
+SET r = $props
+RETURN properties(r) AS link
+
+// name: team_account_delete
+MATCH (:AccountTeam {id: $teamId})-[r:COVERS_ACCOUNT]->(:Party {id: $partyId})
 DELETE r
 
 // ----- the audit trail -----

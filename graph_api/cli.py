@@ -1,4 +1,4 @@
-"""The `graph-api` command: serve, seed, import, generate, neo4j, migrate, new-key, schema."""
+"""The `graph-api` command: serve, seed, import, generate, neo4j, migrate, keys, new-key, schema."""
 
 from __future__ import annotations
 
@@ -695,6 +695,58 @@ def cmd_new_key(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_keys(args: argparse.Namespace) -> int:
+    import getpass
+
+    from graph_api.services import api_keys
+
+    settings = get_settings()
+    # The operator at the console: recorded as the key's creator or revoker.
+    by = f"cli:{getpass.getuser()}"
+
+    def line(k: api_keys.StoredKey) -> str:
+        state = (
+            f"revoked {k.revoked_at:%Y-%m-%d %H:%M} by {k.revoked_by}" if k.revoked_at else "active"
+        )
+        rep = f" repId={k.rep_id}" if k.rep_id else ""
+        label = f" label={k.label!r}" if k.label else ""
+        return (
+            f"{k.id}  {k.prefix}...  {k.subject}  {k.role.value}{rep}{label}  "
+            f"created {k.created_at:%Y-%m-%d %H:%M} by {k.created_by}  {state}"
+        )
+
+    if args.keys_command == "create":
+
+        async def create(store: Store) -> tuple[str, api_keys.StoredKey]:
+            await store.migrate()
+            return await api_keys.create_key(
+                store,
+                subject=args.subject,
+                role=args.role,
+                rep_id=args.rep_id,
+                label=args.label,
+                by=by,
+            )
+
+        key, stored = _with_store(settings, create)
+        print("the key (give it to the caller; only its hash is stored, it is not shown again):")
+        print(f"  {key}")
+        print(line(stored))
+        return 0
+    if args.keys_command == "list":
+        found = _with_store(
+            settings, lambda store: api_keys.list_keys(store, include_revoked=args.all)
+        )
+        for k in found:
+            print(line(k))
+        if not found:
+            print("no API keys stored" + ("" if args.all else " (or all revoked: --all)"))
+        return 0
+    revoked = _with_store(settings, lambda store: api_keys.revoke_key(store, args.id, by=by))
+    print(line(revoked))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="graph-api",
@@ -860,6 +912,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--role", required=True, choices=["admin", "manager", "rep"])
     p.add_argument("--rep-id", help="the caller's Rep id (required for manager and rep)")
     p.set_defaults(func=cmd_new_key)
+
+    p = sub.add_parser(
+        "keys",
+        help="create, list or revoke API keys stored in the database (no restart needed)",
+        description=(
+            "API keys kept in Neo4j, hashed: a new key works at once, a revoked one is refused "
+            "within GRAPH_API_API_KEY_CACHE_S seconds (default 5) by running services. Keys in "
+            "GRAPH_API_API_KEYS keep working beside them (to bootstrap the first admin)."
+        ),
+    )
+    keys = p.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
+    k = keys.add_parser("create", help="make a key, store its hash, print the key once")
+    k.add_argument("--subject", required=True, help="who the key is for (logged, e.g. crm-web)")
+    k.add_argument("--role", required=True, choices=["admin", "manager", "rep"])
+    k.add_argument("--rep-id", help="the caller's Rep id (required for manager and rep)")
+    k.add_argument("--label", help="what the key is for")
+    k = keys.add_parser("list", help="the stored keys (never the keys themselves)")
+    k.add_argument("--all", action="store_true", help="also the revoked keys")
+    k = keys.add_parser("revoke", help="revoke a key by its id (as listed)")
+    k.add_argument("id", help="the key's id, e.g. key-0123456789abcdef")
+    p.set_defaults(func=cmd_keys)
 
     p = sub.add_parser("schema", help="print the GraphQL schema (SDL)")
     p.add_argument("--write", action="store_true", help=f"write it to {SCHEMA_FILE.name}")

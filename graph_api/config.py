@@ -107,6 +107,10 @@ class Settings(BaseSettings):
     jwt_issuer: str | None = None
     jwt_audience: str | None = None
     jwt_leeway_s: float = 30.0
+    # Seconds a key stored in the database (graph-api keys) is trusted from the cache once
+    # found: how long a revocation takes to reach the other processes (at once in the one
+    # that revoked).
+    api_key_cache_s: float = 5.0
 
     # Python's cyclic garbage collector: collect the youngest generation after this many
     # new objects (Python's default is 700). A large answer (a 2,000-person account) makes

@@ -341,11 +341,12 @@ def create_app(
             # queries it then sends are authenticated like any other.
             viewer = anonymous()
         else:
-            viewer = authenticator.authenticate(request.headers)
+            viewer = await authenticator.authenticate_with(request.headers, state["store"])
         return Context(
             store=state["store"],
             settings=settings,
             viewer=viewer,
+            keys=authenticator.stored,
             language=negotiate(request.headers.get("accept-language")),
             analyses=analyses,
         )
@@ -359,6 +360,16 @@ def create_app(
             {"data": None, "errors": [{"message": exc.message, "extensions": extensions}]},
             status_code=401,
             headers={"WWW-Authenticate": 'Bearer realm="graph-api"'},
+        )
+
+    @app.exception_handler(Unavailable)
+    async def unavailable(request: Request, exc: Unavailable) -> JSONResponse:
+        # A stored API key could not be looked up: the database is down, nothing ran.
+        extensions = {**exc.extensions(), "requestId": request_id()}
+        return JSONResponse(
+            {"data": None, "errors": [{"message": exc.message, "extensions": extensions}]},
+            status_code=503,
+            headers={"Retry-After": str(exc.retry_after_s)},
         )
 
     if not settings.is_production:
@@ -419,7 +430,7 @@ def create_app(
     async def metrics(request: Request) -> Response:
         """Prometheus metrics; in production only with the API's own credentials."""
         if settings.is_production:
-            authenticator.authenticate(request.headers)
+            await authenticator.authenticate_with(request.headers, state["store"])
         return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
 
     # For whoever reports on the process (metrics): the local Neo4j, with its `restarts`.

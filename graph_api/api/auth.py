@@ -2,16 +2,16 @@
 
 Credentials come in one header: `X-API-Key: <key>`, or `Authorization: Bearer <key or JWT>`.
 Keys are configured by their SHA-256 only (GRAPH_API_API_KEYS / GRAPH_API_API_KEYS_FILE), each
-mapped to a subject, a role and, for managers and reps, their Rep id. Tokens are verified with
+mapped to a subject, a role and, for managers and reps, their Rep id; or stored, hashed too, in
+the database (`services/api_keys.py`: created and revoked without a restart), looked up there
+when the environment does not know them. Tokens are verified with
 GRAPH_API_JWT_SECRET (HS256) or GRAPH_API_JWT_PUBLIC_KEY (RS256) and carry `sub`, `exp`,
 `role` and `rep_id`. Every failure is UNAUTHENTICATED, answered before any query runs.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,10 @@ from pydantic import TypeAdapter, ValidationError
 from graph_api.config import ApiKey, Settings
 from graph_api.domain.access import DEVELOPMENT_VIEWER, NOBODY, Role, Viewer
 from graph_api.domain.errors import Unauthenticated
+from graph_api.services.api_keys import StoredKeys, key_hash, new_key
+from graph_api.store.neo4j_store import Store
+
+__all__ = ["AuthConfigurationError", "Authenticator", "anonymous", "key_hash", "new_key"]
 
 log = logging.getLogger("graph_api.auth")
 
@@ -34,16 +38,6 @@ _KEYS = TypeAdapter(list[ApiKey])
 
 class AuthConfigurationError(RuntimeError):
     """The authentication settings cannot be used; the service does not start."""
-
-
-def key_hash(key: str) -> str:
-    """The hex SHA-256 under which a key is configured. Keys are random 256-bit strings
-    (`graph-api new-key`), so a fast hash cannot be brute-forced back into one."""
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
-
-
-def new_key() -> str:
-    return "gk_" + secrets.token_urlsafe(32)
 
 
 def _read(path: Path, what: str) -> bytes:
@@ -101,6 +95,7 @@ class Authenticator:
         self._audience = settings.jwt_audience
         self._leeway = settings.jwt_leeway_s
         self.production = settings.is_production
+        self.stored = StoredKeys(settings.api_key_cache_s)
 
     @property
     def configured(self) -> bool:
@@ -115,23 +110,49 @@ class Authenticator:
 
     def not_configured_message(self) -> str:
         return (
-            "authentication is not configured on this server: set GRAPH_API_API_KEYS "
-            "(or GRAPH_API_API_KEYS_FILE), GRAPH_API_JWT_SECRET or GRAPH_API_JWT_PUBLIC_KEY"
+            "authentication is not configured in this server's environment: only API keys "
+            "stored in the database (graph-api keys create) are accepted; set "
+            "GRAPH_API_API_KEYS (or GRAPH_API_API_KEYS_FILE), GRAPH_API_JWT_SECRET or "
+            "GRAPH_API_JWT_PUBLIC_KEY for others"
+        )
+
+    def _unknown_key(self) -> Unauthenticated:
+        if self.configured:
+            return Unauthenticated("invalid credentials: unknown API key")
+        return Unauthenticated(
+            "invalid credentials: unknown API key; " + self.not_configured_message()
         )
 
     def authenticate(self, headers: Mapping[str, str]) -> Viewer:
+        """The viewer by the environment's keys and tokens only (no database)."""
+        found = self._credential(headers)
+        if isinstance(found, Viewer):
+            return found
+        raise self._unknown_key()
+
+    async def authenticate_with(self, headers: Mapping[str, str], store: Store) -> Viewer:
+        """The viewer by the environment's keys and tokens, then by the keys stored in the
+        database (a key the environment does not know)."""
+        found = self._credential(headers)
+        if isinstance(found, Viewer):
+            return found
+        viewer = await self.stored.viewer(store, found)
+        if viewer is None:
+            raise self._unknown_key()
+        return viewer
+
+    def _credential(self, headers: Mapping[str, str]) -> Viewer | str:
+        """The viewer, or the hash of an API key the environment does not know."""
         api_key = headers.get(API_KEY_HEADER)
         authorization = headers.get("authorization")
         if api_key is None and authorization is None:
             if not self.production:
                 return DEVELOPMENT_VIEWER
             if not self.configured:
-                raise Unauthenticated(self.not_configured_message())
+                raise Unauthenticated("no credentials; " + self.not_configured_message())
             raise Unauthenticated(
                 "no credentials: send X-API-Key: <key> or Authorization: Bearer <key or token>"
             )
-        if not self.configured:
-            raise Unauthenticated(self.not_configured_message())
         if api_key is not None and authorization is not None:
             raise Unauthenticated("send one credential: X-API-Key or Authorization, not both")
         if api_key is not None:
@@ -143,18 +164,17 @@ class Authenticator:
             raise Unauthenticated("the Authorization header must be 'Bearer <key or token>'")
         if len(value) > MAX_CREDENTIAL_LENGTH:
             raise Unauthenticated("the credential is too long")
-        if key_hash(value) in self._keys:
-            return self._from_key(value)
-        if value.count(".") == 2 and self._algorithms:
+        if value.count(".") == 2 and self._algorithms and key_hash(value) not in self._keys:
             return self._from_token(value)
-        raise Unauthenticated("invalid credentials: unknown API key")
+        return self._from_key(value)
 
-    def _from_key(self, key: str) -> Viewer:
+    def _from_key(self, key: str) -> Viewer | str:
         if not key or len(key) > MAX_CREDENTIAL_LENGTH:
             raise Unauthenticated("invalid credentials: unknown API key")
-        found = self._keys.get(key_hash(key))
+        digest = key_hash(key)
+        found = self._keys.get(digest)
         if found is None:
-            raise Unauthenticated("invalid credentials: unknown API key")
+            return digest
         return Viewer(subject=found.subject, role=found.role, rep_id=found.rep_id)
 
     def _from_token(self, token: str) -> Viewer:

@@ -15,6 +15,7 @@ from graph_api.domain.access import Access, Viewer
 from graph_api.domain.i18n import DEFAULT_LANGUAGE, Language
 from graph_api.services.access import access_for
 from graph_api.services.analysis_cache import AnalysisCache
+from graph_api.services.api_keys import KeyAdmin, StoredKeys
 from graph_api.store.neo4j_store import Store
 from graph_api.store.scoped import ScopedStore
 
@@ -32,6 +33,8 @@ class Context(BaseContext):
     language: Language = DEFAULT_LANGUAGE
     # The process's cache of key-decider analyses (services/analysis_cache.py); None: off.
     analyses: AnalysisCache | None = None
+    # The authenticator's cache of keys stored in the database (a revocation empties it).
+    keys: StoredKeys | None = None
 
     def __post_init__(self) -> None:
         super().__init__()
@@ -56,6 +59,10 @@ class Context(BaseContext):
             return await self.access()
         self.cache.pop(_ACCESS, None)
         return await self.access()
+
+    def key_admin(self) -> KeyAdmin:
+        """The stored API keys, for an admin (FORBIDDEN for anyone else)."""
+        return KeyAdmin(self.store, self.viewer, self.keys)
 
     def known_access(self) -> Access | None:
         """The scope if a resolver has computed it already (field resolvers below a root

@@ -269,6 +269,8 @@ register(
         "INFLUENCE": "Who listens to whom (INFLUENCES).",
         "ACQUAINTANCE": "Acquaintance between parties (KNOWS).",
         "COVERAGE": "One of our reps covers a customer person (COVERS).",
+        "TEAM_MEMBER": "A rep is a member of an account team (MEMBER_OF).",
+        "TEAM_ACCOUNT": "An account team covers an account (COVERS_ACCOUNT).",
     },
 )
 register(
@@ -287,6 +289,14 @@ register(
         "INFLUENCE": "An influence link.",
         "ACQUAINTANCE": "An acquaintance link.",
         "COVERAGE": "A coverage link.",
+        "REP": "One of our reps.",
+        "ACCOUNT_TEAM": "An account team.",
+        "PRODUCT": "A product of ours.",
+        "OPPORTUNITY": "A sales opportunity.",
+        "BUSINESS_EVENT": "A business event of a customer.",
+        "AFFINITY_RULE": "A product suggestion rule.",
+        "TEAM_MEMBER": "A team membership.",
+        "TEAM_ACCOUNT": "An account of a team.",
     },
 )
 register(

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import strawberry
 
+from graph_api.api import write_types as wt
 from graph_api.api.arguments import Input
 from graph_api.api.context import Info
 from graph_api.api.types import Organization, Person
@@ -97,7 +98,40 @@ _CHANGES: dict[str, Callable[[Any, str], Change]] = {
     "setAcquaintance": _set(E.ACQUAINTANCE),
     "setCoverage": _set(E.COVERAGE),
     "removeLink": _remove,
+    "createRep": _create(E.REP),
+    "updateRep": _update(E.REP),
+    "createAccountTeam": _create(E.ACCOUNT_TEAM),
+    "updateAccountTeam": _update(E.ACCOUNT_TEAM),
+    "createProduct": _create(E.PRODUCT),
+    "updateProduct": _update(E.PRODUCT),
+    "createOpportunity": _create(E.OPPORTUNITY),
+    "updateOpportunity": _update(E.OPPORTUNITY),
+    "createBusinessEvent": _create(E.BUSINESS_EVENT),
+    "updateBusinessEvent": _update(E.BUSINESS_EVENT),
+    "createAffinityRule": _create(E.AFFINITY_RULE),
+    "updateAffinityRule": _update(E.AFFINITY_RULE),
+    "setTeamMember": _set(E.TEAM_MEMBER),
+    "setTeamAccount": _set(E.TEAM_ACCOUNT),
 }
+
+
+def _mutation(name: str, input_type: Any, result_type: Any, description: str) -> Any:
+    """A mutation field of one change (the sales side's are alike but for their types)."""
+
+    async def resolve(self: Any, info: Info, input: Any) -> Any:
+        return await _one(info, name, input)
+
+    argument = Annotated[input_type, strawberry.argument(description="The change to make.")]
+    resolve.__annotations__ = {"info": Info, "input": argument, "return": result_type}
+    resolve.__name__ = name
+    return strawberry.mutation(resolver=resolve, description=description)
+
+
+_ADMINS = " Admins only: this decides what reps see, or is the catalogue they all read."
+_OPPORTUNITY = (
+    " A rep or manager writes the opportunities of the accounts they see (the account's "
+    "scope, before and after a move)."
+)
 
 
 async def _write(info: Info, mutation: str, changes: Sequence[Change]) -> list[Any]:
@@ -157,7 +191,7 @@ _SET = (
         "like an import, audited, and all or nothing."
     )
 )
-class Mutation:
+class WriteMutation:
     @strawberry.mutation(description="Creates a person." + _IDEMPOTENT)
     async def create_person(self, info: Info, input: Input[CreatePersonInput]) -> Person:
         result: Person = await _one(info, "createPerson", input)
@@ -270,6 +304,94 @@ class Mutation:
     async def remove_link(self, info: Info, input: Input[RemoveLinkInput]) -> RemovedLink:
         result: RemovedLink = await _one(info, "removeLink", input)
         return result
+
+    create_rep = _mutation(
+        "createRep",
+        wt.CreateRepInput,
+        wt.RepRecord,
+        "Creates one of our reps." + _IDEMPOTENT + _ADMINS,
+    )
+    update_rep = _mutation(
+        "updateRep",
+        wt.UpdateRepInput,
+        wt.RepRecord,
+        "Changes a rep; managerId sets their manager (no cycles)." + _UPDATE + _ADMINS,
+    )
+    create_account_team = _mutation(
+        "createAccountTeam",
+        wt.CreateAccountTeamInput,
+        wt.AccountTeamRecord,
+        "Creates an account team (managerId: its manager)." + _IDEMPOTENT + _ADMINS,
+    )
+    update_account_team = _mutation(
+        "updateAccountTeam",
+        wt.UpdateAccountTeamInput,
+        wt.AccountTeamRecord,
+        "Changes an account team." + _UPDATE + _ADMINS,
+    )
+    set_team_member = _mutation(
+        "setTeamMember",
+        wt.TeamMemberInput,
+        wt.TeamMemberLink,
+        "A rep joins an account team (removeLink TEAM_MEMBER: leaves it)." + _SET + _ADMINS,
+    )
+    set_team_account = _mutation(
+        "setTeamAccount",
+        wt.TeamAccountInput,
+        wt.TeamAccountLink,
+        "An account team covers an account (removeLink TEAM_ACCOUNT: no more)." + _SET + _ADMINS,
+    )
+    create_product = _mutation(
+        "createProduct",
+        wt.CreateProductInput,
+        wt.ProductRecord,
+        "Creates a product." + _IDEMPOTENT + _ADMINS,
+    )
+    update_product = _mutation(
+        "updateProduct",
+        wt.UpdateProductInput,
+        wt.ProductRecord,
+        "Changes a product." + _UPDATE + _ADMINS,
+    )
+    create_opportunity = _mutation(
+        "createOpportunity",
+        wt.CreateOpportunityInput,
+        wt.OpportunityRecord,
+        "Creates an opportunity on an account." + _IDEMPOTENT + _OPPORTUNITY,
+    )
+    update_opportunity = _mutation(
+        "updateOpportunity",
+        wt.UpdateOpportunityInput,
+        wt.OpportunityRecord,
+        "Changes an opportunity: stage, amount, close date, owner, products (productIds "
+        "replaces the list); its buying centre is set with setBuyingRole." + _UPDATE + _OPPORTUNITY,
+    )
+    create_business_event = _mutation(
+        "createBusinessEvent",
+        wt.CreateBusinessEventInput,
+        wt.BusinessEventRecord,
+        "Records a business event of a customer (for those who see the customer)." + _IDEMPOTENT,
+    )
+    update_business_event = _mutation(
+        "updateBusinessEvent",
+        wt.UpdateBusinessEventInput,
+        wt.BusinessEventRecord,
+        "Changes a business event." + _UPDATE,
+    )
+    create_affinity_rule = _mutation(
+        "createAffinityRule",
+        wt.CreateAffinityRuleInput,
+        wt.AffinityRuleRecord,
+        "Creates an affinity rule: exactly one of whenProductId or whenEventKind."
+        + _IDEMPOTENT
+        + _ADMINS,
+    )
+    update_affinity_rule = _mutation(
+        "updateAffinityRule",
+        wt.UpdateAffinityRuleInput,
+        wt.AffinityRuleRecord,
+        "Changes an affinity rule (suggestsProductIds replaces the list)." + _UPDATE + _ADMINS,
+    )
 
     @strawberry.mutation(
         description=(

@@ -19,9 +19,10 @@ from graph_api.api.deciders import DecidersQuery
 from graph_api.api.diagnostics import DevelopmentNotice, RoundTripCount
 from graph_api.api.economics import EconomicsQuery
 from graph_api.api.errors import DomainErrors
+from graph_api.api.keys import KeysMutation, KeysQuery
 from graph_api.api.labels import LabelsQuery
 from graph_api.api.limits import limit_extensions
-from graph_api.api.mutations import Mutation
+from graph_api.api.mutations import WriteMutation
 from graph_api.api.node import NodeQuery
 from graph_api.api.observe import observe_extension
 from graph_api.api.org_chart import OrgChartQuery
@@ -47,12 +48,20 @@ Query = merge_types(
         CrossSellQuery,
         AuditQuery,
         LabelsQuery,
+        KeysQuery,
     ),
 )
 # merge_types takes no description: set on the merged type's definition.
 Query.__strawberry_definition__.description = (  # type: ignore[attr-defined]
     "Reads: the 360° view of a party, org charts, search, key deciders and the TAS "
-    "assessment, relationship paths and warm introductions, cross-selling, the audit trail."
+    "assessment, relationship paths and warm introductions, cross-selling, the audit trail, "
+    "API keys."
+)
+
+Mutation = merge_types("Mutation", (WriteMutation, KeysMutation))
+Mutation.__strawberry_definition__.description = (  # type: ignore[attr-defined]
+    WriteMutation.__strawberry_definition__.description  # type: ignore[attr-defined]
+    + " Admins also manage the API keys stored in the database."
 )
 
 # Distinct query documents whose parse and validation are kept (bounded: unique texts

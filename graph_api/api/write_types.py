@@ -16,9 +16,16 @@ from strawberry.types.base import get_object_definition
 from strawberry.utils.str_converters import to_camel_case
 
 from graph_api.api import enums as _enums  # noqa: F401  (registers the domain enums first)
-from graph_api.api.declared import declared_inputs, described_by
+from graph_api.api.declared import (
+    declared_inputs,
+    describe,
+    described_by,
+    graphql_type,
+    python_name,
+)
 from graph_api.api.types import Organization, Party, Person, party_to_gql
 from graph_api.api.view_types import Product, Rep
+from graph_api.bulk.spec import SECTION_BY_NAME
 from graph_api.domain import model as m
 from graph_api.domain import view as v
 from graph_api.domain import writes as w
@@ -123,6 +130,57 @@ class UpdateInteractionInput:
     expected_version: int = strawberry.field(description=_EXPECTED_DOC)
 
 
+# ----- the sales side -----
+# Reps, account teams, products, opportunities, business events, affinity rules: inputs
+# from the declaration (bulk/spec.py), links (managerId, productIds, ...) included.
+
+
+def _sales_inputs(section: str, what: str) -> tuple[type, type]:
+    create_doc = (
+        f"A new {what}. Creating the same id with the same data again changes nothing and "
+        "answers the same; with other data it is a CONFLICT."
+    )
+    update_doc = (
+        f"Changes to {what}: given fields change, null clears one (a list given replaces "
+        "the whole list)."
+    )
+
+    @strawberry.input(name=f"Create{_TYPE_NAMES[section]}Input", description=create_doc)
+    @declared_inputs(section, create=True)
+    class Create:
+        id: strawberry.ID = strawberry.field(description=_ID_DOC)
+
+    @strawberry.input(name=f"Update{_TYPE_NAMES[section]}Input", description=update_doc)
+    @declared_inputs(section, create=False)
+    class Update:
+        id: strawberry.ID = strawberry.field(description=_ID_TO_CHANGE)
+        expected_version: int = strawberry.field(description=_EXPECTED_DOC)
+
+    return Create, Update
+
+
+_TYPE_NAMES = {
+    "reps": "Rep",
+    "accountTeams": "AccountTeam",
+    "products": "Product",
+    "opportunities": "Opportunity",
+    "events": "BusinessEvent",
+    "affinityRules": "AffinityRule",
+}
+CreateRepInput, UpdateRepInput = _sales_inputs("reps", "one of our reps (managerId: their manager)")
+CreateAccountTeamInput, UpdateAccountTeamInput = _sales_inputs("accountTeams", "an account team")
+CreateProductInput, UpdateProductInput = _sales_inputs("products", "a product of ours")
+CreateOpportunityInput, UpdateOpportunityInput = _sales_inputs(
+    "opportunities", "a sales opportunity (stage, amount, close date, products)"
+)
+CreateBusinessEventInput, UpdateBusinessEventInput = _sales_inputs(
+    "events", "a business event of a customer"
+)
+CreateAffinityRuleInput, UpdateAffinityRuleInput = _sales_inputs(
+    "affinityRules", "an affinity rule (a product held or an event kind suggests products)"
+)
+
+
 # ----- links -----
 
 
@@ -216,13 +274,31 @@ class CoverageInput:
     expected_version: int | None = strawberry.field(default=UNSET, description=_VERSION_DOC)
 
 
+@described_by("teamMembers")
+@strawberry.input(description="A rep is a member of an account team (admins only).")
+class TeamMemberInput:
+    team_id: strawberry.ID
+    rep_id: strawberry.ID
+    role: m.RepRole | None = strawberry.field(default=UNSET, description="Role in the team.")
+    expected_version: int | None = strawberry.field(default=UNSET, description=_VERSION_DOC)
+
+
+@described_by("teamAccounts")
+@strawberry.input(description="An account team covers an account (admins only).")
+class TeamAccountInput:
+    team_id: strawberry.ID
+    party_id: strawberry.ID
+    expected_version: int | None = strawberry.field(default=UNSET, description=_VERSION_DOC)
+
+
 @strawberry.input(
     description=(
         "The link to remove, by its kind and key fields: EMPLOYMENT personId+organizationId, "
         "REPORTING_LINE personId+managerId, FAMILY fromId+toId (either order), BENEFICIARY "
         "personId+holdingId, BUYING_ROLE personId+(accountId or opportunityId), INFLUENCE "
-        "fromId+toId, ACQUAINTANCE fromId+toId (either order), COVERAGE repId+personId. "
-        "Removing a link that is not there changes nothing."
+        "fromId+toId, ACQUAINTANCE fromId+toId (either order), COVERAGE repId+personId, "
+        "TEAM_MEMBER teamId+repId, TEAM_ACCOUNT teamId+partyId. Removing a link that is not "
+        "there changes nothing."
     )
 )
 class RemoveLinkInput:
@@ -236,6 +312,8 @@ class RemoveLinkInput:
     account_id: strawberry.ID | None = UNSET
     opportunity_id: strawberry.ID | None = UNSET
     rep_id: strawberry.ID | None = UNSET
+    team_id: strawberry.ID | None = UNSET
+    party_id: strawberry.ID | None = UNSET
     expected_version: int | None = strawberry.field(
         default=UNSET, description="When given, the link is removed only at this version."
     )
@@ -262,6 +340,20 @@ class ChangeInput:
     set_influence: InfluenceInput | None = UNSET
     set_acquaintance: AcquaintanceInput | None = UNSET
     set_coverage: CoverageInput | None = UNSET
+    create_rep: CreateRepInput | None = UNSET  # type: ignore[valid-type]
+    update_rep: UpdateRepInput | None = UNSET  # type: ignore[valid-type]
+    create_account_team: CreateAccountTeamInput | None = UNSET  # type: ignore[valid-type]
+    update_account_team: UpdateAccountTeamInput | None = UNSET  # type: ignore[valid-type]
+    create_product: CreateProductInput | None = UNSET  # type: ignore[valid-type]
+    update_product: UpdateProductInput | None = UNSET  # type: ignore[valid-type]
+    create_opportunity: CreateOpportunityInput | None = UNSET  # type: ignore[valid-type]
+    update_opportunity: UpdateOpportunityInput | None = UNSET  # type: ignore[valid-type]
+    create_business_event: CreateBusinessEventInput | None = UNSET  # type: ignore[valid-type]
+    update_business_event: UpdateBusinessEventInput | None = UNSET  # type: ignore[valid-type]
+    create_affinity_rule: CreateAffinityRuleInput | None = UNSET  # type: ignore[valid-type]
+    update_affinity_rule: UpdateAffinityRuleInput | None = UNSET  # type: ignore[valid-type]
+    set_team_member: TeamMemberInput | None = UNSET
+    set_team_account: TeamAccountInput | None = UNSET
     remove_link: RemoveLinkInput | None = UNSET
 
 
@@ -543,6 +635,8 @@ class RemovedLink:
     account_id: strawberry.ID | None = None
     opportunity_id: strawberry.ID | None = None
     rep_id: strawberry.ID | None = None
+    team_id: strawberry.ID | None = None
+    party_id: strawberry.ID | None = None
 
     @classmethod
     def from_domain(cls, link: w.LinkRecord) -> RemovedLink:
@@ -556,9 +650,107 @@ class RemovedLink:
             "accountId": "account_id",
             "opportunityId": "opportunity_id",
             "repId": "rep_id",
+            "teamId": "team_id",
+            "partyId": "party_id",
         }
         ids = {names[k]: strawberry.ID(value) for k, value in link.key.items()}
         return cls(kind=w.LinkKind(link.kind.value), **ids)
+
+
+def _record_type(section_name: str, what: str) -> type:
+    """The result type of a sales-side node: its declared fields (links included), its
+    version and bookkeeping times."""
+    section = SECTION_BY_NAME[section_name]
+    annotations: dict[str, Any] = {
+        "id": strawberry.ID,
+        "version": int,
+        "created_at": datetime.datetime | None,
+        "updated_at": datetime.datetime | None,
+    }
+    namespace: dict[str, Any] = {
+        "id": strawberry.field(description="The node's id."),
+        "version": strawberry.field(description=_VERSION_NOW),
+        "created_at": strawberry.field(description="When it was created (UTC)."),
+        "updated_at": strawberry.field(description="When it last changed (UTC)."),
+    }
+    for f in section.fields:
+        if f.name == "id":
+            continue
+        annotations[python_name(f)] = graphql_type(f) | None
+        namespace[python_name(f)] = strawberry.field(description=describe(f))
+    namespace["__annotations__"] = annotations
+    cls = type(f"{_TYPE_NAMES[section_name]}Record", (), namespace)
+    return strawberry.type(cls, description=f"{what} as written.")
+
+
+def _record_from_domain(record: w.NodeRecord) -> Any:
+    section = SECTION_BY_NAME[record.kind.value]
+    cls = _RECORD_TYPES[record.kind]
+    given: dict[str, Any] = {
+        "id": strawberry.ID(record.id),
+        "version": record.version,
+        "created_at": record.created_at,
+        "updated_at": record.updated_at,
+    }
+    for f in section.fields:
+        if f.name == "id":
+            continue
+        value = record.values.get(f.name)
+        if value is not None and f.enum is not None:
+            value = f.enum(value)
+        given[python_name(f)] = value
+    return cls(**given)
+
+
+RepRecord: Any = _record_type("reps", "One of our reps")
+AccountTeamRecord: Any = _record_type("accountTeams", "An account team")
+ProductRecord: Any = _record_type("products", "A product")
+OpportunityRecord: Any = _record_type("opportunities", "An opportunity")
+BusinessEventRecord: Any = _record_type("events", "A business event")
+AffinityRuleRecord: Any = _record_type("affinityRules", "An affinity rule")
+_RECORD_TYPES: dict[w.EntityKind, Any] = {
+    w.EntityKind.REP: RepRecord,
+    w.EntityKind.ACCOUNT_TEAM: AccountTeamRecord,
+    w.EntityKind.PRODUCT: ProductRecord,
+    w.EntityKind.OPPORTUNITY: OpportunityRecord,
+    w.EntityKind.BUSINESS_EVENT: BusinessEventRecord,
+    w.EntityKind.AFFINITY_RULE: AffinityRuleRecord,
+}
+
+
+@described_by("teamMembers")
+@strawberry.type(description="A rep's membership of an account team.")
+class TeamMemberLink:
+    team_id: strawberry.ID
+    rep: Rep
+    role: m.RepRole | None
+    version: int = strawberry.field(description=_VERSION_NOW)
+
+    @classmethod
+    def from_domain(cls, link: w.LinkRecord) -> TeamMemberLink:
+        role = link.properties.get("role")
+        return cls(
+            team_id=strawberry.ID(link.key["teamId"]),
+            rep=_rep(link, "repId"),
+            role=None if role is None else m.RepRole(role),
+            version=_version(link),
+        )
+
+
+@described_by("teamAccounts")
+@strawberry.type(description="An account covered by an account team.")
+class TeamAccountLink:
+    team_id: strawberry.ID
+    party: Party = strawberry.field(description="The account covered.")
+    version: int = strawberry.field(description=_VERSION_NOW)
+
+    @classmethod
+    def from_domain(cls, link: w.LinkRecord) -> TeamAccountLink:
+        return cls(
+            team_id=strawberry.ID(link.key["teamId"]),
+            party=_party(link, "partyId"),
+            version=_version(link),
+        )
 
 
 LinkResult = (
@@ -570,6 +762,8 @@ LinkResult = (
     | InfluenceLink
     | AcquaintanceLink
     | CoverageLink
+    | TeamMemberLink
+    | TeamAccountLink
     | RemovedLink
 )
 
@@ -586,7 +780,15 @@ ChangeResult = Annotated[
     | InfluenceLink
     | AcquaintanceLink
     | CoverageLink
-    | RemovedLink,
+    | TeamMemberLink
+    | TeamAccountLink
+    | RemovedLink
+    | RepRecord
+    | AccountTeamRecord
+    | ProductRecord
+    | OpportunityRecord
+    | BusinessEventRecord
+    | AffinityRuleRecord,
     strawberry.union("ChangeResult", description="The result of one change of applyChanges."),
 ]
 
@@ -599,6 +801,8 @@ _LINK_TYPES: dict[w.EntityKind, Any] = {
     w.EntityKind.INFLUENCE: InfluenceLink,
     w.EntityKind.ACQUAINTANCE: AcquaintanceLink,
     w.EntityKind.COVERAGE: CoverageLink,
+    w.EntityKind.TEAM_MEMBER: TeamMemberLink,
+    w.EntityKind.TEAM_ACCOUNT: TeamAccountLink,
 }
 
 
@@ -610,6 +814,8 @@ def result_to_gql(result: w.WriteResult) -> Any:
         return HoldingRecord.from_domain(result)
     if isinstance(result, w.InteractionRecord):
         return InteractionRecord.from_domain(result)
+    if isinstance(result, w.NodeRecord):
+        return _record_from_domain(result)
     if not result.present:
         return RemovedLink.from_domain(result)
     return _LINK_TYPES[result.kind].from_domain(result)

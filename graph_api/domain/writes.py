@@ -28,6 +28,14 @@ class EntityKind(StrEnum):
     INFLUENCE = "influence"
     ACQUAINTANCE = "acquaintance"
     COVERAGE = "coverage"
+    REP = "reps"
+    ACCOUNT_TEAM = "accountTeams"
+    PRODUCT = "products"
+    OPPORTUNITY = "opportunities"
+    BUSINESS_EVENT = "events"
+    AFFINITY_RULE = "affinityRules"
+    TEAM_MEMBER = "teamMembers"
+    TEAM_ACCOUNT = "teamAccounts"
 
     @property
     def is_link(self) -> bool:
@@ -49,12 +57,46 @@ i18n.labels(
         EntityKind.INFLUENCE: i18n.Label("Influence", "影响关系"),
         EntityKind.ACQUAINTANCE: i18n.Label("Acquaintance", "熟人关系"),
         EntityKind.COVERAGE: i18n.Label("Coverage", "客户覆盖"),
+        EntityKind.REP: i18n.Label("Rep", "客户经理"),
+        EntityKind.ACCOUNT_TEAM: i18n.Label("Account team", "客户团队"),
+        EntityKind.PRODUCT: i18n.Label("Product", "产品"),
+        EntityKind.OPPORTUNITY: i18n.Label("Opportunity", "商机"),
+        EntityKind.BUSINESS_EVENT: i18n.Label("Business event", "商业事件"),
+        EntityKind.AFFINITY_RULE: i18n.Label("Affinity rule", "关联规则"),
+        EntityKind.TEAM_MEMBER: i18n.Label("Team member", "团队成员"),
+        EntityKind.TEAM_ACCOUNT: i18n.Label("Team account", "团队客户"),
     },
 )
 
-
-NODE_KINDS = frozenset(
-    {EntityKind.PERSON, EntityKind.ORGANIZATION, EntityKind.HOLDING, EntityKind.INTERACTION}
+# The nodes of our own sales side (rather than the customers'): written like the others,
+# answered as a NodeRecord.
+SALES_NODE_KINDS = frozenset(
+    {
+        EntityKind.REP,
+        EntityKind.ACCOUNT_TEAM,
+        EntityKind.PRODUCT,
+        EntityKind.OPPORTUNITY,
+        EntityKind.BUSINESS_EVENT,
+        EntityKind.AFFINITY_RULE,
+    }
+)
+NODE_KINDS = (
+    frozenset(
+        {EntityKind.PERSON, EntityKind.ORGANIZATION, EntityKind.HOLDING, EntityKind.INTERACTION}
+    )
+    | SALES_NODE_KINDS
+)
+# What decides who sees what (reps, teams, their members and accounts) and the catalogue
+# every rep reads (products, affinity rules): written by admins only.
+ADMIN_ONLY_KINDS = frozenset(
+    {
+        EntityKind.REP,
+        EntityKind.ACCOUNT_TEAM,
+        EntityKind.PRODUCT,
+        EntityKind.AFFINITY_RULE,
+        EntityKind.TEAM_MEMBER,
+        EntityKind.TEAM_ACCOUNT,
+    }
 )
 LINK_KINDS = tuple(k for k in EntityKind if k not in NODE_KINDS)
 
@@ -70,6 +112,8 @@ class LinkKind(StrEnum):
     INFLUENCE = "influence"
     ACQUAINTANCE = "acquaintance"
     COVERAGE = "coverage"
+    TEAM_MEMBER = "teamMembers"
+    TEAM_ACCOUNT = "teamAccounts"
 
     @property
     def entity(self) -> EntityKind:
@@ -87,6 +131,8 @@ i18n.labels(
         LinkKind.INFLUENCE: i18n.Label("Influence", "影响关系"),
         LinkKind.ACQUAINTANCE: i18n.Label("Acquaintance", "熟人关系"),
         LinkKind.COVERAGE: i18n.Label("Coverage", "客户覆盖"),
+        LinkKind.TEAM_MEMBER: i18n.Label("Team member", "团队成员"),
+        LinkKind.TEAM_ACCOUNT: i18n.Label("Team account", "团队客户"),
     },
 )
 
@@ -231,4 +277,19 @@ class LinkRecord:
     present: bool = True
 
 
-WriteResult = m.Person | m.Organization | HoldingRecord | InteractionRecord | LinkRecord
+@dataclass(frozen=True, slots=True)
+class NodeRecord:
+    """A node of the sales side as written: its declared fields (links such as managerId and
+    productIds included) by their import names, absent when unset."""
+
+    kind: EntityKind
+    id: str
+    values: Mapping[str, Any]
+    version: int
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+WriteResult = (
+    m.Person | m.Organization | HoldingRecord | InteractionRecord | LinkRecord | NodeRecord
+)

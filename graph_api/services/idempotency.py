@@ -29,6 +29,7 @@ from graph_api.domain.writes import (
     HoldingRecord,
     InteractionRecord,
     LinkRecord,
+    NodeRecord,
     WriteResult,
 )
 from graph_api.store.neo4j_store import Store
@@ -50,6 +51,7 @@ _ANSWER_TYPES: Mapping[str, type[Any]] = {
         HoldingRecord,
         InteractionRecord,
         LinkRecord,
+        NodeRecord,
     )
 }
 _TYPE = "__type"

@@ -28,6 +28,8 @@ from graph_api.domain.access import SENSITIVE_PERSON_FIELDS, Access, Role
 from graph_api.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from graph_api.domain.signals import refresh_params
 from graph_api.domain.writes import (
+    ADMIN_ONLY_KINDS,
+    SALES_NODE_KINDS,
     AuditAction,
     Change,
     ChangeAction,
@@ -35,6 +37,7 @@ from graph_api.domain.writes import (
     HoldingRecord,
     InteractionRecord,
     LinkRecord,
+    NodeRecord,
     WriteResult,
     WriteScope,
 )
@@ -79,6 +82,14 @@ def authorize_write(
     if access.unrestricted:
         return
     viewer = access.viewer
+    if scope.kind in ADMIN_ONLY_KINDS:
+        raise Forbidden(
+            f"{viewer.subject} may not change {scope.kind.name.lower()} data: reps, account "
+            "teams and their accounts decide what everyone sees, and products and affinity "
+            "rules are the catalogue every rep reads; only an admin changes them",
+            field="role",
+            value=viewer.role.value,
+        )
     for pid in sorted(scope.party_ids | scope.account_ids):
         if pid not in new and not access.sees(pid):
             raise NotFound(f"no party with id {pid!r}", field="partyId", value=pid)
@@ -149,6 +160,17 @@ _NODES: Mapping[EntityKind, _NodeModel] = {
         "write.put_interaction",
         "write.read_interaction",
     ),
+    **{
+        kind: _NodeModel(f"write.claim_{name}", f"write.lock_{name}", f"write.put_{name}")
+        for kind, name in (
+            (EntityKind.REP, "rep"),
+            (EntityKind.ACCOUNT_TEAM, "team"),
+            (EntityKind.PRODUCT, "product"),
+            (EntityKind.OPPORTUNITY, "opportunity"),
+            (EntityKind.BUSINESS_EVENT, "event"),
+            (EntityKind.AFFINITY_RULE, "rule"),
+        )
+    },
 }
 
 # Node fields held as links, read back by the claim/lock queries under the same names.
@@ -156,6 +178,11 @@ _LINK_FIELDS: Mapping[EntityKind, tuple[str, ...]] = {
     EntityKind.ORGANIZATION: ("parentId",),
     EntityKind.HOLDING: ("partyId", "productId"),
     EntityKind.INTERACTION: ("partyIds", "repIds", "opportunityId"),
+    EntityKind.REP: ("managerId",),
+    EntityKind.ACCOUNT_TEAM: ("managerId",),
+    EntityKind.OPPORTUNITY: ("accountId", "ownerId", "productIds"),
+    EntityKind.BUSINESS_EVENT: ("organizationId",),
+    EntityKind.AFFINITY_RULE: ("whenProductId", "suggestsProductIds"),
 }
 
 _LINK_QUERY: Mapping[EntityKind, str] = {
@@ -167,6 +194,8 @@ _LINK_QUERY: Mapping[EntityKind, str] = {
     EntityKind.INFLUENCE: "influence",
     EntityKind.ACQUAINTANCE: "acquaintance",
     EntityKind.COVERAGE: "coverage",
+    EntityKind.TEAM_MEMBER: "team_member",
+    EntityKind.TEAM_ACCOUNT: "team_account",
 }
 
 _PARTY_KINDS = frozenset({"PERSON", "ORGANIZATION"})
@@ -175,6 +204,7 @@ _PARTIES = frozenset({EntityKind.PERSON, EntityKind.ORGANIZATION})
 # The hierarchies that must stay acyclic, each guarded by its own lock (taken in this order).
 _REPORTS_TO = "REPORTS_TO"
 _PART_OF = "PART_OF"
+_MANAGED_BY = "MANAGED_BY"
 
 
 def _hierarchy_locks(changes: Iterable[Change]) -> list[str]:
@@ -184,6 +214,8 @@ def _hierarchy_locks(changes: Iterable[Change]) -> list[str]:
             names.add(_REPORTS_TO)
         if c.kind is EntityKind.ORGANIZATION and c.values.get("parentId") is not None:
             names.add(_PART_OF)
+        if c.kind is EntityKind.REP and c.values.get("managerId") is not None:
+            names.add(_MANAGED_BY)
     return sorted(names)
 
 
@@ -338,6 +370,12 @@ class _Writer:
             return not self._sees(node_id)
         if kind is EntityKind.HOLDING:
             return not self._sees_holding_of(current.get("partyId"))
+        if kind is EntityKind.OPPORTUNITY:
+            return not self._sees(current.get("accountId"))
+        if kind is EntityKind.BUSINESS_EVENT:
+            return not self._sees(current.get("organizationId"))
+        if kind in SALES_NODE_KINDS:
+            return False  # reps, teams, products and rules: every viewer reads them
         return not all(self._sees(p) for p in current.get("partyIds") or ())
 
     def _shown_path(self, ids: Iterable[str]) -> str:
@@ -353,6 +391,7 @@ class _Writer:
             "Product": [],
             "Rep": [],
             "Opportunity": [],
+            "AccountTeam": [],
         }
         for name in names:
             f = fields[name]
@@ -454,6 +493,9 @@ class _Writer:
                 details={"currentVersion": version, "fields": changed},
             )
         if existed and not changed:
+            if kind in SALES_NODE_KINDS:
+                assert record is not None
+                return _sales_record(kind, record)
             return await self._node_result(kind, model, node_id, props, found_kind)
 
         parent_after = desired.get("parentId")
@@ -467,6 +509,20 @@ class _Writer:
                     f"{change.at('parentId')}: would form a cycle: {path}",
                     field=change.at("parentId"),
                     value=parent_after,
+                    details={"reason": "CYCLE"},
+                )
+
+        manager_after = desired.get("managerId")
+        if kind is EntityKind.REP and "managerId" in changed and manager_after:
+            cycle = await self.tx.run_one(
+                "write.rep_manager_path", {"id": node_id, "managerId": manager_after}
+            )
+            if cycle is not None:
+                path = " -> ".join([node_id, *cycle["ids"]])
+                raise InvalidInput(
+                    f"{change.at('managerId')}: would form a cycle of managers: {path}",
+                    field=change.at("managerId"),
+                    value=manager_after,
                     details={"reason": "CYCLE"},
                 )
 
@@ -488,6 +544,10 @@ class _Writer:
             params["partyIds"] = sorted(desired.get("partyIds") or [])
             params["repIds"] = sorted(desired.get("repIds") or [])
             params["opportunityId"] = desired.get("opportunityId")
+        elif kind in SALES_NODE_KINDS:
+            for name in _LINK_FIELDS.get(kind, ()):
+                value = desired.get(name)
+                params[name] = sorted(value or []) if fields[name].kind == "reflist" else value
         if kind is EntityKind.HOLDING:
             # The statistics count what each party holds: read before the holding changes.
             await self.co_holding.touch(
@@ -505,6 +565,8 @@ class _Writer:
                 for n in changed
             ],
         )
+        if kind in SALES_NODE_KINDS:
+            return _sales_record(kind, written)
         return await self._node_result(kind, model, node_id, written.get("props"), model.label)
 
     async def _node_result(
@@ -721,12 +783,41 @@ def _node_scope(
             parties.update(p for p in (current.get("parentId"), desired.get("parentId")) if p)
     elif kind is EntityKind.HOLDING:
         parties.add(desired["partyId"])
+    elif kind in (EntityKind.OPPORTUNITY, EntityKind.BUSINESS_EVENT):
+        name = "accountId" if kind is EntityKind.OPPORTUNITY else "organizationId"
+        parties.update(p for p in (current.get(name), desired.get(name)) if p)
+    elif kind in SALES_NODE_KINDS:
+        pass  # admins only (authorize_write); no customer's data changes
     else:
         parties.update(current.get("partyIds") or [])
         parties.update(desired.get("partyIds") or [])
         reps.update(current.get("repIds") or [])
         reps.update(desired.get("repIds") or [])
     return WriteScope(kind, change.action, frozenset(parties), rep_ids=frozenset(reps))
+
+
+def _sales_record(kind: EntityKind, record: Mapping[str, Any]) -> NodeRecord:
+    props = record["props"]
+    declared = section_of(kind).field_map
+    values = {
+        k: _native(v)
+        for k, v in props.items()
+        if k in declared and k not in BOOKKEEPING and v is not None
+    }
+    for name in _LINK_FIELDS.get(kind, ()):
+        value = record[name]
+        if isinstance(value, list):
+            value = sorted(value)
+        if value is not None and value != []:
+            values[name] = value
+    return NodeRecord(
+        kind=kind,
+        id=props["id"],
+        values=values,
+        version=int(props.get("version") or 1),
+        created_at=to_datetime(props.get("createdAt")),
+        updated_at=to_datetime(props.get("updatedAt")),
+    )
 
 
 def _shown(f: Field, value: Any) -> Any:

@@ -71,6 +71,12 @@ _WRITE_QUERIES = (
     "lock_interaction",
     "put_interaction",
     "read_interaction",
+    *(
+        f"{step}_{kind}"
+        for kind in ("rep", "team", "product", "opportunity", "event", "rule")
+        for step in ("claim", "lock", "put")
+    ),
+    "rep_manager_path",
     "audit",
     *(
         f"{kind}_{step}"
@@ -83,6 +89,8 @@ _WRITE_QUERIES = (
             "influence",
             "acquaintance",
             "coverage",
+            "team_member",
+            "team_account",
         )
         for step in ("state", "put", "delete")
     ),
@@ -129,11 +137,17 @@ QUERY_SCOPES: Mapping[str, Declared] = {
     "cross_sell.replace_stats": _W,
 }
 
-# Queries of `cypher/` that the API never runs: the viewer's scope itself (`access.scope`,
-# computed before there is a reader) and the operator's commands.
+# Queries of `cypher/` that the API never runs through a bound store: the viewer's scope
+# itself (`access.scope`, computed before there is a reader), the operator's commands, and the
+# stored API keys (no party data: looked up before there is a viewer, managed by admins only,
+# `services/api_keys.py`).
 OUTSIDE_THE_API: frozenset[str] = frozenset(
     {
         "access.scope",
+        "keys.create",
+        "keys.find",
+        "keys.list",
+        "keys.revoke",
         "audit.prune",
         "idempotency.prune",
         "cross_sell.lock_stats",

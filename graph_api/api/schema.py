@@ -27,6 +27,7 @@ from graph_api.api.org_chart import OrgChartQuery
 from graph_api.api.party import PartyQuery
 from graph_api.api.paths import PathsQuery
 from graph_api.api.search import SearchQuery
+from graph_api.api.tas import TasQuery
 from graph_api.api.types import Organization, Person
 from graph_api.config import Settings, get_settings
 from graph_api.domain.errors import DomainError
@@ -39,6 +40,7 @@ Query = merge_types(
         OrgChartQuery,
         SearchQuery,
         DecidersQuery,
+        TasQuery,
         PathsQuery,
         CrossSellQuery,
         AuditQuery,
@@ -48,7 +50,8 @@ Query = merge_types(
 # merge_types takes no description: set on the merged type's definition.
 Query.__strawberry_definition__.description = (  # type: ignore[attr-defined]
     "Reads: the 360° view of a party, org charts, search, key deciders and the TAS "
-    "assessment, relationship paths and warm introductions, cross-selling, the audit trail."
+    "assessment, the TAS scorecard and the funnel, relationship paths and warm "
+    "introductions, cross-selling, the audit trail."
 )
 
 # Distinct query documents whose parse and validation are kept (bounded: unique texts

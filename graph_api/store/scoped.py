@@ -98,6 +98,8 @@ QUERY_SCOPES: Mapping[str, Declared] = {
     "deciders.scope": _R,
     "deciders.people": _R,
     "cross_sell.neighbourhood": _R,
+    "tas.opportunity": _R,
+    "tas.funnel": _V,
     "audit.trail": _R,
     "audit.visibility": _R,
     "write.existing": Declared(Scoping.WRITE, visible=True),

@@ -171,6 +171,37 @@ RETURN properties(n) AS props,
        [(r:Rep)-[:CONDUCTED]->(n) | properties(r)] AS reps,
        [(n)-[:ABOUT]->(o:Opportunity) | o.id][0] AS opportunityId
 
+// name: claim_tas_answer
+// partyIds: the account of the answer's opportunity (whom it touches, for access).
+MERGE (n:TasAnswer {id: $id})
+  ON CREATE SET n.version = 0
+SET n._lock = true REMOVE n._lock
+RETURN properties(n) AS props,
+       [(n)-[:ANSWERS]->(o:Opportunity) | o.id][0] AS opportunityId,
+       [(n)-[:ANSWERS]->(:Opportunity)-[:FOR_ACCOUNT]->(a:Party) | a.id] AS partyIds
+
+// name: lock_tas_answer
+MATCH (n:TasAnswer {id: $id})
+SET n._lock = true REMOVE n._lock
+RETURN properties(n) AS props,
+       [(n)-[:ANSWERS]->(o:Opportunity) | o.id][0] AS opportunityId,
+       [(n)-[:ANSWERS]->(:Opportunity)-[:FOR_ACCOUNT]->(a:Party) | a.id] AS partyIds
+
+// name: put_tas_answer
+MATCH (n:TasAnswer {id: $id}), (o:Opportunity {id: $opportunityId})
+SET n += $props, n.version = $version, n.updatedAt = $now,
+    n.createdAt = coalesce(n.createdAt, $now)
+MERGE (n)-[:ANSWERS]->(o)
+RETURN properties(n) AS props
+
+// name: read_tas_answer
+MATCH (n:TasAnswer {id: $id})
+RETURN properties(n) AS props, [(n)-[:ANSWERS]->(o:Opportunity) | o.id][0] AS opportunityId
+
+// name: opportunity_accounts
+MATCH (o:Opportunity {id: $id})-[:FOR_ACCOUNT]->(a:Party)
+RETURN collect(a.id) AS ids
+
 // ----- links -----
 // Each kind has _state (lock both ends, read them and the link), _put (the link's whole new
 // property map, version included) and _delete. The ends come back as {props, kind}, null

@@ -287,6 +287,7 @@ register(
         "INFLUENCE": "An influence link.",
         "ACQUAINTANCE": "An acquaintance link.",
         "COVERAGE": "A coverage link.",
+        "TAS_ANSWER": "An answer of the account team to a TAS question.",
     },
 )
 register(

@@ -9,6 +9,7 @@ import strawberry
 
 from graph_api.api.arguments import Input
 from graph_api.api.context import Info
+from graph_api.api.tas import RecordTasAnswerInput, TasRecordedAnswer
 from graph_api.api.types import Organization, Person
 from graph_api.api.view import forget_views
 from graph_api.api.write_types import (
@@ -97,6 +98,7 @@ _CHANGES: dict[str, Callable[[Any, str], Change]] = {
     "setAcquaintance": _set(E.ACQUAINTANCE),
     "setCoverage": _set(E.COVERAGE),
     "removeLink": _remove,
+    "recordTasAnswer": lambda given, path: wi.record_node(E.TAS_ANSWER, raw_fields(given), path),
 }
 
 
@@ -201,6 +203,21 @@ class Mutation:
         self, info: Info, input: Input[CreateInteractionInput]
     ) -> InteractionRecord:
         result: InteractionRecord = await _one(info, "createInteraction", input)
+        return result
+
+    @strawberry.mutation(
+        description=(
+            "Records the account team's answer to one TAS question of an opportunity "
+            "(opportunityAssessment); who answered and when are the caller and now. Answers "
+            "are never changed: a new answer to the same question is the current one, the "
+            "earlier ones its history. The same id again with the same data changes nothing; "
+            "with other data it is a CONFLICT."
+        )
+    )
+    async def record_tas_answer(
+        self, info: Info, input: Input[RecordTasAnswerInput]
+    ) -> TasRecordedAnswer:
+        result: TasRecordedAnswer = await _one(info, "recordTasAnswer", input)
         return result
 
     @strawberry.mutation(description="Changes an interaction." + _UPDATE)

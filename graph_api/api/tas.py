@@ -100,6 +100,23 @@ class TasRecordedAnswer:
         )
 
 
+@strawberry.input(description="An answer of the account team to one TAS question.")
+class RecordTasAnswerInput:
+    id: strawberry.ID = strawberry.field(
+        description="The answer's id, chosen by the client: sending it again is a retry "
+        "(the same data changes nothing), not a second answer."
+    )
+    opportunity_id: strawberry.ID = strawberry.field(description="The opportunity assessed.")
+    question: int = strawberry.field(description="The TAS question, 1..14.")
+    answer: t.TasAnswer = strawberry.field(description="YES, NO or UNKNOWN.")
+    comment: str | None = strawberry.field(
+        default=strawberry.UNSET, description="The answer's reasoning."
+    )
+    evidence: list[str] | None = strawberry.field(
+        default=strawberry.UNSET, description="Links to the evidence (documents, minutes)."
+    )
+
+
 @strawberry.type(description="One of the 14 TAS questions answered, with its source.")
 class TasQuestionAnswer:
     number: int = strawberry.field(description="1..14, as seed 000 numbers them.")

@@ -17,11 +17,13 @@ from strawberry.utils.str_converters import to_camel_case
 
 from graph_api.api import enums as _enums  # noqa: F401  (registers the domain enums first)
 from graph_api.api.declared import declared_inputs, described_by
+from graph_api.api.tas import TasRecordedAnswer
 from graph_api.api.types import Organization, Party, Person, party_to_gql
 from graph_api.api.view_types import Product, Rep
 from graph_api.domain import model as m
 from graph_api.domain import view as v
 from graph_api.domain import writes as w
+from graph_api.domain.tas import RecordedAnswer
 
 UNSET: Any = strawberry.UNSET
 
@@ -610,6 +612,8 @@ def result_to_gql(result: w.WriteResult) -> Any:
         return HoldingRecord.from_domain(result)
     if isinstance(result, w.InteractionRecord):
         return InteractionRecord.from_domain(result)
+    if isinstance(result, RecordedAnswer):
+        return TasRecordedAnswer.from_domain(result)
     if not result.present:
         return RemovedLink.from_domain(result)
     return _LINK_TYPES[result.kind].from_domain(result)

@@ -11,6 +11,7 @@ from typing import Any
 from graph_api.domain import i18n
 from graph_api.domain import model as m
 from graph_api.domain import view as v
+from graph_api.domain.tas import RecordedAnswer
 
 
 class EntityKind(StrEnum):
@@ -28,6 +29,7 @@ class EntityKind(StrEnum):
     INFLUENCE = "influence"
     ACQUAINTANCE = "acquaintance"
     COVERAGE = "coverage"
+    TAS_ANSWER = "tasAnswers"
 
     @property
     def is_link(self) -> bool:
@@ -49,12 +51,19 @@ i18n.labels(
         EntityKind.INFLUENCE: i18n.Label("Influence", "影响关系"),
         EntityKind.ACQUAINTANCE: i18n.Label("Acquaintance", "熟人关系"),
         EntityKind.COVERAGE: i18n.Label("Coverage", "客户覆盖"),
+        EntityKind.TAS_ANSWER: i18n.Label("TAS answer", "TAS评估回答"),
     },
 )
 
 
 NODE_KINDS = frozenset(
-    {EntityKind.PERSON, EntityKind.ORGANIZATION, EntityKind.HOLDING, EntityKind.INTERACTION}
+    {
+        EntityKind.PERSON,
+        EntityKind.ORGANIZATION,
+        EntityKind.HOLDING,
+        EntityKind.INTERACTION,
+        EntityKind.TAS_ANSWER,
+    }
 )
 LINK_KINDS = tuple(k for k in EntityKind if k not in NODE_KINDS)
 
@@ -231,4 +240,6 @@ class LinkRecord:
     present: bool = True
 
 
-WriteResult = m.Person | m.Organization | HoldingRecord | InteractionRecord | LinkRecord
+WriteResult = (
+    m.Person | m.Organization | HoldingRecord | InteractionRecord | LinkRecord | RecordedAnswer
+)

@@ -39,6 +39,7 @@ from graph_api.domain.writes import (
 )
 from graph_api.services import idempotency
 from graph_api.services.idempotency import IdempotencyKey
+from graph_api.services.tas import recorded_answer
 from graph_api.services.write_input import link_key_fields, section_of
 from graph_api.store.mapping import (
     party_from_props,
@@ -147,6 +148,12 @@ _NODES: Mapping[EntityKind, _NodeModel] = {
         "write.put_interaction",
         "write.read_interaction",
     ),
+    EntityKind.TAS_ANSWER: _NodeModel(
+        "write.claim_tas_answer",
+        "write.lock_tas_answer",
+        "write.put_tas_answer",
+        "write.read_tas_answer",
+    ),
 }
 
 # Node fields held as links, read back by the claim/lock queries under the same names.
@@ -154,6 +161,8 @@ _LINK_FIELDS: Mapping[EntityKind, tuple[str, ...]] = {
     EntityKind.ORGANIZATION: ("parentId",),
     EntityKind.HOLDING: ("partyId", "productId"),
     EntityKind.INTERACTION: ("partyIds", "repIds", "opportunityId"),
+    # partyIds: the account of the answer's opportunity (read only: whom the answer touches).
+    EntityKind.TAS_ANSWER: ("opportunityId", "partyIds"),
 }
 
 _LINK_QUERY: Mapping[EntityKind, str] = {
@@ -400,6 +409,11 @@ class _Writer:
             current = {k: _native(v) for k, v in props.items() if k not in BOOKKEEPING}
             current.update(stored_links)
         given = [n for n in change.values if n != "id"]
+        own: dict[str, Any] = {}
+        if kind is EntityKind.TAS_ANSWER and not existed:
+            # Who answered and when: the viewer and this transaction, never the input.
+            own = {"answeredBy": self.viewer.subject, "answeredAt": self.now}
+            given += list(own)
         touched = [*given, *sorted(change.cleared - set(given))]
         if (
             "parentId" in touched
@@ -413,12 +427,17 @@ class _Writer:
             )
         desired = dict(current)
         for name in given:
-            desired[name] = change.values[name]
+            desired[name] = own[name] if name in own else change.values[name]
         for name in change.cleared:
             desired.pop(name, None)
 
         # References, then access, before anything about the stored node is told.
-        await self._missing_references(change, fields, given)
+        await self._missing_references(change, fields, [n for n in given if n not in own])
+        if kind is EntityKind.TAS_ANSWER:
+            found = await self.tx.run_one(
+                "write.opportunity_accounts", {"id": desired["opportunityId"]}
+            )
+            desired["partyIds"] = list(found["ids"]) if found is not None else []
         scope = _node_scope(change, node_id, current, desired, touched)
         new = self.created | ({node_id} if not existed and kind in _PARTIES else set())
         authorize_write(self.access, scope, frozenset(new), touched)
@@ -476,6 +495,8 @@ class _Writer:
         elif kind is EntityKind.HOLDING:
             params["partyId"] = desired["partyId"]
             params["productId"] = desired["productId"]
+        elif kind is EntityKind.TAS_ANSWER:
+            params["opportunityId"] = desired["opportunityId"]
         elif kind is EntityKind.INTERACTION:
             params["partyIds"] = sorted(desired.get("partyIds") or [])
             params["repIds"] = sorted(desired.get("repIds") or [])
@@ -508,6 +529,8 @@ class _Writer:
         record = await self.tx.run_one(model.read, {"id": node_id})
         assert record is not None, f"{kind} {node_id} vanished in its own transaction"
         p = record["props"]
+        if kind is EntityKind.TAS_ANSWER:
+            return recorded_answer(p, record["opportunityId"])
         if kind is EntityKind.HOLDING:
             holder = record["holder"]
             return HoldingRecord(

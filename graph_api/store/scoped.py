@@ -71,6 +71,11 @@ _WRITE_QUERIES = (
     "lock_interaction",
     "put_interaction",
     "read_interaction",
+    "claim_tas_answer",
+    "lock_tas_answer",
+    "put_tas_answer",
+    "read_tas_answer",
+    "opportunity_accounts",
     "audit",
     *(
         f"{kind}_{step}"

@@ -89,7 +89,7 @@ async def test_cimc_answers_its_14_questions_with_sources(db: Database, gql: Gra
         "WINNABLE": "NO",
         "WORTH": "UNKNOWN",
     }
-    assert [h["title"] for h in card["headings"]][0] == "Is there a real opportunity?"
+    assert card["headings"][0]["title"] == "Is there a real opportunity?"
     assert card["competitiveStrategy"] == "FLANKING"
     messages = [g["message"] for g in card["gaps"]]
     assert "Nobody has confirmed the selection criteria with 决 王志强." in messages

@@ -155,7 +155,13 @@ READ_ALL = [
     '{ warmIntroductions(targetId: "pa-ceo") { weight } }',
     '{ crossSell(partyId: "org-a") { suggestions { rank } } }',
     '{ auditTrail(partyId: "pa-ceo") { totalCount edges { node { action } } } }',
+    '{ opportunityAssessment(opportunityId: "opp-a") { gaps { message } } }',
+    '{ funnel(accountId: "org-a") { openCount } }',
 ]
+# An opportunity of org-a (the rep's account) for the TAS reads.
+OPPORTUNITY_A = {
+    "opportunities": [{"id": "opp-a", "name": "Alpha", "accountId": "org-a", "stage": "QUALIFIED"}]
+}
 WRITE = """
 mutation {
   applyChanges(changes: [
@@ -201,6 +207,7 @@ async def test_every_query_a_rep_runs_carries_their_scope(
     db: Database, production: LiveServer, tmp_path: Path, recorded: list[Any]
 ) -> None:
     await db.load(GRAPH, tmp_path)
+    await db.load(OPPORTUNITY_A, tmp_path, clear=False)
     recorded.clear()  # the import's queries: an operator's, not the API's
     rep = as_key(production.url, "rep-a1")
     for read in READ_ALL:
@@ -224,6 +231,7 @@ async def test_an_admin_runs_the_same_queries_unrestricted(
     db: Database, production: LiveServer, tmp_path: Path, recorded: list[Any]
 ) -> None:
     await db.load(GRAPH, tmp_path)
+    await db.load(OPPORTUNITY_A, tmp_path, clear=False)
     recorded.clear()
     admin = as_key(production.url, "admin")
     for read in READ_ALL:

@@ -29,6 +29,12 @@ UNKNOWN = "zz-unknown-id"
 # (mutation, input with the hidden id, the hidden id). Every mutation of the schema has at
 # least one case (test_every_mutation_has_a_case).
 CASES: list[tuple[str, dict[str, Any], str]] = [
+    # An answer on team-b's opportunity: as for an unknown opportunity.
+    (
+        "recordTasAnswer",
+        {"id": "t-new", "opportunityId": "opp-b", "question": 5, "answer": "YES"},
+        "opp-b",
+    ),
     ("updatePerson", {"id": "pb-vip", "expectedVersion": 1, "city": "x"}, "pb-vip"),
     ("updateOrganization", {"id": "org-b", "expectedVersion": 1, "employees": 5}, "org-b"),
     ("updateOrganization", {"id": "org-x", "expectedVersion": 1, "parentId": "org-g"}, "org-g"),
@@ -107,6 +113,7 @@ INPUT_TYPES = {
     "setAcquaintance": "AcquaintanceInput",
     "setCoverage": "CoverageInput",
     "removeLink": "RemoveLinkInput",
+    "recordTasAnswer": "RecordTasAnswerInput",
 }
 
 

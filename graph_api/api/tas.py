@@ -295,7 +295,7 @@ class FunnelOpportunity:
     stage: m.OpportunityStage = strawberry.field(description="Its stage.")
     amount: float | None = strawberry.field(description="Expected deal amount.")
     weighted_amount: float | None = strawberry.field(
-        description="amount x the stage's probability."
+        description="The amount x the stage's probability."
     )
     close_date: datetime.date | None = strawberry.field(description="Expected close date.")
     owner: Rep | None = strawberry.field(description="The owning rep.")
@@ -311,7 +311,7 @@ class FunnelStage:
     probability: float = strawberry.field(description="Its win probability (0.1 .. 0.9).")
     count: int = strawberry.field(description="Opportunities at this stage.")
     amount: float = strawberry.field(description="Their amounts added up.")
-    weighted_amount: float = strawberry.field(description="amount x probability.")
+    weighted_amount: float = strawberry.field(description="The amount x the probability.")
     opportunities: list[FunnelOpportunity] = strawberry.field(description="In id order.")
 
 

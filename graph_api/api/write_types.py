@@ -17,7 +17,7 @@ from strawberry.utils.str_converters import to_camel_case
 
 from graph_api.api import enums as _enums  # noqa: F401  (registers the domain enums first)
 from graph_api.api.declared import declared_inputs, described_by
-from graph_api.api.tas import TasRecordedAnswer
+from graph_api.api.tas import RecordTasAnswerInput, TasRecordedAnswer
 from graph_api.api.types import Organization, Party, Person, party_to_gql
 from graph_api.api.view_types import Product, Rep
 from graph_api.domain import model as m
@@ -265,6 +265,7 @@ class ChangeInput:
     set_acquaintance: AcquaintanceInput | None = UNSET
     set_coverage: CoverageInput | None = UNSET
     remove_link: RemoveLinkInput | None = UNSET
+    record_tas_answer: RecordTasAnswerInput | None = UNSET
 
 
 # ----- results -----
@@ -572,6 +573,7 @@ LinkResult = (
     | InfluenceLink
     | AcquaintanceLink
     | CoverageLink
+    | TasRecordedAnswer
     | RemovedLink
 )
 
@@ -588,6 +590,7 @@ ChangeResult = Annotated[
     | InfluenceLink
     | AcquaintanceLink
     | CoverageLink
+    | TasRecordedAnswer
     | RemovedLink,
     strawberry.union("ChangeResult", description="The result of one change of applyChanges."),
 ]

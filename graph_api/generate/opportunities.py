@@ -95,13 +95,17 @@ def competition(gen: Generator, oid: str, owner: str, marked: Sequence[str]) -> 
                 {"competitorId": cid, "opportunityId": oid, "shortlisted": side.random() < 0.7},
             )
             for pid in side.sample(list(marked), min(len(marked), side.choice((0, 1, 2)))):
+                strength, champion = round(side.uniform(0.2, 1.0), 2), side.random() < 0.2
+                if (cid, pid) in gen.competitor_holds:
+                    continue
+                gen.competitor_holds.add((cid, pid))
                 gen.emit(
                     "competitorCoverage",
                     {
                         "competitorId": cid,
                         "personId": pid,
-                        "strength": round(side.uniform(0.2, 1.0), 2),
-                        "champion": side.random() < 0.2,
+                        "strength": strength,
+                        "champion": champion,
                     },
                 )
     # Only the questions the graph cannot answer; a few answered twice (history).

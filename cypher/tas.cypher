@@ -63,3 +63,12 @@ CALL (given, team) {
   }) AS opportunities
 }
 RETURN coalesce(given.id, team.id) AS id, opportunities
+
+// name: holds
+// The competitors' relationships with the given people (org chart and key-decider markers);
+// the service keeps the people the viewer may see.
+UNWIND $ids AS id
+MATCH (c:Competitor)-[h:COMPETITOR_COVERS]->(p:Person {id: id})
+RETURN p.id AS personId, c {.id, .name, .aliases, .website, .note} AS competitor,
+       h.strength AS strength, h.champion AS champion, h.note AS note
+ORDER BY personId, strength DESC, c.id

@@ -149,7 +149,7 @@ READ_ALL = [
     '{ orgChart(organizationId: "org-a", includeInfluence: true) { nodes { id } } }',
     '{ search(text: "Zhang") { totalCount edges { node { id } } } }',
     '{ search(text: "Zhang", first: 1) { edges { node { id } } } }',
-    '{ keyDeciders(accountId: "org-a") { person { id name phone } } }',
+    '{ keyDeciders(accountId: "org-a") { person { id name phone } competition { closer } } }',
     '{ decisionAssessment(accountId: "org-a") { supportAnswer } }',
     '{ relationshipPath(fromId: "pa-cfo", toId: "pa-br") { weight } }',
     '{ warmIntroductions(targetId: "pa-ceo") { weight } }',

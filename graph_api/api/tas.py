@@ -6,6 +6,7 @@ import datetime
 from typing import Annotated
 
 import strawberry
+from strawberry.dataloader import DataLoader
 
 from graph_api.api import enums as _enums  # noqa: F401  (registers the domain enums first)
 from graph_api.api.arguments import AccountId, AsOf, IncludeSubsidiaries
@@ -54,6 +55,40 @@ class CompetitorHold:
             champion=h.champion,
             note=h.note,
         )
+
+
+@strawberry.type(
+    description="Who is closer to a customer person: our reps or the competitors covering them."
+)
+class Competition:
+    closer: t.Closer = strawberry.field(
+        description="US, COMPETITOR, TIE or NOBODY: our strongest coverage against theirs."
+    )
+    holds: list[CompetitorHold] = strawberry.field(
+        description="The competitors covering the person, strongest first."
+    )
+
+
+_HOLDS_LOADER = "tas.holds"
+
+
+async def competition_of(info: Info, person_id: str, ours: float | None) -> Competition:
+    """The competition for one person of an org chart or a ranking; the people of one
+    request are read together (one query)."""
+    ctx = info.context
+    loader = ctx.cache.get(_HOLDS_LOADER)
+    if loader is None:
+        reader = await ctx.reader()
+
+        async def load(ids: list[str]) -> list[list[t.CompetitorHold]]:
+            return await service.competitor_holds(reader, ids)
+
+        loader = ctx.cache[_HOLDS_LOADER] = DataLoader(load_fn=load)
+    holds: list[t.CompetitorHold] = await loader.load(person_id)
+    return Competition(
+        closer=service.closer(ours, holds),
+        holds=[CompetitorHold.from_domain(h) for h in holds],
+    )
 
 
 @strawberry.type(description="A competitor in one opportunity.")

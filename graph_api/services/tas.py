@@ -57,6 +57,47 @@ def recorded_answer(p: Mapping[str, Any], opportunity_id: str) -> t.RecordedAnsw
     )
 
 
+@restriction("tas.holds")
+def visible_holds(
+    access: Access, records: Sequence[Mapping[str, Any]]
+) -> dict[str, list[t.CompetitorHold]]:
+    """The competitors' relationships with the people the viewer may see, strongest first."""
+    out: dict[str, list[t.CompetitorHold]] = {}
+    for r in records:
+        if access.sees(r["personId"]):
+            out.setdefault(r["personId"], []).append(
+                t.CompetitorHold(
+                    competitor=_competitor(r["competitor"]),
+                    person_id=r["personId"],
+                    strength=float(r["strength"] if r["strength"] is not None else 0.5),
+                    champion=bool(r["champion"]),
+                    note=r["note"],
+                )
+            )
+    return out
+
+
+async def competitor_holds(
+    reader: ScopedStore, person_ids: Sequence[str]
+) -> list[list[t.CompetitorHold]]:
+    """Per person, in the order given: the competitors covering them, strongest first."""
+    found = await reader.read_restricted("tas.holds", {"ids": sorted(set(person_ids))})
+    holds = found.restrict(visible_holds)
+    return [holds.get(pid, []) for pid in person_ids]
+
+
+def closer(ours: float | None, holds: Sequence[t.CompetitorHold]) -> t.Closer:
+    """Who is closer to a person: our strongest coverage against the strongest competitor."""
+    theirs = max((h.strength for h in holds), default=None)
+    if ours is None and theirs is None:
+        return t.Closer.NOBODY
+    if theirs is None or (ours is not None and ours > theirs):
+        return t.Closer.US
+    if ours is None or theirs > ours:
+        return t.Closer.COMPETITOR
+    return t.Closer.TIE
+
+
 @restriction("tas.opportunity")
 def visible_opportunity(
     access: Access, records: Sequence[Mapping[str, Any]], opportunity_id: str

@@ -105,6 +105,7 @@ QUERY_SCOPES: Mapping[str, Declared] = {
     "cross_sell.neighbourhood": _R,
     "tas.opportunity": _R,
     "tas.funnel": _V,
+    "tas.holds": _R,
     "audit.trail": _R,
     "audit.visibility": _R,
     "write.existing": Declared(Scoping.WRITE, visible=True),

@@ -182,3 +182,37 @@ async def test_demo_funnel_by_account_and_team(db: Database, gql: GraphQLClient)
             ("Q3", "MET"),
         ]
         assert o["readyToAdvance"] is True
+
+
+COMPETITION = """
+query {
+  keyDeciders(accountId: "org-cimc", limit: 20) {
+    person { id } competition { closer holds { competitor { id } strength champion } }
+  }
+  orgChart(organizationId: "org-cimc") { nodes { id competition { closer } } }
+}
+"""
+
+
+async def test_org_chart_and_key_deciders_show_who_is_closer(
+    db: Database, gql: GraphQLClient
+) -> None:
+    await db.demo()
+    data = data_of(await gql(COMPETITION))
+    ranked = {
+        k["person"]["id"]: (k["competition"]["closer"], k["competition"]["holds"])
+        for k in data["keyDeciders"]
+    }
+    # 王志强: only YY银行 (0.6, champion); 李娜: YY银行 0.95 against our 0.9; 陈刚: we alone
+    # (0.6); 赵敏: nobody; 孙伟: ZZ租赁 0.5, we none.
+    assert ranked["p-wang-zhiqiang"] == (
+        "COMPETITOR",
+        [{"competitor": {"id": "comp-yy-bank"}, "strength": 0.6, "champion": True}],
+    )
+    assert ranked["p-li-na"][0] == "COMPETITOR"
+    assert ranked["p-chen-gang"] == ("US", [])
+    assert ranked["p-zhao-min"] == ("NOBODY", [])
+    assert ranked["p-sun-wei"][0] == "COMPETITOR"
+    chart = {n["id"]: n["competition"]["closer"] for n in data["orgChart"]["nodes"]}
+    assert chart["p-wang-zhiqiang"] == "COMPETITOR"
+    assert chart["p-zhang-cuishan"] == "US"

@@ -419,6 +419,51 @@ RETURN properties(r) AS link
 MATCH (:Rep {id: $repId})-[r:COVERS]->(:Party {id: $personId})
 DELETE r
 
+// name: competitor_coverage_state
+OPTIONAL MATCH (a:Competitor {id: $competitorId})
+OPTIONAL MATCH (b:Person {id: $personId})
+FOREACH (x IN [y IN [a, b] WHERE y IS NOT NULL] | SET x._lock = true REMOVE x._lock)
+WITH a, b
+OPTIONAL MATCH (a)-[r:COMPETITOR_COVERS]->(b)
+WITH a, b, head(collect(r)) AS r
+RETURN CASE WHEN a IS NULL THEN null ELSE {props: properties(a), kind: 'COMPETITOR'} END AS a,
+       CASE WHEN b IS NULL THEN null ELSE {props: properties(b), kind: 'PERSON'} END AS b,
+       properties(r) AS link, null AS startId, [] AS parties, [] AS accounts
+
+// name: competitor_coverage_put
+MATCH (a:Competitor {id: $competitorId}), (b:Person {id: $personId})
+MERGE (a)-[r:COMPETITOR_COVERS]->(b)
+SET r = $props
+RETURN properties(r) AS link
+
+// name: competitor_coverage_delete
+MATCH (:Competitor {id: $competitorId})-[r:COMPETITOR_COVERS]->(:Person {id: $personId})
+DELETE r
+
+// name: competitor_opportunity_state
+// The opportunity's account is whom the link touches (parties, accounts).
+OPTIONAL MATCH (a:Competitor {id: $competitorId})
+OPTIONAL MATCH (b:Opportunity {id: $opportunityId})
+FOREACH (x IN [y IN [a, b] WHERE y IS NOT NULL] | SET x._lock = true REMOVE x._lock)
+WITH a, b
+OPTIONAL MATCH (a)-[r:COMPETES_FOR]->(b)
+WITH a, b, head(collect(r)) AS r
+RETURN CASE WHEN a IS NULL THEN null ELSE {props: properties(a), kind: 'COMPETITOR'} END AS a,
+       CASE WHEN b IS NULL THEN null ELSE {props: properties(b), kind: 'OPPORTUNITY'} END AS b,
+       properties(r) AS link, null AS startId,
+       CASE WHEN b IS NULL THEN [] ELSE [(b)-[:FOR_ACCOUNT]->(x:Party) | x.id] END AS parties,
+       CASE WHEN b IS NULL THEN [] ELSE [(b)-[:FOR_ACCOUNT]->(x:Party) | x.id] END AS accounts
+
+// name: competitor_opportunity_put
+MATCH (a:Competitor {id: $competitorId}), (b:Opportunity {id: $opportunityId})
+MERGE (a)-[r:COMPETES_FOR]->(b)
+SET r = $props
+RETURN properties(r) AS link
+
+// name: competitor_opportunity_delete
+MATCH (:Competitor {id: $competitorId})-[r:COMPETES_FOR]->(:Opportunity {id: $opportunityId})
+DELETE r
+
 // ----- the audit trail -----
 
 // name: audit

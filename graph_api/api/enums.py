@@ -269,6 +269,8 @@ register(
         "INFLUENCE": "Who listens to whom (INFLUENCES).",
         "ACQUAINTANCE": "Acquaintance between parties (KNOWS).",
         "COVERAGE": "One of our reps covers a customer person (COVERS).",
+        "COMPETITOR_COVERAGE": "A competitor's relationship with a customer person.",
+        "COMPETITOR_OPPORTUNITY": "A competitor in one of our opportunities (COMPETES_FOR).",
     },
 )
 register(
@@ -287,6 +289,8 @@ register(
         "INFLUENCE": "An influence link.",
         "ACQUAINTANCE": "An acquaintance link.",
         "COVERAGE": "A coverage link.",
+        "COMPETITOR_COVERAGE": "A competitor's coverage of a customer person.",
+        "COMPETITOR_OPPORTUNITY": "A competitor in an opportunity.",
         "TAS_ANSWER": "An answer of the account team to a TAS question.",
     },
 )

@@ -21,6 +21,10 @@ from graph_api.api.write_types import (
     BuyingRoleLink,
     ChangeInput,
     ChangeResult,
+    CompetitorCoverageInput,
+    CompetitorCoverageLink,
+    CompetitorOpportunityInput,
+    CompetitorOpportunityLink,
     CoverageInput,
     CoverageLink,
     CreateHoldingInput,
@@ -98,6 +102,8 @@ _CHANGES: dict[str, Callable[[Any, str], Change]] = {
     "setAcquaintance": _set(E.ACQUAINTANCE),
     "setCoverage": _set(E.COVERAGE),
     "removeLink": _remove,
+    "setCompetitorCoverage": _set(E.COMPETITOR_COVERAGE),
+    "setCompetitorOpportunity": _set(E.COMPETITOR_OPPORTUNITY),
     "recordTasAnswer": lambda given, path: wi.record_node(E.TAS_ANSWER, raw_fields(given), path),
 }
 
@@ -218,6 +224,25 @@ class Mutation:
         self, info: Info, input: Input[RecordTasAnswerInput]
     ) -> TasRecordedAnswer:
         result: TasRecordedAnswer = await _one(info, "recordTasAnswer", input)
+        return result
+
+    @strawberry.mutation(
+        description="A competitor's relationship with a customer person (strength 0..1, "
+        "champion)." + _SET
+    )
+    async def set_competitor_coverage(
+        self, info: Info, input: Input[CompetitorCoverageInput]
+    ) -> CompetitorCoverageLink:
+        result: CompetitorCoverageLink = await _one(info, "setCompetitorCoverage", input)
+        return result
+
+    @strawberry.mutation(
+        description="A competitor in an opportunity (on the shortlist or not)." + _SET
+    )
+    async def set_competitor_opportunity(
+        self, info: Info, input: Input[CompetitorOpportunityInput]
+    ) -> CompetitorOpportunityLink:
+        result: CompetitorOpportunityLink = await _one(info, "setCompetitorOpportunity", input)
         return result
 
     @strawberry.mutation(description="Changes an interaction." + _UPDATE)

@@ -218,12 +218,35 @@ class CoverageInput:
     expected_version: int | None = strawberry.field(default=UNSET, description=_VERSION_DOC)
 
 
+@described_by("competitorCoverage")
+@strawberry.input(description="A competitor's relationship with a customer person.")
+class CompetitorCoverageInput:
+    competitor_id: strawberry.ID
+    person_id: strawberry.ID
+    strength: float = strawberry.field(description="0..1")
+    champion: bool | None = strawberry.field(default=UNSET, description="Their champion.")
+    note: str | None = strawberry.field(default=UNSET, description="What is known of it.")
+    expected_version: int | None = strawberry.field(default=UNSET, description=_VERSION_DOC)
+
+
+@described_by("competitorOpportunities")
+@strawberry.input(description="A competitor in one of our opportunities.")
+class CompetitorOpportunityInput:
+    competitor_id: strawberry.ID
+    opportunity_id: strawberry.ID
+    shortlisted: bool | None = strawberry.field(default=UNSET, description="On the shortlist.")
+    note: str | None = strawberry.field(default=UNSET, description="Their offer, their angle.")
+    expected_version: int | None = strawberry.field(default=UNSET, description=_VERSION_DOC)
+
+
 @strawberry.input(
     description=(
         "The link to remove, by its kind and key fields: EMPLOYMENT personId+organizationId, "
         "REPORTING_LINE personId+managerId, FAMILY fromId+toId (either order), BENEFICIARY "
         "personId+holdingId, BUYING_ROLE personId+(accountId or opportunityId), INFLUENCE "
-        "fromId+toId, ACQUAINTANCE fromId+toId (either order), COVERAGE repId+personId. "
+        "fromId+toId, ACQUAINTANCE fromId+toId (either order), COVERAGE repId+personId, "
+        "COMPETITOR_COVERAGE competitorId+personId, COMPETITOR_OPPORTUNITY "
+        "competitorId+opportunityId. "
         "Removing a link that is not there changes nothing."
     )
 )
@@ -238,6 +261,7 @@ class RemoveLinkInput:
     account_id: strawberry.ID | None = UNSET
     opportunity_id: strawberry.ID | None = UNSET
     rep_id: strawberry.ID | None = UNSET
+    competitor_id: strawberry.ID | None = UNSET
     expected_version: int | None = strawberry.field(
         default=UNSET, description="When given, the link is removed only at this version."
     )
@@ -266,6 +290,8 @@ class ChangeInput:
     set_coverage: CoverageInput | None = UNSET
     remove_link: RemoveLinkInput | None = UNSET
     record_tas_answer: RecordTasAnswerInput | None = UNSET
+    set_competitor_coverage: CompetitorCoverageInput | None = UNSET
+    set_competitor_opportunity: CompetitorOpportunityInput | None = UNSET
 
 
 # ----- results -----
@@ -534,6 +560,50 @@ class CoverageLink:
         )
 
 
+@described_by("competitorCoverage")
+@strawberry.type(description="A competitor's relationship with a customer person.")
+class CompetitorCoverageLink:
+    competitor_id: strawberry.ID
+    person: Party
+    strength: float | None
+    champion: bool | None
+    note: str | None
+    version: int = strawberry.field(description=_VERSION_NOW)
+
+    @classmethod
+    def from_domain(cls, link: w.LinkRecord) -> CompetitorCoverageLink:
+        p = link.properties
+        return cls(
+            competitor_id=strawberry.ID(link.key["competitorId"]),
+            person=_party(link, "personId"),
+            strength=_float(p.get("strength")),
+            champion=p.get("champion"),
+            note=p.get("note"),
+            version=_version(link),
+        )
+
+
+@described_by("competitorOpportunities")
+@strawberry.type(description="A competitor in one of our opportunities.")
+class CompetitorOpportunityLink:
+    competitor_id: strawberry.ID
+    opportunity_id: strawberry.ID
+    shortlisted: bool | None
+    note: str | None
+    version: int = strawberry.field(description=_VERSION_NOW)
+
+    @classmethod
+    def from_domain(cls, link: w.LinkRecord) -> CompetitorOpportunityLink:
+        p = link.properties
+        return cls(
+            competitor_id=strawberry.ID(link.key["competitorId"]),
+            opportunity_id=strawberry.ID(link.key["opportunityId"]),
+            shortlisted=p.get("shortlisted"),
+            note=p.get("note"),
+            version=_version(link),
+        )
+
+
 @strawberry.type(description="A link that is not there (any more): its kind and key.")
 class RemovedLink:
     kind: w.LinkKind
@@ -546,6 +616,7 @@ class RemovedLink:
     account_id: strawberry.ID | None = None
     opportunity_id: strawberry.ID | None = None
     rep_id: strawberry.ID | None = None
+    competitor_id: strawberry.ID | None = None
 
     @classmethod
     def from_domain(cls, link: w.LinkRecord) -> RemovedLink:
@@ -559,6 +630,7 @@ class RemovedLink:
             "accountId": "account_id",
             "opportunityId": "opportunity_id",
             "repId": "rep_id",
+            "competitorId": "competitor_id",
         }
         ids = {names[k]: strawberry.ID(value) for k, value in link.key.items()}
         return cls(kind=w.LinkKind(link.kind.value), **ids)
@@ -573,7 +645,8 @@ LinkResult = (
     | InfluenceLink
     | AcquaintanceLink
     | CoverageLink
-    | TasRecordedAnswer
+    | CompetitorCoverageLink
+    | CompetitorOpportunityLink
     | RemovedLink
 )
 
@@ -590,6 +663,8 @@ ChangeResult = Annotated[
     | InfluenceLink
     | AcquaintanceLink
     | CoverageLink
+    | CompetitorCoverageLink
+    | CompetitorOpportunityLink
     | TasRecordedAnswer
     | RemovedLink,
     strawberry.union("ChangeResult", description="The result of one change of applyChanges."),
@@ -604,6 +679,8 @@ _LINK_TYPES: dict[w.EntityKind, Any] = {
     w.EntityKind.INFLUENCE: InfluenceLink,
     w.EntityKind.ACQUAINTANCE: AcquaintanceLink,
     w.EntityKind.COVERAGE: CoverageLink,
+    w.EntityKind.COMPETITOR_COVERAGE: CompetitorCoverageLink,
+    w.EntityKind.COMPETITOR_OPPORTUNITY: CompetitorOpportunityLink,
 }
 
 

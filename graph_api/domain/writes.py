@@ -29,6 +29,8 @@ class EntityKind(StrEnum):
     INFLUENCE = "influence"
     ACQUAINTANCE = "acquaintance"
     COVERAGE = "coverage"
+    COMPETITOR_COVERAGE = "competitorCoverage"
+    COMPETITOR_OPPORTUNITY = "competitorOpportunities"
     TAS_ANSWER = "tasAnswers"
 
     @property
@@ -51,6 +53,10 @@ i18n.labels(
         EntityKind.INFLUENCE: i18n.Label("Influence", "影响关系"),
         EntityKind.ACQUAINTANCE: i18n.Label("Acquaintance", "熟人关系"),
         EntityKind.COVERAGE: i18n.Label("Coverage", "客户覆盖"),
+        EntityKind.COMPETITOR_COVERAGE: i18n.Label("Competitor coverage", "竞争对手覆盖"),
+        EntityKind.COMPETITOR_OPPORTUNITY: i18n.Label(
+            "Competitor in an opportunity", "参与商机的竞争对手"
+        ),
         EntityKind.TAS_ANSWER: i18n.Label("TAS answer", "TAS评估回答"),
     },
 )
@@ -79,6 +85,8 @@ class LinkKind(StrEnum):
     INFLUENCE = "influence"
     ACQUAINTANCE = "acquaintance"
     COVERAGE = "coverage"
+    COMPETITOR_COVERAGE = "competitorCoverage"
+    COMPETITOR_OPPORTUNITY = "competitorOpportunities"
 
     @property
     def entity(self) -> EntityKind:
@@ -96,6 +104,10 @@ i18n.labels(
         LinkKind.INFLUENCE: i18n.Label("Influence", "影响关系"),
         LinkKind.ACQUAINTANCE: i18n.Label("Acquaintance", "熟人关系"),
         LinkKind.COVERAGE: i18n.Label("Coverage", "客户覆盖"),
+        LinkKind.COMPETITOR_COVERAGE: i18n.Label("Competitor coverage", "竞争对手覆盖"),
+        LinkKind.COMPETITOR_OPPORTUNITY: i18n.Label(
+            "Competitor in an opportunity", "参与商机的竞争对手"
+        ),
     },
 )
 

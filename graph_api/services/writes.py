@@ -174,6 +174,8 @@ _LINK_QUERY: Mapping[EntityKind, str] = {
     EntityKind.INFLUENCE: "influence",
     EntityKind.ACQUAINTANCE: "acquaintance",
     EntityKind.COVERAGE: "coverage",
+    EntityKind.COMPETITOR_COVERAGE: "competitor_coverage",
+    EntityKind.COMPETITOR_OPPORTUNITY: "competitor_opportunity",
 }
 
 _PARTY_KINDS = frozenset({"PERSON", "ORGANIZATION"})

@@ -88,6 +88,8 @@ _WRITE_QUERIES = (
             "influence",
             "acquaintance",
             "coverage",
+            "competitor_coverage",
+            "competitor_opportunity",
         )
         for step in ("state", "put", "delete")
     ),

@@ -104,3 +104,65 @@ async def test_refused_input_and_access(db: Database, production: LiveServer) ->
     assert error_codes(body) == ["NOT_FOUND"]
     # Nothing was written by the refused changes.
     assert [h["id"] for h in q5(await rep(Q5))["history"]] == []
+
+
+SET_HOLD = """
+mutation ($input: CompetitorCoverageInput!) {
+  setCompetitorCoverage(input: $input) { competitorId person { id } strength champion version }
+}
+"""
+SET_IN = """
+mutation ($input: CompetitorOpportunityInput!) {
+  setCompetitorOpportunity(input: $input) { competitorId opportunityId shortlisted version }
+}
+"""
+CLOSER = """
+query {
+  opportunityAssessment(opportunityId: "opp-cimc-overseas", asOf: "2026-12-01") {
+    deciders { personId closer competitorStrength }
+    competitors { competitor { id } shortlisted }
+  }
+}
+"""
+
+
+async def test_competitor_links_through_the_write_path(
+    db: Database, production: LiveServer
+) -> None:
+    await db.demo()
+    db.dirty()
+    rep = as_key(production.url, "demo-rep")
+    # ZZ租赁 now holds 陈刚 more strongly (0.8) than we do (0.6), and is shortlisted.
+    link = data_of(
+        await rep(
+            SET_HOLD,
+            {"input": {"competitorId": "comp-zz-leasing", "personId": "p-chen-gang",
+                       "strength": 0.8}},
+        )
+    )["setCompetitorCoverage"]  # fmt: skip
+    assert (link["strength"], link["version"]) == (0.8, 1)
+    body = await rep(
+        SET_IN,
+        {"input": {"competitorId": "comp-zz-leasing", "opportunityId": "opp-cimc-overseas",
+                   "shortlisted": True, "expectedVersion": 1}},
+    )  # fmt: skip
+    assert data_of(body)["setCompetitorOpportunity"]["version"] == 2
+    card = data_of(await rep(CLOSER))["opportunityAssessment"]
+    chen = next(d for d in card["deciders"] if d["personId"] == "p-chen-gang")
+    assert (chen["closer"], chen["competitorStrength"]) == ("COMPETITOR", 0.8)
+    assert {c["competitor"]["id"]: c["shortlisted"] for c in card["competitors"]} == {
+        "comp-yy-bank": True,
+        "comp-zz-leasing": True,
+    }
+    # Changing an existing link without its version is a CONFLICT; an unknown competitor
+    # is NOT_FOUND naming the field.
+    body = await rep(
+        SET_HOLD,
+        {"input": {"competitorId": "comp-zz-leasing", "personId": "p-chen-gang", "strength": 0.1}},
+    )
+    assert error_codes(body) == ["CONFLICT"]
+    body = await rep(
+        SET_HOLD, {"input": {"competitorId": "comp-nope", "personId": "p-chen-gang", "strength": 1}}
+    )
+    assert error_codes(body) == ["NOT_FOUND"]
+    assert body["errors"][0]["extensions"]["field"] == "input.competitorId"

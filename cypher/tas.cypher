@@ -69,6 +69,6 @@ RETURN coalesce(given.id, team.id) AS id, opportunities
 // the service keeps the people the viewer may see.
 UNWIND $ids AS id
 MATCH (c:Competitor)-[h:COMPETITOR_COVERS]->(p:Person {id: id})
-RETURN p.id AS personId, c {.id, .name, .aliases, .website, .note} AS competitor,
+RETURN p.id AS personId, properties(c) AS competitor,
        h.strength AS strength, h.champion AS champion, h.note AS note
 ORDER BY personId, strength DESC, c.id

@@ -68,6 +68,17 @@ RETURN n.id AS id, properties(n) AS props,
        {whenProductId: head([(n)-[:WHEN_HOLDS]->(p:Product) | p.id]),
         suggestsProductIds: [(n)-[:SUGGESTS]->(p:Product) | p.id]} AS refs
 
+// name: competitors
+MATCH (n:Competitor) WHERE n.id > $after
+WITH n ORDER BY n.id LIMIT $limit
+RETURN n.id AS id, properties(n) AS props, {} AS refs
+
+// name: tasAnswers
+MATCH (n:TasAnswer) WHERE n.id > $after
+WITH n ORDER BY n.id LIMIT $limit
+RETURN n.id AS id, properties(n) AS props,
+       {opportunityId: head([(n)-[:ANSWERS]->(o:Opportunity) | o.id])} AS refs
+
 // ----- links: per start node, its links of one kind -----
 
 // name: employment
@@ -119,6 +130,18 @@ MATCH (n:Rep) WHERE n.id > $after
 WITH n ORDER BY n.id LIMIT $limit
 RETURN n.id AS id, [(n)-[r:COVERS]->(p:Party) |
          {key: {repId: n.id, personId: p.id}, props: properties(r)}] AS links
+
+// name: competitorOpportunities
+MATCH (n:Competitor) WHERE n.id > $after
+WITH n ORDER BY n.id LIMIT $limit
+RETURN n.id AS id, [(n)-[r:COMPETES_FOR]->(o:Opportunity) |
+         {key: {competitorId: n.id, opportunityId: o.id}, props: properties(r)}] AS links
+
+// name: competitorCoverage
+MATCH (n:Competitor) WHERE n.id > $after
+WITH n ORDER BY n.id LIMIT $limit
+RETURN n.id AS id, [(n)-[r:COMPETITOR_COVERS]->(p:Person) |
+         {key: {competitorId: n.id, personId: p.id}, props: properties(r)}] AS links
 
 // name: teamMembers
 MATCH (n:Rep) WHERE n.id > $after

@@ -57,6 +57,16 @@ UNWIND $ids AS id
 MATCH (n:AffinityRule {id: id})
 RETURN n.id AS id, 'AffinityRule' AS kind
 
+// name: lookup_Competitor
+UNWIND $ids AS id
+MATCH (n:Competitor {id: id})
+RETURN n.id AS id, 'Competitor' AS kind
+
+// name: lookup_TasAnswer
+UNWIND $ids AS id
+MATCH (n:TasAnswer {id: id})
+RETURN n.id AS id, 'TasAnswer' AS kind
+
 // The stored links of the acyclic relations (spec: Section.acyclic), from the given ids: the
 // validator follows them to find the cycles a document would close with what is stored.
 
@@ -230,6 +240,29 @@ WITH n, row
 WHERE n.version = 0 OR any(k IN keys(row.props) WHERE n[k] IS NULL OR n[k] <> row.props[k])
 SET n += row.props, n.version = n.version + 1, n.updatedAt = $now
 
+// name: competitors
+UNWIND $rows AS row
+MERGE (n:Competitor {id: row.id})
+  ON CREATE SET n.version = 0, n.createdAt = $now
+WITH n, row
+WHERE n.version = 0 OR any(k IN keys(row.props) WHERE n[k] IS NULL OR n[k] <> row.props[k])
+SET n += row.props, n.version = n.version + 1, n.updatedAt = $now
+
+// name: tasAnswers
+UNWIND $rows AS row
+MATCH (o:Opportunity {id: row.opportunityId})
+MERGE (n:TasAnswer {id: row.id})
+  ON CREATE SET n.version = 0, n.createdAt = $now
+WITH n, row, o
+CALL (n, o) {
+  OPTIONAL MATCH (n)-[old:ANSWERS]->(x) WHERE x <> o
+  DELETE old
+  MERGE (n)-[:ANSWERS]->(o)
+}
+WITH n, row
+WHERE n.version = 0 OR any(k IN keys(row.props) WHERE n[k] IS NULL OR n[k] <> row.props[k])
+SET n += row.props, n.version = n.version + 1, n.updatedAt = $now
+
 // name: employment
 UNWIND $rows AS row
 MATCH (p:Person {id: row.personId}), (o:Organization {id: row.organizationId})
@@ -297,6 +330,18 @@ SET r += row.props
 UNWIND $rows AS row
 MATCH (rep:Rep {id: row.repId}), (p:Party {id: row.personId})
 MERGE (rep)-[r:COVERS]->(p)
+SET r += row.props
+
+// name: competitorOpportunities
+UNWIND $rows AS row
+MATCH (c:Competitor {id: row.competitorId}), (o:Opportunity {id: row.opportunityId})
+MERGE (c)-[r:COMPETES_FOR]->(o)
+SET r += row.props
+
+// name: competitorCoverage
+UNWIND $rows AS row
+MATCH (c:Competitor {id: row.competitorId}), (p:Person {id: row.personId})
+MERGE (c)-[r:COMPETITOR_COVERS]->(p)
 SET r += row.props
 
 // name: teamMembers

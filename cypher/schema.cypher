@@ -9,6 +9,8 @@ CREATE CONSTRAINT opportunity_id IF NOT EXISTS FOR (n:Opportunity) REQUIRE n.id 
 CREATE CONSTRAINT interaction_id IF NOT EXISTS FOR (n:Interaction) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT rule_id IF NOT EXISTS FOR (n:AffinityRule) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT event_id IF NOT EXISTS FOR (n:BusinessEvent) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT competitor_id IF NOT EXISTS FOR (n:Competitor) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT tas_answer_id IF NOT EXISTS FOR (n:TasAnswer) REQUIRE n.id IS UNIQUE;
 // The write API: its locks (one node per name) and the audit trail (by time, for pruning).
 CREATE CONSTRAINT write_lock_name IF NOT EXISTS FOR (n:WriteLock) REQUIRE n.name IS UNIQUE;
 // The graph's version (cypher/graph_version.cypher): one node; MERGE on its key locks it.

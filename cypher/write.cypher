@@ -384,6 +384,36 @@ RETURN properties(n) AS props, [(n)-[:WHEN_HOLDS]->(p:Product) | p.id][0] AS whe
 // An existing chain from the new manager up to the rep: MANAGED_BY would close a cycle.
 MATCH p = shortestPath((m:Rep {id: $managerId})-[:MANAGED_BY*]->(x:Rep {id: $id}))
 RETURN [n IN nodes(p) | n.id] AS ids
+// name: claim_tas_answer
+// partyIds: the account of the answer's opportunity (whom it touches, for access).
+MERGE (n:TasAnswer {id: $id})
+  ON CREATE SET n.version = 0
+SET n._lock = true REMOVE n._lock
+RETURN properties(n) AS props,
+       [(n)-[:ANSWERS]->(o:Opportunity) | o.id][0] AS opportunityId,
+       [(n)-[:ANSWERS]->(:Opportunity)-[:FOR_ACCOUNT]->(a:Party) | a.id] AS partyIds
+
+// name: lock_tas_answer
+MATCH (n:TasAnswer {id: $id})
+SET n._lock = true REMOVE n._lock
+RETURN properties(n) AS props,
+       [(n)-[:ANSWERS]->(o:Opportunity) | o.id][0] AS opportunityId,
+       [(n)-[:ANSWERS]->(:Opportunity)-[:FOR_ACCOUNT]->(a:Party) | a.id] AS partyIds
+
+// name: put_tas_answer
+MATCH (n:TasAnswer {id: $id}), (o:Opportunity {id: $opportunityId})
+SET n += $props, n.version = $version, n.updatedAt = $now,
+    n.createdAt = coalesce(n.createdAt, $now)
+MERGE (n)-[:ANSWERS]->(o)
+RETURN properties(n) AS props
+
+// name: read_tas_answer
+MATCH (n:TasAnswer {id: $id})
+RETURN properties(n) AS props, [(n)-[:ANSWERS]->(o:Opportunity) | o.id][0] AS opportunityId
+
+// name: opportunity_accounts
+MATCH (o:Opportunity {id: $id})-[:FOR_ACCOUNT]->(a:Party)
+RETURN collect(a.id) AS ids
 
 // ----- links -----
 // Each kind has _state (lock both ends, read them and the link), _put (the link's whole new
@@ -642,6 +672,49 @@ RETURN properties(r) AS link
 
 // name: team_account_delete
 MATCH (:AccountTeam {id: $teamId})-[r:COVERS_ACCOUNT]->(:Party {id: $partyId})
+// name: competitor_coverage_state
+OPTIONAL MATCH (a:Competitor {id: $competitorId})
+OPTIONAL MATCH (b:Person {id: $personId})
+FOREACH (x IN [y IN [a, b] WHERE y IS NOT NULL] | SET x._lock = true REMOVE x._lock)
+WITH a, b
+OPTIONAL MATCH (a)-[r:COMPETITOR_COVERS]->(b)
+WITH a, b, head(collect(r)) AS r
+RETURN CASE WHEN a IS NULL THEN null ELSE {props: properties(a), kind: 'COMPETITOR'} END AS a,
+       CASE WHEN b IS NULL THEN null ELSE {props: properties(b), kind: 'PERSON'} END AS b,
+       properties(r) AS link, null AS startId, [] AS parties, [] AS accounts
+
+// name: competitor_coverage_put
+MATCH (a:Competitor {id: $competitorId}), (b:Person {id: $personId})
+MERGE (a)-[r:COMPETITOR_COVERS]->(b)
+SET r = $props
+RETURN properties(r) AS link
+
+// name: competitor_coverage_delete
+MATCH (:Competitor {id: $competitorId})-[r:COMPETITOR_COVERS]->(:Person {id: $personId})
+DELETE r
+
+// name: competitor_opportunity_state
+// The opportunity's account is whom the link touches (parties, accounts).
+OPTIONAL MATCH (a:Competitor {id: $competitorId})
+OPTIONAL MATCH (b:Opportunity {id: $opportunityId})
+FOREACH (x IN [y IN [a, b] WHERE y IS NOT NULL] | SET x._lock = true REMOVE x._lock)
+WITH a, b
+OPTIONAL MATCH (a)-[r:COMPETES_FOR]->(b)
+WITH a, b, head(collect(r)) AS r
+RETURN CASE WHEN a IS NULL THEN null ELSE {props: properties(a), kind: 'COMPETITOR'} END AS a,
+       CASE WHEN b IS NULL THEN null ELSE {props: properties(b), kind: 'OPPORTUNITY'} END AS b,
+       properties(r) AS link, null AS startId,
+       CASE WHEN b IS NULL THEN [] ELSE [(b)-[:FOR_ACCOUNT]->(x:Party) | x.id] END AS parties,
+       CASE WHEN b IS NULL THEN [] ELSE [(b)-[:FOR_ACCOUNT]->(x:Party) | x.id] END AS accounts
+
+// name: competitor_opportunity_put
+MATCH (a:Competitor {id: $competitorId}), (b:Opportunity {id: $opportunityId})
+MERGE (a)-[r:COMPETES_FOR]->(b)
+SET r = $props
+RETURN properties(r) AS link
+
+// name: competitor_opportunity_delete
+MATCH (:Competitor {id: $competitorId})-[r:COMPETES_FOR]->(:Opportunity {id: $opportunityId})
 DELETE r
 
 // ----- the audit trail -----

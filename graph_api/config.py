@@ -148,6 +148,9 @@ class Settings(BaseSettings):
     sleeping_days: int = 60
     sleeping_escalation_days: int = 90
     profile_compliance_threshold: int = 60
+    # The TAS scorecard: an answer the account team recorded longer ago than this no longer
+    # counts (it is shown, marked stale, and the question is UNKNOWN again).
+    tas_stale_days: int = Field(default=90, ge=1, le=3650)
 
     # The write API: changes in one applyChanges mutation (one transaction).
     max_changes: int = 100

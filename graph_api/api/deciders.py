@@ -12,6 +12,7 @@ from graph_api.api.arguments import AccountId, IncludeSubsidiaries, Limit, Oppor
 from graph_api.api.context import Info
 from graph_api.api.declared import declared_names
 from graph_api.api.selection import child_fields
+from graph_api.api.tas import Competition, competition_of
 from graph_api.api.types import Person
 from graph_api.api.view_types import Coverage
 from graph_api.domain import deciders as d
@@ -85,6 +86,13 @@ class KeyDecider:
     explanation: str = strawberry.field(
         description='In words, e.g. "approves; reports to 王志强; three evaluators listen to her".'
     )
+
+    @strawberry.field(
+        description="Whether we or a competitor is closer to them (competitorCoverage)."
+    )
+    async def competition(self, info: Info) -> Competition:
+        ours = max((c.strength or 0.0 for c in self.coverage), default=None)
+        return await competition_of(info, str(self.person.id), ours)
 
     @classmethod
     def from_domain(cls, k: d.KeyDecider) -> KeyDecider:

@@ -15,6 +15,7 @@ from graph_api.domain import model as m
 from graph_api.domain import org_chart as oc
 from graph_api.domain import portfolio as pf
 from graph_api.domain import signals as s
+from graph_api.domain import tas as t
 from graph_api.domain import view as v
 from graph_api.domain import writes as w
 
@@ -271,6 +272,8 @@ register(
         "COVERAGE": "One of our reps covers a customer person (COVERS).",
         "TEAM_MEMBER": "A rep is a member of an account team (MEMBER_OF).",
         "TEAM_ACCOUNT": "An account team covers an account (COVERS_ACCOUNT).",
+        "COMPETITOR_COVERAGE": "A competitor's relationship with a customer person.",
+        "COMPETITOR_OPPORTUNITY": "A competitor in one of our opportunities (COMPETES_FOR).",
     },
 )
 register(
@@ -297,6 +300,9 @@ register(
         "AFFINITY_RULE": "A product suggestion rule.",
         "TEAM_MEMBER": "A team membership.",
         "TEAM_ACCOUNT": "An account of a team.",
+        "COMPETITOR_COVERAGE": "A competitor's coverage of a customer person.",
+        "COMPETITOR_OPPORTUNITY": "A competitor in an opportunity.",
+        "TAS_ANSWER": "An answer of the account team to a TAS question.",
     },
 )
 register(
@@ -323,5 +329,59 @@ register(
         "LAST_FOLLOW_UP": "By the last follow-up (interaction, else customer since), longest "
         "ago first; never followed up first of all.",
         "LAST_FOLLOW_UP_DESC": "By the last follow-up, most recent first.",
+    },
+)
+register(
+    t.TasAnswer,
+    "An answer to a TAS question.",
+    {"YES": "Yes (是).", "NO": "No (否).", "UNKNOWN": "Not known, or no longer current (未知)."},
+)
+register(
+    t.AnswerSource,
+    "Where a TAS answer comes from.",
+    {
+        "GRAPH": "Computed from the graph's facts.",
+        "TEAM": "Recorded by the account team (recordTasAnswer or the import).",
+        "NONE": "Nobody has answered.",
+    },
+)
+register(
+    t.TasHeading,
+    "The four groups of the 14 TAS questions (seed 000).",
+    {
+        "REAL": "是否有真实商机? Is there a real opportunity? (questions 1-4)",
+        "COMPETITIVE": "是否有竞争力? Can we compete? (questions 5-8)",
+        "WINNABLE": "是否可以成功? Can we win? (questions 9-11)",
+        "WORTH": "是否值得去赢? Is it worth winning? (questions 12-14)",
+    },
+)
+register(
+    t.CompetitiveStrategy,
+    "竞争策略: the strategy chosen against the competition in an opportunity.",
+    {
+        "FRONTAL": "正面策略: meet the customer head on, with a clear advantage.",
+        "FLANKING": "侧面策略: shift the project's focus to new aspects of our solution.",
+        "FRAGMENTING": "分化策略: divide the project, focus on the problems we solve.",
+        "DEFENSIVE": "防御策略: protect us from the competitor's attacks.",
+        "DEVELOPMENT": "拓展策略: lay the ground for future contracts.",
+    },
+)
+register(
+    t.Closer,
+    "Who is closer to a customer person: we or a competitor.",
+    {
+        "US": "Our strongest coverage is stronger than any competitor's.",
+        "COMPETITOR": "A competitor's relationship is stronger than ours (or we have none).",
+        "TIE": "Equally strong.",
+        "NOBODY": "Neither we nor a recorded competitor covers them.",
+    },
+)
+register(
+    t.CriterionStatus,
+    "Whether an exit criterion of a funnel stage is met.",
+    {
+        "MET": "Met.",
+        "NOT_MET": "Not met: the opportunity is not ready for the next stage.",
+        "UNKNOWN": "Not known from the graph or the recorded answers.",
     },
 )

@@ -10,6 +10,7 @@ import strawberry
 from graph_api.api import write_types as wt
 from graph_api.api.arguments import Input
 from graph_api.api.context import Info
+from graph_api.api.tas import RecordTasAnswerInput, TasRecordedAnswer
 from graph_api.api.types import Organization, Person
 from graph_api.api.view import forget_views
 from graph_api.api.write_types import (
@@ -21,6 +22,10 @@ from graph_api.api.write_types import (
     BuyingRoleLink,
     ChangeInput,
     ChangeResult,
+    CompetitorCoverageInput,
+    CompetitorCoverageLink,
+    CompetitorOpportunityInput,
+    CompetitorOpportunityLink,
     CoverageInput,
     CoverageLink,
     CreateHoldingInput,
@@ -112,6 +117,9 @@ _CHANGES: dict[str, Callable[[Any, str], Change]] = {
     "updateAffinityRule": _update(E.AFFINITY_RULE),
     "setTeamMember": _set(E.TEAM_MEMBER),
     "setTeamAccount": _set(E.TEAM_ACCOUNT),
+    "setCompetitorCoverage": _set(E.COMPETITOR_COVERAGE),
+    "setCompetitorOpportunity": _set(E.COMPETITOR_OPPORTUNITY),
+    "recordTasAnswer": lambda given, path: wi.record_node(E.TAS_ANSWER, raw_fields(given), path),
 }
 
 
@@ -235,6 +243,40 @@ class WriteMutation:
         self, info: Info, input: Input[CreateInteractionInput]
     ) -> InteractionRecord:
         result: InteractionRecord = await _one(info, "createInteraction", input)
+        return result
+
+    @strawberry.mutation(
+        description=(
+            "Records the account team's answer to one TAS question of an opportunity "
+            "(opportunityAssessment); who answered and when are the caller and now. Answers "
+            "are never changed: a new answer to the same question is the current one, the "
+            "earlier ones its history. The same id again with the same data changes nothing; "
+            "with other data it is a CONFLICT."
+        )
+    )
+    async def record_tas_answer(
+        self, info: Info, input: Input[RecordTasAnswerInput]
+    ) -> TasRecordedAnswer:
+        result: TasRecordedAnswer = await _one(info, "recordTasAnswer", input)
+        return result
+
+    @strawberry.mutation(
+        description="A competitor's relationship with a customer person (strength 0..1, "
+        "champion)." + _SET
+    )
+    async def set_competitor_coverage(
+        self, info: Info, input: Input[CompetitorCoverageInput]
+    ) -> CompetitorCoverageLink:
+        result: CompetitorCoverageLink = await _one(info, "setCompetitorCoverage", input)
+        return result
+
+    @strawberry.mutation(
+        description="A competitor in an opportunity (on the shortlist or not)." + _SET
+    )
+    async def set_competitor_opportunity(
+        self, info: Info, input: Input[CompetitorOpportunityInput]
+    ) -> CompetitorOpportunityLink:
+        result: CompetitorOpportunityLink = await _one(info, "setCompetitorOpportunity", input)
         return result
 
     @strawberry.mutation(description="Changes an interaction." + _UPDATE)

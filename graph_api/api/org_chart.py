@@ -9,6 +9,7 @@ import strawberry
 from graph_api.api import enums as _enums  # noqa: F401  (registers the domain enums first)
 from graph_api.api.arguments import IncludeSubsidiaries
 from graph_api.api.context import Info
+from graph_api.api.tas import Competition, competition_of
 from graph_api.api.types import Organization, Person
 from graph_api.api.view_types import Coverage
 from graph_api.domain import model as m
@@ -49,6 +50,13 @@ class OrgChartNode:
     external: bool = strawberry.field(
         description="Outside the charted organizations: an influencer (with includeInfluence)."
     )
+
+    @strawberry.field(
+        description="Whether we or a competitor is closer to them (competitorCoverage)."
+    )
+    async def competition(self, info: Info) -> Competition:
+        ours = max((c.strength or 0.0 for c in self.coverage), default=None)
+        return await competition_of(info, str(self.id), ours)
 
     @classmethod
     def from_domain(cls, n: oc.ChartNode) -> OrgChartNode:

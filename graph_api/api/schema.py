@@ -30,6 +30,7 @@ from graph_api.api.party import PartyQuery
 from graph_api.api.paths import PathsQuery
 from graph_api.api.portfolio import PortfolioQuery
 from graph_api.api.search import SearchQuery
+from graph_api.api.tas import TasQuery
 from graph_api.api.types import Organization, Person
 from graph_api.config import Settings, get_settings
 from graph_api.domain.errors import DomainError
@@ -44,6 +45,7 @@ Query = merge_types(
         OrgChartQuery,
         SearchQuery,
         DecidersQuery,
+        TasQuery,
         PathsQuery,
         CrossSellQuery,
         AuditQuery,
@@ -54,8 +56,8 @@ Query = merge_types(
 # merge_types takes no description: set on the merged type's definition.
 Query.__strawberry_definition__.description = (  # type: ignore[attr-defined]
     "Reads: the 360° view of a party, org charts, search, key deciders and the TAS "
-    "assessment, relationship paths and warm introductions, cross-selling, the audit trail, "
-    "API keys."
+    "assessment, the TAS scorecard and the funnel, relationship paths and warm "
+    "introductions, cross-selling, the audit trail, API keys."
 )
 
 Mutation = merge_types("Mutation", (WriteMutation, KeysMutation))

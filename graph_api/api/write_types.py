@@ -23,12 +23,14 @@ from graph_api.api.declared import (
     graphql_type,
     python_name,
 )
+from graph_api.api.tas import RecordTasAnswerInput, TasRecordedAnswer
 from graph_api.api.types import Organization, Party, Person, party_to_gql
 from graph_api.api.view_types import Product, Rep
 from graph_api.bulk.spec import SECTION_BY_NAME
 from graph_api.domain import model as m
 from graph_api.domain import view as v
 from graph_api.domain import writes as w
+from graph_api.domain.tas import RecordedAnswer
 
 UNSET: Any = strawberry.UNSET
 
@@ -288,6 +290,26 @@ class TeamMemberInput:
 class TeamAccountInput:
     team_id: strawberry.ID
     party_id: strawberry.ID
+
+
+@described_by("competitorCoverage")
+@strawberry.input(description="A competitor's relationship with a customer person.")
+class CompetitorCoverageInput:
+    competitor_id: strawberry.ID
+    person_id: strawberry.ID
+    strength: float = strawberry.field(description="0..1")
+    champion: bool | None = strawberry.field(default=UNSET, description="Their champion.")
+    note: str | None = strawberry.field(default=UNSET, description="What is known of it.")
+    expected_version: int | None = strawberry.field(default=UNSET, description=_VERSION_DOC)
+
+
+@described_by("competitorOpportunities")
+@strawberry.input(description="A competitor in one of our opportunities.")
+class CompetitorOpportunityInput:
+    competitor_id: strawberry.ID
+    opportunity_id: strawberry.ID
+    shortlisted: bool | None = strawberry.field(default=UNSET, description="On the shortlist.")
+    note: str | None = strawberry.field(default=UNSET, description="Their offer, their angle.")
     expected_version: int | None = strawberry.field(default=UNSET, description=_VERSION_DOC)
 
 
@@ -297,8 +319,10 @@ class TeamAccountInput:
         "REPORTING_LINE personId+managerId, FAMILY fromId+toId (either order), BENEFICIARY "
         "personId+holdingId, BUYING_ROLE personId+(accountId or opportunityId), INFLUENCE "
         "fromId+toId, ACQUAINTANCE fromId+toId (either order), COVERAGE repId+personId, "
-        "TEAM_MEMBER teamId+repId, TEAM_ACCOUNT teamId+partyId. Removing a link that is not "
-        "there changes nothing."
+        "TEAM_MEMBER teamId+repId, TEAM_ACCOUNT teamId+partyId, "
+        "COMPETITOR_COVERAGE competitorId+personId, COMPETITOR_OPPORTUNITY "
+        "competitorId+opportunityId. "
+        "Removing a link that is not there changes nothing."
     )
 )
 class RemoveLinkInput:
@@ -314,6 +338,7 @@ class RemoveLinkInput:
     rep_id: strawberry.ID | None = UNSET
     team_id: strawberry.ID | None = UNSET
     party_id: strawberry.ID | None = UNSET
+    competitor_id: strawberry.ID | None = UNSET
     expected_version: int | None = strawberry.field(
         default=UNSET, description="When given, the link is removed only at this version."
     )
@@ -355,6 +380,9 @@ class ChangeInput:
     set_team_member: TeamMemberInput | None = UNSET
     set_team_account: TeamAccountInput | None = UNSET
     remove_link: RemoveLinkInput | None = UNSET
+    record_tas_answer: RecordTasAnswerInput | None = UNSET
+    set_competitor_coverage: CompetitorCoverageInput | None = UNSET
+    set_competitor_opportunity: CompetitorOpportunityInput | None = UNSET
 
 
 # ----- results -----
@@ -623,6 +651,50 @@ class CoverageLink:
         )
 
 
+@described_by("competitorCoverage")
+@strawberry.type(description="A competitor's relationship with a customer person.")
+class CompetitorCoverageLink:
+    competitor_id: strawberry.ID
+    person: Party
+    strength: float | None
+    champion: bool | None
+    note: str | None
+    version: int = strawberry.field(description=_VERSION_NOW)
+
+    @classmethod
+    def from_domain(cls, link: w.LinkRecord) -> CompetitorCoverageLink:
+        p = link.properties
+        return cls(
+            competitor_id=strawberry.ID(link.key["competitorId"]),
+            person=_party(link, "personId"),
+            strength=_float(p.get("strength")),
+            champion=p.get("champion"),
+            note=p.get("note"),
+            version=_version(link),
+        )
+
+
+@described_by("competitorOpportunities")
+@strawberry.type(description="A competitor in one of our opportunities.")
+class CompetitorOpportunityLink:
+    competitor_id: strawberry.ID
+    opportunity_id: strawberry.ID
+    shortlisted: bool | None
+    note: str | None
+    version: int = strawberry.field(description=_VERSION_NOW)
+
+    @classmethod
+    def from_domain(cls, link: w.LinkRecord) -> CompetitorOpportunityLink:
+        p = link.properties
+        return cls(
+            competitor_id=strawberry.ID(link.key["competitorId"]),
+            opportunity_id=strawberry.ID(link.key["opportunityId"]),
+            shortlisted=p.get("shortlisted"),
+            note=p.get("note"),
+            version=_version(link),
+        )
+
+
 @strawberry.type(description="A link that is not there (any more): its kind and key.")
 class RemovedLink:
     kind: w.LinkKind
@@ -637,6 +709,7 @@ class RemovedLink:
     rep_id: strawberry.ID | None = None
     team_id: strawberry.ID | None = None
     party_id: strawberry.ID | None = None
+    competitor_id: strawberry.ID | None = None
 
     @classmethod
     def from_domain(cls, link: w.LinkRecord) -> RemovedLink:
@@ -652,6 +725,7 @@ class RemovedLink:
             "repId": "rep_id",
             "teamId": "team_id",
             "partyId": "party_id",
+            "competitorId": "competitor_id",
         }
         ids = {names[k]: strawberry.ID(value) for k, value in link.key.items()}
         return cls(kind=w.LinkKind(link.kind.value), **ids)
@@ -764,6 +838,8 @@ LinkResult = (
     | CoverageLink
     | TeamMemberLink
     | TeamAccountLink
+    | CompetitorCoverageLink
+    | CompetitorOpportunityLink
     | RemovedLink
 )
 
@@ -782,6 +858,9 @@ ChangeResult = Annotated[
     | CoverageLink
     | TeamMemberLink
     | TeamAccountLink
+    | CompetitorCoverageLink
+    | CompetitorOpportunityLink
+    | TasRecordedAnswer
     | RemovedLink
     | RepRecord
     | AccountTeamRecord
@@ -803,6 +882,8 @@ _LINK_TYPES: dict[w.EntityKind, Any] = {
     w.EntityKind.COVERAGE: CoverageLink,
     w.EntityKind.TEAM_MEMBER: TeamMemberLink,
     w.EntityKind.TEAM_ACCOUNT: TeamAccountLink,
+    w.EntityKind.COMPETITOR_COVERAGE: CompetitorCoverageLink,
+    w.EntityKind.COMPETITOR_OPPORTUNITY: CompetitorOpportunityLink,
 }
 
 
@@ -816,6 +897,8 @@ def result_to_gql(result: w.WriteResult) -> Any:
         return InteractionRecord.from_domain(result)
     if isinstance(result, w.NodeRecord):
         return _record_from_domain(result)
+    if isinstance(result, RecordedAnswer):
+        return TasRecordedAnswer.from_domain(result)
     if not result.present:
         return RemovedLink.from_domain(result)
     return _LINK_TYPES[result.kind].from_domain(result)

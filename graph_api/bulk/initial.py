@@ -56,6 +56,8 @@ _ID_SPACE: dict[str, str] = {
     "Interaction": "Interaction",
     "BusinessEvent": "BusinessEvent",
     "AffinityRule": "AffinityRule",
+    "Competitor": "Competitor",
+    "TasAnswer": "TasAnswer",
 }
 
 _LABELS: dict[str, str] = {"organizations": "Party:Organization", "people": "Party:Person"}
@@ -99,6 +101,8 @@ _NODE_LINKS: dict[str, tuple[tuple[str, str, bool], ...]] = {
         ("whenProductId", "WHEN_HOLDS", False),
         ("suggestsProductIds", "SUGGESTS", False),
     ),
+    "competitors": (),
+    "tasAnswers": (("opportunityId", "ANSWERS", False),),
 }
 
 # Link sections: (type, start field, end field) per relationship file; a buying role points at
@@ -115,6 +119,8 @@ _LINKS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "influence": (("INFLUENCES", "fromId", "toId"),),
     "acquaintance": (("KNOWS", "fromId", "toId"),),
     "coverage": (("COVERS", "repId", "personId"),),
+    "competitorOpportunities": (("COMPETES_FOR", "competitorId", "opportunityId"),),
+    "competitorCoverage": (("COMPETITOR_COVERS", "competitorId", "personId"),),
     "teamMembers": (("MEMBER_OF", "repId", "teamId"),),
     "teamAccounts": (("COVERS_ACCOUNT", "teamId", "partyId"),),
 }

@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import Literal
 
 from graph_api.domain import model as m
+from graph_api.domain import tas
 
 FieldType = Literal[
     "id",
@@ -114,6 +115,8 @@ ENTITY_LABELS: dict[str, tuple[str, ...]] = {
     "Interaction": ("Interaction",),
     "BusinessEvent": ("BusinessEvent",),
     "AffinityRule": ("AffinityRule",),
+    "Competitor": ("Competitor",),
+    "TasAnswer": ("TasAnswer",),
 }
 
 NAME_LEN = 200
@@ -299,6 +302,13 @@ SECTIONS: tuple[Section, ...] = (
             Field("closeDate", "date", doc="expected (or actual) close date"),
             _ref("ownerId", "Rep", "owning rep", False),
             Field("productIds", "reflist", ref="Product", stored=False, doc="products offered"),
+            _enum(
+                "competitiveStrategy",
+                tas.CompetitiveStrategy,
+                "竞争策略: FRONTAL 正面, FLANKING 侧面, FRAGMENTING 分化, DEFENSIVE 防御, "
+                "DEVELOPMENT 拓展",
+            ),
+            _s("strategyRationale", "why this strategy", max_length=TEXT_LEN),
         ),
     ),
     Section(
@@ -396,6 +406,44 @@ SECTIONS: tuple[Section, ...] = (
                 doc="the products suggested",
             ),
             _unit("weight", "rule strength 0..1 (default 0.5)"),
+        ),
+    ),
+    Section(
+        name="competitors",
+        kind="node",
+        entity="Competitor",
+        key=("id",),
+        graph="(:Competitor {id, name, aliases, website, note})",
+        doc="Our competitors (other banks, vendors): not customers, never parties.",
+        fields=(
+            _id(),
+            _name(),
+            Field("aliases", "strlist", doc="other names"),
+            _s("website", "website address", max_length=500),
+            _s("note", "what the account teams know of them", max_length=TEXT_LEN),
+        ),
+    ),
+    Section(
+        name="tasAnswers",
+        kind="node",
+        entity="TasAnswer",
+        key=("id",),
+        graph="(:TasAnswer {id, question, answer, ...})-[:ANSWERS]->(opportunity)",
+        doc=(
+            "The account team's answers to the 14 TAS questions of an opportunity; every "
+            "answer is kept (the latest per question counts, older ones are its history)."
+        ),
+        fields=(
+            _id(),
+            _ref("opportunityId", "Opportunity", "the opportunity assessed"),
+            Field(
+                "question", "int", required=True, minimum=1, maximum=14, doc="TAS question 1..14"
+            ),
+            _enum("answer", tas.TasAnswer, "YES, NO or UNKNOWN", required=True),
+            _s("answeredBy", "who answered (the API's subject)", required=True),
+            Field("answeredAt", "datetime", required=True, doc="when (ISO 8601)"),
+            _s("comment", "the answer's reasoning", max_length=TEXT_LEN),
+            Field("evidence", "strlist", doc="links to the evidence (documents, minutes)"),
         ),
     ),
     # ----- links -----
@@ -518,6 +566,33 @@ SECTIONS: tuple[Section, ...] = (
             _ref("personId", "Party", "the customer person covered"),
             _unit("strength", "0..1 strength of our relationship", required=True),
             _s("kind", "kind of relationship, e.g. PERSONAL, BUSINESS, SOCIAL"),
+        ),
+    ),
+    Section(
+        name="competitorOpportunities",
+        kind="link",
+        key=("competitorId", "opportunityId"),
+        graph="(competitor)-[:COMPETES_FOR {shortlisted, note}]->(opportunity)",
+        doc="The competitors in an opportunity, and whether the customer shortlisted them.",
+        fields=(
+            _ref("competitorId", "Competitor", "the competitor"),
+            _ref("opportunityId", "Opportunity", "the opportunity they compete for"),
+            Field("shortlisted", "bool", doc="on the customer's shortlist"),
+            _s("note", "their offer, their angle", max_length=TEXT_LEN),
+        ),
+    ),
+    Section(
+        name="competitorCoverage",
+        kind="link",
+        key=("competitorId", "personId"),
+        graph="(competitor)-[:COMPETITOR_COVERS {strength, champion, note}]->(person)",
+        doc="A competitor's relationships with customer people: whom they cover, how strongly.",
+        fields=(
+            _ref("competitorId", "Competitor", "the competitor"),
+            _ref("personId", "Person", "the customer person"),
+            _unit("strength", "0..1 strength of their relationship", required=True),
+            Field("champion", "bool", doc="the person is the competitor's champion (支持者)"),
+            _s("note", "what is known of it", max_length=TEXT_LEN),
         ),
     ),
     Section(

@@ -11,6 +11,7 @@ from typing import Any
 from graph_api.domain import i18n
 from graph_api.domain import model as m
 from graph_api.domain import view as v
+from graph_api.domain.tas import RecordedAnswer
 
 
 class EntityKind(StrEnum):
@@ -36,6 +37,9 @@ class EntityKind(StrEnum):
     AFFINITY_RULE = "affinityRules"
     TEAM_MEMBER = "teamMembers"
     TEAM_ACCOUNT = "teamAccounts"
+    COMPETITOR_COVERAGE = "competitorCoverage"
+    COMPETITOR_OPPORTUNITY = "competitorOpportunities"
+    TAS_ANSWER = "tasAnswers"
 
     @property
     def is_link(self) -> bool:
@@ -65,6 +69,11 @@ i18n.labels(
         EntityKind.AFFINITY_RULE: i18n.Label("Affinity rule", "关联规则"),
         EntityKind.TEAM_MEMBER: i18n.Label("Team member", "团队成员"),
         EntityKind.TEAM_ACCOUNT: i18n.Label("Team account", "团队客户"),
+        EntityKind.COMPETITOR_COVERAGE: i18n.Label("Competitor coverage", "竞争对手覆盖"),
+        EntityKind.COMPETITOR_OPPORTUNITY: i18n.Label(
+            "Competitor in an opportunity", "参与商机的竞争对手"
+        ),
+        EntityKind.TAS_ANSWER: i18n.Label("TAS answer", "TAS评估回答"),
     },
 )
 
@@ -82,7 +91,13 @@ SALES_NODE_KINDS = frozenset(
 )
 NODE_KINDS = (
     frozenset(
-        {EntityKind.PERSON, EntityKind.ORGANIZATION, EntityKind.HOLDING, EntityKind.INTERACTION}
+        {
+            EntityKind.PERSON,
+            EntityKind.ORGANIZATION,
+            EntityKind.HOLDING,
+            EntityKind.INTERACTION,
+            EntityKind.TAS_ANSWER,
+        }
     )
     | SALES_NODE_KINDS
 )
@@ -114,6 +129,8 @@ class LinkKind(StrEnum):
     COVERAGE = "coverage"
     TEAM_MEMBER = "teamMembers"
     TEAM_ACCOUNT = "teamAccounts"
+    COMPETITOR_COVERAGE = "competitorCoverage"
+    COMPETITOR_OPPORTUNITY = "competitorOpportunities"
 
     @property
     def entity(self) -> EntityKind:
@@ -133,6 +150,10 @@ i18n.labels(
         LinkKind.COVERAGE: i18n.Label("Coverage", "客户覆盖"),
         LinkKind.TEAM_MEMBER: i18n.Label("Team member", "团队成员"),
         LinkKind.TEAM_ACCOUNT: i18n.Label("Team account", "团队客户"),
+        LinkKind.COMPETITOR_COVERAGE: i18n.Label("Competitor coverage", "竞争对手覆盖"),
+        LinkKind.COMPETITOR_OPPORTUNITY: i18n.Label(
+            "Competitor in an opportunity", "参与商机的竞争对手"
+        ),
     },
 )
 
@@ -291,5 +312,11 @@ class NodeRecord:
 
 
 WriteResult = (
-    m.Person | m.Organization | HoldingRecord | InteractionRecord | LinkRecord | NodeRecord
+    m.Person
+    | m.Organization
+    | HoldingRecord
+    | InteractionRecord
+    | LinkRecord
+    | NodeRecord
+    | RecordedAnswer
 )

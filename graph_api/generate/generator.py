@@ -32,6 +32,13 @@ class Generator:
     def __init__(self, sink: Sink, seed: int) -> None:
         self.sink = sink
         self.rng = random.Random(seed)  # noqa: S311 - reproducible data, not secrets
+        # A second stream for the competitors and TAS answers: drawing them from the main
+        # stream would change every row after the first opportunity of a seed's old output.
+        self.tas_rng = random.Random(seed + 1_000_003)  # noqa: S311
+        self.competitors_emitted = False
+        self.tas_answers = 0
+        # (competitor, person) pairs covered: one link per pair, however many deals.
+        self.competitor_holds: set[tuple[str, str]] = set()
         self.counts: dict[str, int] = dict.fromkeys(SECTION_BY_NAME, 0)
         # How many of each were made: the last one's number is in its id.
         self.people = 0

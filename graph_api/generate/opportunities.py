@@ -9,7 +9,14 @@ from graph_api.generate.catalogue import AMOUNT, CORPORATE
 from graph_api.generate.generator import Generator
 from graph_api.generate.markers import marker, pick_upper
 from graph_api.generate.people import Person
-from graph_api.generate.vocabulary import AS_OF, EVENTS, STAGE_WEIGHTS, STAGES
+from graph_api.generate.vocabulary import (
+    AS_OF,
+    COMPETITORS,
+    EVENTS,
+    STAGE_WEIGHTS,
+    STAGES,
+    STRATEGIES,
+)
 
 _NAMES = {"prod-ma": "并购项目", "prod-bond": "债券发行", "prod-infra-loan": "基建融资"}
 
@@ -44,27 +51,79 @@ def opportunity(
         close = gen.date_between(AS_OF - timedelta(days=365), AS_OF - timedelta(days=1))
     else:
         close = gen.date_between(AS_OF + timedelta(days=14), AS_OF + timedelta(days=540))
-    gen.emit(
-        "opportunities",
-        {
-            "id": oid,
-            "name": f"{account} {_NAMES.get(products[0], '业务')} {number}",
-            "accountId": account,
-            "stage": stage,
-            "amount": amount,
-            "closeDate": close.isoformat(),
-            "ownerId": owner,
-            "productIds": products,
-        },
-    )
+    row = {
+        "id": oid,
+        "name": f"{account} {_NAMES.get(products[0], '业务')} {number}",
+        "accountId": account,
+        "stage": stage,
+        "amount": amount,
+        "closeDate": close.isoformat(),
+        "ownerId": owner,
+        "productIds": products,
+    }
+    side = gen.tas_rng
+    if not retail and side.random() < 0.5:
+        strategy, why = side.choice(STRATEGIES)
+        row["competitiveStrategy"] = strategy
+        row["strategyRationale"] = why
+    gen.emit("opportunities", row)
     n = len(people)
+    marked: list[str] = []
     if n and not retail:
         for i in pick_upper(gen, n, levels, min(n, rng.randint(2, 8))):
             gen.emit(
                 "buyingRoles",
                 marker(gen, people[i].id, levels[i], functions[i], {"opportunityId": oid}),
             )
+            marked.append(people[i].id)
+        competition(gen, oid, owner, marked)
     return oid
+
+
+def competition(gen: Generator, oid: str, owner: str, marked: Sequence[str]) -> None:
+    """Competitors on a corporate opportunity, their hold on its buying centre, and the
+    account team's TAS answers (from the side stream, `Generator.tas_rng`)."""
+    side = gen.tas_rng
+    if not gen.competitors_emitted:
+        gen.competitors_emitted = True
+        for cid, name, alias in COMPETITORS:
+            gen.emit("competitors", {"id": cid, "name": name, "aliases": [alias]})
+    if side.random() < 0.6:
+        for cid, _, _ in side.sample(COMPETITORS, side.choice((1, 1, 2))):
+            gen.emit(
+                "competitorOpportunities",
+                {"competitorId": cid, "opportunityId": oid, "shortlisted": side.random() < 0.7},
+            )
+            for pid in side.sample(list(marked), min(len(marked), side.choice((0, 1, 2)))):
+                strength, champion = round(side.uniform(0.2, 1.0), 2), side.random() < 0.2
+                if (cid, pid) in gen.competitor_holds:
+                    continue
+                gen.competitor_holds.add((cid, pid))
+                gen.emit(
+                    "competitorCoverage",
+                    {
+                        "competitorId": cid,
+                        "personId": pid,
+                        "strength": strength,
+                        "champion": champion,
+                    },
+                )
+    # Only the questions the graph cannot answer; a few answered twice (history).
+    for question in sorted(side.sample((1, 2, 5, 7, 8, 11, 12, 14), side.randint(0, 4))):
+        for _ in range(side.choice((1, 1, 1, 2))):
+            gen.tas_answers += 1
+            at = AS_OF - timedelta(days=side.randint(1, 180))
+            gen.emit(
+                "tasAnswers",
+                {
+                    "id": f"tas-{gen.tas_answers:06d}",
+                    "opportunityId": oid,
+                    "question": question,
+                    "answer": side.choice(("YES", "YES", "NO", "UNKNOWN")),
+                    "answeredBy": owner,
+                    "answeredAt": f"{at.isoformat()}T{side.randint(0, 23):02d}:00:00Z",
+                },
+            )
 
 
 def event(gen: Generator, org: str) -> None:

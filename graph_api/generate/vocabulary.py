@@ -99,3 +99,19 @@ def surname_of(name: str) -> tuple[str, str]:
         if name.startswith(s[0]):
             return s
     return SURNAMES[0]
+
+
+# Competitors of the generated bank (id, name, Latin alias) and the strategies against them.
+COMPETITORS = [
+    ("comp-001", "YY银行", "YY Bank"),
+    ("comp-002", "ZZ租赁", "ZZ Leasing"),
+    ("comp-003", "WW证券", "WW Securities"),
+    ("comp-004", "VV保险", "VV Insurance"),
+]
+STRATEGIES = [
+    ("FRONTAL", "我们的报价与方案均占优"),
+    ("FLANKING", "把重心转向我们的结算网络"),
+    ("FRAGMENTING", "拆分项目,先拿下结算部分"),
+    ("DEFENSIVE", "守住现有授信份额"),
+    ("DEVELOPMENT", "为明年的并购项目打基础"),
+]

@@ -423,3 +423,13 @@ async def _assessment_with_people(reader: ScopedStore, a: Assessment) -> Assessm
         supporters=tuple(_with_person(k, people) for k in a.supporters),
         opponents=tuple(_with_person(k, people) for k in a.opponents),
     )
+
+
+async def buying_centre(
+    reader: ScopedStore, scope: DecisionScope, *, memo: dict[Any, Any] | None = None
+) -> list[Candidate]:
+    """The people of the scope as the ranking sees them (markers, coverage), in id order;
+    with `memo`, from the same query and ranking as keyDeciders and decisionAssessment."""
+    scope.checked()
+    analysed = await _analysed(reader, scope, memo)
+    return [analysed.graph.candidates[k] for k in sorted(analysed.graph.candidates)]

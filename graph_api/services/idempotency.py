@@ -24,6 +24,7 @@ from pydantic import TypeAdapter
 from graph_api.domain import model as m
 from graph_api.domain import view as v
 from graph_api.domain.errors import Conflict, InvalidInput
+from graph_api.domain.tas import RecordedAnswer
 from graph_api.domain.writes import (
     Change,
     HoldingRecord,
@@ -52,6 +53,7 @@ _ANSWER_TYPES: Mapping[str, type[Any]] = {
         InteractionRecord,
         LinkRecord,
         NodeRecord,
+        RecordedAnswer,
     )
 }
 _TYPE = "__type"

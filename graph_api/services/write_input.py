@@ -23,6 +23,12 @@ FIXED_FIELDS: Mapping[EntityKind, frozenset[str]] = {
 }
 
 
+# Fields the writer fills in itself when it creates the node (who and when), never given.
+WRITER_FIELDS: Mapping[EntityKind, frozenset[str]] = {
+    EntityKind.TAS_ANSWER: frozenset({"answeredBy", "answeredAt"}),
+}
+
+
 def section_of(kind: EntityKind) -> Section:
     return SECTION_BY_NAME[kind.value]
 
@@ -76,6 +82,26 @@ def create_node(kind: EntityKind, raw: Mapping[str, Any], path: str = "input") -
     """A node to create: every required field given, every given field valid."""
     given = {k: value for k, value in raw.items() if value is not None}
     return Change(kind, ChangeAction.CREATE, _check(kind, given, path, partial=False), path=path)
+
+
+def record_node(kind: EntityKind, raw: Mapping[str, Any], path: str = "input") -> Change:
+    """A node the writer completes with who and when (a TAS answer): the other required
+    fields given, the writer's fields not (they are the viewer and the transaction's time)."""
+    given = {k: value for k, value in raw.items() if value is not None}
+    own = WRITER_FIELDS[kind]
+    for name in sorted(own & set(given)):
+        raise InvalidInput(
+            f"{path}.{name} is set by the service", field=f"{path}.{name}", value=given[name]
+        )
+    values = _check(kind, given, path, partial=True)
+    for f in section_of(kind).fields:
+        if f.required and f.name not in own and f.name not in values:
+            raise InvalidInput(
+                f"{path}.{f.name} is required",
+                field=f"{path}.{f.name}",
+                details={"reason": "MISSING_FIELD"},
+            )
+    return Change(kind, ChangeAction.CREATE, values, path=path)
 
 
 def update_node(

@@ -44,6 +44,7 @@ from graph_api.domain.writes import (
 from graph_api.services import idempotency
 from graph_api.services.co_holding import CoHoldingChange
 from graph_api.services.idempotency import IdempotencyKey
+from graph_api.services.tas import recorded_answer
 from graph_api.services.write_input import link_key_fields, section_of
 from graph_api.store.mapping import (
     party_from_props,
@@ -171,6 +172,12 @@ _NODES: Mapping[EntityKind, _NodeModel] = {
             (EntityKind.AFFINITY_RULE, "rule"),
         )
     },
+    EntityKind.TAS_ANSWER: _NodeModel(
+        "write.claim_tas_answer",
+        "write.lock_tas_answer",
+        "write.put_tas_answer",
+        "write.read_tas_answer",
+    ),
 }
 
 # Node fields held as links, read back by the claim/lock queries under the same names.
@@ -183,6 +190,8 @@ _LINK_FIELDS: Mapping[EntityKind, tuple[str, ...]] = {
     EntityKind.OPPORTUNITY: ("accountId", "ownerId", "productIds"),
     EntityKind.BUSINESS_EVENT: ("organizationId",),
     EntityKind.AFFINITY_RULE: ("whenProductId", "suggestsProductIds"),
+    # partyIds: the account of the answer's opportunity (read only: whom the answer touches).
+    EntityKind.TAS_ANSWER: ("opportunityId", "partyIds"),
 }
 
 _LINK_QUERY: Mapping[EntityKind, str] = {
@@ -196,6 +205,8 @@ _LINK_QUERY: Mapping[EntityKind, str] = {
     EntityKind.COVERAGE: "coverage",
     EntityKind.TEAM_MEMBER: "team_member",
     EntityKind.TEAM_ACCOUNT: "team_account",
+    EntityKind.COMPETITOR_COVERAGE: "competitor_coverage",
+    EntityKind.COMPETITOR_OPPORTUNITY: "competitor_opportunity",
 }
 
 _PARTY_KINDS = frozenset({"PERSON", "ORGANIZATION"})
@@ -447,6 +458,11 @@ class _Writer:
             current = {k: _native(v) for k, v in props.items() if k not in BOOKKEEPING}
             current.update(stored_links)
         given = [n for n in change.values if n != "id"]
+        own: dict[str, Any] = {}
+        if kind is EntityKind.TAS_ANSWER and not existed:
+            # Who answered and when: the viewer and this transaction, never the input.
+            own = {"answeredBy": self.viewer.subject, "answeredAt": self.now}
+            given += list(own)
         touched = [*given, *sorted(change.cleared - set(given))]
         if (
             "parentId" in touched
@@ -460,12 +476,17 @@ class _Writer:
             )
         desired = dict(current)
         for name in given:
-            desired[name] = change.values[name]
+            desired[name] = own[name] if name in own else change.values[name]
         for name in change.cleared:
             desired.pop(name, None)
 
         # References, then access, before anything about the stored node is told.
-        await self._missing_references(change, fields, given)
+        await self._missing_references(change, fields, [n for n in given if n not in own])
+        if kind is EntityKind.TAS_ANSWER:
+            found = await self.tx.run_one(
+                "write.opportunity_accounts", {"id": desired["opportunityId"]}
+            )
+            desired["partyIds"] = list(found["ids"]) if found is not None else []
         scope = _node_scope(change, node_id, current, desired, touched)
         new = self.created | ({node_id} if not existed and kind in _PARTIES else set())
         authorize_write(self.access, scope, frozenset(new), touched)
@@ -540,6 +561,8 @@ class _Writer:
         elif kind is EntityKind.HOLDING:
             params["partyId"] = desired["partyId"]
             params["productId"] = desired["productId"]
+        elif kind is EntityKind.TAS_ANSWER:
+            params["opportunityId"] = desired["opportunityId"]
         elif kind is EntityKind.INTERACTION:
             params["partyIds"] = sorted(desired.get("partyIds") or [])
             params["repIds"] = sorted(desired.get("repIds") or [])
@@ -583,6 +606,8 @@ class _Writer:
         record = await self.tx.run_one(model.read, {"id": node_id})
         assert record is not None, f"{kind} {node_id} vanished in its own transaction"
         p = record["props"]
+        if kind is EntityKind.TAS_ANSWER:
+            return recorded_answer(p, record["opportunityId"])
         if kind is EntityKind.HOLDING:
             holder = record["holder"]
             return HoldingRecord(

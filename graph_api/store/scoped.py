@@ -77,6 +77,11 @@ _WRITE_QUERIES = (
         for step in ("claim", "lock", "put")
     ),
     "rep_manager_path",
+    "claim_tas_answer",
+    "lock_tas_answer",
+    "put_tas_answer",
+    "read_tas_answer",
+    "opportunity_accounts",
     "audit",
     *(
         f"{kind}_{step}"
@@ -91,6 +96,8 @@ _WRITE_QUERIES = (
             "coverage",
             "team_member",
             "team_account",
+            "competitor_coverage",
+            "competitor_opportunity",
         )
         for step in ("state", "put", "delete")
     ),
@@ -106,6 +113,9 @@ QUERY_SCOPES: Mapping[str, Declared] = {
     "deciders.scope": _R,
     "deciders.people": _R,
     "cross_sell.neighbourhood": _R,
+    "tas.opportunity": _R,
+    "tas.funnel": _V,
+    "tas.holds": _R,
     "audit.trail": _R,
     "audit.visibility": _R,
     "write.existing": Declared(Scoping.WRITE, visible=True),
@@ -160,8 +170,12 @@ OUTSIDE_THE_API: frozenset[str] = frozenset(
         "portfolio.stale",  # a migration (Store.migrate)
     }
 )
-# Whole files of operator queries (the importer's and exporter's).
-OUTSIDE_THE_API_FILES: frozenset[str] = frozenset({"import", "export", "initial"})
+# Whole files of operator queries (the importer's and exporter's), and the store's own
+# bookkeeping: the graph's version (a counter, no party's data), bumped by the store in
+# every write transaction and read by the analysis cache through `graph_version()`.
+OUTSIDE_THE_API_FILES: frozenset[str] = frozenset(
+    {"import", "export", "initial", "graph_version"}
+)
 
 
 class UnscopedQuery(RuntimeError):

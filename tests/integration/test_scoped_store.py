@@ -76,7 +76,7 @@ READ_ALL = [
     '{ orgChart(organizationId: "org-a", includeInfluence: true) { nodes { id } } }',
     '{ search(text: "Zhang") { totalCount edges { node { id } } } }',
     '{ search(text: "Zhang", first: 1, exactCount: true) { edges { node { id } } } }',
-    '{ keyDeciders(accountId: "org-a") { person { id name phone } } }',
+    '{ keyDeciders(accountId: "org-a") { person { id name phone } competition { closer } } }',
     '{ decisionAssessment(accountId: "org-a") { supportAnswer } }',
     '{ relationshipPath(fromId: "pa-cfo", toId: "pa-br") { weight } }',
     '{ warmIntroductions(targetId: "pa-ceo") { weight } }',
@@ -91,6 +91,8 @@ READ_ALL = [
     "{ portfolio(filter: {mine: true}) { edges { node { id } } } }",
     "{ radMatrix { cell count } }",
     '{ accountEconomics(accountId: "org-a") { group { people } } }',
+    '{ opportunityAssessment(opportunityId: "opp-a") { gaps { message } } }',
+    '{ funnel(accountId: "org-a") { openCount } }',
 ]
 # Reads an admin's lists over the whole graph run (by the order's index): a rep's and a
 # manager's lists are their book, read by `portfolio.book` instead.
@@ -106,6 +108,10 @@ WHOLE_GRAPH_READS = frozenset(
         "rad_counts",
     )
 )
+# An opportunity of org-a (the rep's account) for the TAS reads.
+OPPORTUNITY_A = {
+    "opportunities": [{"id": "opp-a", "name": "Alpha", "accountId": "org-a", "stage": "QUALIFIED"}]
+}
 WRITE = """
 mutation {
   applyChanges(changes: [
@@ -151,6 +157,7 @@ async def test_every_query_a_rep_runs_carries_their_scope(
     db: Database, production: LiveServer, tmp_path: Path, recorded: list[Any]
 ) -> None:
     await db.load(GRAPH, tmp_path)
+    await db.load(OPPORTUNITY_A, tmp_path, clear=False)
     recorded.clear()  # the import's queries: an operator's, not the API's
     rep = as_key(production.url, "rep-a1")
     for read in READ_ALL:
@@ -174,6 +181,7 @@ async def test_an_admin_runs_the_same_queries_unrestricted(
     db: Database, production: LiveServer, tmp_path: Path, recorded: list[Any]
 ) -> None:
     await db.load(GRAPH, tmp_path)
+    await db.load(OPPORTUNITY_A, tmp_path, clear=False)
     recorded.clear()
     admin = as_key(production.url, "admin")
     for read in READ_ALL:

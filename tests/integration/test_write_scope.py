@@ -30,6 +30,18 @@ UNKNOWN = "zz-unknown-id"
 # (mutation, input with the hidden id, the hidden id). Every mutation of the schema has at
 # least one case (test_every_mutation_has_a_case).
 CASES: list[tuple[str, dict[str, Any], str]] = [
+    (
+        "setCompetitorCoverage",
+        {"competitorId": "comp-1", "personId": "pb-vip", "strength": 0.5},
+        "pb-vip",
+    ),
+    ("setCompetitorOpportunity", {"competitorId": "comp-1", "opportunityId": "opp-b"}, "opp-b"),
+    # An answer on team-b's opportunity: as for an unknown opportunity.
+    (
+        "recordTasAnswer",
+        {"id": "t-new", "opportunityId": "opp-b", "question": 5, "answer": "YES"},
+        "opp-b",
+    ),
     ("updatePerson", {"id": "pb-vip", "expectedVersion": 1, "city": "x"}, "pb-vip"),
     ("updateOrganization", {"id": "org-b", "expectedVersion": 1, "employees": 5}, "org-b"),
     ("updateOrganization", {"id": "org-x", "expectedVersion": 1, "parentId": "org-g"}, "org-g"),
@@ -141,7 +153,13 @@ INPUT_TYPES = {
     "createOpportunity": "CreateOpportunityInput",
     "updateOpportunity": "UpdateOpportunityInput",
     "createBusinessEvent": "CreateBusinessEventInput",
+    "recordTasAnswer": "RecordTasAnswerInput",
+    "setCompetitorCoverage": "CompetitorCoverageInput",
+    "setCompetitorOpportunity": "CompetitorOpportunityInput",
 }
+# A competitor, for the competitor links' cases (competitors are nobody's: every viewer
+# may name them; the customer end decides).
+COMPETITOR = {"competitors": [{"id": "comp-1", "name": "YY银行"}]}
 
 
 @pytest.fixture(scope="module")
@@ -175,6 +193,7 @@ async def test_a_hidden_node_is_answered_as_an_unknown_id(
     db: Database, production: LiveServer, tmp_path: Path, who: str, in_batch: bool
 ) -> None:
     await db.load(GRAPH, tmp_path)
+    await db.load(COMPETITOR, tmp_path, clear=False)
     ask = as_key(production.url, who)
     for mutation, given, hidden in CASES:
         unknown = {k: swap(v, hidden) for k, v in given.items()}

@@ -29,6 +29,8 @@ class Context(BaseContext):
     cache: dict[str, Any] = field(default_factory=dict)
     # The language of explanations and labels, from the request's Accept-Language.
     language: Language = DEFAULT_LANGUAGE
+    # A WebSocket's connection_init payload (strawberry sets it): credentials may come there.
+    connection_params: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
         super().__init__()

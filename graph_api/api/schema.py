@@ -18,6 +18,7 @@ from graph_api.api.cross_sell import CrossSellQuery
 from graph_api.api.deciders import DecidersQuery
 from graph_api.api.diagnostics import DevelopmentNotice, RoundTripCount
 from graph_api.api.errors import DomainErrors
+from graph_api.api.feed import FeedQuery, Subscription
 from graph_api.api.labels import LabelsQuery
 from graph_api.api.limits import limit_extensions
 from graph_api.api.mutations import Mutation
@@ -42,13 +43,15 @@ Query = merge_types(
         PathsQuery,
         CrossSellQuery,
         AuditQuery,
+        FeedQuery,
         LabelsQuery,
     ),
 )
 # merge_types takes no description: set on the merged type's definition.
 Query.__strawberry_definition__.description = (  # type: ignore[attr-defined]
     "Reads: the 360° view of a party, org charts, search, key deciders and the TAS "
-    "assessment, relationship paths and warm introductions, cross-selling, the audit trail."
+    "assessment, relationship paths and warm introductions, cross-selling, the audit trail, "
+    "the change feed."
 )
 
 # Distinct query documents whose parse and validation are kept (bounded: unique texts
@@ -122,6 +125,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     return GraphSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=[Person, Organization],
         extensions=extensions,
         config=StrawberryConfig(auto_camel_case=True),

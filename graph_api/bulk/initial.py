@@ -27,8 +27,9 @@ from graph_api.bulk.formats import read_sources
 from graph_api.bulk.load import paused_gc, write_rejects
 from graph_api.bulk.spec import LINK_SECTIONS, NODE_SECTIONS, Section
 from graph_api.bulk.validate import Problem, Validated, validate
+from graph_api.services import feed
 from graph_api.store.local_neo4j import LocalNeo4j, ensure_launcher_built, find_java
-from graph_api.store.neo4j_store import Store
+from graph_api.store.neo4j_store import Store, Transaction
 
 log = logging.getLogger(__name__)
 
@@ -465,6 +466,15 @@ async def _initial_import(
             rows = [{"id": p, "titles": t} for p, t in later_titles.items()]
             await store.write("initial.search_titles", {"rows": rows})
         report.index_seconds = time.perf_counter() - step
+        # One marker in the change feed, not a change per row: a first load fills an empty
+        # database, so every client following the feed reads the whole state anyway (and
+        # millions of changes would only make the feed as large as the graph).
+        loaded = sum(report.rows_loaded.values())
+
+        async def mark(tx: Transaction) -> None:
+            await feed.record(tx, [feed.initial_load_marker(now, loaded)])
+
+        await store.write_transaction(mark)
         step = time.perf_counter()
         # Imported here as in load.py: the service's statistics, not the importer's.
         from graph_api.services.co_holding import refresh_co_holding_stats

@@ -37,7 +37,7 @@ from graph_api.domain.writes import (
     WriteResult,
     WriteScope,
 )
-from graph_api.services import idempotency
+from graph_api.services import feed, idempotency
 from graph_api.services.idempotency import IdempotencyKey
 from graph_api.services.write_input import link_key_fields, section_of
 from graph_api.store.mapping import (
@@ -301,6 +301,9 @@ class _Writer:
     async def flush_audit(self) -> None:
         if self.audit:
             await self.tx.run("write.audit", {"entries": self.audit})
+            # The same changes, in the same transaction, into the change feed (last: it
+            # takes the feed's sequence lock).
+            await feed.record(self.tx, [feed.from_audit(e["props"]) for e in self.audit])
 
     # ----- what the viewer may not see is absent -----
 

@@ -105,6 +105,11 @@ QUERY_SCOPES: Mapping[str, Declared] = {
     # The caller's own idempotency keys (keyed by subject), in the write's transaction.
     "idempotency.claim": _W,
     "idempotency.record": _W,
+    # The change feed: appended last in every write's transaction (services/feed.py); read
+    # after a cursor, kept to the viewer's parties ($visible) and opened by `visible_changes`.
+    "feed.append": _W,
+    "feed.head": Declared(Scoping.PUBLIC),
+    "feed.page": Declared(Scoping.RESTRICTED, visible=True),
 }
 
 # Queries of `cypher/` that the API never runs: the viewer's scope itself (`access.scope`,
@@ -113,6 +118,8 @@ OUTSIDE_THE_API: frozenset[str] = frozenset(
     {
         "access.scope",
         "audit.prune",
+        "feed.prune_upto",
+        "feed.prune",
         "idempotency.prune",
         "cross_sell.holders",
         "cross_sell.customers",

@@ -6,13 +6,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-unit lint format schema bench bench-wrk clean neo4j help check-tools web browser
+.PHONY: demo test test-unit test-fast lint format schema bench bench-wrk clean neo4j help check-tools web browser
 
 help:
 	@echo "make demo    - run the service with its own local Neo4j, loaded with the demo data"
 	@echo "               (GraphQL at http://127.0.0.1:8000/graphql, explorer at http://127.0.0.1:8000/explore)"
 	@echo "make test    - run the tests against a throwaway local Neo4j"
-	@echo "make test-unit - only the tests that need no database (seconds)"
+	@echo "make test-unit - tests/unit only: no database, no server, no browser (seconds)"
+	@echo "make test-fast - all but the tests marked slow"
 	@echo "make web     - build the explorer's and GraphiQL's scripts (Node.js 20+, npm)"
 	@echo "make lint    - ruff, mypy and the schema linter (graphql-schema-linter)"
 	@echo "make schema  - rewrite schema/schema.graphql from the code"
@@ -61,15 +62,15 @@ endif
 demo: $(STAMP) $(WEB_STAMP)
 	$(BIN)/graph-api serve --load-demo
 
-# The tests that need no database, no server and no browser (seconds): the quick loop while
-# working. `make test` runs them too, with everything else.
-UNIT_TESTS := tests/test_cross_sell_analytics.py tests/test_deciders_analytics.py \
-	tests/test_paths_analytics.py tests/test_pagination.py tests/test_signals.py \
-	tests/test_model_doc.py tests/test_generate_steps.py tests/test_type_layer.py \
-	tests/test_bench_harness.py tests/test_cypher_parameters.py
-
+# tests/unit: no database, no server, no browser (seconds): the quick loop while working.
+# tests/integration: a real Neo4j from the launcher, live servers, headless Chromium.
+# `make test` runs both, the slow ones too (CI runs it); `make test-fast` leaves out the
+# tests marked slow (bulk generation and loads, killed servers).
 test-unit: $(STAMP)
-	$(BIN)/pytest -q $(UNIT_TESTS)
+	$(BIN)/pytest -q tests/unit
+
+test-fast: $(STAMP) $(WEB_STAMP) browser
+	$(BIN)/pytest -m "not slow"
 
 test: $(STAMP) $(WEB_STAMP) browser
 	$(BIN)/pytest

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 import socket
 import threading
@@ -93,6 +94,14 @@ class Database:
         report = await import_path(self.store, path)
         assert not report.problems, [p.line() for p in report.problems]
         return report
+
+    async def shared(self, doc: dict[str, Any], tmp_path: Path) -> None:
+        """The document's graph for tests that only read it: imported once, then reused until
+        a test writes (which must call `dirty()`) or another graph is loaded."""
+        key = "shared:" + hashlib.sha256(orjson.dumps(doc, option=orjson.OPT_SORT_KEYS)).hexdigest()
+        if self.state != key:
+            await self.load(doc, tmp_path)
+            self.state = key
 
     def dirty(self) -> None:
         self.state = "dirty"

@@ -5,8 +5,8 @@ reject file), the good rows are written as the bulk importer's CSV files, `neo4j
 database import full` builds the store while the local Neo4j is stopped, and then the
 constraints/indexes and the co-holding statistics are made as after any import. The graph is
 the one `load.py` with `cypher/import.cypher` would have written, bookkeeping included
-(version 1, createdAt = updatedAt = the import's time); tests/test_initial_import.py compares
-both exports byte for byte.
+(version 1, createdAt = updatedAt = the import's time);
+tests/integration/test_initial_import.py compares both exports byte for byte.
 """
 
 from __future__ import annotations

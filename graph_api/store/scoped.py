@@ -14,7 +14,7 @@ viewer's `Access` (`api/context.py`). For each named query, `QUERY_SCOPES` says 
   treats every node the viewer may not see as absent.
 
 A query not declared (or declared for another use) does not run: an unscoped read cannot be
-written by accident. `tests/test_scoped_store.py` checks every query of `cypher/` against
+written by accident. `tests/unit/test_query_declarations.py` checks every query of `cypher/` against
 these declarations. Operator commands (import, export, statistics, audit pruning) and the
 computation of the scope itself use the raw `Store`, outside the API.
 """

@@ -17,7 +17,7 @@ from graph_api.bulk.load import ImportInterrupted, import_path
 from graph_api.bulk.validate import Problem
 from graph_api.store.neo4j_store import Store
 from tests.conftest import Database, GraphQLClient, error_codes, run_cli
-from tests.test_export import graph_fingerprint
+from tests.integration.test_export import graph_fingerprint
 
 
 async def whole_graph(store: Store) -> str:

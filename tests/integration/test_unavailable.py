@@ -14,7 +14,7 @@ from graph_api.store.neo4j_store import RETRY_AFTER_S, Store
 
 async def test_a_commit_lost_on_the_way_is_commit_unknown(store: Store) -> None:
     # The driver raises IncompleteCommit when the connection drops while it waits for the
-    # commit's answer (tests/test_fault.py meets it for real); it is not retried.
+    # commit's answer (tests/integration/test_fault.py meets it for real); it is not retried.
     async def work(tx: AsyncManagedTransaction) -> None:
         await tx.run("RETURN 1")
         raise IncompleteCommit("connection lost while committing")

@@ -14,7 +14,7 @@ import pytest
 from graph_api.bulk.load import import_path
 from graph_api.bulk.validate import Problem
 from tests.conftest import Database, run_cli
-from tests.test_export import graph_fingerprint
+from tests.integration.test_export import graph_fingerprint
 
 # A small graph already in the database; every bad document below also carries good rows
 # (a new person, a changed name, a new link) that must not reach it.

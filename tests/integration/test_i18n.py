@@ -1,16 +1,14 @@
-"""Languages: Accept-Language negotiation, and enumLabels covering every enum of the schema."""
+"""Languages: enumLabels covering every enum of the schema."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-import pytest
 from graphql import GraphQLEnumType
 
 from graph_api.api.schema import build_schema
 from graph_api.config import Settings
-from graph_api.domain.i18n import Language, negotiate
 from tests.conftest import Database, GraphQLClient, data_of, error_codes
 
 LABELS = """
@@ -18,33 +16,6 @@ query ($enums: [String!]) { enumLabels(enums: $enums) { enum value label descrip
 """
 ZH = {"accept-language": "zh-CN,zh;q=0.9,en;q=0.8"}
 _HAN = re.compile(r"[\u4e00-\u9fff]")
-
-
-@pytest.mark.parametrize(
-    ("header", "expected"),
-    [
-        (None, Language.EN),
-        ("", Language.EN),
-        ("zh", Language.ZH),
-        ("zh-CN", Language.ZH),
-        ("ZH-tw;q=0.5", Language.ZH),
-        ("en-US,en;q=0.9", Language.EN),
-        ("en;q=0.5,zh;q=0.8", Language.ZH),
-        ("zh;q=0.5,en;q=0.8", Language.EN),
-        # Equal quality: the one named first.
-        ("zh,en", Language.ZH),
-        ("en,zh", Language.EN),
-        # Unsupported languages are skipped, q=0 refuses, garbage is skipped.
-        ("fr,de;q=0.9,zh;q=0.1", Language.ZH),
-        ("fr", Language.EN),
-        ("zh;q=0,en;q=0.1", Language.EN),
-        ("zh;q=abc", Language.EN),
-        ("*", Language.EN),
-        ("zh;q=0.3,*;q=0.5", Language.EN),
-    ],
-)
-def test_negotiation_honours_q_values(header: str | None, expected: Language) -> None:
-    assert negotiate(header) is expected
 
 
 def schema_enums() -> dict[str, list[str]]:
@@ -121,7 +92,7 @@ async def test_decider_explanations_in_chinese(db: Database, gql: GraphQLClient)
     await db.demo()
     data = data_of(await gql(DECIDERS, {"account": "org-cimc"}, headers=ZH))
     by = {r["person"]["id"]: r for r in data["keyDeciders"]}
-    # The facts of the English explanations (tests/test_deciders_api.py), in Chinese.
+    # The facts of the English explanations (tests/integration/test_deciders_api.py), in Chinese.
     assert by["p-wang-zhiqiang"]["explanation"] == (
         "做决定(决),影响力高,对我们持中立态度;位于汇报线顶端,直接下属2人,下属共5人;"
         "听取周教授和李娜的意见"
@@ -159,7 +130,7 @@ query ($account: ID!) {
 async def test_assessment_answers_and_risks_in_chinese(db: Database, gql: GraphQLClient) -> None:
     await db.demo()
     a = data_of(await gql(ASSESSMENT, {"account": "org-cimc"}, headers=ZH))["decisionAssessment"]
-    # The English answers of tests/test_deciders_api.py, in Chinese.
+    # The English answers of tests/integration/test_deciders_api.py, in Chinese.
     assert [(x["decider"]["person"]["id"], x["reason"]) for x in a["decisionLayer"]] == [
         ("p-wang-zhiqiang", "标注为决策者,决策力排名第1"),
         ("p-li-na", "标注为审批者,决策力排名第2"),
@@ -188,7 +159,7 @@ query ($target: ID!) {
 async def test_path_explanations_in_chinese(db: Database, gql: GraphQLClient) -> None:
     await db.demo()
     paths = data_of(await gql(WARM, {"target": "p-wang-zhiqiang"}, headers=ZH))["warmIntroductions"]
-    # The paths of tests/test_paths_api.py, the same order; their words in Chinese.
+    # The paths of tests/integration/test_paths_api.py, the same order; their words in Chinese.
     assert paths[0]["explanation"] == (
         "刘洋覆盖(私人)李娜(0.90);李娜影响(政治)王志强(0.70)。共2步,强度0.63。"
     )

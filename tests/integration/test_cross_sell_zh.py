@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Database, GraphQLClient, data_of
-from tests.test_cross_sell import CROSS_SELL, evidence_of, suggested
+from tests.integration.test_cross_sell import CROSS_SELL, evidence_of, suggested
 
 ZH = {"accept-language": "zh-CN,zh;q=0.9,en;q=0.8"}
 # The finders' English vocabulary (analytics/cross_sell.py): none of it may be left in Chinese.

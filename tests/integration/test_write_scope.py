@@ -2,7 +2,8 @@
 the caller's scope answers exactly as for an unknown id, and production mode tells nothing of
 the schema while introspection is off.
 
-On tests/test_access.py's graph, rep-a1 does not see org-g, org-b, pb-vip, pb-staff, pc; nor
+On the graph of tests/integration/test_access.py, rep-a1 does not see org-g, org-b, pb-vip,
+pb-staff, pc; nor
 the holdings h-private (pb-vip's), h-credit (org-g's) and h-life (pa-spouse's: she is visible
 to rep-a1 as pa-ceo's family, her personal holdings are not); nor the interaction i-lunch
 (with pb-vip) and the opportunity opp-b (org-b's). Each case sends a mutation once with such
@@ -21,8 +22,8 @@ import pytest
 
 from graph_api.api.write_types import ChangeInput
 from tests.conftest import Database, LiveServer, data_of, error_codes
+from tests.integration.test_access import GRAPH
 from tests.principals import KEYS, as_key, production_settings
-from tests.test_access import GRAPH
 
 UNKNOWN = "zz-unknown-id"
 

@@ -212,6 +212,7 @@ def test_a_second_instance_on_the_same_data_folder_is_refused_in_one_line(
     assert "starting the local Neo4j" not in done.stderr
 
 
+@pytest.mark.slow
 def test_a_killed_local_neo4j_is_restarted_and_readiness_comes_back(served: Served) -> None:
     (java,) = java_children(served.proc.pid)
     _, before, _ = served.readyz()

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import pytest
 
 from graph_api.bulk.load import import_path
 from graph_api.bulk.spec import SECTIONS
@@ -33,6 +34,7 @@ def _folder_bytes(folder: Path) -> dict[str, bytes]:
     return {f.name: f.read_bytes() for f in sorted(folder.iterdir())}
 
 
+@pytest.mark.slow
 def test_same_seed_gives_identical_bytes_and_another_seed_differs(tmp_path: Path) -> None:
     _generate(tmp_path / "a.json", 1500, 3)
     _generate(tmp_path / "b.json", 1500, 3)
@@ -59,6 +61,7 @@ def test_same_seed_gives_identical_bytes_and_another_seed_differs(tmp_path: Path
     ]
 
 
+@pytest.mark.slow
 async def test_generated_data_imports_with_no_problem_and_fills_every_section(
     db: Database, tmp_path: Path
 ) -> None:
@@ -89,6 +92,7 @@ def _share(hits: int, total: int) -> float:
     return hits / total if total else 0.0
 
 
+@pytest.mark.slow
 def test_generated_data_has_the_documented_shape(tmp_path: Path) -> None:
     path = tmp_path / "generated.json"
     write_dataset(path, 8000, 5)

@@ -1025,8 +1025,8 @@ async def test_concurrent_reporting_lines_never_close_a_cycle(
 
 
 async def test_a_rep_writes_only_within_their_scope(db: Database, tmp_path: Path) -> None:
-    # Ann is on no account team and covers nobody: she sees no party (tests/test_access.py
-    # has the rules at work on two teams).
+    # Ann is on no account team and covers nobody: she sees no party
+    # (tests/integration/test_access.py has the rules at work on two teams).
     await load(db, tmp_path)
     rep = await access_for(
         db.store, Viewer(subject="ann@example.com", role=Role.REP, rep_id="rep-ann")

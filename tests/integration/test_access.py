@@ -202,7 +202,8 @@ def production(neo4j_uri: str) -> Iterator[LiveServer]:
 
 @pytest_asyncio.fixture
 async def graph(db: Database, tmp_path: Path) -> None:
-    await db.load(GRAPH, tmp_path)
+    # Imported once for the module's read-only tests; the one test that writes marks it dirty.
+    await db.shared(GRAPH, tmp_path)
 
 
 def caller(server: LiveServer, who: str) -> Caller:
@@ -620,7 +621,10 @@ query ($id: ID!) {
 """
 
 
-async def test_writes_follow_the_read_rules(graph: None, production: LiveServer) -> None:
+async def test_writes_follow_the_read_rules(
+    graph: None, production: LiveServer, db: Database
+) -> None:
+    db.dirty()
     a1, a2 = caller(production, "rep-a1"), caller(production, "rep-a2")
     manager = caller(production, "manager")
 

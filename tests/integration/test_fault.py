@@ -19,7 +19,7 @@ import pytest
 from neo4j import GraphDatabase
 
 from tests.conftest import free_port
-from tests.test_service_lifecycle import Served, cli_env, java_children
+from tests.integration.test_service_lifecycle import Served, cli_env, java_children
 
 WRITES = 300
 CLIENTS = 6

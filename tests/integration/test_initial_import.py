@@ -169,10 +169,11 @@ async def test_bad_document_writes_nothing(tmp_path: Path) -> None:
     assert not store_dir(local.data_dir).exists()
 
 
+@pytest.mark.slow
 async def test_cli_initial_import_of_generated_data_equals_the_transactional_import(
     db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # 2,000 parties: every section has rows at this seed (see tests/test_export.py).
+    # 2,000 parties: every section has rows at this seed (see tests/integration/test_export.py).
     source = tmp_path / "generated"
     write_dataset(source, 2000, 5, csv_folder=True)
     await db.empty()

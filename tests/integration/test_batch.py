@@ -12,8 +12,8 @@ import pytest
 import pytest_asyncio
 
 from tests.conftest import Database, GraphQLClient, LiveServer, data_of, error_codes
+from tests.integration.test_access import EVERY_PARTY, GRAPH, PARTY, VISIBLE
 from tests.principals import as_key, production_settings
-from tests.test_access import EVERY_PARTY, GRAPH, PARTY, VISIBLE
 
 N_PEOPLE = 60
 N_ORGS = 40
@@ -81,7 +81,7 @@ query ($ids: [ID!]!) {
 
 @pytest_asyncio.fixture
 async def generated(db: Database, tmp_path: Path) -> Database:
-    await db.load(generated_graph(), tmp_path)
+    await db.shared(generated_graph(), tmp_path)
     return db
 
 
@@ -151,7 +151,7 @@ async def test_more_ids_than_a_page_is_invalid_input(
     assert error_codes(body) == ["INVALID_INPUT"]
 
 
-# ----- access: the hand-made graph of tests/test_access.py -----
+# ----- access: the hand-made graph of tests/integration/test_access.py -----
 
 
 @pytest.fixture(scope="module")
@@ -163,7 +163,7 @@ def production(neo4j_uri: str) -> Iterator[LiveServer]:
 
 @pytest_asyncio.fixture
 async def access_graph(db: Database, tmp_path: Path) -> None:
-    await db.load(GRAPH, tmp_path)
+    await db.shared(GRAPH, tmp_path)
 
 
 MASKED = """

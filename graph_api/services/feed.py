@@ -180,7 +180,7 @@ def check_party_ids(
     return sorted({check_id(field, p) for p in party_ids})
 
 
-async def head(reader: ScopedStore | Store) -> tuple[int, int]:
+async def head(reader: ScopedStore) -> tuple[int, int]:
     """The newest position and the newest pruned one."""
     record = await reader.read_one("feed.head")
     return (int(record["position"]), int(record["pruned"])) if record else (0, 0)

@@ -17,6 +17,10 @@ CREATE CONSTRAINT write_lock_name IF NOT EXISTS FOR (n:WriteLock) REQUIRE n.name
 CREATE CONSTRAINT graph_version_key IF NOT EXISTS FOR (n:GraphVersion) REQUIRE n.key IS UNIQUE;
 CREATE CONSTRAINT audit_entry_id IF NOT EXISTS FOR (n:AuditEntry) REQUIRE n.id IS UNIQUE;
 CREATE INDEX audit_entry_at IF NOT EXISTS FOR (n:AuditEntry) ON (n.at);
+// The change feed (outbox): one position per change, the sequence node, pruning by time.
+CREATE CONSTRAINT change_position IF NOT EXISTS FOR (n:Change) REQUIRE n.position IS UNIQUE;
+CREATE INDEX change_at IF NOT EXISTS FOR (n:Change) ON (n.at);
+CREATE CONSTRAINT feed_sequence_name IF NOT EXISTS FOR (n:FeedSequence) REQUIRE n.name IS UNIQUE;
 // Idempotency keys of writes: one per key (MERGE on it locks it), by time for pruning.
 CREATE CONSTRAINT idempotency_key IF NOT EXISTS FOR (n:IdempotencyKey) REQUIRE n.key IS UNIQUE;
 CREATE INDEX idempotency_key_at IF NOT EXISTS FOR (n:IdempotencyKey) ON (n.at);

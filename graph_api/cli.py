@@ -667,6 +667,27 @@ def cmd_prune_audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_prune_feed(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime, timedelta
+
+    from graph_api.services.feed import prune_feed
+
+    settings = get_settings()
+    hours = (
+        settings.feed_retention_hours if args.older_than_hours is None else args.older_than_hours
+    )
+    if hours < 0:
+        print(f"error: --older-than-hours must be 0 or more, got {hours}", file=sys.stderr)
+        return 2
+    before = datetime.now(UTC) - timedelta(hours=hours)
+    upto = _with_store(settings, lambda store: prune_feed(store, before))
+    print(
+        f"changes older than {before:%Y-%m-%d %H:%M} UTC deleted (up to position {upto})",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from graph_api.api.schema import schema_sdl
 
@@ -898,6 +919,23 @@ def build_parser() -> argparse.ArgumentParser:
         "--older-than-days", type=int, required=True, help="keep the entries of the last N days"
     )
     p.set_defaults(func=cmd_prune_audit)
+
+    p = sub.add_parser(
+        "prune-feed",
+        help="delete changes of the change feed older than its retention",
+        description=(
+            "The service prunes the change feed itself every hour, keeping "
+            "GRAPH_API_FEED_RETENTION_HOURS; this does it now. A client whose cursor is "
+            "older then gets CURSOR_EXPIRED and must resynchronise."
+        ),
+    )
+    p.add_argument(
+        "--older-than-hours",
+        type=float,
+        default=None,
+        help="keep the changes of the last N hours (default GRAPH_API_FEED_RETENTION_HOURS)",
+    )
+    p.set_defaults(func=cmd_prune_feed)
 
     p = sub.add_parser(
         "new-key",

@@ -70,6 +70,11 @@ class Settings(BaseSettings):
     # How long a write's Idempotency-Key is remembered (with its answer); older keys are
     # pruned, and a retry after that writes again.
     idempotency_retention_hours: float = 24.0
+    # The change feed keeps changes this long (pruned every hour by the service, or by
+    # `graph-api prune-feed`); an older cursor is CURSOR_EXPIRED: resynchronise.
+    feed_retention_hours: float = 168.0
+    # How often a subscription reads the feed for new changes (any replica serves it).
+    feed_poll_s: float = 0.5
 
     mode: Mode = Mode.DEVELOPMENT
     host: str = "127.0.0.1"

@@ -20,13 +20,15 @@ from fastapi.responses import JSONResponse
 from graphql.error import GraphQLError
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.middleware.base import RequestResponseEndpoint
+from starlette.requests import HTTPConnection
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
-from strawberry.types.unset import UNSET
+from strawberry.types.unset import UNSET, UnsetType
 
 from graph_api import __version__, tracing
-from graph_api.api.auth import Authenticator, anonymous
+from graph_api.api.auth import API_KEY_HEADER, Authenticator, anonymous
 from graph_api.api.context import Context
 from graph_api.api.errors import format_error
 from graph_api.api.observe import RequestIds, request_id
@@ -37,7 +39,7 @@ from graph_api.config import Settings, get_settings
 from graph_api.domain.errors import InvalidInput, Unauthenticated, Unavailable
 from graph_api.domain.i18n import negotiate
 from graph_api.metrics import REGISTRY
-from graph_api.services import idempotency
+from graph_api.services import feed, idempotency
 from graph_api.services.analysis_cache import AnalysisCache
 from graph_api.store.neo4j_store import RETRY_AFTER_S, Store
 
@@ -67,6 +69,9 @@ DEVELOPMENT_HEADER = "X-Graph-API-Mode"
 DEVELOPMENT_NOTICE = "development; OPEN: requests without credentials act as an admin"
 
 
+_CREDENTIAL_HEADERS = (API_KEY_HEADER, "authorization")
+
+
 class GraphRouter(GraphQLRouter[Context, None]):
     """The GraphQL router, answering in UTF-8 JSON (names stay readable: 张立, not \\u5f20)."""
 
@@ -75,6 +80,31 @@ class GraphRouter(GraphQLRouter[Context, None]):
     hide_schema_hints = False
     # Automatic persisted queries; create_app sizes the store from the settings.
     persisted = PersistedQueries(0)
+
+    authenticator: Authenticator | None = None
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """Authenticates a WebSocket as an HTTP request: the credentials in the
+        connection_init payload (`X-API-Key` or `Authorization`, as the headers), else in
+        the handshake's headers. Refused: the socket closes with 4403."""
+        assert self.authenticator is not None
+        request = context.request
+        headers = {k.lower(): v for k, v in (request.headers.items() if request else ())}
+        given = {
+            k.lower(): v
+            for k, v in (context.connection_params or {}).items()
+            if isinstance(v, str) and k.lower() in _CREDENTIAL_HEADERS
+        }
+        if given:
+            headers = {k: v for k, v in headers.items() if k not in _CREDENTIAL_HEADERS}
+            headers.update(given)
+        try:
+            context.viewer = self.authenticator.authenticate(headers)
+        except Unauthenticated as exc:
+            log.info("unauthenticated WebSocket: %s", exc.message)
+            raise ConnectionRejectionError({"message": exc.message, "code": exc.code}) from None
+        context.cache.clear()
+        return cast(UnsetType, UNSET)
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
@@ -223,6 +253,7 @@ def tune_garbage_collector(threshold: int) -> None:
 # and prunes expired idempotency keys.
 _MIGRATE_RETRY_S = 2.0
 _PRUNE_EVERY_S = 600.0
+_PRUNE_FEED_EVERY_S = 3600.0
 
 
 async def _migrate_when_reachable(
@@ -260,6 +291,16 @@ async def _prune_idempotency_keys(store: Store, retention: timedelta) -> None:
         await asyncio.sleep(_PRUNE_EVERY_S)
 
 
+async def _prune_feed(store: Store, settings: Settings) -> None:
+    """The change feed's retention (every replica runs it: pruning twice deletes nothing)."""
+    while True:
+        with contextlib.suppress(Unavailable):
+            upto = await feed.prune_feed(store, feed.retention_cutoff(settings))
+            if upto:
+                log.info("pruned the change feed up to position %d", upto)
+        await asyncio.sleep(_PRUNE_FEED_EVERY_S)
+
+
 def create_app(
     settings: Settings | None = None,
     store: Store | None = None,
@@ -294,6 +335,7 @@ def create_app(
             raise RuntimeError("the schema migration failed") from migration.exception()
         retention = timedelta(hours=settings.idempotency_retention_hours)
         pruning = asyncio.create_task(_prune_idempotency_keys(the_store, retention))
+        feed_pruning = asyncio.create_task(_prune_feed(the_store, settings))
         tune_garbage_collector(settings.gc_threshold)
         if not settings.is_production:
             log.warning(
@@ -311,7 +353,7 @@ def create_app(
         try:
             yield
         finally:
-            for task in (migration, pruning):
+            for task in (migration, pruning, feed_pruning):
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
@@ -333,9 +375,15 @@ def create_app(
     schema = build_schema(settings)
     analyses = AnalysisCache(settings.deciders_cache_size) if settings.deciders_cache_size else None
 
-    async def get_context(request: Request) -> Context:
-        if request.method == "GET" and not (
-            "query" in request.query_params or "extensions" in request.query_params
+    async def get_context(request: HTTPConnection) -> Context:
+        if request.scope["type"] == "websocket":
+            # Authenticated in `on_ws_connect`, once the connection_init payload (which may
+            # carry the credentials) has arrived; until then it may do nothing.
+            viewer = anonymous()
+        elif (
+            isinstance(request, Request)
+            and request.method == "GET"
+            and not ("query" in request.query_params or "extensions" in request.query_params)
         ):
             # The GraphiQL page runs no query: it loads without credentials, and the
             # queries it then sends are authenticated like any other.
@@ -389,6 +437,7 @@ def create_app(
     )
     router.hide_schema_hints = not settings.introspection_enabled
     router.persisted = PersistedQueries(settings.persisted_queries)
+    router.authenticator = authenticator
     app.include_router(router, prefix="/graphql")
 
     @app.get("/healthz")

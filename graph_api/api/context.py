@@ -35,6 +35,8 @@ class Context(BaseContext):
     analyses: AnalysisCache | None = None
     # The authenticator's cache of keys stored in the database (a revocation empties it).
     keys: StoredKeys | None = None
+    # A WebSocket's connection_init payload (strawberry sets it): credentials may come there.
+    connection_params: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
         super().__init__()

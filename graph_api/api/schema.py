@@ -19,6 +19,7 @@ from graph_api.api.deciders import DecidersQuery
 from graph_api.api.diagnostics import DevelopmentNotice, RoundTripCount
 from graph_api.api.economics import EconomicsQuery
 from graph_api.api.errors import DomainErrors
+from graph_api.api.feed import FeedQuery, Subscription
 from graph_api.api.keys import KeysMutation, KeysQuery
 from graph_api.api.labels import LabelsQuery
 from graph_api.api.limits import limit_extensions
@@ -49,6 +50,7 @@ Query = merge_types(
         PathsQuery,
         CrossSellQuery,
         AuditQuery,
+        FeedQuery,
         LabelsQuery,
         KeysQuery,
     ),
@@ -57,7 +59,8 @@ Query = merge_types(
 Query.__strawberry_definition__.description = (  # type: ignore[attr-defined]
     "Reads: the 360° view of a party, org charts, search, key deciders and the TAS "
     "assessment, the TAS scorecard and the funnel, relationship paths and warm "
-    "introductions, cross-selling, the audit trail, API keys."
+    "introductions, cross-selling, the audit trail, API keys, "
+    "the change feed."
 )
 
 Mutation = merge_types("Mutation", (WriteMutation, KeysMutation))
@@ -137,6 +140,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     return GraphSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=[Person, Organization],
         extensions=extensions,
         config=StrawberryConfig(auto_camel_case=True),

@@ -29,8 +29,9 @@ from graph_api.bulk.formats import read_sources
 from graph_api.bulk.load import paused_gc, write_rejects
 from graph_api.bulk.spec import LINK_SECTIONS, NODE_SECTIONS, Section
 from graph_api.bulk.validate import Problem, Validated, validate
+from graph_api.services import feed
 from graph_api.store.local_neo4j import LocalNeo4j, ensure_launcher_built, find_java
-from graph_api.store.neo4j_store import Store
+from graph_api.store.neo4j_store import Store, Transaction
 
 log = logging.getLogger(__name__)
 
@@ -584,6 +585,15 @@ async def _initial_import(
         report.index_seconds = time.perf_counter() - step
         # migrate() above gave every party its portfolio properties (issue 15.5): all are new;
         # the co-holding statistics were loaded with the files.
+        # One marker in the change feed, not a change per row: a first load fills an empty
+        # database, so every client following the feed reads the whole state anyway (and
+        # millions of changes would only make the feed as large as the graph).
+        loaded = sum(report.rows_loaded.values())
+
+        async def mark(tx: Transaction) -> None:
+            await feed.record(tx, [feed.initial_load_marker(now, loaded)])
+
+        await store.write_transaction(mark)
     finally:
         await store.close()
     report.written = True

@@ -21,7 +21,8 @@ from graph_api.bulk.formats import read_sources
 from graph_api.bulk.spec import ENTITY_LABELS, LINK_SECTIONS, NODE_SECTIONS, Section
 from graph_api.bulk.validate import Problem, Row, Validated, validate
 from graph_api.metrics import IMPORT_REJECTS, IMPORT_ROWS
-from graph_api.store.neo4j_store import Store
+from graph_api.services import feed
+from graph_api.store.neo4j_store import Store, Transaction
 
 log = logging.getLogger(__name__)
 
@@ -380,8 +381,14 @@ async def load_validated(
         name, rows, _source = batch
         digest = _digest(name, rows) if checkpoint is not None else ""
         if checkpoint is None or not checkpoint.skip(digest):
+            section = _SECTION_OF_QUERY.get(name)
+            changes = (
+                feed.from_import_rows(section, [r.values for r in batch[2]], now, "import")
+                if section is not None
+                else []
+            )
             try:
-                counters = await _write_batch(store, name, {"rows": rows, "now": now})
+                counters = await _write_batch(store, name, {"rows": rows, "now": now}, changes)
             except Exception as exc:
                 raise ImportInterrupted(
                     cause=exc,
@@ -451,6 +458,17 @@ async def load_validated(
 
 # Follow-up queries write links of rows already counted by their node section's batch.
 _FOLLOW_UP_QUERIES = frozenset(q for q, _ in _FOLLOW_UPS.values())
+# The section whose rows a batch's query writes, for their changes of the feed (follow-ups
+# write links of rows whose change their node section's batch recorded).
+_SECTION_OF_QUERY: dict[str, Section] = {
+    **{f"import.{s.name}": s for s in (*NODE_SECTIONS, *LINK_SECTIONS)},
+    **{
+        f"import.buyingRoles_{on}": s
+        for s in LINK_SECTIONS
+        if s.name == "buyingRoles"
+        for on in ("account", "opportunity")
+    },
+}
 _QUERY_LABELS = _query_labels()
 
 # How long a batch is tried again after transient failures (deadlocks between concurrent
@@ -458,13 +476,22 @@ _QUERY_LABELS = _query_labels()
 RETRY_TIME_S = 300.0
 
 
-async def _write_batch(store: Store, name: str, params: dict[str, Any]) -> dict[str, int]:
+async def _write_batch(
+    store: Store, name: str, params: dict[str, Any], changes: list[dict[str, Any]]
+) -> dict[str, int]:
+    """The batch and its rows' changes of the feed, in one transaction."""
+
+    async def work(tx: Transaction) -> dict[str, int]:
+        counters = await tx.run_counters(name, params)
+        await feed.record(tx, changes)
+        return counters
+
     loop = asyncio.get_running_loop()
     deadline = loop.time() + RETRY_TIME_S
     delay = 0.05
     while True:
         try:
-            return await store.write_counters(name, params)
+            return await store.write_transaction(work)
         except TransientError:
             # The driver already retried for its max_transaction_retry_time.
             if loop.time() + delay > deadline:

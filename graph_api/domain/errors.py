@@ -83,3 +83,11 @@ class CommitUnknown(DomainError):
     def __init__(self, message: str, *, retry_after_s: int = 1) -> None:
         super().__init__(message, details={"retryAfter": retry_after_s})
         self.retry_after_s = retry_after_s
+
+
+class CursorExpired(DomainError):
+    """A change-feed cursor older than the feed's retention: the changes after it are gone,
+    and the client must resynchronise (read the current state, then follow the feed from
+    `changesCursor`)."""
+
+    code = "CURSOR_EXPIRED"

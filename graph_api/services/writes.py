@@ -41,7 +41,7 @@ from graph_api.domain.writes import (
     WriteResult,
     WriteScope,
 )
-from graph_api.services import idempotency
+from graph_api.services import feed, idempotency
 from graph_api.services.co_holding import CoHoldingChange
 from graph_api.services.idempotency import IdempotencyKey
 from graph_api.services.tas import recorded_answer
@@ -352,6 +352,9 @@ class _Writer:
             touched = {pid for entry in self.audit for pid in entry["partyIds"]}
             if touched:
                 await self.tx.run("portfolio.refresh", refresh_params(touched))
+            # The same changes, in the same transaction, into the change feed (last: it
+            # takes the feed's sequence lock).
+            await feed.record(self.tx, [feed.from_audit(e["props"]) for e in self.audit])
 
     # ----- what the viewer may not see is absent -----
 

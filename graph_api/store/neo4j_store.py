@@ -218,6 +218,23 @@ class Transaction:
         records = await self.run(name, params)
         return records[0] if records else None
 
+    async def run_counters(
+        self, name: str, params: Mapping[str, Any] | None = None
+    ) -> dict[str, int]:
+        """Runs a write inside the transaction and answers its update counters."""
+        _count_round_trip()
+        with _Observed(name):
+            result = await self._tx.run(query(name), dict(params or {}))
+            summary = await result.consume()
+        c = summary.counters
+        return {
+            "nodes_created": c.nodes_created,
+            "relationships_created": c.relationships_created,
+            "properties_set": c.properties_set,
+            "nodes_deleted": c.nodes_deleted,
+            "relationships_deleted": c.relationships_deleted,
+        }
+
 
 class Store:
     """Runs named Cypher with parameters; maps driver failures to domain errors."""

@@ -145,6 +145,11 @@ QUERY_SCOPES: Mapping[str, Declared] = {
     "cross_sell.party_products": _W,
     "cross_sell.current_stats": _W,
     "cross_sell.replace_stats": _W,
+    # The change feed: appended last in every write's transaction (services/feed.py); read
+    # after a cursor, kept to the viewer's parties ($visible) and opened by `visible_changes`.
+    "feed.append": _W,
+    "feed.head": Declared(Scoping.PUBLIC),
+    "feed.page": Declared(Scoping.RESTRICTED, visible=True),
 }
 
 # Queries of `cypher/` that the API never runs through a bound store: the viewer's scope
@@ -159,6 +164,8 @@ OUTSIDE_THE_API: frozenset[str] = frozenset(
         "keys.list",
         "keys.revoke",
         "audit.prune",
+        "feed.prune_upto",
+        "feed.prune",
         "idempotency.prune",
         "cross_sell.lock_stats",
         "cross_sell.holders",
@@ -173,9 +180,7 @@ OUTSIDE_THE_API: frozenset[str] = frozenset(
 # Whole files of operator queries (the importer's and exporter's), and the store's own
 # bookkeeping: the graph's version (a counter, no party's data), bumped by the store in
 # every write transaction and read by the analysis cache through `graph_version()`.
-OUTSIDE_THE_API_FILES: frozenset[str] = frozenset(
-    {"import", "export", "initial", "graph_version"}
-)
+OUTSIDE_THE_API_FILES: frozenset[str] = frozenset({"import", "export", "initial", "graph_version"})
 
 
 class UnscopedQuery(RuntimeError):

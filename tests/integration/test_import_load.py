@@ -26,9 +26,10 @@ def _doc(path: Path, doc: dict[str, Any]) -> Path:
 
 async def _graph(db: Database) -> tuple[list[Any], list[Any]]:
     """Every imported node (labels, properties but the clock's) and relationship, in a fixed
-    order (not the co-holding statistics derived after an import: they hold its time)."""
+    order (not the co-holding statistics derived after an import: they hold its time; nor
+    the change feed's record of the import: each run records its rows again)."""
     nodes = await db.store.read(
-        "MATCH (n) WHERE n.id IS NOT NULL AND NOT n:CoHoldingStats "
+        "MATCH (n) WHERE n.id IS NOT NULL AND NOT n:CoHoldingStats AND NOT n:Change "
         "RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY id"
     )
     rels = await db.store.read(

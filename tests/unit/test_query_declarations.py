@@ -71,6 +71,7 @@ RAW_STORE_ALLOWED = {
     "graph_api/services/access.py",
     "graph_api/services/co_holding.py",
     "graph_api/services/audit.py",
+    "graph_api/services/feed.py",
     "graph_api/services/idempotency.py",
     # API keys are the service's own configuration, not party data: looked up before there
     # is a viewer, managed by admins only (KeyAdmin refuses anyone else).
@@ -93,3 +94,6 @@ def test_services_and_resolvers_reach_the_database_only_through_the_bound_store(
     # The audit service holds the raw store for pruning only.
     audit = (package / "services" / "audit.py").read_text(encoding="utf-8")
     assert audit.count("store: Store") == 1 and "def prune_audit(store: Store" in audit
+    # So does the change feed's.
+    changes = (package / "services" / "feed.py").read_text(encoding="utf-8")
+    assert changes.count("store: Store") == 1 and "def prune_feed(store: Store" in changes

@@ -26,11 +26,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from graph_api.domain import i18n
+
 
 class Role(StrEnum):
     ADMIN = "ADMIN"
     MANAGER = "MANAGER"
     REP = "REP"
+
+
+i18n.labels(
+    Role,
+    {
+        Role.ADMIN: i18n.Label("Admin", "管理员"),
+        Role.MANAGER: i18n.Label("Manager", "销售经理"),
+        Role.REP: i18n.Label("Rep", "客户经理"),
+    },
+)
 
 
 @dataclass(frozen=True, slots=True)

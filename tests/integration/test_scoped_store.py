@@ -93,6 +93,7 @@ READ_ALL = [
     '{ accountEconomics(accountId: "org-a") { group { people } } }',
     '{ opportunityAssessment(opportunityId: "opp-a") { gaps { message } } }',
     '{ funnel(accountId: "org-a") { openCount } }',
+    "{ changesCursor changes(first: 5) { edges { node { position } } } }",
 ]
 # Reads an admin's lists over the whole graph run (by the order's index): a rep's and a
 # manager's lists are their book, read by `portfolio.book` instead.
@@ -163,7 +164,9 @@ async def test_every_query_a_rep_runs_carries_their_scope(
     for read in READ_ALL:
         data_of(await rep(read))
     data_of(await rep(WRITE))
-    names = {name for name, _ in recorded}
+    # The store's own bookkeeping (the graph's version, bumped in every write transaction)
+    # is no read of the API's.
+    names = {name for name, _ in recorded if not name.startswith("graph_version.")}
     # The rep's own scope, then only declared queries.
     assert "access.scope" in names
     assert names - {"access.scope"} <= set(QUERY_SCOPES), names - set(QUERY_SCOPES)
@@ -171,7 +174,7 @@ async def test_every_query_a_rep_runs_carries_their_scope(
     reads = {n for n, d in QUERY_SCOPES.items() if d.scoping is not Scoping.WRITE}
     assert reads - names == WHOLE_GRAPH_READS
     for name, params in recorded:
-        if name != "access.scope" and QUERY_SCOPES[name].visible:
+        if name in names and name != "access.scope" and QUERY_SCOPES[name].visible:
             # The rep's visible ids: a list (an admin's is null), never forgotten.
             assert isinstance(params.get("visible"), list) and "pa-ceo" in params["visible"]
             assert "pb-vip" not in params["visible"], name
@@ -189,5 +192,5 @@ async def test_an_admin_runs_the_same_queries_unrestricted(
     assert "access.scope" not in {name for name, _ in recorded}
     assert {name for name, _ in recorded} >= WHOLE_GRAPH_READS
     for name, params in recorded:
-        if QUERY_SCOPES[name].visible:
+        if not name.startswith("graph_version.") and QUERY_SCOPES[name].visible:
             assert params["visible"] is None, name

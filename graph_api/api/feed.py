@@ -113,7 +113,13 @@ class ChangePageInfo:
     )
 
 
-@strawberry.type(description="Committed changes, oldest first.")
+@strawberry.type(
+    name="ChangePage",
+    description=(
+        "Committed changes, oldest first. Not a Relay connection: its end cursor is never "
+        "null, so a client can always resume from it."
+    ),
+)
 class ChangeConnection:
     edges: list[ChangeEdge] = strawberry.field(description="The changes of this page, in order.")
     page_info: ChangePageInfo = strawberry.field(description="Where this page ends.")

@@ -36,8 +36,14 @@ RETURN collect(properties(c)) AS changes
 // The newest position older than $before: everything up to it goes (by position, so that
 // the feed never has a hole in the middle). The mark is set before the deletion, so a client
 // whose cursor is older is told to resynchronise rather than silently skip changes.
+// Never past a change an enabled webhook has not delivered (or dead-lettered) yet: its cursor
+// holds the retention back (cypher/webhooks.cypher; a disabled webhook holds nothing, and
+// when enabled again behind the pruned mark it sends a resynchronisation notice).
 MATCH (c:Change) WHERE c.at < $before
 WITH max(c.position) AS upto
+OPTIONAL MATCH (w:Webhook) WHERE w.enabled
+WITH upto, min(w.cursor) AS held
+WITH CASE WHEN held IS NOT NULL AND held < upto THEN held ELSE upto END AS upto
 MATCH (s:FeedSequence {name: 'changes'})
 WHERE upto IS NOT NULL
 SET s.pruned = CASE WHEN upto > coalesce(s.pruned, 0) THEN upto ELSE s.pruned END

@@ -27,6 +27,11 @@ CREATE INDEX idempotency_key_at IF NOT EXISTS FOR (n:IdempotencyKey) ON (n.at);
 // API keys stored hashed (graph-api keys): looked up by hash on every request that sends one.
 CREATE CONSTRAINT api_key_id IF NOT EXISTS FOR (n:ApiKey) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT api_key_sha256 IF NOT EXISTS FOR (n:ApiKey) REQUIRE n.sha256 IS UNIQUE;
+// Webhooks (cypher/webhooks.cypher): registrations, and their delivery log by webhook and status.
+CREATE CONSTRAINT webhook_id IF NOT EXISTS FOR (n:Webhook) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT webhook_delivery_id IF NOT EXISTS FOR (n:WebhookDelivery) REQUIRE n.id IS UNIQUE;
+CREATE INDEX webhook_delivery_webhook IF NOT EXISTS FOR (n:WebhookDelivery) ON (n.webhookId, n.position);
+CREATE INDEX webhook_delivery_status IF NOT EXISTS FOR (n:WebhookDelivery) ON (n.status);
 CREATE INDEX person_id IF NOT EXISTS FOR (n:Person) ON (n.id);
 CREATE INDEX organization_id IF NOT EXISTS FOR (n:Organization) ON (n.id);
 CREATE INDEX party_tier IF NOT EXISTS FOR (n:Party) ON (n.tier);

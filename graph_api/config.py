@@ -76,6 +76,24 @@ class Settings(BaseSettings):
     # How often a subscription reads the feed for new changes (any replica serves it).
     feed_poll_s: float = 0.5
 
+    # Webhooks (services/webhooks.py): every service process runs a delivery worker (off:
+    # this process delivers nothing; another replica's worker does). Each webhook is
+    # delivered by one process at a time, the holder of its lease in Neo4j.
+    webhook_worker: bool = True
+    # How often the worker looks for webhooks to serve and changes to deliver.
+    webhook_poll_s: float = Field(default=1.0, gt=0, le=3600)
+    # One delivery's HTTP timeout (connect, send, answer); past it the attempt failed.
+    webhook_timeout_s: float = Field(default=10.0, gt=0, le=300)
+    # A lease lasts this long and is renewed while its holder works; a process that died
+    # holds its webhooks this long at most. Longer than the timeout (checked below).
+    webhook_lease_s: float = Field(default=60.0, gt=0, le=3600)
+    # Retries: the n-th failed try waits min(cap, base * factor^(n-1)) seconds; after
+    # max_attempts tries the delivery goes to the dead-letter list and the worker goes on.
+    webhook_backoff_base_s: float = Field(default=1.0, ge=0, le=3600)
+    webhook_backoff_factor: float = Field(default=2.0, ge=1, le=100)
+    webhook_backoff_cap_s: float = Field(default=600.0, ge=0, le=86400)
+    webhook_max_attempts: int = Field(default=8, ge=1, le=100)
+
     mode: Mode = Mode.DEVELOPMENT
     host: str = "127.0.0.1"
     port: int = 8000
@@ -163,6 +181,16 @@ class Settings(BaseSettings):
     # Time budget of one GraphQL request: each database query gets a Neo4j transaction
     # timeout of what is left of it, and a request past it answers TIMEOUT (0: no budget).
     request_timeout_s: float = 10.0
+
+    @model_validator(mode="after")
+    def _lease_outlasts_a_delivery(self) -> Settings:
+        if self.webhook_lease_s <= self.webhook_timeout_s:
+            raise ValueError(
+                f"GRAPH_API_WEBHOOK_LEASE_S ({self.webhook_lease_s}) must be longer than "
+                f"GRAPH_API_WEBHOOK_TIMEOUT_S ({self.webhook_timeout_s}): a lease must "
+                "outlast the delivery its holder makes"
+            )
+        return self
 
     @property
     def is_production(self) -> bool:

@@ -54,6 +54,8 @@ def settings_for(uri: str, **overrides: Any) -> Settings:
     # shared machine took over the default 10 s budget: tests that are not about the budget
     # get a generous one (those that are set their own).
     overrides.setdefault("request_timeout_s", 120.0)
+    # Webhook deliveries only where a test asks for them (tests/integration/test_webhooks.py).
+    overrides.setdefault("webhook_worker", False)
     return Settings(NEO4J_URI=uri, NEO4J_USER="neo4j", NEO4J_PASSWORD="", **overrides)
 
 

@@ -39,7 +39,7 @@ from graph_api.config import Settings, get_settings
 from graph_api.domain.errors import InvalidInput, Unauthenticated, Unavailable
 from graph_api.domain.i18n import negotiate
 from graph_api.metrics import REGISTRY
-from graph_api.services import feed, idempotency
+from graph_api.services import feed, idempotency, webhooks
 from graph_api.services.analysis_cache import AnalysisCache
 from graph_api.store.neo4j_store import RETRY_AFTER_S, Store
 
@@ -298,6 +298,7 @@ async def _prune_feed(store: Store, settings: Settings) -> None:
             upto = await feed.prune_feed(store, feed.retention_cutoff(settings))
             if upto:
                 log.info("pruned the change feed up to position %d", upto)
+            await webhooks.prune_deliveries(store, feed.retention_cutoff(settings))
         await asyncio.sleep(_PRUNE_FEED_EVERY_S)
 
 
@@ -336,6 +337,10 @@ def create_app(
         retention = timedelta(hours=settings.idempotency_retention_hours)
         pruning = asyncio.create_task(_prune_idempotency_keys(the_store, retention))
         feed_pruning = asyncio.create_task(_prune_feed(the_store, settings))
+        # Webhook deliveries: every process runs a worker; leases in Neo4j make each
+        # webhook delivered by one of them at a time.
+        worker = webhooks.DeliveryWorker(the_store, settings) if settings.webhook_worker else None
+        delivering = asyncio.create_task(worker.run()) if worker is not None else None
         tune_garbage_collector(settings.gc_threshold)
         if not settings.is_production:
             log.warning(
@@ -353,10 +358,14 @@ def create_app(
         try:
             yield
         finally:
-            for task in (migration, pruning, feed_pruning):
+            for task in (migration, pruning, feed_pruning, delivering):
+                if task is None:
+                    continue
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            if worker is not None:
+                await worker.close()
             if owned:
                 await the_store.close()
 

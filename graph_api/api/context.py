@@ -16,6 +16,7 @@ from graph_api.domain.i18n import DEFAULT_LANGUAGE, Language
 from graph_api.services.access import access_for
 from graph_api.services.analysis_cache import AnalysisCache
 from graph_api.services.api_keys import KeyAdmin, StoredKeys
+from graph_api.services.webhooks import WebhookAdmin
 from graph_api.store.neo4j_store import Store
 from graph_api.store.scoped import ScopedStore
 
@@ -65,6 +66,10 @@ class Context(BaseContext):
     def key_admin(self) -> KeyAdmin:
         """The stored API keys, for an admin (FORBIDDEN for anyone else)."""
         return KeyAdmin(self.store, self.viewer, self.keys)
+
+    def webhook_admin(self) -> WebhookAdmin:
+        """The webhooks, for an admin (FORBIDDEN for anyone else)."""
+        return WebhookAdmin(self.store, self.viewer, self.settings)
 
     def known_access(self) -> Access | None:
         """The scope if a resolver has computed it already (field resolvers below a root

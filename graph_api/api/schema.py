@@ -33,6 +33,7 @@ from graph_api.api.portfolio import PortfolioQuery
 from graph_api.api.search import SearchQuery
 from graph_api.api.tas import TasQuery
 from graph_api.api.types import Organization, Person
+from graph_api.api.webhooks import WebhooksMutation, WebhooksQuery
 from graph_api.config import Settings, get_settings
 from graph_api.domain.errors import DomainError
 
@@ -53,6 +54,7 @@ Query = merge_types(
         FeedQuery,
         LabelsQuery,
         KeysQuery,
+        WebhooksQuery,
     ),
 )
 # merge_types takes no description: set on the merged type's definition.
@@ -60,13 +62,13 @@ Query.__strawberry_definition__.description = (  # type: ignore[attr-defined]
     "Reads: the 360° view of a party, org charts, search, key deciders and the TAS "
     "assessment, the TAS scorecard and the funnel, relationship paths and warm "
     "introductions, cross-selling, the audit trail, API keys, "
-    "the change feed."
+    "the change feed, webhooks."
 )
 
-Mutation = merge_types("Mutation", (WriteMutation, KeysMutation))
+Mutation = merge_types("Mutation", (WriteMutation, KeysMutation, WebhooksMutation))
 Mutation.__strawberry_definition__.description = (  # type: ignore[attr-defined]
     WriteMutation.__strawberry_definition__.description  # type: ignore[attr-defined]
-    + " Admins also manage the API keys stored in the database."
+    + " Admins also manage the API keys stored in the database and the webhooks."
 )
 
 # Distinct query documents whose parse and validation are kept (bounded: unique texts

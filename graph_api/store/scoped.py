@@ -163,6 +163,28 @@ OUTSIDE_THE_API: frozenset[str] = frozenset(
         "keys.find",
         "keys.list",
         "keys.revoke",
+        # Webhooks: the service's configuration, managed by admins only and delivered by
+        # the worker of each process (`services/webhooks.py`).
+        *(
+            f"webhooks.{name}"
+            for name in (
+                "create",
+                "list",
+                "get",
+                "update",
+                "delete",
+                "claim",
+                "release",
+                "record",
+                "skip",
+                "waiting",
+                "deliveries",
+                "dead_letters",
+                "by_ids",
+                "replay",
+                "prune_delivered",
+            )
+        ),
         "audit.prune",
         "feed.prune_upto",
         "feed.prune",

@@ -49,6 +49,19 @@ DB_TIMEOUTS = Counter(
     ("query",),
     registry=REGISTRY,
 )
+WEBHOOK_ATTEMPTS = Counter(
+    "graph_api_webhook_attempts",
+    "Webhook delivery tries made by this process, by outcome (DELIVERED, PENDING: failed and "
+    "to be tried again, REPLAY: a replayed dead letter failed again, DEAD: dead-lettered)",
+    ("outcome",),
+    registry=REGISTRY,
+)
+WEBHOOK_SECONDS = Histogram(
+    "graph_api_webhook_seconds",
+    "Duration of webhook delivery tries (the receiver's answer or the timeout)",
+    buckets=_LATENCY_BUCKETS,
+    registry=REGISTRY,
+)
 IMPORT_ROWS = Counter(
     "graph_api_import_rows",
     "Rows written by imports, by section",

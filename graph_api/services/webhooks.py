@@ -52,6 +52,7 @@ from graph_api.domain.webhooks import (
     DeliveryStatus,
     Webhook,
 )
+from graph_api.metrics import WEBHOOK_ATTEMPTS, WEBHOOK_SECONDS
 from graph_api.services import feed
 from graph_api.services.pagination import check_first, decode_cursor, encode_cursor
 from graph_api.store.mapping import to_datetime
@@ -455,13 +456,21 @@ class DeliveryWorker:
 
     async def run(self) -> None:
         log.info("webhook delivery worker %s started", self.owner)
+        waiting = False
         while True:
             try:
                 await self.tick()
             except Unavailable as exc:
-                log.warning("webhook delivery waits for the database: %s", exc.message)
+                # Said once: the readiness probe and the requests say the rest.
+                if not waiting:
+                    log.warning("webhook delivery waits for the database: %s", exc.message)
+                waiting = True
             except Exception:
                 log.exception("webhook delivery round failed; trying again")
+            else:
+                if waiting:
+                    log.info("webhook delivery goes on: the database answers again")
+                waiting = False
             await asyncio.sleep(self.settings.webhook_poll_s)
 
     async def close(self) -> None:
@@ -490,9 +499,19 @@ class DeliveryWorker:
             if held_elsewhere:
                 self._held.pop(hook.id, None)
                 continue
+            held = self._held.get(hook.id)
+            if (
+                held is not None
+                and hook.lease_owner == self.owner
+                and time.monotonic() - held.renewed < self.settings.webhook_lease_s / 2
+            ):
+                # Still ours for at least half a lease: no write to renew it yet (the
+                # registration as listed now: a changed URL or secret applies at once).
+                held.webhook, held.secret = hook, props["secret"]
+                mine.append(held)
+                continue
             claimed = await self._claim(hook.id)
             if claimed is not None:
-                claimed.secret = props["secret"]
                 mine.append(claimed)
         for gone in set(self._held) - listed:
             self._held.pop(gone, None)
@@ -626,7 +645,9 @@ class DeliveryWorker:
             error = f"timed out after {self.settings.webhook_timeout_s:g} s ({type(exc).__name__})"
         except httpx.HTTPError as exc:
             error = f"{type(exc).__name__}: {exc}"[:500]
-        duration_ms = round((time.perf_counter() - started) * 1000, 1)
+        elapsed = time.perf_counter() - started
+        duration_ms = round(elapsed * 1000, 1)
+        WEBHOOK_SECONDS.observe(elapsed)
         now = datetime.now(UTC)
         tries = delivery.tries + 1
         if error is None:
@@ -670,6 +691,7 @@ class DeliveryWorker:
             duration_ms,
             "" if final or error is None else f"; next try at {next_at:%H:%M:%S}",
         )
+        WEBHOOK_ATTEMPTS.labels(status.value).inc()
         if not records:
             log.warning("webhook %s: lease lost while delivering %s", w.id, delivery.id)
             self._held.pop(w.id, None)

@@ -457,6 +457,31 @@ async def test_the_service_process_runs_the_worker(
     fresh.dirty()
 
 
+async def test_two_service_instances_deliver_each_change_once(
+    fresh: Database, receiver: Receiver, neo4j_uri: str
+) -> None:
+    # Two apps on one database, as two replicas (or two `serve` workers): both run a worker.
+    settings = worker_settings(neo4j_uri, webhook_poll_s=0.05)
+    one, two = LiveServer(settings).start(), LiveServer(settings).start()
+    try:
+        client = GraphQLClient(one.url)
+        await register(client, receiver.url)
+        people = [f"p-two-{i}" for i in range(8)]
+        await create_people(GraphQLClient(two.url), *people[:4])
+        await create_people(client, *people[4:])
+        for _ in range(200):
+            if len(receiver.accepted()) >= len(people):
+                break
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.5)  # time for a duplicate to arrive, were there one
+    finally:
+        one.stop()
+        two.stop()
+    assert [b["key"]["id"] for b in receiver.accepted()] == people
+    assert len(receiver.requests) == len(people)
+    fresh.dirty()
+
+
 @pytest.mark.parametrize(
     ("url", "why"),
     [

@@ -386,7 +386,15 @@ async def test_a_restarted_worker_resumes_after_the_cursor(
         await second.close()
     assert [b["key"]["id"] for b in receiver.accepted()] == ["p-s-1", "p-s-2", "p-s-3"]
     assert len(receiver.requests) == 3
-    assert len(await deliveries(gql, hook)) == 3
+    # The log in pages, newest first: two, then the oldest, then nothing more.
+    body = data_of(await gql(DELIVERIES, {"id": hook, "first": 2}))["webhookDeliveries"]
+    assert [e["node"]["payload"]["key"]["id"] for e in body["edges"]] == ["p-s-3", "p-s-2"]
+    assert body["pageInfo"]["hasNextPage"] is True
+    after = body["pageInfo"]["endCursor"]
+    body = data_of(await gql(DELIVERIES, {"id": hook, "first": 2, "after": after}))
+    page = body["webhookDeliveries"]
+    assert [e["node"]["payload"]["key"]["id"] for e in page["edges"]] == ["p-s-1"]
+    assert page["pageInfo"]["hasNextPage"] is False
     fresh.dirty()
 
 
@@ -414,6 +422,32 @@ async def test_filters_and_the_retention_a_webhook_holds_back(
     body = data_of(await gql("{ changes(first: 100) { edges { node { key } } } }"))
     assert body["changes"]["edges"] == []
     assert hook
+    fresh.dirty()
+
+
+async def test_an_update_applies_to_the_next_changes(
+    fresh: Database, store: Store, gql: GraphQLClient, neo4j_uri: str
+) -> None:
+    old, new = Receiver(), Receiver()
+    try:
+        hook = await register(gql, old.url)
+        worker = DeliveryWorker(store, worker_settings(neo4j_uri), "w1")
+        try:
+            await create_people(gql, "p-u-1")
+            await worker.tick()
+            changed = {"id": hook, "url": new.url, "eventTypes": ["organizations"]}
+            data_of(await gql(UPDATE_HOOK, {"input": changed}))
+            await create_people(gql, "p-u-2")  # a person: no longer for this webhook
+            org = 'mutation { createOrganization(input: {id: "o-u-1", name: "U"}) { id } }'
+            data_of(await gql(org))
+            await worker.tick()
+        finally:
+            await worker.close()
+        assert [b["key"]["id"] for b in old.accepted()] == ["p-u-1"]
+        assert [(b["type"], b["key"]["id"]) for b in new.accepted()] == [("organizations", "o-u-1")]
+    finally:
+        old.stop()
+        new.stop()
     fresh.dirty()
 
 
@@ -528,6 +562,11 @@ async def test_bad_types_secret_and_ids_are_invalid_input(gql: GraphQLClient) ->
     assert "short" not in body["errors"][0]["message"]
     body = await gql(UPDATE_HOOK, {"input": {"id": "wh-nope", "enabled": False}})
     assert error_codes(body) == ["NOT_FOUND"]
+    body = await gql(UPDATE_HOOK, {"input": {"id": "wh-nope", "url": None}})
+    assert error_codes(body) == ["INVALID_INPUT"]
+    assert body["errors"][0]["extensions"]["field"] == "input.url"
+    body = await gql(UPDATE_HOOK, {"input": {"id": "wh-nope", "url": "gopher://x"}})
+    assert error_codes(body) == ["INVALID_INPUT"]
     body = await gql(DELIVERIES, {"id": "wh-nope"})
     assert error_codes(body) == ["NOT_FOUND"]
     body = await gql(DELIVERIES, {"id": "wh-nope", "after": "garbage"})

@@ -130,6 +130,11 @@ NO_CUSTOMER_TARGET = {
     "updateAffinityRule",
     "createApiKey",
     "revokeApiKey",
+    # Webhooks: FORBIDDEN to non-admins (tests/integration/test_webhooks.py).
+    "createWebhook",
+    "updateWebhook",
+    "deleteWebhook",
+    "replayWebhookDeliveries",
     "updateBusinessEvent",
 }
 

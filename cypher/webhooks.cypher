@@ -132,6 +132,16 @@ SET d.status = 'REPLAY', d.tries = 0, d.nextAttemptAt = $now, d.deadAt = null,
     d.replays = coalesce(d.replays, 0) + 1, d.replayedAt = $now, d.replayedBy = $by
 RETURN properties(d) AS props
 
+// name: holding
+// The enabled webhooks whose cursor holds the feed's pruning back (changes older than $before
+// that they have not delivered yet), oldest cursor first.
+MATCH (c:Change) WHERE c.at < $before
+WITH max(c.position) AS upto
+MATCH (w:Webhook)
+WHERE w.enabled AND w.cursor < upto
+RETURN w.id AS id, w.url AS url, w.cursor AS cursor
+ORDER BY w.cursor, w.id
+
 // name: prune_delivered
 // The log of delivered changes is kept as long as the feed keeps changes.
 MATCH (d:WebhookDelivery {status: 'DELIVERED'})

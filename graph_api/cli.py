@@ -671,6 +671,7 @@ def cmd_prune_feed(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime, timedelta
 
     from graph_api.services.feed import prune_feed
+    from graph_api.services.webhooks import holding_back
 
     settings = get_settings()
     hours = (
@@ -680,11 +681,21 @@ def cmd_prune_feed(args: argparse.Namespace) -> int:
         print(f"error: --older-than-hours must be 0 or more, got {hours}", file=sys.stderr)
         return 2
     before = datetime.now(UTC) - timedelta(hours=hours)
-    upto = _with_store(settings, lambda store: prune_feed(store, before))
+
+    async def prune(store: Store) -> tuple[int, list[tuple[str, str, int]]]:
+        return await prune_feed(store, before), await holding_back(store, before)
+
+    upto, holding = _with_store(settings, prune)
     print(
         f"changes older than {before:%Y-%m-%d %H:%M} UTC deleted (up to position {upto})",
         file=sys.stderr,
     )
+    for hook, url, cursor in holding:
+        print(
+            f"kept: webhook {hook} ({url}) has not delivered the changes after position "
+            f"{cursor} yet (disable it with updateWebhook to let them go)",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -926,7 +937,8 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "The service prunes the change feed itself every hour, keeping "
             "GRAPH_API_FEED_RETENTION_HOURS; this does it now. A client whose cursor is "
-            "older then gets CURSOR_EXPIRED and must resynchronise."
+            "older then gets CURSOR_EXPIRED and must resynchronise. Changes an enabled "
+            "webhook has not delivered yet are kept (and the webhook named)."
         ),
     )
     p.add_argument(

@@ -295,10 +295,19 @@ async def _prune_feed(store: Store, settings: Settings) -> None:
     """The change feed's retention (every replica runs it: pruning twice deletes nothing)."""
     while True:
         with contextlib.suppress(Unavailable):
-            upto = await feed.prune_feed(store, feed.retention_cutoff(settings))
+            cutoff = feed.retention_cutoff(settings)
+            upto = await feed.prune_feed(store, cutoff)
             if upto:
                 log.info("pruned the change feed up to position %d", upto)
-            await webhooks.prune_deliveries(store, feed.retention_cutoff(settings))
+            for hook, url, cursor in await webhooks.holding_back(store, cutoff):
+                log.warning(
+                    "webhook %s (%s) holds the change feed's retention back at position %d: "
+                    "older changes it has not delivered yet are kept",
+                    hook,
+                    url,
+                    cursor,
+                )
+            await webhooks.prune_deliveries(store, cutoff)
         await asyncio.sleep(_PRUNE_FEED_EVERY_S)
 
 

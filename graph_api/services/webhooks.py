@@ -419,6 +419,13 @@ class WebhookAdmin:
         return [replayed[i] for i in wanted]
 
 
+async def holding_back(store: Store, before: datetime) -> list[tuple[str, str, int]]:
+    """The enabled webhooks (id, url, cursor position) that keep changes older than `before`
+    from being pruned: they have not delivered them yet."""
+    records = await store.read("webhooks.holding", {"before": before})
+    return [(r["id"], r["url"], int(r["cursor"])) for r in records]
+
+
 async def prune_deliveries(store: Store, before: datetime) -> None:
     """Forgets the delivered entries of the log older than `before` (dead letters stay)."""
     await store.write_in_batches("webhooks.prune_delivered", {"before": before})

@@ -182,6 +182,7 @@ OUTSIDE_THE_API: frozenset[str] = frozenset(
                 "dead_letters",
                 "by_ids",
                 "replay",
+                "holding",
                 "prune_delivered",
             )
         ),

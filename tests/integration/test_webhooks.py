@@ -26,7 +26,15 @@ from graph_api.config import Settings
 from graph_api.services.feed import prune_feed
 from graph_api.services.webhooks import DeliveryWorker
 from graph_api.store.neo4j_store import Store
-from tests.conftest import Database, GraphQLClient, LiveServer, data_of, error_codes, settings_for
+from tests.conftest import (
+    Database,
+    GraphQLClient,
+    LiveServer,
+    data_of,
+    error_codes,
+    run_cli,
+    settings_for,
+)
 from tests.principals import as_key, production_settings
 
 SECRET = "test-secret-0123456789abcdef"
@@ -399,7 +407,13 @@ async def test_a_restarted_worker_resumes_after_the_cursor(
 
 
 async def test_filters_and_the_retention_a_webhook_holds_back(
-    fresh: Database, store: Store, gql: GraphQLClient, receiver: Receiver, neo4j_uri: str
+    fresh: Database,
+    store: Store,
+    gql: GraphQLClient,
+    receiver: Receiver,
+    neo4j_uri: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     # Only p-f-2's changes; the feed keeps what the webhook has not delivered.
     hook = await register(gql, receiver.url, partyIds=["p-f-2"])
@@ -411,6 +425,9 @@ async def test_filters_and_the_retention_a_webhook_holds_back(
     body = data_of(await gql("{ changes(first: 100) { edges { node { key } } } }"))
     kept = [e["node"]["key"]["id"] for e in body["changes"]["edges"]]
     assert kept == ["p-f-1", "p-f-2", "p-f-3"], upto
+    # The operator's command says who holds the changes back.
+    assert await run_cli(neo4j_uri, monkeypatch, "prune-feed", "--older-than-hours", "0") == 0
+    assert f"kept: webhook {hook} ({receiver.url})" in capsys.readouterr().err
     worker = DeliveryWorker(store, worker_settings(neo4j_uri), "w1")
     try:
         await rounds(worker, 2)

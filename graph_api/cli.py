@@ -779,6 +779,53 @@ def cmd_keys(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_webhooks(args: argparse.Namespace) -> int:
+    import getpass
+
+    from graph_api.domain.access import Role, Viewer
+    from graph_api.services.webhooks import WebhookAdmin
+
+    settings = get_settings()
+    # The operator at the console, as an admin (recorded as the replay's author).
+    operator = Viewer(subject=f"cli:{getpass.getuser()}", role=Role.ADMIN)
+
+    if args.webhooks_command == "list":
+        found = _with_store(
+            settings, lambda store: WebhookAdmin(store, operator, settings).webhooks(True)
+        )
+        for w in found:
+            lease = f"lease {w.lease_owner} until {w.lease_until:%H:%M:%S}" if w.lease_owner else ""
+            print(
+                f"{w.id}  {'enabled' if w.enabled else 'disabled'}  {w.url}  "
+                f"types={','.join(w.event_types)}  cursor={w.cursor}  {lease}".rstrip()
+            )
+        if not found:
+            print("no webhooks registered")
+        return 0
+    if args.webhooks_command == "dead-letters":
+        dead = _with_store(
+            settings,
+            lambda store: WebhookAdmin(store, operator, settings).dead_letters(
+                args.webhook, settings.max_page_size
+            ),
+        )
+        for d in dead:
+            last = d.attempts[-1].error if d.attempts else ""
+            print(
+                f"{d.id}  {d.type}  tries={len(d.attempts)}  "
+                f"dead {d.dead_at:%Y-%m-%d %H:%M}  {last}"
+            )
+        if not dead:
+            print("no dead letters")
+        return 0
+    replayed = _with_store(
+        settings, lambda store: WebhookAdmin(store, operator, settings).replay(args.ids)
+    )
+    for d in replayed:
+        print(f"{d.id}  {d.status.value}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="graph-api",
@@ -983,6 +1030,23 @@ def build_parser() -> argparse.ArgumentParser:
     k = keys.add_parser("revoke", help="revoke a key by its id (as listed)")
     k.add_argument("id", help="the key's id, e.g. key-0123456789abcdef")
     p.set_defaults(func=cmd_keys)
+
+    p = sub.add_parser(
+        "webhooks",
+        help="list webhooks, their dead letters, and replay them",
+        description=(
+            "Webhooks are registered with the admin mutations (createWebhook, ...); running "
+            "services deliver them. This lists them and their dead letters and replays dead "
+            "letters (the worker of a running service sends them)."
+        ),
+    )
+    hooks = p.add_subparsers(dest="webhooks_command", required=True, metavar="ACTION")
+    hooks.add_parser("list", help="every webhook: URL, types, cursor, lease (never its secret)")
+    h = hooks.add_parser("dead-letters", help="the dead letters, newest first")
+    h.add_argument("--webhook", help="only this webhook's")
+    h = hooks.add_parser("replay", help="send dead letters again (all of them or none)")
+    h.add_argument("ids", nargs="+", help="the deliveries' ids, as dead-letters lists them")
+    p.set_defaults(func=cmd_webhooks)
 
     p = sub.add_parser("schema", help="print the GraphQL schema (SDL)")
     p.add_argument("--write", action="store_true", help=f"write it to {SCHEMA_FILE.name}")

@@ -294,7 +294,13 @@ async def test_a_receiver_that_times_out_is_tried_again(
 
 
 async def test_after_max_attempts_a_dead_letter_the_worker_goes_on_and_replay_delivers_it(
-    fresh: Database, store: Store, gql: GraphQLClient, receiver: Receiver, neo4j_uri: str
+    fresh: Database,
+    store: Store,
+    gql: GraphQLClient,
+    receiver: Receiver,
+    neo4j_uri: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     # Three tries allowed: the first change fails all three and is dead-lettered; the second
     # is then delivered; the replay of the first, after the receiver recovered, succeeds.
@@ -310,6 +316,12 @@ async def test_after_max_attempts_a_dead_letter_the_worker_goes_on_and_replay_de
         assert [d["status"] for d in dead] == ["DEAD"]
         assert [a["statusCode"] for a in dead[0]["attempts"]] == [500, 500, 500]
         dead_id = dead[0]["id"]
+        # The operator's command lists the same.
+        capsys.readouterr()
+        assert await run_cli(neo4j_uri, monkeypatch, "webhooks", "list") == 0
+        assert f"{hook}  enabled  {receiver.url}  types=people" in capsys.readouterr().out
+        assert await run_cli(neo4j_uri, monkeypatch, "webhooks", "dead-letters") == 0
+        assert f"{dead_id}  people  tries=3" in capsys.readouterr().out
         # Replaying something that is not dead is refused, and then nothing is replayed.
         delivered = await deliveries(gql, hook, status="DELIVERED")
         refused = await gql(REPLAY, {"ids": [dead_id, delivered[0]["id"]]})

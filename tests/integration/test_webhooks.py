@@ -121,8 +121,12 @@ def receiver() -> Iterator[Receiver]:
 def worker_settings(uri: str, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
         "webhook_worker": True,
-        "webhook_timeout_s": 0.5,
-        "webhook_lease_s": 3.0,
+        # Generous: a loopback answer is never slower on a loaded machine (the timeout test
+        # sets its own).
+        "webhook_timeout_s": 5.0,
+        # Long enough that no lease runs out in a test on a loaded machine by accident
+        # (the expiry test makes its lease run out on purpose).
+        "webhook_lease_s": 10.0,
         "webhook_backoff_base_s": 0.05,
         "webhook_backoff_factor": 2.0,
         "webhook_backoff_cap_s": 0.2,
@@ -274,10 +278,10 @@ async def test_failures_are_retried_with_backoff_in_order_and_logged(
 async def test_a_receiver_that_times_out_is_tried_again(
     fresh: Database, store: Store, gql: GraphQLClient, receiver: Receiver, neo4j_uri: str
 ) -> None:
-    receiver.plan = [("sleep", 1.5)]  # the worker's timeout is 0.5 s
+    receiver.plan = [("sleep", 3.0)]  # the worker's timeout is 1 s
     hook = await register(gql, receiver.url)
     await create_people(gql, "p-t-1")
-    worker = DeliveryWorker(store, worker_settings(neo4j_uri), "w1")
+    worker = DeliveryWorker(store, worker_settings(neo4j_uri, webhook_timeout_s=1.0), "w1")
     try:
         await until_delivered(worker, receiver, 2)  # the late answer counts in the log only
     finally:
@@ -285,10 +289,8 @@ async def test_a_receiver_that_times_out_is_tried_again(
     (logged,) = await deliveries(gql, hook)
     assert logged["status"] == "DELIVERED"
     (timed_out, ok) = logged["attempts"]
-    assert timed_out["statusCode"] is None and timed_out["error"].startswith(
-        "timed out after 0.5 s"
-    )
-    assert timed_out["durationMs"] >= 450
+    assert timed_out["statusCode"] is None and timed_out["error"].startswith("timed out after 1 s")
+    assert timed_out["durationMs"] >= 950
     assert (ok["statusCode"], ok["error"]) == (200, None)
     fresh.dirty()
 
@@ -368,7 +370,7 @@ async def test_a_lease_keeps_other_workers_off_until_it_expires(
     fresh: Database, store: Store, gql: GraphQLClient, receiver: Receiver, neo4j_uri: str
 ) -> None:
     hook = await register(gql, receiver.url)
-    settings = worker_settings(neo4j_uri, webhook_lease_s=2.0)
+    settings = worker_settings(neo4j_uri)
     holder = DeliveryWorker(store, settings, "holder")
     other = DeliveryWorker(store, settings, "other")
     try:
@@ -379,7 +381,13 @@ async def test_a_lease_keeps_other_workers_off_until_it_expires(
         # The holder "dies" (never ticks again, never releases): the other waits.
         await other.tick()
         assert receiver.requests == []
-        await asyncio.sleep(2.2)
+        # Time passes: the holder's lease ends (set in the past, on the database's clock,
+        # rather than waited for).
+        await store.driver.execute_query(
+            "MATCH (w:Webhook {id: $id}) SET w.leaseUntil = datetime() - duration('PT1S')",
+            {"id": hook},
+            database_=store.database,
+        )
         await other.tick()
         assert [b["key"]["id"] for b in receiver.accepted()] == ["p-l-1"]
         assert data_of(await gql(HOOKS))["webhooks"][0]["leaseOwner"] == "other"

@@ -23,6 +23,7 @@ import orjson
 import pytest
 
 from graph_api.config import Settings
+from graph_api.metrics import REGISTRY
 from graph_api.services.feed import prune_feed
 from graph_api.services.webhooks import DeliveryWorker
 from graph_api.store.neo4j_store import Store
@@ -181,6 +182,12 @@ async def deliveries(gql: GraphQLClient, hook: str, **args: Any) -> list[dict[st
     return [e["node"] for e in data_of(body)["webhookDeliveries"]["edges"]]
 
 
+def delivered_count() -> float:
+    return (
+        REGISTRY.get_sample_value("graph_api_webhook_attempts_total", {"outcome": "DELIVERED"}) or 0
+    )
+
+
 @pytest.fixture
 async def fresh(db: Database) -> AsyncIterator[Database]:
     await db.empty()
@@ -198,12 +205,14 @@ async def test_a_change_is_posted_signed_with_its_cursor_and_delivery_id(
 ) -> None:
     hook = await register(gql, receiver.url)
     await create_people(gql, "p-wh-1")
+    delivered_before = delivered_count()
     worker = DeliveryWorker(store, worker_settings(neo4j_uri), owner="w1")
     try:
         await rounds(worker, 1)
     finally:
         await worker.close()
     assert len(receiver.requests) == 1
+    assert delivered_count() == delivered_before + 1  # graph_api_webhook_attempts_total
     request = receiver.requests[0]
     body: bytes = request["body"]
     headers = request["headers"]

@@ -27,6 +27,10 @@ CREATE INDEX idempotency_key_at IF NOT EXISTS FOR (n:IdempotencyKey) ON (n.at);
 // API keys stored hashed (graph-api keys): looked up by hash on every request that sends one.
 CREATE CONSTRAINT api_key_id IF NOT EXISTS FOR (n:ApiKey) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT api_key_sha256 IF NOT EXISTS FOR (n:ApiKey) REQUIRE n.sha256 IS UNIQUE;
+// Archived nodes (cypher/lifecycle.cypher) by id, of any kind: restores, aliases of merged
+// parties, and the check that a create does not take an archived id.
+CREATE INDEX archived_id IF NOT EXISTS FOR (n:Archived) ON (n.id);
+CREATE INDEX archived_party_id IF NOT EXISTS FOR (n:ArchivedParty) ON (n.id);
 CREATE INDEX person_id IF NOT EXISTS FOR (n:Person) ON (n.id);
 CREATE INDEX organization_id IF NOT EXISTS FOR (n:Organization) ON (n.id);
 CREATE INDEX party_tier IF NOT EXISTS FOR (n:Party) ON (n.tier);

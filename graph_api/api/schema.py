@@ -22,6 +22,7 @@ from graph_api.api.errors import DomainErrors
 from graph_api.api.feed import FeedQuery, Subscription
 from graph_api.api.keys import KeysMutation, KeysQuery
 from graph_api.api.labels import LabelsQuery
+from graph_api.api.lifecycle import LifecycleMutation
 from graph_api.api.limits import limit_extensions
 from graph_api.api.mutations import WriteMutation
 from graph_api.api.node import NodeQuery
@@ -63,7 +64,7 @@ Query.__strawberry_definition__.description = (  # type: ignore[attr-defined]
     "the change feed."
 )
 
-Mutation = merge_types("Mutation", (WriteMutation, KeysMutation))
+Mutation = merge_types("Mutation", (WriteMutation, LifecycleMutation, KeysMutation))
 Mutation.__strawberry_definition__.description = (  # type: ignore[attr-defined]
     WriteMutation.__strawberry_definition__.description  # type: ignore[attr-defined]
     + " Admins also manage the API keys stored in the database."

@@ -899,6 +899,8 @@ def result_to_gql(result: w.WriteResult) -> Any:
         return _record_from_domain(result)
     if isinstance(result, RecordedAnswer):
         return TasRecordedAnswer.from_domain(result)
+    if isinstance(result, w.LifecycleRecord):
+        return result  # api/lifecycle.py answers it as its own type
     if not result.present:
         return RemovedLink.from_domain(result)
     return _LINK_TYPES[result.kind].from_domain(result)

@@ -25,6 +25,7 @@ from graph_api.domain import signals as s
 from graph_api.domain import view as v
 from graph_api.domain.access import Access
 from graph_api.domain.errors import InvalidInput, NotFound
+from graph_api.services.lifecycle import resolve_missing
 from graph_api.services.pagination import check_first, decode_cursor, encode_cursor
 from graph_api.services.parties import check_id
 from graph_api.store.mapping import (
@@ -278,7 +279,9 @@ async def party_view(
     batch = await load_views(reader, settings, [party_id], keys)
     party = batch.parties.get(party_id)
     if party is None:
-        raise NotFound(f"no party with id {party_id!r}", field="id", value=party_id)
+        # Archived, or the alias of a merged party (one more round trip, on a miss only).
+        survivor = await resolve_missing(reader, party_id)
+        return await party_view(reader, settings, survivor, parts)
     return party, batch.values
 
 

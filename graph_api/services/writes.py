@@ -30,12 +30,14 @@ from graph_api.domain.signals import refresh_params
 from graph_api.domain.writes import (
     ADMIN_ONLY_KINDS,
     SALES_NODE_KINDS,
+    ArchivableKind,
     AuditAction,
     Change,
     ChangeAction,
     EntityKind,
     HoldingRecord,
     InteractionRecord,
+    LifecycleRecord,
     LinkRecord,
     NodeRecord,
     WriteResult,
@@ -307,6 +309,8 @@ class _Writer:
         self.co_holding = CoHoldingChange()
 
     async def apply(self, change: Change) -> WriteResult:
+        if change.action in LIFECYCLE_ACTIONS:
+            return await self._lifecycle(change)
         if change.kind.is_link:
             return await self._link(change)
         return await self._node(change)
@@ -438,6 +442,8 @@ class _Writer:
         fields = section.field_map
         node_id: str = change.values["id"]
         creating = change.action is ChangeAction.CREATE
+        if creating and kind in _ARCHIVABLE:
+            await self._id_not_retired(change, kind, node_id)
         record = await self.tx.run_one(model.claim if creating else model.lock, {"id": node_id})
         props: dict[str, Any] = dict(record["props"]) if record is not None else {}
         # Version 0 only ever exists inside the transaction that claimed a new id; a stored
@@ -792,6 +798,184 @@ class _Writer:
                 value=key["managerId"],
                 details={"reason": "CYCLE"},
             )
+
+    # ----- lifecycle: archive, restore, merge, erase -----
+    # An archived node has its labels swapped (cypher/lifecycle.cypher): every read names
+    # its labels, so it is gone from all of them, its properties and links kept.
+
+    async def _lifecycle(self, change: Change) -> WriteResult:
+        if change.action in (ChangeAction.ARCHIVE, ChangeAction.RESTORE):
+            return await self._archive(change)
+        raise NotImplementedError(change.action)
+
+    async def _id_not_retired(self, change: Change, kind: EntityKind, node_id: str) -> None:
+        """A create may not take the id of an archived node (restore it instead) or of a
+        merged party (its id is the survivor's alias)."""
+        found = await self.tx.run_one("lifecycle.taken", {"id": node_id, "kinds": _id_space(kind)})
+        if found is None:
+            return
+        if found["merged"]:
+            # An alias resolves to its survivor: to a viewer who does not see that one, the
+            # id is as taken as any id they cannot see.
+            raise Conflict(
+                f"{change.at('id')}: {node_id!r} is the id of a party merged into another: "
+                "it resolves to that party",
+                field=change.at("id"),
+                value=node_id,
+                details={"reason": "MERGED"},
+            )
+        raise Conflict(
+            f"{change.at('id')}: {node_id!r} is archived ({str(found['kind']).lower()}): "
+            "restore it rather than create it again",
+            field=change.at("id"),
+            value=node_id,
+            details={"reason": "ARCHIVED"},
+        )
+
+    async def _lifecycle_rows(self, kind: EntityKind, node_id: str) -> list[Mapping[str, Any]]:
+        rows = await self.tx.run(
+            "lifecycle.state", {"id": node_id, "kind": kind.name, "kinds": _id_space(kind)}
+        )
+        return [dict(r) for r in rows]
+
+    def _lifecycle_scope(
+        self, change: Change, kind: EntityKind, node_id: str, row: Mapping[str, Any]
+    ) -> WriteScope:
+        """Whom archiving the node touches, checked as its update would be: a party outside
+        the viewer's scope (an archived party is outside every rep's) is an unknown id; an
+        opportunity or event belongs to its account; the rest is admins' only."""
+        parties: set[str] = set()
+        if kind in _PARTIES:
+            parties.add(node_id)
+        elif kind in (EntityKind.OPPORTUNITY, EntityKind.BUSINESS_EVENT):
+            parties.update(row["accounts"] or ())
+        if not all(self._sees(p) for p in parties):
+            raise NotFound(
+                f"no {kind.name.lower()} with id {node_id!r}", field=change.at("id"), value=node_id
+            )
+        scope = WriteScope(kind, change.action, frozenset(parties))
+        authorize_write(self.access, scope, frozenset(self.created))
+        return scope
+
+    async def _archive(self, change: Change) -> LifecycleRecord:
+        restoring = change.action is ChangeAction.RESTORE
+        asked: EntityKind = change.kind
+        node_id: str = change.values["id"]
+        rows = await self._lifecycle_rows(asked, node_id)
+        live = [r for r in rows if not r["archived"]]
+        archived = [r for r in rows if r["archived"] and not r["merged"]]
+        chosen = (archived or live) if restoring else (live or archived)
+        if not chosen:
+            merged = any(r["merged"] for r in rows)
+            raise NotFound(
+                f"no {asked.name.lower()} with id {node_id!r}"
+                + (" (merged into another party: archive that one)" if merged else ""),
+                field=change.at("id"),
+                value=node_id,
+            )
+        row = chosen[0]
+        kind = EntityKind[row["kind"]]
+        scope = self._lifecycle_scope(change, kind, node_id, row)
+        props = dict(row["props"])
+        version = int(props.get("version") or 1)
+        what = f"{kind.name.lower()} {node_id!r}"
+        if change.expected_version is not None and change.expected_version != version:
+            raise _stale(what, change.path, version, change.expected_version)
+        reason = change.values.get("reason")
+        if restoring and live:
+            if archived:
+                raise Conflict(
+                    f"{what} cannot be restored: a new {kind.name.lower()} with its id was "
+                    "created (imported) since it was archived",
+                    field=change.at("id"),
+                    value=node_id,
+                    details={"currentVersion": version},
+                )
+            # Not archived: nothing to restore, nothing written (a retry answers the same).
+            return self._lifecycle_record(kind, node_id, change, version, props, archived=False)
+        if not restoring and not live:
+            # Archived already: nothing written, the archive as it is.
+            return self._lifecycle_record(kind, node_id, change, version, props, archived=True)
+
+        node = row["node"]
+        stats: list[str] = []
+        if kind in _PARTIES:
+            stats = [node_id]
+        elif kind is EntityKind.PRODUCT:
+            found = await self.tx.run_one("lifecycle.product_holders", {"node": node})
+            stats = list(found["ids"]) if found is not None else []
+        # The statistics count holdings of live parties and products: read before the change.
+        await self.co_holding.touch(self.tx.run, stats)
+        accounts: list[str] = []
+        if kind in _PARTIES and not restoring:
+            found = await self.tx.run_one("lifecycle.related_accounts", {"node": node})
+            accounts = list(found["ids"]) if found is not None else []
+        new_version = version + 1
+        if restoring:
+            written = await self.tx.run_one(
+                "lifecycle.restore", {"node": node, "version": new_version, "now": self.now}
+            )
+            changes = [
+                ("archived", True, False),
+                ("archivedReason", props.get("archivedReason"), None),
+            ]
+        else:
+            archive_props = {
+                "archivedAt": self.now,
+                "archivedBy": self.viewer.subject,
+                "archivedReason": reason,
+                "archivedKind": kind.name,
+                "version": new_version,
+                "updatedAt": self.now,
+            }
+            written = await self.tx.run_one(
+                "lifecycle.archive", {"node": node, "props": archive_props}
+            )
+            changes = [("archived", False, True), ("archivedReason", None, reason)]
+            if accounts:
+                # The accounts' decision-layer flags no longer count the archived party
+                # (a restore refreshes them through its audit entry: `portfolio.refresh`).
+                await self.tx.run("portfolio.refresh", refresh_params(accounts))
+        assert written is not None
+        action = AuditAction.RESTORE if restoring else AuditAction.ARCHIVE
+        self._record(scope, action, {"id": node_id}, new_version, changes)
+        return self._lifecycle_record(
+            kind, node_id, change, new_version, dict(written["props"]), archived=not restoring
+        )
+
+    def _lifecycle_record(
+        self,
+        kind: EntityKind,
+        node_id: str,
+        change: Change,
+        version: int,
+        props: Mapping[str, Any],
+        *,
+        archived: bool,
+    ) -> LifecycleRecord:
+        at = to_datetime(props.get("archivedAt") if archived else props.get("updatedAt"))
+        return LifecycleRecord(
+            kind=kind,
+            id=node_id,
+            action=AuditAction.RESTORE
+            if change.action is ChangeAction.RESTORE
+            else AuditAction.ARCHIVE,
+            version=version,
+            at=at or self.now,
+            archived=archived,
+            reason=props.get("archivedReason") if archived else None,
+        )
+
+
+LIFECYCLE_ACTIONS = frozenset(
+    {ChangeAction.ARCHIVE, ChangeAction.RESTORE, ChangeAction.MERGE, ChangeAction.ERASE}
+)
+_ARCHIVABLE = frozenset(k.entity for k in ArchivableKind)
+
+
+def _id_space(kind: EntityKind) -> list[str]:
+    """The kinds whose ids one id may not be taken twice among (parties share one)."""
+    return sorted(_PARTY_KINDS) if kind in _PARTIES else [kind.name]
 
 
 def _node_scope(

@@ -1,0 +1,113 @@
+// The lifecycle of nodes (services/writes.py, "lifecycle"): archiving, restoring, merging two
+// parties, erasing a person's personal data. Each runs in the write transaction of the
+// mutation (versions, audit, change feed like every write).
+//
+// Archiving swaps the node's labels: :Party:Person becomes :Archived:ArchivedParty:ArchivedPerson,
+// :Rep becomes :Archived:ArchivedRep, and so on. Every read names its labels (`MATCH (p:Party)`,
+// `(r:Rep)-[:COVERS]->(d:Party)`), so an archived node drops out of every read, index and
+// full-text search at no cost and with no read changed, while its properties and links stay
+// for its history and for a restore. `archivedKind` keeps what it was (EntityKind name).
+// A merged party stays as a tombstone (:Archived:MergedParty {id, mergedInto}) whose id
+// resolves to the survivor (`resolve`).
+
+// name: state
+// The node of $kind with this id, live or archived (both, when an import re-created an
+// archived id), locked. $kinds: the kinds that share the id space (a person's id may not be
+// an organization's). `accounts`: the customers it belongs to (an opportunity's account, a
+// business event's organization), who decide who may change it.
+CALL () {
+  MATCH (n:Party {id: $id}) WHERE $kind IN ['PERSON', 'ORGANIZATION'] RETURN n
+  UNION
+  MATCH (n:Rep {id: $id}) WHERE $kind = 'REP' RETURN n
+  UNION
+  MATCH (n:AccountTeam {id: $id}) WHERE $kind = 'ACCOUNT_TEAM' RETURN n
+  UNION
+  MATCH (n:Product {id: $id}) WHERE $kind = 'PRODUCT' RETURN n
+  UNION
+  MATCH (n:Opportunity {id: $id}) WHERE $kind = 'OPPORTUNITY' RETURN n
+  UNION
+  MATCH (n:BusinessEvent {id: $id}) WHERE $kind = 'BUSINESS_EVENT' RETURN n
+  UNION
+  MATCH (n:AffinityRule {id: $id}) WHERE $kind = 'AFFINITY_RULE' RETURN n
+  UNION
+  MATCH (n:Archived {id: $id}) WHERE n.archivedKind IN $kinds RETURN n
+}
+SET n._lock = true REMOVE n._lock
+RETURN elementId(n) AS node, properties(n) AS props, n:Archived AS archived,
+       n:MergedParty AS merged,
+       CASE WHEN n:Archived THEN n.archivedKind
+            WHEN n:Person THEN 'PERSON' WHEN n:Organization THEN 'ORGANIZATION'
+            ELSE $kind END AS kind,
+       [(n)-[:FOR_ACCOUNT]->(a) WHERE a:Party OR a:ArchivedParty | a.id]
+       + [(a)-[:HAS_EVENT]->(n) WHERE a:Party OR a:ArchivedParty | a.id] AS accounts
+
+// name: taken
+// Whether an id of these kinds is archived or a merged party's alias: a create may not take it.
+MATCH (n:Archived {id: $id}) WHERE n.archivedKind IN $kinds
+RETURN n.archivedKind AS kind, n:MergedParty AS merged, n.mergedInto AS mergedInto
+LIMIT 1
+
+// name: related_accounts
+// The accounts a party is marked on (directly or through an opportunity): their portfolio
+// flags (decision layer) count it, so they are refreshed when it leaves or comes back.
+MATCH (p) WHERE elementId(p) = $node
+RETURN COLLECT {
+  MATCH (p)-[:BUYING_ROLE]->(x:Party) RETURN x.id
+  UNION
+  MATCH (p)-[:BUYING_ROLE]->(:Opportunity)-[:FOR_ACCOUNT]->(x:Party) RETURN x.id
+} AS ids
+
+// name: product_holders
+// The parties holding a product (its archive changes what the co-holding statistics count).
+MATCH (prod) WHERE elementId(prod) = $node
+RETURN COLLECT { MATCH (p:Party)-[:HOLDS]->(:Holding)-[:OF_PRODUCT]->(prod) RETURN DISTINCT p.id }
+       AS ids
+
+// name: archive
+// $props: archivedAt, archivedBy, archivedReason, archivedKind, version, updatedAt.
+MATCH (n) WHERE elementId(n) = $node
+SET n:Archived, n += $props
+FOREACH (_ IN CASE WHEN n:Party THEN [1] ELSE [] END | REMOVE n:Party SET n:ArchivedParty)
+FOREACH (_ IN CASE WHEN n:Person THEN [1] ELSE [] END | REMOVE n:Person SET n:ArchivedPerson)
+FOREACH (_ IN CASE WHEN n:Organization THEN [1] ELSE [] END |
+  REMOVE n:Organization SET n:ArchivedOrganization)
+FOREACH (_ IN CASE WHEN n:Rep THEN [1] ELSE [] END | REMOVE n:Rep SET n:ArchivedRep)
+FOREACH (_ IN CASE WHEN n:AccountTeam THEN [1] ELSE [] END |
+  REMOVE n:AccountTeam SET n:ArchivedAccountTeam)
+FOREACH (_ IN CASE WHEN n:Product THEN [1] ELSE [] END | REMOVE n:Product SET n:ArchivedProduct)
+FOREACH (_ IN CASE WHEN n:Opportunity THEN [1] ELSE [] END |
+  REMOVE n:Opportunity SET n:ArchivedOpportunity)
+FOREACH (_ IN CASE WHEN n:BusinessEvent THEN [1] ELSE [] END |
+  REMOVE n:BusinessEvent SET n:ArchivedBusinessEvent)
+FOREACH (_ IN CASE WHEN n:AffinityRule THEN [1] ELSE [] END |
+  REMOVE n:AffinityRule SET n:ArchivedAffinityRule)
+RETURN properties(n) AS props
+
+// name: restore
+MATCH (n:Archived) WHERE elementId(n) = $node
+REMOVE n:Archived, n.archivedAt, n.archivedBy, n.archivedReason, n.archivedKind
+SET n.version = $version, n.updatedAt = $now
+FOREACH (_ IN CASE WHEN n:ArchivedParty THEN [1] ELSE [] END | REMOVE n:ArchivedParty SET n:Party)
+FOREACH (_ IN CASE WHEN n:ArchivedPerson THEN [1] ELSE [] END | REMOVE n:ArchivedPerson SET n:Person)
+FOREACH (_ IN CASE WHEN n:ArchivedOrganization THEN [1] ELSE [] END |
+  REMOVE n:ArchivedOrganization SET n:Organization)
+FOREACH (_ IN CASE WHEN n:ArchivedRep THEN [1] ELSE [] END | REMOVE n:ArchivedRep SET n:Rep)
+FOREACH (_ IN CASE WHEN n:ArchivedAccountTeam THEN [1] ELSE [] END |
+  REMOVE n:ArchivedAccountTeam SET n:AccountTeam)
+FOREACH (_ IN CASE WHEN n:ArchivedProduct THEN [1] ELSE [] END | REMOVE n:ArchivedProduct SET n:Product)
+FOREACH (_ IN CASE WHEN n:ArchivedOpportunity THEN [1] ELSE [] END |
+  REMOVE n:ArchivedOpportunity SET n:Opportunity)
+FOREACH (_ IN CASE WHEN n:ArchivedBusinessEvent THEN [1] ELSE [] END |
+  REMOVE n:ArchivedBusinessEvent SET n:BusinessEvent)
+FOREACH (_ IN CASE WHEN n:ArchivedAffinityRule THEN [1] ELSE [] END |
+  REMOVE n:ArchivedAffinityRule SET n:AffinityRule)
+RETURN properties(n) AS props
+
+// name: resolve
+// What an id that no live party has is: an archived party (when, why) or a merged party's
+// alias (the survivor it resolves to, following merges of merges). No row: unknown.
+MATCH (n:Archived {id: $id}) WHERE n:ArchivedParty OR n:MergedParty
+OPTIONAL MATCH (n)-[:MERGED_INTO]->(s:Party)
+RETURN n:MergedParty AS merged, n.archivedAt AS archivedAt, n.archivedReason AS reason,
+       head(collect(s.id)) AS survivorId
+LIMIT 1

@@ -1,0 +1,174 @@
+"""Mutations of the nodes' lifecycle: archive and restore, merge two parties, erase a
+person's personal data. Each is one write through `services.writes` (one transaction,
+versions, audit, change feed, idempotency keys, the writes' access rules)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Annotated
+
+import strawberry
+
+from graph_api.api import enums as _enums  # noqa: F401  (registers the domain enums first)
+from graph_api.api.context import Info
+from graph_api.api.mutations import _write
+from graph_api.domain import writes as w
+from graph_api.domain.errors import InvalidInput
+from graph_api.services.parties import check_id
+
+MAX_REASON_LENGTH = 500
+
+Id = Annotated[strawberry.ID, strawberry.argument(description="The node's id.")]
+Reason = Annotated[
+    str,
+    strawberry.argument(
+        description=f"Why (1..{MAX_REASON_LENGTH} characters): kept on the node and in the audit."
+    ),
+]
+ExpectedVersion = Annotated[
+    int | None,
+    strawberry.argument(
+        description="The version this is based on; a stale one is a CONFLICT naming the current."
+    ),
+]
+
+
+@strawberry.type(description="What an archive, restore, merge or erasure did to a node.")
+class LifecycleResult:
+    kind: w.EntityKind = strawberry.field(description="The node's kind.")
+    id: strawberry.ID = strawberry.field(description="The node's id.")
+    action: w.AuditAction = strawberry.field(description="What was done.")
+    version: int = strawberry.field(description="The node's version after it.")
+    at: datetime.datetime = strawberry.field(
+        description="When it was done (for a change that changed nothing: when it was done before)."
+    )
+    archived: bool = strawberry.field(description="Whether the node is archived now.")
+    reason: str | None = strawberry.field(description="The reason given, while archived.")
+
+    @staticmethod
+    def from_domain(r: w.LifecycleRecord) -> LifecycleResult:
+        return LifecycleResult(
+            kind=r.kind,
+            id=strawberry.ID(r.id),
+            action=r.action,
+            version=r.version,
+            at=r.at,
+            archived=r.archived,
+            reason=r.reason,
+        )
+
+
+def _reason(value: str) -> str:
+    text = value.strip()
+    if not text or len(text) > MAX_REASON_LENGTH:
+        raise InvalidInput(
+            f"reason must hold 1 to {MAX_REASON_LENGTH} characters, got {len(text)}",
+            field="reason",
+            value=value[:40],
+        )
+    return text
+
+
+def _version(value: int | None) -> int | None:
+    if value is not None and value < 1:
+        raise InvalidInput(
+            "expectedVersion must be 1 or more", field="expectedVersion", value=value
+        )
+    return value
+
+
+async def _one(info: Info, mutation: str, change: w.Change) -> LifecycleResult:
+    (result,) = await _write(info, mutation, [change])
+    assert isinstance(result, w.LifecycleRecord)
+    return LifecycleResult.from_domain(result)
+
+
+def _archive(
+    kind: w.EntityKind, node_id: str, reason: str, expected_version: int | None
+) -> w.Change:
+    return w.Change(
+        kind,
+        w.ChangeAction.ARCHIVE,
+        {"id": check_id("id", str(node_id)), "reason": _reason(reason)},
+        expected_version=_version(expected_version),
+        path="",
+    )
+
+
+def _restore(kind: w.EntityKind, node_id: str, expected_version: int | None) -> w.Change:
+    return w.Change(
+        kind,
+        w.ChangeAction.RESTORE,
+        {"id": check_id("id", str(node_id))},
+        expected_version=_version(expected_version),
+        path="",
+    )
+
+
+_ARCHIVED = (
+    " An archived node is gone from every read (view, search, org chart, deciders, paths, "
+    "cross-sell, portfolio, access) but keeps its links and audit trail; its id cannot be "
+    "taken by a create. Archiving an archived node changes nothing."
+)
+_WHO = (
+    " Parties: an admin, or a rep or manager who sees the party (restore: admins, as an "
+    "archived party is in no rep's scope); opportunities and events: as their account; reps, "
+    "teams, products and affinity rules: admins."
+)
+
+
+@strawberry.type
+class LifecycleMutation:
+    @strawberry.mutation(
+        description="Archives a person or organization (soft delete, history kept)."
+        + _ARCHIVED
+        + _WHO
+    )
+    async def archive_party(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The party's id.")],
+        reason: Reason,
+        expected_version: ExpectedVersion = None,
+    ) -> LifecycleResult:
+        change = _archive(w.EntityKind.PERSON, str(id), reason, expected_version)
+        return await _one(info, "archiveParty", change)
+
+    @strawberry.mutation(
+        description="Restores an archived person or organization, with its links and history."
+        + _WHO
+    )
+    async def restore_party(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The party's id.")],
+        expected_version: ExpectedVersion = None,
+    ) -> LifecycleResult:
+        change = _restore(w.EntityKind.PERSON, str(id), expected_version)
+        return await _one(info, "restoreParty", change)
+
+    @strawberry.mutation(description="Archives a node of any archivable kind." + _ARCHIVED + _WHO)
+    async def archive(
+        self,
+        info: Info,
+        kind: Annotated[w.ArchivableKind, strawberry.argument(description="The node's kind.")],
+        id: Id,
+        reason: Reason,
+        expected_version: ExpectedVersion = None,
+    ) -> LifecycleResult:
+        change = _archive(kind.entity, str(id), reason, expected_version)
+        return await _one(info, "archive", change)
+
+    @strawberry.mutation(description="Restores an archived node of any archivable kind." + _WHO)
+    async def restore(
+        self,
+        info: Info,
+        kind: Annotated[w.ArchivableKind, strawberry.argument(description="The node's kind.")],
+        id: Id,
+        expected_version: ExpectedVersion = None,
+    ) -> LifecycleResult:
+        change = _restore(kind.entity, str(id), expected_version)
+        return await _one(info, "restore", change)
+
+
+__all__ = ["LifecycleMutation", "LifecycleResult"]

@@ -1,0 +1,254 @@
+"""The lifecycle of nodes (issue 15 item 6): archiving and restoring, merging two parties,
+erasing a person's personal data, through the write path (versions, audit, change feed,
+access rules)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from graph_api.services.co_holding import refresh_co_holding_stats
+from graph_api.store.neo4j_store import Store
+from tests.conftest import Database, GraphQLClient, LiveServer, data_of, error_codes
+from tests.principals import as_key, production_settings
+
+ARCHIVE_PARTY = """mutation($id: ID!, $reason: String!, $v: Int) {
+  archiveParty(id: $id, reason: $reason, expectedVersion: $v) {
+    kind id action version archived reason at } }"""
+RESTORE_PARTY = """mutation($id: ID!, $v: Int) {
+  restoreParty(id: $id, expectedVersion: $v) { kind id action version archived reason } }"""
+ARCHIVE = """mutation($kind: ArchivableKind!, $id: ID!, $reason: String!) {
+  archive(kind: $kind, id: $id, reason: $reason) { kind id action version archived } }"""
+RESTORE = """mutation($kind: ArchivableKind!, $id: ID!) {
+  restore(kind: $kind, id: $id) { kind id action version archived } }"""
+PARTY = """query($id: ID!) { party(id: $id) { id name } }"""
+SEARCH = """query($text: String!) { search(text: $text) { edges { node { id } } } }"""
+CHART = """query($id: ID!) { orgChart(organizationId: $id, depth: 5) { nodes { id } } }"""
+MANAGERS = """query($id: ID!) { party(id: $id) { ... on Person { managers { id } } } }"""
+PORTFOLIO = """{ portfolio(first: 100) { edges { node { id } } } }"""
+OPPORTUNITIES = """query($id: ID!) {
+  party(id: $id) { ... on Organization { openOpportunities { id } } } }"""
+CREATE_PERSON = """mutation($input: CreatePersonInput!) { createPerson(input: $input) { id } }"""
+CHANGES = """query($after: String, $ids: [ID!]) {
+  changes(first: 100, after: $after, partyIds: $ids) {
+    edges { node { type action partyIds } } pageInfo { hasNextPage endCursor } } }"""
+
+
+@pytest.fixture(scope="module")
+def production(neo4j_uri: str) -> Iterator[LiveServer]:
+    live = LiveServer(production_settings(neo4j_uri)).start()
+    yield live
+    live.stop()
+
+
+def error(body: dict[str, Any]) -> dict[str, Any]:
+    (only,) = body["errors"]
+    extensions: dict[str, Any] = only["extensions"]
+    return extensions
+
+
+async def one(store: Store, cypher: str, **params: Any) -> Any:
+    rows = await store.read(cypher, params)
+    return rows[0][0] if rows else None
+
+
+async def feed_of(gql: GraphQLClient, party_id: str) -> list[dict[str, Any]]:
+    """Every change of the feed about the party, oldest first."""
+    out: list[dict[str, Any]] = []
+    after = None
+    while True:
+        page = data_of(await gql(CHANGES, {"after": after, "ids": [party_id]}))["changes"]
+        out += [e["node"] for e in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            return out
+        after = page["pageInfo"]["endCursor"]
+
+
+async def found_by_search(gql: GraphQLClient, text: str) -> set[str]:
+    data = data_of(await gql(SEARCH, {"text": text}))
+    return {e["node"]["id"] for e in data["search"]["edges"]}
+
+
+async def reads_of_zhang_li(gql: GraphQLClient) -> dict[str, Any]:
+    """Where 张立 shows in the demo: his view, search, 华盛深圳's chart, as 黄芳's manager,
+    in the portfolio."""
+    view = await gql(PARTY, {"id": "p-zhang-li"})
+    chart = data_of(await gql(CHART, {"id": "org-huasheng-sz"}))["orgChart"]["nodes"]
+    managers = data_of(await gql(MANAGERS, {"id": "p-huang-fang"}))["party"]["managers"]
+    listed = data_of(await gql(PORTFOLIO))["portfolio"]["edges"]
+    return {
+        "view": (view["data"]["party"], error_codes(view)),
+        "search": "p-zhang-li" in await found_by_search(gql, "张立"),
+        "chart": "p-zhang-li" in {n["id"] for n in chart},
+        "manager": [m["id"] for m in managers],
+        "portfolio": "p-zhang-li" in {e["node"]["id"] for e in listed},
+    }
+
+
+async def test_an_archived_party_is_gone_from_every_read_and_back_after_restore(
+    db: Database, gql: GraphQLClient, store: Store
+) -> None:
+    await db.demo()
+    db.dirty()
+    await refresh_co_holding_stats(store)
+    # 张立 is the one holder of a credit card in the demo.
+    stats = "MATCH (s:CoHoldingStats)-[c:COUNTS]->(:Product {id: 'prod-credit-card'}) RETURN "
+    people_before = await one(store, "MATCH (s:CoHoldingStats) RETURN s.people")
+    assert await one(store, stats + "c.people") == 1
+    flag = "MATCH (o:Party {id: 'org-huasheng'}) RETURN o.decisionLayerNoSupporter"
+    # 华盛's decision layer: 何静 (决, neutral) and 张立 (审, supporter): a supporter.
+    assert await one(store, flag) is None
+    before = await reads_of_zhang_li(gql)
+    assert before == {
+        "view": ({"id": "p-zhang-li", "name": "张立"}, []),
+        "search": True,
+        "chart": True,
+        "manager": ["p-zhang-li"],
+        "portfolio": True,
+    }
+
+    archived = data_of(
+        await gql(ARCHIVE_PARTY, {"id": "p-zhang-li", "reason": "客户注销", "v": 1})
+    )["archiveParty"]
+    assert {k: archived[k] for k in ("kind", "id", "action", "version", "archived", "reason")} == {
+        "kind": "PERSON",
+        "id": "p-zhang-li",
+        "action": "ARCHIVE",
+        "version": 2,
+        "archived": True,
+        "reason": "客户注销",
+    }
+    after = await reads_of_zhang_li(gql)
+    assert after["view"] == (None, ["NOT_FOUND"])
+    assert {k: v for k, v in after.items() if k != "view"} == {
+        "search": False,
+        "chart": False,
+        "manager": [],
+        "portfolio": False,
+    }
+    # Admins learn why; the links and the node are kept.
+    gone = await gql(PARTY, {"id": "p-zhang-li"})
+    assert error(gone)["reason"] == "ARCHIVED" and error(gone)["field"] == "id"
+    assert await one(store, "MATCH (:ArchivedParty {id: 'p-zhang-li'})-[r]-() RETURN count(r)") > 5
+    # 张立 held a credit card: one customer less in the co-holding statistics; 华盛's decision
+    # layer is 何静 alone, neutral: no supporter left.
+    assert await one(store, "MATCH (s:CoHoldingStats) RETURN s.people") == people_before - 1
+    assert await one(store, stats + "c.people") is None
+    assert await one(store, flag) is True
+    # The audit trail and the change feed say it.
+    entry = await store.read(
+        "MATCH (a:AuditEntry {action: 'ARCHIVE'})-[:CONCERNS]->"
+        "(:ArchivedParty {id: 'p-zhang-li'}) "
+        "RETURN a.who AS who, a.entity AS entity, a.version AS version"
+    )
+    assert [dict(e) for e in entry] == [{"who": "development", "entity": "PERSON", "version": 2}]
+    feed = await feed_of(gql, "p-zhang-li")
+    assert feed[-1] == {"type": "people", "action": "ARCHIVE", "partyIds": ["p-zhang-li"]}
+    # Archiving again changes nothing.
+    again = data_of(await gql(ARCHIVE_PARTY, {"id": "p-zhang-li", "reason": "again"}))
+    assert again["archiveParty"]["version"] == 2 and again["archiveParty"]["reason"] == "客户注销"
+
+    restored = data_of(await gql(RESTORE_PARTY, {"id": "p-zhang-li", "v": 2}))["restoreParty"]
+    assert restored == {
+        "kind": "PERSON",
+        "id": "p-zhang-li",
+        "action": "RESTORE",
+        "version": 3,
+        "archived": False,
+        "reason": None,
+    }
+    assert await reads_of_zhang_li(gql) == before
+    assert await one(store, "MATCH (s:CoHoldingStats) RETURN s.people") == people_before
+    assert await one(store, stats + "c.people") == 1
+    assert await one(store, flag) is None
+    assert await one(store, "MATCH (n:Archived) RETURN count(n)") == 0
+    assert (await feed_of(gql, "p-zhang-li"))[-1]["action"] == "RESTORE"
+
+
+async def test_archive_checks_versions_and_input_and_keeps_archived_ids(
+    db: Database, gql: GraphQLClient, store: Store
+) -> None:
+    await db.demo()
+    db.dirty()
+    stale = await gql(ARCHIVE_PARTY, {"id": "p-li-na", "reason": "dup", "v": 7})
+    assert error_codes(stale) == ["CONFLICT"] and error(stale)["currentVersion"] == 1
+    unknown = await gql(ARCHIVE_PARTY, {"id": "p-nobody", "reason": "dup"})
+    assert error_codes(unknown) == ["NOT_FOUND"] and error(unknown)["field"] == "id"
+    blank = await gql(ARCHIVE_PARTY, {"id": "p-li-na", "reason": "  "})
+    assert error_codes(blank) == ["INVALID_INPUT"] and error(blank)["field"] == "reason"
+    assert await one(store, "MATCH (n:Archived) RETURN count(n)") == 0
+
+    data_of(await gql(ARCHIVE_PARTY, {"id": "p-li-na", "reason": "duplicate record"}))
+    taken = await gql(CREATE_PERSON, {"input": {"id": "p-li-na", "name": "李娜"}})
+    assert error_codes(taken) == ["CONFLICT"] and error(taken)["reason"] == "ARCHIVED"
+    # Restoring a party that is not archived changes nothing.
+    data_of(await gql(RESTORE_PARTY, {"id": "p-li-na"}))
+    same = data_of(await gql(RESTORE_PARTY, {"id": "p-li-na"}))["restoreParty"]
+    assert same["version"] == 3 and same["archived"] is False
+
+
+async def test_sales_nodes_are_archived_and_restored(
+    db: Database, gql: GraphQLClient, store: Store
+) -> None:
+    await db.demo()
+    db.dirty()
+
+    async def opportunities() -> list[str]:
+        data = data_of(await gql(OPPORTUNITIES, {"id": "org-huasheng"}))
+        return [o["id"] for o in data["party"]["openOpportunities"]]
+
+    assert await opportunities() == ["opp-huasheng-fx"]
+    done = data_of(
+        await gql(ARCHIVE, {"kind": "OPPORTUNITY", "id": "opp-huasheng-fx", "reason": "lost"})
+    )["archive"]
+    assert done == {
+        "kind": "OPPORTUNITY",
+        "id": "opp-huasheng-fx",
+        "action": "ARCHIVE",
+        "version": 2,
+        "archived": True,
+    }
+    assert await opportunities() == []
+    # A product of a kind that is not it: unknown.
+    wrong = await gql(ARCHIVE, {"kind": "PRODUCT", "id": "opp-huasheng-fx", "reason": "x"})
+    assert error_codes(wrong) == ["NOT_FOUND"]
+    data_of(await gql(RESTORE, {"kind": "OPPORTUNITY", "id": "opp-huasheng-fx"}))
+    assert await opportunities() == ["opp-huasheng-fx"]
+
+    # An archived product: no one holds it in the statistics any more.
+    await refresh_co_holding_stats(store)
+    counted = (
+        "MATCH (:CoHoldingStats)-[c:COUNTS]->(:Product {id: 'prod-credit-card'}) RETURN count(c)"
+    )
+    assert await one(store, counted) == 1
+    data_of(await gql(ARCHIVE, {"kind": "PRODUCT", "id": "prod-credit-card", "reason": "retired"}))
+    assert await one(store, counted) == 0
+    data_of(await gql(RESTORE, {"kind": "PRODUCT", "id": "prod-credit-card"}))
+    assert await one(store, counted) == 1
+
+
+async def test_archiving_follows_the_write_rules(
+    db: Database, production: LiveServer, store: Store
+) -> None:
+    await db.demo()
+    db.dirty()
+    rep = as_key(production.url, "demo-rep")  # 刘洋: 中集's team, not 华盛's
+    outside = await rep(ARCHIVE_PARTY, {"id": "p-zhang-li", "reason": "x"})
+    unknown = await rep(ARCHIVE_PARTY, {"id": "p-nobody", "reason": "x"})
+    assert error_codes(outside) == error_codes(unknown) == ["NOT_FOUND"]
+    assert error(outside)["field"] == error(unknown)["field"] == "id"
+    catalogue = await rep(ARCHIVE, {"kind": "PRODUCT", "id": "prod-fx", "reason": "x"})
+    assert error_codes(catalogue) == ["FORBIDDEN"]
+    assert await one(store, "MATCH (n:Archived) RETURN count(n)") == 0
+
+    # Within their scope (李娜 works for 中集) a rep archives; the archived party is then
+    # outside every rep's scope: only an admin restores it.
+    data_of(await rep(ARCHIVE_PARTY, {"id": "p-li-na", "reason": "left the company"}))
+    assert error_codes(await rep(RESTORE_PARTY, {"id": "p-li-na"})) == ["NOT_FOUND"]
+    hidden = await rep(PARTY, {"id": "p-li-na"})
+    assert error_codes(hidden) == ["NOT_FOUND"] and "reason" not in error(hidden)
+    admin = as_key(production.url, "admin")
+    data_of(await admin(RESTORE_PARTY, {"id": "p-li-na"}))
+    assert data_of(await rep(PARTY, {"id": "p-li-na"}))["party"]["id"] == "p-li-na"

@@ -7,8 +7,8 @@
 // `(r:Rep)-[:COVERS]->(d:Party)`), so an archived node drops out of every read, index and
 // full-text search at no cost and with no read changed, while its properties and links stay
 // for its history and for a restore. `archivedKind` keeps what it was (EntityKind name).
-// A merged party stays as a tombstone (:Archived:MergedParty {id, mergedInto}) whose id
-// resolves to the survivor (`resolve`).
+// A merged party stays as a tombstone, (:Archived:MergedParty {id, mergedAt})-[:MERGED_INTO]->
+// (survivor), whose id resolves to the survivor (`resolve`).
 
 // name: state
 // The node of $kind with this id, live or archived (both, when an import re-created an
@@ -44,7 +44,7 @@ RETURN elementId(n) AS node, properties(n) AS props, n:Archived AS archived,
 // name: taken
 // Whether an id of these kinds is archived or a merged party's alias: a create may not take it.
 MATCH (n:Archived {id: $id}) WHERE n.archivedKind IN $kinds
-RETURN n.archivedKind AS kind, n:MergedParty AS merged, n.mergedInto AS mergedInto
+RETURN n.archivedKind AS kind, n:MergedParty AS merged
 LIMIT 1
 
 // name: related_accounts
@@ -111,3 +111,89 @@ OPTIONAL MATCH (n)-[:MERGED_INTO]->(s:Party)
 RETURN n:MergedParty AS merged, n.archivedAt AS archivedAt, n.archivedReason AS reason,
        head(collect(s.id)) AS survivorId
 LIMIT 1
+
+// ----- merging two parties -----
+
+// name: merge_links
+// Every link of the merged party (any type, either direction), with, for each, the
+// survivor's link of the same type to the same node (`duplicate`: either direction for the
+// $undirected types) and, for the $single types (one per party: an organization's parent),
+// the survivor's own (`taken`).
+MATCH (m) WHERE elementId(m) = $merged
+MATCH (s) WHERE elementId(s) = $survivor
+MATCH (m)-[r]-(x)
+WITH s, r, x, startNode(r) = m AS outgoing
+RETURN elementId(r) AS rel, type(r) AS type, outgoing, elementId(x) AS other,
+       x = s AS toSurvivor, properties(r) AS props,
+       [(s)-[d]-(x) WHERE type(d) = type(r)
+          AND (type(r) IN $undirected OR (startNode(d) = s) = outgoing)
+        | {rel: elementId(d), props: properties(d)}][0] AS duplicate,
+       CASE WHEN outgoing AND type(r) IN $single
+            THEN [(s)-[d]->(y) WHERE type(d) = type(r) | elementId(d)][0] END AS taken
+
+// name: merge_apply
+// $updates: the survivor's links that absorb a duplicate ({rel, props}); $moves: the merged
+// party's links made again on the survivor ({type, outgoing, other, props}); then every link
+// of the merged party goes. Relationship types are dynamic (Neo4j 5.26+): any type moves,
+// including those this query does not know of.
+MATCH (s) WHERE elementId(s) = $survivor
+MATCH (m) WHERE elementId(m) = $merged
+CALL (s) {
+  UNWIND $updates AS u
+  MATCH ()-[d]->() WHERE elementId(d) = u.rel
+  SET d = u.props
+}
+CALL (s) {
+  UNWIND $moves AS mv
+  MATCH (x) WHERE elementId(x) = mv.other
+  CALL (s, x, mv) {
+    WITH s, x, mv WHERE mv.outgoing
+    CREATE (s)-[r:$(mv.type)]->(x)
+    SET r = mv.props
+  }
+  CALL (s, x, mv) {
+    WITH s, x, mv WHERE NOT mv.outgoing
+    CREATE (x)-[r:$(mv.type)]->(s)
+    SET r = mv.props
+  }
+}
+CALL (m) {
+  MATCH (m)-[r]-()
+  DELETE r
+}
+RETURN count(*) AS done
+
+// name: merge_cycles
+// Whether the moved links closed a reporting or PART_OF cycle through the survivor.
+MATCH (s) WHERE elementId(s) = $survivor
+RETURN EXISTS { MATCH (s)-[:REPORTS_TO*1..]->(s) } AS reporting,
+       EXISTS { MATCH (s)-[:PART_OF*1..]->(s) } AS parent
+
+// name: merge_survivor
+// The survivor's filled fields and version; a person's searchTitles follow the jobs moved
+// to them (as write.employment_put keeps them).
+MATCH (s) WHERE elementId(s) = $survivor
+SET s += $props, s.version = $version, s.updatedAt = $now
+WITH s
+CALL (s) {
+  WITH s AS p WHERE p:Person
+  CALL (p) {
+    MATCH (p)-[w:WORKS_FOR]->(:Organization)
+    WITH trim(coalesce(w.title, '') + ' ' + coalesce(w.department, '')) AS t ORDER BY t
+    RETURN collect(t) AS titles
+  }
+  SET p.searchTitles = titles
+}
+RETURN properties(s) AS props
+
+// name: tombstone
+// The merged party keeps only its id, as an alias of the survivor (`resolve`): no label a
+// read names, none of its data, one MERGED_INTO link.
+MATCH (m) WHERE elementId(m) = $merged
+MATCH (s) WHERE elementId(s) = $survivor
+WITH m, s, m.id AS id
+SET m = {id: id, mergedAt: $now, mergedBy: $who, archivedKind: $kind, archivedAt: $now}
+REMOVE m:Party:Person:Organization
+SET m:Archived:MergedParty
+CREATE (m)-[:MERGED_INTO]->(s)
+RETURN m.id AS id

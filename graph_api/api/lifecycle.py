@@ -44,6 +44,21 @@ class LifecycleResult:
     )
     archived: bool = strawberry.field(description="Whether the node is archived now.")
     reason: str | None = strawberry.field(description="The reason given, while archived.")
+    moved_links: int = strawberry.field(
+        description="A merge: links of the merged party moved to the survivor."
+    )
+    removed_links: int = strawberry.field(
+        description=(
+            "A merge: links dropped (duplicates folded into the survivor's, links between the "
+            "two); an erasure: the person's private links removed."
+        )
+    )
+    fields: list[str] = strawberry.field(
+        description=(
+            "A merge: the survivor's fields filled from the merged party; an erasure: the "
+            "fields erased."
+        )
+    )
 
     @staticmethod
     def from_domain(r: w.LifecycleRecord) -> LifecycleResult:
@@ -55,7 +70,20 @@ class LifecycleResult:
             at=r.at,
             archived=r.archived,
             reason=r.reason,
+            moved_links=r.moved,
+            removed_links=r.removed,
+            fields=list(r.fields),
         )
+
+
+@strawberry.input(description="The versions a merge is based on (each optional).")
+class MergeVersionsInput:
+    survivor: int | None = strawberry.field(
+        default=None, description="The survivor's version; stale: CONFLICT."
+    )
+    merged: int | None = strawberry.field(
+        default=None, description="The merged party's version; stale: CONFLICT."
+    )
 
 
 def _reason(value: str) -> str:
@@ -169,6 +197,59 @@ class LifecycleMutation:
     ) -> LifecycleResult:
         change = _restore(kind.entity, str(id), expected_version)
         return await _one(info, "restore", change)
+
+    @strawberry.mutation(
+        description=(
+            "Merges two records of one customer: every link of mergedId (jobs, reporting "
+            "lines, family, holdings, buying roles, coverage, interactions, audit entries, "
+            "history) moves to survivorId; a link the survivor already has is kept once (the "
+            "survivor's, with what it lacks from the other, the larger strength, the earlier "
+            "since); links between the two are dropped. The survivor's empty fields are "
+            "filled from the merged party, whose name joins its aliases. mergedId then "
+            "resolves to the survivor (party(id: mergedId) answers it) and cannot be taken "
+            "again. Same kind only (person with person, organization with organization), "
+            "never a party with itself; a merge that would close a reporting or PART_OF cycle "
+            "is refused; nothing is written on any error. Admins, or a rep or manager who "
+            "sees both parties (people: with their sensitive data open)."
+        )
+    )
+    async def merge_parties(
+        self,
+        info: Info,
+        survivor_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The party that remains.")
+        ],
+        merged_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The party merged into it (its id becomes an alias)."),
+        ],
+        expected_versions: Annotated[
+            MergeVersionsInput | None,
+            strawberry.argument(description="The versions the merge is based on."),
+        ] = None,
+    ) -> LifecycleResult:
+        survivor = check_id("survivorId", str(survivor_id))
+        merged = check_id("mergedId", str(merged_id))
+        if survivor == merged:
+            raise InvalidInput(
+                "mergedId must be another party than survivorId",
+                field="mergedId",
+                value=merged,
+                details={"reason": "SELF_LINK"},
+            )
+        values: dict[str, object] = {"survivorId": survivor, "mergedId": merged}
+        if expected_versions is not None:
+            for name in ("survivor", "merged"):
+                given = getattr(expected_versions, name)
+                if given is not None and given < 1:
+                    raise InvalidInput(
+                        f"expectedVersions.{name} must be 1 or more",
+                        field=f"expectedVersions.{name}",
+                        value=given,
+                    )
+                values[f"{name}Version"] = given
+        change = w.Change(w.EntityKind.PERSON, w.ChangeAction.MERGE, values, path="")
+        return await _one(info, "mergeParties", change)
 
 
 __all__ = ["LifecycleMutation", "LifecycleResult"]

@@ -806,6 +806,8 @@ class _Writer:
     async def _lifecycle(self, change: Change) -> WriteResult:
         if change.action in (ChangeAction.ARCHIVE, ChangeAction.RESTORE):
             return await self._archive(change)
+        if change.action is ChangeAction.MERGE:
+            return await self._merge(change)
         raise NotImplementedError(change.action)
 
     async def _id_not_retired(self, change: Change, kind: EntityKind, node_id: str) -> None:
@@ -966,11 +968,203 @@ class _Writer:
             reason=props.get("archivedReason") if archived else None,
         )
 
+    async def _merge_party(self, change: Change, name: str) -> Mapping[str, Any]:
+        """One of the two parties of a merge, live and locked; NOT_FOUND as for an unknown
+        id when it is not, or not in the viewer's scope."""
+        party_id: str = change.values[name]
+        rows = await self._lifecycle_rows(EntityKind.PERSON, party_id)
+        live = [r for r in rows if not r["archived"]]
+        if not live or not self._sees(party_id):
+            raise NotFound(f"no party with id {party_id!r}", field=change.at(name), value=party_id)
+        return live[0]
+
+    async def _merge(self, change: Change) -> LifecycleRecord:
+        """Merges the party `mergedId` into `survivorId` (two records of one customer).
+
+        Every link of the merged party (any type, either direction: jobs, reporting lines,
+        family, holdings, roles, coverage, interactions, audit entries, history links) moves
+        to the survivor. A link the survivor already has (same type, same node at the other
+        end; either direction for family and acquaintance) is not doubled: the survivor's is
+        kept, with the properties it lacks taken from the merged one's, the larger
+        `strength` and the earlier `since` and `createdAt`. Links between the two are
+        dropped, and so is the merged organization's parent when the survivor has one. The
+        survivor's fields that are empty are filled from the merged party's; the merged
+        name joins its aliases. The merged party remains as its id only, an alias that
+        resolves to the survivor."""
+        survivor_id: str = change.values["survivorId"]
+        merged_id: str = change.values["mergedId"]
+        for name in _HIERARCHY_OF_MERGES:
+            await self.tx.run("write.lock", {"name": name})
+        survivor = await self._merge_party(change, "survivorId")
+        merged = await self._merge_party(change, "mergedId")
+        kind = EntityKind[survivor["kind"]]
+        if merged["kind"] != survivor["kind"]:
+            raise InvalidInput(
+                f"mergedId: {merged_id!r} is {str(merged['kind']).lower()}, "
+                f"{survivor_id!r} {str(survivor['kind']).lower()}: only parties of one kind merge",
+                field=change.at("mergedId"),
+                value=merged_id,
+                details={"reason": "KIND_MISMATCH"},
+            )
+        scope = WriteScope(kind, change.action, frozenset({survivor_id, merged_id}))
+        # Merging moves family links, holdings and the sensitive fields of people: asked as
+        # a change of those (a rep needs the people's sensitive data open).
+        authorize_write(self.access, scope, frozenset(self.created), SENSITIVE_PERSON_FIELDS)
+        versions = {}
+        for name, row in (("survivor", survivor), ("merged", merged)):
+            versions[name] = int(row["props"].get("version") or 1)
+            expected = change.values.get(f"{name}Version")
+            if expected is not None and expected != versions[name]:
+                raise Conflict(
+                    f"party {row['props']['id']!r} is at version {versions[name]}, not "
+                    f"{expected}: read it again and retry",
+                    field=change.at(f"expectedVersions.{name}"),
+                    value=expected,
+                    details={"currentVersion": versions[name]},
+                )
+
+        nodes = {"survivor": survivor["node"], "merged": merged["node"]}
+        await self.co_holding.touch(self.tx.run, [survivor_id, merged_id])
+        links = await self.tx.run(
+            "lifecycle.merge_links",
+            {**nodes, "undirected": sorted(_UNDIRECTED), "single": sorted(_SINGLE)},
+        )
+        updates: dict[str, dict[str, Any]] = {}
+        moves: list[dict[str, Any]] = []
+        removed = 0
+        for link in links:
+            props = dict(link["props"])
+            if link["toSurvivor"] or link["taken"] is not None:
+                removed += 1
+                continue
+            duplicate = link["duplicate"]
+            if duplicate is None:
+                moves.append(
+                    {
+                        "type": link["type"],
+                        "outgoing": link["outgoing"],
+                        "other": link["other"],
+                        "props": props,
+                    }
+                )
+                continue
+            removed += 1
+            rel = duplicate["rel"]
+            kept = updates.get(rel) or dict(duplicate["props"])
+            combined = _combined_link(kept, props, self.now)
+            if combined != dict(duplicate["props"]):
+                updates[rel] = combined
+        await self.tx.run(
+            "lifecycle.merge_apply",
+            {
+                **nodes,
+                "updates": [{"rel": r, "props": p} for r, p in updates.items()],
+                "moves": moves,
+            },
+        )
+        cycles = await self.tx.run_one("lifecycle.merge_cycles", {"survivor": nodes["survivor"]})
+        assert cycles is not None
+        if cycles["reporting"] or cycles["parent"]:
+            what = "reporting" if cycles["reporting"] else "PART_OF"
+            raise InvalidInput(
+                f"mergedId: merging {merged_id!r} into {survivor_id!r} would form a {what} "
+                "cycle (one reports to, or is part of, the other through others)",
+                field=change.at("mergedId"),
+                value=merged_id,
+                details={"reason": "CYCLE"},
+            )
+
+        section = section_of(kind)
+        stored = [f for f in section.fields if f.stored and f.name not in BOOKKEEPING]
+        have = dict(survivor["props"])
+        given = dict(merged["props"])
+        filled: dict[str, Any] = {}
+        for f in stored:
+            mine, theirs = have.get(f.name), given.get(f.name)
+            if f.name == "aliases":
+                names = [*(mine or []), *(theirs or [])]
+                if given.get("name") and given.get("name") != have.get("name"):
+                    names.append(given["name"])
+                union = list(dict.fromkeys(names))
+                if union != list(mine or []):
+                    filled[f.name] = union
+            elif _empty(mine) and not _empty(theirs):
+                filled[f.name] = theirs
+        new_version = versions["survivor"] + 1
+        written = await self.tx.run_one(
+            "lifecycle.merge_survivor",
+            {
+                "survivor": nodes["survivor"],
+                "props": filled,
+                "version": new_version,
+                "now": self.now,
+            },
+        )
+        assert written is not None
+        await self.tx.run(
+            "lifecycle.tombstone",
+            {**nodes, "now": self.now, "who": self.viewer.subject, "kind": kind.name},
+        )
+        self._record(
+            scope,
+            AuditAction.MERGE,
+            {"id": survivor_id, "mergedId": merged_id},
+            new_version,
+            [
+                ("mergedId", None, merged_id),
+                *((n, _shown(section.field_map[n], have.get(n)), v) for n, v in filled.items()),
+            ],
+        )
+        return LifecycleRecord(
+            kind=kind,
+            id=survivor_id,
+            action=AuditAction.MERGE,
+            version=new_version,
+            at=self.now,
+            survivor_id=survivor_id,
+            moved=len(moves),
+            removed=removed,
+            fields=tuple(filled),
+        )
+
 
 LIFECYCLE_ACTIONS = frozenset(
     {ChangeAction.ARCHIVE, ChangeAction.RESTORE, ChangeAction.MERGE, ChangeAction.ERASE}
 )
 _ARCHIVABLE = frozenset(k.entity for k in ArchivableKind)
+
+
+# Links read either way (stored from either end): a duplicate of one is one in either
+# direction. An organization has one parent.
+_UNDIRECTED = frozenset({"FAMILY", "KNOWS"})
+_SINGLE = frozenset({"PART_OF"})
+_HIERARCHY_OF_MERGES = (_PART_OF, _REPORTS_TO)  # the order of _hierarchy_locks (sorted)
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == [] or (isinstance(value, str) and not value.strip())
+
+
+def _combined_link(
+    kept: Mapping[str, Any], other: Mapping[str, Any], now: datetime
+) -> dict[str, Any]:
+    """The survivor's link absorbing the merged party's duplicate: its own values first,
+    what it lacks from the other, the larger strength, the earlier since and createdAt."""
+    out = dict(kept)
+    for name, value in other.items():
+        if name in ("version", "updatedAt"):
+            continue
+        mine = out.get(name)
+        if mine is None:
+            out[name] = value
+        elif name == "strength" and value is not None:
+            out[name] = max(mine, value)
+        elif name in ("since", "createdAt") and value is not None:
+            out[name] = min(_native(mine), _native(value))
+    if out != dict(kept):
+        out["version"] = int(kept.get("version") or 1) + 1
+        out["updatedAt"] = now
+    return out
 
 
 def _id_space(kind: EntityKind) -> list[str]:

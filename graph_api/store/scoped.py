@@ -160,6 +160,11 @@ QUERY_SCOPES: Mapping[str, Declared] = {
             "product_holders",
             "archive",
             "restore",
+            "merge_links",
+            "merge_apply",
+            "merge_cycles",
+            "merge_survivor",
+            "tombstone",
         )
     },
     # What an id no live party has is (archived, or a merged party's alias), opened by

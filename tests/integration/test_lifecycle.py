@@ -252,3 +252,192 @@ async def test_archiving_follows_the_write_rules(
     admin = as_key(production.url, "admin")
     data_of(await admin(RESTORE_PARTY, {"id": "p-li-na"}))
     assert data_of(await rep(PARTY, {"id": "p-li-na"}))["party"]["id"] == "p-li-na"
+
+
+# ----- merging -----
+
+MERGE = """mutation($s: ID!, $m: ID!, $v: MergeVersionsInput) {
+  mergeParties(survivorId: $s, mergedId: $m, expectedVersions: $v) {
+    kind id action version movedLinks removedLinks fields } }"""
+PERSON_VIEW = """query($id: ID!) { party(id: $id) { id name aliases version ... on Person {
+  phone email birthDate
+  employments { organization { id } title department }
+  managers { id }
+  household { person { id } relation }
+  holdings { id }
+  relationships { kind party { id } strength }
+  coverage { rep { id } strength kind }
+  interactions { edges { node { id } } }
+} } }"""
+
+# Two records of one customer: 张三 (p-s, the survivor) and 张叁 (p-m, merged into him).
+#   jobs: both at org-a (p-s CFO; p-m 财务总监 in 财务部), p-m also at org-b (董事)
+#   p-m reports to p-boss; p-m is p-kid's parent; p-m holds h-2 (prod-2), p-s h-1 (prod-1)
+#   p-x knows both (p-s 0.3, p-m 0.9); p-s knows p-m (a link between the two)
+#   rep-1 covers both (p-s 0.5 no kind, p-m 0.8 PERSONAL); interaction i-1 with p-m
+MERGE_GRAPH: dict[str, Any] = {
+    "products": [{"id": "prod-1", "name": "P1"}, {"id": "prod-2", "name": "P2"}],
+    "organizations": [{"id": "org-a", "name": "甲公司"}, {"id": "org-b", "name": "乙公司"}],
+    "people": [
+        {"id": "p-s", "name": "张三", "aliases": ["Zhang San"], "phone": "111"},
+        {
+            "id": "p-m",
+            "name": "张叁",
+            "aliases": ["Z3"],
+            "phone": "222",
+            "email": "z3@example.com",
+            "birthDate": "1980-01-01",
+        },
+        {"id": "p-boss", "name": "老板"},
+        {"id": "p-kid", "name": "小张"},
+        {"id": "p-x", "name": "朋友"},
+    ],
+    "reps": [{"id": "rep-1", "name": "刘洋"}],
+    "employment": [
+        {"personId": "p-s", "organizationId": "org-a", "title": "CFO"},
+        {"personId": "p-m", "organizationId": "org-a", "title": "财务总监", "department": "财务部"},
+        {"personId": "p-m", "organizationId": "org-b", "title": "董事"},
+    ],
+    "reporting": [{"personId": "p-m", "managerId": "p-boss"}],
+    "family": [{"fromId": "p-m", "toId": "p-kid", "kind": "PARENT"}],
+    "holdings": [
+        {"id": "h-1", "partyId": "p-s", "productId": "prod-1", "status": "ACTIVE"},
+        {"id": "h-2", "partyId": "p-m", "productId": "prod-2", "status": "ACTIVE"},
+    ],
+    "acquaintance": [
+        {"fromId": "p-x", "toId": "p-s", "strength": 0.3},
+        {"fromId": "p-x", "toId": "p-m", "strength": 0.9},
+        {"fromId": "p-s", "toId": "p-m", "strength": 0.5},
+    ],
+    "coverage": [
+        {"repId": "rep-1", "personId": "p-s", "strength": 0.5},
+        {"repId": "rep-1", "personId": "p-m", "strength": 0.8, "kind": "PERSONAL"},
+    ],
+    "interactions": [
+        {
+            "id": "i-1",
+            "kind": "VISIT",
+            "at": "2026-10-01T02:00:00Z",
+            "partyIds": ["p-m"],
+            "repIds": ["rep-1"],
+        }
+    ],
+}
+
+
+async def test_a_merge_moves_every_link_and_leaves_an_alias(
+    db: Database, gql: GraphQLClient, store: Store, tmp_path: Any
+) -> None:
+    await db.load(MERGE_GRAPH, tmp_path)
+    await refresh_co_holding_stats(store)
+    assert await one(store, "MATCH (s:CoHoldingStats) RETURN s.people") == 2
+    done = data_of(await gql(MERGE, {"s": "p-s", "m": "p-m", "v": {"survivor": 1, "merged": 1}}))
+    # Moved: the org-b job, the reporting line, the PARENT link, h-2, i-1 (5). Folded into
+    # p-s's own: the org-a job, p-x's acquaintance, rep-1's coverage; dropped: p-s knows p-m (4).
+    assert done["mergeParties"] == {
+        "kind": "PERSON",
+        "id": "p-s",
+        "action": "MERGE",
+        "version": 2,
+        "movedLinks": 5,
+        "removedLinks": 4,
+        "fields": ["aliases", "birthDate", "email"],
+    }
+    view = data_of(await gql(PERSON_VIEW, {"id": "p-s"}))["party"]
+    assert view == {
+        "id": "p-s",
+        "name": "张三",
+        "aliases": ["Zhang San", "Z3", "张叁"],
+        "version": 2,
+        "phone": "111",  # the survivor's own value stays
+        "email": "z3@example.com",
+        "birthDate": "1980-01-01",
+        "employments": [  # by organization name: 乙 (U+4E59) before 甲 (U+7532)
+            {"organization": {"id": "org-b"}, "title": "董事", "department": None},
+            {"organization": {"id": "org-a"}, "title": "CFO", "department": "财务部"},
+        ],
+        "managers": [{"id": "p-boss"}],
+        "household": [{"person": {"id": "p-kid"}, "relation": "CHILD"}],
+        "holdings": [{"id": "h-1"}, {"id": "h-2"}],
+        "relationships": [{"kind": "KNOWS", "party": {"id": "p-x"}, "strength": 0.9}],
+        "coverage": [{"rep": {"id": "rep-1"}, "strength": 0.8, "kind": "PERSONAL"}],
+        "interactions": {"edges": [{"node": {"id": "i-1"}}]},
+    }
+    # The merged id is an alias: it answers the survivor, and cannot be created again.
+    alias = data_of(await gql(PARTY, {"id": "p-m"}))["party"]
+    assert alias == {"id": "p-s", "name": "张三"}
+    taken = await gql(CREATE_PERSON, {"input": {"id": "p-m", "name": "x"}})
+    assert error_codes(taken) == ["CONFLICT"] and error(taken)["reason"] == "MERGED"
+    # Nothing of the merged record is left but its id; one customer in the statistics.
+    leftover = await store.read(
+        "MATCH (m:MergedParty {id: 'p-m'}) "
+        "RETURN [k IN keys(m) WHERE NOT k IN ['id', 'mergedAt', 'mergedBy', 'archivedKind', "
+        "'archivedAt']] AS extra, labels(m) AS labels, COUNT { (m)--() } AS links"
+    )
+    assert [dict(r) for r in leftover] == [
+        {"extra": [], "labels": ["Archived", "MergedParty"], "links": 1}
+    ]
+    assert await one(store, "MATCH (s:CoHoldingStats) RETURN s.people") == 1
+    assert (await feed_of(gql, "p-m"))[-1] == {
+        "type": "people",
+        "action": "MERGE",
+        "partyIds": ["p-m", "p-s"],
+    }
+    # Merging again: p-m is no party any more.
+    again = await gql(MERGE, {"s": "p-s", "m": "p-m"})
+    assert error_codes(again) == ["NOT_FOUND"] and error(again)["field"] == "mergedId"
+
+
+async def test_a_merge_refuses_bad_input_and_writes_nothing(
+    db: Database, gql: GraphQLClient, store: Store, tmp_path: Any
+) -> None:
+    await db.load(MERGE_GRAPH, tmp_path)
+    # p-boss reports to p-s: merging p-m (who reports to p-boss) would make p-s report to
+    # p-boss, who reports to p-s.
+    cycle = {"people": [], "reporting": [{"personId": "p-boss", "managerId": "p-s"}]}
+    await db.load(cycle, tmp_path, clear=False)
+    snapshot = "MATCH (n) OPTIONAL MATCH (n)-[r]->() RETURN count(DISTINCT n) * 1000 + count(r)"
+    before = await one(store, snapshot)
+    cases = [
+        ({"s": "p-s", "m": "p-s"}, "INVALID_INPUT", "mergedId"),
+        ({"s": "p-s", "m": "org-a"}, "INVALID_INPUT", "mergedId"),
+        ({"s": "p-s", "m": "p-nobody"}, "NOT_FOUND", "mergedId"),
+        ({"s": "p-nobody", "m": "p-m"}, "NOT_FOUND", "survivorId"),
+        ({"s": "p-s", "m": "p-m", "v": {"merged": 3}}, "CONFLICT", "expectedVersions.merged"),
+        (
+            {"s": "p-s", "m": "p-m", "v": {"survivor": 0}},
+            "INVALID_INPUT",
+            "expectedVersions.survivor",
+        ),
+        ({"s": "p-s", "m": "p-m"}, "INVALID_INPUT", "mergedId"),  # the cycle
+    ]
+    for variables, code, field in cases:
+        body = await gql(MERGE, variables)
+        assert (error_codes(body), error(body)["field"]) == ([code], field), (variables, body)
+    assert error(await gql(MERGE, {"s": "p-s", "m": "p-m"}))["reason"] == "CYCLE"
+    assert error(await gql(MERGE, {"s": "p-s", "m": "org-a"}))["reason"] == "KIND_MISMATCH"
+    assert await one(store, snapshot) == before
+    assert await one(store, "MATCH (a:AuditEntry) RETURN count(a)") == 0
+
+
+async def test_a_merge_follows_the_write_rules(
+    db: Database, production: LiveServer, store: Store
+) -> None:
+    await db.demo()
+    db.dirty()
+    rep = as_key(production.url, "demo-rep")  # 刘洋: 中集's people, not 华盛's
+    outside = await rep(MERGE, {"s": "p-li-na", "m": "p-zhang-li"})
+    unknown = await rep(MERGE, {"s": "p-li-na", "m": "p-nobody"})
+    assert error_codes(outside) == error_codes(unknown) == ["NOT_FOUND"]
+    assert error(outside)["field"] == error(unknown)["field"] == "mergedId"
+    assert await one(store, "MATCH (n:MergedParty) RETURN count(n)") == 0
+    # An admin merges two of the demo's organizations: 华盛上海 into 华盛北京 (branches of
+    # 华盛深圳). 吴磊 then works for 华盛北京, and the alias answers it.
+    admin = as_key(production.url, "admin")
+    data_of(await admin(MERGE, {"s": "org-huasheng-bj", "m": "org-huasheng-sh"}))
+    alias = data_of(await admin(PARTY, {"id": "org-huasheng-sh"}))["party"]
+    assert alias["id"] == "org-huasheng-bj"
+    jobs_of_wu_lei = """{ party(id: "p-wu-lei") {
+      ... on Person { employments { organization { id } } } } }"""
+    jobs = data_of(await admin(jobs_of_wu_lei))["party"]["employments"]
+    assert jobs == [{"organization": {"id": "org-huasheng-bj"}}]

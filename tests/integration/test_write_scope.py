@@ -237,6 +237,18 @@ ARGUMENT_CASES: list[tuple[str, str, dict[str, Any], str]] = [
         {"kind": "OPPORTUNITY", "id": "opp-b"},
         "opp-b",
     ),
+    (
+        "mergeParties",
+        "$survivorId: ID!, $mergedId: ID!",
+        {"survivorId": "pa-ceo", "mergedId": "pb-vip"},
+        "pb-vip",
+    ),
+    (
+        "mergeParties",
+        "$survivorId: ID!, $mergedId: ID!",
+        {"survivorId": "pb-vip", "mergedId": "pa-ceo"},
+        "pb-vip",
+    ),
 ]
 
 

@@ -197,3 +197,65 @@ REMOVE m:Party:Person:Organization
 SET m:Archived:MergedParty
 CREATE (m)-[:MERGED_INTO]->(s)
 RETURN m.id AS id
+
+// ----- erasing a person's personal data -----
+
+// name: erase_person
+// $props: the personal fields as null (removed), the placeholder name, version, updatedAt,
+// erasedAt. The person's private links ($private types, either direction: family,
+// acquaintance, being a beneficiary) and the beneficiaries of their policies go; their
+// policies' references, the notes of their interactions and of their buying-centre roles go.
+// Holdings, jobs, reporting lines, roles and coverage stay: the organizations' record and the
+// statistics.
+MATCH (p) WHERE elementId(p) = $node
+SET p += $props
+WITH p
+CALL (p) {
+  OPTIONAL MATCH (p)-[r]-() WHERE type(r) IN $private
+  DELETE r
+  RETURN count(r) AS privateLinks
+}
+CALL (p) {
+  OPTIONAL MATCH (p)-[:HOLDS]->(:Holding)<-[b]-() WHERE type(b) IN $private
+  DELETE b
+  RETURN count(b) AS beneficiaries
+}
+CALL (p) {
+  MATCH (p)-[:HOLDS]->(h:Holding)
+  SET h.reference = null
+}
+CALL (p) {
+  MATCH (i:Interaction)-[:WITH]->(p)
+  SET i.subject = null, i.summary = null
+}
+CALL (p) {
+  MATCH (p)-[r:BUYING_ROLE]->()
+  SET r.note = null
+}
+RETURN properties(p) AS props, privateLinks + beneficiaries AS removed
+
+// name: erase_trail
+// The audit entries filed under the person and the changes of the feed naming them, with
+// their recorded values (services/writes.py blanks the personal ones).
+MATCH (p) WHERE elementId(p) = $node
+CALL (p) {
+  MATCH (a:AuditEntry)-[:CONCERNS]->(p)
+  RETURN collect({node: elementId(a), entity: a.entity, key: a.key, changes: a.changes}) AS audit
+}
+CALL () {
+  MATCH (c:Change) WHERE $id IN c.partyIds AND c.changes <> '[]'
+  RETURN collect({node: elementId(c), type: c.type, key: c.key, changes: c.changes}) AS feed
+}
+RETURN audit, feed
+
+// name: erase_values
+UNWIND $rows AS row
+MATCH (n) WHERE elementId(n) = row.node
+SET n.changes = row.changes
+
+// name: erase_answers
+// Recorded answers of idempotency keys that hold the person (a retry of those requests then
+// runs again, as after the keys' retention).
+MATCH (k:IdempotencyKey) WHERE k.answer CONTAINS $needle
+DETACH DELETE k
+RETURN count(*) AS deleted

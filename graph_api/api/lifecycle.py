@@ -251,5 +251,37 @@ class LifecycleMutation:
         change = w.Change(w.EntityKind.PERSON, w.ChangeAction.MERGE, values, path="")
         return await _one(info, "mergeParties", change)
 
+    @strawberry.mutation(
+        description=(
+            "Erases a person's personal data on their request (PIPL, GDPR): the name becomes "
+            "a placeholder; aliases, gender, birth date, contact data (phone, e-mail, WeChat), "
+            "home address, city, occupation and contact preferences are removed; so are the "
+            "person's family links, acquaintances and beneficiary links (both ways: the "
+            "beneficiaries of their policies too), their policies' references, the subject "
+            "and summary of their interactions and the notes of their buying roles, and the "
+            "same values in earlier audit entries and changes of the feed. Kept, for the "
+            "statistics and the organizations' record: the party (region, tier, grade, "
+            "customer since, source), holdings, interactions, jobs, reporting lines, buying "
+            "roles, coverage. The audit entry says who, when and why and names the fields, "
+            "without their values. Not undone by anything. Admins, or a rep or manager with "
+            "the person's sensitive data open to them."
+        )
+    )
+    async def erase_personal_data(
+        self,
+        info: Info,
+        person_id: Annotated[strawberry.ID, strawberry.argument(description="The person's id.")],
+        reason: Reason,
+        expected_version: ExpectedVersion = None,
+    ) -> LifecycleResult:
+        change = w.Change(
+            w.EntityKind.PERSON,
+            w.ChangeAction.ERASE,
+            {"id": check_id("personId", str(person_id)), "reason": _reason(reason)},
+            expected_version=_version(expected_version),
+            path="",
+        )
+        return await _one(info, "erasePersonalData", change)
+
 
 __all__ = ["LifecycleMutation", "LifecycleResult"]

@@ -281,7 +281,7 @@ def _entity_name(ref: str | None) -> str:
 def _stale(what: str, path: str, current: int | None, expected: int | None) -> Conflict:
     return Conflict(
         f"{what} is at version {current}, not {expected}: read it again and retry",
-        field=f"{path}.expectedVersion",
+        field=f"{path}.expectedVersion" if path else "expectedVersion",
         value=expected,
         details={"currentVersion": current},
     )
@@ -808,7 +808,7 @@ class _Writer:
             return await self._archive(change)
         if change.action is ChangeAction.MERGE:
             return await self._merge(change)
-        raise NotImplementedError(change.action)
+        return await self._erase(change)
 
     async def _id_not_retired(self, change: Change, kind: EntityKind, node_id: str) -> None:
         """A create may not take the id of an archived node (restore it instead) or of a
@@ -1127,6 +1127,92 @@ class _Writer:
             fields=tuple(filled),
         )
 
+    async def _erase(self, change: Change) -> LifecycleRecord:
+        """Erases a person's personal data on request (PIPL, GDPR): the personal fields
+        (`ERASED_PERSON_FIELDS`; the name becomes `ERASED_NAME`), the private links, the
+        free text about them (their interactions' subject and summary, their buying roles'
+        notes, their policies' references), and the same values wherever the audit trail
+        and the change feed recorded them; recorded idempotent answers naming them go.
+        What the statistics count stays (holdings, interactions, jobs, roles, coverage);
+        the erasure's own audit entry names the fields and the reason, not the values."""
+        person_id: str = change.values["id"]
+        rows = await self._lifecycle_rows(EntityKind.PERSON, person_id)
+        found = [r for r in rows if not r["merged"]]
+        if not found or not self._sees(person_id):
+            raise NotFound(
+                f"no person with id {person_id!r}", field=change.at("personId"), value=person_id
+            )
+        row = found[0]
+        if row["kind"] != "PERSON":
+            raise InvalidInput(
+                f"personId: {person_id!r} is an organization: only a person's personal data "
+                "is erased",
+                field=change.at("personId"),
+                value=person_id,
+                details={"reason": "KIND_MISMATCH"},
+            )
+        scope = WriteScope(EntityKind.PERSON, change.action, frozenset({person_id}))
+        authorize_write(self.access, scope, frozenset(self.created), SENSITIVE_PERSON_FIELDS)
+        props = dict(row["props"])
+        version = int(props.get("version") or 1)
+        if change.expected_version is not None and change.expected_version != version:
+            raise _stale(f"person {person_id!r}", change.path, version, change.expected_version)
+        erased = [n for n in ERASED_PERSON_FIELDS if not _empty(props.get(n))]
+        if props.get("name") != ERASED_NAME:
+            erased.insert(0, "name")
+        new_version = version + 1
+        written = await self.tx.run_one(
+            "lifecycle.erase_person",
+            {
+                "node": row["node"],
+                "private": sorted(_PRIVATE_LINKS),
+                "props": {
+                    **{n: None for n in ERASED_PERSON_FIELDS},
+                    "name": ERASED_NAME,
+                    "version": new_version,
+                    "updatedAt": self.now,
+                    "erasedAt": self.now,
+                    "erasedBy": self.viewer.subject,
+                },
+            },
+        )
+        assert written is not None
+        trail = await self.tx.run_one(
+            "lifecycle.erase_trail", {"node": row["node"], "id": person_id}
+        )
+        assert trail is not None
+        blanked = [
+            {"node": e["node"], "changes": text}
+            for e, kind in (
+                *((e, e["entity"]) for e in trail["audit"]),
+                *((e, _entity_of_type(e["type"])) for e in trail["feed"]),
+            )
+            if (text := _blanked(e["changes"], kind, e["key"], person_id)) is not None
+        ]
+        if blanked:
+            await self.tx.run("lifecycle.erase_values", {"rows": blanked})
+        await self.tx.run("lifecycle.erase_answers", {"needle": orjson.dumps(person_id).decode()})
+        self._record(
+            scope,
+            AuditAction.ERASE,
+            {"id": person_id},
+            new_version,
+            [
+                ("reason", None, change.values.get("reason")),
+                *((n, ERASED_VALUE, None) for n in erased),
+            ],
+        )
+        return LifecycleRecord(
+            kind=EntityKind.PERSON,
+            id=person_id,
+            action=AuditAction.ERASE,
+            version=new_version,
+            at=self.now,
+            archived=bool(row["archived"]),
+            removed=int(written["removed"]),
+            fields=tuple(erased),
+        )
+
 
 LIFECYCLE_ACTIONS = frozenset(
     {ChangeAction.ARCHIVE, ChangeAction.RESTORE, ChangeAction.MERGE, ChangeAction.ERASE}
@@ -1139,6 +1225,67 @@ _ARCHIVABLE = frozenset(k.entity for k in ArchivableKind)
 _UNDIRECTED = frozenset({"FAMILY", "KNOWS"})
 _SINGLE = frozenset({"PART_OF"})
 _HIERARCHY_OF_MERGES = (_PART_OF, _REPORTS_TO)  # the order of _hierarchy_locks (sorted)
+
+
+# Erasure: what a person keeps (how the bank classifies and counts the customer, nothing
+# that identifies or describes them); every other field of the people section is erased, a
+# field added to the spec later included.
+KEPT_PERSON_FIELDS = frozenset(
+    {"id", "region", "tier", "grade", "confidential", "customerSince", "source"}
+)
+ERASED_PERSON_FIELDS: tuple[str, ...] = tuple(
+    f.name
+    for f in section_of(EntityKind.PERSON).fields
+    if f.stored and f.name not in KEPT_PERSON_FIELDS and f.name != "name"
+)
+ERASED_NAME = "[已删除 erased]"
+ERASED_VALUE = "[erased]"
+# A person's private links (either direction), and the history kept of them.
+_PRIVATE_LINKS = frozenset(
+    {t for base in ("FAMILY", "KNOWS", "BENEFICIARY_OF") for t in (base, f"WAS_{base}")}
+)
+# The recorded values that are about the person, per entity of an audit entry or change:
+# None: every value (private links); else the fields named.
+_PERSONAL_VALUES: Mapping[EntityKind, frozenset[str] | None] = {
+    EntityKind.PERSON: frozenset({"name", *ERASED_PERSON_FIELDS}),
+    EntityKind.FAMILY: None,
+    EntityKind.ACQUAINTANCE: None,
+    EntityKind.BENEFICIARY: None,
+    EntityKind.INTERACTION: frozenset({"subject", "summary"}),
+    EntityKind.BUYING_ROLE: frozenset({"note"}),
+    EntityKind.HOLDING: frozenset({"reference"}),
+}
+
+
+def _entity_of_type(section: str | None) -> str | None:
+    try:
+        return EntityKind(section).name if section is not None else None
+    except ValueError:
+        return None
+
+
+def _blanked(text: str | None, entity: str | None, key: str | None, person_id: str) -> str | None:
+    """The recorded changes with the person's values replaced by ERASED_VALUE; None when
+    nothing in them is the person's."""
+    if not text or entity is None or entity not in EntityKind.__members__:
+        return None
+    kind = EntityKind[entity]
+    if kind not in _PERSONAL_VALUES:
+        return None
+    if kind is EntityKind.PERSON:
+        ids = orjson.loads(key) if key else {}
+        if person_id not in (ids.get("id"), ids.get("mergedId")):
+            return None  # another person's entry filed under this one (a link's)
+    fields = _PERSONAL_VALUES[kind]
+    changes = orjson.loads(text)
+    touched = False
+    for c in changes:
+        if fields is None or c.get("field") in fields:
+            for side in ("before", "after"):
+                if c.get(side) is not None and c[side] != ERASED_VALUE:
+                    c[side] = ERASED_VALUE
+                    touched = True
+    return orjson.dumps(changes).decode() if touched else None
 
 
 def _empty(value: Any) -> bool:

@@ -165,6 +165,10 @@ QUERY_SCOPES: Mapping[str, Declared] = {
             "merge_cycles",
             "merge_survivor",
             "tombstone",
+            "erase_person",
+            "erase_trail",
+            "erase_values",
+            "erase_answers",
         )
     },
     # What an id no live party has is (archived, or a merged party's alias), opened by

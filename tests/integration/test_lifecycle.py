@@ -441,3 +441,132 @@ async def test_a_merge_follows_the_write_rules(
       ... on Person { employments { organization { id } } } } }"""
     jobs = data_of(await admin(jobs_of_wu_lei))["party"]["employments"]
     assert jobs == [{"organization": {"id": "org-huasheng-bj"}}]
+
+
+# ----- erasure -----
+
+ERASE = """mutation($id: ID!, $reason: String!) {
+  erasePersonalData(personId: $id, reason: $reason) {
+    kind id action version removedLinks fields } }"""
+UPDATE_PERSON = (
+    """mutation($input: UpdatePersonInput!) { updatePerson(input: $input) { version phone } }"""
+)
+TRAIL = """query($id: ID!) { auditTrail(partyId: $id, first: 20) {
+  edges { node { action who changes { field before after } } } } }"""
+
+# What identifies 张立 in the demo, and the phone he gets before asking to be erased.
+ZHANG_LI = (
+    "张立",
+    "Zhang Li",
+    "13900000003",
+    "13911112222",
+    "zhang.li@huasheng.example.com",
+    "zhangli_hs",
+    "1970-11-02",
+)
+
+
+async def every_value(store: Store) -> str:
+    """Every property of every node and relationship in the database, as text."""
+    nodes = await store.read("MATCH (n) RETURN properties(n) AS p")
+    links = await store.read("MATCH ()-[r]->() RETURN properties(r) AS p")
+    return "\n".join(str(row["p"]) for row in [*nodes, *links])
+
+
+async def test_erasure_leaves_no_personal_value_anywhere(
+    db: Database, gql: GraphQLClient, store: Store
+) -> None:
+    await db.demo()
+    db.dirty()
+    # A new phone, written with an idempotency key: the audit entry, the change of the feed and
+    # the recorded answer hold the old and new numbers.
+    changed = await gql(
+        UPDATE_PERSON,
+        {"input": {"id": "p-zhang-li", "expectedVersion": 1, "phone": "13911112222"}},
+        headers={"Idempotency-Key": "erase-test-1"},
+    )
+    assert data_of(changed)["updatePerson"] == {"version": 2, "phone": "13911112222"}
+    text = await every_value(store)
+    assert all(value in text for value in ZHANG_LI)
+    holdings = "MATCH (:Party {id: 'p-zhang-li'})-[:HOLDS]->(h:Holding) RETURN count(h)"
+    interactions = "MATCH (:Interaction)-[:WITH]->(:Party {id: 'p-zhang-li'}) RETURN count(*)"
+    assert (await one(store, holdings), await one(store, interactions)) == (1, 1)
+
+    done = data_of(await gql(ERASE, {"id": "p-zhang-li", "reason": "客户申请删除 (PIPL 第47条)"}))
+    # His family link (刘慧, spouse) and acquaintance (张翠山) go.
+    assert done["erasePersonalData"] == {
+        "kind": "PERSON",
+        "id": "p-zhang-li",
+        "action": "ERASE",
+        "version": 3,
+        "removedLinks": 2,
+        "fields": [
+            "name",
+            "aliases",
+            "gender",
+            "birthDate",
+            "phone",
+            "email",
+            "wechatId",
+            "homeAddress",
+            "city",
+            "occupation",
+            "preferredTime",
+            "preferredChannel",
+        ],
+    }
+    text = await every_value(store)
+    assert [value for value in ZHANG_LI if value in text] == []
+    # The customer is still counted: his holding, his interaction, his job and roles stay.
+    assert (await one(store, holdings), await one(store, interactions)) == (1, 1)
+    view = data_of(
+        await gql(
+            """{ party(id: "p-zhang-li") { name tier ... on Person {
+              phone household { person { id } } employments { organization { id } } } } }"""
+        )
+    )["party"]
+    assert view == {
+        "name": "[已删除 erased]",
+        "tier": None,
+        "phone": None,
+        "household": [],
+        "employments": [{"organization": {"id": "org-huasheng-sz"}}],
+    }
+    # The trail says it happened, by whom and why, without the values; the earlier entry's
+    # values are gone.
+    trail = data_of(await gql(TRAIL, {"id": "p-zhang-li"}))["auditTrail"]["edges"]
+    erase, update = trail[0]["node"], trail[1]["node"]
+    assert erase["action"] == "ERASE" and erase["who"] == "development"
+    assert erase["changes"][0] == {
+        "field": "reason",
+        "before": None,
+        "after": "客户申请删除 (PIPL 第47条)",
+    }
+    assert {c["field"] for c in erase["changes"][1:]} == set(done["erasePersonalData"]["fields"])
+    assert update["changes"] == [{"field": "phone", "before": "[erased]", "after": "[erased]"}]
+    assert (await feed_of(gql, "p-zhang-li"))[-1]["action"] == "ERASE"
+
+
+async def test_erasure_refuses_bad_input(
+    db: Database, gql: GraphQLClient, production: LiveServer, store: Store
+) -> None:
+    await db.demo()
+    db.dirty()
+    organization = await gql(ERASE, {"id": "org-cimc", "reason": "x"})
+    assert error_codes(organization) == ["INVALID_INPUT"]
+    assert error(organization) | {"requestId": None} == {
+        "code": "INVALID_INPUT",
+        "field": "personId",
+        "value": "org-cimc",
+        "reason": "KIND_MISMATCH",
+        "requestId": None,
+    }
+    blank = await gql(ERASE, {"id": "p-zhang-li", "reason": ""})
+    assert error_codes(blank) == ["INVALID_INPUT"] and error(blank)["field"] == "reason"
+    rep = as_key(production.url, "demo-rep")  # 刘洋 does not see 张立
+    outside = await rep(ERASE, {"id": "p-zhang-li", "reason": "x"})
+    unknown = await rep(ERASE, {"id": "p-nobody", "reason": "x"})
+    assert error_codes(outside) == error_codes(unknown) == ["NOT_FOUND"]
+    assert error(outside)["field"] == "personId"
+    assert await one(store, "MATCH (p:Party {name: '张立'}) RETURN count(p)") == 1
+    assert await one(store, "MATCH (a:AuditEntry) RETURN count(a)") == 0

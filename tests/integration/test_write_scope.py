@@ -249,6 +249,12 @@ ARGUMENT_CASES: list[tuple[str, str, dict[str, Any], str]] = [
         {"survivorId": "pb-vip", "mergedId": "pa-ceo"},
         "pb-vip",
     ),
+    (
+        "erasePersonalData",
+        "$personId: ID!, $reason: String!",
+        {"personId": "pb-vip", "reason": "x"},
+        "pb-vip",
+    ),
 ]
 
 

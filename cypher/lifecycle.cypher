@@ -7,8 +7,8 @@
 // `(r:Rep)-[:COVERS]->(d:Party)`), so an archived node drops out of every read, index and
 // full-text search at no cost and with no read changed, while its properties and links stay
 // for its history and for a restore. `archivedKind` keeps what it was (EntityKind name).
-// A merged party stays as a tombstone, (:Archived:MergedParty {id, mergedAt})-[:MERGED_INTO]->
-// (survivor), whose id resolves to the survivor (`resolve`).
+// A merged party is deleted once its links are moved; its id joins the survivor's mergedIds
+// (a declared field: export and import keep it), which `resolve` finds by a full-text index.
 
 // name: state
 // The node of $kind with this id, live or archived (both, when an import re-created an
@@ -42,9 +42,16 @@ RETURN elementId(n) AS node, properties(n) AS props, n:Archived AS archived,
        + [(a)-[:HAS_EVENT]->(n) WHERE a:Party OR a:ArchivedParty | a.id] AS accounts
 
 // name: taken
-// Whether an id of these kinds is archived or a merged party's alias: a create may not take it.
-MATCH (n:Archived {id: $id}) WHERE n.archivedKind IN $kinds
-RETURN n.archivedKind AS kind, n:MergedParty AS merged
+// Whether an id of these kinds is archived, or (for parties) a merged party's id that
+// resolves to a live party (its mergedIds hold it: the full-text index party_merged_ids
+// finds it, $query being the id escaped for Lucene): a create may not take it.
+CALL db.index.fulltext.queryNodes('party_merged_ids', $query) YIELD node
+WITH collect(node) AS found
+WITH [n IN found WHERE $id IN n.mergedIds AND n:Party | n.id][0] AS survivorId
+OPTIONAL MATCH (n:Archived {id: $id}) WHERE n.archivedKind IN $kinds
+WITH survivorId, n
+WHERE n IS NOT NULL OR (survivorId IS NOT NULL AND 'PERSON' IN $kinds)
+RETURN coalesce(n.archivedKind, 'PERSON') AS kind, n IS NULL AS merged
 LIMIT 1
 
 // name: related_accounts
@@ -104,12 +111,15 @@ FOREACH (_ IN CASE WHEN n:ArchivedAffinityRule THEN [1] ELSE [] END |
 RETURN properties(n) AS props
 
 // name: resolve
-// What an id that no live party has is: an archived party (when, why) or a merged party's
-// alias (the survivor it resolves to, following merges of merges). No row: unknown.
-MATCH (n:Archived {id: $id}) WHERE n:ArchivedParty OR n:MergedParty
-OPTIONAL MATCH (n)-[:MERGED_INTO]->(s:Party)
-RETURN n:MergedParty AS merged, n.archivedAt AS archivedAt, n.archivedReason AS reason,
-       head(collect(s.id)) AS survivorId
+// What an id that no live party has is: an archived party (when, why) or the id of a party
+// merged into a live one (whose mergedIds hold it). No row: unknown.
+CALL db.index.fulltext.queryNodes('party_merged_ids', $query) YIELD node
+WITH collect(node) AS found
+WITH [n IN found WHERE $id IN n.mergedIds AND n:Party | n.id][0] AS survivorId
+OPTIONAL MATCH (a:ArchivedParty {id: $id})
+WITH survivorId, a WHERE survivorId IS NOT NULL OR a IS NOT NULL
+RETURN survivorId IS NOT NULL AS merged, a.archivedAt AS archivedAt,
+       a.archivedReason AS reason, survivorId
 LIMIT 1
 
 // ----- merging two parties -----
@@ -186,17 +196,10 @@ CALL (s) {
 }
 RETURN properties(s) AS props
 
-// name: tombstone
-// The merged party keeps only its id, as an alias of the survivor (`resolve`): no label a
-// read names, none of its data, one MERGED_INTO link.
+// name: drop_merged
+// The merged party, its links gone: its id lives on in the survivor's mergedIds.
 MATCH (m) WHERE elementId(m) = $merged
-MATCH (s) WHERE elementId(s) = $survivor
-WITH m, s, m.id AS id
-SET m = {id: id, mergedAt: $now, mergedBy: $who, archivedKind: $kind, archivedAt: $now}
-REMOVE m:Party:Person:Organization
-SET m:Archived:MergedParty
-CREATE (m)-[:MERGED_INTO]->(s)
-RETURN m.id AS id
+DETACH DELETE m
 
 // ----- erasing a person's personal data -----
 

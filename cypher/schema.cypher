@@ -33,6 +33,11 @@ CREATE CONSTRAINT api_key_sha256 IF NOT EXISTS FOR (n:ApiKey) REQUIRE n.sha256 I
 // parties, and the check that a create does not take an archived id.
 CREATE INDEX archived_id IF NOT EXISTS FOR (n:Archived) ON (n.id);
 CREATE INDEX archived_party_id IF NOT EXISTS FOR (n:ArchivedParty) ON (n.id);
+// The ids of parties merged into a party (mergeParties; cypher/lifecycle.cypher resolve): a
+// list property, which only a full-text index finds by element; the keyword analyzer keeps
+// each id whole.
+CREATE FULLTEXT INDEX party_merged_ids IF NOT EXISTS FOR (n:Party) ON EACH [n.mergedIds]
+  OPTIONS {indexConfig: {`fulltext.analyzer`: 'keyword'}};
 CREATE INDEX person_id IF NOT EXISTS FOR (n:Person) ON (n.id);
 CREATE INDEX organization_id IF NOT EXISTS FOR (n:Organization) ON (n.id);
 CREATE INDEX party_tier IF NOT EXISTS FOR (n:Party) ON (n.tier);

@@ -16,9 +16,20 @@ async def resolve_missing(reader: ScopedStore, party_id: str, field: str = "id")
     """The id a missing party id stands for (a merged party's survivor, when the viewer
     sees it); otherwise raises the NotFound to answer, which tells admins that the party is
     archived (`reason: ARCHIVED`) and everyone else no more than for an unknown id."""
-    found = await reader.read_restricted("lifecycle.resolve", {"id": party_id})
+    found = await reader.read_restricted(
+        "lifecycle.resolve", {"id": party_id, "query": lucene_term(party_id)}
+    )
     survivor: str = found.restrict(resolved_id, party_id, field)
     return survivor
+
+
+def lucene_term(value: str) -> str:
+    """The value as one Lucene term for the keyword-analysed full-text index
+    party_merged_ids: every character but letters and digits escaped (no syntax, no
+    whitespace split; `\\u` would start a Unicode escape), and an id that is an operator
+    word (AND, OR, NOT) escaped too."""
+    escaped = "".join(c if c.isalnum() else "\\" + c for c in value)
+    return "\\" + escaped if value in ("AND", "OR", "NOT") else escaped
 
 
 @restriction("lifecycle.resolve")

@@ -46,6 +46,7 @@ from graph_api.domain.writes import (
 from graph_api.services import feed, idempotency
 from graph_api.services.co_holding import CoHoldingChange
 from graph_api.services.idempotency import IdempotencyKey
+from graph_api.services.lifecycle import lucene_term
 from graph_api.services.tas import recorded_answer
 from graph_api.services.write_input import link_key_fields, section_of
 from graph_api.store.mapping import (
@@ -813,7 +814,10 @@ class _Writer:
     async def _id_not_retired(self, change: Change, kind: EntityKind, node_id: str) -> None:
         """A create may not take the id of an archived node (restore it instead) or of a
         merged party (its id is the survivor's alias)."""
-        found = await self.tx.run_one("lifecycle.taken", {"id": node_id, "kinds": _id_space(kind)})
+        found = await self.tx.run_one(
+            "lifecycle.taken",
+            {"id": node_id, "kinds": _id_space(kind), "query": lucene_term(node_id)},
+        )
         if found is None:
             return
         if found["merged"]:
@@ -1081,7 +1085,10 @@ class _Writer:
         filled: dict[str, Any] = {}
         for f in stored:
             mine, theirs = have.get(f.name), given.get(f.name)
-            if f.name == "aliases":
+            if f.name == "mergedIds":
+                # The merged id, and those merged into it before, now resolve to the survivor.
+                filled[f.name] = list(dict.fromkeys([*(mine or []), merged_id, *(theirs or [])]))
+            elif f.name == "aliases":
                 names = [*(mine or []), *(theirs or [])]
                 if given.get("name") and given.get("name") != have.get("name"):
                     names.append(given["name"])
@@ -1101,10 +1108,7 @@ class _Writer:
             },
         )
         assert written is not None
-        await self.tx.run(
-            "lifecycle.tombstone",
-            {**nodes, "now": self.now, "who": self.viewer.subject, "kind": kind.name},
-        )
+        await self.tx.run("lifecycle.drop_merged", {"merged": nodes["merged"]})
         self._record(
             scope,
             AuditAction.MERGE,
@@ -1231,7 +1235,7 @@ _HIERARCHY_OF_MERGES = (_PART_OF, _REPORTS_TO)  # the order of _hierarchy_locks 
 # that identifies or describes them); every other field of the people section is erased, a
 # field added to the spec later included.
 KEPT_PERSON_FIELDS = frozenset(
-    {"id", "region", "tier", "grade", "confidential", "customerSince", "source"}
+    {"id", "region", "tier", "grade", "confidential", "customerSince", "source", "mergedIds"}
 )
 ERASED_PERSON_FIELDS: tuple[str, ...] = tuple(
     f.name

@@ -164,7 +164,7 @@ QUERY_SCOPES: Mapping[str, Declared] = {
             "merge_apply",
             "merge_cycles",
             "merge_survivor",
-            "tombstone",
+            "drop_merged",
             "erase_person",
             "erase_trail",
             "erase_values",

@@ -5,13 +5,34 @@ access rules)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
+from graphql import (
+    GraphQLInterfaceType,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLUnionType,
+    Undefined,
+    build_schema,
+    get_named_type,
+)
 
+from graph_api.bulk.export import export_path
+from graph_api.bulk.load import import_path
+from graph_api.config import PROJECT_ROOT
 from graph_api.services.co_holding import refresh_co_holding_stats
 from graph_api.store.neo4j_store import Store
-from tests.conftest import Database, GraphQLClient, LiveServer, data_of, error_codes
+from tests.conftest import (
+    Database,
+    GraphQLClient,
+    LiveServer,
+    data_of,
+    error_codes,
+    settings_for,
+)
 from tests.principals import as_key, production_settings
 
 ARCHIVE_PARTY = """mutation($id: ID!, $reason: String!, $v: Int) {
@@ -341,7 +362,7 @@ async def test_a_merge_moves_every_link_and_leaves_an_alias(
         "version": 2,
         "movedLinks": 5,
         "removedLinks": 4,
-        "fields": ["aliases", "birthDate", "email"],
+        "fields": ["aliases", "birthDate", "email", "mergedIds"],
     }
     view = data_of(await gql(PERSON_VIEW, {"id": "p-s"}))["party"]
     assert view == {
@@ -368,15 +389,10 @@ async def test_a_merge_moves_every_link_and_leaves_an_alias(
     assert alias == {"id": "p-s", "name": "张三"}
     taken = await gql(CREATE_PERSON, {"input": {"id": "p-m", "name": "x"}})
     assert error_codes(taken) == ["CONFLICT"] and error(taken)["reason"] == "MERGED"
-    # Nothing of the merged record is left but its id; one customer in the statistics.
-    leftover = await store.read(
-        "MATCH (m:MergedParty {id: 'p-m'}) "
-        "RETURN [k IN keys(m) WHERE NOT k IN ['id', 'mergedAt', 'mergedBy', 'archivedKind', "
-        "'archivedAt']] AS extra, labels(m) AS labels, COUNT { (m)--() } AS links"
-    )
-    assert [dict(r) for r in leftover] == [
-        {"extra": [], "labels": ["Archived", "MergedParty"], "links": 1}
-    ]
+    # Nothing of the merged record is left but its id, in the survivor's mergedIds; one
+    # customer in the statistics.
+    assert await one(store, "MATCH (n {id: 'p-m'}) RETURN count(n)") == 0
+    assert await one(store, "MATCH (p:Party {id: 'p-s'}) RETURN p.mergedIds") == ["p-m"]
     assert await one(store, "MATCH (s:CoHoldingStats) RETURN s.people") == 1
     assert (await feed_of(gql, "p-m"))[-1] == {
         "type": "people",
@@ -421,7 +437,7 @@ async def test_a_merge_refuses_bad_input_and_writes_nothing(
 
 
 async def test_a_merge_follows_the_write_rules(
-    db: Database, production: LiveServer, store: Store
+    db: Database, production: LiveServer, store: Store, tmp_path: Path
 ) -> None:
     await db.demo()
     db.dirty()
@@ -430,7 +446,7 @@ async def test_a_merge_follows_the_write_rules(
     unknown = await rep(MERGE, {"s": "p-li-na", "m": "p-nobody"})
     assert error_codes(outside) == error_codes(unknown) == ["NOT_FOUND"]
     assert error(outside)["field"] == error(unknown)["field"] == "mergedId"
-    assert await one(store, "MATCH (n:MergedParty) RETURN count(n)") == 0
+    assert await one(store, "MATCH (p:Party {id: 'p-zhang-li'}) RETURN count(p)") == 1
     # An admin merges two of the demo's organizations: 华盛上海 into 华盛北京 (branches of
     # 华盛深圳). 吴磊 then works for 华盛北京, and the alias answers it.
     admin = as_key(production.url, "admin")
@@ -441,6 +457,20 @@ async def test_a_merge_follows_the_write_rules(
       ... on Person { employments { organization { id } } } } }"""
     jobs = data_of(await admin(jobs_of_wu_lei))["party"]["employments"]
     assert jobs == [{"organization": {"id": "org-huasheng-bj"}}]
+
+    # The alias survives an export and an import into an empty database.
+    path = tmp_path / "after-merge.json"
+    await export_path(store, path, "json")
+    await store.clear()
+    report = await import_path(store, path)
+    assert not report.problems
+    assert data_of(await admin(PARTY, {"id": "org-huasheng-sh"}))["party"]["id"] == (
+        "org-huasheng-bj"
+    )
+    taken = await admin(
+        """mutation { createOrganization(input: {id: "org-huasheng-sh", name: "x"}) { id } }"""
+    )
+    assert error_codes(taken) == ["CONFLICT"] and error(taken)["reason"] == "MERGED"
 
 
 # ----- erasure -----
@@ -570,3 +600,102 @@ async def test_erasure_refuses_bad_input(
     assert error(outside)["field"] == "personId"
     assert await one(store, "MATCH (p:Party {name: '张立'}) RETURN count(p)") == 1
     assert await one(store, "MATCH (a:AuditEntry) RETURN count(a)") == 0
+
+
+# ----- no read reaches an archived node -----
+
+_SCHEMA = build_schema((PROJECT_ROOT / "schema" / "schema.graphql").read_text(encoding="utf-8"))
+
+
+def selection(type_: Any, depth: int) -> str:
+    """Every field of the type that needs no argument, `depth` levels down (the ids and
+    names of whatever the answer reaches), with each possible type of an interface or union."""
+    named = get_named_type(type_)
+    if not isinstance(named, (GraphQLObjectType, GraphQLInterfaceType, GraphQLUnionType)):
+        return ""
+    if depth == 0:
+        return " { __typename }"
+    parts = ["__typename"]
+    if isinstance(named, (GraphQLInterfaceType, GraphQLUnionType)):
+        for possible in _SCHEMA.get_possible_types(named):
+            parts.append(f"... on {possible.name}{selection(possible, depth)}")
+    if not isinstance(named, GraphQLUnionType):
+        for name, f in named.fields.items():
+            if any(
+                isinstance(a.type, GraphQLNonNull) and a.default_value is Undefined
+                for a in f.args.values()
+            ):
+                continue
+            parts.append(name + selection(f.type, depth - 1))
+    return " { " + " ".join(parts) + " }"
+
+
+def reads_of(party_ids: list[str], organizations: list[str], opportunities: list[str]) -> list[str]:
+    """The read queries of the API over the demo's remaining nodes."""
+    query = _SCHEMA.query_type
+    assert query is not None
+    fields = query.fields
+
+    def field(name: str, arguments: str, depth: int = 3) -> str:
+        return f"{{ {name}({arguments}){selection(fields[name].type, depth)} }}"
+
+    out = [field("party", f'id: "{p}"') for p in party_ids]
+    out += [field("crossSell", f'partyId: "{p}"') for p in party_ids]
+    out += [field("warmIntroductions", f'targetId: "{p}"') for p in party_ids]
+    out += [field("relationshipPath", f'fromId: "rep-qian-bo", toId: "{p}"') for p in party_ids]
+    for o in organizations:
+        out.append(field("orgChart", f'organizationId: "{o}"', 4))
+        out.append(field("keyDeciders", f'accountId: "{o}", includeSubsidiaries: true'))
+        out.append(field("decisionAssessment", f'accountId: "{o}", includeSubsidiaries: true'))
+        out.append(field("accountEconomics", f'accountId: "{o}"'))
+        out.append(field("funnel", f'accountId: "{o}", includeSubsidiaries: true'))
+    out += [field("opportunityAssessment", f'opportunityId: "{o}"') for o in opportunities]
+    out += [field("search", f'text: "{text}", first: 50') for text in ("张", "华", "中", "Zhang")]
+    out.append(field("portfolio", "first: 100"))
+    out.append(field("parties", "ids: [" + ", ".join(f'"{p}"' for p in party_ids) + "]", 2))
+    return out
+
+
+@pytest.fixture(scope="module")
+def roomy(neo4j_uri: str) -> Iterator[LiveServer]:
+    """A development server whose query limits let the generated selections through."""
+    live = LiveServer(
+        settings_for(neo4j_uri, max_cost=10_000_000, max_depth=20, max_tokens=100_000)
+    ).start()
+    yield live
+    live.stop()
+
+
+async def test_no_read_reaches_an_archived_node(
+    db: Database, roomy: LiveServer, store: Store
+) -> None:
+    await db.demo()
+    db.dirty()
+    gql = GraphQLClient(roomy.url)
+    # A middle organization (华盛深圳: 张立's employer, the branches' parent), a person with
+    # family, holdings, influence and coverage (张翠山), an opportunity with roles, TAS answers
+    # and competitors (中集's), a product held by others, a rep on a team who covers people.
+    archived = {
+        "ORGANIZATION": "org-huasheng-sz",
+        "PERSON": "p-zhang-cuishan",
+        "OPPORTUNITY": "opp-cimc-overseas",
+        "PRODUCT": "prod-annuity",
+        "REP": "rep-liu-yang",
+    }
+    for kind, node_id in archived.items():
+        data_of(await gql(ARCHIVE, {"kind": kind, "id": node_id, "reason": "test"}))
+    parties = [r["id"] for r in await store.read("MATCH (p:Party) RETURN p.id AS id ORDER BY id")]
+    organizations = [
+        r["id"] for r in await store.read("MATCH (o:Organization) RETURN o.id AS id ORDER BY id")
+    ]
+    opportunities = [
+        r["id"] for r in await store.read("MATCH (o:Opportunity) RETURN o.id AS id ORDER BY id")
+    ]
+    assert "org-huasheng" in organizations and "p-zhang-li" in parties
+    leaks: list[tuple[str, str]] = []
+    for text in reads_of(parties, organizations, opportunities):
+        body = await gql(text)
+        assert not body.get("errors"), (text[:200], body["errors"])
+        answer = orjson.dumps(body["data"]).decode()
+        leaks += [(node_id, text[:80]) for node_id in archived.values() if node_id in answer]
+    assert leaks == []

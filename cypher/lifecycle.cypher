@@ -111,16 +111,19 @@ FOREACH (_ IN CASE WHEN n:ArchivedAffinityRule THEN [1] ELSE [] END |
 RETURN properties(n) AS props
 
 // name: resolve
-// What an id that no live party has is: an archived party (when, why) or the id of a party
-// merged into a live one (whose mergedIds hold it). No row: unknown.
-CALL db.index.fulltext.queryNodes('party_merged_ids', $query) YIELD node
-WITH collect(node) AS found
-WITH [n IN found WHERE $id IN n.mergedIds AND n:Party | n.id][0] AS survivorId
-OPTIONAL MATCH (a:ArchivedParty {id: $id})
-WITH survivorId, a WHERE survivorId IS NOT NULL OR a IS NOT NULL
-RETURN survivorId IS NOT NULL AS merged, a.archivedAt AS archivedAt,
+// What ids that no live party has are ($requests: [{id, query}], query: the id escaped for
+// Lucene): the id of a party merged into a live one (whose mergedIds hold it), or an archived
+// party (when, why). Ids that are neither are left out.
+UNWIND $requests AS req
+CALL (req) {
+  CALL db.index.fulltext.queryNodes('party_merged_ids', req.query) YIELD node
+  WITH node WHERE req.id IN node.mergedIds AND node:Party
+  RETURN collect(node.id)[0] AS survivorId
+}
+OPTIONAL MATCH (a:ArchivedParty {id: req.id})
+WITH req, survivorId, a WHERE survivorId IS NOT NULL OR a IS NOT NULL
+RETURN req.id AS id, survivorId IS NOT NULL AS merged, a.archivedAt AS archivedAt,
        a.archivedReason AS reason, survivorId
-LIMIT 1
 
 // ----- merging two parties -----
 

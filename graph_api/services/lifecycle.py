@@ -16,11 +16,21 @@ async def resolve_missing(reader: ScopedStore, party_id: str, field: str = "id")
     """The id a missing party id stands for (a merged party's survivor, when the viewer
     sees it); otherwise raises the NotFound to answer, which tells admins that the party is
     archived (`reason: ARCHIVED`) and everyone else no more than for an unknown id."""
-    found = await reader.read_restricted(
-        "lifecycle.resolve", {"id": party_id, "query": lucene_term(party_id)}
-    )
-    survivor: str = found.restrict(resolved_id, party_id, field)
-    return survivor
+    answer = (await resolve_all(reader, [party_id], field))[party_id]
+    if isinstance(answer, NotFound):
+        raise answer
+    return answer
+
+
+async def resolve_all(
+    reader: ScopedStore, party_ids: Sequence[str], field: str
+) -> dict[str, str | NotFound]:
+    """For each missing party id (one round trip for all): the survivor it resolves to, or
+    the NotFound to answer for it."""
+    requests = [{"id": pid, "query": lucene_term(pid)} for pid in dict.fromkeys(party_ids)]
+    found = await reader.read_restricted("lifecycle.resolve", {"requests": requests})
+    resolved: dict[str, str | NotFound] = found.restrict(resolved_ids, party_ids, field)
+    return resolved
 
 
 def lucene_term(value: str) -> str:
@@ -33,25 +43,31 @@ def lucene_term(value: str) -> str:
 
 
 @restriction("lifecycle.resolve")
-def resolved_id(
-    access: Access, records: Sequence[Mapping[str, Any]], party_id: str, field: str
-) -> str:
+def resolved_ids(
+    access: Access, records: Sequence[Mapping[str, Any]], party_ids: Sequence[str], field: str
+) -> dict[str, str | NotFound]:
+    by_id = {r["id"]: r for r in records}
+    return {pid: _resolved(access, by_id.get(pid), pid, field) for pid in party_ids}
+
+
+def _resolved(
+    access: Access, record: Mapping[str, Any] | None, party_id: str, field: str
+) -> str | NotFound:
     unknown = NotFound(f"no party with id {party_id!r}", field=field, value=party_id)
-    if not records:
-        raise unknown
-    record = records[0]
+    if record is None:
+        return unknown
     if record["merged"]:
         survivor = record["survivorId"]
         if survivor is not None and access.sees(survivor):
             return str(survivor)
-        raise unknown
+        return unknown
     if not access.unrestricted:
-        raise unknown
+        return unknown
     at = to_datetime(record["archivedAt"])
     details: dict[str, Any] = {"reason": "ARCHIVED"}
     if at is not None:
         details["archivedAt"] = at.isoformat()
-    raise NotFound(
+    return NotFound(
         f"party {party_id!r} is archived (restoreParty brings it back)",
         field=field,
         value=party_id,

@@ -45,6 +45,7 @@ ARCHIVE = """mutation($kind: ArchivableKind!, $id: ID!, $reason: String!) {
 RESTORE = """mutation($kind: ArchivableKind!, $id: ID!) {
   restore(kind: $kind, id: $id) { kind id action version archived } }"""
 PARTY = """query($id: ID!) { party(id: $id) { id name } }"""
+BATCH = """query($ids: [ID!]!) { parties(ids: $ids) { id } }"""
 SEARCH = """query($text: String!) { search(text: $text) { edges { node { id } } } }"""
 CHART = """query($id: ID!) { orgChart(organizationId: $id, depth: 5) { nodes { id } } }"""
 MANAGERS = """query($id: ID!) { party(id: $id) { ... on Person { managers { id } } } }"""
@@ -152,6 +153,9 @@ async def test_an_archived_party_is_gone_from_every_read_and_back_after_restore(
     # Admins learn why; the links and the node are kept.
     gone = await gql(PARTY, {"id": "p-zhang-li"})
     assert error(gone)["reason"] == "ARCHIVED" and error(gone)["field"] == "id"
+    batch = await gql(BATCH, {"ids": ["p-zhang-li", "p-li-na"]})
+    assert batch["data"]["parties"] == [None, {"id": "p-li-na"}]
+    assert error(batch)["reason"] == "ARCHIVED" and error(batch)["field"] == "ids"
     assert await one(store, "MATCH (:ArchivedParty {id: 'p-zhang-li'})-[r]-() RETURN count(r)") > 5
     # 张立 held a credit card: one customer less in the co-holding statistics; 华盛's decision
     # layer is 何静 alone, neutral: no supporter left.
@@ -389,6 +393,9 @@ async def test_a_merge_moves_every_link_and_leaves_an_alias(
     assert alias == {"id": "p-s", "name": "张三"}
     taken = await gql(CREATE_PERSON, {"input": {"id": "p-m", "name": "x"}})
     assert error_codes(taken) == ["CONFLICT"] and error(taken)["reason"] == "MERGED"
+    batch = await gql(BATCH, {"ids": ["p-m", "p-x", "p-nobody"]})
+    assert batch["data"]["parties"] == [{"id": "p-s"}, {"id": "p-x"}, None]
+    assert error_codes(batch) == ["NOT_FOUND"] and error(batch)["value"] == "p-nobody"
     # Nothing of the merged record is left but its id, in the survivor's mergedIds; one
     # customer in the statistics.
     assert await one(store, "MATCH (n {id: 'p-m'}) RETURN count(n)") == 0

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import orjson
 import pytest
 from graphql import (
@@ -23,6 +24,7 @@ from graphql import (
 from graph_api.bulk.export import export_path
 from graph_api.bulk.load import import_path
 from graph_api.config import PROJECT_ROOT
+from graph_api.services import idempotency
 from graph_api.services.co_holding import refresh_co_holding_stats
 from graph_api.store.neo4j_store import Store
 from tests.conftest import (
@@ -706,3 +708,27 @@ async def test_no_read_reaches_an_archived_node(
         answer = orjson.dumps(body["data"]).decode()
         leaks += [(node_id, text[:80]) for node_id in archived.values() if node_id in answer]
     assert leaks == []
+
+
+async def test_a_retried_archive_with_its_key_answers_the_recorded_answer(
+    db: Database, server: LiveServer, store: Store
+) -> None:
+    await db.demo()
+    db.dirty()
+    headers = {"Idempotency-Key": "archive-li-na-1"}
+    variables = {"id": "p-li-na", "reason": "left", "v": 1}
+    async with httpx.AsyncClient(timeout=60) as client:
+        first, again = [
+            await client.post(
+                f"{server.url}/graphql",
+                json={"query": ARCHIVE_PARTY, "variables": variables},
+                headers=headers,
+            )
+            for _ in range(2)
+        ]
+    assert again.headers[idempotency.REPLAYED_HEADER] == "true"
+    # The same answer (the version it was archived at), not a CONFLICT on the stale version.
+    assert data_of(again.json()) == data_of(first.json())
+    assert data_of(first.json())["archiveParty"]["version"] == 2
+    entries = "MATCH (a:AuditEntry {action: 'ARCHIVE'}) RETURN count(a)"
+    assert await one(store, entries) == 1

@@ -1240,7 +1240,7 @@ KEPT_PERSON_FIELDS = frozenset(
 ERASED_PERSON_FIELDS: tuple[str, ...] = tuple(
     f.name
     for f in section_of(EntityKind.PERSON).fields
-    if f.stored and f.name not in KEPT_PERSON_FIELDS and f.name != "name"
+    if f.stored and f.name not in KEPT_PERSON_FIELDS | BOOKKEEPING and f.name != "name"
 )
 ERASED_NAME = "[已删除 erased]"
 ERASED_VALUE = "[erased]"

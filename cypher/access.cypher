@@ -7,8 +7,9 @@
 // No row when there is no such rep.
 MATCH (me:Rep {id: $repId})
 CALL (me) {
-  MATCH (r:Rep)-[:MANAGED_BY*0..20]->(me)
-  WHERE $manager OR r = me
+  // An archived rep (cypher/lifecycle.cypher) breaks the chain of managers.
+  MATCH chain = (r:Rep)-[:MANAGED_BY*0..20]->(me)
+  WHERE ($manager OR r = me) AND all(x IN nodes(chain) WHERE NOT x:Archived)
   RETURN collect(DISTINCT r) AS reps
 }
 CALL (reps) {
@@ -24,7 +25,8 @@ CALL (teams) {
 // Branches, subsidiaries and departments below an account are covered with it.
 CALL (accounts) {
   UNWIND accounts AS a
-  MATCH (u:Organization)-[:PART_OF*0..]->(a)
+  MATCH chain = (u:Organization)-[:PART_OF*0..]->(a)
+  WHERE all(x IN nodes(chain) WHERE NOT x:Archived)
   RETURN collect(DISTINCT u) AS units
 }
 CALL (units) {

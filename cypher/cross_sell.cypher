@@ -37,6 +37,7 @@ WITH p, kind,
     // The group: organizations up to 4 PART_OF hops away (Weights.group_max_hops), nearest
     // first. PART_OF forms a tree, so each has one path; its links give the drawn route.
     MATCH path = (p)-[:PART_OF*1..4]-(o:Organization)
+    WHERE all(x IN nodes(path) WHERE NOT x:Archived)
     WITH o, path
     ORDER BY length(path), o.id
     LIMIT $maxGroup

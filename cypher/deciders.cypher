@@ -27,6 +27,7 @@ OPTIONAL CALL (graphVersion) {
   // them makes a person internal); units: those whose people are in scope.
   CALL (account) {
     OPTIONAL MATCH path = (u:Organization)-[:PART_OF*0..10]->(account)
+    WHERE all(x IN nodes(path) WHERE NOT x:Archived)
     WITH u ORDER BY length(path), u.id
     RETURN collect(DISTINCT u) AS family
   }
@@ -62,7 +63,8 @@ OPTIONAL CALL (graphVersion) {
     WITH collect(DISTINCT x) AS exits
     CALL (exits) {
       UNWIND exits AS x
-      MATCH (x)-[:REPORTS_TO*0..9]->(a:Person)
+      MATCH line = (x)-[:REPORTS_TO*0..9]->(a:Person)
+      WHERE all(y IN nodes(line) WHERE NOT y:Archived)
       WITH DISTINCT a
       MATCH (a)-[:REPORTS_TO]->(mgr:Person)
       RETURN collect([a.id, mgr.id]) AS above, collect(DISTINCT mgr) AS higher

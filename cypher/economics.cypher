@@ -9,8 +9,8 @@
 MATCH (a:Party {id: $accountId})
 WHERE $visible IS NULL OR a.id IN $visible
 CALL (a) {
-  OPTIONAL MATCH (u:Organization)-[:PART_OF*0..]->(a)
-  WHERE ($includeSubsidiaries OR u = a) AND ($visible IS NULL OR u.id IN $visible)
+  OPTIONAL MATCH chain = (u:Organization)-[:PART_OF*0..]->(a)
+  WHERE all(x IN nodes(chain) WHERE NOT x:Archived) AND ($includeSubsidiaries OR u = a) AND ($visible IS NULL OR u.id IN $visible)
   WITH u ORDER BY u = a DESC, u.id
   RETURN collect(u) AS units
 }

@@ -11,7 +11,8 @@ MATCH (root:Organization {id: $organizationId})
 OPTIONAL MATCH (opp:Opportunity {id: $opportunityId})
 CALL (root) {
   MATCH p = (u:Organization)-[:PART_OF*0..]->(root)
-  WHERE length(p) = 0 OR ($includeSubsidiaries AND length(p) < $depth)
+  WHERE all(x IN nodes(p) WHERE NOT x:Archived)
+    AND (length(p) = 0 OR ($includeSubsidiaries AND length(p) < $depth))
   WITH u, length(p) AS level ORDER BY level, u.name, u.id
   RETURN collect({
     organization: {{ORGANIZATION_FIELDS u}}, level: level,
@@ -26,7 +27,7 @@ CALL (unitNodes, opp) {
   // departments).
   CALL (p, u, opp) {
     OPTIONAL MATCH path = (u)-[:PART_OF*0..]->(:Organization)<-[b:BUYING_ROLE]-(p)
-    WHERE opp IS NULL
+    WHERE opp IS NULL AND all(x IN nodes(path) WHERE NOT x:Archived)
     WITH b ORDER BY length(path) LIMIT 1
     RETURN b AS accountMarker
   }
@@ -63,7 +64,8 @@ CALL (unitNodes) {
   WITH collect(DISTINCT x) AS exits
   CALL (exits) {
     UNWIND exits AS x
-    MATCH (x)-[:REPORTS_TO*0..9]->(a:Person)
+    MATCH line = (x)-[:REPORTS_TO*0..9]->(a:Person)
+    WHERE all(y IN nodes(line) WHERE NOT y:Archived)
     WITH DISTINCT a
     MATCH (a)-[:REPORTS_TO]->(mgr:Person)
     RETURN collect([a.id, mgr.id]) AS above

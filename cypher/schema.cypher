@@ -34,6 +34,15 @@ CREATE CONSTRAINT webhook_id IF NOT EXISTS FOR (n:Webhook) REQUIRE n.id IS UNIQU
 CREATE CONSTRAINT webhook_delivery_id IF NOT EXISTS FOR (n:WebhookDelivery) REQUIRE n.id IS UNIQUE;
 CREATE INDEX webhook_delivery_webhook IF NOT EXISTS FOR (n:WebhookDelivery) ON (n.webhookId, n.position);
 CREATE INDEX webhook_delivery_status IF NOT EXISTS FOR (n:WebhookDelivery) ON (n.status);
+// Archived nodes (cypher/lifecycle.cypher) by id, of any kind: restores, aliases of merged
+// parties, and the check that a create does not take an archived id.
+CREATE INDEX archived_id IF NOT EXISTS FOR (n:Archived) ON (n.id);
+CREATE INDEX archived_party_id IF NOT EXISTS FOR (n:ArchivedParty) ON (n.id);
+// The ids of parties merged into a party (mergeParties; cypher/lifecycle.cypher resolve): a
+// list property, which only a full-text index finds by element; the keyword analyzer keeps
+// each id whole.
+CREATE FULLTEXT INDEX party_merged_ids IF NOT EXISTS FOR (n:Party) ON EACH [n.mergedIds]
+  OPTIONS {indexConfig: {`fulltext.analyzer`: 'keyword'}};
 CREATE INDEX person_id IF NOT EXISTS FOR (n:Person) ON (n.id);
 CREATE INDEX organization_id IF NOT EXISTS FOR (n:Organization) ON (n.id);
 CREATE INDEX party_tier IF NOT EXISTS FOR (n:Party) ON (n.tier);

@@ -43,7 +43,8 @@ CALL (given, team) {
   WITH CASE WHEN given IS NOT NULL THEN [given]
             ELSE [(team)-[:COVERS_ACCOUNT]->(x:Party) | x] END AS roots
   UNWIND roots AS root
-  OPTIONAL MATCH (u:Organization)-[:PART_OF*1..10]->(root) WHERE $includeSubsidiaries
+  OPTIONAL MATCH chain = (u:Organization)-[:PART_OF*1..10]->(root)
+  WHERE $includeSubsidiaries AND all(x IN nodes(chain) WHERE NOT x:Archived)
   WITH root, collect(u) AS below
   UNWIND [root] + below AS a
   WITH DISTINCT a WHERE $visible IS NULL OR a.id IN $visible

@@ -92,6 +92,7 @@ CALL (n, req) {
 CALL (n, req) {
   WITH n, req WHERE 'ancestors' IN req.parts AND n:Organization
   MATCH p = (n)-[:PART_OF*1..]->(a:Organization)
+  WHERE all(x IN nodes(p) WHERE NOT x:Archived)
   WITH a, length(p) AS distance ORDER BY distance
   RETURN collect({{ORGANIZATION_FIELDS a}}) AS ancestors
 }
@@ -103,7 +104,8 @@ CALL (n, req) {
 }
 CALL (n, req) {
   WITH n, req WHERE 'people' IN req.parts AND n:Organization
-  MATCH (unit:Organization)-[:PART_OF*0..]->(n) WHERE $peopleSubsidiaries OR unit = n
+  MATCH chain = (unit:Organization)-[:PART_OF*0..]->(n)
+  WHERE ($peopleSubsidiaries OR unit = n) AND all(x IN nodes(chain) WHERE NOT x:Archived)
   MATCH (p:Person)-[w:WORKS_FOR]->(unit)
   // $visible: the viewer's visible party ids (null: all), so totals and pages agree.
   WHERE $visible IS NULL OR (p.id IN $visible AND unit.id IN $visible)
@@ -111,7 +113,8 @@ CALL (n, req) {
 }
 CALL (n, req) {
   WITH n, req WHERE 'people' IN req.parts AND n:Organization
-  MATCH (unit:Organization)-[:PART_OF*0..]->(n) WHERE $peopleSubsidiaries OR unit = n
+  MATCH chain = (unit:Organization)-[:PART_OF*0..]->(n)
+  WHERE ($peopleSubsidiaries OR unit = n) AND all(x IN nodes(chain) WHERE NOT x:Archived)
   MATCH (p:Person)-[w:WORKS_FOR]->(unit)
   WHERE ($peopleAfter IS NULL OR [p.name, p.id, unit.id] > $peopleAfter)
     AND ($visible IS NULL OR (p.id IN $visible AND unit.id IN $visible))
@@ -123,7 +126,8 @@ CALL (n, req) {
 }
 CALL (n, req) {
   WITH n, req WHERE 'organizationHoldings' IN req.parts AND n:Organization
-  MATCH (unit:Organization)-[:PART_OF*0..]->(n) WHERE $holdingsSubsidiaries OR unit = n
+  MATCH chain = (unit:Organization)-[:PART_OF*0..]->(n)
+  WHERE ($holdingsSubsidiaries OR unit = n) AND all(x IN nodes(chain) WHERE NOT x:Archived)
   MATCH (unit)-[:HOLDS]->(h:Holding)-[:OF_PRODUCT]->(prod:Product)
   WITH unit, h, prod ORDER BY unit <> n, unit.name, unit.id, prod.name, h.id
   RETURN collect({
@@ -134,7 +138,8 @@ CALL (n, req) {
 }
 CALL (n, req) {
   WITH n, req WHERE 'openOpportunities' IN req.parts AND n:Organization
-  MATCH (unit:Organization)-[:PART_OF*0..]->(n) WHERE $opportunitiesSubsidiaries OR unit = n
+  MATCH chain = (unit:Organization)-[:PART_OF*0..]->(n)
+  WHERE ($opportunitiesSubsidiaries OR unit = n) AND all(x IN nodes(chain) WHERE NOT x:Archived)
   MATCH (o:Opportunity)-[:FOR_ACCOUNT]->(unit)
   WHERE NOT o.stage IN ['WON', 'LOST']
   WITH unit, o ORDER BY o.closeDate, o.id
@@ -202,6 +207,7 @@ CALL (n, req) {
   WITH n, req WHERE 'accountTeams' IN req.parts
   // A team covering an ancestor (the group) covers its branches too; the nearest wins.
   MATCH p = (n)-[:PART_OF*0..]->(acct:Party)<-[:COVERS_ACCOUNT]-(t:AccountTeam)
+  WHERE all(x IN nodes(p) WHERE NOT x:Archived)
   WITH t, acct, length(p) AS distance ORDER BY distance, t.id
   WITH t, head(collect(acct)) AS acct, min(distance) AS distance
   ORDER BY distance, t.name, t.id

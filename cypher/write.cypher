@@ -720,13 +720,18 @@ DELETE r
 // ----- the audit trail -----
 
 // name: audit
-// Written in the same transaction as the changes it records.
+// Written in the same transaction as the changes it records. An archived party keeps its
+// trail: the entry of its archiving (and of its restore) concerns it too.
 UNWIND $entries AS e
 CREATE (a:AuditEntry)
 SET a = e.props
 WITH a, e
 CALL (a, e) {
   UNWIND e.partyIds AS pid
-  MATCH (p:Party {id: pid})
+  CALL (pid) {
+    MATCH (p:Party {id: pid}) RETURN p
+    UNION
+    MATCH (p:ArchivedParty {id: pid}) RETURN p
+  }
   CREATE (a)-[:CONCERNS]->(p)
 }

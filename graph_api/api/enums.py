@@ -306,9 +306,32 @@ register(
     },
 )
 register(
+    w.ArchivableKind,
+    "A kind of node that can be archived (soft-deleted: gone from every read, its links and "
+    "history kept) and restored.",
+    {
+        "PERSON": "A person.",
+        "ORGANIZATION": "An organization.",
+        "REP": "One of our reps.",
+        "ACCOUNT_TEAM": "An account team.",
+        "PRODUCT": "A product of ours.",
+        "OPPORTUNITY": "A sales opportunity.",
+        "BUSINESS_EVENT": "A business event of a customer.",
+        "AFFINITY_RULE": "A product suggestion rule.",
+    },
+)
+register(
     w.AuditAction,
     "What a change did to its node or link.",
-    {"CREATE": "Created it.", "UPDATE": "Changed it.", "DELETE": "Removed it."},
+    {
+        "CREATE": "Created it.",
+        "UPDATE": "Changed it.",
+        "DELETE": "Removed it.",
+        "ARCHIVE": "Archived it: gone from every read, its links and history kept.",
+        "RESTORE": "Restored it from the archive.",
+        "MERGE": "Merged a duplicate party into it (or it into another).",
+        "ERASE": "Erased the person's personal data (the values are not kept here either).",
+    },
 )
 register(
     pf.DecisionLayerGap,

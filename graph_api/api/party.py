@@ -17,7 +17,9 @@ class PartyQuery:
         description=(
             "The person or organization with this id, with whichever parts of its 360° view "
             "are selected, all read in one database round trip. An unknown id gives null and "
-            "an error with extensions.code NOT_FOUND."
+            "an error with extensions.code NOT_FOUND (for an admin, with reason ARCHIVED and "
+            "archivedAt when the party is archived). The id of a party merged into another "
+            "(mergeParties) gives that one."
         )
     )
     async def party(
@@ -40,7 +42,8 @@ class PartyQuery:
             "its 360° view: the whole batch is read in one database round trip. At most "
             "GRAPH_API_MAX_PAGE_SIZE ids (more: INVALID_INPUT naming ids). An unknown id, "
             "or one the viewer may not see, gives null at its position and an error with "
-            "extensions.code NOT_FOUND naming the id."
+            "extensions.code NOT_FOUND naming the id (for an admin, reason ARCHIVED when it "
+            "is archived). The id of a party merged into another gives that one."
         )
     )
     async def parties(
@@ -57,7 +60,7 @@ class PartyQuery:
         ],
     ) -> list[Party | None]:
         ctx = info.context
-        found, parts = await parties_view(
+        found, parts, errors = await parties_view(
             await ctx.reader(),
             ctx.settings,
             [str(i) for i in ids],
@@ -70,7 +73,9 @@ class PartyQuery:
         for party_id in ids:
             party = found.get(str(party_id))
             if party is None:
-                missing = NotFound(f"no party with id {party_id!r}", field="ids", value=party_id)
+                missing = errors.get(str(party_id)) or NotFound(
+                    f"no party with id {party_id!r}", field="ids", value=party_id
+                )
                 out.append(missing)  # type: ignore[arg-type]
             else:
                 out.append(party_to_gql(party))

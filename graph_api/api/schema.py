@@ -22,6 +22,7 @@ from graph_api.api.errors import DomainErrors
 from graph_api.api.feed import FeedQuery, Subscription
 from graph_api.api.keys import KeysMutation, KeysQuery
 from graph_api.api.labels import LabelsQuery
+from graph_api.api.lifecycle import LifecycleMutation
 from graph_api.api.limits import limit_extensions
 from graph_api.api.mutations import WriteMutation
 from graph_api.api.node import NodeQuery
@@ -65,7 +66,9 @@ Query.__strawberry_definition__.description = (  # type: ignore[attr-defined]
     "the change feed, webhooks."
 )
 
-Mutation = merge_types("Mutation", (WriteMutation, KeysMutation, WebhooksMutation))
+Mutation = merge_types(
+    "Mutation", (WriteMutation, LifecycleMutation, KeysMutation, WebhooksMutation)
+)
 Mutation.__strawberry_definition__.description = (  # type: ignore[attr-defined]
     WriteMutation.__strawberry_definition__.description  # type: ignore[attr-defined]
     + " Admins also manage the API keys stored in the database and the webhooks."

@@ -280,6 +280,7 @@ class Party(Node):
     customer_since: datetime.date | None = declared_field("people", "customerSince")
     preferred_channel: m.Channel | None = declared_field("people", "preferredChannel")
     source: str | None = declared_field("people", "source")
+    merged_ids: list[str] = declared_field("people", "mergedIds")
     version: int = strawberry.field(description="Increases with every change (optimistic locking).")
 
     @strawberry.field(
@@ -401,6 +402,7 @@ class Person(Party):
             id=strawberry.ID(p.id),
             kind=m.PartyKind.PERSON,
             aliases=list(p.aliases),
+            merged_ids=list(p.merged_ids),
             version=p.version,
         )
         return cls(**values)
@@ -485,6 +487,7 @@ class Organization(Party):
             id=strawberry.ID(o.id),
             kind=m.PartyKind.ORGANIZATION,
             aliases=list(o.aliases),
+            merged_ids=list(o.merged_ids),
             version=o.version,
             rad_cell=o.rad_cell,
         )

@@ -26,7 +26,7 @@ from graph_api.api.declared import (
 from graph_api.api.tas import RecordTasAnswerInput, TasRecordedAnswer
 from graph_api.api.types import Organization, Party, Person, party_to_gql
 from graph_api.api.view_types import Product, Rep
-from graph_api.bulk.spec import SECTION_BY_NAME
+from graph_api.bulk.spec import SECTION_BY_NAME, WRITTEN_BY_MERGES
 from graph_api.domain import model as m
 from graph_api.domain import view as v
 from graph_api.domain import writes as w
@@ -71,20 +71,20 @@ _ID_TO_CHANGE = "The id of the one to change."
     description="A new person. Creating the same id with the same data again "
     "changes nothing and answers the same; with other data it is a CONFLICT."
 )
-@declared_inputs("people", create=True)
+@declared_inputs("people", create=True, exclude=WRITTEN_BY_MERGES)
 class CreatePersonInput:
     id: strawberry.ID = strawberry.field(description=_ID_DOC)
 
 
 @strawberry.input(description="Changes to a person: given fields change, null clears one.")
-@declared_inputs("people", create=False)
+@declared_inputs("people", create=False, exclude=WRITTEN_BY_MERGES)
 class UpdatePersonInput:
     id: strawberry.ID = strawberry.field(description=_ID_TO_CHANGE)
     expected_version: int = strawberry.field(description=_EXPECTED_DOC)
 
 
 @strawberry.input(description="A new organization, with its parent (a branch's head office).")
-@declared_inputs("organizations", create=True)
+@declared_inputs("organizations", create=True, exclude=WRITTEN_BY_MERGES)
 class CreateOrganizationInput:
     id: strawberry.ID = strawberry.field(description=_ID_DOC)
 
@@ -92,7 +92,7 @@ class CreateOrganizationInput:
 @strawberry.input(
     description="Changes to an organization; parentId moves it (null: no parent any more)."
 )
-@declared_inputs("organizations", create=False)
+@declared_inputs("organizations", create=False, exclude=WRITTEN_BY_MERGES)
 class UpdateOrganizationInput:
     id: strawberry.ID = strawberry.field(description=_ID_TO_CHANGE)
     expected_version: int = strawberry.field(description=_EXPECTED_DOC)
@@ -899,6 +899,8 @@ def result_to_gql(result: w.WriteResult) -> Any:
         return _record_from_domain(result)
     if isinstance(result, RecordedAnswer):
         return TasRecordedAnswer.from_domain(result)
+    if isinstance(result, w.LifecycleRecord):
+        return result  # api/lifecycle.py answers it as its own type
     if not result.present:
         return RemovedLink.from_domain(result)
     return _LINK_TYPES[result.kind].from_domain(result)

@@ -170,7 +170,20 @@ _PROFILE_COMMON = (
     Field("customerSince", "date", doc="the day the party became a customer"),
     _enum("preferredChannel", m.Channel, "preferred communication channel"),
     _s("source", "information source (where we learnt of the customer)"),
+    Field(
+        "mergedIds",
+        "strlist",
+        max_length=ID_LEN,
+        doc=(
+            "ids of the parties merged into this one (mergeParties): they still resolve to it; "
+            "set by merges, kept by export and import"
+        ),
+    ),
 )
+
+# Fields of people and organizations that only mergeParties writes (and the import, which
+# restores an export): not in the create and update inputs.
+WRITTEN_BY_MERGES: tuple[str, ...] = ("mergedIds",)
 
 SECTIONS: tuple[Section, ...] = (
     Section(

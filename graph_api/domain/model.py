@@ -531,6 +531,7 @@ class Person:
     grade: int | None = None
     confidential: bool = False
     customer_since: date | None = None
+    merged_ids: tuple[str, ...] = ()
     version: int = 1
 
     @property
@@ -560,6 +561,7 @@ class Organization:
     customer_since: date | None = None
     preferred_channel: Channel | None = None
     source: str | None = None
+    merged_ids: tuple[str, ...] = ()
     version: int = 1
 
     @property

@@ -158,6 +158,38 @@ i18n.labels(
 )
 
 
+class ArchivableKind(StrEnum):
+    """The nodes that can be archived (soft-deleted, history kept) and restored."""
+
+    PERSON = "PERSON"
+    ORGANIZATION = "ORGANIZATION"
+    REP = "REP"
+    ACCOUNT_TEAM = "ACCOUNT_TEAM"
+    PRODUCT = "PRODUCT"
+    OPPORTUNITY = "OPPORTUNITY"
+    BUSINESS_EVENT = "BUSINESS_EVENT"
+    AFFINITY_RULE = "AFFINITY_RULE"
+
+    @property
+    def entity(self) -> EntityKind:
+        return EntityKind[self.name]
+
+
+i18n.labels(
+    ArchivableKind,
+    {
+        ArchivableKind.PERSON: i18n.Label("Person", "个人"),
+        ArchivableKind.ORGANIZATION: i18n.Label("Organization", "机构"),
+        ArchivableKind.REP: i18n.Label("Rep", "客户经理"),
+        ArchivableKind.ACCOUNT_TEAM: i18n.Label("Account team", "客户团队"),
+        ArchivableKind.PRODUCT: i18n.Label("Product", "产品"),
+        ArchivableKind.OPPORTUNITY: i18n.Label("Opportunity", "商机"),
+        ArchivableKind.BUSINESS_EVENT: i18n.Label("Business event", "商业事件"),
+        ArchivableKind.AFFINITY_RULE: i18n.Label("Affinity rule", "关联规则"),
+    },
+)
+
+
 class ChangeAction(StrEnum):
     """How a change writes: CREATE and UPDATE a node, SET (create or update) or REMOVE a link."""
 
@@ -165,6 +197,12 @@ class ChangeAction(StrEnum):
     UPDATE = "UPDATE"
     SET = "SET"
     REMOVE = "REMOVE"
+    # The lifecycle of a node (services/writes.py, "lifecycle"): archive or restore it,
+    # merge a party into another, erase a person's personal data.
+    ARCHIVE = "ARCHIVE"
+    RESTORE = "RESTORE"
+    MERGE = "MERGE"
+    ERASE = "ERASE"
 
 
 class AuditAction(StrEnum):
@@ -173,6 +211,10 @@ class AuditAction(StrEnum):
     CREATE = "CREATE"
     UPDATE = "UPDATE"
     DELETE = "DELETE"
+    ARCHIVE = "ARCHIVE"
+    RESTORE = "RESTORE"
+    MERGE = "MERGE"
+    ERASE = "ERASE"
 
 
 i18n.labels(
@@ -181,6 +223,10 @@ i18n.labels(
         AuditAction.CREATE: i18n.Label("Created", "新建"),
         AuditAction.UPDATE: i18n.Label("Updated", "修改"),
         AuditAction.DELETE: i18n.Label("Deleted", "删除"),
+        AuditAction.ARCHIVE: i18n.Label("Archived", "归档"),
+        AuditAction.RESTORE: i18n.Label("Restored", "恢复"),
+        AuditAction.MERGE: i18n.Label("Merged", "合并"),
+        AuditAction.ERASE: i18n.Label("Personal data erased", "个人信息已删除"),
     },
 )
 
@@ -202,8 +248,9 @@ class Change:
     path: str = "input"
 
     def at(self, name: str) -> str:
-        """The error field of one input field of this change."""
-        return f"{self.path}.{name}"
+        """The error field of one input field of this change (a mutation taking arguments
+        rather than an input object has no path: the argument's name)."""
+        return f"{self.path}.{name}" if self.path else name
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,8 +358,30 @@ class NodeRecord:
     updated_at: datetime | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class LifecycleRecord:
+    """What an archive, restore, merge or erasure did to a node.
+
+    `archived`: whether the node is archived now; `survivor_id`: after a merge, the party
+    the merged one lives on as (its id an alias of it); `moved`: links moved by a merge;
+    `removed`: links dropped (duplicates by a merge, private links by an erasure)."""
+
+    kind: EntityKind
+    id: str
+    action: AuditAction
+    version: int
+    at: datetime
+    archived: bool = False
+    reason: str | None = None
+    survivor_id: str | None = None
+    moved: int = 0
+    removed: int = 0
+    fields: tuple[str, ...] = ()
+
+
 WriteResult = (
-    m.Person
+    LifecycleRecord
+    | m.Person
     | m.Organization
     | HoldingRecord
     | InteractionRecord

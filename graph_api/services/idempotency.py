@@ -29,6 +29,7 @@ from graph_api.domain.writes import (
     Change,
     HoldingRecord,
     InteractionRecord,
+    LifecycleRecord,
     LinkRecord,
     NodeRecord,
     WriteResult,
@@ -54,6 +55,7 @@ _ANSWER_TYPES: Mapping[str, type[Any]] = {
         LinkRecord,
         NodeRecord,
         RecordedAnswer,
+        LifecycleRecord,
     )
 }
 _TYPE = "__type"

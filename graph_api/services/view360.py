@@ -25,6 +25,7 @@ from graph_api.domain import signals as s
 from graph_api.domain import view as v
 from graph_api.domain.access import Access
 from graph_api.domain.errors import InvalidInput, NotFound
+from graph_api.services.lifecycle import resolve_all, resolve_missing
 from graph_api.services.pagination import check_first, decode_cursor, encode_cursor
 from graph_api.services.parties import check_id
 from graph_api.store.mapping import (
@@ -278,7 +279,9 @@ async def party_view(
     batch = await load_views(reader, settings, [party_id], keys)
     party = batch.parties.get(party_id)
     if party is None:
-        raise NotFound(f"no party with id {party_id!r}", field="id", value=party_id)
+        # Archived, or the alias of a merged party (one more round trip, on a miss only).
+        survivor = await resolve_missing(reader, party_id)
+        return await party_view(reader, settings, survivor, parts)
     return party, batch.values
 
 
@@ -287,9 +290,11 @@ async def parties_view(
     settings: Settings,
     party_ids: Sequence[str],
     parts: Iterable[tuple[ViewPart, PartArgs]] = (),
-) -> tuple[dict[str, m.Party], dict[ViewKey, Any]]:
-    """The parties found (unknown and invisible ids left out alike) and the requested parts
-    of each one's view, all in one round trip (`view.parties` unwinds the ids)."""
+) -> tuple[dict[str, m.Party], dict[ViewKey, Any], dict[str, NotFound]]:
+    """The parties found by the ids asked (unknown and invisible ids left out alike; a
+    merged party's id gives its survivor), the requested parts of each one's view, all in
+    one round trip (`view.parties` unwinds the ids), and the error of each id not found
+    (one more round trip when there are such ids: archived, merged or unknown)."""
     if len(party_ids) > settings.max_page_size:
         raise InvalidInput(
             f"ids may name at most {settings.max_page_size} parties, got {len(party_ids)}",
@@ -303,9 +308,30 @@ async def parties_view(
     sees = reader.access.sees
     keys = [ViewKey(pid, part, args) for pid in unique if sees(pid) for part, args in wanted]
     batch = await load_views(reader, settings, unique, keys)
+    found = dict(batch.parties)
+    errors: dict[str, NotFound] = {}
+    missing = [pid for pid in unique if pid not in found]
+    if missing:
+        survivors: dict[str, str] = {}
+        for pid, answer in (await resolve_all(reader, missing, "ids")).items():
+            if isinstance(answer, NotFound):
+                errors[pid] = answer
+            else:
+                survivors[pid] = answer
+        wanted_survivors = [s for s in dict.fromkeys(survivors.values()) if s not in found]
+        if wanted_survivors:
+            more = [ViewKey(s, part, args) for s in wanted_survivors for part, args in wanted]
+            extra = await load_views(reader, settings, wanted_survivors, more)
+            batch.parties.update(extra.parties)
+            batch.values.update(extra.values)
+        for pid, survivor in survivors.items():
+            if survivor in batch.parties:
+                found[pid] = batch.parties[survivor]
+            else:
+                errors[pid] = NotFound(f"no party with id {pid!r}", field="ids", value=pid)
     # Keys of parties not found hold a NotFound: nobody will ask for them.
     values = {k: v for k, v in batch.values.items() if k.party_id in batch.parties}
-    return batch.parties, values
+    return found, values, errors
 
 
 # ----- mapping records to the view's dataclasses -----

@@ -30,12 +30,14 @@ from graph_api.domain.signals import refresh_params
 from graph_api.domain.writes import (
     ADMIN_ONLY_KINDS,
     SALES_NODE_KINDS,
+    ArchivableKind,
     AuditAction,
     Change,
     ChangeAction,
     EntityKind,
     HoldingRecord,
     InteractionRecord,
+    LifecycleRecord,
     LinkRecord,
     NodeRecord,
     WriteResult,
@@ -44,6 +46,7 @@ from graph_api.domain.writes import (
 from graph_api.services import feed, idempotency
 from graph_api.services.co_holding import CoHoldingChange
 from graph_api.services.idempotency import IdempotencyKey
+from graph_api.services.lifecycle import lucene_term
 from graph_api.services.tas import recorded_answer
 from graph_api.services.write_input import link_key_fields, section_of
 from graph_api.store.mapping import (
@@ -279,7 +282,7 @@ def _entity_name(ref: str | None) -> str:
 def _stale(what: str, path: str, current: int | None, expected: int | None) -> Conflict:
     return Conflict(
         f"{what} is at version {current}, not {expected}: read it again and retry",
-        field=f"{path}.expectedVersion",
+        field=f"{path}.expectedVersion" if path else "expectedVersion",
         value=expected,
         details={"currentVersion": current},
     )
@@ -307,6 +310,8 @@ class _Writer:
         self.co_holding = CoHoldingChange()
 
     async def apply(self, change: Change) -> WriteResult:
+        if change.action in LIFECYCLE_ACTIONS:
+            return await self._lifecycle(change)
         if change.kind.is_link:
             return await self._link(change)
         return await self._node(change)
@@ -438,6 +443,8 @@ class _Writer:
         fields = section.field_map
         node_id: str = change.values["id"]
         creating = change.action is ChangeAction.CREATE
+        if creating and kind in _ARCHIVABLE:
+            await self._id_not_retired(change, kind, node_id)
         record = await self.tx.run_one(model.claim if creating else model.lock, {"id": node_id})
         props: dict[str, Any] = dict(record["props"]) if record is not None else {}
         # Version 0 only ever exists inside the transaction that claimed a new id; a stored
@@ -792,6 +799,528 @@ class _Writer:
                 value=key["managerId"],
                 details={"reason": "CYCLE"},
             )
+
+    # ----- lifecycle: archive, restore, merge, erase -----
+    # An archived node has its labels swapped (cypher/lifecycle.cypher): every read names
+    # its labels, so it is gone from all of them, its properties and links kept.
+
+    async def _lifecycle(self, change: Change) -> WriteResult:
+        if change.action in (ChangeAction.ARCHIVE, ChangeAction.RESTORE):
+            return await self._archive(change)
+        if change.action is ChangeAction.MERGE:
+            return await self._merge(change)
+        return await self._erase(change)
+
+    async def _id_not_retired(self, change: Change, kind: EntityKind, node_id: str) -> None:
+        """A create may not take the id of an archived node (restore it instead) or of a
+        merged party (its id is the survivor's alias)."""
+        found = await self.tx.run_one(
+            "lifecycle.taken",
+            {"id": node_id, "kinds": _id_space(kind), "query": lucene_term(node_id)},
+        )
+        if found is None:
+            return
+        if found["merged"]:
+            # An alias resolves to its survivor: to a viewer who does not see that one, the
+            # id is as taken as any id they cannot see.
+            raise Conflict(
+                f"{change.at('id')}: {node_id!r} is the id of a party merged into another: "
+                "it resolves to that party",
+                field=change.at("id"),
+                value=node_id,
+                details={"reason": "MERGED"},
+            )
+        raise Conflict(
+            f"{change.at('id')}: {node_id!r} is archived ({str(found['kind']).lower()}): "
+            "restore it rather than create it again",
+            field=change.at("id"),
+            value=node_id,
+            details={"reason": "ARCHIVED"},
+        )
+
+    async def _lifecycle_rows(self, kind: EntityKind, node_id: str) -> list[Mapping[str, Any]]:
+        rows = await self.tx.run(
+            "lifecycle.state", {"id": node_id, "kind": kind.name, "kinds": _id_space(kind)}
+        )
+        return [dict(r) for r in rows]
+
+    def _lifecycle_scope(
+        self, change: Change, kind: EntityKind, node_id: str, row: Mapping[str, Any]
+    ) -> WriteScope:
+        """Whom archiving the node touches, checked as its update would be: a party outside
+        the viewer's scope (an archived party is outside every rep's) is an unknown id; an
+        opportunity or event belongs to its account; the rest is admins' only."""
+        parties: set[str] = set()
+        if kind in _PARTIES:
+            parties.add(node_id)
+        elif kind in (EntityKind.OPPORTUNITY, EntityKind.BUSINESS_EVENT):
+            parties.update(row["accounts"] or ())
+        if not all(self._sees(p) for p in parties):
+            raise NotFound(
+                f"no {kind.name.lower()} with id {node_id!r}", field=change.at("id"), value=node_id
+            )
+        scope = WriteScope(kind, change.action, frozenset(parties))
+        authorize_write(self.access, scope, frozenset(self.created))
+        return scope
+
+    async def _archive(self, change: Change) -> LifecycleRecord:
+        restoring = change.action is ChangeAction.RESTORE
+        asked: EntityKind = change.kind
+        node_id: str = change.values["id"]
+        rows = await self._lifecycle_rows(asked, node_id)
+        live = [r for r in rows if not r["archived"]]
+        archived = [r for r in rows if r["archived"] and not r["merged"]]
+        chosen = (archived or live) if restoring else (live or archived)
+        if not chosen:
+            merged = any(r["merged"] for r in rows)
+            raise NotFound(
+                f"no {asked.name.lower()} with id {node_id!r}"
+                + (" (merged into another party: archive that one)" if merged else ""),
+                field=change.at("id"),
+                value=node_id,
+            )
+        row = chosen[0]
+        kind = EntityKind[row["kind"]]
+        scope = self._lifecycle_scope(change, kind, node_id, row)
+        props = dict(row["props"])
+        version = int(props.get("version") or 1)
+        what = f"{kind.name.lower()} {node_id!r}"
+        if change.expected_version is not None and change.expected_version != version:
+            raise _stale(what, change.path, version, change.expected_version)
+        reason = change.values.get("reason")
+        if restoring and live:
+            if archived:
+                raise Conflict(
+                    f"{what} cannot be restored: a new {kind.name.lower()} with its id was "
+                    "created (imported) since it was archived",
+                    field=change.at("id"),
+                    value=node_id,
+                    details={"currentVersion": version},
+                )
+            # Not archived: nothing to restore, nothing written (a retry answers the same).
+            return self._lifecycle_record(kind, node_id, change, version, props, archived=False)
+        if not restoring and not live:
+            # Archived already: nothing written, the archive as it is.
+            return self._lifecycle_record(kind, node_id, change, version, props, archived=True)
+
+        node = row["node"]
+        stats: list[str] = []
+        if kind in _PARTIES:
+            stats = [node_id]
+        elif kind is EntityKind.PRODUCT:
+            found = await self.tx.run_one("lifecycle.product_holders", {"node": node})
+            stats = list(found["ids"]) if found is not None else []
+        # The statistics count holdings of live parties and products: read before the change.
+        await self.co_holding.touch(self.tx.run, stats)
+        accounts: list[str] = []
+        if kind in _PARTIES and not restoring:
+            found = await self.tx.run_one("lifecycle.related_accounts", {"node": node})
+            accounts = list(found["ids"]) if found is not None else []
+        new_version = version + 1
+        if restoring:
+            written = await self.tx.run_one(
+                "lifecycle.restore", {"node": node, "version": new_version, "now": self.now}
+            )
+            changes = [
+                ("archived", True, False),
+                ("archivedReason", props.get("archivedReason"), None),
+            ]
+        else:
+            archive_props = {
+                "archivedAt": self.now,
+                "archivedBy": self.viewer.subject,
+                "archivedReason": reason,
+                "archivedKind": kind.name,
+                "version": new_version,
+                "updatedAt": self.now,
+            }
+            written = await self.tx.run_one(
+                "lifecycle.archive", {"node": node, "props": archive_props}
+            )
+            changes = [("archived", False, True), ("archivedReason", None, reason)]
+            if accounts:
+                # The accounts' decision-layer flags no longer count the archived party
+                # (a restore refreshes them through its audit entry: `portfolio.refresh`).
+                await self.tx.run("portfolio.refresh", refresh_params(accounts))
+        assert written is not None
+        action = AuditAction.RESTORE if restoring else AuditAction.ARCHIVE
+        self._record(scope, action, {"id": node_id}, new_version, changes)
+        return self._lifecycle_record(
+            kind, node_id, change, new_version, dict(written["props"]), archived=not restoring
+        )
+
+    def _lifecycle_record(
+        self,
+        kind: EntityKind,
+        node_id: str,
+        change: Change,
+        version: int,
+        props: Mapping[str, Any],
+        *,
+        archived: bool,
+    ) -> LifecycleRecord:
+        at = to_datetime(props.get("archivedAt") if archived else props.get("updatedAt"))
+        return LifecycleRecord(
+            kind=kind,
+            id=node_id,
+            action=AuditAction.RESTORE
+            if change.action is ChangeAction.RESTORE
+            else AuditAction.ARCHIVE,
+            version=version,
+            at=at or self.now,
+            archived=archived,
+            reason=props.get("archivedReason") if archived else None,
+        )
+
+    async def _merge_party(self, change: Change, name: str) -> Mapping[str, Any]:
+        """One of the two parties of a merge, live and locked; NOT_FOUND as for an unknown
+        id when it is not, or not in the viewer's scope."""
+        party_id: str = change.values[name]
+        rows = await self._lifecycle_rows(EntityKind.PERSON, party_id)
+        live = [r for r in rows if not r["archived"]]
+        if not live or not self._sees(party_id):
+            raise NotFound(f"no party with id {party_id!r}", field=change.at(name), value=party_id)
+        return live[0]
+
+    async def _merge(self, change: Change) -> LifecycleRecord:
+        """Merges the party `mergedId` into `survivorId` (two records of one customer).
+
+        Every link of the merged party (any type, either direction: jobs, reporting lines,
+        family, holdings, roles, coverage, interactions, audit entries, history links) moves
+        to the survivor. A link the survivor already has (same type, same node at the other
+        end; either direction for family and acquaintance) is not doubled: the survivor's is
+        kept, with the properties it lacks taken from the merged one's, the larger
+        `strength` and the earlier `since` and `createdAt`. Links between the two are
+        dropped, and so is the merged organization's parent when the survivor has one. The
+        survivor's fields that are empty are filled from the merged party's; the merged
+        name joins its aliases. The merged party remains as its id only, an alias that
+        resolves to the survivor."""
+        survivor_id: str = change.values["survivorId"]
+        merged_id: str = change.values["mergedId"]
+        for name in _HIERARCHY_OF_MERGES:
+            await self.tx.run("write.lock", {"name": name})
+        survivor = await self._merge_party(change, "survivorId")
+        merged = await self._merge_party(change, "mergedId")
+        kind = EntityKind[survivor["kind"]]
+        if merged["kind"] != survivor["kind"]:
+            raise InvalidInput(
+                f"mergedId: {merged_id!r} is {str(merged['kind']).lower()}, "
+                f"{survivor_id!r} {str(survivor['kind']).lower()}: only parties of one kind merge",
+                field=change.at("mergedId"),
+                value=merged_id,
+                details={"reason": "KIND_MISMATCH"},
+            )
+        scope = WriteScope(kind, change.action, frozenset({survivor_id, merged_id}))
+        # Merging moves family links, holdings and the sensitive fields of people: asked as
+        # a change of those (a rep needs the people's sensitive data open).
+        authorize_write(self.access, scope, frozenset(self.created), SENSITIVE_PERSON_FIELDS)
+        versions = {}
+        for name, row in (("survivor", survivor), ("merged", merged)):
+            versions[name] = int(row["props"].get("version") or 1)
+            expected = change.values.get(f"{name}Version")
+            if expected is not None and expected != versions[name]:
+                raise Conflict(
+                    f"party {row['props']['id']!r} is at version {versions[name]}, not "
+                    f"{expected}: read it again and retry",
+                    field=change.at(f"expectedVersions.{name}"),
+                    value=expected,
+                    details={"currentVersion": versions[name]},
+                )
+
+        nodes = {"survivor": survivor["node"], "merged": merged["node"]}
+        await self.co_holding.touch(self.tx.run, [survivor_id, merged_id])
+        links = await self.tx.run(
+            "lifecycle.merge_links",
+            {**nodes, "undirected": sorted(_UNDIRECTED), "single": sorted(_SINGLE)},
+        )
+        updates: dict[str, dict[str, Any]] = {}
+        moves: list[dict[str, Any]] = []
+        removed = 0
+        for link in links:
+            props = dict(link["props"])
+            if link["toSurvivor"] or link["taken"] is not None:
+                removed += 1
+                continue
+            duplicate = link["duplicate"]
+            if duplicate is None:
+                moves.append(
+                    {
+                        "type": link["type"],
+                        "outgoing": link["outgoing"],
+                        "other": link["other"],
+                        "props": props,
+                    }
+                )
+                continue
+            removed += 1
+            rel = duplicate["rel"]
+            kept = updates.get(rel) or dict(duplicate["props"])
+            combined = _combined_link(kept, props, self.now)
+            if combined != dict(duplicate["props"]):
+                updates[rel] = combined
+        await self.tx.run(
+            "lifecycle.merge_apply",
+            {
+                **nodes,
+                "updates": [{"rel": r, "props": p} for r, p in updates.items()],
+                "moves": moves,
+            },
+        )
+        cycles = await self.tx.run_one("lifecycle.merge_cycles", {"survivor": nodes["survivor"]})
+        assert cycles is not None
+        if cycles["reporting"] or cycles["parent"]:
+            what = "reporting" if cycles["reporting"] else "PART_OF"
+            raise InvalidInput(
+                f"mergedId: merging {merged_id!r} into {survivor_id!r} would form a {what} "
+                "cycle (one reports to, or is part of, the other through others)",
+                field=change.at("mergedId"),
+                value=merged_id,
+                details={"reason": "CYCLE"},
+            )
+
+        section = section_of(kind)
+        stored = [f for f in section.fields if f.stored and f.name not in BOOKKEEPING]
+        have = dict(survivor["props"])
+        given = dict(merged["props"])
+        filled: dict[str, Any] = {}
+        for f in stored:
+            mine, theirs = have.get(f.name), given.get(f.name)
+            if f.name == "mergedIds":
+                # The merged id, and those merged into it before, now resolve to the survivor.
+                filled[f.name] = list(dict.fromkeys([*(mine or []), merged_id, *(theirs or [])]))
+            elif f.name == "aliases":
+                names = [*(mine or []), *(theirs or [])]
+                if given.get("name") and given.get("name") != have.get("name"):
+                    names.append(given["name"])
+                union = list(dict.fromkeys(names))
+                if union != list(mine or []):
+                    filled[f.name] = union
+            elif _empty(mine) and not _empty(theirs):
+                filled[f.name] = theirs
+        new_version = versions["survivor"] + 1
+        written = await self.tx.run_one(
+            "lifecycle.merge_survivor",
+            {
+                "survivor": nodes["survivor"],
+                "props": filled,
+                "version": new_version,
+                "now": self.now,
+            },
+        )
+        assert written is not None
+        await self.tx.run("lifecycle.drop_merged", {"merged": nodes["merged"]})
+        self._record(
+            scope,
+            AuditAction.MERGE,
+            {"id": survivor_id, "mergedId": merged_id},
+            new_version,
+            [
+                ("mergedId", None, merged_id),
+                *((n, _shown(section.field_map[n], have.get(n)), v) for n, v in filled.items()),
+            ],
+        )
+        return LifecycleRecord(
+            kind=kind,
+            id=survivor_id,
+            action=AuditAction.MERGE,
+            version=new_version,
+            at=self.now,
+            survivor_id=survivor_id,
+            moved=len(moves),
+            removed=removed,
+            fields=tuple(filled),
+        )
+
+    async def _erase(self, change: Change) -> LifecycleRecord:
+        """Erases a person's personal data on request (PIPL, GDPR): the personal fields
+        (`ERASED_PERSON_FIELDS`; the name becomes `ERASED_NAME`), the private links, the
+        free text about them (their interactions' subject and summary, their buying roles'
+        notes, their policies' references), and the same values wherever the audit trail
+        and the change feed recorded them; recorded idempotent answers naming them go.
+        What the statistics count stays (holdings, interactions, jobs, roles, coverage);
+        the erasure's own audit entry names the fields and the reason, not the values."""
+        person_id: str = change.values["id"]
+        rows = await self._lifecycle_rows(EntityKind.PERSON, person_id)
+        found = [r for r in rows if not r["merged"]]
+        if not found or not self._sees(person_id):
+            raise NotFound(
+                f"no person with id {person_id!r}", field=change.at("personId"), value=person_id
+            )
+        row = found[0]
+        if row["kind"] != "PERSON":
+            raise InvalidInput(
+                f"personId: {person_id!r} is an organization: only a person's personal data "
+                "is erased",
+                field=change.at("personId"),
+                value=person_id,
+                details={"reason": "KIND_MISMATCH"},
+            )
+        scope = WriteScope(EntityKind.PERSON, change.action, frozenset({person_id}))
+        authorize_write(self.access, scope, frozenset(self.created), SENSITIVE_PERSON_FIELDS)
+        props = dict(row["props"])
+        version = int(props.get("version") or 1)
+        if change.expected_version is not None and change.expected_version != version:
+            raise _stale(f"person {person_id!r}", change.path, version, change.expected_version)
+        erased = [n for n in ERASED_PERSON_FIELDS if not _empty(props.get(n))]
+        if props.get("name") != ERASED_NAME:
+            erased.insert(0, "name")
+        new_version = version + 1
+        written = await self.tx.run_one(
+            "lifecycle.erase_person",
+            {
+                "node": row["node"],
+                "private": sorted(_PRIVATE_LINKS),
+                "props": {
+                    **{n: None for n in ERASED_PERSON_FIELDS},
+                    "name": ERASED_NAME,
+                    "version": new_version,
+                    "updatedAt": self.now,
+                    "erasedAt": self.now,
+                    "erasedBy": self.viewer.subject,
+                },
+            },
+        )
+        assert written is not None
+        trail = await self.tx.run_one(
+            "lifecycle.erase_trail", {"node": row["node"], "id": person_id}
+        )
+        assert trail is not None
+        blanked = [
+            {"node": e["node"], "changes": text}
+            for e, kind in (
+                *((e, e["entity"]) for e in trail["audit"]),
+                *((e, _entity_of_type(e["type"])) for e in trail["feed"]),
+            )
+            if (text := _blanked(e["changes"], kind, e["key"], person_id)) is not None
+        ]
+        if blanked:
+            await self.tx.run("lifecycle.erase_values", {"rows": blanked})
+        await self.tx.run("lifecycle.erase_answers", {"needle": orjson.dumps(person_id).decode()})
+        self._record(
+            scope,
+            AuditAction.ERASE,
+            {"id": person_id},
+            new_version,
+            [
+                ("reason", None, change.values.get("reason")),
+                *((n, ERASED_VALUE, None) for n in erased),
+            ],
+        )
+        return LifecycleRecord(
+            kind=EntityKind.PERSON,
+            id=person_id,
+            action=AuditAction.ERASE,
+            version=new_version,
+            at=self.now,
+            archived=bool(row["archived"]),
+            removed=int(written["removed"]),
+            fields=tuple(erased),
+        )
+
+
+LIFECYCLE_ACTIONS = frozenset(
+    {ChangeAction.ARCHIVE, ChangeAction.RESTORE, ChangeAction.MERGE, ChangeAction.ERASE}
+)
+_ARCHIVABLE = frozenset(k.entity for k in ArchivableKind)
+
+
+# Links read either way (stored from either end): a duplicate of one is one in either
+# direction. An organization has one parent.
+_UNDIRECTED = frozenset({"FAMILY", "KNOWS"})
+_SINGLE = frozenset({"PART_OF"})
+_HIERARCHY_OF_MERGES = (_PART_OF, _REPORTS_TO)  # the order of _hierarchy_locks (sorted)
+
+
+# Erasure: what a person keeps (how the bank classifies and counts the customer, nothing
+# that identifies or describes them); every other field of the people section is erased, a
+# field added to the spec later included.
+KEPT_PERSON_FIELDS = frozenset(
+    {"id", "region", "tier", "grade", "confidential", "customerSince", "source", "mergedIds"}
+)
+ERASED_PERSON_FIELDS: tuple[str, ...] = tuple(
+    f.name
+    for f in section_of(EntityKind.PERSON).fields
+    if f.stored and f.name not in KEPT_PERSON_FIELDS | BOOKKEEPING and f.name != "name"
+)
+ERASED_NAME = "[已删除 erased]"
+ERASED_VALUE = "[erased]"
+# A person's private links (either direction), and the history kept of them.
+_PRIVATE_LINKS = frozenset(
+    {t for base in ("FAMILY", "KNOWS", "BENEFICIARY_OF") for t in (base, f"WAS_{base}")}
+)
+# The recorded values that are about the person, per entity of an audit entry or change:
+# None: every value (private links); else the fields named.
+_PERSONAL_VALUES: Mapping[EntityKind, frozenset[str] | None] = {
+    EntityKind.PERSON: frozenset({"name", *ERASED_PERSON_FIELDS}),
+    EntityKind.FAMILY: None,
+    EntityKind.ACQUAINTANCE: None,
+    EntityKind.BENEFICIARY: None,
+    EntityKind.INTERACTION: frozenset({"subject", "summary"}),
+    EntityKind.BUYING_ROLE: frozenset({"note"}),
+    EntityKind.HOLDING: frozenset({"reference"}),
+}
+
+
+def _entity_of_type(section: str | None) -> str | None:
+    try:
+        return EntityKind(section).name if section is not None else None
+    except ValueError:
+        return None
+
+
+def _blanked(text: str | None, entity: str | None, key: str | None, person_id: str) -> str | None:
+    """The recorded changes with the person's values replaced by ERASED_VALUE; None when
+    nothing in them is the person's."""
+    if not text or entity is None or entity not in EntityKind.__members__:
+        return None
+    kind = EntityKind[entity]
+    if kind not in _PERSONAL_VALUES:
+        return None
+    if kind is EntityKind.PERSON:
+        ids = orjson.loads(key) if key else {}
+        if person_id not in (ids.get("id"), ids.get("mergedId")):
+            return None  # another person's entry filed under this one (a link's)
+    fields = _PERSONAL_VALUES[kind]
+    changes = orjson.loads(text)
+    touched = False
+    for c in changes:
+        if fields is None or c.get("field") in fields:
+            for side in ("before", "after"):
+                if c.get(side) is not None and c[side] != ERASED_VALUE:
+                    c[side] = ERASED_VALUE
+                    touched = True
+    return orjson.dumps(changes).decode() if touched else None
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == [] or (isinstance(value, str) and not value.strip())
+
+
+def _combined_link(
+    kept: Mapping[str, Any], other: Mapping[str, Any], now: datetime
+) -> dict[str, Any]:
+    """The survivor's link absorbing the merged party's duplicate: its own values first,
+    what it lacks from the other, the larger strength, the earlier since and createdAt."""
+    out = dict(kept)
+    for name, value in other.items():
+        if name in ("version", "updatedAt"):
+            continue
+        mine = out.get(name)
+        if mine is None:
+            out[name] = value
+        elif name == "strength" and value is not None:
+            out[name] = max(mine, value)
+        elif name in ("since", "createdAt") and value is not None:
+            out[name] = min(_native(mine), _native(value))
+    if out != dict(kept):
+        out["version"] = int(kept.get("version") or 1) + 1
+        out["updatedAt"] = now
+    return out
+
+
+def _id_space(kind: EntityKind) -> list[str]:
+    """The kinds whose ids one id may not be taken twice among (parties share one)."""
+    return sorted(_PARTY_KINDS) if kind in _PARTIES else [kind.name]
 
 
 def _node_scope(

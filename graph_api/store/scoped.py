@@ -150,6 +150,30 @@ QUERY_SCOPES: Mapping[str, Declared] = {
     "feed.append": _W,
     "feed.head": Declared(Scoping.PUBLIC),
     "feed.page": Declared(Scoping.RESTRICTED, visible=True),
+    # The lifecycle of nodes (archive, restore, merge, erase), in the write's transaction.
+    **{
+        f"lifecycle.{name}": _W
+        for name in (
+            "state",
+            "taken",
+            "related_accounts",
+            "product_holders",
+            "archive",
+            "restore",
+            "merge_links",
+            "merge_apply",
+            "merge_cycles",
+            "merge_survivor",
+            "drop_merged",
+            "erase_person",
+            "erase_trail",
+            "erase_values",
+            "erase_answers",
+        )
+    },
+    # What an id no live party has is (archived, or a merged party's alias), opened by
+    # `services/lifecycle.py` (only admins learn that a party is archived).
+    "lifecycle.resolve": _R,
 }
 
 # Queries of `cypher/` that the API never runs through a bound store: the viewer's scope

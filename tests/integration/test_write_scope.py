@@ -225,6 +225,65 @@ async def test_a_hidden_node_is_answered_as_an_unknown_id(
     assert trail["auditTrail"]["totalCount"] == 0
 
 
+# The mutations that take arguments rather than an input object (the lifecycle of nodes):
+# (mutation, argument declarations, arguments with the hidden id, the hidden id).
+ARGUMENT_CASES: list[tuple[str, str, dict[str, Any], str]] = [
+    ("archiveParty", "$id: ID!, $reason: String!", {"id": "pb-vip", "reason": "x"}, "pb-vip"),
+    ("restoreParty", "$id: ID!", {"id": "pb-vip"}, "pb-vip"),
+    (
+        "archive",
+        "$kind: ArchivableKind!, $id: ID!, $reason: String!",
+        {"kind": "OPPORTUNITY", "id": "opp-b", "reason": "x"},
+        "opp-b",
+    ),
+    (
+        "restore",
+        "$kind: ArchivableKind!, $id: ID!",
+        {"kind": "OPPORTUNITY", "id": "opp-b"},
+        "opp-b",
+    ),
+    (
+        "mergeParties",
+        "$survivorId: ID!, $mergedId: ID!",
+        {"survivorId": "pa-ceo", "mergedId": "pb-vip"},
+        "pb-vip",
+    ),
+    (
+        "mergeParties",
+        "$survivorId: ID!, $mergedId: ID!",
+        {"survivorId": "pb-vip", "mergedId": "pa-ceo"},
+        "pb-vip",
+    ),
+    (
+        "erasePersonalData",
+        "$personId: ID!, $reason: String!",
+        {"personId": "pb-vip", "reason": "x"},
+        "pb-vip",
+    ),
+]
+
+
+@pytest.mark.parametrize("who", ["rep-a1", "manager"])
+async def test_a_hidden_node_is_answered_as_an_unknown_id_by_argument_mutations(
+    db: Database, production: LiveServer, tmp_path: Path, who: str
+) -> None:
+    await db.load(GRAPH, tmp_path)
+    ask = as_key(production.url, who)
+    for mutation, declared, given, hidden in ARGUMENT_CASES:
+        unknown = {k: swap(v, hidden) for k, v in given.items()}
+        arguments = ", ".join(f"{name}: ${name}" for name in given)
+        query = f"mutation ({declared}) {{ {mutation}({arguments}) {{ __typename }} }}"
+        hidden_answer, unknown_answer = [await ask(query, x) for x in (given, unknown)]
+        assert error_codes(unknown_answer) == ["NOT_FOUND"], (mutation, unknown_answer)
+        assert without_ids(hidden_answer, hidden) == without_ids(unknown_answer, UNKNOWN), (
+            mutation,
+            given,
+        )
+    admin = as_key(production.url, "admin")
+    vip = data_of(await admin('{ party(id: "pb-vip") { version } }'))["party"]
+    assert vip == {"version": 1}
+
+
 def test_every_mutation_has_a_case() -> None:
     from graph_api.api.schema import build_schema
     from graph_api.config import Settings
@@ -234,7 +293,12 @@ def test_every_mutation_has_a_case() -> None:
     mutations = set(schema.mutation_type.fields) - {"applyChanges"}
     # A create of a node has no target but its references (covered above); a create of a
     # taken id is test_a_create_with_a_hidden_id_tells_nothing.
-    covered = {m for m, _, _ in CASES} | {"createPerson"} | NO_CUSTOMER_TARGET
+    covered = (
+        {m for m, _, _ in CASES}
+        | {m for m, _, _, _ in ARGUMENT_CASES}
+        | {"createPerson"}
+        | NO_CUSTOMER_TARGET
+    )
     assert mutations <= covered, mutations - covered
     # applyChanges takes each of them: its input has one field per mutation.
     assert set(ChangeInput.__annotations__) >= {

@@ -6,7 +6,7 @@ import strawberry
 
 from graph_api.api.context import Info
 from graph_api.api.types import Node, party_to_gql
-from graph_api.api.view import prime, requested_parts
+from graph_api.api.view import prime, requested_parts, wants_timestamps
 from graph_api.services.view360 import party_view
 
 
@@ -30,7 +30,11 @@ class NodeQuery:
     ) -> Node | None:
         ctx = info.context
         party, parts = await party_view(
-            await ctx.reader(), ctx.settings, str(id), requested_parts(info)
+            await ctx.reader(),
+            ctx.settings,
+            str(id),
+            requested_parts(info),
+            timestamps=wants_timestamps(info),
         )
         prime(info, parts)
         return party_to_gql(party)

@@ -13,7 +13,14 @@ import strawberry
 from graph_api.api import enums as _enums  # noqa: F401  (registers the domain enums first)
 from graph_api.api.arguments import After, AsOf, First, IncludeSubsidiaries
 from graph_api.api.context import Info
-from graph_api.api.declared import declared_field, declared_fields, declared_values, described_by
+from graph_api.api.declared import (
+    declared_field,
+    declared_fields,
+    declared_values,
+    described_by,
+    stamp_values,
+    stamped,
+)
 from graph_api.api.view import view_part
 from graph_api.api.view_types import (
     BusinessEvent,
@@ -42,6 +49,7 @@ from graph_api.services.view360 import (
 
 @described_by("employment")
 @strawberry.type(description="A person's job or contact role at an organization.")
+@stamped()
 class Employment:
     organization: Organization
     title: str | None
@@ -52,6 +60,7 @@ class Employment:
     @classmethod
     def from_domain(cls, e: v.Employment) -> Employment:
         return cls(
+            **stamp_values(e),
             organization=Organization.from_domain(e.organization),
             title=e.title,
             department=e.department,
@@ -61,6 +70,7 @@ class Employment:
 
 
 @strawberry.type(description="A relative of the viewed person.")
+@stamped()
 class HouseholdMember:
     person: Person = strawberry.field(description="The relative.")
     relation: m.FamilyKind = strawberry.field(
@@ -69,21 +79,23 @@ class HouseholdMember:
 
     @classmethod
     def from_domain(cls, h: v.HouseholdMember) -> HouseholdMember:
-        return cls(person=Person.from_domain(h.person), relation=h.relation)
+        return cls(**stamp_values(h), person=Person.from_domain(h.person), relation=h.relation)
 
 
 @strawberry.type(description="A beneficiary of a policy.")
+@stamped()
 class Beneficiary:
     person: Person = strawberry.field(description="The beneficiary.")
     share: float | None = strawberry.field(description="Share of the benefit, 0..1.")
 
     @classmethod
     def from_domain(cls, b: v.Beneficiary) -> Beneficiary:
-        return cls(person=Person.from_domain(b.person), share=b.share)
+        return cls(**stamp_values(b), person=Person.from_domain(b.person), share=b.share)
 
 
 @described_by("holdings")
 @strawberry.type(description="A product held by a party (policy, account, loan).")
+@stamped("Holding")
 class Holding:
     id: strawberry.ID
     holder: Party = strawberry.field(description="Whose holding it is.")
@@ -102,6 +114,7 @@ class Holding:
     @classmethod
     def from_domain(cls, h: v.Holding) -> Holding:
         return cls(
+            **stamp_values(h),
             id=strawberry.ID(h.id),
             holder=party_to_gql(h.holder),
             product=Product.from_domain(h.product),
@@ -114,6 +127,7 @@ class Holding:
 
 
 @strawberry.type(description="Influence (who listens to whom) or acquaintance.")
+@stamped()
 class Relationship:
     kind: v.RelationshipKind = strawberry.field(
         description="The kind of link, read from the viewed party."
@@ -130,6 +144,7 @@ class Relationship:
     @classmethod
     def from_domain(cls, r: v.Relationship) -> Relationship:
         return cls(
+            **stamp_values(r),
             kind=r.kind,
             party=party_to_gql(r.party),
             strength=reported_or_none(r.strength),
@@ -139,6 +154,7 @@ class Relationship:
 
 
 @strawberry.type(description="An account team covering the party or one of its ancestors.")
+@stamped("AccountTeam")
 class AccountTeam:
     id: strawberry.ID = strawberry.field(description="The team's id.")
     name: str = strawberry.field(description="The team's name.")
@@ -153,6 +169,7 @@ class AccountTeam:
     @classmethod
     def from_domain(cls, t: v.AccountTeam) -> AccountTeam:
         return cls(
+            **stamp_values(t),
             id=strawberry.ID(t.id),
             name=t.name,
             account=party_to_gql(t.account),
@@ -163,6 +180,7 @@ class AccountTeam:
 
 @described_by("buyingRoles")
 @strawberry.type(description="A person's buying-centre markers on an opportunity.")
+@stamped()
 class BuyingCentreMember:
     person: Person
     role: m.BuyingRole | None
@@ -172,6 +190,7 @@ class BuyingCentreMember:
     @classmethod
     def from_domain(cls, b: v.BuyingCentreMember) -> BuyingCentreMember:
         return cls(
+            **stamp_values(b),
             person=Person.from_domain(b.person),
             role=b.role,
             attitude=b.attitude,
@@ -181,6 +200,7 @@ class BuyingCentreMember:
 
 @described_by("opportunities")
 @strawberry.type(description="A sales opportunity.")
+@stamped("Opportunity")
 class Opportunity:
     id: strawberry.ID
     name: str
@@ -198,6 +218,7 @@ class Opportunity:
     @classmethod
     def from_domain(cls, o: v.Opportunity) -> Opportunity:
         return cls(
+            **stamp_values(o),
             id=strawberry.ID(o.id),
             name=o.name,
             account=party_to_gql(o.account),
@@ -212,6 +233,7 @@ class Opportunity:
 
 
 @strawberry.type(description="A person working for the organization (or a branch of it).")
+@stamped()
 class EmployeeEdge:
     cursor: str = strawberry.field(description="Opaque cursor of this edge (for `after`).")
     node: Person = strawberry.field(description="The item.")
@@ -235,6 +257,7 @@ class EmployeeConnection:
         return cls(
             edges=[
                 EmployeeEdge(
+                    **stamp_values(e.node),
                     cursor=e.cursor,
                     node=Person.from_domain(e.node.person),
                     organization=Organization.from_domain(e.node.organization),
@@ -268,6 +291,7 @@ class Node:
 
 
 @strawberry.interface(description="A customer: one node per real person or organization.")
+@stamped("Party")
 class Party(Node):
     # Non-null where every party has a value; their meaning is declared in bulk/spec.py.
     id: strawberry.ID = declared_field("people", "id")
@@ -402,6 +426,7 @@ class Person(Party):
             kind=m.PartyKind.PERSON,
             aliases=list(p.aliases),
             version=p.version,
+            **stamp_values(p),
         )
         return cls(**values)
 
@@ -487,6 +512,7 @@ class Organization(Party):
             aliases=list(o.aliases),
             version=o.version,
             rad_cell=o.rad_cell,
+            **stamp_values(o),
         )
         return cls(**values)
 

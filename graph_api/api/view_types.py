@@ -8,7 +8,7 @@ from typing import Any
 import strawberry
 
 from graph_api.api import enums as _enums  # noqa: F401  (registers the domain enums first)
-from graph_api.api.declared import described_by
+from graph_api.api.declared import described_by, stamp_values, stamped
 from graph_api.domain import model as m
 from graph_api.domain import signals as s
 from graph_api.domain import view as v
@@ -17,6 +17,7 @@ from graph_api.domain.model import reported_or_none
 
 @described_by("reps")
 @strawberry.type(description="One of our own sales people.")
+@stamped("Rep")
 class Rep:
     id: strawberry.ID
     name: str
@@ -26,11 +27,19 @@ class Rep:
 
     @classmethod
     def from_domain(cls, r: v.Rep) -> Rep:
-        return cls(id=strawberry.ID(r.id), name=r.name, email=r.email, role=r.role, region=r.region)
+        return cls(
+            **stamp_values(r),
+            id=strawberry.ID(r.id),
+            name=r.name,
+            email=r.email,
+            role=r.role,
+            region=r.region,
+        )
 
 
 @described_by("products")
 @strawberry.type(description="One of our products.")
+@stamped("Product")
 class Product:
     id: strawberry.ID
     name: str
@@ -43,12 +52,18 @@ class Product:
     @classmethod
     def from_domain(cls, p: m.Product) -> Product:
         return cls(
-            id=strawberry.ID(p.id), name=p.name, category=p.category, line=p.line, segment=p.segment
+            **stamp_values(p),
+            id=strawberry.ID(p.id),
+            name=p.name,
+            category=p.category,
+            line=p.line,
+            segment=p.segment,
         )
 
 
 @described_by("coverage")
 @strawberry.type(description="One of our reps' relationship with the party.")
+@stamped()
 class Coverage:
     rep: Rep
     strength: float | None = strawberry.field(description="0..1")
@@ -56,18 +71,24 @@ class Coverage:
 
     @classmethod
     def from_domain(cls, c: v.Coverage) -> Coverage:
-        return cls(rep=Rep.from_domain(c.rep), strength=reported_or_none(c.strength), kind=c.kind)
+        return cls(
+            **stamp_values(c),
+            rep=Rep.from_domain(c.rep),
+            strength=reported_or_none(c.strength),
+            kind=c.kind,
+        )
 
 
 @described_by("teamMembers")
 @strawberry.type(description="A rep in an account team, with their role in it.")
+@stamped()
 class TeamMember:
     rep: Rep = strawberry.field(description="The member.")
     role: m.RepRole | None
 
     @classmethod
     def from_domain(cls, t: v.TeamMember) -> TeamMember:
-        return cls(rep=Rep.from_domain(t.rep), role=t.role)
+        return cls(**stamp_values(t), rep=Rep.from_domain(t.rep), role=t.role)
 
 
 @strawberry.type(description="The opportunity an interaction was about.")
@@ -79,6 +100,7 @@ class OpportunityRef:
 
 @described_by("interactions")
 @strawberry.type(description="A contact with the customer: visit, call, complaint, claim, ...")
+@stamped("Interaction")
 class Interaction:
     id: strawberry.ID
     kind: m.InteractionKind | None
@@ -95,6 +117,7 @@ class Interaction:
     def from_domain(cls, i: v.Interaction) -> Interaction:
         opp = i.opportunity
         return cls(
+            **stamp_values(i),
             id=strawberry.ID(i.id),
             kind=i.kind,
             at=i.at,
@@ -114,6 +137,7 @@ class Interaction:
 
 @described_by("events")
 @strawberry.type(description="News or a business event of a customer.")
+@stamped("BusinessEvent")
 class BusinessEvent:
     id: strawberry.ID
     kind: str
@@ -124,6 +148,7 @@ class BusinessEvent:
     @classmethod
     def from_domain(cls, e: v.BusinessEvent) -> BusinessEvent:
         return cls(
+            **stamp_values(e),
             id=strawberry.ID(e.id),
             kind=e.kind,
             title=e.title,

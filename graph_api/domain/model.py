@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from enum import StrEnum
 
 from graph_api.domain import i18n
@@ -508,6 +508,8 @@ class Product:
     category: str | None = None
     line: str | None = None
     segment: ProductSegment | None = None
+    created_at: datetime | None = field(default=None, kw_only=True)
+    updated_at: datetime | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -532,6 +534,8 @@ class Person:
     confidential: bool = False
     customer_since: date | None = None
     version: int = 1
+    created_at: datetime | None = field(default=None, kw_only=True)
+    updated_at: datetime | None = field(default=None, kw_only=True)
 
     @property
     def kind(self) -> PartyKind:
@@ -561,6 +565,8 @@ class Organization:
     preferred_channel: Channel | None = None
     source: str | None = None
     version: int = 1
+    created_at: datetime | None = field(default=None, kw_only=True)
+    updated_at: datetime | None = field(default=None, kw_only=True)
 
     @property
     def kind(self) -> PartyKind:

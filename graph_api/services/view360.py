@@ -34,6 +34,7 @@ from graph_api.store.mapping import (
     person_from_props,
     product_from_props,
     rep_from_props,
+    stamps,
     to_date,
     to_datetime,
     to_enum,
@@ -210,6 +211,8 @@ async def load_views(
     settings: Settings,
     party_ids: Sequence[str],
     keys: Sequence[ViewKey] = (),
+    *,
+    timestamps: bool = False,
 ) -> ViewBatch:
     """The parties (absent ones are left out) and the value of every key (a NotFound for
     a key whose party does not exist). One round trip unless a part comes with several
@@ -219,7 +222,8 @@ async def load_views(
     absent (as if it did not exist), and so is every invisible party in its parts;
     the family links and personal holdings of a person whose sensitive fields are masked
     come back empty (`restrict_part`). Paged parts filter in the query (`$visible`), so that
-    pages and totals hold visible items only."""
+    pages and totals hold visible items only. `timestamps`: read every node's and link's
+    createdAt/updatedAt too (only when the request selects them: they cost the driver)."""
     access = reader.access
     party_ids = [pid for pid in party_ids if access.sees(pid)]
     batch = ViewBatch({}, {})
@@ -230,7 +234,7 @@ async def load_views(
             if round_args.get(key.part, _ABSENT) == key.args and access.sees(key.party_id):
                 wanted.setdefault(key.party_id, []).append(key.part.value)
         requests = [{"id": pid, "parts": parts} for pid, parts in wanted.items()]
-        params = {"requests": requests, **_params(round_args, settings)}
+        params = {"requests": requests, "timestamps": timestamps, **_params(round_args, settings)}
         if requests:
             found = await reader.read_restricted("view.parties", params)
         else:
@@ -271,11 +275,13 @@ async def party_view(
     settings: Settings,
     party_id: str,
     parts: Iterable[tuple[ViewPart, PartArgs]] = (),
+    *,
+    timestamps: bool = False,
 ) -> tuple[m.Party, dict[ViewKey, Any]]:
     """The party and the requested parts of its view, in one round trip."""
     check_id("id", party_id)
     keys = list(dict.fromkeys(ViewKey(party_id, part, args) for part, args in parts))
-    batch = await load_views(reader, settings, [party_id], keys)
+    batch = await load_views(reader, settings, [party_id], keys, timestamps=timestamps)
     party = batch.parties.get(party_id)
     if party is None:
         raise NotFound(f"no party with id {party_id!r}", field="id", value=party_id)
@@ -287,6 +293,8 @@ async def parties_view(
     settings: Settings,
     party_ids: Sequence[str],
     parts: Iterable[tuple[ViewPart, PartArgs]] = (),
+    *,
+    timestamps: bool = False,
 ) -> tuple[dict[str, m.Party], dict[ViewKey, Any]]:
     """The parties found (unknown and invisible ids left out alike) and the requested parts
     of each one's view, all in one round trip (`view.parties` unwinds the ids)."""
@@ -302,10 +310,28 @@ async def parties_view(
     wanted = list(dict.fromkeys(parts))
     sees = reader.access.sees
     keys = [ViewKey(pid, part, args) for pid in unique if sees(pid) for part, args in wanted]
-    batch = await load_views(reader, settings, unique, keys)
+    batch = await load_views(reader, settings, unique, keys, timestamps=timestamps)
     # Keys of parties not found hold a NotFound: nobody will ask for them.
     values = {k: v for k, v in batch.values.items() if k.party_id in batch.parties}
     return batch.parties, values
+
+
+Stamps = tuple[datetime | None, datetime | None]
+
+
+async def node_stamps(
+    reader: ScopedStore, keys: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], Stamps]:
+    """(createdAt, updatedAt) of nodes given as (entity kind, id), the kind one of
+    `bulk/spec.py` ENTITY_LABELS (Party for a person or organization), in one round trip.
+    A node not found (or a party the viewer may not see) is left out."""
+    records = await reader.read(
+        "view.stamps", {"keys": [{"label": label, "id": node_id} for label, node_id in keys]}
+    )
+    return {
+        (r["label"], r["id"]): (to_datetime(r["createdAt"]), to_datetime(r["updatedAt"]))
+        for r in records
+    }
 
 
 # ----- mapping records to the view's dataclasses -----
@@ -331,13 +357,16 @@ def _holding(h: Mapping[str, Any]) -> v.Holding:
         beneficiaries=tuple(
             sorted(
                 (
-                    v.Beneficiary(person_from_props(b["person"]), _float(b.get("share")))
+                    v.Beneficiary(
+                        person_from_props(b["person"]), _float(b.get("share")), **stamps(b)
+                    )
                     for b in h.get("beneficiaries") or ()
                 ),
                 key=lambda b: (b.person.name, b.person.id),
             )
         ),
         household_relation=to_enum(m.FamilyKind, h.get("relation")),
+        **stamps(props),
     )
 
 
@@ -349,6 +378,7 @@ def _employment(person: m.Person, e: Mapping[str, Any]) -> v.Employment:
         department=e.get("department"),
         since=to_date(e.get("since")),
         primary=bool(e.get("primary")),
+        **stamps(e),
     )
 
 
@@ -377,6 +407,7 @@ def _interaction(i: Mapping[str, Any]) -> v.Interaction:
             if opp
             else None
         ),
+        **stamps(props),
     )
 
 
@@ -403,12 +434,14 @@ def _opportunity(o: Mapping[str, Any]) -> v.Opportunity:
                         role=to_enum(m.BuyingRole, b.get("role")),
                         attitude=to_enum(m.Attitude, b.get("attitude")),
                         influence=to_enum(m.InfluenceLevel, b.get("influence")),
+                        **stamps(b),
                     )
                     for b in o.get("buyingCentre") or ()
                 ),
                 key=lambda b: (b.person.name, b.person.id),
             )
         ),
+        **stamps(props),
     )
 
 
@@ -425,6 +458,7 @@ def _relationship(r: Mapping[str, Any]) -> v.Relationship:
         strength=_float(r.get("strength")),
         influence_kind=r.get("kind"),
         context=r.get("context"),
+        **stamps(r),
     )
 
 
@@ -439,12 +473,15 @@ def _account_team(t: Mapping[str, Any]) -> v.AccountTeam:
         members=tuple(
             sorted(
                 (
-                    v.TeamMember(rep_from_props(x["rep"]), to_enum(m.RepRole, x.get("role")))
+                    v.TeamMember(
+                        rep_from_props(x["rep"]), to_enum(m.RepRole, x.get("role")), **stamps(x)
+                    )
                     for x in t.get("members") or ()
                 ),
                 key=lambda x: (x.rep.name, x.rep.id),
             )
         ),
+        **stamps(props),
     )
 
 
@@ -455,6 +492,7 @@ def _event(e: Mapping[str, Any]) -> v.BusinessEvent:
         title=e.get("title") or "",
         date=to_date(e.get("date")),
         description=e.get("description"),
+        **stamps(e),
     )
 
 
@@ -499,7 +537,9 @@ def _part_value(key: ViewKey, party: m.Party, record: Mapping[str, Any], setting
             return [person_from_props(p) for p in record["directReports"] or ()]
         case ViewPart.HOUSEHOLD:
             return [
-                v.HouseholdMember(person_from_props(x["person"]), m.FamilyKind(x["relation"]))
+                v.HouseholdMember(
+                    person_from_props(x["person"]), m.FamilyKind(x["relation"]), **stamps(x)
+                )
                 for x in record["household"] or ()
             ]
         case ViewPart.HOUSEHOLD_HOLDINGS:

@@ -15,6 +15,8 @@ CREATE CONSTRAINT tas_answer_id IF NOT EXISTS FOR (n:TasAnswer) REQUIRE n.id IS 
 CREATE CONSTRAINT write_lock_name IF NOT EXISTS FOR (n:WriteLock) REQUIRE n.name IS UNIQUE;
 // The graph's version (cypher/graph_version.cypher): one node; MERGE on its key locks it.
 CREATE CONSTRAINT graph_version_key IF NOT EXISTS FOR (n:GraphVersion) REQUIRE n.key IS UNIQUE;
+// The co-holding statistics (cypher/cross_sell.cypher): one node that writes MERGE and lock.
+CREATE CONSTRAINT co_holding_stats_id IF NOT EXISTS FOR (n:CoHoldingStats) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT audit_entry_id IF NOT EXISTS FOR (n:AuditEntry) REQUIRE n.id IS UNIQUE;
 CREATE INDEX audit_entry_at IF NOT EXISTS FOR (n:AuditEntry) ON (n.at);
 // The change feed (outbox): one position per change, the sequence node, pruning by time.

@@ -249,3 +249,67 @@ CALL (k) {
   WITH k WHERE k.label = 'TasAnswer' MATCH (n:TasAnswer {id: k.id}) RETURN n
 }
 RETURN k.label AS label, k.id AS id, n.createdAt AS createdAt, n.updatedAt AS updatedAt
+
+// name: nodes
+// Nodes other than parties by kind and id ($requests: [{kind, id}]), for node(id:) and
+// nodes(ids:): each as the 360° view shows it (same map shapes, same mapping), with the
+// parties it leads to, so that access is decided on them (services/nodes.py).
+UNWIND $requests AS req
+CALL (req) {
+  WITH req WHERE req.kind = 'Rep'
+  MATCH (r:Rep {id: req.id})
+  RETURN {props: r {.id, .name, .email, .role, .region, {{STAMPS r}}}} AS found
+  UNION
+  WITH req WHERE req.kind = 'Product'
+  MATCH (prod:Product {id: req.id})
+  RETURN {props: prod {.id, .name, .category, .line, .segment, {{STAMPS prod}}}} AS found
+  UNION
+  WITH req WHERE req.kind = 'Competitor'
+  MATCH (c:Competitor {id: req.id})
+  RETURN {props: c {.id, .name, .website, .note, .aliases, {{STAMPS c}}}} AS found
+  UNION
+  WITH req WHERE req.kind = 'Holding'
+  MATCH (holder:Party)-[:HOLDS]->(h:Holding {id: req.id})-[:OF_PRODUCT]->(prod:Product)
+  RETURN {
+    props: h {.id, .since, .amount, .status, {{STAMPS h}}},
+    product: prod {.id, .name, .category, .line, .segment, {{STAMPS prod}}},
+    holder: {props: {{PARTY_VIEW holder}}, kind: CASE WHEN holder:Person THEN 'PERSON' ELSE 'ORGANIZATION' END},
+    beneficiaries: [(b:Person)-[bo:BENEFICIARY_OF]->(h) | {person: {{PERSON_VIEW b}}, share: bo.share, {{STAMPS bo}}}]
+  } AS found
+  UNION
+  WITH req WHERE req.kind = 'Opportunity'
+  MATCH (o:Opportunity {id: req.id})-[:FOR_ACCOUNT]->(acct:Party)
+  RETURN {
+    props: o {.id, .name, .stage, .amount, .closeDate, {{STAMPS o}}},
+    account: {props: {{PARTY_VIEW acct}}, kind: CASE WHEN acct:Person THEN 'PERSON' ELSE 'ORGANIZATION' END},
+    owner: [(r:Rep)-[:OWNS]->(o) | r {.id, .name, .email, .role, .region, {{STAMPS r}}}][0],
+    products: [(o)-[:INCLUDES]->(prod:Product) | prod {.id, .name, .category, .line, .segment, {{STAMPS prod}}}],
+    buyingCentre: [(p:Person)-[b:BUYING_ROLE]->(o) |
+      {person: {{PERSON_VIEW p}}, role: b.role, attitude: b.attitude, influence: b.influence, {{STAMPS b}}}]
+  } AS found
+  UNION
+  WITH req WHERE req.kind = 'Interaction'
+  MATCH (i:Interaction {id: req.id})
+  RETURN {
+    props: i {.id, .kind, .at, .direction, .purpose, .channel, .subject, .summary, {{STAMPS i}}},
+    reps: [(r:Rep)-[:CONDUCTED]->(i) | r {.id, .name, .email, .role, .region, {{STAMPS r}}}],
+    opportunity: [(i)-[:ABOUT]->(o:Opportunity) |
+      o {.id, .name, .stage, accountId: [(o)-[:FOR_ACCOUNT]->(a) | a.id][0]}][0],
+    partyIds: [(i)-[:WITH]->(p:Party) | p.id]
+  } AS found
+  UNION
+  WITH req WHERE req.kind = 'BusinessEvent'
+  MATCH (org:Party)-[:HAS_EVENT]->(e:BusinessEvent {id: req.id})
+  RETURN {props: e {.id, .kind, .title, .date, .description, {{STAMPS e}}}, partyId: org.id} AS found
+  UNION
+  WITH req WHERE req.kind = 'AccountTeam'
+  MATCH (t:AccountTeam {id: req.id})
+  RETURN {
+    props: t {.id, .name, {{STAMPS t}}},
+    accounts: [(t)-[:COVERS_ACCOUNT]->(a:Party) |
+      {props: {{PARTY_VIEW a}}, kind: CASE WHEN a:Person THEN 'PERSON' ELSE 'ORGANIZATION' END}],
+    manager: [(mg:Rep)-[:MANAGES]->(t) | mg {.id, .name, .email, .role, .region, {{STAMPS mg}}}][0],
+    members: [(r:Rep)-[m:MEMBER_OF]->(t) | {rep: r {.id, .name, .email, .role, .region, {{STAMPS r}}}, role: m.role, {{STAMPS m}}}]
+  } AS found
+}
+RETURN req.kind AS kind, req.id AS id, found

@@ -26,6 +26,7 @@ from graph_api.api.view_types import (
     BusinessEvent,
     Coverage,
     InteractionConnection,
+    Node,
     PageInfo,
     Product,
     Rep,
@@ -96,7 +97,7 @@ class Beneficiary:
 @described_by("holdings")
 @strawberry.type(description="A product held by a party (policy, account, loan).")
 @stamped("Holding")
-class Holding:
+class Holding(Node):
     id: strawberry.ID
     holder: Party = strawberry.field(description="Whose holding it is.")
     product: Product
@@ -155,7 +156,7 @@ class Relationship:
 
 @strawberry.type(description="An account team covering the party or one of its ancestors.")
 @stamped("AccountTeam")
-class AccountTeam:
+class AccountTeam(Node):
     id: strawberry.ID = strawberry.field(description="The team's id.")
     name: str = strawberry.field(description="The team's name.")
     account: Party = strawberry.field(
@@ -201,7 +202,7 @@ class BuyingCentreMember:
 @described_by("opportunities")
 @strawberry.type(description="A sales opportunity.")
 @stamped("Opportunity")
-class Opportunity:
+class Opportunity(Node):
     id: strawberry.ID
     name: str
     account: Party
@@ -274,20 +275,6 @@ class EmployeeConnection:
 
 
 # ----- parties -----
-
-
-@strawberry.interface(
-    description=(
-        "Relay's Node: an object with an id unique across the whole API, fetched again with "
-        "node(id:). Customers (people and organizations) are the nodes: their ids share one "
-        "id space; reps, products, opportunities and the rest each have their own id space "
-        "in the import format, so their ids are not global and they are not nodes."
-    )
-)
-class Node:
-    id: strawberry.ID = strawberry.field(
-        description="Unique across the API: node(id:) fetches the object again."
-    )
 
 
 @strawberry.interface(description="A customer: one node per real person or organization.")

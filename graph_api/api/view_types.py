@@ -12,13 +12,41 @@ from graph_api.api.declared import described_by, stamp_values, stamped
 from graph_api.domain import model as m
 from graph_api.domain import signals as s
 from graph_api.domain import view as v
+from graph_api.domain.global_id import to_global_id
 from graph_api.domain.model import reported_or_none
+
+
+@strawberry.interface(
+    description=(
+        "Relay's Node: an object fetched again by its globalId with node(id:) (or many with "
+        "nodes(ids:)). Every kind with an id is a node: people and organizations, reps, "
+        "account teams, products, holdings, opportunities, interactions, business events, "
+        "competitors. Relay clients use globalId as the node id (relay-compiler: "
+        "nodeInterfaceIdField globalId); `id` stays each type's own id, as before."
+    )
+)
+class Node:
+    id: strawberry.ID = strawberry.field(
+        description=(
+            "The object's own id, unique within its kind (the import format's id); people "
+            "and organizations share one id space, and node(id:) accepts a party's id too."
+        )
+    )
+
+    @strawberry.field(
+        description=(
+            "Unique across the API and opaque (base64 of `Kind:id`, Relay's convention): "
+            "node(id:) fetches the object again by it."
+        )
+    )
+    def global_id(self) -> strawberry.ID:
+        return strawberry.ID(to_global_id(type(self).__name__, str(self.id)))
 
 
 @described_by("reps")
 @strawberry.type(description="One of our own sales people.")
 @stamped("Rep")
-class Rep:
+class Rep(Node):
     id: strawberry.ID
     name: str
     email: str | None
@@ -40,7 +68,7 @@ class Rep:
 @described_by("products")
 @strawberry.type(description="One of our products.")
 @stamped("Product")
-class Product:
+class Product(Node):
     id: strawberry.ID
     name: str
     category: str | None
@@ -101,7 +129,7 @@ class OpportunityRef:
 @described_by("interactions")
 @strawberry.type(description="A contact with the customer: visit, call, complaint, claim, ...")
 @stamped("Interaction")
-class Interaction:
+class Interaction(Node):
     id: strawberry.ID
     kind: m.InteractionKind | None
     at: datetime.datetime
@@ -138,7 +166,7 @@ class Interaction:
 @described_by("events")
 @strawberry.type(description="News or a business event of a customer.")
 @stamped("BusinessEvent")
-class BusinessEvent:
+class BusinessEvent(Node):
     id: strawberry.ID
     kind: str
     title: str

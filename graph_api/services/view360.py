@@ -463,12 +463,17 @@ def _relationship(r: Mapping[str, Any]) -> v.Relationship:
 
 
 def _account_team(t: Mapping[str, Any]) -> v.AccountTeam:
+    return account_team_from_map(t, _related(t["account"]))
+
+
+def account_team_from_map(t: Mapping[str, Any], account: m.Party) -> v.AccountTeam:
+    """A team as the view's query returns it, covering `account`."""
     props = t["props"]
     manager = t.get("manager")
     return v.AccountTeam(
         id=props["id"],
         name=props.get("name") or props["id"],
-        account=_related(t["account"]),
+        account=account,
         manager=rep_from_props(manager) if manager else None,
         members=tuple(
             sorted(
@@ -583,6 +588,13 @@ def _part_value(key: ViewKey, party: m.Party, record: Mapping[str, Any], setting
     raise AssertionError(f"unhandled view part {part}")
 
 
+# The view's mappings, for the other readers of the same map shapes (services/nodes.py).
+holding_from_map = _holding
+opportunity_from_map = _opportunity
+interaction_from_map = _interaction
+event_from_map = _event
+
+
 # ----- access control on the parts -----
 
 
@@ -598,6 +610,13 @@ def _personal_holding_shown(access: Access, h: v.Holding) -> bool:
     if not access.sees(holder.id):
         return False
     return not isinstance(holder, m.Person) or access.sees_sensitive(holder.id)
+
+
+def holding_shown(access: Access, h: v.Holding) -> v.Holding | None:
+    """A holding as the viewer may see it, None when not at all (the view's rule)."""
+    if access.unrestricted:
+        return h
+    return _holding_for(access, h) if _personal_holding_shown(access, h) else None
 
 
 # Family links and personal holdings: masked with the person's sensitive fields.

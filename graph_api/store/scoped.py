@@ -108,6 +108,8 @@ QUERY_SCOPES: Mapping[str, Declared] = {
     "view.parties": Declared(Scoping.RESTRICTED, visible=True),
     # Timestamps of nodes already in an answer; parties kept to `$visible` all the same.
     "view.stamps": _V,
+    # Nodes of the other kinds, with the parties they lead to (services/nodes.py).
+    "view.nodes": _R,
     "search.parties": _V,
     "search.window": _V,
     "paths.neighbourhood": _V,

@@ -42,6 +42,7 @@ class Competitor(Node):
 
 
 @strawberry.type(description="A competitor's relationship with one customer person.")
+@stamped()
 class CompetitorHold:
     competitor: Competitor = strawberry.field(description="The competitor.")
     person_id: strawberry.ID = strawberry.field(description="The customer person.")
@@ -52,6 +53,7 @@ class CompetitorHold:
     @classmethod
     def from_domain(cls, h: t.CompetitorHold) -> CompetitorHold:
         return cls(
+            **stamp_values(h),
             competitor=Competitor.from_domain(h.competitor),
             person_id=strawberry.ID(h.person_id),
             strength=m.reported(h.strength),

@@ -21,6 +21,8 @@ GRAPH: dict[str, Any] = {
     "family": [{"fromId": "p-a", "toId": "p-b", "kind": "SPOUSE"}],
     "holdings": [{"id": "h-a", "partyId": "p-a", "productId": "prod-a"}],
     "coverage": [{"repId": "rep-a", "personId": "p-a", "strength": 0.5}],
+    "competitors": [{"id": "comp-a", "name": "Competitor A"}],
+    "competitorCoverage": [{"competitorId": "comp-a", "personId": "p-a", "strength": 0.7}],
 }
 
 VIEW = """
@@ -109,10 +111,10 @@ async def test_updated_at_moves_on_a_change_and_created_at_stays(
     body = await gql(
         """mutation {
           setEmployment(input: {personId: "p-a", organizationId: "o-a", title: "CEO",
-                                expectedVersion: 1}) { title }
+                                expectedVersion: 1}) { title createdAt updatedAt }
         }"""
     )
-    data_of(body)
+    written = data_of(body)["setEmployment"]
     after = data_of(await gql(VIEW))["party"]
     job_after = after["employments"][0]
     assert job_after["title"] == "CEO"
@@ -120,6 +122,11 @@ async def test_updated_at_moves_on_a_change_and_created_at_stays(
     for old, new in ((before, after), (job_before, job_after)):
         assert new["createdAt"] == old["createdAt"]
         assert datetime.fromisoformat(new["updatedAt"]) > datetime.fromisoformat(old["updatedAt"])
+    # The mutation's answer says the link's timestamps as stored.
+    assert (written["createdAt"], written["updatedAt"]) == (
+        job_after["createdAt"],
+        job_after["updatedAt"],
+    )
     # What did not change keeps both: the employer and the holding.
     assert job_after["organization"] == job_before["organization"]
     assert after["holdings"] == before["holdings"]
@@ -139,3 +146,36 @@ async def test_a_re_import_moves_updated_at_of_changed_links_only(
     )
     # The same coverage row again changes nothing.
     assert after["coverage"] == before["coverage"]
+
+
+async def test_a_mutations_node_answer_has_its_timestamps(
+    graph: Database, gql: GraphQLClient
+) -> None:
+    graph.dirty()
+    body = await gql(
+        """mutation {
+          createHolding(input: {id: "h-b", partyId: "p-b", productId: "prod-a"}) {
+            id createdAt updatedAt holder { createdAt }
+          }
+        }"""
+    )
+    holding = data_of(body)["createHolding"]
+    # Created now, after the import that created its holder.
+    assert holding["updatedAt"] == holding["createdAt"]
+    assert datetime.fromisoformat(holding["createdAt"]) > datetime.fromisoformat(
+        holding["holder"]["createdAt"]
+    )
+
+
+async def test_a_competitors_hold_on_a_person_has_its_timestamps(
+    graph: Database, gql: GraphQLClient
+) -> None:
+    body = await gql(
+        """{ orgChart(organizationId: "o-a") { nodes { id competition {
+              holds { createdAt updatedAt competitor { createdAt } } } } } }"""
+    )
+    nodes = {n["id"]: n for n in data_of(body)["orgChart"]["nodes"]}
+    (hold,) = nodes["p-a"]["competition"]["holds"]
+    # The link and the competitor node, both from the one import.
+    assert hold["createdAt"] is not None
+    assert hold["updatedAt"] == hold["createdAt"] == hold["competitor"]["createdAt"]

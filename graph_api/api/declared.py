@@ -210,7 +210,11 @@ def _stamp_field(f: Field, position: int, label: str | None) -> Any:
 
     resolve.__annotations__ = {"info": Info, "return": datetime.datetime | None}
     resolve.__name__ = python_name(f)
-    note = " Null for a link written before links carried timestamps." if label is None else ""
+    note = (
+        " Null where the list's query does not read link timestamps (keyDeciders' coverage)."
+        if label is None
+        else ""
+    )
     return strawberry.field(resolver=resolve, description=describe(f) + note)
 
 

@@ -167,11 +167,11 @@ async def test_a_mutations_node_answer_has_its_timestamps(
     )
 
 
-async def test_a_competitors_hold_on_a_person_has_its_timestamps(
+async def test_the_org_charts_links_have_their_timestamps(
     graph: Database, gql: GraphQLClient
 ) -> None:
     body = await gql(
-        """{ orgChart(organizationId: "o-a") { nodes { id competition {
+        """{ orgChart(organizationId: "o-a") { nodes { id coverage { createdAt } competition {
               holds { createdAt updatedAt competitor { createdAt } } } } } }"""
     )
     nodes = {n["id"]: n for n in data_of(body)["orgChart"]["nodes"]}
@@ -179,3 +179,5 @@ async def test_a_competitors_hold_on_a_person_has_its_timestamps(
     # The link and the competitor node, both from the one import.
     assert hold["createdAt"] is not None
     assert hold["updatedAt"] == hold["createdAt"] == hold["competitor"]["createdAt"]
+    # Our rep's coverage of the person, in the chart too.
+    assert nodes["p-a"]["coverage"] == [{"createdAt": hold["createdAt"]}]

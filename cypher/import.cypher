@@ -267,6 +267,11 @@ SET n += row.props, n.version = n.version + 1, n.updatedAt = $now
 UNWIND $rows AS row
 MATCH (p:Person {id: row.personId}), (o:Organization {id: row.organizationId})
 MERGE (p)-[r:WORKS_FOR]->(o)
+  ON CREATE SET r.createdAt = $now, r.updatedAt = $now
+// updatedAt moves when the row changes the link (as a node's version and updatedAt do).
+SET r.updatedAt = CASE
+    WHEN any(k IN keys(row.props) WHERE r[k] IS NULL OR r[k] <> row.props[k]) THEN $now
+    ELSE r.updatedAt END
 SET r += row.props
 // searchTitles: what `search` finds a person by besides names (titles, departments of
 // every job), sorted: the same jobs give the same list whatever order the links are stored
@@ -282,7 +287,8 @@ SET p.searchTitles = titles
 // name: reporting
 UNWIND $rows AS row
 MATCH (p:Person {id: row.personId}), (m:Person {id: row.managerId})
-MERGE (p)-[:REPORTS_TO]->(m)
+MERGE (p)-[r:REPORTS_TO]->(m)
+  ON CREATE SET r.createdAt = $now, r.updatedAt = $now
 
 // name: family
 // One family link per pair: a link the other way round (a PARENT turned round by a CHILD row,
@@ -294,63 +300,104 @@ CALL (a, b) {
   DELETE old
 }
 MERGE (a)-[r:FAMILY]->(b)
+  ON CREATE SET r.createdAt = $now, r.updatedAt = $now
+SET r.updatedAt = CASE
+    WHEN any(k IN keys(row.props) WHERE r[k] IS NULL OR r[k] <> row.props[k]) THEN $now
+    ELSE r.updatedAt END
 SET r += row.props
 
 // name: beneficiaries
 UNWIND $rows AS row
 MATCH (p:Person {id: row.personId}), (h:Holding {id: row.holdingId})
 MERGE (p)-[r:BENEFICIARY_OF]->(h)
+  ON CREATE SET r.createdAt = $now, r.updatedAt = $now
+SET r.updatedAt = CASE
+    WHEN any(k IN keys(row.props) WHERE r[k] IS NULL OR r[k] <> row.props[k]) THEN $now
+    ELSE r.updatedAt END
 SET r += row.props
 
 // name: buyingRoles_account
 UNWIND $rows AS row
 MATCH (p:Person {id: row.personId}), (t:Party {id: row.accountId})
 MERGE (p)-[r:BUYING_ROLE]->(t)
+  ON CREATE SET r.createdAt = $now, r.updatedAt = $now
+SET r.updatedAt = CASE
+    WHEN any(k IN keys(row.props) WHERE r[k] IS NULL OR r[k] <> row.props[k]) THEN $now
+    ELSE r.updatedAt END
 SET r += row.props
 
 // name: buyingRoles_opportunity
 UNWIND $rows AS row
 MATCH (p:Person {id: row.personId}), (t:Opportunity {id: row.opportunityId})
 MERGE (p)-[r:BUYING_ROLE]->(t)
+  ON CREATE SET r.createdAt = $now, r.updatedAt = $now
+SET r.updatedAt = CASE
+    WHEN any(k IN keys(row.props) WHERE r[k] IS NULL OR r[k] <> row.props[k]) THEN $now
+    ELSE r.updatedAt END
 SET r += row.props
 
 // name: influence
 UNWIND $rows AS row
 MATCH (a:Person {id: row.fromId}), (b:Person {id: row.toId})
 MERGE (a)-[r:INFLUENCES]->(b)
+  ON CREATE SET r.createdAt = $now, r.updatedAt = $now
+SET r.updatedAt = CASE
+    WHEN any(k IN keys(row.props) WHERE r[k] IS NULL OR r[k] <> row.props[k]) THEN $now
+    ELSE r.updatedAt END
 SET r += row.props
 
 // name: acquaintance
 UNWIND $rows AS row
 MATCH (a:Party {id: row.fromId}), (b:Party {id: row.toId})
 MERGE (a)-[r:KNOWS]->(b)
+  ON CREATE SET r.createdAt = $now, r.updatedAt = $now
+SET r.updatedAt = CASE
+    WHEN any(k IN keys(row.props) WHERE r[k] IS NULL OR r[k] <> row.props[k]) THEN $now
+    ELSE r.updatedAt END
 SET r += row.props
 
 // name: coverage
 UNWIND $rows AS row
 MATCH (rep:Rep {id: row.repId}), (p:Party {id: row.personId})
 MERGE (rep)-[r:COVERS]->(p)
+  ON CREATE SET r.createdAt = $now, r.updatedAt = $now
+SET r.updatedAt = CASE
+    WHEN any(k IN keys(row.props) WHERE r[k] IS NULL OR r[k] <> row.props[k]) THEN $now
+    ELSE r.updatedAt END
 SET r += row.props
 
 // name: competitorOpportunities
 UNWIND $rows AS row
 MATCH (c:Competitor {id: row.competitorId}), (o:Opportunity {id: row.opportunityId})
 MERGE (c)-[r:COMPETES_FOR]->(o)
+  ON CREATE SET r.createdAt = $now, r.updatedAt = $now
+SET r.updatedAt = CASE
+    WHEN any(k IN keys(row.props) WHERE r[k] IS NULL OR r[k] <> row.props[k]) THEN $now
+    ELSE r.updatedAt END
 SET r += row.props
 
 // name: competitorCoverage
 UNWIND $rows AS row
 MATCH (c:Competitor {id: row.competitorId}), (p:Person {id: row.personId})
 MERGE (c)-[r:COMPETITOR_COVERS]->(p)
+  ON CREATE SET r.createdAt = $now, r.updatedAt = $now
+SET r.updatedAt = CASE
+    WHEN any(k IN keys(row.props) WHERE r[k] IS NULL OR r[k] <> row.props[k]) THEN $now
+    ELSE r.updatedAt END
 SET r += row.props
 
 // name: teamMembers
 UNWIND $rows AS row
 MATCH (t:AccountTeam {id: row.teamId}), (rep:Rep {id: row.repId})
 MERGE (rep)-[r:MEMBER_OF]->(t)
+  ON CREATE SET r.createdAt = $now, r.updatedAt = $now
+SET r.updatedAt = CASE
+    WHEN any(k IN keys(row.props) WHERE r[k] IS NULL OR r[k] <> row.props[k]) THEN $now
+    ELSE r.updatedAt END
 SET r += row.props
 
 // name: teamAccounts
 UNWIND $rows AS row
 MATCH (t:AccountTeam {id: row.teamId}), (p:Party {id: row.partyId})
-MERGE (t)-[:COVERS_ACCOUNT]->(p)
+MERGE (t)-[r:COVERS_ACCOUNT]->(p)
+  ON CREATE SET r.createdAt = $now, r.updatedAt = $now

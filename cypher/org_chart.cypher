@@ -42,7 +42,8 @@ CALL (unitNodes, opp) {
         {role: accountMarker.role, attitude: accountMarker.attitude,
          influence: accountMarker.influence}
       ELSE null END,
-    coverage: [(r:Rep)-[c:COVERS]->(p) | {rep: r {.id, .name, .email, .role, .region}, strength: c.strength, kind: c.kind}],
+    coverage: [(r:Rep)-[c:COVERS]->(p) | {rep: r {.id, .name, .email, .role, .region}, strength: c.strength, kind: c.kind,
+     createdAt: c.createdAt, updatedAt: c.updatedAt}],
     influencedBy: CASE WHEN $includeInfluence THEN
       [(src:Person)-[infl:INFLUENCES]->(p) | {
         person: {{PERSON_FIELDS src}}, strength: infl.strength, kind: infl.kind,
@@ -50,7 +51,8 @@ CALL (unitNodes, opp) {
           {organization: {{ORGANIZATION_FIELDS so}}, title: sw.title, department: sw.department,
            primary: sw.primary}],
         coverage: [(r:Rep)-[c:COVERS]->(src) |
-          {rep: r {.id, .name, .email, .role, .region}, strength: c.strength, kind: c.kind}]
+          {rep: r {.id, .name, .email, .role, .region}, strength: c.strength, kind: c.kind,
+     createdAt: c.createdAt, updatedAt: c.updatedAt}]
       }]
       ELSE [] END
   }) AS people

@@ -19,7 +19,8 @@ CALL (o) {
   WITH c, h, p WHERE p IS NOT NULL
   WITH c, h, p ORDER BY c.id, p.id
   RETURN collect({competitorId: c.id, personId: p.id, strength: h.strength,
-                  champion: h.champion, note: h.note}) AS holds
+                  champion: h.champion, note: h.note, createdAt: h.createdAt,
+                  updatedAt: h.updatedAt}) AS holds
 }
 CALL (o) {
   OPTIONAL MATCH (t:TasAnswer)-[:ANSWERS]->(o)
@@ -71,5 +72,6 @@ RETURN coalesce(given.id, team.id) AS id, opportunities
 UNWIND $ids AS id
 MATCH (c:Competitor)-[h:COMPETITOR_COVERS]->(p:Person {id: id})
 RETURN p.id AS personId, properties(c) AS competitor,
-       h.strength AS strength, h.champion AS champion, h.note AS note
+       h.strength AS strength, h.champion AS champion, h.note AS note,
+       h.createdAt AS createdAt, h.updatedAt AS updatedAt
 ORDER BY personId, strength DESC, c.id

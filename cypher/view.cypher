@@ -17,32 +17,32 @@ CALL (n, req) {
   MATCH (n)-[w:WORKS_FOR]->(o:Organization)
   WITH w, o ORDER BY coalesce(w.primary, false) DESC, o.name, o.id
   RETURN collect({
-    organization: {{ORGANIZATION_FIELDS o}}, title: w.title, department: w.department,
-    since: w.since, primary: w.primary
+    organization: {{ORGANIZATION_VIEW o}}, title: w.title, department: w.department,
+    since: w.since, primary: w.primary, {{STAMPS w}}
   }) AS employments
 }
 CALL (n, req) {
   WITH n, req WHERE 'managers' IN req.parts AND n:Person
   MATCH (n)-[:REPORTS_TO]->(mg:Person)
   WITH mg ORDER BY mg.name, mg.id
-  RETURN collect({{PERSON_FIELDS mg}}) AS managers
+  RETURN collect({{PERSON_VIEW mg}}) AS managers
 }
 CALL (n, req) {
   WITH n, req WHERE 'directReports' IN req.parts AND n:Person
   MATCH (r:Person)-[:REPORTS_TO]->(n)
   WITH r ORDER BY r.name, r.id
-  RETURN collect({{PERSON_FIELDS r}}) AS directReports
+  RETURN collect({{PERSON_VIEW r}}) AS directReports
 }
 CALL (n, req) {
   WITH n, req WHERE 'household' IN req.parts AND n:Person
   MATCH (n)-[f:FAMILY]-(mbr:Person)
   // PARENT points from parent to child: seen from the child, the other one is the parent.
-  WITH mbr, CASE
+  WITH mbr, f, CASE
       WHEN f.kind = 'PARENT' AND startNode(f) = n THEN 'CHILD'
       WHEN f.kind = 'PARENT' THEN 'PARENT'
       ELSE f.kind END AS relation
   ORDER BY relation, mbr.name, mbr.id
-  RETURN collect({person: {{PERSON_FIELDS mbr}}, relation: relation}) AS household
+  RETURN collect({person: {{PERSON_VIEW mbr}}, relation: relation, {{STAMPS f}}}) AS household
 }
 CALL (n, req) {
   WITH n, req WHERE 'householdHoldings' IN req.parts AND n:Person
@@ -61,9 +61,9 @@ CALL (n, req) {
   WITH holder, relation, h, prod
   ORDER BY relation IS NOT NULL, holder.name, holder.id, prod.name, h.id
   RETURN collect({
-    props: h {.id, .since, .amount, .status}, product: prod {.id, .name, .category, .line, .segment}, relation: relation,
-    holder: {props: {{PERSON_FIELDS holder}}, kind: 'PERSON'},
-    beneficiaries: [(b:Person)-[bo:BENEFICIARY_OF]->(h) | {person: {{PERSON_FIELDS b}}, share: bo.share}]
+    props: h {.id, .since, .amount, .status, {{STAMPS h}}}, product: prod {.id, .name, .category, .line, .segment, {{STAMPS prod}}}, relation: relation,
+    holder: {props: {{PERSON_VIEW holder}}, kind: 'PERSON'},
+    beneficiaries: [(b:Person)-[bo:BENEFICIARY_OF]->(h) | {person: {{PERSON_VIEW b}}, share: bo.share, {{STAMPS bo}}}]
   }) AS householdHoldings
 }
 CALL (n, req) {
@@ -71,9 +71,9 @@ CALL (n, req) {
   MATCH (n)-[:HOLDS]->(h:Holding)-[:OF_PRODUCT]->(prod:Product)
   WITH n, h, prod ORDER BY prod.name, h.id
   RETURN collect({
-    props: h {.id, .since, .amount, .status}, product: prod {.id, .name, .category, .line, .segment},
-    holder: {props: {{PERSON_FIELDS n}}, kind: 'PERSON'},
-    beneficiaries: [(b:Person)-[bo:BENEFICIARY_OF]->(h) | {person: {{PERSON_FIELDS b}}, share: bo.share}]
+    props: h {.id, .since, .amount, .status, {{STAMPS h}}}, product: prod {.id, .name, .category, .line, .segment, {{STAMPS prod}}},
+    holder: {props: {{PERSON_VIEW n}}, kind: 'PERSON'},
+    beneficiaries: [(b:Person)-[bo:BENEFICIARY_OF]->(h) | {person: {{PERSON_VIEW b}}, share: bo.share, {{STAMPS bo}}}]
   }) AS holdings
 }
 CALL (n, req) {
@@ -82,9 +82,9 @@ CALL (n, req) {
   MATCH (holder:Party)-[:HOLDS]->(h)
   WITH holder, h, prod ORDER BY prod.name, h.id
   RETURN collect({
-    props: h {.id, .since, .amount, .status}, product: prod {.id, .name, .category, .line, .segment},
-    holder: {props: {{PARTY_FIELDS holder}}, kind: CASE WHEN holder:Person THEN 'PERSON' ELSE 'ORGANIZATION' END},
-    beneficiaries: [(b:Person)-[bo:BENEFICIARY_OF]->(h) | {person: {{PERSON_FIELDS b}}, share: bo.share}]
+    props: h {.id, .since, .amount, .status, {{STAMPS h}}}, product: prod {.id, .name, .category, .line, .segment, {{STAMPS prod}}},
+    holder: {props: {{PARTY_VIEW holder}}, kind: CASE WHEN holder:Person THEN 'PERSON' ELSE 'ORGANIZATION' END},
+    beneficiaries: [(b:Person)-[bo:BENEFICIARY_OF]->(h) | {person: {{PERSON_VIEW b}}, share: bo.share, {{STAMPS bo}}}]
   }) AS beneficiaryOf
 }
 
@@ -94,13 +94,13 @@ CALL (n, req) {
   MATCH p = (n)-[:PART_OF*1..]->(a:Organization)
   WHERE all(x IN nodes(p) WHERE NOT x:Archived)
   WITH a, length(p) AS distance ORDER BY distance
-  RETURN collect({{ORGANIZATION_FIELDS a}}) AS ancestors
+  RETURN collect({{ORGANIZATION_VIEW a}}) AS ancestors
 }
 CALL (n, req) {
   WITH n, req WHERE 'children' IN req.parts AND n:Organization
   MATCH (c:Organization)-[:PART_OF]->(n)
   WITH c ORDER BY c.name, c.id
-  RETURN collect({{ORGANIZATION_FIELDS c}}) AS children
+  RETURN collect({{ORGANIZATION_VIEW c}}) AS children
 }
 CALL (n, req) {
   WITH n, req WHERE 'people' IN req.parts AND n:Organization
@@ -120,8 +120,8 @@ CALL (n, req) {
     AND ($visible IS NULL OR (p.id IN $visible AND unit.id IN $visible))
   WITH p, w, unit ORDER BY p.name, p.id, unit.id LIMIT $peopleFirst + 1
   RETURN collect({
-    person: {{PERSON_FIELDS p}}, organization: {{ORGANIZATION_FIELDS unit}}, title: w.title,
-    department: w.department, since: w.since, primary: w.primary
+    person: {{PERSON_VIEW p}}, organization: {{ORGANIZATION_VIEW unit}}, title: w.title,
+    department: w.department, since: w.since, primary: w.primary, {{STAMPS w}}
   }) AS people
 }
 CALL (n, req) {
@@ -131,9 +131,9 @@ CALL (n, req) {
   MATCH (unit)-[:HOLDS]->(h:Holding)-[:OF_PRODUCT]->(prod:Product)
   WITH unit, h, prod ORDER BY unit <> n, unit.name, unit.id, prod.name, h.id
   RETURN collect({
-    props: h {.id, .since, .amount, .status}, product: prod {.id, .name, .category, .line, .segment},
-    holder: {props: {{ORGANIZATION_FIELDS unit}}, kind: 'ORGANIZATION'},
-    beneficiaries: [(b:Person)-[bo:BENEFICIARY_OF]->(h) | {person: {{PERSON_FIELDS b}}, share: bo.share}]
+    props: h {.id, .since, .amount, .status, {{STAMPS h}}}, product: prod {.id, .name, .category, .line, .segment, {{STAMPS prod}}},
+    holder: {props: {{ORGANIZATION_VIEW unit}}, kind: 'ORGANIZATION'},
+    beneficiaries: [(b:Person)-[bo:BENEFICIARY_OF]->(h) | {person: {{PERSON_VIEW b}}, share: bo.share, {{STAMPS bo}}}]
   }) AS organizationHoldings
 }
 CALL (n, req) {
@@ -144,19 +144,19 @@ CALL (n, req) {
   WHERE NOT o.stage IN ['WON', 'LOST']
   WITH unit, o ORDER BY o.closeDate, o.id
   RETURN collect({
-    props: o {.id, .name, .stage, .amount, .closeDate},
-    account: {props: {{ORGANIZATION_FIELDS unit}}, kind: 'ORGANIZATION'},
-    owner: [(r:Rep)-[:OWNS]->(o) | r {.id, .name, .email, .role, .region}][0],
-    products: [(o)-[:INCLUDES]->(prod:Product) | prod {.id, .name, .category, .line, .segment}],
+    props: o {.id, .name, .stage, .amount, .closeDate, {{STAMPS o}}},
+    account: {props: {{ORGANIZATION_VIEW unit}}, kind: 'ORGANIZATION'},
+    owner: [(r:Rep)-[:OWNS]->(o) | r {.id, .name, .email, .role, .region, {{STAMPS r}}}][0],
+    products: [(o)-[:INCLUDES]->(prod:Product) | prod {.id, .name, .category, .line, .segment, {{STAMPS prod}}}],
     buyingCentre: [(p:Person)-[b:BUYING_ROLE]->(o) |
-      {person: {{PERSON_FIELDS p}}, role: b.role, attitude: b.attitude, influence: b.influence}]
+      {person: {{PERSON_VIEW p}}, role: b.role, attitude: b.attitude, influence: b.influence, {{STAMPS b}}}]
   }) AS openOpportunities
 }
 CALL (n, req) {
   WITH n, req WHERE 'events' IN req.parts
   MATCH (n)-[:HAS_EVENT]->(e:BusinessEvent)
   WITH e ORDER BY e.date DESC, e.id
-  RETURN collect(e {.id, .kind, .title, .date, .description}) AS events
+  RETURN collect(e {.id, .kind, .title, .date, .description, {{STAMPS e}}}) AS events
 }
 
 // ----- for every party: interactions, signals, coverage, relationships, account teams -----
@@ -173,8 +173,8 @@ CALL (n, req) {
      OR (i.at = $interactionsAfterAt AND i.id > $interactionsAfterId)
   WITH i ORDER BY i.at DESC, i.id LIMIT $interactionsFirst + 1
   RETURN collect({
-    props: i {.id, .kind, .at, .direction, .purpose, .channel, .subject, .summary},
-    reps: [(r:Rep)-[:CONDUCTED]->(i) | r {.id, .name, .email, .role, .region}],
+    props: i {.id, .kind, .at, .direction, .purpose, .channel, .subject, .summary, {{STAMPS i}}},
+    reps: [(r:Rep)-[:CONDUCTED]->(i) | r {.id, .name, .email, .role, .region, {{STAMPS r}}}],
     opportunity: [(i)-[:ABOUT]->(o:Opportunity) |
       o {.id, .name, .stage, accountId: [(o)-[:FOR_ACCOUNT]->(a) | a.id][0]}][0]
   }) AS interactions
@@ -191,7 +191,7 @@ CALL (n, req) {
   WITH n, req WHERE 'coverage' IN req.parts
   MATCH (r:Rep)-[c:COVERS]->(n)
   WITH r, c ORDER BY c.strength DESC, r.id
-  RETURN collect({rep: r {.id, .name, .email, .role, .region}, strength: c.strength, kind: c.kind}) AS coverage
+  RETURN collect({rep: r {.id, .name, .email, .role, .region, {{STAMPS r}}}, strength: c.strength, kind: c.kind, {{STAMPS c}}}) AS coverage
 }
 CALL (n, req) {
   WITH n, req WHERE 'relationships' IN req.parts
@@ -199,8 +199,8 @@ CALL (n, req) {
   WITH n, r, o ORDER BY type(r), r.strength DESC, o.id
   RETURN collect({
     type: type(r), outgoing: startNode(r) = n, strength: r.strength, kind: r.kind,
-    context: r.context,
-    party: {props: {{PARTY_FIELDS o}}, kind: CASE WHEN o:Person THEN 'PERSON' ELSE 'ORGANIZATION' END}
+    context: r.context, {{STAMPS r}},
+    party: {props: {{PARTY_VIEW o}}, kind: CASE WHEN o:Person THEN 'PERSON' ELSE 'ORGANIZATION' END}
   }) AS relationships
 }
 CALL (n, req) {
@@ -212,15 +212,110 @@ CALL (n, req) {
   WITH t, head(collect(acct)) AS acct, min(distance) AS distance
   ORDER BY distance, t.name, t.id
   RETURN collect({
-    props: t {.id, .name},
-    account: {props: {{PARTY_FIELDS acct}}, kind: CASE WHEN acct:Person THEN 'PERSON' ELSE 'ORGANIZATION' END},
-    manager: [(mg:Rep)-[:MANAGES]->(t) | mg {.id, .name, .email, .role, .region}][0],
-    members: [(r:Rep)-[m:MEMBER_OF]->(t) | {rep: r {.id, .name, .email, .role, .region}, role: m.role}]
+    props: t {.id, .name, {{STAMPS t}}},
+    account: {props: {{PARTY_VIEW acct}}, kind: CASE WHEN acct:Person THEN 'PERSON' ELSE 'ORGANIZATION' END},
+    manager: [(mg:Rep)-[:MANAGES]->(t) | mg {.id, .name, .email, .role, .region, {{STAMPS mg}}}][0],
+    members: [(r:Rep)-[m:MEMBER_OF]->(t) | {rep: r {.id, .name, .email, .role, .region, {{STAMPS r}}}, role: m.role, {{STAMPS m}}}]
   }) AS accountTeams
 }
-RETURN n.id AS id, {{PARTY_FIELDS n}} AS props,
+RETURN n.id AS id, {{PARTY_VIEW n}} AS props,
        CASE WHEN n:Person THEN 'PERSON' ELSE 'ORGANIZATION' END AS kind,
        employments, managers, directReports, household, householdHoldings, holdings,
        beneficiaryOf, ancestors, children, peopleTotal, people, organizationHoldings,
        openOpportunities, events, interactionsTotal, interactions, lastInteractionAt, coverage,
        relationships, accountTeams
+
+
+// name: stamps
+// The bookkeeping timestamps of nodes already in an answer ($keys: [{label, id}]), for a
+// createdAt/updatedAt selected where the query that found the node did not read them
+// (one round trip per level of the request, batched by a DataLoader).
+UNWIND $keys AS k
+CALL (k) {
+  WITH k WHERE k.label = 'Party' MATCH (n:Party {id: k.id}) WHERE $visible IS NULL OR n.id IN $visible RETURN n
+  UNION
+  WITH k WHERE k.label = 'Rep' MATCH (n:Rep {id: k.id}) RETURN n
+  UNION
+  WITH k WHERE k.label = 'AccountTeam' MATCH (n:AccountTeam {id: k.id}) RETURN n
+  UNION
+  WITH k WHERE k.label = 'Product' MATCH (n:Product {id: k.id}) RETURN n
+  UNION
+  WITH k WHERE k.label = 'Holding' MATCH (n:Holding {id: k.id}) RETURN n
+  UNION
+  WITH k WHERE k.label = 'Opportunity' MATCH (n:Opportunity {id: k.id}) RETURN n
+  UNION
+  WITH k WHERE k.label = 'Interaction' MATCH (n:Interaction {id: k.id}) RETURN n
+  UNION
+  WITH k WHERE k.label = 'BusinessEvent' MATCH (n:BusinessEvent {id: k.id}) RETURN n
+  UNION
+  WITH k WHERE k.label = 'AffinityRule' MATCH (n:AffinityRule {id: k.id}) RETURN n
+  UNION
+  WITH k WHERE k.label = 'Competitor' MATCH (n:Competitor {id: k.id}) RETURN n
+  UNION
+  WITH k WHERE k.label = 'TasAnswer' MATCH (n:TasAnswer {id: k.id}) RETURN n
+}
+RETURN k.label AS label, k.id AS id, n.createdAt AS createdAt, n.updatedAt AS updatedAt
+
+// name: nodes
+// Nodes other than parties by kind and id ($requests: [{kind, id}]), for node(id:) and
+// nodes(ids:): each as the 360° view shows it (same map shapes, same mapping), with the
+// parties it leads to, so that access is decided on them (services/nodes.py).
+UNWIND $requests AS req
+CALL (req) {
+  WITH req WHERE req.kind = 'Rep'
+  MATCH (r:Rep {id: req.id})
+  RETURN {props: r {.id, .name, .email, .role, .region, {{STAMPS r}}}} AS found
+  UNION
+  WITH req WHERE req.kind = 'Product'
+  MATCH (prod:Product {id: req.id})
+  RETURN {props: prod {.id, .name, .category, .line, .segment, {{STAMPS prod}}}} AS found
+  UNION
+  WITH req WHERE req.kind = 'Competitor'
+  MATCH (c:Competitor {id: req.id})
+  RETURN {props: c {.id, .name, .website, .note, .aliases, {{STAMPS c}}}} AS found
+  UNION
+  WITH req WHERE req.kind = 'Holding'
+  MATCH (holder:Party)-[:HOLDS]->(h:Holding {id: req.id})-[:OF_PRODUCT]->(prod:Product)
+  RETURN {
+    props: h {.id, .since, .amount, .status, {{STAMPS h}}},
+    product: prod {.id, .name, .category, .line, .segment, {{STAMPS prod}}},
+    holder: {props: {{PARTY_VIEW holder}}, kind: CASE WHEN holder:Person THEN 'PERSON' ELSE 'ORGANIZATION' END},
+    beneficiaries: [(b:Person)-[bo:BENEFICIARY_OF]->(h) | {person: {{PERSON_VIEW b}}, share: bo.share, {{STAMPS bo}}}]
+  } AS found
+  UNION
+  WITH req WHERE req.kind = 'Opportunity'
+  MATCH (o:Opportunity {id: req.id})-[:FOR_ACCOUNT]->(acct:Party)
+  RETURN {
+    props: o {.id, .name, .stage, .amount, .closeDate, {{STAMPS o}}},
+    account: {props: {{PARTY_VIEW acct}}, kind: CASE WHEN acct:Person THEN 'PERSON' ELSE 'ORGANIZATION' END},
+    owner: [(r:Rep)-[:OWNS]->(o) | r {.id, .name, .email, .role, .region, {{STAMPS r}}}][0],
+    products: [(o)-[:INCLUDES]->(prod:Product) | prod {.id, .name, .category, .line, .segment, {{STAMPS prod}}}],
+    buyingCentre: [(p:Person)-[b:BUYING_ROLE]->(o) |
+      {person: {{PERSON_VIEW p}}, role: b.role, attitude: b.attitude, influence: b.influence, {{STAMPS b}}}]
+  } AS found
+  UNION
+  WITH req WHERE req.kind = 'Interaction'
+  MATCH (i:Interaction {id: req.id})
+  RETURN {
+    props: i {.id, .kind, .at, .direction, .purpose, .channel, .subject, .summary, {{STAMPS i}}},
+    reps: [(r:Rep)-[:CONDUCTED]->(i) | r {.id, .name, .email, .role, .region, {{STAMPS r}}}],
+    opportunity: [(i)-[:ABOUT]->(o:Opportunity) |
+      o {.id, .name, .stage, accountId: [(o)-[:FOR_ACCOUNT]->(a) | a.id][0]}][0],
+    partyIds: [(i)-[:WITH]->(p:Party) | p.id]
+  } AS found
+  UNION
+  WITH req WHERE req.kind = 'BusinessEvent'
+  MATCH (org:Party)-[:HAS_EVENT]->(e:BusinessEvent {id: req.id})
+  RETURN {props: e {.id, .kind, .title, .date, .description, {{STAMPS e}}}, partyId: org.id} AS found
+  UNION
+  WITH req WHERE req.kind = 'AccountTeam'
+  MATCH (t:AccountTeam {id: req.id})
+  RETURN {
+    props: t {.id, .name, {{STAMPS t}}},
+    accounts: [(t)-[:COVERS_ACCOUNT]->(a:Party) |
+      {props: {{PARTY_VIEW a}}, kind: CASE WHEN a:Person THEN 'PERSON' ELSE 'ORGANIZATION' END}],
+    manager: [(mg:Rep)-[:MANAGES]->(t) | mg {.id, .name, .email, .role, .region, {{STAMPS mg}}}][0],
+    members: [(r:Rep)-[m:MEMBER_OF]->(t) | {rep: r {.id, .name, .email, .role, .region, {{STAMPS r}}}, role: m.role, {{STAMPS m}}}]
+  } AS found
+}
+RETURN req.kind AS kind, req.id AS id, found

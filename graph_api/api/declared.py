@@ -16,7 +16,8 @@ from typing import Any, TypeVar
 import strawberry
 
 from graph_api.api.context import Info
-from graph_api.bulk.spec import SECTION_BY_NAME, Field, Section
+from graph_api.api.view import node_timestamps
+from graph_api.bulk.spec import BOOKKEEPING_FIELDS, SECTION_BY_NAME, Field, Section
 
 C = TypeVar("C", bound=type)
 
@@ -196,3 +197,49 @@ def described_by(section_name: str, **names: str) -> Callable[[C], C]:
         return cls
 
     return describe_fields
+
+
+def _stamp_field(f: Field, position: int, label: str | None) -> Any:
+    stored = "stored_" + python_name(f)
+
+    async def resolve(self: Any, info: Info) -> datetime.datetime | None:
+        value: datetime.datetime | None = getattr(self, stored)
+        if value is None and label is not None:
+            value = (await node_timestamps(info, label, str(self.id)))[position]
+        return value
+
+    resolve.__annotations__ = {"info": Info, "return": datetime.datetime | None}
+    resolve.__name__ = python_name(f)
+    note = (
+        " Null where the list's query does not read link timestamps (keyDeciders' coverage)."
+        if label is None
+        else ""
+    )
+    return strawberry.field(resolver=resolve, description=describe(f) + note)
+
+
+def stamped(label: str | None = None) -> Callable[[C], C]:
+    """Adds the bookkeeping timestamps (`bulk/spec.py` BOOKKEEPING_FIELDS: createdAt,
+    updatedAt) to a node or link type, each kept in a private `stored_<name>` (default None:
+    pass `**stamp_values(obj)` from the domain object). A node type names its entity kind
+    (`label`, as in ENTITY_LABELS): where its query did not read them, they are fetched
+    by id (batched); a link type has no id, so it answers what its query read."""
+
+    def add(cls: C) -> C:
+        annotations = inspect.get_annotations(cls)
+        for position, f in enumerate(BOOKKEEPING_FIELDS):
+            stored = "stored_" + python_name(f)
+            annotations[stored] = _PRIVATE[Any]
+            setattr(cls, stored, None)
+            setattr(cls, python_name(f), _stamp_field(f, position, label))
+        cls.__annotations__ = annotations
+        return cls
+
+    return add
+
+
+def stamp_values(obj: Any) -> dict[str, Any]:
+    """A domain object's timestamps as the keyword arguments of a `stamped` type."""
+    return {
+        "stored_" + python_name(f): getattr(obj, python_name(f), None) for f in BOOKKEEPING_FIELDS
+    }

@@ -6,7 +6,7 @@ import strawberry
 
 from graph_api.api.context import Info
 from graph_api.api.types import Party, party_to_gql
-from graph_api.api.view import prime, requested_parts
+from graph_api.api.view import prime, requested_parts, wants_timestamps
 from graph_api.domain.errors import NotFound
 from graph_api.services.view360 import parties_view, party_view
 
@@ -31,7 +31,11 @@ class PartyQuery:
     ) -> Party | None:
         ctx = info.context
         party, parts = await party_view(
-            await ctx.reader(), ctx.settings, str(id), requested_parts(info)
+            await ctx.reader(),
+            ctx.settings,
+            str(id),
+            requested_parts(info),
+            timestamps=wants_timestamps(info),
         )
         prime(info, parts)
         return party_to_gql(party)
@@ -65,6 +69,7 @@ class PartyQuery:
             ctx.settings,
             [str(i) for i in ids],
             requested_parts(info),
+            timestamps=wants_timestamps(info),
         )
         prime(info, parts)
         # graphql-core raises an exception item at its own index (null there, an error with

@@ -11,7 +11,8 @@ from strawberry.dataloader import DataLoader
 from graph_api.api import enums as _enums  # noqa: F401  (registers the domain enums first)
 from graph_api.api.arguments import AccountId, AsOf, IncludeSubsidiaries
 from graph_api.api.context import Info
-from graph_api.api.view_types import Rep
+from graph_api.api.declared import stamp_values, stamped
+from graph_api.api.view_types import Node, Rep
 from graph_api.domain import i18n
 from graph_api.domain import model as m
 from graph_api.domain import tas as t
@@ -20,7 +21,8 @@ from graph_api.services import tas as service
 
 
 @strawberry.type(description="A competitor of ours (another bank, a vendor): never a customer.")
-class Competitor:
+@stamped("Competitor")
+class Competitor(Node):
     id: strawberry.ID = strawberry.field(description="The competitor's id.")
     name: str = strawberry.field(description="Its name.")
     aliases: list[str] = strawberry.field(description="Other names.")
@@ -30,6 +32,7 @@ class Competitor:
     @classmethod
     def from_domain(cls, c: t.Competitor) -> Competitor:
         return cls(
+            **stamp_values(c),
             id=strawberry.ID(c.id),
             name=c.name,
             aliases=list(c.aliases),
@@ -39,6 +42,7 @@ class Competitor:
 
 
 @strawberry.type(description="A competitor's relationship with one customer person.")
+@stamped()
 class CompetitorHold:
     competitor: Competitor = strawberry.field(description="The competitor.")
     person_id: strawberry.ID = strawberry.field(description="The customer person.")
@@ -49,6 +53,7 @@ class CompetitorHold:
     @classmethod
     def from_domain(cls, h: t.CompetitorHold) -> CompetitorHold:
         return cls(
+            **stamp_values(h),
             competitor=Competitor.from_domain(h.competitor),
             person_id=strawberry.ID(h.person_id),
             strength=m.reported(h.strength),

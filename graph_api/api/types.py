@@ -13,12 +13,20 @@ import strawberry
 from graph_api.api import enums as _enums  # noqa: F401  (registers the domain enums first)
 from graph_api.api.arguments import After, AsOf, First, IncludeSubsidiaries
 from graph_api.api.context import Info
-from graph_api.api.declared import declared_field, declared_fields, declared_values, described_by
+from graph_api.api.declared import (
+    declared_field,
+    declared_fields,
+    declared_values,
+    described_by,
+    stamp_values,
+    stamped,
+)
 from graph_api.api.view import view_part
 from graph_api.api.view_types import (
     BusinessEvent,
     Coverage,
     InteractionConnection,
+    Node,
     PageInfo,
     Product,
     Rep,
@@ -42,6 +50,7 @@ from graph_api.services.view360 import (
 
 @described_by("employment")
 @strawberry.type(description="A person's job or contact role at an organization.")
+@stamped()
 class Employment:
     organization: Organization
     title: str | None
@@ -52,6 +61,7 @@ class Employment:
     @classmethod
     def from_domain(cls, e: v.Employment) -> Employment:
         return cls(
+            **stamp_values(e),
             organization=Organization.from_domain(e.organization),
             title=e.title,
             department=e.department,
@@ -61,6 +71,7 @@ class Employment:
 
 
 @strawberry.type(description="A relative of the viewed person.")
+@stamped()
 class HouseholdMember:
     person: Person = strawberry.field(description="The relative.")
     relation: m.FamilyKind = strawberry.field(
@@ -69,22 +80,24 @@ class HouseholdMember:
 
     @classmethod
     def from_domain(cls, h: v.HouseholdMember) -> HouseholdMember:
-        return cls(person=Person.from_domain(h.person), relation=h.relation)
+        return cls(**stamp_values(h), person=Person.from_domain(h.person), relation=h.relation)
 
 
 @strawberry.type(description="A beneficiary of a policy.")
+@stamped()
 class Beneficiary:
     person: Person = strawberry.field(description="The beneficiary.")
     share: float | None = strawberry.field(description="Share of the benefit, 0..1.")
 
     @classmethod
     def from_domain(cls, b: v.Beneficiary) -> Beneficiary:
-        return cls(person=Person.from_domain(b.person), share=b.share)
+        return cls(**stamp_values(b), person=Person.from_domain(b.person), share=b.share)
 
 
 @described_by("holdings")
 @strawberry.type(description="A product held by a party (policy, account, loan).")
-class Holding:
+@stamped("Holding")
+class Holding(Node):
     id: strawberry.ID
     holder: Party = strawberry.field(description="Whose holding it is.")
     product: Product
@@ -102,6 +115,7 @@ class Holding:
     @classmethod
     def from_domain(cls, h: v.Holding) -> Holding:
         return cls(
+            **stamp_values(h),
             id=strawberry.ID(h.id),
             holder=party_to_gql(h.holder),
             product=Product.from_domain(h.product),
@@ -114,6 +128,7 @@ class Holding:
 
 
 @strawberry.type(description="Influence (who listens to whom) or acquaintance.")
+@stamped()
 class Relationship:
     kind: v.RelationshipKind = strawberry.field(
         description="The kind of link, read from the viewed party."
@@ -130,6 +145,7 @@ class Relationship:
     @classmethod
     def from_domain(cls, r: v.Relationship) -> Relationship:
         return cls(
+            **stamp_values(r),
             kind=r.kind,
             party=party_to_gql(r.party),
             strength=reported_or_none(r.strength),
@@ -139,7 +155,8 @@ class Relationship:
 
 
 @strawberry.type(description="An account team covering the party or one of its ancestors.")
-class AccountTeam:
+@stamped("AccountTeam")
+class AccountTeam(Node):
     id: strawberry.ID = strawberry.field(description="The team's id.")
     name: str = strawberry.field(description="The team's name.")
     account: Party = strawberry.field(
@@ -153,6 +170,7 @@ class AccountTeam:
     @classmethod
     def from_domain(cls, t: v.AccountTeam) -> AccountTeam:
         return cls(
+            **stamp_values(t),
             id=strawberry.ID(t.id),
             name=t.name,
             account=party_to_gql(t.account),
@@ -163,6 +181,7 @@ class AccountTeam:
 
 @described_by("buyingRoles")
 @strawberry.type(description="A person's buying-centre markers on an opportunity.")
+@stamped()
 class BuyingCentreMember:
     person: Person
     role: m.BuyingRole | None
@@ -172,6 +191,7 @@ class BuyingCentreMember:
     @classmethod
     def from_domain(cls, b: v.BuyingCentreMember) -> BuyingCentreMember:
         return cls(
+            **stamp_values(b),
             person=Person.from_domain(b.person),
             role=b.role,
             attitude=b.attitude,
@@ -181,7 +201,8 @@ class BuyingCentreMember:
 
 @described_by("opportunities")
 @strawberry.type(description="A sales opportunity.")
-class Opportunity:
+@stamped("Opportunity")
+class Opportunity(Node):
     id: strawberry.ID
     name: str
     account: Party
@@ -198,6 +219,7 @@ class Opportunity:
     @classmethod
     def from_domain(cls, o: v.Opportunity) -> Opportunity:
         return cls(
+            **stamp_values(o),
             id=strawberry.ID(o.id),
             name=o.name,
             account=party_to_gql(o.account),
@@ -212,6 +234,7 @@ class Opportunity:
 
 
 @strawberry.type(description="A person working for the organization (or a branch of it).")
+@stamped()
 class EmployeeEdge:
     cursor: str = strawberry.field(description="Opaque cursor of this edge (for `after`).")
     node: Person = strawberry.field(description="The item.")
@@ -235,6 +258,7 @@ class EmployeeConnection:
         return cls(
             edges=[
                 EmployeeEdge(
+                    **stamp_values(e.node),
                     cursor=e.cursor,
                     node=Person.from_domain(e.node.person),
                     organization=Organization.from_domain(e.node.organization),
@@ -253,21 +277,8 @@ class EmployeeConnection:
 # ----- parties -----
 
 
-@strawberry.interface(
-    description=(
-        "Relay's Node: an object with an id unique across the whole API, fetched again with "
-        "node(id:). Customers (people and organizations) are the nodes: their ids share one "
-        "id space; reps, products, opportunities and the rest each have their own id space "
-        "in the import format, so their ids are not global and they are not nodes."
-    )
-)
-class Node:
-    id: strawberry.ID = strawberry.field(
-        description="Unique across the API: node(id:) fetches the object again."
-    )
-
-
 @strawberry.interface(description="A customer: one node per real person or organization.")
+@stamped("Party")
 class Party(Node):
     # Non-null where every party has a value; their meaning is declared in bulk/spec.py.
     id: strawberry.ID = declared_field("people", "id")
@@ -404,6 +415,7 @@ class Person(Party):
             aliases=list(p.aliases),
             merged_ids=list(p.merged_ids),
             version=p.version,
+            **stamp_values(p),
         )
         return cls(**values)
 
@@ -490,6 +502,7 @@ class Organization(Party):
             merged_ids=list(o.merged_ids),
             version=o.version,
             rad_cell=o.rad_cell,
+            **stamp_values(o),
         )
         return cls(**values)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode, SelectionSetNode
 from strawberry.dataloader import DataLoader
 from strawberry.types.nodes import convert_arguments
 
@@ -23,16 +24,21 @@ from graph_api.config import Settings
 from graph_api.domain.errors import DomainError
 from graph_api.services.view360 import (
     PartArgs,
+    Stamps,
     SubsidiariesArgs,
     ViewKey,
     ViewPart,
     interactions_args,
     load_views,
+    node_stamps,
     people_args,
     signals_args,
 )
 
 _LOADER = "view360"
+_STAMPS_LOADER = "stamps"
+_WANTS_STAMPS = "wantsTimestamps"
+_STAMP_FIELDS = frozenset(("createdAt", "updatedAt"))
 
 # (type condition, GraphQL field) -> part; None as condition: fields of every party.
 _COMMON: dict[str, ViewPart] = {
@@ -68,7 +74,10 @@ def view_loader(info: Info) -> DataLoader[ViewKey, Any]:
     if loader is None:
 
         async def load(keys: list[ViewKey]) -> list[Any]:
-            batch = await load_views(await ctx.reader(), ctx.settings, [], keys)
+            timestamps = bool(ctx.cache.get(_WANTS_STAMPS))
+            batch = await load_views(
+                await ctx.reader(), ctx.settings, [], keys, timestamps=timestamps
+            )
             return [batch.values[k] for k in keys]
 
         loader = DataLoader(load_fn=load)
@@ -78,7 +87,55 @@ def view_loader(info: Info) -> DataLoader[ViewKey, Any]:
 
 async def view_part(info: Info, party_id: str, part: ViewPart, args: PartArgs = None) -> Any:
     """A part of a party's view: ready if the party's query primed it, else batched."""
+    wants_timestamps(info)
     return await view_loader(info).load(ViewKey(party_id, part, args))
+
+
+def wants_timestamps(info: Info) -> bool:
+    """Whether the request's operation selects createdAt or updatedAt anywhere: then the
+    view's query reads the timestamps of every node and link it returns (a date-time costs
+    the driver more to decode than the database to read; cypher/view.cypher `STAMPS`)."""
+    cache = info.context.cache
+    found = cache.get(_WANTS_STAMPS)
+    if found is None:
+        raw = info._raw_info
+        found = _selects(raw.operation.selection_set, raw.fragments, set())
+        cache[_WANTS_STAMPS] = found
+    return bool(found)
+
+
+def _selects(selection_set: SelectionSetNode | None, fragments: Any, seen: set[str]) -> bool:
+    if selection_set is None:
+        return False
+    for sel in selection_set.selections:
+        if isinstance(sel, FieldNode):
+            if sel.name.value in _STAMP_FIELDS or _selects(sel.selection_set, fragments, seen):
+                return True
+        elif isinstance(sel, InlineFragmentNode):
+            if _selects(sel.selection_set, fragments, seen):
+                return True
+        elif isinstance(sel, FragmentSpreadNode) and sel.name.value not in seen:
+            seen.add(sel.name.value)
+            fragment = fragments.get(sel.name.value)
+            if fragment is not None and _selects(fragment.selection_set, fragments, seen):
+                return True
+    return False
+
+
+async def node_timestamps(info: Info, label: str, node_id: str) -> Stamps:
+    """(createdAt, updatedAt) of a node in the answer whose query did not read them: one
+    round trip for all such nodes of a level (`services/view360.node_stamps`)."""
+    ctx = info.context
+    loader: DataLoader[tuple[str, str], Stamps] | None = ctx.cache.get(_STAMPS_LOADER)
+    if loader is None:
+
+        async def load(keys: list[tuple[str, str]]) -> list[Stamps]:
+            found = await node_stamps(await ctx.reader(), keys)
+            return [found.get(k, (None, None)) for k in keys]
+
+        loader = DataLoader(load_fn=load)
+        ctx.cache[_STAMPS_LOADER] = loader
+    return await loader.load((label, node_id))
 
 
 # ----- from the selection set to view keys -----
@@ -162,3 +219,4 @@ def forget_views(info: Info) -> None:
     """Drops what the request's view loader has read: a mutation just changed the graph, and
     the views selected on its result (and on later mutations) must show the change."""
     info.context.cache.pop(_LOADER, None)
+    info.context.cache.pop(_STAMPS_LOADER, None)

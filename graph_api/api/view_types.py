@@ -8,16 +8,45 @@ from typing import Any
 import strawberry
 
 from graph_api.api import enums as _enums  # noqa: F401  (registers the domain enums first)
-from graph_api.api.declared import described_by
+from graph_api.api.declared import described_by, stamp_values, stamped
 from graph_api.domain import model as m
 from graph_api.domain import signals as s
 from graph_api.domain import view as v
+from graph_api.domain.global_id import to_global_id
 from graph_api.domain.model import reported_or_none
+
+
+@strawberry.interface(
+    description=(
+        "Relay's Node: an object fetched again by its globalId with node(id:) (or many with "
+        "nodes(ids:)). Every kind with an id is a node: people and organizations, reps, "
+        "account teams, products, holdings, opportunities, interactions, business events, "
+        "competitors. Relay clients use globalId as the node id (relay-compiler: "
+        "nodeInterfaceIdField globalId); `id` stays each type's own id, as before."
+    )
+)
+class Node:
+    id: strawberry.ID = strawberry.field(
+        description=(
+            "The object's own id, unique within its kind (the import format's id); people "
+            "and organizations share one id space, and node(id:) accepts a party's id too."
+        )
+    )
+
+    @strawberry.field(
+        description=(
+            "Unique across the API and opaque (base64 of `Kind:id`, Relay's convention): "
+            "node(id:) fetches the object again by it."
+        )
+    )
+    def global_id(self) -> strawberry.ID:
+        return strawberry.ID(to_global_id(type(self).__name__, str(self.id)))
 
 
 @described_by("reps")
 @strawberry.type(description="One of our own sales people.")
-class Rep:
+@stamped("Rep")
+class Rep(Node):
     id: strawberry.ID
     name: str
     email: str | None
@@ -26,12 +55,20 @@ class Rep:
 
     @classmethod
     def from_domain(cls, r: v.Rep) -> Rep:
-        return cls(id=strawberry.ID(r.id), name=r.name, email=r.email, role=r.role, region=r.region)
+        return cls(
+            **stamp_values(r),
+            id=strawberry.ID(r.id),
+            name=r.name,
+            email=r.email,
+            role=r.role,
+            region=r.region,
+        )
 
 
 @described_by("products")
 @strawberry.type(description="One of our products.")
-class Product:
+@stamped("Product")
+class Product(Node):
     id: strawberry.ID
     name: str
     category: str | None
@@ -43,12 +80,18 @@ class Product:
     @classmethod
     def from_domain(cls, p: m.Product) -> Product:
         return cls(
-            id=strawberry.ID(p.id), name=p.name, category=p.category, line=p.line, segment=p.segment
+            **stamp_values(p),
+            id=strawberry.ID(p.id),
+            name=p.name,
+            category=p.category,
+            line=p.line,
+            segment=p.segment,
         )
 
 
 @described_by("coverage")
 @strawberry.type(description="One of our reps' relationship with the party.")
+@stamped()
 class Coverage:
     rep: Rep
     strength: float | None = strawberry.field(description="0..1")
@@ -56,18 +99,24 @@ class Coverage:
 
     @classmethod
     def from_domain(cls, c: v.Coverage) -> Coverage:
-        return cls(rep=Rep.from_domain(c.rep), strength=reported_or_none(c.strength), kind=c.kind)
+        return cls(
+            **stamp_values(c),
+            rep=Rep.from_domain(c.rep),
+            strength=reported_or_none(c.strength),
+            kind=c.kind,
+        )
 
 
 @described_by("teamMembers")
 @strawberry.type(description="A rep in an account team, with their role in it.")
+@stamped()
 class TeamMember:
     rep: Rep = strawberry.field(description="The member.")
     role: m.RepRole | None
 
     @classmethod
     def from_domain(cls, t: v.TeamMember) -> TeamMember:
-        return cls(rep=Rep.from_domain(t.rep), role=t.role)
+        return cls(**stamp_values(t), rep=Rep.from_domain(t.rep), role=t.role)
 
 
 @strawberry.type(description="The opportunity an interaction was about.")
@@ -79,7 +128,8 @@ class OpportunityRef:
 
 @described_by("interactions")
 @strawberry.type(description="A contact with the customer: visit, call, complaint, claim, ...")
-class Interaction:
+@stamped("Interaction")
+class Interaction(Node):
     id: strawberry.ID
     kind: m.InteractionKind | None
     at: datetime.datetime
@@ -95,6 +145,7 @@ class Interaction:
     def from_domain(cls, i: v.Interaction) -> Interaction:
         opp = i.opportunity
         return cls(
+            **stamp_values(i),
             id=strawberry.ID(i.id),
             kind=i.kind,
             at=i.at,
@@ -114,7 +165,8 @@ class Interaction:
 
 @described_by("events")
 @strawberry.type(description="News or a business event of a customer.")
-class BusinessEvent:
+@stamped("BusinessEvent")
+class BusinessEvent(Node):
     id: strawberry.ID
     kind: str
     title: str
@@ -124,6 +176,7 @@ class BusinessEvent:
     @classmethod
     def from_domain(cls, e: v.BusinessEvent) -> BusinessEvent:
         return cls(
+            **stamp_values(e),
             id=strawberry.ID(e.id),
             kind=e.kind,
             title=e.title,

@@ -22,6 +22,8 @@ from graph_api.api.declared import (
     described_by,
     graphql_type,
     python_name,
+    stamp_values,
+    stamped,
 )
 from graph_api.api.tas import RecordTasAnswerInput, TasRecordedAnswer
 from graph_api.api.types import Organization, Party, Person, party_to_gql
@@ -390,6 +392,7 @@ class ChangeInput:
 
 @described_by("holdings")
 @strawberry.type(description="A holding as written.")
+@stamped("Holding")
 class HoldingRecord:
     id: strawberry.ID
     holder: Party = strawberry.field(description="Whose holding it is.")
@@ -414,6 +417,7 @@ class HoldingRecord:
 
 @described_by("interactions")
 @strawberry.type(description="An interaction as written.")
+@stamped("Interaction")
 class InteractionRecord:
     id: strawberry.ID
     kind: m.InteractionKind | None
@@ -479,6 +483,7 @@ def _version(link: w.LinkRecord) -> int:
 
 @described_by("employment")
 @strawberry.type(description="A person's job or contact role at an organization.")
+@stamped()
 class EmploymentLink:
     person: Person
     organization: Organization
@@ -494,6 +499,7 @@ class EmploymentLink:
         org = link.ends["organizationId"]
         assert isinstance(org, m.Organization)
         return cls(
+            **stamp_values(link),
             person=_person(link, "personId"),
             organization=Organization.from_domain(org),
             title=p.get("title"),
@@ -506,6 +512,7 @@ class EmploymentLink:
 
 @described_by("reporting")
 @strawberry.type(description="A reporting line: person reports to manager.")
+@stamped()
 class ReportingLine:
     person: Person
     manager: Person
@@ -514,6 +521,7 @@ class ReportingLine:
     @classmethod
     def from_domain(cls, link: w.LinkRecord) -> ReportingLine:
         return cls(
+            **stamp_values(link),
             person=_person(link, "personId"),
             manager=_person(link, "managerId"),
             version=_version(link),
@@ -524,6 +532,7 @@ class ReportingLine:
 @strawberry.type(
     description="A family link, read from `from`: PARENT means `from` is the parent of `to`."
 )
+@stamped()
 class FamilyLink:
     from_: Person = strawberry.field(name="from", description="The link's start (fromId).")
     to: Person
@@ -533,6 +542,7 @@ class FamilyLink:
     @classmethod
     def from_domain(cls, link: w.LinkRecord) -> FamilyLink:
         return cls(
+            **stamp_values(link),
             from_=_person(link, "fromId"),
             to=_person(link, "toId"),
             kind=m.FamilyKind(link.properties["kind"]),
@@ -542,6 +552,7 @@ class FamilyLink:
 
 @described_by("beneficiaries")
 @strawberry.type(description="A beneficiary of a policy.")
+@stamped()
 class BeneficiaryLink:
     person: Person
     holding_id: strawberry.ID
@@ -551,6 +562,7 @@ class BeneficiaryLink:
     @classmethod
     def from_domain(cls, link: w.LinkRecord) -> BeneficiaryLink:
         return cls(
+            **stamp_values(link),
             person=_person(link, "personId"),
             holding_id=strawberry.ID(link.key["holdingId"]),
             share=_float(link.properties.get("share")),
@@ -560,6 +572,7 @@ class BeneficiaryLink:
 
 @described_by("buyingRoles")
 @strawberry.type(description="Buying-centre markers of a person on an account or opportunity.")
+@stamped()
 class BuyingRoleLink:
     person: Person
     account: Party | None = strawberry.field(description="When placed on an account.")
@@ -577,6 +590,7 @@ class BuyingRoleLink:
         p = link.properties
         opportunity = link.key.get("opportunityId")
         return cls(
+            **stamp_values(link),
             person=_person(link, "personId"),
             account=_party(link, "accountId") if "accountId" in link.key else None,
             opportunity_id=strawberry.ID(opportunity) if opportunity else None,
@@ -590,6 +604,7 @@ class BuyingRoleLink:
 
 @described_by("influence")
 @strawberry.type(description="Informal influence: `to` listens to `from`.")
+@stamped()
 class InfluenceLink:
     from_: Person = strawberry.field(name="from", description="The link's start (fromId).")
     to: Person
@@ -601,6 +616,7 @@ class InfluenceLink:
     def from_domain(cls, link: w.LinkRecord) -> InfluenceLink:
         p = link.properties
         return cls(
+            **stamp_values(link),
             from_=_person(link, "fromId"),
             to=_person(link, "toId"),
             strength=_float(p.get("strength")),
@@ -611,6 +627,7 @@ class InfluenceLink:
 
 @described_by("acquaintance")
 @strawberry.type(description="Acquaintance between two parties (undirected: from the lower id).")
+@stamped()
 class AcquaintanceLink:
     from_: Party = strawberry.field(name="from", description="The link's start (fromId).")
     to: Party
@@ -622,6 +639,7 @@ class AcquaintanceLink:
     def from_domain(cls, link: w.LinkRecord) -> AcquaintanceLink:
         p = link.properties
         return cls(
+            **stamp_values(link),
             from_=_party(link, "fromId"),
             to=_party(link, "toId"),
             strength=_float(p.get("strength")),
@@ -632,6 +650,7 @@ class AcquaintanceLink:
 
 @described_by("coverage")
 @strawberry.type(description="One of our reps' relationship with a customer.")
+@stamped()
 class CoverageLink:
     rep: Rep
     person: Party
@@ -643,6 +662,7 @@ class CoverageLink:
     def from_domain(cls, link: w.LinkRecord) -> CoverageLink:
         p = link.properties
         return cls(
+            **stamp_values(link),
             rep=_rep(link, "repId"),
             person=_party(link, "personId"),
             strength=_float(p.get("strength")),
@@ -653,6 +673,7 @@ class CoverageLink:
 
 @described_by("competitorCoverage")
 @strawberry.type(description="A competitor's relationship with a customer person.")
+@stamped()
 class CompetitorCoverageLink:
     competitor_id: strawberry.ID
     person: Party
@@ -665,6 +686,7 @@ class CompetitorCoverageLink:
     def from_domain(cls, link: w.LinkRecord) -> CompetitorCoverageLink:
         p = link.properties
         return cls(
+            **stamp_values(link),
             competitor_id=strawberry.ID(link.key["competitorId"]),
             person=_party(link, "personId"),
             strength=_float(p.get("strength")),
@@ -676,6 +698,7 @@ class CompetitorCoverageLink:
 
 @described_by("competitorOpportunities")
 @strawberry.type(description="A competitor in one of our opportunities.")
+@stamped()
 class CompetitorOpportunityLink:
     competitor_id: strawberry.ID
     opportunity_id: strawberry.ID
@@ -687,6 +710,7 @@ class CompetitorOpportunityLink:
     def from_domain(cls, link: w.LinkRecord) -> CompetitorOpportunityLink:
         p = link.properties
         return cls(
+            **stamp_values(link),
             competitor_id=strawberry.ID(link.key["competitorId"]),
             opportunity_id=strawberry.ID(link.key["opportunityId"]),
             shortlisted=p.get("shortlisted"),
@@ -794,6 +818,7 @@ _RECORD_TYPES: dict[w.EntityKind, Any] = {
 
 @described_by("teamMembers")
 @strawberry.type(description="A rep's membership of an account team.")
+@stamped()
 class TeamMemberLink:
     team_id: strawberry.ID
     rep: Rep
@@ -804,6 +829,7 @@ class TeamMemberLink:
     def from_domain(cls, link: w.LinkRecord) -> TeamMemberLink:
         role = link.properties.get("role")
         return cls(
+            **stamp_values(link),
             team_id=strawberry.ID(link.key["teamId"]),
             rep=_rep(link, "repId"),
             role=None if role is None else m.RepRole(role),
@@ -813,6 +839,7 @@ class TeamMemberLink:
 
 @described_by("teamAccounts")
 @strawberry.type(description="An account covered by an account team.")
+@stamped()
 class TeamAccountLink:
     team_id: strawberry.ID
     party: Party = strawberry.field(description="The account covered.")
@@ -821,6 +848,7 @@ class TeamAccountLink:
     @classmethod
     def from_domain(cls, link: w.LinkRecord) -> TeamAccountLink:
         return cls(
+            **stamp_values(link),
             team_id=strawberry.ID(link.key["teamId"]),
             party=_party(link, "partyId"),
             version=_version(link),

@@ -313,6 +313,7 @@ def write_import_files(
                 end = _ID_SPACE[_ref_entity(section, end_field)]
                 header = [f":START_ID({start})", f":END_ID({end})"]
                 header += [f"{f.name}:{_CSV_TYPE[f.kind]}" for f in props]
+                header += ["createdAt:datetime", "updatedAt:datetime"]
                 fh = files.open("relationships", rtype, header)
                 write = fh.write
                 for row in rows:
@@ -323,6 +324,7 @@ def write_import_files(
                         continue
                     cells = [str_id(a), str_id(b)]
                     cells += [fmt(get(name)) for name, fmt in columns]
+                    cells += [stamp, stamp]
                     write(_DELIMITER.join(cells) + "\n")
                     relationships += 1
         write_co_holding_files(files, co_holding_counts(validated), datetime.now(UTC))

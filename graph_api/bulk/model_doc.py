@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from enum import Enum
 
-from graph_api.bulk.spec import ENTITY_LABELS, FORMAT_NAME, FORMAT_VERSION, SECTIONS, Field
+from graph_api.bulk.spec import (
+    BOOKKEEPING_FIELDS,
+    ENTITY_LABELS,
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    SECTIONS,
+    Field,
+)
 from graph_api.config import PROJECT_ROOT
 from graph_api.domain import model as m
 
@@ -56,10 +63,11 @@ load that fails half-way says what it wrote and is finished by `graph-api import
 
 Stored on every node written by the import or the write API, besides the fields below:
 `version` (integer, goes up by one on each real change; the write API's optimistic
-concurrency), `createdAt` and `updatedAt` (date-times). Not part of the format: the audit
-trail (`(:AuditEntry)-[:CONCERNS]->(node)`, see docs/WRITING.md), the write locks
-(`:WriteLock`) and the cross-sell co-holding statistics (`:CoHoldingStats`, `COUNTS`,
-`CO_HELD`, recomputed after every import, see docs/CROSS_SELL.md).
+concurrency), and on every node and link the timestamps of "Bookkeeping" below. Not part
+of the format: the audit trail (`(:AuditEntry)-[:CONCERNS]->(node)`, see
+docs/WRITING.md), the write locks (`:WriteLock`) and the cross-sell co-holding statistics
+(`:CoHoldingStats`, `COUNTS`, `CO_HELD`, recomputed after every import, see
+docs/CROSS_SELL.md).
 """
 # Not an f-string: the text quotes Cypher words, which the parameterization test looks for.
 _HEAD = _HEAD_TEMPLATE.replace("FORMAT_NAME", FORMAT_NAME).replace(
@@ -158,6 +166,17 @@ def render_model_doc() -> str:
                     f"{_cell(_allowed(f))} | {stored} | {_cell(f.doc)} |"
                 )
             out.append("")
+    out.append("## Bookkeeping\n")
+    out.append(
+        "On every node and every link of the sections above, set by the import and the "
+        "write API (not columns of the format: export leaves them out), and answered by "
+        "the GraphQL API as fields of the same name on every node and link type.\n"
+    )
+    out.append("| field | type | meaning |")
+    out.append("| --- | --- | --- |")
+    for f in BOOKKEEPING_FIELDS:
+        out.append(f"| `{f.name}` | {_cell(_type(f))} | {_cell(f.doc)} |")
+    out.append("")
     out.append("## Enumerations and their meaning\n")
     probabilities = ", ".join(
         f"`{stage.value}` {p:.0%}" for stage, p in m.STAGE_PROBABILITY.items()

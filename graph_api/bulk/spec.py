@@ -633,6 +633,29 @@ SECTIONS: tuple[Section, ...] = (
     ),
 )
 
+# Bookkeeping stored on every node and every link a section defines, beside its declared
+# fields; not part of the format (an import sets them, export leaves them out). The API
+# answers them as `createdAt` / `updatedAt` on every node and link type (api/declared.py
+# `stamped`), and docs/MODEL.md lists them once for all sections.
+BOOKKEEPING_FIELDS: tuple[Field, ...] = (
+    Field(
+        "createdAt",
+        "datetime",
+        stored=False,
+        doc="when the node or link was first written (by an import or the write API), UTC",
+    ),
+    Field(
+        "updatedAt",
+        "datetime",
+        stored=False,
+        doc=(
+            "when the node or link last changed (an import row or a mutation that changed "
+            "it; equal to createdAt until then), UTC"
+        ),
+    ),
+)
+BOOKKEEPING_BY_NAME: dict[str, Field] = {f.name: f for f in BOOKKEEPING_FIELDS}
+
 SECTION_BY_NAME: dict[str, Section] = {s.name: s for s in SECTIONS}
 NODE_SECTIONS = tuple(s for s in SECTIONS if s.kind == "node")
 LINK_SECTIONS = tuple(s for s in SECTIONS if s.kind == "link")

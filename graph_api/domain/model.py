@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from enum import StrEnum
 
 from graph_api.domain import i18n
@@ -508,6 +508,8 @@ class Product:
     category: str | None = None
     line: str | None = None
     segment: ProductSegment | None = None
+    created_at: datetime | None = field(default=None, kw_only=True)
+    updated_at: datetime | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -533,6 +535,8 @@ class Person:
     customer_since: date | None = None
     merged_ids: tuple[str, ...] = ()
     version: int = 1
+    created_at: datetime | None = field(default=None, kw_only=True)
+    updated_at: datetime | None = field(default=None, kw_only=True)
 
     @property
     def kind(self) -> PartyKind:
@@ -563,6 +567,8 @@ class Organization:
     source: str | None = None
     merged_ids: tuple[str, ...] = ()
     version: int = 1
+    created_at: datetime | None = field(default=None, kw_only=True)
+    updated_at: datetime | None = field(default=None, kw_only=True)
 
     @property
     def kind(self) -> PartyKind:

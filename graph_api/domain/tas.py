@@ -205,6 +205,8 @@ class Competitor:
     aliases: tuple[str, ...] = ()
     website: str | None = None
     note: str | None = None
+    created_at: datetime | None = field(default=None, kw_only=True)
+    updated_at: datetime | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +218,8 @@ class CompetitorHold:
     strength: float
     champion: bool = False
     note: str | None = None
+    created_at: datetime | None = field(default=None, kw_only=True)
+    updated_at: datetime | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Generic, TypeVar
@@ -22,6 +22,8 @@ class Rep:
     email: str | None = None
     role: m.RepRole | None = None
     region: str | None = None
+    created_at: datetime | None = field(default=None, kw_only=True)
+    updated_at: datetime | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +36,8 @@ class Employment:
     department: str | None
     since: date | None
     primary: bool
+    created_at: datetime | None = field(default=None, kw_only=True)
+    updated_at: datetime | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,12 +46,16 @@ class HouseholdMember:
 
     person: m.Person
     relation: m.FamilyKind
+    created_at: datetime | None = field(default=None, kw_only=True)
+    updated_at: datetime | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)
 class Beneficiary:
     person: m.Person
     share: float | None
+    created_at: datetime | None = field(default=None, kw_only=True)
+    updated_at: datetime | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +71,8 @@ class Holding:
     status: m.HoldingStatus | None
     beneficiaries: tuple[Beneficiary, ...] = ()
     household_relation: m.FamilyKind | None = None
+    created_at: datetime | None = field(default=None, kw_only=True)
+    updated_at: datetime | None = field(default=None, kw_only=True)
 
 
 class RelationshipKind(StrEnum):
@@ -90,6 +100,8 @@ class Relationship:
     strength: float | None
     influence_kind: str | None = None
     context: str | None = None
+    created_at: datetime | None = field(default=None, kw_only=True)
+    updated_at: datetime | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,12 +111,16 @@ class Coverage:
     rep: Rep
     strength: float | None
     kind: str | None
+    created_at: datetime | None = field(default=None, kw_only=True)
+    updated_at: datetime | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)
 class TeamMember:
     rep: Rep
     role: m.RepRole | None
+    created_at: datetime | None = field(default=None, kw_only=True)
+    updated_at: datetime | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +132,8 @@ class AccountTeam:
     account: m.Party
     manager: Rep | None
     members: tuple[TeamMember, ...]
+    created_at: datetime | None = field(default=None, kw_only=True)
+    updated_at: datetime | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +142,8 @@ class BuyingCentreMember:
     role: m.BuyingRole | None
     attitude: m.Attitude | None
     influence: m.InfluenceLevel | None
+    created_at: datetime | None = field(default=None, kw_only=True)
+    updated_at: datetime | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +157,8 @@ class Opportunity:
     owner: Rep | None
     products: tuple[m.Product, ...]
     buying_centre: tuple[BuyingCentreMember, ...]
+    created_at: datetime | None = field(default=None, kw_only=True)
+    updated_at: datetime | None = field(default=None, kw_only=True)
 
     @property
     def probability(self) -> float:
@@ -163,6 +185,8 @@ class Interaction:
     summary: str | None
     reps: tuple[Rep, ...]
     opportunity: OpportunityRef | None
+    created_at: datetime | None = field(default=None, kw_only=True)
+    updated_at: datetime | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +196,8 @@ class BusinessEvent:
     title: str
     date: date | None
     description: str | None
+    created_at: datetime | None = field(default=None, kw_only=True)
+    updated_at: datetime | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)

@@ -343,6 +343,8 @@ class LinkRecord:
     version: int | None = None
     ends: Mapping[str, m.Party | v.Rep] = field(default_factory=dict)
     present: bool = True
+    created_at: datetime | None = field(default=None, kw_only=True)
+    updated_at: datetime | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)

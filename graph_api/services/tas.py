@@ -16,7 +16,7 @@ from graph_api.domain.i18n import DEFAULT_LANGUAGE, Language
 from graph_api.services.deciders import DecisionScope, buying_centre, decision_assessment
 from graph_api.services.parties import check_id
 from graph_api.services.view360 import EARLIEST_AS_OF, LATEST_AS_OF, today
-from graph_api.store.mapping import rep_from_props, to_date, to_datetime, to_enum
+from graph_api.store.mapping import rep_from_props, stamps, to_date, to_datetime, to_enum
 from graph_api.store.scoped import ScopedStore, restriction
 
 
@@ -39,6 +39,7 @@ def _competitor(c: Mapping[str, Any]) -> t.Competitor:
         aliases=tuple(c.get("aliases") or ()),
         website=c.get("website"),
         note=c.get("note"),
+        **stamps(c),
     )
 
 
@@ -72,6 +73,7 @@ def visible_holds(
                     strength=float(r["strength"] if r["strength"] is not None else 0.5),
                     champion=bool(r["champion"]),
                     note=r["note"],
+                    **stamps(r),
                 )
             )
     return out
@@ -137,6 +139,7 @@ def visible_opportunity(
                 strength=float(h["strength"] if h["strength"] is not None else 0.5),
                 champion=bool(h.get("champion")),
                 note=h.get("note"),
+                **stamps(h),
             )
             for h in r["holds"]
             if access.sees(h["personId"])

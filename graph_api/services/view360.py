@@ -35,6 +35,7 @@ from graph_api.store.mapping import (
     person_from_props,
     product_from_props,
     rep_from_props,
+    stamps,
     to_date,
     to_datetime,
     to_enum,
@@ -211,6 +212,8 @@ async def load_views(
     settings: Settings,
     party_ids: Sequence[str],
     keys: Sequence[ViewKey] = (),
+    *,
+    timestamps: bool = False,
 ) -> ViewBatch:
     """The parties (absent ones are left out) and the value of every key (a NotFound for
     a key whose party does not exist). One round trip unless a part comes with several
@@ -220,7 +223,8 @@ async def load_views(
     absent (as if it did not exist), and so is every invisible party in its parts;
     the family links and personal holdings of a person whose sensitive fields are masked
     come back empty (`restrict_part`). Paged parts filter in the query (`$visible`), so that
-    pages and totals hold visible items only."""
+    pages and totals hold visible items only. `timestamps`: read every node's and link's
+    createdAt/updatedAt too (only when the request selects them: they cost the driver)."""
     access = reader.access
     party_ids = [pid for pid in party_ids if access.sees(pid)]
     batch = ViewBatch({}, {})
@@ -231,7 +235,7 @@ async def load_views(
             if round_args.get(key.part, _ABSENT) == key.args and access.sees(key.party_id):
                 wanted.setdefault(key.party_id, []).append(key.part.value)
         requests = [{"id": pid, "parts": parts} for pid, parts in wanted.items()]
-        params = {"requests": requests, **_params(round_args, settings)}
+        params = {"requests": requests, "timestamps": timestamps, **_params(round_args, settings)}
         if requests:
             found = await reader.read_restricted("view.parties", params)
         else:
@@ -272,16 +276,18 @@ async def party_view(
     settings: Settings,
     party_id: str,
     parts: Iterable[tuple[ViewPart, PartArgs]] = (),
+    *,
+    timestamps: bool = False,
 ) -> tuple[m.Party, dict[ViewKey, Any]]:
     """The party and the requested parts of its view, in one round trip."""
     check_id("id", party_id)
     keys = list(dict.fromkeys(ViewKey(party_id, part, args) for part, args in parts))
-    batch = await load_views(reader, settings, [party_id], keys)
+    batch = await load_views(reader, settings, [party_id], keys, timestamps=timestamps)
     party = batch.parties.get(party_id)
     if party is None:
         # Archived, or the alias of a merged party (one more round trip, on a miss only).
         survivor = await resolve_missing(reader, party_id)
-        return await party_view(reader, settings, survivor, parts)
+        return await party_view(reader, settings, survivor, parts, timestamps=timestamps)
     return party, batch.values
 
 
@@ -290,6 +296,8 @@ async def parties_view(
     settings: Settings,
     party_ids: Sequence[str],
     parts: Iterable[tuple[ViewPart, PartArgs]] = (),
+    *,
+    timestamps: bool = False,
 ) -> tuple[dict[str, m.Party], dict[ViewKey, Any], dict[str, NotFound]]:
     """The parties found by the ids asked (unknown and invisible ids left out alike; a
     merged party's id gives its survivor), the requested parts of each one's view, all in
@@ -307,7 +315,7 @@ async def parties_view(
     wanted = list(dict.fromkeys(parts))
     sees = reader.access.sees
     keys = [ViewKey(pid, part, args) for pid in unique if sees(pid) for part, args in wanted]
-    batch = await load_views(reader, settings, unique, keys)
+    batch = await load_views(reader, settings, unique, keys, timestamps=timestamps)
     found = dict(batch.parties)
     errors: dict[str, NotFound] = {}
     missing = [pid for pid in unique if pid not in found]
@@ -321,7 +329,9 @@ async def parties_view(
         wanted_survivors = [s for s in dict.fromkeys(survivors.values()) if s not in found]
         if wanted_survivors:
             more = [ViewKey(s, part, args) for s in wanted_survivors for part, args in wanted]
-            extra = await load_views(reader, settings, wanted_survivors, more)
+            extra = await load_views(
+                reader, settings, wanted_survivors, more, timestamps=timestamps
+            )
             batch.parties.update(extra.parties)
             batch.values.update(extra.values)
         for pid, survivor in survivors.items():
@@ -332,6 +342,24 @@ async def parties_view(
     # Keys of parties not found hold a NotFound: nobody will ask for them.
     values = {k: v for k, v in batch.values.items() if k.party_id in batch.parties}
     return found, values, errors
+
+
+Stamps = tuple[datetime | None, datetime | None]
+
+
+async def node_stamps(
+    reader: ScopedStore, keys: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], Stamps]:
+    """(createdAt, updatedAt) of nodes given as (entity kind, id), the kind one of
+    `bulk/spec.py` ENTITY_LABELS (Party for a person or organization), in one round trip.
+    A node not found (or a party the viewer may not see) is left out."""
+    records = await reader.read(
+        "view.stamps", {"keys": [{"label": label, "id": node_id} for label, node_id in keys]}
+    )
+    return {
+        (r["label"], r["id"]): (to_datetime(r["createdAt"]), to_datetime(r["updatedAt"]))
+        for r in records
+    }
 
 
 # ----- mapping records to the view's dataclasses -----
@@ -357,13 +385,16 @@ def _holding(h: Mapping[str, Any]) -> v.Holding:
         beneficiaries=tuple(
             sorted(
                 (
-                    v.Beneficiary(person_from_props(b["person"]), _float(b.get("share")))
+                    v.Beneficiary(
+                        person_from_props(b["person"]), _float(b.get("share")), **stamps(b)
+                    )
                     for b in h.get("beneficiaries") or ()
                 ),
                 key=lambda b: (b.person.name, b.person.id),
             )
         ),
         household_relation=to_enum(m.FamilyKind, h.get("relation")),
+        **stamps(props),
     )
 
 
@@ -375,6 +406,7 @@ def _employment(person: m.Person, e: Mapping[str, Any]) -> v.Employment:
         department=e.get("department"),
         since=to_date(e.get("since")),
         primary=bool(e.get("primary")),
+        **stamps(e),
     )
 
 
@@ -403,6 +435,7 @@ def _interaction(i: Mapping[str, Any]) -> v.Interaction:
             if opp
             else None
         ),
+        **stamps(props),
     )
 
 
@@ -429,12 +462,14 @@ def _opportunity(o: Mapping[str, Any]) -> v.Opportunity:
                         role=to_enum(m.BuyingRole, b.get("role")),
                         attitude=to_enum(m.Attitude, b.get("attitude")),
                         influence=to_enum(m.InfluenceLevel, b.get("influence")),
+                        **stamps(b),
                     )
                     for b in o.get("buyingCentre") or ()
                 ),
                 key=lambda b: (b.person.name, b.person.id),
             )
         ),
+        **stamps(props),
     )
 
 
@@ -451,26 +486,35 @@ def _relationship(r: Mapping[str, Any]) -> v.Relationship:
         strength=_float(r.get("strength")),
         influence_kind=r.get("kind"),
         context=r.get("context"),
+        **stamps(r),
     )
 
 
 def _account_team(t: Mapping[str, Any]) -> v.AccountTeam:
+    return account_team_from_map(t, _related(t["account"]))
+
+
+def account_team_from_map(t: Mapping[str, Any], account: m.Party) -> v.AccountTeam:
+    """A team as the view's query returns it, covering `account`."""
     props = t["props"]
     manager = t.get("manager")
     return v.AccountTeam(
         id=props["id"],
         name=props.get("name") or props["id"],
-        account=_related(t["account"]),
+        account=account,
         manager=rep_from_props(manager) if manager else None,
         members=tuple(
             sorted(
                 (
-                    v.TeamMember(rep_from_props(x["rep"]), to_enum(m.RepRole, x.get("role")))
+                    v.TeamMember(
+                        rep_from_props(x["rep"]), to_enum(m.RepRole, x.get("role")), **stamps(x)
+                    )
                     for x in t.get("members") or ()
                 ),
                 key=lambda x: (x.rep.name, x.rep.id),
             )
         ),
+        **stamps(props),
     )
 
 
@@ -481,6 +525,7 @@ def _event(e: Mapping[str, Any]) -> v.BusinessEvent:
         title=e.get("title") or "",
         date=to_date(e.get("date")),
         description=e.get("description"),
+        **stamps(e),
     )
 
 
@@ -525,7 +570,9 @@ def _part_value(key: ViewKey, party: m.Party, record: Mapping[str, Any], setting
             return [person_from_props(p) for p in record["directReports"] or ()]
         case ViewPart.HOUSEHOLD:
             return [
-                v.HouseholdMember(person_from_props(x["person"]), m.FamilyKind(x["relation"]))
+                v.HouseholdMember(
+                    person_from_props(x["person"]), m.FamilyKind(x["relation"]), **stamps(x)
+                )
                 for x in record["household"] or ()
             ]
         case ViewPart.HOUSEHOLD_HOLDINGS:
@@ -569,6 +616,13 @@ def _part_value(key: ViewKey, party: m.Party, record: Mapping[str, Any], setting
     raise AssertionError(f"unhandled view part {part}")
 
 
+# The view's mappings, for the other readers of the same map shapes (services/nodes.py).
+holding_from_map = _holding
+opportunity_from_map = _opportunity
+interaction_from_map = _interaction
+event_from_map = _event
+
+
 # ----- access control on the parts -----
 
 
@@ -584,6 +638,13 @@ def _personal_holding_shown(access: Access, h: v.Holding) -> bool:
     if not access.sees(holder.id):
         return False
     return not isinstance(holder, m.Person) or access.sees_sensitive(holder.id)
+
+
+def holding_shown(access: Access, h: v.Holding) -> v.Holding | None:
+    """A holding as the viewer may see it, None when not at all (the view's rule)."""
+    if access.unrestricted:
+        return h
+    return _holding_for(access, h) if _personal_holding_shown(access, h) else None
 
 
 # Family links and personal holdings: masked with the person's sensitive fields.

@@ -744,7 +744,15 @@ class _Writer:
             changed = [n for n in names if n in desired]
             new_version = 1
         elif not changed and not directions:
-            return LinkRecord(kind, key, current, version, end_nodes)
+            return LinkRecord(
+                kind,
+                key,
+                current,
+                version,
+                end_nodes,
+                created_at=to_datetime((link or {}).get("createdAt")),
+                updated_at=to_datetime((link or {}).get("updatedAt")),
+            )
         else:
             if change.expected_version is None:
                 fields_changed = [*changed, *(d[0] for d in directions)]
@@ -774,7 +782,15 @@ class _Writer:
             new_version,
             [*directions, *((n, current.get(n), desired.get(n)) for n in changed)],
         )
-        return LinkRecord(kind, key, desired, new_version, end_nodes)
+        return LinkRecord(
+            kind,
+            key,
+            desired,
+            new_version,
+            end_nodes,
+            created_at=to_datetime(new_props["createdAt"]),
+            updated_at=to_datetime(new_props["updatedAt"]),
+        )
 
     def _sees_end(self, end: Mapping[str, Any], record: Mapping[str, Any]) -> bool:
         kind = end["kind"]

@@ -13,7 +13,7 @@ from enum import Enum
 from functools import partial
 from typing import Any, NamedTuple, TypeVar
 
-from graph_api.bulk.spec import ENTITY_SECTION, Field
+from graph_api.bulk.spec import BOOKKEEPING_BY_NAME, ENTITY_SECTION, Field
 from graph_api.domain import model as m
 from graph_api.domain import view as v
 
@@ -112,7 +112,13 @@ def _columns(fields: Sequence[str], entity: str, cls: type) -> tuple[_Column, ..
         attr = domain_name(name)
         if attr not in attributes:
             raise TypeError(f"{cls.__name__} has no attribute {attr!r} for the field {name!r}")
-        convert = _version if name == "version" else _CONVERT[declared[name].kind](declared[name])
+        convert: Callable[[Any], Any]
+        if name == "version":
+            convert = _version
+        elif name in BOOKKEEPING_BY_NAME:
+            convert = to_datetime
+        else:
+            convert = _CONVERT[declared[name].kind](declared[name])
         columns.append(_Column(name, attr, convert))
     missing = set(attributes) - {c.attribute for c in columns}
     if missing:
@@ -126,8 +132,20 @@ class _Column(NamedTuple):
     convert: Callable[[Any], Any]
 
 
-_PERSON = _columns(PERSON_FIELDS, "Person", m.Person)
-_ORGANIZATION = _columns(ORGANIZATION_FIELDS, "Organization", m.Organization)
+# The timestamps last: queries return them only where a request selects them (the view's
+# `$timestamps`), and a row of PERSON_ITEMS, which has none, leaves them None.
+_STAMPS = tuple(BOOKKEEPING_BY_NAME)
+_PERSON = _columns((*PERSON_FIELDS, *_STAMPS), "Person", m.Person)
+_ORGANIZATION = _columns((*ORGANIZATION_FIELDS, *_STAMPS), "Organization", m.Organization)
+
+
+def stamps(p: Mapping[str, Any]) -> dict[str, Any]:
+    """The bookkeeping timestamps of a node's or link's map, as domain keyword arguments
+    (None where the query did not return them)."""
+    return {
+        "created_at": to_datetime(p.get("createdAt")),
+        "updated_at": to_datetime(p.get("updatedAt")),
+    }
 
 
 def person_from_props(p: Mapping[str, Any]) -> m.Person:
@@ -163,6 +181,7 @@ def rep_from_props(p: Mapping[str, Any]) -> v.Rep:
         email=p.get("email"),
         role=to_enum(m.RepRole, p.get("role")),
         region=p.get("region"),
+        **stamps(p),
     )
 
 
@@ -173,9 +192,12 @@ def product_from_props(p: Mapping[str, Any]) -> m.Product:
         category=p.get("category"),
         line=p.get("line"),
         segment=to_enum(m.ProductSegment, p.get("segment")),
+        **stamps(p),
     )
 
 
 def coverage_from_map(c: Mapping[str, Any]) -> v.Coverage:
     """A {rep, strength, kind} map as the queries return it for (rep)-[:COVERS]->(person)."""
-    return v.Coverage(rep_from_props(c["rep"]), _opt_float(c.get("strength")), c.get("kind"))
+    return v.Coverage(
+        rep_from_props(c["rep"]), _opt_float(c.get("strength")), c.get("kind"), **stamps(c)
+    )

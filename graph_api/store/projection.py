@@ -75,8 +75,28 @@ CONDITION_FRAGMENTS: dict[str, str] = {
 }
 
 
+# The bookkeeping timestamps as map entries, read only when `$timestamps` is true: decoding
+# a date-time costs the driver more than the database spends reading it, so a query that
+# returns many nodes (the 360° view) fetches them only when the request selects them.
+# `{{STAMPS x}}` goes inside a map literal; `{{PERSON_VIEW x}}` (and ORGANIZATION_VIEW,
+# PARTY_VIEW) is `{{PERSON_FIELDS x}}` with them.
+STAMPS = (
+    "createdAt: CASE WHEN $timestamps THEN {var}.createdAt END, "
+    "updatedAt: CASE WHEN $timestamps THEN {var}.updatedAt END"
+)
+_VIEW_SUFFIX = "_VIEW"
+
+
 def _expand(match: re.Match[str]) -> str:
     name, var, only_text = match.group(1), match.group(2), match.group(3)
+    if name == "STAMPS" and only_text is None:
+        return STAMPS.replace("{var}", var)
+    if name.endswith(_VIEW_SUFFIX) and name[: -len(_VIEW_SUFFIX)] + "_FIELDS" in MAP_FRAGMENTS:
+        if only_text is not None:
+            raise ValueError(f"fragment {name} takes no field list: {match.group(0)}")
+        fields = MAP_FRAGMENTS[name[: -len(_VIEW_SUFFIX)] + "_FIELDS"]
+        stamps = STAMPS.replace("{var}", var)
+        return var + " {" + ", ".join(f".{f}" for f in fields) + ", " + stamps + "}"
     if name in CONDITION_FRAGMENTS and only_text is None:
         return "(" + CONDITION_FRAGMENTS[name].replace("{var}", var) + ")"
     if name in MAP_FRAGMENTS:

@@ -106,6 +106,10 @@ _WRITE_QUERIES = (
 # Every named query the API may run, and how the viewer's scope applies to it.
 QUERY_SCOPES: Mapping[str, Declared] = {
     "view.parties": Declared(Scoping.RESTRICTED, visible=True),
+    # Timestamps of nodes already in an answer; parties kept to `$visible` all the same.
+    "view.stamps": _V,
+    # Nodes of the other kinds, with the parties they lead to (services/nodes.py).
+    "view.nodes": _R,
     "search.parties": _V,
     "search.window": _V,
     "paths.neighbourhood": _V,

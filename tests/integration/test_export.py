@@ -60,7 +60,13 @@ async def graph_fingerprint(store: Store) -> dict[str, Any]:
         "RETURN a.id AS a, type(r) AS t, b.id AS b, properties(r) AS props"
     )
     rels = sorted(
-        (r["a"], r["t"], r["b"], sorted((k, repr(v)) for k, v in r["props"].items())) for r in links
+        (
+            r["a"],
+            r["t"],
+            r["b"],
+            sorted((k, repr(v)) for k, v in r["props"].items() if k not in _BOOKKEEPING),
+        )
+        for r in links
     )
     return {"nodes": nodes, "links": rels}
 

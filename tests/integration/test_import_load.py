@@ -25,7 +25,7 @@ def _doc(path: Path, doc: dict[str, Any]) -> Path:
 
 
 async def _graph(db: Database) -> tuple[list[Any], list[Any]]:
-    """Every imported node (labels, properties but the clock's) and relationship, in a fixed
+    """Every imported node and relationship (labels, properties but the clock's), in a fixed
     order (not the co-holding statistics derived after an import: they hold its time; nor
     the change feed's record of the import: each run records its rows again)."""
     nodes = await db.store.read(
@@ -42,7 +42,10 @@ async def _graph(db: Database) -> tuple[list[Any], list[Any]]:
         (r["id"], sorted(r["labels"]), {k: v for k, v in r["props"].items() if k not in _CLOCK})
         for r in nodes
     ]
-    rel_rows = [(r["a"], r["type"], r["b"], dict(r["props"])) for r in rels]
+    rel_rows = [
+        (r["a"], r["type"], r["b"], {k: v for k, v in r["props"].items() if k not in _CLOCK})
+        for r in rels
+    ]
     return node_rows, rel_rows
 
 

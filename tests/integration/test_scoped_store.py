@@ -94,6 +94,10 @@ READ_ALL = [
     '{ opportunityAssessment(opportunityId: "opp-a") { gaps { message } } }',
     '{ funnel(accountId: "org-a") { openCount } }',
     "{ changesCursor changes(first: 5) { edges { node { position } } } }",
+    # Timestamps of nodes a search found (view.stamps); a node other than a party by its
+    # global id, base64 of "Opportunity:opp-a" (view.nodes).
+    '{ search(text: "Zhang") { edges { node { id createdAt } } } }',
+    '{ node(id: "T3Bwb3J0dW5pdHk6b3BwLWE=") { id } }',
 ]
 # Reads an admin's lists over the whole graph run (by the order's index): a rep's and a
 # manager's lists are their book, read by `portfolio.book` instead.

@@ -155,8 +155,10 @@ def person_from_props(p: Mapping[str, Any]) -> m.Person:
 
 
 def person_from_row(row: Sequence[Any]) -> m.Person:
-    """A person from its fields in PERSON_FIELDS order (extra items after them ignored)."""
-    values = {c.attribute: c.convert(value) for c, value in zip(_PERSON, row, strict=False)}
+    """A person from its fields in PERSON_FIELDS order (extra items after them ignored: a row
+    carries no timestamps, which come by id when asked)."""
+    columns = _PERSON[: len(PERSON_FIELDS)]
+    values = {c.attribute: c.convert(value) for c, value in zip(columns, row, strict=False)}
     values["name"] = values["name"] or values["id"]
     return m.Person(**values)
 

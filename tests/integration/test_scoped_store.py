@@ -20,7 +20,7 @@ from graph_api.store.scoped import (
     UnscopedQuery,
     restrictions_of,
 )
-from tests.conftest import Database, LiveServer, data_of
+from tests.conftest import Database, LiveServer, data_of, error_codes
 from tests.integration.test_access import GRAPH
 from tests.principals import as_key, production_settings
 
@@ -167,6 +167,9 @@ async def test_every_query_a_rep_runs_carries_their_scope(
     rep = as_key(production.url, "rep-a1")
     for read in READ_ALL:
         data_of(await rep(read))
+    # A party the rep may not see: not found, after the miss's check (lifecycle.resolve:
+    # archived, or a merged party's alias), which runs under the rep's scope too.
+    assert error_codes(await rep('{ party(id: "pb-vip") { id } }')) == ["NOT_FOUND"]
     data_of(await rep(WRITE))
     # The store's own bookkeeping (the graph's version, bumped in every write transaction)
     # is no read of the API's.

@@ -158,6 +158,17 @@ def server(neo4j_uri: str) -> Iterator[LiveServer]:
     live.stop()
 
 
+@pytest.fixture(scope="module")
+def production(neo4j_uri: str) -> Iterator[LiveServer]:
+    """A live server in production mode (API keys and JWTs of tests/principals.py), one per
+    test module; a module that needs other settings defines its own `production`."""
+    from tests.principals import production_settings  # principals imports this module
+
+    live = LiveServer(production_settings(neo4j_uri)).start()
+    yield live
+    live.stop()
+
+
 class GraphQLClient:
     def __init__(self, url: str) -> None:
         self.url = url

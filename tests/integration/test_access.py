@@ -37,7 +37,6 @@ What follows, per viewer (derived by hand from the rules):
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +46,7 @@ import pytest_asyncio
 
 from graph_api.domain.access import SENSITIVE_PERSON_FIELDS
 from tests.conftest import Database, LiveServer, data_of, error_codes
-from tests.principals import Caller, as_key, production_settings
+from tests.principals import Caller, as_key
 
 PRODUCTS = [
     {"id": "LIFE", "name": "Life insurance", "line": "INSURANCE", "segment": "RETAIL"},
@@ -191,13 +190,6 @@ query ($id: ID!) {
   }
 }
 """
-
-
-@pytest.fixture(scope="module")
-def production(neo4j_uri: str) -> Iterator[LiveServer]:
-    live = LiveServer(production_settings(neo4j_uri)).start()
-    yield live
-    live.stop()
 
 
 @pytest_asyncio.fixture

@@ -4,7 +4,6 @@ access rules, masking and NOT_FOUND answers as `party(id)`."""
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,7 @@ import pytest_asyncio
 
 from tests.conftest import Database, GraphQLClient, LiveServer, data_of, error_codes
 from tests.integration.test_access import EVERY_PARTY, GRAPH, PARTY, VISIBLE
-from tests.principals import as_key, production_settings
+from tests.principals import as_key
 
 N_PEOPLE = 60
 N_ORGS = 40
@@ -152,13 +151,6 @@ async def test_more_ids_than_a_page_is_invalid_input(
 
 
 # ----- access: the hand-made graph of tests/integration/test_access.py -----
-
-
-@pytest.fixture(scope="module")
-def production(neo4j_uri: str) -> Iterator[LiveServer]:
-    live = LiveServer(production_settings(neo4j_uri)).start()
-    yield live
-    live.stop()
 
 
 @pytest_asyncio.fixture

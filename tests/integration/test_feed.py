@@ -13,18 +13,16 @@ one's `before` equal to the previous one's `after` (the order the database commi
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
 from graph_api.services.feed import prune_feed
 from graph_api.store.neo4j_store import Store
 from tests.conftest import Database, GraphQLClient, LiveServer, data_of, error_codes
-from tests.principals import as_key, production_settings
+from tests.principals import as_key
 
 WRITERS = 3
 CREATES = 3
@@ -252,13 +250,6 @@ ACCESS_GRAPH: dict[str, Any] = {
     ],
     "coverage": [{"repId": "rep-a1", "personId": "pa-ceo", "strength": 0.8}],
 }
-
-
-@pytest.fixture(scope="module")
-def production(neo4j_uri: str) -> Iterator[LiveServer]:
-    live = LiveServer(production_settings(neo4j_uri)).start()
-    yield live
-    live.stop()
 
 
 async def test_the_feed_keeps_to_what_each_viewer_sees_and_masks_what_is_masked(

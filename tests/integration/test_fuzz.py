@@ -18,7 +18,6 @@ Set FUZZ_EXAMPLES higher for a longer run.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -47,7 +46,7 @@ from hypothesis import strategies as st
 from graph_api.api.schema import build_schema
 from graph_api.config import Settings
 from tests.conftest import Database, LiveServer
-from tests.principals import KEYS, production_settings
+from tests.principals import KEYS
 
 FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "50"))
 FUZZED = "demo, then fuzzed mutations"
@@ -257,13 +256,6 @@ def one_field(draw: st.DrawFn, operation: str, name: str) -> tuple[str, dict[str
     body = draw(call(doc, name, field, 0))
     header = f"{operation} ({', '.join(doc.definitions)})" if doc.definitions else operation
     return f"{header} {{ {body} }}", doc.variables
-
-
-@pytest.fixture(scope="module")
-def production(neo4j_uri: str) -> Iterator[LiveServer]:
-    live = LiveServer(production_settings(neo4j_uri)).start()
-    yield live
-    live.stop()
 
 
 @pytest_asyncio.fixture

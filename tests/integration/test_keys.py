@@ -3,7 +3,6 @@ the CLI, effective without a restart; the environment's keys keep working beside
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -26,13 +25,6 @@ REVOKE = "mutation($id: ID!) { revokeApiKey(id: $id) { id revokedAt revokedBy } 
 LIST = "query($all: Boolean!) { apiKeys(includeRevoked: $all) { id subject role revokedAt } }"
 # A read any authenticated caller may make: the party is in the demo data.
 READ = '{ party(id: "p-zhang-li") { id } }'
-
-
-@pytest.fixture(scope="module")
-def production(neo4j_uri: str) -> Iterator[LiveServer]:
-    live = LiveServer(production_settings(neo4j_uri)).start()
-    yield live
-    live.stop()
 
 
 def with_key(url: str, key: str) -> Caller:

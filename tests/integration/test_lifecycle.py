@@ -35,7 +35,7 @@ from tests.conftest import (
     error_codes,
     settings_for,
 )
-from tests.principals import as_key, production_settings
+from tests.principals import as_key
 
 ARCHIVE_PARTY = """mutation($id: ID!, $reason: String!, $v: Int) {
   archiveParty(id: $id, reason: $reason, expectedVersion: $v) {
@@ -58,13 +58,6 @@ CREATE_PERSON = """mutation($input: CreatePersonInput!) { createPerson(input: $i
 CHANGES = """query($after: String, $ids: [ID!]) {
   changes(first: 100, after: $after, partyIds: $ids) {
     edges { node { type action partyIds } } pageInfo { hasNextPage endCursor } } }"""
-
-
-@pytest.fixture(scope="module")
-def production(neo4j_uri: str) -> Iterator[LiveServer]:
-    live = LiveServer(production_settings(neo4j_uri)).start()
-    yield live
-    live.stop()
 
 
 def error(body: dict[str, Any]) -> dict[str, Any]:

@@ -6,13 +6,12 @@ data (seed/demo.json)."""
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from tests.conftest import Database, GraphQLClient, LiveServer, data_of, error_codes
-from tests.principals import as_key, production_settings
+from tests.principals import as_key
 
 
 def gid(kind: str, node_id: str) -> str:
@@ -168,13 +167,6 @@ async def test_node_timestamps(demo: Database, gql: GraphQLClient) -> None:
 
 
 # ----- access: 刘洋 (rep-liu-yang) is in 中集's team, not in 华盛's -----
-
-
-@pytest.fixture(scope="module")
-def production(neo4j_uri: str) -> Iterator[LiveServer]:
-    live = LiveServer(production_settings(neo4j_uri)).start()
-    yield live
-    live.stop()
 
 
 # 华盛's opportunity, holding and team: seen by an admin, not by 刘洋.

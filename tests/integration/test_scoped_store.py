@@ -22,7 +22,7 @@ from graph_api.store.scoped import (
 )
 from tests.conftest import Database, LiveServer, data_of, error_codes
 from tests.integration.test_access import GRAPH
-from tests.principals import as_key, production_settings
+from tests.principals import as_key
 
 
 async def test_the_bound_store_refuses_what_is_not_declared(store: Store) -> None:
@@ -149,13 +149,6 @@ def recorded(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, dict[s
     monkeypatch.setattr(Store, "read", recording_read)
     monkeypatch.setattr(Transaction, "run", recording_run)
     yield runs
-
-
-@pytest.fixture(scope="module")
-def production(neo4j_uri: str) -> Iterator[LiveServer]:
-    live = LiveServer(production_settings(neo4j_uri)).start()
-    yield live
-    live.stop()
 
 
 async def test_every_query_a_rep_runs_carries_their_scope(

@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,13 +29,6 @@ from tests.principals import JWT_SECRET, KEYS, Caller, as_key, production_settin
 
 CIMC = '{ party(id: "org-cimc") { id name } }'
 HUASHENG = '{ party(id: "org-huasheng") { id name } }'
-
-
-@pytest.fixture(scope="module")
-def production(neo4j_uri: str) -> Iterator[LiveServer]:
-    live = LiveServer(production_settings(neo4j_uri)).start()
-    yield live
-    live.stop()
 
 
 def bearer(url: str, credential: str) -> Caller:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-
 from tests.conftest import Database, LiveServer, data_of, error_codes
-from tests.principals import as_key, production_settings
+from tests.principals import as_key
 
 RECORD = """
 mutation ($input: RecordTasAnswerInput!) {
@@ -22,13 +19,6 @@ query {
   }
 }
 """
-
-
-@pytest.fixture(scope="module")
-def production(neo4j_uri: str) -> Iterator[LiveServer]:
-    live = LiveServer(production_settings(neo4j_uri)).start()
-    yield live
-    live.stop()
 
 
 def q5(body: dict[str, Any]) -> dict[str, Any]:

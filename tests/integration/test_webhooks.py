@@ -36,7 +36,7 @@ from tests.conftest import (
     run_cli,
     settings_for,
 )
-from tests.principals import as_key, production_settings
+from tests.principals import as_key
 
 SECRET = "test-secret-0123456789abcdef"
 
@@ -630,13 +630,6 @@ async def test_a_generated_secret_is_answered_once(fresh: Database, gql: GraphQL
     assert "secret" not in str(listed)
     assert error_codes(await gql("{ webhooks { id secret } }")) == ["GRAPHQL_VALIDATION_FAILED"]
     fresh.dirty()
-
-
-@pytest.fixture(scope="module")
-def production(neo4j_uri: str) -> Iterator[LiveServer]:
-    live = LiveServer(production_settings(neo4j_uri)).start()
-    yield live
-    live.stop()
 
 
 async def test_only_an_admin_manages_webhooks(production: LiveServer, fresh: Database) -> None:

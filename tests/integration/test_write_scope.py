@@ -12,7 +12,6 @@ an id and once with an id that exists nowhere: the answers must be the same but 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -165,13 +164,6 @@ INPUT_TYPES = {
 # A competitor, for the competitor links' cases (competitors are nobody's: every viewer
 # may name them; the customer end decides).
 COMPETITOR = {"competitors": [{"id": "comp-1", "name": "YY银行"}]}
-
-
-@pytest.fixture(scope="module")
-def production(neo4j_uri: str) -> Iterator[LiveServer]:
-    live = LiveServer(production_settings(neo4j_uri)).start()
-    yield live
-    live.stop()
 
 
 def swap(value: Any, hidden: str) -> Any:

@@ -4,14 +4,13 @@ as the other writes (validation by the import spec, versions, access, audit)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from graph_api.store.neo4j_store import Store
 from tests.conftest import Database, GraphQLClient, LiveServer, data_of, error_codes
-from tests.principals import as_key, production_settings
+from tests.principals import as_key
 
 PRODUCT = """mutation($input: CreateProductInput!) {
   createProduct(input: $input) { id name segment version createdAt updatedAt } }"""
@@ -30,13 +29,6 @@ RULE = """mutation($input: CreateAffinityRuleInput!) {
   createAffinityRule(input: $input) { id whenEventKind suggestsProductIds weight } }"""
 EVENT = """mutation($input: CreateBusinessEventInput!) {
   createBusinessEvent(input: $input) { id organizationId kind title date } }"""
-
-
-@pytest.fixture(scope="module")
-def production(neo4j_uri: str) -> Iterator[LiveServer]:
-    live = LiveServer(production_settings(neo4j_uri)).start()
-    yield live
-    live.stop()
 
 
 def error(body: dict[str, Any]) -> dict[str, Any]:

@@ -11,10 +11,21 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from graph_api.domain.access import Access, Role, Viewer
-from graph_api.domain.errors import NotFound
+from graph_api.domain.errors import Forbidden, NotFound
 from graph_api.store.neo4j_store import Store
 
 log = logging.getLogger(__name__)
+
+
+def require_admin(viewer: Viewer, what: str) -> None:
+    """FORBIDDEN, naming the viewer's role, unless the viewer is an admin: for what only an
+    admin of the API manages (`what`: "API keys", "webhooks")."""
+    if not viewer.is_admin:
+        raise Forbidden(
+            f"{viewer.subject} may not manage {what}: only an admin may",
+            field="role",
+            value=viewer.role.value,
+        )
 
 
 async def access_for(store: Store, viewer: Viewer) -> Access:

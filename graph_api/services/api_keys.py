@@ -20,7 +20,8 @@ from typing import Any
 
 from graph_api.config import ApiKey
 from graph_api.domain.access import Role, Viewer
-from graph_api.domain.errors import Forbidden, InvalidInput, NotFound
+from graph_api.domain.errors import InvalidInput, NotFound
+from graph_api.services.access import require_admin
 from graph_api.store.neo4j_store import Store
 
 # Characters of a key kept in clear: enough to tell keys apart in a list, far too few to
@@ -180,12 +181,7 @@ class KeyAdmin:
     """The stored keys as an admin of the API manages them."""
 
     def __init__(self, store: Store, viewer: Viewer, cache: StoredKeys | None) -> None:
-        if not viewer.is_admin:
-            raise Forbidden(
-                f"{viewer.subject} may not manage API keys: only an admin may",
-                field="role",
-                value=viewer.role.value,
-            )
+        require_admin(viewer, "API keys")
         self._store = store
         self._viewer = viewer
         self._cache = cache

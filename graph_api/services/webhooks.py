@@ -42,7 +42,7 @@ import orjson
 from graph_api import __version__
 from graph_api.config import Settings
 from graph_api.domain.access import Access, Role, Viewer
-from graph_api.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, Unavailable
+from graph_api.domain.errors import Conflict, InvalidInput, NotFound, Unavailable
 from graph_api.domain.feed import FeedChange
 from graph_api.domain.webhooks import (
     CHANGE,
@@ -54,6 +54,7 @@ from graph_api.domain.webhooks import (
 )
 from graph_api.metrics import WEBHOOK_ATTEMPTS, WEBHOOK_SECONDS
 from graph_api.services import feed
+from graph_api.services.access import require_admin
 from graph_api.services.pagination import check_first, decode_cursor, encode_cursor
 from graph_api.store.mapping import to_datetime
 from graph_api.store.neo4j_store import Store
@@ -247,12 +248,7 @@ class WebhookAdmin:
     """The webhooks as an admin of the API manages them (FORBIDDEN for anyone else)."""
 
     def __init__(self, store: Store, viewer: Viewer, settings: Settings) -> None:
-        if not viewer.is_admin:
-            raise Forbidden(
-                f"{viewer.subject} may not manage webhooks: only an admin may",
-                field="role",
-                value=viewer.role.value,
-            )
+        require_admin(viewer, "webhooks")
         self._store = store
         self._viewer = viewer
         self._settings = settings

@@ -54,61 +54,60 @@ OPTIONAL CALL (graphVersion) {
     }
     RETURN collect(p) AS scope
   }
-  // Reporting lines above the scope: from the managers outside it (exits), up to 9 more levels,
-  // so every line within 10 levels of a person in scope (the scope's own lines come with each
-  // person). Walking up from every person instead would re-walk the top of the chart 2,000 times.
-  CALL (scope) {
-    UNWIND scope AS p
-    MATCH (p)-[:REPORTS_TO]->(x:Person) WHERE NOT x IN scope
-    WITH collect(DISTINCT x) AS exits
-    CALL (exits) {
-      UNWIND exits AS x
-      MATCH line = (x)-[:REPORTS_TO*0..9]->(a:Person)
-      WHERE all(y IN nodes(line) WHERE NOT y:Archived)
-      WITH DISTINCT a
-      MATCH (a)-[:REPORTS_TO]->(mgr:Person)
-      RETURN collect([a.id, mgr.id]) AS above, collect(DISTINCT mgr) AS higher
-    }
-    RETURN above, exits + higher AS managers
-  }
-  // Influencers outside the scope (those inside come with their own row).
-  CALL (scope) {
-    UNWIND scope AS p
-    MATCH (src:Person)-[:INFLUENCES]->(p) WHERE NOT src IN scope
-    RETURN collect(DISTINCT src) AS influencers
-  }
   // The scope's own links, in columns: one walk along each person's relationships per direction
   // (each typed pattern would walk the whole chain again), each kind of link split out by CASE
   // inside collect, which drops the nulls of the other kinds. Flat lists of strings and numbers
   // instead of a list per person and per link: the driver decodes them, and Python maps them,
   // at a fraction of the cost. A nullable property goes in as [value] and comes out as value,
-  // so that its column stays aligned with the others.
+  // so that its column stays aligned with the others. The scope's person of a link is given by
+  // position in `ids` (i), not by id: no property read per link, and a number to decode
+  // (services/deciders.py puts the ids back before anything else reads the row). The same walks
+  // find the managers outside the scope (exits) and the influencers outside it: a walk of their
+  // own would go along every person's chain of relationships once more.
   CALL (scope, family, account, opp) {
-    UNWIND scope AS p
+    UNWIND range(0, size(scope) - 1) AS i
+    WITH i, scope[i] AS p
     MATCH (p)-[r:WORKS_FOR|BUYING_ROLE|REPORTS_TO]->(x)
-    WITH p, r, x, type(r) AS t
-    WITH p, r, x, t = 'WORKS_FOR' AND x IN family AS job, t = 'REPORTS_TO' AND x:Person AS line,
+    WITH i, r, x, type(r) AS t
+    WITH i, r, x, t = 'WORKS_FOR' AND x IN family AS job, t = 'REPORTS_TO' AND x:Person AS line,
          t = 'BUYING_ROLE' AS marker
     RETURN
-      collect(CASE WHEN job THEN p.id END) AS jobPeople,
+      collect(CASE WHEN job THEN i END) AS jobPeople,
       collect(CASE WHEN job THEN x.id END) AS jobUnits,
       [v IN collect(CASE WHEN job THEN [r.title] END) | v[0]] AS jobTitles,
       [v IN collect(CASE WHEN job THEN [r.primary] END) | v[0]] AS jobPrimary,
-      collect(CASE WHEN line THEN p.id END) AS linePeople,
+      collect(CASE WHEN line THEN i END) AS linePeople,
       collect(CASE WHEN line THEN x.id END) AS lineManagers,
-      collect(CASE WHEN marker THEN [p.id, x.id, x = opp, x = account, r.role, r.attitude,
-                                    r.influence] END) AS markers
+      collect(CASE WHEN marker THEN [i, x.id, x = opp, x = account, r.role, r.attitude,
+                                    r.influence] END) AS markers,
+      collect(DISTINCT CASE WHEN line AND NOT x IN scope THEN x END) AS exits
   }
+  // Reporting lines above the scope: from the managers outside it (exits), up to 9 more levels,
+  // so every line within 10 levels of a person in scope (the scope's own lines come with each
+  // person). Walking up from every person instead would re-walk the top of the chart 2,000 times.
+  CALL (exits) {
+    UNWIND exits AS x
+    MATCH line = (x)-[:REPORTS_TO*0..9]->(a:Person)
+    WHERE all(y IN nodes(line) WHERE NOT y:Archived)
+    WITH DISTINCT a
+    MATCH (a)-[:REPORTS_TO]->(mgr:Person)
+    RETURN collect([a.id, mgr.id]) AS above, collect(DISTINCT mgr) AS higher
+  }
+  WITH *, exits + higher AS managers
   CALL (scope) {
-    UNWIND scope AS p
+    UNWIND range(0, size(scope) - 1) AS i
+    WITH i, scope[i] AS p
     MATCH (x)-[r:COVERS|INFLUENCES]->(p)
-    WITH p, r, x, type(r) = 'INFLUENCES' AND x:Person AS heard, type(r) = 'COVERS' AND x:Rep AS cover
+    WITH i, r, x, type(r) AS t
+    WITH i, r, x, t = 'INFLUENCES' AND x:Person AS heard, t = 'COVERS' AND x:Rep AS cover
     RETURN
       collect(CASE WHEN heard THEN x.id END) AS influenceFrom,
-      collect(CASE WHEN heard THEN p.id END) AS influenceTo,
+      collect(CASE WHEN heard THEN i END) AS influenceTo,
       [v IN collect(CASE WHEN heard THEN [r.strength] END) | v[0]] AS influenceStrength,
-      collect(CASE WHEN cover THEN [p.id, x.id, x.name, x.email, x.role, x.region, r.strength,
-                                   r.kind] END) AS coverage
+      collect(CASE WHEN cover THEN [i, x.id, x.name, x.email, x.role, x.region, r.strength,
+                                   r.kind] END) AS coverage,
+      // Influencers outside the scope (those inside come with their own row).
+      collect(DISTINCT CASE WHEN heard AND NOT x IN scope THEN x END) AS influencers
   }
   RETURN
     account.id AS accountId,
@@ -126,7 +125,8 @@ OPTIONAL CALL (graphVersion) {
     // jobs in the account's family [person, unit, title, primary]; reporting lines [person,
     // manager]; markers [person, target, on the opportunity, on the account, role, attitude,
     // influence]; influence [from, to, strength]; coverage [person, rep, name, email, role,
-    // region, strength, kind]
+    // region, strength, kind]; each `person` (jobPeople, linePeople, influenceTo, a marker's
+    // and a coverage's first item) by position in `ids`
     jobPeople, jobUnits, jobTitles, jobPrimary,
     linePeople, lineManagers,
     markers,

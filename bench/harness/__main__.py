@@ -25,10 +25,11 @@ from bench.harness.operations import (
     OPERATIONS,
     draw_parameters,
 )
-from bench.harness.processes import Server, start_peer, start_service
+from bench.harness.processes import Server, memory_kb, start_peer, start_service, tree_memory
 
 EQUIVALENCE_SAMPLE = 30
 MIN_SAMPLES = 20
+WARM_CACHE_SIZE = 16  # GRAPH_API_DECIDERS_CACHE_SIZE's default (graph_api/config.py)
 
 
 def log(message: str) -> None:
@@ -127,6 +128,7 @@ def run(config: BenchConfig) -> int:
     parameters: dict[str, dict[str, Any]] = {}
     calibration: dict[str, float] = {}
     size_runs: dict[str, dict[str, Any]] = {}
+    memory: dict[str, dict[str, Any]] = {}
     for parties in config.sizes:
         label = size_label(parties)
         size_runs[label] = {
@@ -164,12 +166,24 @@ def run(config: BenchConfig) -> int:
             bodies_dir.mkdir(exist_ok=True)
             files: dict[str, Path] = {}
             bodies: dict[str, list[bytes]] = {}
-            for op in selected:
+            wanted = {o.name for o in selected} | {o.background for o in selected if o.background}
+            for op in OPERATIONS:
+                if op.name not in wanted:
+                    continue
                 bodies[op.name] = op.bodies(params)
                 files[op.name] = bodies_dir / f"{op.name}.jsonl"
                 files[op.name].write_bytes(b"\n".join(bodies[op.name]) + b"\n")
-            service = start_service(db.uri, label)
+            # The service as in production (one worker per core), with the analysis cache
+            # off so that keyDeciders is measured cold; a second one with the cache on for
+            # the warm figure beside it.
+            service = start_service(db.uri, label, config.workers, 0)
             servers.append(service)
+            warm_service: Server | None = None
+            if any(o.target == "ours-warm" for o in selected):
+                warm_service = start_service(
+                    db.uri, label, config.workers, WARM_CACHE_SIZE, "service-warm"
+                )
+                servers.append(warm_service)
             peer: Server | None = None
             if any(o.target == "peer" for o in selected):
                 peer = start_peer(db.uri, label)
@@ -190,7 +204,7 @@ def run(config: BenchConfig) -> int:
                 )
             neo4j_pid = db.neo4j._proc.pid if db.neo4j._proc else 0  # the JVM
             for op in selected:
-                server = peer if op.target == "peer" else service
+                server = {"peer": peer, "ours-warm": warm_service}.get(op.target, service)
                 assert server is not None
                 probes = [_probe(server, b) for b in bodies[op.name][:3]]
                 failure = next((f for _, f in probes if f), None)
@@ -208,6 +222,9 @@ def run(config: BenchConfig) -> int:
                         cell_seconds(config, request_s, c),
                         config.warmup_s,
                         {role: server.pid, "neo4j": neo4j_pid},
+                        loadgen.Background(op.background, server.url, files[op.background])
+                        if op.background
+                        else None,
                     )
                     cells.append(cell)
                     if op.name == "floor" and c == max(config.connections) and not calibration:
@@ -227,7 +244,17 @@ def run(config: BenchConfig) -> int:
                         f"p99 {cell.p99_ms:8.2f} ms  {cell.rps:8.1f} req/s  "
                         f"errors {cell.errors}/{cell.requests}  cpu "
                         + " ".join(f"{k} {100 * v:.0f}%" for k, v in cell.cpu.items())
+                        + (f"  background {cell.background}" if cell.background else "")
                     )
+            # Memory after the cells: each worker's resident set (and its peak), Neo4j's.
+            memory[label] = {
+                "service": tree_memory(service.pid),
+                "service_warm": tree_memory(warm_service.pid) if warm_service else [],
+                "neo4j": memory_kb(neo4j_pid),
+                "neo4j_heap": config.neo4j_heap,
+                "neo4j_page_cache": config.neo4j_page_cache,
+            }
+            log(f"memory on {label}: {memory[label]}")
         finally:
             for s in servers:
                 s.stop()
@@ -253,6 +280,8 @@ def run(config: BenchConfig) -> int:
             "seed": config.seed,
             "neo4j_heap": config.neo4j_heap,
             "neo4j_page_cache": config.neo4j_page_cache,
+            "workers": config.workers,
+            "deciders_cache": {"service": 0, "service_warm": WARM_CACHE_SIZE},
         },
         "machine": machine,
         "versions": {"neo4j": "5.26 (embedded, launcher/)", "node": _node_version()},
@@ -260,6 +289,7 @@ def run(config: BenchConfig) -> int:
         "parameters": parameters,
         "operations": {o.name: o.description for o in selected},
         "imports": imports,
+        "memory": memory,
         "equivalence": equal,
         "size_runs": size_runs,
         "load_generator": {

@@ -68,6 +68,7 @@ class BenchConfig:
     operations: tuple[str, ...] | None  # None: all
     neo4j_heap: str
     neo4j_page_cache: str
+    workers: int  # the service's worker processes (`serve --workers`)
 
     @classmethod
     def from_env(cls) -> BenchConfig:
@@ -90,4 +91,6 @@ class BenchConfig:
             operations=tuple(o.strip() for o in ops.split(",") if o.strip()) or None,
             neo4j_heap=env("BENCH_NEO4J_HEAP", "2g"),
             neo4j_page_cache=env("BENCH_NEO4J_PAGE_CACHE", "4g"),
+            # As `graph-api serve` in production: one worker per core.
+            workers=_ints(env("BENCH_WORKERS", str(os.cpu_count() or 1)), "BENCH_WORKERS")[0],
         )

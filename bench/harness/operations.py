@@ -134,10 +134,15 @@ class Parameters:
 @dataclass(frozen=True)
 class Operation:
     name: str
-    target: str  # "ours" or "peer"
+    # "ours" (the service, its analysis cache off), "ours-warm" (a second service with the
+    # cache on, as configured by default) or "peer"
+    target: str
     query: str
     variables: Callable[[Parameters], list[dict[str, Any]]]
     description: str
+    # A mixed cell: the operation one more client runs in a loop, on the same server, while
+    # this one is measured.
+    background: str | None = None
 
     def bodies(self, params: Parameters) -> list[bytes]:
         return self.bodies_for(self.variables(params))
@@ -236,7 +241,26 @@ OPERATIONS: tuple[Operation, ...] = (
         "ours",
         KEY_DECIDERS,
         lambda p: [{"id": p.key_account}],
-        "keyDeciders(includeSubsidiaries, limit 10) of the 2,000-person account",
+        "keyDeciders(includeSubsidiaries, limit 10) of the 2,000-person account, cold: the "
+        "service's analysis cache off (GRAPH_API_DECIDERS_CACHE_SIZE=0), every request reads "
+        "and scores the account",
+    ),
+    Operation(
+        "keyDeciders-warm",
+        "ours-warm",
+        KEY_DECIDERS,
+        lambda p: [{"id": p.key_account}],
+        "the same, warm: a service with the analysis cache on (the default size); a repeated "
+        "question costs the graph-version check and the answer's words",
+    ),
+    Operation(
+        "view360+keyDeciders",
+        "ours",
+        VIEW360,
+        _ids("parties"),
+        "party(id) as view360, while one more client calls keyDeciders (cold) in a loop on "
+        "the same service: does one heavy request stall the light ones?",
+        background="keyDeciders",
     ),
     Operation(
         "relationshipPath",

@@ -33,6 +33,60 @@ def process_cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / _TICK
 
 
+def process_tree(pid: int) -> list[int]:
+    """`pid` and every live descendant (a service's worker processes), parents first."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    tree = [pid]
+    for p in tree:  # the list grows while it is read
+        tree.extend(sorted(children.get(p, ())))
+    return tree
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its live descendants (`serve --workers N`: the
+    parent and its workers), in seconds."""
+    return sum(process_cpu_seconds(p) for p in process_tree(pid))
+
+
+def memory_kb(pid: int) -> dict[str, int]:
+    """Resident set size now and its peak (VmRSS, VmHWM) of one process, in kB."""
+    out: dict[str, int] = {}
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:
+        return out
+    for line in lines:
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            out["rss_kb" if key == "VmRSS" else "peak_kb"] = int(value.split()[0])
+    return out
+
+
+def process_role(pid: int, root: int) -> str:
+    """What a process of a service's tree is: the "parent" (`root`), a "worker" (spawned by
+    multiprocessing, as uvicorn's workers are) or a "helper" (multiprocessing's resource
+    tracker, anything else)."""
+    if pid == root:
+        return "parent"
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+    except OSError:
+        return "helper"
+    return "worker" if b"spawn_main" in cmdline else "helper"
+
+
+def tree_memory(pid: int) -> list[dict[str, object]]:
+    """`memory_kb` of a process and each live descendant, with its pid and role, parents
+    first."""
+    return [{"pid": p, "role": process_role(p, pid), **memory_kb(p)} for p in process_tree(pid)]
+
+
 def machine_cpu() -> tuple[float, float]:
     """(busy, total) CPU seconds of the whole machine since boot, all cores."""
     values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
@@ -66,7 +120,7 @@ class Server:
         return self.proc.pid
 
     def cpu_seconds(self) -> float:
-        return process_cpu_seconds(self.proc.pid)
+        return tree_cpu_seconds(self.proc.pid)
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -109,15 +163,31 @@ def _launch(
         )
 
 
-def start_service(uri: str, label: str) -> Server:
-    """`graph-api serve` on the size's database, as in production (one process, uvloop)."""
+def start_service(
+    uri: str, label: str, workers: int, deciders_cache: int, name: str = "service"
+) -> Server:
+    """`graph-api serve --workers N` on the size's database, as in production (N worker
+    processes, uvloop). `deciders_cache`: GRAPH_API_DECIDERS_CACHE_SIZE (0: every
+    keyDeciders computed afresh, the cold path the benchmark measures)."""
     port = free_port()
-    log_path = STATE_DIR / f"service-{label}.log"
-    env = {"NEO4J_URI": uri, "GRAPH_API_LOG_LEVEL": "warning", "GRAPH_API_MODE": "development"}
-    argv = [str(VENV_BIN / "graph-api"), "serve", "--port", str(port)]
+    log_path = STATE_DIR / f"{name}-{label}.log"
+    env = {
+        "NEO4J_URI": uri,
+        "GRAPH_API_LOG_LEVEL": "warning",
+        "GRAPH_API_MODE": "development",
+        "GRAPH_API_DECIDERS_CACHE_SIZE": str(deciders_cache),
+    }
+    argv = [
+        str(VENV_BIN / "graph-api"),
+        "serve",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
     proc = _launch(argv, log_path, env)
     base = f"http://127.0.0.1:{port}"
-    server = Server("graph-api serve", proc, f"{base}/graphql", log_path)
+    server = Server(f"graph-api serve --workers {workers}", proc, f"{base}/graphql", log_path)
     return _wait_ready(server, httpx.Request("GET", f"{base}/readyz"), 120)
 
 

@@ -100,6 +100,103 @@ PEER_HEADER = [
 ]
 
 
+def mixed_rows(cells: list[Cell], sizes: list[str], conns: list[int]) -> list[list[str]]:
+    """The 360° view alone and with one client calling keyDeciders (cold) in a loop on the same
+    service (issue 16 item 5: the view's p99 within 1.5x of its p99 alone)."""
+    rows = []
+    for size in sizes:
+        for c in conns:
+            alone, mixed = (
+                _cell(cells, "view360", size, c),
+                _cell(cells, "view360+keyDeciders", size, c),
+            )
+            if not alone or not mixed or not alone.requests or not mixed.requests:
+                continue
+            bg = mixed.background
+            rows.append(
+                [
+                    size,
+                    str(c),
+                    f"{alone.median_ms:.2f} / {alone.p99_ms:.2f}",
+                    f"{mixed.median_ms:.2f} / {mixed.p99_ms:.2f}",
+                    _f(mixed.p99_ms / alone.p99_ms, 2) if alone.p99_ms else "-",
+                    f"{alone.rps:,.1f} / {mixed.rps:,.1f}",
+                    (
+                        f"{float(str(bg['median_ms'])):.1f} ms, {float(str(bg['rps'])):.1f} req/s"
+                        if bg
+                        else "-"
+                    ),
+                ]
+            )
+    return rows
+
+
+MIXED_HEADER = [
+    "size",
+    "conns",
+    "view alone median / p99 ms",
+    "view mixed median / p99 ms",
+    "p99 mixed/alone",
+    "view req/s alone / mixed",
+    "keyDeciders beside it",
+]
+
+
+def deciders_rows(cells: list[Cell], sizes: list[str], conns: list[int]) -> list[list[str]]:
+    """keyDeciders cold (analysis cache off) and warm (cache on), side by side."""
+    rows = []
+    for size in sizes:
+        for c in conns:
+            cold, warm = (
+                _cell(cells, "keyDeciders", size, c),
+                _cell(cells, "keyDeciders-warm", size, c),
+            )
+            if not cold or not cold.requests:
+                continue
+            rows.append(
+                [
+                    size,
+                    str(c),
+                    f"{cold.median_ms:.2f} / {cold.p99_ms:.2f}",
+                    f"{cold.rps:,.1f}",
+                    f"{warm.median_ms:.2f} / {warm.p99_ms:.2f}" if warm and warm.requests else "-",
+                    f"{warm.rps:,.1f}" if warm and warm.requests else "-",
+                ]
+            )
+    return rows
+
+
+DECIDERS_HEADER = [
+    "size",
+    "conns",
+    "cold median / p99 ms",
+    "cold req/s",
+    "warm median / p99 ms",
+    "warm req/s",
+]
+
+
+def memory_lines(memory: dict[str, dict[str, Any]]) -> list[str]:
+    out = []
+    for size, mem in memory.items():
+        procs = mem.get("service", [])
+        # The parent supervises (with one process: it serves); the workers serve.
+        workers = [x for x in procs if x.get("role") == "worker"] or procs[:1]
+        rss = ", ".join(f"{w.get('rss_kb', 0) / 1024:.0f}" for w in workers)
+        peak = ", ".join(f"{w.get('peak_kb', 0) / 1024:.0f}" for w in workers)
+        parent = sum(
+            x.get("rss_kb", 0) / 1024 for x in procs if x.get("role") in ("parent", "helper")
+        )
+        neo = mem.get("neo4j", {})
+        out.append(
+            f"memory on {size}: service workers RSS {rss} MB (peak {peak} MB), its supervising "
+            f"parent and helper {parent:.0f} MB; Neo4j RSS {neo.get('rss_kb', 0) / 1024:.0f} "
+            f"MB (peak {neo.get('peak_kb', 0) / 1024:.0f} MB) with heap "
+            f"{mem.get('neo4j_heap')} and page cache {mem.get('neo4j_page_cache')}"
+        )
+    return out
+
+
 def scaling_rows(cells: list[Cell], sizes: list[str], c: int) -> list[list[str]]:
     rows = []
     for op in SCALING:
@@ -222,6 +319,21 @@ def render(result: dict[str, Any], cells: list[Cell], markdown: bool) -> str:
                     else "; first differences: " + "; ".join(e["differences"][:3])
                 )
             )
+    deciders = deciders_rows(cells, sizes, conns)
+    if deciders:
+        parts.append(
+            f"{head}keyDeciders on the 2,000-person account: cold (the analysis cache off, "
+            "target median < 40 ms, p99 < 120 ms) and warm (cache on)"
+        )
+        parts.append(table(DECIDERS_HEADER, deciders))
+    mixed = mixed_rows(cells, sizes, conns)
+    if mixed:
+        parts.append(
+            f"{head}One heavy request beside light ones: the 360° view alone and while one more "
+            "client calls keyDeciders (cold) in a loop on the same service (target: p99 "
+            "mixed/alone <= 1.5)"
+        )
+        parts.append(table(MIXED_HEADER, mixed))
     for c in conns:
         parts.append(f"{head}Scaling: median ms at {c} connection(s), and the ratio to {sizes[0]}")
         parts.append(table(["operation", *sizes], scaling_rows(cells, sizes, c)))
@@ -245,6 +357,7 @@ def render(result: dict[str, Any], cells: list[Cell], markdown: bool) -> str:
             f"request ({100 * a['core_share']:.0f}% of a core) for {a['rps']:,.0f} req/s; "
             f"wrk on the same: {a['wrk_cpu_us_per_request']:.0f} us for {a['wrk_rps']:,.0f} req/s"
         )
+    parts.extend(memory_lines(result.get("memory", {})))
     parts.append(
         f"machine: {meta['cpus']} cores ({meta['cpu_model']}), {meta['memory_gb']:.0f} GB; load "
         f"average {meta['loadavg_start']} at start, {meta['loadavg_end']} at end"
@@ -289,7 +402,7 @@ def merge_previous(
     merged = dict(result)
     order = {s: parse_size(s) for s in [*kept, *result["sizes"]]}
     merged["sizes"] = sorted(order, key=order.__getitem__)
-    for key in ("imports", "equivalence", "parameters", "size_runs"):
+    for key in ("imports", "equivalence", "parameters", "size_runs", "memory"):
         merged[key] = {**{s: v for s, v in old.get(key, {}).items() if s in kept}, **result[key]}
     merged["merged_from"] = {
         "sizes": kept,

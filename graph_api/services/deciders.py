@@ -110,7 +110,20 @@ def visible_scope(
         raise NotFound(
             f"no account with id {scope.account_id!r}", field="accountId", value=scope.account_id
         )
-    return restrict_decision_record(access, record)
+    return restrict_decision_record(access, with_person_ids(record))
+
+
+def with_person_ids(record: Mapping[str, Any]) -> dict[str, Any]:
+    """The scope's row with the ids of the scope's people where the query gives their position
+    in `ids` (jobPeople, linePeople, influenceTo, the first item of a marker and of a
+    coverage row): what the restriction and the mapping read."""
+    out = dict(record)
+    ids: list[str] = record["ids"]
+    for name in ("jobPeople", "linePeople", "influenceTo"):
+        out[name] = [ids[i] for i in record[name]]
+    for name in ("markers", "coverage"):
+        out[name] = [[ids[x[0]], *x[1:]] for x in record[name]]
+    return out
 
 
 # The person fields the scope query reads (the others are null in its rows): what the ranking

@@ -9,7 +9,10 @@ the peer's API and nothing else.
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from copy import deepcopy
 from typing import Any
 
@@ -17,6 +20,14 @@ import pytest
 
 from bench.harness.config import PEER_DIR, parse_size, size_label
 from bench.harness.equivalence import first_difference, normalize
+from bench.harness.loadgen import Cell
+from bench.harness.processes import (
+    process_cpu_seconds,
+    process_role,
+    process_tree,
+    tree_cpu_seconds,
+)
+from bench.harness.report import deciders_rows, memory_lines, mixed_rows
 from graph_api.domain import model as m
 from graph_api.domain.signals import ORGANIZATION_PROFILE_POINTS, PERSON_PROFILE_POINTS
 
@@ -163,3 +174,81 @@ def test_bad_sizes_name_the_value(text: str) -> None:
 def test_an_empty_size_is_refused() -> None:
     with pytest.raises(ValueError, match="empty data-set size"):
         parse_size(" ")
+
+
+# The service's figures: every worker process counted, and the mixed cell's ratio.
+
+
+def test_a_service_tree_holds_its_children() -> None:
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        tree = process_tree(os.getpid())
+        assert tree[0] == os.getpid()
+        assert child.pid in tree
+        assert process_role(os.getpid(), os.getpid()) == "parent"
+        assert process_role(child.pid, os.getpid()) == "helper"  # not a multiprocessing spawn
+        # The tree's CPU is the sum of its processes', so never less than the parent's own.
+        assert tree_cpu_seconds(os.getpid()) >= process_cpu_seconds(os.getpid())
+    finally:
+        child.kill()
+        child.wait()
+    assert child.pid not in process_tree(os.getpid())
+
+
+def _cell(op: str, median: float, p99: float, rps: float, **extra: Any) -> Cell:
+    return Cell(
+        operation=op,
+        size="10k",
+        connections=1,
+        duration_s=3.0,
+        requests=100,
+        errors=0,
+        error_detail={},
+        latency_ms={"p50": median, "p99": p99},
+        rps=rps,
+        **extra,
+    )
+
+
+def test_mixed_row_compares_the_view_alone_and_beside_key_deciders() -> None:
+    cells = [
+        _cell("view360", 5.0, 10.0, 190.0),
+        _cell(
+            "view360+keyDeciders",
+            6.0,
+            18.0,
+            150.0,
+            background={"operation": "keyDeciders", "median_ms": 80.0, "rps": 12.5},
+        ),
+        _cell("keyDeciders", 80.0, 150.0, 12.5),
+        _cell("keyDeciders-warm", 4.0, 9.0, 250.0),
+    ]
+    # p99 18 / 10 = 1.8: over the 1.5 target, and the row says so in numbers.
+    assert mixed_rows(cells, ["10k"], [1]) == [
+        ["10k", "1", "5.00 / 10.00", "6.00 / 18.00", "1.80", "190.0 / 150.0", "80.0 ms, 12.5 req/s"]
+    ]
+    assert deciders_rows(cells, ["10k"], [1]) == [
+        ["10k", "1", "80.00 / 150.00", "12.5", "4.00 / 9.00", "250.0"]
+    ]
+    # Without the view alone there is nothing to compare with: no row.
+    assert mixed_rows(cells[1:], ["10k"], [1]) == []
+
+
+def test_memory_line_names_each_worker() -> None:
+    mem = {
+        "10k": {
+            "service": [
+                {"pid": 1, "role": "parent", "rss_kb": 140 * 1024},
+                {"pid": 2, "role": "helper", "rss_kb": 13 * 1024},
+                {"pid": 3, "role": "worker", "rss_kb": 180 * 1024, "peak_kb": 200 * 1024},
+                {"pid": 4, "role": "worker", "rss_kb": 185 * 1024, "peak_kb": 190 * 1024},
+            ],
+            "neo4j": {"rss_kb": 765 * 1024, "peak_kb": 800 * 1024},
+            "neo4j_heap": "2g",
+            "neo4j_page_cache": "4g",
+        }
+    }
+    assert memory_lines(mem) == [
+        "memory on 10k: service workers RSS 180, 185 MB (peak 200, 190 MB), its supervising "
+        "parent and helper 153 MB; Neo4j RSS 765 MB (peak 800 MB) with heap 2g and page cache 4g"
+    ]

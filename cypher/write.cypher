@@ -434,6 +434,11 @@ RETURN CASE WHEN a IS NULL THEN null ELSE {props: properties(a), kind: 'PERSON'}
 
 // name: employment_put
 MATCH (a:Person {id: $personId}), (b:Organization {id: $organizationId})
+CALL (a, b) {
+  WITH a, b WHERE $closed IS NOT NULL
+  MERGE (a)-[c:WAS_WORKS_FOR {validTo: $closed.validTo}]->(b)
+  SET c = $closed
+}
 MERGE (a)-[r:WORKS_FOR]->(b)
 SET r = $props
 // The person's searchTitles follow their jobs (see import.cypher employment).
@@ -450,9 +455,10 @@ CALL (a) {
 RETURN properties(r) AS link
 
 // name: employment_delete
-MATCH (p:Person {id: $personId})-[r:WORKS_FOR]->(:Organization {id: $organizationId})
+MATCH (:Person {id: $personId})-[r:WORKS_FOR]->(:Organization {id: $organizationId})
+{{CLOSE r: WAS_WORKS_FOR}}
 DELETE r
-WITH DISTINCT p
+WITH DISTINCT closedFrom AS p
 CALL (p) {
   MATCH (p)-[w:WORKS_FOR]->(:Organization)
   WITH trim(coalesce(w.title, '') + ' ' + coalesce(w.department, '')) AS t ORDER BY t
@@ -473,12 +479,18 @@ RETURN CASE WHEN a IS NULL THEN null ELSE {props: properties(a), kind: 'PERSON'}
 
 // name: reporting_put
 MATCH (a:Person {id: $personId}), (b:Person {id: $managerId})
+CALL (a, b) {
+  WITH a, b WHERE $closed IS NOT NULL
+  MERGE (a)-[c:WAS_REPORTS_TO {validTo: $closed.validTo}]->(b)
+  SET c = $closed
+}
 MERGE (a)-[r:REPORTS_TO]->(b)
 SET r = $props
 RETURN properties(r) AS link
 
 // name: reporting_delete
 MATCH (:Person {id: $personId})-[r:REPORTS_TO]->(:Person {id: $managerId})
+{{CLOSE r: WAS_REPORTS_TO}}
 DELETE r
 
 // name: family_state
@@ -497,6 +509,11 @@ RETURN CASE WHEN a IS NULL THEN null ELSE {props: properties(a), kind: 'PERSON'}
 // One family link per pair: its kind or direction may change, so the old one goes first.
 MATCH (a:Person {id: $fromId}), (b:Person {id: $toId})
 CALL (a, b) {
+  WITH a, b WHERE $closed IS NOT NULL
+  MERGE (a)-[c:WAS_FAMILY {validTo: $closed.validTo}]->(b)
+  SET c = $closed
+}
+CALL (a, b) {
   MATCH (a)-[old:FAMILY]-(b)
   DELETE old
 }
@@ -506,6 +523,7 @@ RETURN properties(r) AS link
 
 // name: family_delete
 MATCH (:Person {id: $fromId})-[r:FAMILY]-(:Person {id: $toId})
+{{CLOSE r: WAS_FAMILY}}
 DELETE r
 
 // name: beneficiary_state
@@ -554,6 +572,11 @@ MATCH (a:Person {id: $personId})
 OPTIONAL MATCH (acct:Party {id: $accountId})
 OPTIONAL MATCH (opp:Opportunity {id: $opportunityId})
 WITH a, coalesce(acct, opp) AS b
+CALL (a, b) {
+  WITH a, b WHERE $closed IS NOT NULL
+  MERGE (a)-[c:WAS_BUYING_ROLE {validTo: $closed.validTo}]->(b)
+  SET c = $closed
+}
 MERGE (a)-[r:BUYING_ROLE]->(b)
 SET r = $props
 RETURN properties(r) AS link
@@ -561,6 +584,7 @@ RETURN properties(r) AS link
 // name: buying_role_delete
 MATCH (a:Person {id: $personId})-[r:BUYING_ROLE]->(b)
 WHERE (b:Party AND b.id = $accountId) OR (b:Opportunity AND b.id = $opportunityId)
+{{CLOSE r: WAS_BUYING_ROLE}}
 DELETE r
 
 // name: influence_state
@@ -576,12 +600,18 @@ RETURN CASE WHEN a IS NULL THEN null ELSE {props: properties(a), kind: 'PERSON'}
 
 // name: influence_put
 MATCH (a:Person {id: $fromId}), (b:Person {id: $toId})
+CALL (a, b) {
+  WITH a, b WHERE $closed IS NOT NULL
+  MERGE (a)-[c:WAS_INFLUENCES {validTo: $closed.validTo}]->(b)
+  SET c = $closed
+}
 MERGE (a)-[r:INFLUENCES]->(b)
 SET r = $props
 RETURN properties(r) AS link
 
 // name: influence_delete
 MATCH (:Person {id: $fromId})-[r:INFLUENCES]->(:Person {id: $toId})
+{{CLOSE r: WAS_INFLUENCES}}
 DELETE r
 
 // name: acquaintance_state
@@ -600,6 +630,11 @@ RETURN CASE WHEN a IS NULL THEN null ELSE {props: properties(a), kind: CASE WHEN
 // Undirected: stored once, from the lower id ($fromId).
 MATCH (a:Party {id: $fromId}), (b:Party {id: $toId})
 CALL (a, b) {
+  WITH a, b WHERE $closed IS NOT NULL
+  MERGE (a)-[c:WAS_KNOWS {validTo: $closed.validTo}]->(b)
+  SET c = $closed
+}
+CALL (a, b) {
   MATCH (a)-[old:KNOWS]-(b)
   DELETE old
 }
@@ -609,6 +644,7 @@ RETURN properties(r) AS link
 
 // name: acquaintance_delete
 MATCH (:Party {id: $fromId})-[r:KNOWS]-(:Party {id: $toId})
+{{CLOSE r: WAS_KNOWS}}
 DELETE r
 
 // name: coverage_state
@@ -624,12 +660,18 @@ RETURN CASE WHEN a IS NULL THEN null ELSE {props: properties(a), kind: 'REP'} EN
 
 // name: coverage_put
 MATCH (a:Rep {id: $repId}), (b:Party {id: $personId})
+CALL (a, b) {
+  WITH a, b WHERE $closed IS NOT NULL
+  MERGE (a)-[c:WAS_COVERS {validTo: $closed.validTo}]->(b)
+  SET c = $closed
+}
 MERGE (a)-[r:COVERS]->(b)
 SET r = $props
 RETURN properties(r) AS link
 
 // name: coverage_delete
 MATCH (:Rep {id: $repId})-[r:COVERS]->(:Party {id: $personId})
+{{CLOSE r: WAS_COVERS}}
 DELETE r
 
 // name: team_member_state
@@ -645,12 +687,18 @@ RETURN CASE WHEN a IS NULL THEN null ELSE {props: properties(a), kind: 'TEAM'} E
 
 // name: team_member_put
 MATCH (a:AccountTeam {id: $teamId}), (b:Rep {id: $repId})
+CALL (a, b) {
+  WITH a, b WHERE $closed IS NOT NULL
+  MERGE (b)-[c:WAS_MEMBER_OF {validTo: $closed.validTo}]->(a)
+  SET c = $closed
+}
 MERGE (b)-[r:MEMBER_OF]->(a)
 SET r = $props
 RETURN properties(r) AS link
 
 // name: team_member_delete
 MATCH (:Rep {id: $repId})-[r:MEMBER_OF]->(:AccountTeam {id: $teamId})
+{{CLOSE r: WAS_MEMBER_OF}}
 DELETE r
 
 // name: team_account_state
@@ -666,12 +714,20 @@ RETURN CASE WHEN a IS NULL THEN null ELSE {props: properties(a), kind: 'TEAM'} E
 
 // name: team_account_put
 MATCH (a:AccountTeam {id: $teamId}), (b:Party {id: $partyId})
+CALL (a, b) {
+  WITH a, b WHERE $closed IS NOT NULL
+  MERGE (a)-[c:WAS_COVERS_ACCOUNT {validTo: $closed.validTo}]->(b)
+  SET c = $closed
+}
 MERGE (a)-[r:COVERS_ACCOUNT]->(b)
 SET r = $props
 RETURN properties(r) AS link
 
 // name: team_account_delete
 MATCH (:AccountTeam {id: $teamId})-[r:COVERS_ACCOUNT]->(:Party {id: $partyId})
+{{CLOSE r: WAS_COVERS_ACCOUNT}}
+DELETE r
+
 // name: competitor_coverage_state
 OPTIONAL MATCH (a:Competitor {id: $competitorId})
 OPTIONAL MATCH (b:Person {id: $personId})
@@ -685,12 +741,18 @@ RETURN CASE WHEN a IS NULL THEN null ELSE {props: properties(a), kind: 'COMPETIT
 
 // name: competitor_coverage_put
 MATCH (a:Competitor {id: $competitorId}), (b:Person {id: $personId})
+CALL (a, b) {
+  WITH a, b WHERE $closed IS NOT NULL
+  MERGE (a)-[c:WAS_COMPETITOR_COVERS {validTo: $closed.validTo}]->(b)
+  SET c = $closed
+}
 MERGE (a)-[r:COMPETITOR_COVERS]->(b)
 SET r = $props
 RETURN properties(r) AS link
 
 // name: competitor_coverage_delete
 MATCH (:Competitor {id: $competitorId})-[r:COMPETITOR_COVERS]->(:Person {id: $personId})
+{{CLOSE r: WAS_COMPETITOR_COVERS}}
 DELETE r
 
 // name: competitor_opportunity_state

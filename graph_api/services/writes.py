@@ -302,6 +302,7 @@ class _Writer:
         self.created: set[str] = tx.created
         self.mutation = mutation
         self.now = now
+        self.today = now.date()  # the day links begin and end (UTC)
         self.request_id = request_id
         self.audit: list[dict[str, Any]] = []
         self.co_holding = CoHoldingChange()
@@ -702,10 +703,16 @@ class _Writer:
                 raise _stale(what, change.path, version, change.expected_version)
             if link is None:
                 return LinkRecord(kind, key, ends=end_nodes, present=False)
-            await self.tx.run(f"write.{query}_delete", params)
-            self._record(
-                scope, AuditAction.DELETE, key, None, [(n, v, None) for n, v in current.items()]
-            )
+            # A link with history is not lost: its period closes today (a WAS_ link).
+            await self.tx.run(f"write.{query}_delete", {**params, "today": self.today})
+            ended: list[tuple[str, Any, Any]] = [
+                (n, v, None)
+                for n, v in current.items()
+                if section.rel_type is None or n not in ("validFrom", "validTo")
+            ]
+            if section.rel_type is not None:
+                ended.append(("validTo", None, self.today))
+            self._record(scope, AuditAction.DELETE, key, None, ended)
             return LinkRecord(kind, key, ends=end_nodes, present=False)
 
         desired = dict(current)
@@ -734,6 +741,8 @@ class _Writer:
                 )
             if kind is EntityKind.REPORTING_LINE:
                 await self._no_reporting_cycle(change, key)
+            if section.rel_type is not None and "validFrom" not in desired:
+                desired["validFrom"] = self.today  # a link begins the day it is recorded
             changed = [n for n in names if n in desired]
             new_version = 1
         elif not changed and not directions:
@@ -751,14 +760,28 @@ class _Writer:
             new_version = version + 1
 
         kept = {k: v for k, v in (link or {}).items() if k not in names}
+        closed: dict[str, Any] | None = None
+        if link is not None and any(n in section.period_fields for n in changed):
+            # A new title, attitude or role: the old period closes today, a new one opens
+            # (unless the old one began today: it held on no day, and is simply replaced).
+            start = change.values.get("validFrom") or self.today
+            began = _native(link.get("validFrom"))
+            if began is None or began < start:
+                closed = {**link, "validTo": start, "updatedAt": self.now}
+            desired["validFrom"] = start
+            if "validFrom" not in changed and current.get("validFrom") != start:
+                changed.append("validFrom")
+            kept["createdAt"] = self.now
         new_props = {
             **kept,
             **desired,
             "version": new_version,
             "updatedAt": self.now,
-            "createdAt": (link or {}).get("createdAt") or self.now,
+            "createdAt": kept.get("createdAt") or (link or {}).get("createdAt") or self.now,
         }
-        written = await self.tx.run_one(f"write.{query}_put", {**params, "props": new_props})
+        written = await self.tx.run_one(
+            f"write.{query}_put", {**params, "props": new_props, "closed": closed}
+        )
         assert written is not None
         self._record(
             scope,

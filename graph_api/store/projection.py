@@ -75,8 +75,25 @@ CONDITION_FRAGMENTS: dict[str, str] = {
 }
 
 
+# Ending a current link `var` (cypher/write.cypher): `{{CLOSE r: WAS_WORKS_FOR}}` keeps its
+# period as a link of the closed type (validTo = $today) between the same ends, then the
+# query deletes it. A link that began today held on no day: nothing is kept.
+_CLOSE = """WITH {var}, startNode({var}) AS closedFrom, endNode({var}) AS closedTo
+CALL ({var}, closedFrom, closedTo) {{
+  WITH {var}, closedFrom, closedTo WHERE {var}.validFrom IS NULL OR {var}.validFrom < $today
+  MERGE (closedFrom)-[closed:{closed} {{validTo: $today}}]->(closedTo)
+  SET closed = properties({var}), closed.validTo = $today
+}}"""
+_CLOSED_TYPE = re.compile(r"^WAS_[A-Z_]+$")
+
+
 def _expand(match: re.Match[str]) -> str:
     name, var, only_text = match.group(1), match.group(2), match.group(3)
+    if name == "CLOSE":
+        closed = (only_text or "").strip()
+        if not _CLOSED_TYPE.match(closed):
+            raise ValueError(f"CLOSE needs a closed link type: {match.group(0)}")
+        return _CLOSE.format(var=var, closed=closed)
     if name in CONDITION_FRAGMENTS and only_text is None:
         return "(" + CONDITION_FRAGMENTS[name].replace("{var}", var) + ")"
     if name in MAP_FRAGMENTS:

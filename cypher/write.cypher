@@ -430,7 +430,9 @@ OPTIONAL MATCH (a)-[r:WORKS_FOR]->(b)
 WITH a, b, head(collect(r)) AS r
 RETURN CASE WHEN a IS NULL THEN null ELSE {props: properties(a), kind: 'PERSON'} END AS a,
        CASE WHEN b IS NULL THEN null ELSE {props: properties(b), kind: 'ORGANIZATION'} END AS b,
-       properties(r) AS link, null AS startId, [] AS parties, [] AS accounts
+       properties(r) AS link, null AS startId, [] AS parties, [] AS accounts,
+       CASE WHEN a IS NULL OR b IS NULL THEN [] ELSE
+         [(a)-[c:WAS_WORKS_FOR]->(b) | c.validTo] END AS pastEnds
 
 // name: employment_put
 MATCH (a:Person {id: $personId}), (b:Organization {id: $organizationId})
@@ -475,7 +477,9 @@ OPTIONAL MATCH (a)-[r:REPORTS_TO]->(b)
 WITH a, b, head(collect(r)) AS r
 RETURN CASE WHEN a IS NULL THEN null ELSE {props: properties(a), kind: 'PERSON'} END AS a,
        CASE WHEN b IS NULL THEN null ELSE {props: properties(b), kind: 'PERSON'} END AS b,
-       properties(r) AS link, null AS startId, [] AS parties, [] AS accounts
+       properties(r) AS link, null AS startId, [] AS parties, [] AS accounts,
+       CASE WHEN a IS NULL OR b IS NULL THEN [] ELSE
+         [(a)-[c:WAS_REPORTS_TO]->(b) | c.validTo] END AS pastEnds
 
 // name: reporting_put
 MATCH (a:Person {id: $personId}), (b:Person {id: $managerId})
@@ -503,7 +507,9 @@ WITH a, b, head(collect(r)) AS r
 RETURN CASE WHEN a IS NULL THEN null ELSE {props: properties(a), kind: 'PERSON'} END AS a,
        CASE WHEN b IS NULL THEN null ELSE {props: properties(b), kind: 'PERSON'} END AS b,
        properties(r) AS link, CASE WHEN r IS NULL THEN null ELSE startNode(r).id END AS startId,
-       [] AS parties, [] AS accounts
+       [] AS parties, [] AS accounts,
+       CASE WHEN a IS NULL OR b IS NULL THEN [] ELSE
+         [(a)-[c:WAS_FAMILY]-(b) | c.validTo] END AS pastEnds
 
 // name: family_put
 // One family link per pair: its kind or direction may change, so the old one goes first.
@@ -565,7 +571,9 @@ RETURN CASE WHEN a IS NULL THEN null ELSE {props: properties(a), kind: 'PERSON'}
            ELSE 'OPPORTUNITY' END} END AS b,
        properties(r) AS link, null AS startId,
        CASE WHEN opp IS NULL THEN [] ELSE [(opp)-[:FOR_ACCOUNT]->(x:Party) | x.id] END AS parties,
-       CASE WHEN opp IS NULL THEN [] ELSE [(opp)-[:FOR_ACCOUNT]->(x:Party) | x.id] END AS accounts
+       CASE WHEN opp IS NULL THEN [] ELSE [(opp)-[:FOR_ACCOUNT]->(x:Party) | x.id] END AS accounts,
+       CASE WHEN a IS NULL OR b IS NULL THEN [] ELSE
+         [(a)-[c:WAS_BUYING_ROLE]->(b) | c.validTo] END AS pastEnds
 
 // name: buying_role_put
 MATCH (a:Person {id: $personId})
@@ -596,7 +604,9 @@ OPTIONAL MATCH (a)-[r:INFLUENCES]->(b)
 WITH a, b, head(collect(r)) AS r
 RETURN CASE WHEN a IS NULL THEN null ELSE {props: properties(a), kind: 'PERSON'} END AS a,
        CASE WHEN b IS NULL THEN null ELSE {props: properties(b), kind: 'PERSON'} END AS b,
-       properties(r) AS link, null AS startId, [] AS parties, [] AS accounts
+       properties(r) AS link, null AS startId, [] AS parties, [] AS accounts,
+       CASE WHEN a IS NULL OR b IS NULL THEN [] ELSE
+         [(a)-[c:WAS_INFLUENCES]->(b) | c.validTo] END AS pastEnds
 
 // name: influence_put
 MATCH (a:Person {id: $fromId}), (b:Person {id: $toId})
@@ -624,7 +634,9 @@ WITH a, b, head(collect(r)) AS r
 RETURN CASE WHEN a IS NULL THEN null ELSE {props: properties(a), kind: CASE WHEN a:Person THEN 'PERSON' ELSE 'ORGANIZATION' END} END AS a,
        CASE WHEN b IS NULL THEN null ELSE {props: properties(b), kind: CASE WHEN b:Person THEN 'PERSON' ELSE 'ORGANIZATION' END} END AS b,
        properties(r) AS link, CASE WHEN r IS NULL THEN null ELSE startNode(r).id END AS startId,
-       [] AS parties, [] AS accounts
+       [] AS parties, [] AS accounts,
+       CASE WHEN a IS NULL OR b IS NULL THEN [] ELSE
+         [(a)-[c:WAS_KNOWS]-(b) | c.validTo] END AS pastEnds
 
 // name: acquaintance_put
 // Undirected: stored once, from the lower id ($fromId).
@@ -656,7 +668,9 @@ OPTIONAL MATCH (a)-[r:COVERS]->(b)
 WITH a, b, head(collect(r)) AS r
 RETURN CASE WHEN a IS NULL THEN null ELSE {props: properties(a), kind: 'REP'} END AS a,
        CASE WHEN b IS NULL THEN null ELSE {props: properties(b), kind: CASE WHEN b:Person THEN 'PERSON' ELSE 'ORGANIZATION' END} END AS b,
-       properties(r) AS link, null AS startId, [] AS parties, [] AS accounts
+       properties(r) AS link, null AS startId, [] AS parties, [] AS accounts,
+       CASE WHEN a IS NULL OR b IS NULL THEN [] ELSE
+         [(a)-[c:WAS_COVERS]->(b) | c.validTo] END AS pastEnds
 
 // name: coverage_put
 MATCH (a:Rep {id: $repId}), (b:Party {id: $personId})
@@ -683,7 +697,9 @@ OPTIONAL MATCH (b)-[r:MEMBER_OF]->(a)
 WITH a, b, head(collect(r)) AS r
 RETURN CASE WHEN a IS NULL THEN null ELSE {props: properties(a), kind: 'TEAM'} END AS a,
        CASE WHEN b IS NULL THEN null ELSE {props: properties(b), kind: 'REP'} END AS b,
-       properties(r) AS link, null AS startId, [] AS parties, [] AS accounts
+       properties(r) AS link, null AS startId, [] AS parties, [] AS accounts,
+       CASE WHEN a IS NULL OR b IS NULL THEN [] ELSE
+         [(b)-[c:WAS_MEMBER_OF]->(a) | c.validTo] END AS pastEnds
 
 // name: team_member_put
 MATCH (a:AccountTeam {id: $teamId}), (b:Rep {id: $repId})
@@ -710,7 +726,9 @@ OPTIONAL MATCH (a)-[r:COVERS_ACCOUNT]->(b)
 WITH a, b, head(collect(r)) AS r
 RETURN CASE WHEN a IS NULL THEN null ELSE {props: properties(a), kind: 'TEAM'} END AS a,
        CASE WHEN b IS NULL THEN null ELSE {props: properties(b), kind: CASE WHEN b:Person THEN 'PERSON' ELSE 'ORGANIZATION' END} END AS b,
-       properties(r) AS link, null AS startId, [] AS parties, [] AS accounts
+       properties(r) AS link, null AS startId, [] AS parties, [] AS accounts,
+       CASE WHEN a IS NULL OR b IS NULL THEN [] ELSE
+         [(a)-[c:WAS_COVERS_ACCOUNT]->(b) | c.validTo] END AS pastEnds
 
 // name: team_account_put
 MATCH (a:AccountTeam {id: $teamId}), (b:Party {id: $partyId})
@@ -737,7 +755,9 @@ OPTIONAL MATCH (a)-[r:COMPETITOR_COVERS]->(b)
 WITH a, b, head(collect(r)) AS r
 RETURN CASE WHEN a IS NULL THEN null ELSE {props: properties(a), kind: 'COMPETITOR'} END AS a,
        CASE WHEN b IS NULL THEN null ELSE {props: properties(b), kind: 'PERSON'} END AS b,
-       properties(r) AS link, null AS startId, [] AS parties, [] AS accounts
+       properties(r) AS link, null AS startId, [] AS parties, [] AS accounts,
+       CASE WHEN a IS NULL OR b IS NULL THEN [] ELSE
+         [(a)-[c:WAS_COMPETITOR_COVERS]->(b) | c.validTo] END AS pastEnds
 
 // name: competitor_coverage_put
 MATCH (a:Competitor {id: $competitorId}), (b:Person {id: $personId})

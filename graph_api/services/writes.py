@@ -743,6 +743,8 @@ class _Writer:
                 await self._no_reporting_cycle(change, key)
             if section.rel_type is not None and "validFrom" not in desired:
                 desired["validFrom"] = self.today  # a link begins the day it is recorded
+            if section.rel_type is not None:
+                self._after_past_periods(change, record, desired["validFrom"])
             changed = [n for n in names if n in desired]
             new_version = 1
         elif not changed and not directions:
@@ -766,6 +768,14 @@ class _Writer:
             # (unless the old one began today: it held on no day, and is simply replaced).
             start = change.values.get("validFrom") or self.today
             began = _native(link.get("validFrom"))
+            if began is not None and start < began:
+                raise InvalidInput(
+                    f"{change.at('validFrom')}: the new period cannot begin ({start}) before "
+                    f"the current one ({began})",
+                    field=change.at("validFrom"),
+                    value=start.isoformat(),
+                    details={"reason": "OVERLAPPING_PERIOD"},
+                )
             if began is None or began < start:
                 closed = {**link, "validTo": start, "updatedAt": self.now}
             desired["validFrom"] = start
@@ -791,6 +801,19 @@ class _Writer:
             [*directions, *((n, current.get(n), desired.get(n)) for n in changed)],
         )
         return LinkRecord(kind, key, desired, new_version, end_nodes)
+
+    def _after_past_periods(self, change: Change, record: Mapping[str, Any], start: date) -> None:
+        """A new period of a key may not begin before its closed periods end (they would
+        overlap: the import refuses the same, OVERLAPPING_PERIOD)."""
+        ends = [_native(d) for d in record.get("pastEnds") or () if d is not None]
+        if ends and start < max(ends):
+            raise InvalidInput(
+                f"{change.at('validFrom')}: the link's period would begin ({start}) before "
+                f"its past period ended ({max(ends)})",
+                field=change.at("validFrom"),
+                value=start.isoformat(),
+                details={"reason": "OVERLAPPING_PERIOD"},
+            )
 
     def _sees_end(self, end: Mapping[str, Any], record: Mapping[str, Any]) -> bool:
         kind = end["kind"]

@@ -18,7 +18,7 @@ import orjson
 from graph_api.bulk.export import export_path
 from graph_api.bulk.formats import read_sources
 from graph_api.bulk.validate import validate
-from tests.conftest import Database, GraphQLClient, data_of
+from tests.conftest import Database, GraphQLClient, data_of, error_codes
 
 DOC: dict[str, Any] = {
     "organizations": [
@@ -225,3 +225,40 @@ async def test_ending_a_link_closes_its_period_and_a_new_title_opens_one(
     assert await links(db, "COVERS", "WAS_COVERS") == [
         ("rep-ann", "WAS_COVERS", "p-zhao", None, "2021-01-01", "2023-05-01")
     ]
+
+
+SET_COVERAGE = """mutation ($input: CoverageInput!) {
+  setCoverage(input: $input) { version } }"""
+
+
+async def test_a_new_period_may_not_overlap_a_past_one(
+    db: Database, gql: GraphQLClient, tmp_path: Path
+) -> None:
+    await db.load(DOC, tmp_path)
+    # rep-ann covered p-zhao from 2021-01-01 until 2023-05-01.
+    coverage = {"repId": "rep-ann", "personId": "p-zhao", "strength": 0.5}
+    body = await gql(SET_COVERAGE, {"input": {**coverage, "validFrom": "2022-01-01"}})
+    assert error_codes(body) == ["INVALID_INPUT"]
+    assert body["errors"][0]["extensions"]["field"] == "input.validFrom"
+    # From the day it ended, a new period may begin.
+    ok = await gql(SET_COVERAGE, {"input": {**coverage, "validFrom": "2023-05-01"}})
+    assert data_of(ok)["setCoverage"] == {"version": 1}
+    assert await links(db, "COVERS", "WAS_COVERS") == [
+        ("rep-ann", "COVERS", "p-zhao", None, "2023-05-01", None),
+        ("rep-ann", "WAS_COVERS", "p-zhao", None, "2021-01-01", "2023-05-01"),
+    ]
+    # A change of title cannot start its period before the current one's.
+    body = await gql(
+        SET_EMPLOYMENT,
+        {
+            "input": {
+                "personId": "p-zhao",
+                "organizationId": "org-new",
+                "title": "副总",
+                "validFrom": "2023-01-01",
+                "expectedVersion": 1,
+            }
+        },
+    )
+    assert error_codes(body) == ["INVALID_INPUT"]
+    assert body["errors"][0]["extensions"]["field"] == "input.validFrom"

@@ -153,6 +153,10 @@ class Settings(BaseSettings):
     sleeping_days: int = 60
     sleeping_escalation_days: int = 90
     profile_compliance_threshold: int = 60
+    # Earned relationship strength (docs/ANALYTICS.md, "Earned strength"): an interaction
+    # counts half as much after this many days. Changing it needs `graph-api refresh-strength`
+    # (the stored accumulators keep the half-life they were computed with until then).
+    strength_half_life_days: float = Field(default=90.0, ge=1.0, le=3650.0)
     # The TAS scorecard: an answer the account team recorded longer ago than this no longer
     # counts (it is shown, marked stale, and the question is UNKNOWN again).
     tas_stale_days: int = Field(default=90, ge=1, le=3650)

@@ -31,6 +31,7 @@ from graph_api.domain.writes import (
     InteractionRecord,
     LinkRecord,
     NodeRecord,
+    StrengthChange,
     WriteResult,
 )
 from graph_api.store.neo4j_store import Store
@@ -51,6 +52,7 @@ _ANSWER_TYPES: Mapping[str, type[Any]] = {
         v.Rep,
         HoldingRecord,
         InteractionRecord,
+        StrengthChange,
         LinkRecord,
         NodeRecord,
         RecordedAnswer,

@@ -105,8 +105,8 @@ OPTIONAL CALL (graphVersion) {
       collect(CASE WHEN heard THEN x.id END) AS influenceFrom,
       collect(CASE WHEN heard THEN p.id END) AS influenceTo,
       [v IN collect(CASE WHEN heard THEN [r.strength] END) | v[0]] AS influenceStrength,
-      collect(CASE WHEN cover THEN [p.id, x.id, x.name, x.email, x.role, x.region, r.strength,
-                                   r.kind] END) AS coverage
+      collect(CASE WHEN cover THEN [p.id, x.id, x.name, x.email, x.role, x.region,
+                                   {{COVERAGE_STRENGTH r: x, p}}, r.kind] END) AS coverage
   }
   RETURN
     account.id AS accountId,
@@ -124,7 +124,7 @@ OPTIONAL CALL (graphVersion) {
     // jobs in the account's family [person, unit, title, primary]; reporting lines [person,
     // manager]; markers [person, target, on the opportunity, on the account, role, attitude,
     // influence]; influence [from, to, strength]; coverage [person, rep, name, email, role,
-    // region, strength, kind]
+    // region, strength (declared, combined with what interactions earned), kind]
     jobPeople, jobUnits, jobTitles, jobPrimary,
     linePeople, lineManagers,
     markers,
@@ -137,7 +137,8 @@ OPTIONAL CALL (graphVersion) {
     // [id, name, gender, employment [[organization id, name, title, primary]], coverage]
     [x IN influencers | [x.id, x.name, x.gender,
       [(x)-[w:WORKS_FOR]->(o:Organization) | [o.id, o.name, w.title, w.primary]],
-      [(r:Rep)-[c:COVERS]->(x) | [r.id, r.name, r.email, r.role, r.region, c.strength, c.kind]]
+      [(r:Rep)-[c:COVERS]->(x) | [r.id, r.name, r.email, r.role, r.region,
+                                  {{COVERAGE_STRENGTH c: r, x}}, c.kind]]
     ]] AS influencers
 }
 RETURN graphVersion, accountId, accountName, opportunityId, includeSubsidiaries, units, ids,

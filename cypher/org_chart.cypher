@@ -41,7 +41,7 @@ CALL (unitNodes, opp) {
         {role: accountMarker.role, attitude: accountMarker.attitude,
          influence: accountMarker.influence}
       ELSE null END,
-    coverage: [(r:Rep)-[c:COVERS]->(p) | {rep: r {.id, .name, .email, .role, .region}, strength: c.strength, kind: c.kind}],
+    coverage: [(r:Rep)-[c:COVERS]->(p) | {rep: r {.id, .name, .email, .role, .region}, strength: {{COVERAGE_STRENGTH c: r, p}}, kind: c.kind}],
     influencedBy: CASE WHEN $includeInfluence THEN
       [(src:Person)-[infl:INFLUENCES]->(p) | {
         person: {{PERSON_FIELDS src}}, strength: infl.strength, kind: infl.kind,
@@ -49,7 +49,8 @@ CALL (unitNodes, opp) {
           {organization: {{ORGANIZATION_FIELDS so}}, title: sw.title, department: sw.department,
            primary: sw.primary}],
         coverage: [(r:Rep)-[c:COVERS]->(src) |
-          {rep: r {.id, .name, .email, .role, .region}, strength: c.strength, kind: c.kind}]
+          {rep: r {.id, .name, .email, .role, .region}, strength: {{COVERAGE_STRENGTH c: r, src}},
+           kind: c.kind}]
       }]
       ELSE [] END
   }) AS people

@@ -4,6 +4,8 @@
 // endpoints: an organization only at levels 0 and 1 (an endpoint and its employers: their
 // people are the endpoint's colleagues), one of our reps only at level 0 (a rep covering
 // hundreds of people would otherwise pull them all in). People are always expanded.
+// ENGAGED (earned strength from interactions, cypher/strength.cypher) links a rep or a
+// person to a person they had interactions with: a relationship like the declared ones.
 
 // name: neighbourhood
 // $ids: the endpoints (party or rep ids); $radius: levels to expand (0..6); $cap: max nodes;
@@ -19,7 +21,7 @@ WITH collect(e) AS level0
 CALL (level0) {
   UNWIND level0 AS x
   WITH x WHERE $radius >= 1
-  MATCH (x)-[:WORKS_FOR|REPORTS_TO|FAMILY|INFLUENCES|KNOWS|COVERS]-(y)
+  MATCH (x)-[:WORKS_FOR|REPORTS_TO|FAMILY|INFLUENCES|KNOWS|COVERS|ENGAGED]-(y)
   WHERE y:Rep OR (y:Party AND ($visible IS NULL OR y.id IN $visible))
   WITH DISTINCT y ORDER BY y.id LIMIT $cap
   RETURN collect(y) AS level1
@@ -27,7 +29,7 @@ CALL (level0) {
 CALL (level1) {
   UNWIND level1 AS x
   WITH x WHERE $radius >= 2 AND NOT x:Rep
-  MATCH (x)-[:WORKS_FOR|REPORTS_TO|FAMILY|INFLUENCES|KNOWS|COVERS]-(y)
+  MATCH (x)-[:WORKS_FOR|REPORTS_TO|FAMILY|INFLUENCES|KNOWS|COVERS|ENGAGED]-(y)
   WHERE y:Rep OR (y:Party AND ($visible IS NULL OR y.id IN $visible))
   WITH DISTINCT y ORDER BY y.id LIMIT $cap
   RETURN collect(y) AS level2
@@ -35,7 +37,7 @@ CALL (level1) {
 CALL (level2) {
   UNWIND level2 AS x
   WITH x WHERE $radius >= 3 AND x:Person
-  MATCH (x)-[:WORKS_FOR|REPORTS_TO|FAMILY|INFLUENCES|KNOWS|COVERS]-(y)
+  MATCH (x)-[:WORKS_FOR|REPORTS_TO|FAMILY|INFLUENCES|KNOWS|COVERS|ENGAGED]-(y)
   WHERE y:Rep OR (y:Party AND ($visible IS NULL OR y.id IN $visible))
   WITH DISTINCT y ORDER BY y.id LIMIT $cap
   RETURN collect(y) AS level3
@@ -43,7 +45,7 @@ CALL (level2) {
 CALL (level3) {
   UNWIND level3 AS x
   WITH x WHERE $radius >= 4 AND x:Person
-  MATCH (x)-[:WORKS_FOR|REPORTS_TO|FAMILY|INFLUENCES|KNOWS|COVERS]-(y)
+  MATCH (x)-[:WORKS_FOR|REPORTS_TO|FAMILY|INFLUENCES|KNOWS|COVERS|ENGAGED]-(y)
   WHERE y:Rep OR (y:Party AND ($visible IS NULL OR y.id IN $visible))
   WITH DISTINCT y ORDER BY y.id LIMIT $cap
   RETURN collect(y) AS level4
@@ -51,7 +53,7 @@ CALL (level3) {
 CALL (level4) {
   UNWIND level4 AS x
   WITH x WHERE $radius >= 5 AND x:Person
-  MATCH (x)-[:WORKS_FOR|REPORTS_TO|FAMILY|INFLUENCES|KNOWS|COVERS]-(y)
+  MATCH (x)-[:WORKS_FOR|REPORTS_TO|FAMILY|INFLUENCES|KNOWS|COVERS|ENGAGED]-(y)
   WHERE y:Rep OR (y:Party AND ($visible IS NULL OR y.id IN $visible))
   WITH DISTINCT y ORDER BY y.id LIMIT $cap
   RETURN collect(y) AS level5
@@ -59,7 +61,7 @@ CALL (level4) {
 CALL (level5) {
   UNWIND level5 AS x
   WITH x WHERE $radius >= 6 AND x:Person
-  MATCH (x)-[:WORKS_FOR|REPORTS_TO|FAMILY|INFLUENCES|KNOWS|COVERS]-(y)
+  MATCH (x)-[:WORKS_FOR|REPORTS_TO|FAMILY|INFLUENCES|KNOWS|COVERS|ENGAGED]-(y)
   WHERE y:Rep OR (y:Party AND ($visible IS NULL OR y.id IN $visible))
   WITH DISTINCT y ORDER BY y.id LIMIT $cap
   RETURN collect(y) AS level6
@@ -72,7 +74,8 @@ ORDER BY level, n.id
 LIMIT $cap
 // One row: the async driver pays per record, and thousands of rows cost more than the query.
 // Lists, not maps: [id, kind, name, level, links, headcount], each link [type, to, strength,
-// kind, detail] (detail: a job's title, how two people know each other); a map's keys are
+// kind, detail] (detail: a job's title, how two people know each other, an ENGAGED pair's
+// accumulator as a list: analytics/strength.py `Accumulator.from_row`); a map's keys are
 // decoded again for every node and link. headcount: an organization's people, all of them
 // (a count from the relationship store, not an expansion): the strength of a colleague link
 // falls with it, and the neighbourhood holds only some of them.
@@ -81,7 +84,10 @@ RETURN collect([
   CASE WHEN n:Person THEN 'PERSON' WHEN n:Organization THEN 'ORGANIZATION' ELSE 'REP' END,
   n.name,
   level,
-  [(n)-[r:WORKS_FOR|REPORTS_TO|FAMILY|INFLUENCES|KNOWS|COVERS]->(o) WHERE o:Party OR o:Rep |
-    [type(r), o.id, r.strength, r.kind, CASE type(r) WHEN 'WORKS_FOR' THEN r.title ELSE r.context END]],
+  [(n)-[r:WORKS_FOR|REPORTS_TO|FAMILY|INFLUENCES|KNOWS|COVERS|ENGAGED]->(o) WHERE o:Party OR o:Rep |
+    [type(r), o.id, r.strength, r.kind, CASE type(r) WHEN 'WORKS_FOR' THEN r.title
+     WHEN 'ENGAGED' THEN [r.lacc, r.halfLife, r.count, r.kindCounts, r.active, r.passive,
+                          r.firstAt.epochSeconds, r.lastAt.epochSeconds]
+     ELSE r.context END]],
   CASE WHEN n:Organization THEN COUNT { (n)<-[:WORKS_FOR]-() } END
 ]) AS nodes

@@ -13,12 +13,13 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from graph_api.analytics import paths
 from graph_api.analytics import strength as s
 from graph_api.analytics.strength_zh import explain_zh
+from graph_api.config import get_settings
 from graph_api.domain.model import REPORTED_DIGITS
 from graph_api.domain.writes import StrengthChange
 from graph_api.store.neo4j_store import Store
@@ -26,6 +27,14 @@ from graph_api.store.neo4j_store import Store
 Pair = tuple[str, str, str]  # (kind R|P, a, b): a rep and a person, or two people a < b
 REFRESH_BATCH = 500  # pairs per refresh query
 INTERACTION_BATCH = 2000  # interactions per batch of a full refresh
+
+
+def clock() -> datetime:
+    """The instant strengths are computed for: GRAPH_API_STRENGTH_NOW, else now."""
+    fixed = get_settings().strength_now
+    if fixed is None:
+        return datetime.now(UTC)
+    return fixed if fixed.tzinfo else fixed.replace(tzinfo=UTC)
 
 
 def pairs_of(rep_ids: Iterable[str], party_ids: Iterable[str]) -> set[Pair]:

@@ -316,8 +316,9 @@ class _Writer:
         params = strength.refresh_params(pairs, half_life)
         rows = await self.tx.run("strength.refresh_pairs", params)
         found = [strength.change_from_record(r) for r in rows]
+        now = strength.clock()
         self.strength_changes[interaction_id] = tuple(
-            strength.described(c, self.now) for c in found if c.changed()
+            strength.described(c, now) for c in found if c.changed()
         )
 
     async def _sleeping(self, party_ids: Sequence[str]) -> dict[str, bool]:

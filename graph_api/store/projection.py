@@ -8,9 +8,13 @@ read back by every query without touching them. Only property names are ever spl
 
 from __future__ import annotations
 
+import math
 import re
+from datetime import UTC
 
+from graph_api.analytics import strength as s
 from graph_api.bulk.spec import ENTITY_SECTION, Section
+from graph_api.domain.model import REPORTED_DIGITS
 
 # Bookkeeping every party node carries beside its declared fields (optimistic locking).
 _BOOKKEEPING = ("version",)
@@ -75,8 +79,48 @@ CONDITION_FRAGMENTS: dict[str, str] = {
 }
 
 
+def _now_seconds() -> str:
+    """The strength clock in the query (services/strength.py `clock`): a fixed instant from
+    the configuration (a validated datetime, never a request's value), else the query's time."""
+    from graph_api.config import get_settings
+
+    fixed = get_settings().strength_now
+    if fixed is None:
+        return "datetime().epochSeconds"
+    return str(int(fixed.timestamp() if fixed.tzinfo else fixed.replace(tzinfo=UTC).timestamp()))
+
+
+def coverage_strength(cover: str, rep: str, person: str) -> str:
+    """The strength of a coverage link `cover` from `rep` to `person` now: the declared one
+    combined with what their interactions earned (analytics/strength.py, `strength`), from
+    the pair's ENGAGED accumulator, computed in the query at the transaction's time:
+    1 - (1 - declared) / (1 + A), A = f x 2^(lacc - (now - EPOCH) / h)."""
+    decay = (
+        f"exp({math.log(2.0)!r} * (earnedAcc.lacc - ({_now_seconds()} - {s.EPOCH_SECONDS}) "
+        f"/ {float(s.DAY_SECONDS)!r} / earnedAcc.halfLife))"
+    )
+    two_way = (
+        "CASE WHEN earnedAcc.active > 0 AND earnedAcc.passive > 0 THEN 1.0 "
+        f"ELSE {s.ONE_WAY_FACTOR!r} END"
+    )
+    activity = f"{two_way} * {decay} / {s.SATURATION!r}"
+    # Rounded as reported floats are (REPORTED_DIGITS): equal strengths stay equal.
+    return (
+        f"coalesce(head([({rep})-[earnedAcc:ENGAGED]->({person}) | "
+        f"round(1.0 - (1.0 - coalesce({cover}.strength, 0.0)) / (1.0 + {activity}), "
+        f"{REPORTED_DIGITS})]), {cover}.strength)"
+    )
+
+
+# Expressions on several variables: {{NAME first: second, third}}.
+EXPRESSION_FRAGMENTS = {"COVERAGE_STRENGTH": coverage_strength}
+
+
 def _expand(match: re.Match[str]) -> str:
     name, var, only_text = match.group(1), match.group(2), match.group(3)
+    if name in EXPRESSION_FRAGMENTS and only_text is not None:
+        args = [a.strip() for a in only_text.split(",")]
+        return "(" + EXPRESSION_FRAGMENTS[name](var, *args) + ")"
     if name in CONDITION_FRAGMENTS and only_text is None:
         return "(" + CONDITION_FRAGMENTS[name].replace("{var}", var) + ")"
     if name in MAP_FRAGMENTS:
@@ -92,7 +136,9 @@ def _expand(match: re.Match[str]) -> str:
         if unknown:
             raise ValueError(f"fragment {name} has no field {unknown[0]!r}: {match.group(0)}")
         return ", ".join(f"{var}.{f}" if f in only else "null" for f in fields)
-    known = ", ".join(sorted([*MAP_FRAGMENTS, *LIST_FRAGMENTS, *CONDITION_FRAGMENTS]))
+    known = ", ".join(
+        sorted([*MAP_FRAGMENTS, *LIST_FRAGMENTS, *CONDITION_FRAGMENTS, *EXPRESSION_FRAGMENTS])
+    )
     raise ValueError(f"unknown Cypher fragment {name!r} in {match.group(0)} (known: {known})")
 
 

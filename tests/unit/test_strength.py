@@ -137,3 +137,28 @@ def test_pairs_and_the_initial_importers_accumulators() -> None:
     # r1-p1: a meeting now (no direction) and a call 90 days ago that p1 started: one-way
     # (no ACTIVE): A = 0.75 x (1 + 0.5 x 0.5) = 0.9375.
     assert s.activity(found[("R", "r1", "p1")], NOW) == pytest.approx(0.9375)
+
+
+def test_paths_take_the_combined_strength_and_earned_only_links() -> None:
+    from graph_api.analytics import paths
+
+    met = s.accumulate([meeting(0, None)], H, rep_pair=False)  # two people: earned 0.5
+    called = s.accumulate([s.Interaction("CALL", NOW, "ACTIVE")], H)  # rep, one-way: 0.375 / 1.375
+    assert met is not None and called is not None
+    links = [
+        paths.Link("b", "a", "KNOWS", 0.3),  # stored from either end; the pair is (a, b)
+        paths.Link("rep", "c", "COVERS", 0.9),  # no interactions: unchanged
+    ]
+    engaged = {("a", "b"): met, ("rep", "a"): called}
+    found = paths.with_engagement(links, engaged, {"rep"}, NOW)
+    by_pair = {(x.source, x.target): x for x in found}
+    # 1 - 0.7 x 0.5 = 0.65; the rep's call alone: 0.375 / 1.375 = 0.2727 as a COVERS link.
+    assert by_pair[("b", "a")].strength == 0.65 and by_pair[("b", "a")].declared
+    assert by_pair[("rep", "c")].strength == 0.9 and by_pair[("rep", "c")].engaged is None
+    earned = by_pair[("rep", "a")]
+    assert (earned.type, earned.strength, earned.declared) == ("COVERS", 0.2727, False)
+    assert paths.link_label(earned, True) == "in contact with (1 call, today; only we reach out)"
+    assert paths.link_label(by_pair[("b", "a")], True) == "knows (1 meeting, today)"
+    from graph_api.analytics.paths_zh import link_label as zh_label
+
+    assert zh_label(earned, True) == "有互动(电话1次，在今天；仅我方主动联系)"

@@ -645,6 +645,25 @@ def cmd_refresh_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_refresh_strength(args: argparse.Namespace) -> int:
+    from graph_api.services.strength import FullRefresh, refresh_all
+
+    settings = get_settings()
+    half_life = settings.strength_half_life_days
+
+    async def run(store: Store) -> FullRefresh:
+        return await refresh_all(store, half_life)
+
+    done = _with_store(settings, run)
+    print(
+        f"earned strength recomputed in {done.seconds:.2f}s with a half-life of {half_life:g} "
+        f"days: {done.interactions} interactions, {done.pairs} pairs; {done.removed} "
+        "accumulators without interactions removed",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def cmd_prune_audit(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime, timedelta
 
@@ -964,6 +983,19 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     p.set_defaults(func=cmd_refresh_stats)
+
+    p = sub.add_parser(
+        "refresh-strength",
+        help="recompute the earned relationship strengths (after a half-life change)",
+        description=(
+            "Recomputes the interaction accumulator of every pair (a rep and a customer "
+            "person, two customer people) from every interaction with "
+            "GRAPH_API_STRENGTH_HALF_LIFE_DAYS. Writes and imports keep them current; run this "
+            "after changing the half-life (until then each pair decays with the half-life it "
+            "was computed with) or after interactions were changed outside the service."
+        ),
+    )
+    p.set_defaults(func=cmd_refresh_strength)
 
     p = sub.add_parser(
         "prune-audit",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
@@ -171,6 +172,14 @@ class Settings(BaseSettings):
     sleeping_days: int = 60
     sleeping_escalation_days: int = 90
     profile_compliance_threshold: int = 60
+    # Earned relationship strength (docs/ANALYTICS.md, "Earned strength"): an interaction
+    # counts half as much after this many days. Changing it needs `graph-api refresh-strength`
+    # (the stored accumulators keep the half-life they were computed with until then).
+    strength_half_life_days: float = Field(default=90.0, ge=1.0, le=3650.0)
+    # The instant earned strengths are computed for (reads: paths, coverage, deciders; the
+    # answer of a write of an interaction); unset: the current time. For reproducible tests
+    # and demos: the same data then gives the same strengths whatever day it is.
+    strength_now: datetime | None = None
     # The TAS scorecard: an answer the account team recorded longer ago than this no longer
     # counts (it is shown, marked stale, and the question is UNKNOWN again).
     tas_stale_days: int = Field(default=90, ge=1, le=3650)

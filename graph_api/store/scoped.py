@@ -145,6 +145,10 @@ QUERY_SCOPES: Mapping[str, Declared] = {
     },
     # The derived portfolio properties of the parties a write touched, in its transaction.
     "portfolio.refresh": _W,
+    # Earned strength: the pairs a write of an interaction touched, recomputed in its
+    # transaction, and the sleeping signal of its parties before and after.
+    "strength.refresh_pairs": _W,
+    "strength.last_interactions": _W,
     # The caller's own idempotency keys (keyed by subject), in the write's transaction.
     "idempotency.claim": _W,
     "idempotency.record": _W,
@@ -229,6 +233,8 @@ OUTSIDE_THE_API: frozenset[str] = frozenset(
         "search.backfill_titles",  # a migration (Store.migrate)
         "portfolio.ids",  # the initial import's refresh of every party
         "portfolio.stale",  # a migration (Store.migrate)
+        "strength.interaction_pairs",  # graph-api refresh-strength
+        "strength.clear_stale",
     }
 )
 # Whole files of operator queries (the importer's and exporter's), and the store's own

@@ -72,6 +72,9 @@ RAW_STORE_ALLOWED = {
     "graph_api/api/context.py",
     "graph_api/services/access.py",
     "graph_api/services/co_holding.py",
+    # The earned-strength refresh after an import and `graph-api refresh-strength` (operator
+    # work); writes of interactions recompute their pairs in the bound writer's transaction.
+    "graph_api/services/strength.py",
     "graph_api/services/audit.py",
     "graph_api/services/feed.py",
     "graph_api/services/idempotency.py",

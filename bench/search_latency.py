@@ -105,8 +105,13 @@ def main() -> None:
                 f"  p90 {pct(values, 0.9):6.2f} ms"
             )
         print("database work (PROFILE): text, index rows, db hits, totalCount")
-        for name in ("search.window", "search.parties"):
-            print(f" {name} ({'exactCount: true' if name == 'search.parties' else 'default'})")
+        kinds = {
+            "search.top": "default",
+            "search.window": "with filters, here none",
+            "search.parties": "exactCount: true",
+        }
+        for name, kind in kinds.items():
+            print(f" {name} ({kind})")
             for text in ("张", "王伟", "Zha", "Li", texts[0][1], texts[1][1]):
                 rows, hits, total = profile(driver, text, name)
                 print(f"  {text!r:12} rows {rows:7,}  db hits {hits:9,}  totalCount {total:,}")

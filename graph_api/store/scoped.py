@@ -114,6 +114,7 @@ QUERY_SCOPES: Mapping[str, Declared] = {
     "view.nodes": _R,
     "search.parties": _V,
     "search.window": _V,
+    "search.top": _V,
     "paths.neighbourhood": _V,
     "org_chart.chart": _R,
     "deciders.scope": _R,

@@ -77,6 +77,8 @@ READ_ALL = [
     '{ orgChart(organizationId: "org-a", includeInfluence: true) { nodes { id } } }',
     '{ search(text: "Zhang") { totalCount edges { node { id } } } }',
     '{ search(text: "Zhang", first: 1, exactCount: true) { edges { node { id } } } }',
+    # With a filter: search.window (without, search.top).
+    '{ search(text: "Zhang", kinds: [PERSON]) { totalCount edges { node { id } } } }',
     '{ keyDeciders(accountId: "org-a") { person { id name phone } competition { closer } } }',
     '{ decisionAssessment(accountId: "org-a") { supportAnswer } }',
     '{ relationshipPath(fromId: "pa-cfo", toId: "pa-br") { weight } }',

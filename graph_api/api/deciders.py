@@ -306,6 +306,7 @@ class DecidersQuery:
             details=_asks_person_details(info),
             language=ctx.language,
             analyses=ctx.analyses,
+            runner=ctx.analysis,
         )
         return [KeyDecider.from_domain(k) for k in ranking]
 
@@ -332,5 +333,6 @@ class DecidersQuery:
             details=_asks_person_details(info),
             language=ctx.language,
             analyses=ctx.analyses,
+            runner=ctx.analysis,
         )
         return DecisionAssessment.from_domain(result)

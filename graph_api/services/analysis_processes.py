@@ -56,8 +56,9 @@ from graph_api.store.neo4j_store import (
 from graph_api.store.scoped import ScopedStore
 
 # Analyses an analysis process keeps by request (the memo's token), for the other fields of
-# the same request: a request's fields ask within milliseconds of each other.
-_RECENT = 64
+# the same request: a request's fields ask within milliseconds of each other. Few: a
+# 2,000-person analysis is megabytes (the cache, GRAPH_API_DECIDERS_CACHE_SIZE, is apart).
+_RECENT = 8
 # Questions whose process the serving process remembers (the process keeping the analysis).
 _STICKY = 1024
 # How often an analysis process checks that its parent is alive.

@@ -335,7 +335,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             if workers > 1:
                 started = _serve_workers(settings, uri, local, workers, config_args, announce)
             else:
-                app = create_app(settings, neo4j_uri=uri, local=local)
+                one = settings.model_copy(update={"workers": 1})
+                app = create_app(one, neo4j_uri=uri, local=local)
                 server = Server(uvicorn.Config(app, **config_args))
                 server.run()
                 started = server.started
@@ -382,6 +383,8 @@ def _serve_workers(
     if unreachable is not None:
         os.environ[serving.UNREACHABLE_ENV] = unreachable
     os.environ[serving.NEO4J_URI_ENV] = uri
+    # The workers' count, for what each sizes from the cores (its analysis processes).
+    os.environ["GRAPH_API_WORKERS"] = str(workers)
     relay = None
     if local is not None:
         relay = serving.StatusRelay(local, local.data_dir.parent / "neo4j-status.json")

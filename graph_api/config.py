@@ -147,6 +147,14 @@ class Settings(BaseSettings):
     # graph's version (every write changes it, so a kept analysis is never stale): a repeated
     # question costs one small query. 0 turns the cache off (the benchmark's cold figure).
     deciders_cache_size: int = 16
+    # Processes that read and score those analyses (services/analysis_processes.py), per
+    # serving process, so that a 2,000-person keyDeciders never holds the lock (the GIL) of
+    # the process serving light requests. None: from the cores (cores / serving workers, at
+    # least 1); 0: none, analyses run in a thread of the serving process.
+    analysis_processes: int | None = Field(default=None, ge=0, le=64)
+    # Added to the analysis processes' nice value: when the cores are busy, the serving
+    # process's light requests get them first (0: the same priority as the service).
+    analysis_nice: int = Field(default=10, ge=0, le=19)
 
     # Limits
     # Bytes of one HTTP request body (a GraphQL document with its variables); larger: 413.

@@ -361,6 +361,10 @@ class ScopedStore:
         """The graph's version (`Store.graph_version`): a counter, no party's data."""
         return await self._store.graph_version()
 
+    async def bookmarks(self) -> list[str]:
+        """`Store.bookmarks`: what another process's reads for this request must wait for."""
+        return await self._store.bookmarks()
+
     async def write_transaction(self, work: Callable[[ScopedTransaction], Awaitable[T]]) -> T:
         """`work` in one write transaction, running WRITE queries only (all of it or nothing)."""
 

@@ -86,6 +86,9 @@ RAW_STORE_ALLOWED = {
     # Webhooks are configuration as the keys are (WebhookAdmin refuses anyone but an admin),
     # and the delivery worker reads the feed as an admin: every change, for the receiver.
     "graph_api/services/webhooks.py",
+    # An analysis process connects its own store and reads only through a ScopedStore bound
+    # to the access the serving process sends with each question.
+    "graph_api/services/analysis_processes.py",
 }
 
 

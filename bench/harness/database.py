@@ -27,7 +27,6 @@ from graph_api.store.local_neo4j import LocalNeo4j
 
 QUERIES = _parse(Path(__file__).with_name("bench.cypher"))
 LOAD_RECORD = "bench-load.json"
-IMPORT_QUERY_TIMEOUT_S = "1800"
 _IMPORTED = re.compile(
     r"imported (?P<rows>\d+) rows from .* in (?P<seconds>[\d.]+)s "
     r"\(validation (?P<validation>[\d.]+)s; [\d,]+ rows/s\): (?P<nodes>\d+) nodes and "
@@ -101,7 +100,6 @@ def _run_import(uri: str, path: Path, log: Any) -> ImportResult:
         "NEO4J_URI": uri,
         "NEO4J_USER": "neo4j",
         "NEO4J_PASSWORD": "",
-        "GRAPH_API_NEO4J_QUERY_TIMEOUT_S": IMPORT_QUERY_TIMEOUT_S,
     }
     log(f"  graph-api import {path.name} ...")
     t0 = time.perf_counter()
@@ -145,9 +143,6 @@ def _run_initial_import(state_dir: Path, path: Path, config: BenchConfig, log: A
             "GRAPH_API_LOCAL_NEO4J_HEAP": config.neo4j_heap,
             "GRAPH_API_LOCAL_NEO4J_PAGE_CACHE": config.neo4j_page_cache,
             "GRAPH_API_LOCAL_NEO4J_START_TIMEOUT_S": "600",
-            # The import's whole-graph steps (portfolio refresh batches of 5,000 parties) are
-            # no interactive queries: on a busy machine one batch outlived the 30 s default.
-            "GRAPH_API_NEO4J_QUERY_TIMEOUT_S": IMPORT_QUERY_TIMEOUT_S,
         }
     )
     log(f"  graph-api import --initial {path.name} ...")

@@ -195,6 +195,12 @@ async def test_cli_initial_import_of_generated_data_equals_the_transactional_imp
     monkeypatch.setenv("GRAPH_API_STATE_DIR", str(tmp_path / "state"))
     monkeypatch.setenv("GRAPH_API_LOCAL_NEO4J_HEAP", "512m")
     monkeypatch.setenv("GRAPH_API_LOCAL_NEO4J_PAGE_CACHE", "128m")
+    # A command is a job, not a request: its queries run under GRAPH_API_NEO4J_JOB_TIMEOUT_S,
+    # so the interactive timeout at 1 ms cancels none of them. Under it, the portfolio
+    # refresh of these 2,000 parties (one batch, about a second) was cancelled: "the database
+    # query portfolio.refresh ran out of its time", exit 3 (as at 100k under the default 30 s
+    # on a busy machine).
+    monkeypatch.setenv("GRAPH_API_NEO4J_QUERY_TIMEOUT_S", "0.001")
     get_settings.cache_clear()
     try:
         assert await asyncio.to_thread(main, ["import", str(source)]) == 0

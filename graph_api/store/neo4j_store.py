@@ -521,8 +521,10 @@ class Store:
         c = summary.counters
         return {"nodes_deleted": c.nodes_deleted, "relationships_deleted": c.relationships_deleted}
 
-    async def migrate(self) -> int:
-        """Applies cypher/schema.cypher (idempotent); returns the number of statements run."""
+    async def migrate(self, *, refresh_stale: bool = True) -> int:
+        """Applies cypher/schema.cypher (idempotent); returns the number of statements run.
+        Then parties without their portfolio properties get them, unless `refresh_stale` is
+        False (the bulk importer wrote them: a walk over every party would find none)."""
         stmts = statements("schema")
         try:
             for stmt in stmts:
@@ -534,7 +536,8 @@ class Store:
                 await result.consume()
             await self.driver.execute_query("CALL db.awaitIndexes(300)", database_=self.database)
             await self.driver.execute_query(query("graph_version.start"), database_=self.database)
-            await self._refresh_stale_portfolio()
+            if refresh_stale:
+                await self._refresh_stale_portfolio()
         except _UNAVAILABLE as exc:
             await self.ping()  # the reason, naming the URI
             raise self._unavailable(exc) from exc

@@ -2,6 +2,8 @@
 // SIMILAR_CUSTOMERS and POPULARITY (docs/CROSS_SELL.md). A holding counts unless CLOSED.
 
 // name: neighbourhood
+// History (store/projection.py): the as-of variant (`neighbourhood_asof`, $asOf) takes the
+// family and the jobs valid that day; holdings and their status are today's.
 // Everything one request needs, in one round trip. Every list is capped by a parameter, and
 // the statistics are read for the party's own products only: the cost follows the size of
 // the neighbourhood and the product catalogue, never the number of parties.
@@ -11,22 +13,22 @@ WITH p, kind,
   [(p)-[:HOLDS]->(h:Holding)-[:OF_PRODUCT]->(prod:Product) |
     {status: h.status, product: prod {.id, .name, .category, .line, .segment}}] AS holdings,
   COLLECT {
-    MATCH (p)-[f:FAMILY]-(r:Person)
+    MATCH (p)-[f:{{REL FAMILY}}]-(r:Person) {{WHERE_AT f}}
     RETURN {id: r.id, name: r.name, kind: f.kind, outgoing: startNode(f) = p,
       holdings: [(r)-[:HOLDS]->(h:Holding)-[:OF_PRODUCT]->(prod:Product) |
         {status: h.status, product: prod {.id, .name, .category, .line, .segment}}]}
     LIMIT $maxRelatives
   } AS family,
   COLLECT {
-    MATCH (p)-[w:WORKS_FOR]->(o:Organization)
+    MATCH (p)-[w:{{REL WORKS_FOR}}]->(o:Organization) {{WHERE_AT w}}
     RETURN {id: o.id, name: o.name, orgType: o.orgType, title: w.title, primary: w.primary,
       holdings: [(o)-[:HOLDS]->(h:Holding)-[:OF_PRODUCT]->(prod:Product) |
         {status: h.status, product: prod {.id, .name, .category, .line, .segment}}]}
     LIMIT $maxEmployers
   } AS employers,
   COLLECT {
-    MATCH (e:Person)-[w:WORKS_FOR]->(p)
-    WHERE EXISTS { (e)-[:HOLDS]->(:Holding) }
+    MATCH (e:Person)-[w:{{REL WORKS_FOR}}]->(p)
+    WHERE EXISTS { (e)-[:HOLDS]->(:Holding) } {{AND_AT w}}
     RETURN {id: e.id, name: e.name, occupation: e.occupation, title: w.title,
       primary: w.primary,
       holdings: [(e)-[:HOLDS]->(h:Holding)-[:OF_PRODUCT]->(prod:Product) |

@@ -2,6 +2,8 @@
 // loaded in one query. Its size grows with the account, never with the database.
 
 // name: scope
+// History (store/projection.py): the as-of variant (`scope_asof`, $asOf) reads the buying
+// centre as it was that day: jobs, lines, markers, coverage and influence valid then.
 // $accountId or $opportunityId (the other null); $includeSubsidiaries: also the people of
 // the account's PART_OF descendants. accountId is null when the account or opportunity is
 // unknown.
@@ -36,17 +38,17 @@ OPTIONAL CALL (graphVersion) {
   CALL (account, opp, units) {
     CALL (account, opp, units) {
       UNWIND units AS u
-      MATCH (p:Person)-[:WORKS_FOR]->(u)
+      MATCH (p:Person)-[w:{{REL WORKS_FOR}}]->(u) {{WHERE_AT w}}
       RETURN p
       UNION
       UNWIND units AS u
-      MATCH (p:Person)-[:BUYING_ROLE]->(u)
+      MATCH (p:Person)-[b:{{REL BUYING_ROLE}}]->(u) {{WHERE_AT b}}
       RETURN p
       UNION
-      MATCH (p:Person)-[:BUYING_ROLE]->(account)
+      MATCH (p:Person)-[b:{{REL BUYING_ROLE}}]->(account) {{WHERE_AT b}}
       RETURN p
       UNION
-      MATCH (p:Person)-[:BUYING_ROLE]->(opp)
+      MATCH (p:Person)-[b:{{REL BUYING_ROLE}}]->(opp) {{WHERE_AT b}}
       RETURN p
       UNION
       WITH account AS p WHERE p:Person
@@ -67,8 +69,8 @@ OPTIONAL CALL (graphVersion) {
   CALL (scope, family, account, opp) {
     UNWIND range(0, size(scope) - 1) AS i
     WITH i, scope[i] AS p
-    MATCH (p)-[r:WORKS_FOR|BUYING_ROLE|REPORTS_TO]->(x)
-    WITH i, r, x, type(r) AS t
+    MATCH (p)-[r:{{REL WORKS_FOR|BUYING_ROLE|REPORTS_TO}}]->(x) {{WHERE_AT r}}
+    WITH i, r, x, {{TYPE r}} AS t
     WITH i, r, x, t = 'WORKS_FOR' AND x IN family AS job, t = 'REPORTS_TO' AND x:Person AS line,
          t = 'BUYING_ROLE' AS marker
     RETURN
@@ -87,18 +89,18 @@ OPTIONAL CALL (graphVersion) {
   // person). Walking up from every person instead would re-walk the top of the chart 2,000 times.
   CALL (exits) {
     UNWIND exits AS x
-    MATCH line = (x)-[:REPORTS_TO*0..9]->(a:Person)
-    WHERE all(y IN nodes(line) WHERE NOT y:Archived)
+    MATCH line = (x)-[ls:{{REL REPORTS_TO}}*0..9]->(a:Person)
+    WHERE all(y IN nodes(line) WHERE NOT y:Archived) {{AND_AT_ALL ls}}
     WITH DISTINCT a
-    MATCH (a)-[:REPORTS_TO]->(mgr:Person)
+    MATCH (a)-[l:{{REL REPORTS_TO}}]->(mgr:Person) {{WHERE_AT l}}
     RETURN collect([a.id, mgr.id]) AS above, collect(DISTINCT mgr) AS higher
   }
   WITH *, exits + higher AS managers
   CALL (scope) {
     UNWIND range(0, size(scope) - 1) AS i
     WITH i, scope[i] AS p
-    MATCH (x)-[r:COVERS|INFLUENCES]->(p)
-    WITH i, r, x, type(r) AS t
+    MATCH (x)-[r:{{REL COVERS|INFLUENCES}}]->(p) {{WHERE_AT r}}
+    WITH i, r, x, {{TYPE r}} AS t
     WITH i, r, x, t = 'INFLUENCES' AND x:Person AS heard, t = 'COVERS' AND x:Rep AS cover
     RETURN
       collect(CASE WHEN heard THEN x.id END) AS influenceFrom,
@@ -135,11 +137,12 @@ OPTIONAL CALL (graphVersion) {
     // [person id, manager id] above the scope
     above AS reporting,
     // [id, name, title] of managers outside the scope
-    [x IN managers | [x.id, x.name, [(x)-[w:WORKS_FOR]->(:Organization) | w.title][0]]] AS managers,
+    [x IN managers | [x.id, x.name,
+      [(x)-[w:{{REL WORKS_FOR}}]->(:Organization) {{WHERE_AT w}} | w.title][0]]] AS managers,
     // [id, name, gender, employment [[organization id, name, title, primary]], coverage]
     [x IN influencers | [x.id, x.name, x.gender,
-      [(x)-[w:WORKS_FOR]->(o:Organization) | [o.id, o.name, w.title, w.primary]],
-      [(r:Rep)-[c:COVERS]->(x) | [r.id, r.name, r.email, r.role, r.region, c.strength, c.kind]]
+      [(x)-[w:{{REL WORKS_FOR}}]->(o:Organization) {{WHERE_AT w}} | [o.id, o.name, w.title, w.primary]],
+      [(r:Rep)-[c:{{REL COVERS}}]->(x) {{WHERE_AT c}} | [r.id, r.name, r.email, r.role, r.region, c.strength, c.kind]]
     ]] AS influencers
 }
 RETURN graphVersion, accountId, accountName, opportunityId, includeSubsidiaries, units, ids,
@@ -155,3 +158,11 @@ RETURN graphVersion, accountId, accountName, opportunityId, includeSubsidiaries,
 UNWIND $ids AS id
 MATCH (p:Person {id: id})
 RETURN [{{PERSON_ITEMS p}}] AS row
+
+// name: close_date
+// The day an opportunity closed (its closeDate, with its stage), for keyDeciders and
+// decisionAssessment at its close; kept to the viewer's accounts ($visible).
+MATCH (o:Opportunity {id: $opportunityId})-[:FOR_ACCOUNT]->(a:Party)
+WHERE $visible IS NULL OR a.id IN $visible
+RETURN o.closeDate AS closeDate, o.stage AS stage
+LIMIT 1

@@ -80,23 +80,25 @@ RETURN n.id AS id, properties(n) AS props,
        {opportunityId: head([(n)-[:ANSWERS]->(o:Opportunity) | o.id])} AS refs
 
 // ----- links: per start node, its links of one kind -----
+// A kind with history: its current links and its closed periods (WAS_<type>) alike; the
+// period is among the link's properties.
 
 // name: employment
 MATCH (n:Person) WHERE n.id > $after
 WITH n ORDER BY n.id LIMIT $limit
-RETURN n.id AS id, [(n)-[r:WORKS_FOR]->(o:Organization) |
+RETURN n.id AS id, [(n)-[r:WORKS_FOR|WAS_WORKS_FOR]->(o:Organization) |
          {key: {personId: n.id, organizationId: o.id}, props: properties(r)}] AS links
 
 // name: reporting
 MATCH (n:Person) WHERE n.id > $after
 WITH n ORDER BY n.id LIMIT $limit
-RETURN n.id AS id, [(n)-[r:REPORTS_TO]->(m:Person) |
+RETURN n.id AS id, [(n)-[r:REPORTS_TO|WAS_REPORTS_TO]->(m:Person) |
          {key: {personId: n.id, managerId: m.id}, props: properties(r)}] AS links
 
 // name: family
 MATCH (n:Person) WHERE n.id > $after
 WITH n ORDER BY n.id LIMIT $limit
-RETURN n.id AS id, [(n)-[r:FAMILY]->(b:Person) |
+RETURN n.id AS id, [(n)-[r:FAMILY|WAS_FAMILY]->(b:Person) |
          {key: {fromId: n.id, toId: b.id}, props: properties(r)}] AS links
 
 // name: beneficiaries
@@ -108,7 +110,7 @@ RETURN n.id AS id, [(n)-[r:BENEFICIARY_OF]->(h:Holding) |
 // name: buyingRoles
 MATCH (n:Person) WHERE n.id > $after
 WITH n ORDER BY n.id LIMIT $limit
-RETURN n.id AS id, [(n)-[r:BUYING_ROLE]->(t) WHERE t:Party OR t:Opportunity |
+RETURN n.id AS id, [(n)-[r:BUYING_ROLE|WAS_BUYING_ROLE]->(t) WHERE t:Party OR t:Opportunity |
          {key: CASE WHEN t:Opportunity THEN {personId: n.id, opportunityId: t.id}
                     ELSE {personId: n.id, accountId: t.id} END,
           props: properties(r)}] AS links
@@ -116,19 +118,19 @@ RETURN n.id AS id, [(n)-[r:BUYING_ROLE]->(t) WHERE t:Party OR t:Opportunity |
 // name: influence
 MATCH (n:Person) WHERE n.id > $after
 WITH n ORDER BY n.id LIMIT $limit
-RETURN n.id AS id, [(n)-[r:INFLUENCES]->(b:Person) |
+RETURN n.id AS id, [(n)-[r:INFLUENCES|WAS_INFLUENCES]->(b:Person) |
          {key: {fromId: n.id, toId: b.id}, props: properties(r)}] AS links
 
 // name: acquaintance
 MATCH (n:Party) WHERE n.id > $after
 WITH n ORDER BY n.id LIMIT $limit
-RETURN n.id AS id, [(n)-[r:KNOWS]->(b:Party) |
+RETURN n.id AS id, [(n)-[r:KNOWS|WAS_KNOWS]->(b:Party) |
          {key: {fromId: n.id, toId: b.id}, props: properties(r)}] AS links
 
 // name: coverage
 MATCH (n:Rep) WHERE n.id > $after
 WITH n ORDER BY n.id LIMIT $limit
-RETURN n.id AS id, [(n)-[r:COVERS]->(p:Party) |
+RETURN n.id AS id, [(n)-[r:COVERS|WAS_COVERS]->(p:Party) |
          {key: {repId: n.id, personId: p.id}, props: properties(r)}] AS links
 
 // name: competitorOpportunities
@@ -140,17 +142,17 @@ RETURN n.id AS id, [(n)-[r:COMPETES_FOR]->(o:Opportunity) |
 // name: competitorCoverage
 MATCH (n:Competitor) WHERE n.id > $after
 WITH n ORDER BY n.id LIMIT $limit
-RETURN n.id AS id, [(n)-[r:COMPETITOR_COVERS]->(p:Person) |
+RETURN n.id AS id, [(n)-[r:COMPETITOR_COVERS|WAS_COMPETITOR_COVERS]->(p:Person) |
          {key: {competitorId: n.id, personId: p.id}, props: properties(r)}] AS links
 
 // name: teamMembers
 MATCH (n:Rep) WHERE n.id > $after
 WITH n ORDER BY n.id LIMIT $limit
-RETURN n.id AS id, [(n)-[r:MEMBER_OF]->(t:AccountTeam) |
+RETURN n.id AS id, [(n)-[r:MEMBER_OF|WAS_MEMBER_OF]->(t:AccountTeam) |
          {key: {teamId: t.id, repId: n.id}, props: properties(r)}] AS links
 
 // name: teamAccounts
 MATCH (n:AccountTeam) WHERE n.id > $after
 WITH n ORDER BY n.id LIMIT $limit
-RETURN n.id AS id, [(n)-[r:COVERS_ACCOUNT]->(p:Party) |
+RETURN n.id AS id, [(n)-[r:COVERS_ACCOUNT|WAS_COVERS_ACCOUNT]->(p:Party) |
          {key: {teamId: n.id, partyId: p.id}, props: properties(r)}] AS links

@@ -289,6 +289,10 @@ UNWIND $rows AS row
 MATCH (p:Person {id: row.personId}), (m:Person {id: row.managerId})
 MERGE (p)-[r:REPORTS_TO]->(m)
   ON CREATE SET r.createdAt = $now, r.updatedAt = $now
+SET r.updatedAt = CASE
+    WHEN any(k IN keys(row.props) WHERE r[k] IS NULL OR r[k] <> row.props[k]) THEN $now
+    ELSE r.updatedAt END
+SET r += row.props
 
 // name: family
 // One family link per pair: a link the other way round (a PARENT turned round by a CHILD row,
@@ -401,3 +405,122 @@ UNWIND $rows AS row
 MATCH (t:AccountTeam {id: row.teamId}), (p:Party {id: row.partyId})
 MERGE (t)-[r:COVERS_ACCOUNT]->(p)
   ON CREATE SET r.createdAt = $now, r.updatedAt = $now
+SET r.updatedAt = CASE
+    WHEN any(k IN keys(row.props) WHERE r[k] IS NULL OR r[k] <> row.props[k]) THEN $now
+    ELSE r.updatedAt END
+SET r += row.props
+
+
+// ----- closed periods (spec.closed_type): rows with validTo, stored as WAS_<type> links -----
+// A closed period of a key is named by its end day (the validator refuses two periods of a
+// key that end the same day), so loading twice changes nothing.
+
+// name: employment_closed
+UNWIND $rows AS row
+MATCH (p:Person {id: row.personId}), (o:Organization {id: row.organizationId})
+MERGE (p)-[r:WAS_WORKS_FOR {validTo: row.props.validTo}]->(o)
+  ON CREATE SET r.createdAt = $now, r.updatedAt = $now
+SET r.updatedAt = CASE
+    WHEN any(k IN keys(row.props) WHERE r[k] IS NULL OR r[k] <> row.props[k]) THEN $now
+    ELSE r.updatedAt END
+SET r += row.props
+
+// name: reporting_closed
+UNWIND $rows AS row
+MATCH (p:Person {id: row.personId}), (m:Person {id: row.managerId})
+MERGE (p)-[r:WAS_REPORTS_TO {validTo: row.props.validTo}]->(m)
+  ON CREATE SET r.createdAt = $now, r.updatedAt = $now
+SET r.updatedAt = CASE
+    WHEN any(k IN keys(row.props) WHERE r[k] IS NULL OR r[k] <> row.props[k]) THEN $now
+    ELSE r.updatedAt END
+SET r += row.props
+
+// name: family_closed
+UNWIND $rows AS row
+MATCH (a:Person {id: row.fromId}), (b:Person {id: row.toId})
+MERGE (a)-[r:WAS_FAMILY {validTo: row.props.validTo}]->(b)
+  ON CREATE SET r.createdAt = $now, r.updatedAt = $now
+SET r.updatedAt = CASE
+    WHEN any(k IN keys(row.props) WHERE r[k] IS NULL OR r[k] <> row.props[k]) THEN $now
+    ELSE r.updatedAt END
+SET r += row.props
+
+// name: buyingRoles_account_closed
+UNWIND $rows AS row
+MATCH (p:Person {id: row.personId}), (t:Party {id: row.accountId})
+MERGE (p)-[r:WAS_BUYING_ROLE {validTo: row.props.validTo}]->(t)
+  ON CREATE SET r.createdAt = $now, r.updatedAt = $now
+SET r.updatedAt = CASE
+    WHEN any(k IN keys(row.props) WHERE r[k] IS NULL OR r[k] <> row.props[k]) THEN $now
+    ELSE r.updatedAt END
+SET r += row.props
+
+// name: buyingRoles_opportunity_closed
+UNWIND $rows AS row
+MATCH (p:Person {id: row.personId}), (t:Opportunity {id: row.opportunityId})
+MERGE (p)-[r:WAS_BUYING_ROLE {validTo: row.props.validTo}]->(t)
+  ON CREATE SET r.createdAt = $now, r.updatedAt = $now
+SET r.updatedAt = CASE
+    WHEN any(k IN keys(row.props) WHERE r[k] IS NULL OR r[k] <> row.props[k]) THEN $now
+    ELSE r.updatedAt END
+SET r += row.props
+
+// name: influence_closed
+UNWIND $rows AS row
+MATCH (a:Person {id: row.fromId}), (b:Person {id: row.toId})
+MERGE (a)-[r:WAS_INFLUENCES {validTo: row.props.validTo}]->(b)
+  ON CREATE SET r.createdAt = $now, r.updatedAt = $now
+SET r.updatedAt = CASE
+    WHEN any(k IN keys(row.props) WHERE r[k] IS NULL OR r[k] <> row.props[k]) THEN $now
+    ELSE r.updatedAt END
+SET r += row.props
+
+// name: acquaintance_closed
+UNWIND $rows AS row
+MATCH (a:Party {id: row.fromId}), (b:Party {id: row.toId})
+MERGE (a)-[r:WAS_KNOWS {validTo: row.props.validTo}]->(b)
+  ON CREATE SET r.createdAt = $now, r.updatedAt = $now
+SET r.updatedAt = CASE
+    WHEN any(k IN keys(row.props) WHERE r[k] IS NULL OR r[k] <> row.props[k]) THEN $now
+    ELSE r.updatedAt END
+SET r += row.props
+
+// name: coverage_closed
+UNWIND $rows AS row
+MATCH (rep:Rep {id: row.repId}), (p:Party {id: row.personId})
+MERGE (rep)-[r:WAS_COVERS {validTo: row.props.validTo}]->(p)
+  ON CREATE SET r.createdAt = $now, r.updatedAt = $now
+SET r.updatedAt = CASE
+    WHEN any(k IN keys(row.props) WHERE r[k] IS NULL OR r[k] <> row.props[k]) THEN $now
+    ELSE r.updatedAt END
+SET r += row.props
+
+// name: competitorCoverage_closed
+UNWIND $rows AS row
+MATCH (c:Competitor {id: row.competitorId}), (p:Person {id: row.personId})
+MERGE (c)-[r:WAS_COMPETITOR_COVERS {validTo: row.props.validTo}]->(p)
+  ON CREATE SET r.createdAt = $now, r.updatedAt = $now
+SET r.updatedAt = CASE
+    WHEN any(k IN keys(row.props) WHERE r[k] IS NULL OR r[k] <> row.props[k]) THEN $now
+    ELSE r.updatedAt END
+SET r += row.props
+
+// name: teamMembers_closed
+UNWIND $rows AS row
+MATCH (t:AccountTeam {id: row.teamId}), (rep:Rep {id: row.repId})
+MERGE (rep)-[r:WAS_MEMBER_OF {validTo: row.props.validTo}]->(t)
+  ON CREATE SET r.createdAt = $now, r.updatedAt = $now
+SET r.updatedAt = CASE
+    WHEN any(k IN keys(row.props) WHERE r[k] IS NULL OR r[k] <> row.props[k]) THEN $now
+    ELSE r.updatedAt END
+SET r += row.props
+
+// name: teamAccounts_closed
+UNWIND $rows AS row
+MATCH (t:AccountTeam {id: row.teamId}), (p:Party {id: row.partyId})
+MERGE (t)-[r:WAS_COVERS_ACCOUNT {validTo: row.props.validTo}]->(p)
+  ON CREATE SET r.createdAt = $now, r.updatedAt = $now
+SET r.updatedAt = CASE
+    WHEN any(k IN keys(row.props) WHERE r[k] IS NULL OR r[k] <> row.props[k]) THEN $now
+    ELSE r.updatedAt END
+SET r += row.props

@@ -7,6 +7,8 @@
 // person has in the account whatever the chart's root.
 
 // name: chart
+// History (store/projection.py): the as-of variant (`chart_asof`, $asOf) charts the
+// organization as it was that day: the jobs, lines, markers, coverage and influence valid then.
 MATCH (root:Organization {id: $organizationId})
 OPTIONAL MATCH (opp:Opportunity {id: $opportunityId})
 CALL (root) {
@@ -21,36 +23,36 @@ CALL (root) {
 }
 CALL (unitNodes, opp) {
   UNWIND unitNodes AS u
-  MATCH (p:Person)-[w:WORKS_FOR]->(u)
+  MATCH (p:Person)-[w:{{REL WORKS_FOR}}]->(u) {{WHERE_AT w}}
   // Markers: those on the opportunity when one is given; otherwise those on the person's
   // unit or, failing that, on its nearest ancestor (a group's buying centre covers its
   // departments).
   CALL (p, u, opp) {
-    OPTIONAL MATCH path = (u)-[:PART_OF*0..]->(:Organization)<-[b:BUYING_ROLE]-(p)
-    WHERE opp IS NULL AND all(x IN nodes(path) WHERE NOT x:Archived)
+    OPTIONAL MATCH path = (u)-[:PART_OF*0..]->(:Organization)<-[b:{{REL BUYING_ROLE}}]-(p)
+    WHERE opp IS NULL AND all(x IN nodes(path) WHERE NOT x:Archived) {{AND_AT b}}
     WITH b ORDER BY length(path) LIMIT 1
     RETURN b AS accountMarker
   }
   RETURN collect({
     person: {{PERSON_FIELDS p}}, unitId: u.id, title: w.title, department: w.department,
     primary: w.primary,
-    managerIds: [(p)-[:REPORTS_TO]->(mg:Person) | mg.id],
+    managerIds: [(p)-[l:{{REL REPORTS_TO}}]->(mg:Person) {{WHERE_AT l}} | mg.id],
     marker: CASE
-      WHEN opp IS NOT NULL THEN [(p)-[b:BUYING_ROLE]->(opp) |
+      WHEN opp IS NOT NULL THEN [(p)-[b:{{REL BUYING_ROLE}}]->(opp) {{WHERE_AT b}} |
         {role: b.role, attitude: b.attitude, influence: b.influence}][0]
       WHEN accountMarker IS NOT NULL THEN
         {role: accountMarker.role, attitude: accountMarker.attitude,
          influence: accountMarker.influence}
       ELSE null END,
-    coverage: [(r:Rep)-[c:COVERS]->(p) | {rep: r {.id, .name, .email, .role, .region}, strength: c.strength, kind: c.kind,
+    coverage: [(r:Rep)-[c:{{REL COVERS}}]->(p) {{WHERE_AT c}} | {rep: r {.id, .name, .email, .role, .region}, strength: c.strength, kind: c.kind,
      createdAt: c.createdAt, updatedAt: c.updatedAt}],
     influencedBy: CASE WHEN $includeInfluence THEN
-      [(src:Person)-[infl:INFLUENCES]->(p) | {
+      [(src:Person)-[infl:{{REL INFLUENCES}}]->(p) {{WHERE_AT infl}} | {
         person: {{PERSON_FIELDS src}}, strength: infl.strength, kind: infl.kind,
-        employment: [(src)-[sw:WORKS_FOR]->(so:Organization) |
+        employment: [(src)-[sw:{{REL WORKS_FOR}}]->(so:Organization) {{WHERE_AT sw}} |
           {organization: {{ORGANIZATION_FIELDS so}}, title: sw.title, department: sw.department,
            primary: sw.primary}],
-        coverage: [(r:Rep)-[c:COVERS]->(src) |
+        coverage: [(r:Rep)-[c:{{REL COVERS}}]->(src) {{WHERE_AT c}} |
           {rep: r {.id, .name, .email, .role, .region}, strength: c.strength, kind: c.kind,
      createdAt: c.createdAt, updatedAt: c.updatedAt}]
       }]
@@ -59,17 +61,17 @@ CALL (unitNodes, opp) {
 }
 CALL (unitNodes) {
   UNWIND unitNodes AS u
-  MATCH (p:Person)-[:WORKS_FOR]->(u)
+  MATCH (p:Person)-[w:{{REL WORKS_FOR}}]->(u) {{WHERE_AT w}}
   WITH collect(DISTINCT p) AS charted
   UNWIND charted AS p
-  MATCH (p)-[:REPORTS_TO]->(x:Person) WHERE NOT x IN charted
+  MATCH (p)-[l:{{REL REPORTS_TO}}]->(x:Person) WHERE NOT x IN charted {{AND_AT l}}
   WITH collect(DISTINCT x) AS exits
   CALL (exits) {
     UNWIND exits AS x
-    MATCH line = (x)-[:REPORTS_TO*0..9]->(a:Person)
-    WHERE all(y IN nodes(line) WHERE NOT y:Archived)
+    MATCH line = (x)-[ls:{{REL REPORTS_TO}}*0..9]->(a:Person)
+    WHERE all(y IN nodes(line) WHERE NOT y:Archived) {{AND_AT_ALL ls}}
     WITH DISTINCT a
-    MATCH (a)-[:REPORTS_TO]->(mgr:Person)
+    MATCH (a)-[l:{{REL REPORTS_TO}}]->(mgr:Person) {{WHERE_AT l}}
     RETURN collect([a.id, mgr.id]) AS above
   }
   RETURN above

@@ -6,6 +6,8 @@
 // hundreds of people would otherwise pull them all in). People are always expanded.
 
 // name: neighbourhood
+// History (store/projection.py): the as-of variant (`neighbourhood_asof`, $asOf) walks the
+// links valid that day only: a path that existed then, whether or not it exists now.
 // $ids: the endpoints (party or rep ids); $radius: levels to expand (0..6); $cap: max nodes;
 // $visible: the party ids the viewer may see (null: all): no other party is reached, so
 // none lies on a path and none takes a place under the cap.
@@ -19,48 +21,48 @@ WITH collect(e) AS level0
 CALL (level0) {
   UNWIND level0 AS x
   WITH x WHERE $radius >= 1
-  MATCH (x)-[:WORKS_FOR|REPORTS_TO|FAMILY|INFLUENCES|KNOWS|COVERS]-(y)
-  WHERE y:Rep OR (y:Party AND ($visible IS NULL OR y.id IN $visible))
+  MATCH (x)-[r:{{REL WORKS_FOR|REPORTS_TO|FAMILY|INFLUENCES|KNOWS|COVERS}}]-(y)
+  WHERE (y:Rep OR (y:Party AND ($visible IS NULL OR y.id IN $visible))) {{AND_AT r}}
   WITH DISTINCT y ORDER BY y.id LIMIT $cap
   RETURN collect(y) AS level1
 }
 CALL (level1) {
   UNWIND level1 AS x
   WITH x WHERE $radius >= 2 AND NOT x:Rep
-  MATCH (x)-[:WORKS_FOR|REPORTS_TO|FAMILY|INFLUENCES|KNOWS|COVERS]-(y)
-  WHERE y:Rep OR (y:Party AND ($visible IS NULL OR y.id IN $visible))
+  MATCH (x)-[r:{{REL WORKS_FOR|REPORTS_TO|FAMILY|INFLUENCES|KNOWS|COVERS}}]-(y)
+  WHERE (y:Rep OR (y:Party AND ($visible IS NULL OR y.id IN $visible))) {{AND_AT r}}
   WITH DISTINCT y ORDER BY y.id LIMIT $cap
   RETURN collect(y) AS level2
 }
 CALL (level2) {
   UNWIND level2 AS x
   WITH x WHERE $radius >= 3 AND x:Person
-  MATCH (x)-[:WORKS_FOR|REPORTS_TO|FAMILY|INFLUENCES|KNOWS|COVERS]-(y)
-  WHERE y:Rep OR (y:Party AND ($visible IS NULL OR y.id IN $visible))
+  MATCH (x)-[r:{{REL WORKS_FOR|REPORTS_TO|FAMILY|INFLUENCES|KNOWS|COVERS}}]-(y)
+  WHERE (y:Rep OR (y:Party AND ($visible IS NULL OR y.id IN $visible))) {{AND_AT r}}
   WITH DISTINCT y ORDER BY y.id LIMIT $cap
   RETURN collect(y) AS level3
 }
 CALL (level3) {
   UNWIND level3 AS x
   WITH x WHERE $radius >= 4 AND x:Person
-  MATCH (x)-[:WORKS_FOR|REPORTS_TO|FAMILY|INFLUENCES|KNOWS|COVERS]-(y)
-  WHERE y:Rep OR (y:Party AND ($visible IS NULL OR y.id IN $visible))
+  MATCH (x)-[r:{{REL WORKS_FOR|REPORTS_TO|FAMILY|INFLUENCES|KNOWS|COVERS}}]-(y)
+  WHERE (y:Rep OR (y:Party AND ($visible IS NULL OR y.id IN $visible))) {{AND_AT r}}
   WITH DISTINCT y ORDER BY y.id LIMIT $cap
   RETURN collect(y) AS level4
 }
 CALL (level4) {
   UNWIND level4 AS x
   WITH x WHERE $radius >= 5 AND x:Person
-  MATCH (x)-[:WORKS_FOR|REPORTS_TO|FAMILY|INFLUENCES|KNOWS|COVERS]-(y)
-  WHERE y:Rep OR (y:Party AND ($visible IS NULL OR y.id IN $visible))
+  MATCH (x)-[r:{{REL WORKS_FOR|REPORTS_TO|FAMILY|INFLUENCES|KNOWS|COVERS}}]-(y)
+  WHERE (y:Rep OR (y:Party AND ($visible IS NULL OR y.id IN $visible))) {{AND_AT r}}
   WITH DISTINCT y ORDER BY y.id LIMIT $cap
   RETURN collect(y) AS level5
 }
 CALL (level5) {
   UNWIND level5 AS x
   WITH x WHERE $radius >= 6 AND x:Person
-  MATCH (x)-[:WORKS_FOR|REPORTS_TO|FAMILY|INFLUENCES|KNOWS|COVERS]-(y)
-  WHERE y:Rep OR (y:Party AND ($visible IS NULL OR y.id IN $visible))
+  MATCH (x)-[r:{{REL WORKS_FOR|REPORTS_TO|FAMILY|INFLUENCES|KNOWS|COVERS}}]-(y)
+  WHERE (y:Rep OR (y:Party AND ($visible IS NULL OR y.id IN $visible))) {{AND_AT r}}
   WITH DISTINCT y ORDER BY y.id LIMIT $cap
   RETURN collect(y) AS level6
 }
@@ -81,7 +83,8 @@ RETURN collect([
   CASE WHEN n:Person THEN 'PERSON' WHEN n:Organization THEN 'ORGANIZATION' ELSE 'REP' END,
   n.name,
   level,
-  [(n)-[r:WORKS_FOR|REPORTS_TO|FAMILY|INFLUENCES|KNOWS|COVERS]->(o) WHERE o:Party OR o:Rep |
-    [type(r), o.id, r.strength, r.kind, CASE type(r) WHEN 'WORKS_FOR' THEN r.title ELSE r.context END]],
-  CASE WHEN n:Organization THEN COUNT { (n)<-[:WORKS_FOR]-() } END
+  [(n)-[r:{{REL WORKS_FOR|REPORTS_TO|FAMILY|INFLUENCES|KNOWS|COVERS}}]->(o) WHERE (o:Party OR o:Rep) {{AND_AT r}} |
+    [{{TYPE r}}, o.id, r.strength, r.kind,
+     CASE {{TYPE r}} WHEN 'WORKS_FOR' THEN r.title ELSE r.context END]],
+  CASE WHEN n:Organization THEN COUNT { (n)<-[w:{{REL WORKS_FOR}}]-() {{WHERE_AT w}} } END
 ]) AS nodes

@@ -430,10 +430,17 @@ OPTIONAL MATCH (a)-[r:WORKS_FOR]->(b)
 WITH a, b, head(collect(r)) AS r
 RETURN CASE WHEN a IS NULL THEN null ELSE {props: properties(a), kind: 'PERSON'} END AS a,
        CASE WHEN b IS NULL THEN null ELSE {props: properties(b), kind: 'ORGANIZATION'} END AS b,
-       properties(r) AS link, null AS startId, [] AS parties, [] AS accounts
+       properties(r) AS link, null AS startId, [] AS parties, [] AS accounts,
+       CASE WHEN a IS NULL OR b IS NULL THEN [] ELSE
+         [(a)-[c:WAS_WORKS_FOR]->(b) | c.validTo] END AS pastEnds
 
 // name: employment_put
 MATCH (a:Person {id: $personId}), (b:Organization {id: $organizationId})
+CALL (a, b) {
+  WITH a, b WHERE $closed IS NOT NULL
+  MERGE (a)-[c:WAS_WORKS_FOR {validTo: $closed.validTo}]->(b)
+  SET c = $closed
+}
 MERGE (a)-[r:WORKS_FOR]->(b)
 SET r = $props
 // The person's searchTitles follow their jobs (see import.cypher employment).
@@ -450,9 +457,10 @@ CALL (a) {
 RETURN properties(r) AS link
 
 // name: employment_delete
-MATCH (p:Person {id: $personId})-[r:WORKS_FOR]->(:Organization {id: $organizationId})
+MATCH (:Person {id: $personId})-[r:WORKS_FOR]->(:Organization {id: $organizationId})
+{{CLOSE r: WAS_WORKS_FOR}}
 DELETE r
-WITH DISTINCT p
+WITH DISTINCT closedFrom AS p
 CALL (p) {
   MATCH (p)-[w:WORKS_FOR]->(:Organization)
   WITH trim(coalesce(w.title, '') + ' ' + coalesce(w.department, '')) AS t ORDER BY t
@@ -469,16 +477,24 @@ OPTIONAL MATCH (a)-[r:REPORTS_TO]->(b)
 WITH a, b, head(collect(r)) AS r
 RETURN CASE WHEN a IS NULL THEN null ELSE {props: properties(a), kind: 'PERSON'} END AS a,
        CASE WHEN b IS NULL THEN null ELSE {props: properties(b), kind: 'PERSON'} END AS b,
-       properties(r) AS link, null AS startId, [] AS parties, [] AS accounts
+       properties(r) AS link, null AS startId, [] AS parties, [] AS accounts,
+       CASE WHEN a IS NULL OR b IS NULL THEN [] ELSE
+         [(a)-[c:WAS_REPORTS_TO]->(b) | c.validTo] END AS pastEnds
 
 // name: reporting_put
 MATCH (a:Person {id: $personId}), (b:Person {id: $managerId})
+CALL (a, b) {
+  WITH a, b WHERE $closed IS NOT NULL
+  MERGE (a)-[c:WAS_REPORTS_TO {validTo: $closed.validTo}]->(b)
+  SET c = $closed
+}
 MERGE (a)-[r:REPORTS_TO]->(b)
 SET r = $props
 RETURN properties(r) AS link
 
 // name: reporting_delete
 MATCH (:Person {id: $personId})-[r:REPORTS_TO]->(:Person {id: $managerId})
+{{CLOSE r: WAS_REPORTS_TO}}
 DELETE r
 
 // name: family_state
@@ -491,11 +507,18 @@ WITH a, b, head(collect(r)) AS r
 RETURN CASE WHEN a IS NULL THEN null ELSE {props: properties(a), kind: 'PERSON'} END AS a,
        CASE WHEN b IS NULL THEN null ELSE {props: properties(b), kind: 'PERSON'} END AS b,
        properties(r) AS link, CASE WHEN r IS NULL THEN null ELSE startNode(r).id END AS startId,
-       [] AS parties, [] AS accounts
+       [] AS parties, [] AS accounts,
+       CASE WHEN a IS NULL OR b IS NULL THEN [] ELSE
+         [(a)-[c:WAS_FAMILY]-(b) | c.validTo] END AS pastEnds
 
 // name: family_put
 // One family link per pair: its kind or direction may change, so the old one goes first.
 MATCH (a:Person {id: $fromId}), (b:Person {id: $toId})
+CALL (a, b) {
+  WITH a, b WHERE $closed IS NOT NULL
+  MERGE (a)-[c:WAS_FAMILY {validTo: $closed.validTo}]->(b)
+  SET c = $closed
+}
 CALL (a, b) {
   MATCH (a)-[old:FAMILY]-(b)
   DELETE old
@@ -506,6 +529,7 @@ RETURN properties(r) AS link
 
 // name: family_delete
 MATCH (:Person {id: $fromId})-[r:FAMILY]-(:Person {id: $toId})
+{{CLOSE r: WAS_FAMILY}}
 DELETE r
 
 // name: beneficiary_state
@@ -547,13 +571,20 @@ RETURN CASE WHEN a IS NULL THEN null ELSE {props: properties(a), kind: 'PERSON'}
            ELSE 'OPPORTUNITY' END} END AS b,
        properties(r) AS link, null AS startId,
        CASE WHEN opp IS NULL THEN [] ELSE [(opp)-[:FOR_ACCOUNT]->(x:Party) | x.id] END AS parties,
-       CASE WHEN opp IS NULL THEN [] ELSE [(opp)-[:FOR_ACCOUNT]->(x:Party) | x.id] END AS accounts
+       CASE WHEN opp IS NULL THEN [] ELSE [(opp)-[:FOR_ACCOUNT]->(x:Party) | x.id] END AS accounts,
+       CASE WHEN a IS NULL OR b IS NULL THEN [] ELSE
+         [(a)-[c:WAS_BUYING_ROLE]->(b) | c.validTo] END AS pastEnds
 
 // name: buying_role_put
 MATCH (a:Person {id: $personId})
 OPTIONAL MATCH (acct:Party {id: $accountId})
 OPTIONAL MATCH (opp:Opportunity {id: $opportunityId})
 WITH a, coalesce(acct, opp) AS b
+CALL (a, b) {
+  WITH a, b WHERE $closed IS NOT NULL
+  MERGE (a)-[c:WAS_BUYING_ROLE {validTo: $closed.validTo}]->(b)
+  SET c = $closed
+}
 MERGE (a)-[r:BUYING_ROLE]->(b)
 SET r = $props
 RETURN properties(r) AS link
@@ -561,6 +592,7 @@ RETURN properties(r) AS link
 // name: buying_role_delete
 MATCH (a:Person {id: $personId})-[r:BUYING_ROLE]->(b)
 WHERE (b:Party AND b.id = $accountId) OR (b:Opportunity AND b.id = $opportunityId)
+{{CLOSE r: WAS_BUYING_ROLE}}
 DELETE r
 
 // name: influence_state
@@ -572,16 +604,24 @@ OPTIONAL MATCH (a)-[r:INFLUENCES]->(b)
 WITH a, b, head(collect(r)) AS r
 RETURN CASE WHEN a IS NULL THEN null ELSE {props: properties(a), kind: 'PERSON'} END AS a,
        CASE WHEN b IS NULL THEN null ELSE {props: properties(b), kind: 'PERSON'} END AS b,
-       properties(r) AS link, null AS startId, [] AS parties, [] AS accounts
+       properties(r) AS link, null AS startId, [] AS parties, [] AS accounts,
+       CASE WHEN a IS NULL OR b IS NULL THEN [] ELSE
+         [(a)-[c:WAS_INFLUENCES]->(b) | c.validTo] END AS pastEnds
 
 // name: influence_put
 MATCH (a:Person {id: $fromId}), (b:Person {id: $toId})
+CALL (a, b) {
+  WITH a, b WHERE $closed IS NOT NULL
+  MERGE (a)-[c:WAS_INFLUENCES {validTo: $closed.validTo}]->(b)
+  SET c = $closed
+}
 MERGE (a)-[r:INFLUENCES]->(b)
 SET r = $props
 RETURN properties(r) AS link
 
 // name: influence_delete
 MATCH (:Person {id: $fromId})-[r:INFLUENCES]->(:Person {id: $toId})
+{{CLOSE r: WAS_INFLUENCES}}
 DELETE r
 
 // name: acquaintance_state
@@ -594,11 +634,18 @@ WITH a, b, head(collect(r)) AS r
 RETURN CASE WHEN a IS NULL THEN null ELSE {props: properties(a), kind: CASE WHEN a:Person THEN 'PERSON' ELSE 'ORGANIZATION' END} END AS a,
        CASE WHEN b IS NULL THEN null ELSE {props: properties(b), kind: CASE WHEN b:Person THEN 'PERSON' ELSE 'ORGANIZATION' END} END AS b,
        properties(r) AS link, CASE WHEN r IS NULL THEN null ELSE startNode(r).id END AS startId,
-       [] AS parties, [] AS accounts
+       [] AS parties, [] AS accounts,
+       CASE WHEN a IS NULL OR b IS NULL THEN [] ELSE
+         [(a)-[c:WAS_KNOWS]-(b) | c.validTo] END AS pastEnds
 
 // name: acquaintance_put
 // Undirected: stored once, from the lower id ($fromId).
 MATCH (a:Party {id: $fromId}), (b:Party {id: $toId})
+CALL (a, b) {
+  WITH a, b WHERE $closed IS NOT NULL
+  MERGE (a)-[c:WAS_KNOWS {validTo: $closed.validTo}]->(b)
+  SET c = $closed
+}
 CALL (a, b) {
   MATCH (a)-[old:KNOWS]-(b)
   DELETE old
@@ -609,6 +656,7 @@ RETURN properties(r) AS link
 
 // name: acquaintance_delete
 MATCH (:Party {id: $fromId})-[r:KNOWS]-(:Party {id: $toId})
+{{CLOSE r: WAS_KNOWS}}
 DELETE r
 
 // name: coverage_state
@@ -620,16 +668,24 @@ OPTIONAL MATCH (a)-[r:COVERS]->(b)
 WITH a, b, head(collect(r)) AS r
 RETURN CASE WHEN a IS NULL THEN null ELSE {props: properties(a), kind: 'REP'} END AS a,
        CASE WHEN b IS NULL THEN null ELSE {props: properties(b), kind: CASE WHEN b:Person THEN 'PERSON' ELSE 'ORGANIZATION' END} END AS b,
-       properties(r) AS link, null AS startId, [] AS parties, [] AS accounts
+       properties(r) AS link, null AS startId, [] AS parties, [] AS accounts,
+       CASE WHEN a IS NULL OR b IS NULL THEN [] ELSE
+         [(a)-[c:WAS_COVERS]->(b) | c.validTo] END AS pastEnds
 
 // name: coverage_put
 MATCH (a:Rep {id: $repId}), (b:Party {id: $personId})
+CALL (a, b) {
+  WITH a, b WHERE $closed IS NOT NULL
+  MERGE (a)-[c:WAS_COVERS {validTo: $closed.validTo}]->(b)
+  SET c = $closed
+}
 MERGE (a)-[r:COVERS]->(b)
 SET r = $props
 RETURN properties(r) AS link
 
 // name: coverage_delete
 MATCH (:Rep {id: $repId})-[r:COVERS]->(:Party {id: $personId})
+{{CLOSE r: WAS_COVERS}}
 DELETE r
 
 // name: team_member_state
@@ -641,16 +697,24 @@ OPTIONAL MATCH (b)-[r:MEMBER_OF]->(a)
 WITH a, b, head(collect(r)) AS r
 RETURN CASE WHEN a IS NULL THEN null ELSE {props: properties(a), kind: 'TEAM'} END AS a,
        CASE WHEN b IS NULL THEN null ELSE {props: properties(b), kind: 'REP'} END AS b,
-       properties(r) AS link, null AS startId, [] AS parties, [] AS accounts
+       properties(r) AS link, null AS startId, [] AS parties, [] AS accounts,
+       CASE WHEN a IS NULL OR b IS NULL THEN [] ELSE
+         [(b)-[c:WAS_MEMBER_OF]->(a) | c.validTo] END AS pastEnds
 
 // name: team_member_put
 MATCH (a:AccountTeam {id: $teamId}), (b:Rep {id: $repId})
+CALL (a, b) {
+  WITH a, b WHERE $closed IS NOT NULL
+  MERGE (b)-[c:WAS_MEMBER_OF {validTo: $closed.validTo}]->(a)
+  SET c = $closed
+}
 MERGE (b)-[r:MEMBER_OF]->(a)
 SET r = $props
 RETURN properties(r) AS link
 
 // name: team_member_delete
 MATCH (:Rep {id: $repId})-[r:MEMBER_OF]->(:AccountTeam {id: $teamId})
+{{CLOSE r: WAS_MEMBER_OF}}
 DELETE r
 
 // name: team_account_state
@@ -662,16 +726,26 @@ OPTIONAL MATCH (a)-[r:COVERS_ACCOUNT]->(b)
 WITH a, b, head(collect(r)) AS r
 RETURN CASE WHEN a IS NULL THEN null ELSE {props: properties(a), kind: 'TEAM'} END AS a,
        CASE WHEN b IS NULL THEN null ELSE {props: properties(b), kind: CASE WHEN b:Person THEN 'PERSON' ELSE 'ORGANIZATION' END} END AS b,
-       properties(r) AS link, null AS startId, [] AS parties, [] AS accounts
+       properties(r) AS link, null AS startId, [] AS parties, [] AS accounts,
+       CASE WHEN a IS NULL OR b IS NULL THEN [] ELSE
+         [(a)-[c:WAS_COVERS_ACCOUNT]->(b) | c.validTo] END AS pastEnds
 
 // name: team_account_put
 MATCH (a:AccountTeam {id: $teamId}), (b:Party {id: $partyId})
+CALL (a, b) {
+  WITH a, b WHERE $closed IS NOT NULL
+  MERGE (a)-[c:WAS_COVERS_ACCOUNT {validTo: $closed.validTo}]->(b)
+  SET c = $closed
+}
 MERGE (a)-[r:COVERS_ACCOUNT]->(b)
 SET r = $props
 RETURN properties(r) AS link
 
 // name: team_account_delete
 MATCH (:AccountTeam {id: $teamId})-[r:COVERS_ACCOUNT]->(:Party {id: $partyId})
+{{CLOSE r: WAS_COVERS_ACCOUNT}}
+DELETE r
+
 // name: competitor_coverage_state
 OPTIONAL MATCH (a:Competitor {id: $competitorId})
 OPTIONAL MATCH (b:Person {id: $personId})
@@ -681,16 +755,24 @@ OPTIONAL MATCH (a)-[r:COMPETITOR_COVERS]->(b)
 WITH a, b, head(collect(r)) AS r
 RETURN CASE WHEN a IS NULL THEN null ELSE {props: properties(a), kind: 'COMPETITOR'} END AS a,
        CASE WHEN b IS NULL THEN null ELSE {props: properties(b), kind: 'PERSON'} END AS b,
-       properties(r) AS link, null AS startId, [] AS parties, [] AS accounts
+       properties(r) AS link, null AS startId, [] AS parties, [] AS accounts,
+       CASE WHEN a IS NULL OR b IS NULL THEN [] ELSE
+         [(a)-[c:WAS_COMPETITOR_COVERS]->(b) | c.validTo] END AS pastEnds
 
 // name: competitor_coverage_put
 MATCH (a:Competitor {id: $competitorId}), (b:Person {id: $personId})
+CALL (a, b) {
+  WITH a, b WHERE $closed IS NOT NULL
+  MERGE (a)-[c:WAS_COMPETITOR_COVERS {validTo: $closed.validTo}]->(b)
+  SET c = $closed
+}
 MERGE (a)-[r:COMPETITOR_COVERS]->(b)
 SET r = $props
 RETURN properties(r) AS link
 
 // name: competitor_coverage_delete
 MATCH (:Competitor {id: $competitorId})-[r:COMPETITOR_COVERS]->(:Person {id: $personId})
+{{CLOSE r: WAS_COMPETITOR_COVERS}}
 DELETE r
 
 // name: competitor_opportunity_state

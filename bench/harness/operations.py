@@ -80,6 +80,13 @@ query OrgChart($id: ID!) {
 }
 """
 
+# As-of cells (issue 14.2): the same questions of the graph as it was on one past day (the
+# generator's history spans the three years before its reference day).
+AS_OF_DAY = "2025-06-01"
+ORG_CHART_AS_OF = ORG_CHART.replace(
+    "includeInfluence: true", f'includeInfluence: true, asOf: "{AS_OF_DAY}"'
+)
+
 SEARCH = """
 query Search($text: String!) {
   search(text: $text, first: 10) {
@@ -106,6 +113,9 @@ query Path($from: ID!, $to: ID!) {
   }
 }
 """
+
+KEY_DECIDERS_AS_OF = KEY_DECIDERS.replace("limit: 10", f'limit: 10, asOf: "{AS_OF_DAY}"')
+RELATIONSHIP_PATH_AS_OF = RELATIONSHIP_PATH.replace("limit: 3", f'limit: 3, asOf: "{AS_OF_DAY}"')
 
 CROSS_SELL = """
 query CrossSell($id: ID!) {
@@ -230,6 +240,13 @@ OPERATIONS: tuple[Operation, ...] = (
         "orgChart(depth 3, influence) of a random organization",
     ),
     Operation(
+        "orgChart-asOf",
+        "ours",
+        ORG_CHART_AS_OF,
+        _ids("organizations"),
+        f"the same orgChart as of {AS_OF_DAY} (current and closed links valid that day)",
+    ),
+    Operation(
         "search",
         "ours",
         SEARCH,
@@ -263,11 +280,25 @@ OPERATIONS: tuple[Operation, ...] = (
         background="keyDeciders",
     ),
     Operation(
+        "keyDeciders-asOf",
+        "ours",
+        KEY_DECIDERS_AS_OF,
+        lambda p: [{"id": p.key_account}],
+        f"the same keyDeciders as of {AS_OF_DAY}",
+    ),
+    Operation(
         "relationshipPath",
         "ours",
         RELATIONSHIP_PATH,
         lambda p: [{"from": a, "to": b} for a, b in p.path_pairs],
         "relationshipPath(maxHops 4, limit 3) between parties two links apart",
+    ),
+    Operation(
+        "relationshipPath-asOf",
+        "ours",
+        RELATIONSHIP_PATH_AS_OF,
+        lambda p: [{"from": a, "to": b} for a, b in p.path_pairs],
+        f"the same relationshipPath as of {AS_OF_DAY}",
     ),
     Operation(
         "crossSell",

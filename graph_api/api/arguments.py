@@ -43,3 +43,13 @@ MaxHops = Annotated[
 Limit = Annotated[int, strawberry.argument(description="Most results returned.")]
 # A mutation's one input: the change it makes, described by its input type.
 Input = Annotated[T, strawberry.argument(description="The change to make.")]
+GraphAsOf = Annotated[
+    datetime.date | None,
+    strawberry.argument(
+        description=(
+            "Read the graph as it was that day: only the links valid then (jobs, reporting "
+            "lines, buying roles and attitudes, coverage, influence, acquaintance, family). "
+            "Default: the current graph."
+        )
+    ),
+]

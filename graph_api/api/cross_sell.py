@@ -7,7 +7,7 @@ from typing import Annotated
 
 import strawberry
 
-from graph_api.api.arguments import Limit
+from graph_api.api.arguments import GraphAsOf, Limit
 from graph_api.api.context import Info
 from graph_api.api.enums import register
 from graph_api.api.types import GraphPath
@@ -173,6 +173,7 @@ class CrossSellQuery:
             cs.CrossSellScope,
             strawberry.argument(description="Whose holdings rule a product out."),
         ] = cs.CrossSellScope.SELF,
+        as_of: GraphAsOf = None,
     ) -> CrossSell | None:
         ctx = info.context
         result = await cross_sell(
@@ -182,5 +183,6 @@ class CrossSellQuery:
             scope=exclude,
             max_limit=ctx.settings.max_page_size,
             language=ctx.language,
+            as_of=as_of,
         )
         return CrossSell.from_domain(result)

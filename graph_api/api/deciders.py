@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
+from typing import Annotated
 
 import strawberry
 from graphql import FieldNode
 
 from graph_api.api import enums as _enums  # noqa: F401  (registers the domain enums first)
-from graph_api.api.arguments import AccountId, IncludeSubsidiaries, Limit, OpportunityId
+from graph_api.api.arguments import (
+    AccountId,
+    GraphAsOf,
+    IncludeSubsidiaries,
+    Limit,
+    OpportunityId,
+)
 from graph_api.api.context import Info
 from graph_api.api.declared import declared_names
 from graph_api.api.selection import child_fields
@@ -23,6 +31,9 @@ from graph_api.services.deciders import (
     DecisionScope,
     decision_assessment,
     key_deciders,
+)
+from graph_api.services.deciders import (
+    at_close as at_close_of,
 )
 
 
@@ -267,13 +278,29 @@ def _asks_person_details(info: Info) -> bool:
 
 
 def _scope(
-    account_id: strawberry.ID | None, opportunity_id: strawberry.ID | None, subsidiaries: bool
+    account_id: strawberry.ID | None,
+    opportunity_id: strawberry.ID | None,
+    subsidiaries: bool,
+    as_of: datetime.date | None = None,
 ) -> DecisionScope:
     return DecisionScope(
         account_id=str(account_id) if account_id is not None else None,
         opportunity_id=str(opportunity_id) if opportunity_id is not None else None,
         include_subsidiaries=subsidiaries,
+        as_of=as_of,
     )
+
+
+AtClose = Annotated[
+    bool,
+    strawberry.argument(
+        description=(
+            "Read the buying centre as it was on the opportunity's close date (opportunityId "
+            "of an opportunity WON or LOST with a closeDate): who decided, and who was on our "
+            "side, the day the deal closed. Not with asOf."
+        )
+    ),
+]
 
 
 @strawberry.type
@@ -295,11 +322,15 @@ class DecidersQuery:
         opportunity_id: OpportunityId = None,
         include_subsidiaries: IncludeSubsidiaries = False,
         limit: Limit = 10,
+        as_of: GraphAsOf = None,
+        at_close: AtClose = False,
     ) -> list[KeyDecider] | None:
         ctx = info.context
+        reader = await ctx.reader()
+        scope = _scope(account_id, opportunity_id, include_subsidiaries, as_of)
         ranking = await key_deciders(
-            await ctx.reader(),
-            _scope(account_id, opportunity_id, include_subsidiaries),
+            reader,
+            await at_close_of(reader, scope, as_of) if at_close else scope,
             limit,
             ctx.settings.max_page_size,
             memo=ctx.cache,
@@ -323,11 +354,15 @@ class DecidersQuery:
         account_id: AccountId = None,
         opportunity_id: OpportunityId = None,
         include_subsidiaries: IncludeSubsidiaries = False,
+        as_of: GraphAsOf = None,
+        at_close: AtClose = False,
     ) -> DecisionAssessment | None:
         ctx = info.context
+        reader = await ctx.reader()
+        scope = _scope(account_id, opportunity_id, include_subsidiaries, as_of)
         result = await decision_assessment(
-            await ctx.reader(),
-            _scope(account_id, opportunity_id, include_subsidiaries),
+            reader,
+            await at_close_of(reader, scope, as_of) if at_close else scope,
             memo=ctx.cache,
             details=_asks_person_details(info),
             language=ctx.language,

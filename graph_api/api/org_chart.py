@@ -7,7 +7,7 @@ from typing import Annotated
 import strawberry
 
 from graph_api.api import enums as _enums  # noqa: F401  (registers the domain enums first)
-from graph_api.api.arguments import IncludeSubsidiaries
+from graph_api.api.arguments import GraphAsOf, IncludeSubsidiaries
 from graph_api.api.context import Info
 from graph_api.api.tas import Competition, competition_of
 from graph_api.api.types import Organization, Person
@@ -173,6 +173,7 @@ class OrgChartQuery:
             strawberry.ID | None,
             strawberry.argument(description="Take the markers from this opportunity."),
         ] = None,
+        as_of: GraphAsOf = None,
     ) -> OrgChart | None:
         ctx = info.context
         chart = await org_chart(
@@ -183,5 +184,6 @@ class OrgChartQuery:
             include_subsidiaries=include_subsidiaries,
             include_influence=include_influence,
             opportunity_id=str(opportunity_id) if opportunity_id is not None else None,
+            as_of=as_of,
         )
         return OrgChart.from_domain(chart)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from graph_api.api.arguments import Limit, MaxHops
+from graph_api.api.arguments import GraphAsOf, Limit, MaxHops
 from graph_api.api.context import Info
 from graph_api.api.types import GraphPath
 from graph_api.domain import model as m
@@ -58,6 +58,7 @@ class PathsQuery:
         max_hops: MaxHops = 4,
         limit: Limit = 3,
         link_types: LinkTypes = None,
+        as_of: GraphAsOf = None,
     ) -> list[GraphPath] | None:
         ctx = info.context
         found = await relationship_path(
@@ -71,6 +72,7 @@ class PathsQuery:
             node_cap=ctx.settings.max_path_nodes,
             language=ctx.language,
             link_types=link_types,
+            as_of=as_of,
         )
         return [GraphPath.from_domain(p) for p in found]
 
@@ -91,6 +93,7 @@ class PathsQuery:
         max_hops: MaxHops = 4,
         limit: Limit = 5,
         link_types: WarmLinkTypes = None,
+        as_of: GraphAsOf = None,
     ) -> list[GraphPath] | None:
         ctx = info.context
         found = await warm_introductions(
@@ -103,5 +106,6 @@ class PathsQuery:
             node_cap=ctx.settings.max_path_nodes,
             language=ctx.language,
             link_types=link_types,
+            as_of=as_of,
         )
         return [GraphPath.from_domain(p) for p in found]

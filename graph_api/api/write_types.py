@@ -197,6 +197,13 @@ class EmploymentInput:
     department: str | None = UNSET
     since: datetime.date | None = UNSET
     primary: bool | None = strawberry.field(default=UNSET, description="The main employer.")
+    valid_from: datetime.date | None = strawberry.field(
+        default=UNSET,
+        description=(
+            "First day the link held (default: today, when it is created); a change of a "
+            "field that starts a new period starts it on this day."
+        ),
+    )
     expected_version: int | None = strawberry.field(default=UNSET, description=_VERSION_DOC)
 
 
@@ -205,6 +212,13 @@ class EmploymentInput:
 class ReportingLineInput:
     person_id: strawberry.ID
     manager_id: strawberry.ID
+    valid_from: datetime.date | None = strawberry.field(
+        default=UNSET,
+        description=(
+            "First day the link held (default: today, when it is created); a change of a "
+            "field that starts a new period starts it on this day."
+        ),
+    )
 
 
 @described_by("family")
@@ -218,6 +232,13 @@ class FamilyLinkInput:
     from_id: strawberry.ID
     to_id: strawberry.ID
     kind: m.FamilyKind
+    valid_from: datetime.date | None = strawberry.field(
+        default=UNSET,
+        description=(
+            "First day the link held (default: today, when it is created); a change of a "
+            "field that starts a new period starts it on this day."
+        ),
+    )
     expected_version: int | None = strawberry.field(default=UNSET, description=_VERSION_DOC)
 
 
@@ -245,6 +266,13 @@ class BuyingRoleInput:
     attitude: m.Attitude | None = UNSET
     influence: m.InfluenceLevel | None = UNSET
     note: str | None = UNSET
+    valid_from: datetime.date | None = strawberry.field(
+        default=UNSET,
+        description=(
+            "First day the link held (default: today, when it is created); a change of a "
+            "field that starts a new period starts it on this day."
+        ),
+    )
     expected_version: int | None = strawberry.field(default=UNSET, description=_VERSION_DOC)
 
 
@@ -255,6 +283,13 @@ class InfluenceInput:
     to_id: strawberry.ID
     strength: float | None = strawberry.field(default=UNSET, description="0..1")
     kind: str | None = strawberry.field(default=UNSET, description="POLITICAL, TECHNICAL, ...")
+    valid_from: datetime.date | None = strawberry.field(
+        default=UNSET,
+        description=(
+            "First day the link held (default: today, when it is created); a change of a "
+            "field that starts a new period starts it on this day."
+        ),
+    )
     expected_version: int | None = strawberry.field(default=UNSET, description=_VERSION_DOC)
 
 
@@ -265,6 +300,13 @@ class AcquaintanceInput:
     to_id: strawberry.ID
     strength: float | None = strawberry.field(default=UNSET, description="0..1")
     context: str | None = strawberry.field(default=UNSET, description="How they know each other.")
+    valid_from: datetime.date | None = strawberry.field(
+        default=UNSET,
+        description=(
+            "First day the link held (default: today, when it is created); a change of a "
+            "field that starts a new period starts it on this day."
+        ),
+    )
     expected_version: int | None = strawberry.field(default=UNSET, description=_VERSION_DOC)
 
 
@@ -275,6 +317,13 @@ class CoverageInput:
     person_id: strawberry.ID
     strength: float = strawberry.field(description="0..1")
     kind: str | None = strawberry.field(default=UNSET, description="PERSONAL, BUSINESS, ...")
+    valid_from: datetime.date | None = strawberry.field(
+        default=UNSET,
+        description=(
+            "First day the link held (default: today, when it is created); a change of a "
+            "field that starts a new period starts it on this day."
+        ),
+    )
     expected_version: int | None = strawberry.field(default=UNSET, description=_VERSION_DOC)
 
 
@@ -284,6 +333,13 @@ class TeamMemberInput:
     team_id: strawberry.ID
     rep_id: strawberry.ID
     role: m.RepRole | None = strawberry.field(default=UNSET, description="Role in the team.")
+    valid_from: datetime.date | None = strawberry.field(
+        default=UNSET,
+        description=(
+            "First day the link held (default: today, when it is created); a change of a "
+            "field that starts a new period starts it on this day."
+        ),
+    )
     expected_version: int | None = strawberry.field(default=UNSET, description=_VERSION_DOC)
 
 
@@ -292,6 +348,13 @@ class TeamMemberInput:
 class TeamAccountInput:
     team_id: strawberry.ID
     party_id: strawberry.ID
+    valid_from: datetime.date | None = strawberry.field(
+        default=UNSET,
+        description=(
+            "First day the link held (default: today, when it is created); a change of a "
+            "field that starts a new period starts it on this day."
+        ),
+    )
 
 
 @described_by("competitorCoverage")
@@ -302,6 +365,13 @@ class CompetitorCoverageInput:
     strength: float = strawberry.field(description="0..1")
     champion: bool | None = strawberry.field(default=UNSET, description="Their champion.")
     note: str | None = strawberry.field(default=UNSET, description="What is known of it.")
+    valid_from: datetime.date | None = strawberry.field(
+        default=UNSET,
+        description=(
+            "First day the link held (default: today, when it is created); a change of a "
+            "field that starts a new period starts it on this day."
+        ),
+    )
     expected_version: int | None = strawberry.field(default=UNSET, description=_VERSION_DOC)
 
 

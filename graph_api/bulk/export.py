@@ -74,7 +74,9 @@ def _value(f: Field, props: Mapping[str, Any], refs: Mapping[str, Any]) -> Any:
 
 
 def _sort_key(section: Section, row: Mapping[str, Any]) -> tuple[str, ...]:
-    return tuple(str(row.get(k) or "") for k in section.key)
+    # A key with history may have several rows: by period (the current one first).
+    period = ("validTo", "validFrom") if section.rel_type is not None else ()
+    return tuple(str(row.get(k) or "") for k in (*section.key, *period))
 
 
 async def export_section(store: Store, section: Section) -> AsyncIterator[dict[str, Any]]:

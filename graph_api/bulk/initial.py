@@ -228,6 +228,8 @@ def search_titles(validated: Validated) -> tuple[dict[str, list[str]], dict[str,
     with_empty: set[str] = set()
     for row in validated.good_rows("employment"):
         values = row.values
+        if values.get("validTo") is not None:
+            continue  # a past job (WAS_WORKS_FOR) is not searched by
         person = values["personId"]
         parts = [p for p in (values.get("title"), values.get("department")) if p]
         if not parts:
@@ -316,19 +318,24 @@ def write_import_files(
             props = [f for f in section.fields if f.stored and f.name not in section.key]
             columns = [(f.name, _formatter(f.kind, multiline)) for f in props]
             str_id = _formatter("id", multiline)
-            for rtype, start_field, end_field in _LINKS[section.name]:
+            # A kind with history: current links under the type, closed periods under
+            # closed_type (cypher/import.cypher's `_closed` queries).
+            variants = [(False, "")] + ([(True, "WAS_")] if section.rel_type else [])
+            for (rtype, start_field, end_field), (closed, prefix) in (
+                (link, variant) for link in _LINKS[section.name] for variant in variants
+            ):
                 start = _ID_SPACE[_ref_entity(section, start_field)]
                 end = _ID_SPACE[_ref_entity(section, end_field)]
                 header = [f":START_ID({start})", f":END_ID({end})"]
                 header += [f"{f.name}:{_CSV_TYPE[f.kind]}" for f in props]
                 header += ["createdAt:datetime", "updatedAt:datetime"]
-                fh = files.open("relationships", rtype, header)
+                fh = files.open("relationships", prefix + rtype, header)
                 write = fh.write
                 for row in rows:
                     values = row.values
                     get = values.get
                     a, b = get(start_field), get(end_field)
-                    if a is None or b is None:
+                    if a is None or b is None or (get("validTo") is not None) != closed:
                         continue
                     cells = [str_id(a), str_id(b)]
                     cells += [fmt(get(name)) for name, fmt in columns]

@@ -169,21 +169,21 @@ def _section_batches(section: Section, rows: list[Row], size: int) -> list[list[
     if section.name == "buyingRoles":
         on_account = [i for i, p in enumerate(payload) if p.get("accountId")]
         on_opportunity = [i for i, p in enumerate(payload) if p.get("opportunityId")]
-        return [
-            _batches(
-                "import.buyingRoles_account",
-                [payload[i] for i in on_account],
-                [rows[i] for i in on_account],
-                size,
+        groups = [("import.buyingRoles_account", on_account)]
+        groups.append(("import.buyingRoles_opportunity", on_opportunity))
+    else:
+        groups = [(f"import.{section.name}", list(range(len(payload))))]
+    step: list[_Batch] = []
+    for name, picked in groups:
+        # A closed period (validTo given) is written by the query's `_closed` twin, as a
+        # relationship of the parallel WAS_ type (spec.closed_type).
+        current = [i for i in picked if payload[i]["props"].get("validTo") is None]
+        closed = [i for i in picked if payload[i]["props"].get("validTo") is not None]
+        for query_name, chosen in ((name, current), (name + "_closed", closed)):
+            step += _batches(
+                query_name, [payload[i] for i in chosen], [rows[i] for i in chosen], size
             )
-            + _batches(
-                "import.buyingRoles_opportunity",
-                [payload[i] for i in on_opportunity],
-                [rows[i] for i in on_opportunity],
-                size,
-            )
-        ]
-    return [_batches(f"import.{section.name}", payload, rows, size)]
+    return [step]
 
 
 def _digest(name: str, payload: list[dict[str, Any]]) -> str:
@@ -336,8 +336,12 @@ def _query_labels() -> dict[str, str]:
         if section.name == "buyingRoles":
             labels["import.buyingRoles_account"] = "buyingRoles on accounts"
             labels["import.buyingRoles_opportunity"] = "buyingRoles on opportunities"
+            labels["import.buyingRoles_account_closed"] = "closed buyingRoles on accounts"
+            labels["import.buyingRoles_opportunity_closed"] = "closed buyingRoles on opportunities"
             continue
         labels[f"import.{section.name}"] = section.name
+        if section.rel_type is not None:
+            labels[f"import.{section.name}_closed"] = f"closed {section.name}"
         follow = _FOLLOW_UPS.get(section.name)
         if follow is not None:
             labels[follow[0]] = f"{section.name} {follow[1]} links"
@@ -462,11 +466,13 @@ _FOLLOW_UP_QUERIES = frozenset(q for q, _ in _FOLLOW_UPS.values())
 # write links of rows whose change their node section's batch recorded).
 _SECTION_OF_QUERY: dict[str, Section] = {
     **{f"import.{s.name}": s for s in (*NODE_SECTIONS, *LINK_SECTIONS)},
+    **{f"import.{s.name}_closed": s for s in LINK_SECTIONS if s.rel_type is not None},
     **{
-        f"import.buyingRoles_{on}": s
+        f"import.buyingRoles_{on}{closed}": s
         for s in LINK_SECTIONS
         if s.name == "buyingRoles"
         for on in ("account", "opportunity")
+        for closed in ("", "_closed")
     },
 }
 _QUERY_LABELS = _query_labels()

@@ -68,6 +68,18 @@ of the format: the audit trail (`(:AuditEntry)-[:CONCERNS]->(node)`, see
 docs/WRITING.md), the write locks (`:WriteLock`) and the cross-sell co-holding statistics
 (`:CoHoldingStats`, `COUNTS`, `CO_HELD`, recomputed after every import, see
 docs/CROSS_SELL.md).
+
+History: a link kind marked "with history" below carries a validity period, `validFrom`
+(first day) and `validTo` (the day it ended, not included; absent while current). The
+current link is stored under its type; a closed period under the parallel type `WAS_<type>`
+(`WORKS_FOR` closed is `WAS_WORKS_FOR`), so that every question about the present reads the
+current links only, and an as-of question (`asOf: Date`) reads both types and keeps the
+links valid that day. In a document, rows of the same key may repeat with periods that do
+not overlap (a closed and an open one, several closed ones); two periods of the same key
+that overlap, or that end the same day, are an error naming both rows. Ending a link
+through the API (`remove...`) closes its period (validTo = today) instead of deleting it; a
+change of a field that starts a new period (a title, an attitude, a role) closes the old
+period and opens a new one from today.
 """
 # Not an f-string: the text quotes Cypher words, which the parameterization test looks for.
 _HEAD = _HEAD_TEMPLATE.replace("FORMAT_NAME", FORMAT_NAME).replace(
@@ -135,7 +147,18 @@ def render_model_doc() -> str:
             out.append(_cell(s.doc) + "\n")
             out.append(f"Graph: `{s.graph}`\n")
             rules: list[str] = []
-            if s.kind == "link":
+            if s.kind == "link" and s.rel_type is not None:
+                rules.append(
+                    "with history: key and period, one open period per key; closed periods "
+                    f"stored as `WAS_{s.rel_type}`"
+                )
+                if s.period_fields:
+                    rules.append(
+                        "a change of "
+                        + ", ".join(f"`{f}`" for f in s.period_fields)
+                        + " starts a new period"
+                    )
+            elif s.kind == "link":
                 rules.append("key (one link per key): " + ", ".join(f"`{k}`" for k in s.key))
             if s.symmetric:
                 rules.append("undirected: stored once")

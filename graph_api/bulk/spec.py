@@ -89,6 +89,14 @@ class Section:
     acyclic: tuple[str, str] | None = None  # (from field, to field) must form no cycle
     exactly_one_of: tuple[str, ...] = ()
     at_least_one_of: tuple[str, ...] = ()
+    # A link kind with history: the relationship type of its current links. Its rows carry a
+    # validity period (validFrom, validTo); a closed period (validTo given) is stored as a
+    # relationship of the parallel type `closed_type(rel_type)` (WORKS_FOR -> WAS_WORKS_FOR),
+    # so that every query of the present sees the current links only, at no cost.
+    rel_type: str | None = None
+    # Fields whose change closes the period and opens a new one (a title, an attitude); a
+    # change of any other field updates the current period in place.
+    period_fields: tuple[str, ...] = ()
 
     @cached_property
     def field_map(self) -> dict[str, Field]:
@@ -99,6 +107,19 @@ class Section:
     @property
     def columns(self) -> list[str]:
         return [f.name for f in self.fields]
+
+    @property
+    def has_history(self) -> bool:
+        return self.rel_type is not None
+
+
+# The naming rule of closed periods: one parallel relationship type per link type.
+CLOSED_PREFIX = "WAS_"
+
+
+def closed_type(rel_type: str) -> str:
+    """The relationship type that stores the closed periods of links of `rel_type`."""
+    return CLOSED_PREFIX + rel_type
 
 
 # Entity kinds and the Neo4j labels that hold them. Party is the union of Person and
@@ -161,6 +182,20 @@ def _enum(
 
 def _unit(name: str, doc: str, required: bool = False) -> Field:
     return Field(name, "float", required=required, minimum=0.0, maximum=1.0, doc=doc)
+
+
+def _period() -> tuple[Field, Field]:
+    """The validity period of a link with history: [validFrom, validTo), open-ended when
+    current. Valid on day d when validFrom <= d (or no validFrom) and d < validTo (or no
+    validTo): the day a link ends is its validTo, and a new period may start that day."""
+    return (
+        Field("validFrom", "date", doc="first day the link held (unknown: since ever)"),
+        Field(
+            "validTo",
+            "date",
+            doc="the day the link ended (not included); absent: current. No earlier than validFrom",
+        ),
+    )
 
 
 _PROFILE_COMMON = (
@@ -466,6 +501,8 @@ SECTIONS: tuple[Section, ...] = (
         key=("personId", "organizationId"),
         graph="(person)-[:WORKS_FOR {title, department, since, primary}]->(organization)",
         doc="Employment and contact roles of people at organizations.",
+        rel_type="WORKS_FOR",
+        period_fields=("title", "department"),
         fields=(
             _ref("personId", "Person", "the employee or contact"),
             _ref("organizationId", "Organization", "the employer"),
@@ -473,6 +510,7 @@ SECTIONS: tuple[Section, ...] = (
             _s("department", "department"),
             Field("since", "date", doc="employed since"),
             Field("primary", "bool", doc="the person's main employer"),
+            *_period(),
         ),
     ),
     Section(
@@ -483,9 +521,11 @@ SECTIONS: tuple[Section, ...] = (
         doc="Reporting lines between people (no cycles, no self-links).",
         no_self_link=("personId", "managerId"),
         acyclic=("personId", "managerId"),
+        rel_type="REPORTS_TO",
         fields=(
             _ref("personId", "Person", "the person who reports"),
             _ref("managerId", "Person", "the manager reported to"),
+            *_period(),
         ),
     ),
     Section(
@@ -499,12 +539,15 @@ SECTIONS: tuple[Section, ...] = (
         ),
         doc="Family links: spouse, parent/child, sibling, other.",
         no_self_link=("fromId", "toId"),
+        rel_type="FAMILY",
+        period_fields=("kind",),
         fields=(
             _ref("fromId", "Person", "one relative (the parent of a PARENT link)"),
             _ref("toId", "Person", "the other relative (the child of a PARENT link)"),
             _enum(
                 "kind", m.FamilyKind, "read from fromId: PARENT means fromId is the parent", True
             ),
+            *_period(),
         ),
     ),
     Section(
@@ -529,6 +572,8 @@ SECTIONS: tuple[Section, ...] = (
         doc="Buying-centre markers of a person on an account or on one opportunity.",
         exactly_one_of=("accountId", "opportunityId"),
         at_least_one_of=("role", "attitude", "influence"),
+        rel_type="BUYING_ROLE",
+        period_fields=("role", "attitude", "influence"),
         fields=(
             _ref("personId", "Person", "the person marked"),
             _ref("accountId", "Party", "the account (organization or person)", False),
@@ -537,6 +582,7 @@ SECTIONS: tuple[Section, ...] = (
             _enum("attitude", m.Attitude, "+ = - X", aliases=m.ATTITUDE_ALIASES),
             _enum("influence", m.InfluenceLevel, "influence on the decision: HIGH, MEDIUM, LOW"),
             _s("note", "the account team's note", max_length=TEXT_LEN),
+            *_period(),
         ),
     ),
     Section(
@@ -546,11 +592,13 @@ SECTIONS: tuple[Section, ...] = (
         graph="(from)-[:INFLUENCES {strength, kind}]->(to): `to` listens to `from`",
         doc="Informal influence (政治圈): who listens to whom, incl. outside advisers.",
         no_self_link=("fromId", "toId"),
+        rel_type="INFLUENCES",
         fields=(
             _ref("fromId", "Person", "the one listened to"),
             _ref("toId", "Person", "the one who listens"),
             _unit("strength", "0..1 (default 0.5)"),
             _s("kind", "e.g. POLITICAL, TECHNICAL, ADVISORY"),
+            *_period(),
         ),
     ),
     Section(
@@ -561,11 +609,13 @@ SECTIONS: tuple[Section, ...] = (
         graph="(a)-[:KNOWS {strength, context}]->(b), stored once from the lower id",
         doc="Acquaintance between parties (undirected).",
         no_self_link=("fromId", "toId"),
+        rel_type="KNOWS",
         fields=(
             _ref("fromId", "Party", "one party"),
             _ref("toId", "Party", "the other party"),
             _unit("strength", "0..1 (default 0.5)"),
             _s("context", "how they know each other"),
+            *_period(),
         ),
     ),
     Section(
@@ -574,11 +624,13 @@ SECTIONS: tuple[Section, ...] = (
         key=("repId", "personId"),
         graph="(rep)-[:COVERS {strength, kind}]->(person)",
         doc="Our reps' relationships with customer people (the %/$/#/& marks of the charts).",
+        rel_type="COVERS",
         fields=(
             _ref("repId", "Rep", "our rep"),
             _ref("personId", "Party", "the customer person covered"),
             _unit("strength", "0..1 strength of our relationship", required=True),
             _s("kind", "kind of relationship, e.g. PERSONAL, BUSINESS, SOCIAL"),
+            *_period(),
         ),
     ),
     Section(
@@ -600,12 +652,14 @@ SECTIONS: tuple[Section, ...] = (
         key=("competitorId", "personId"),
         graph="(competitor)-[:COMPETITOR_COVERS {strength, champion, note}]->(person)",
         doc="A competitor's relationships with customer people: whom they cover, how strongly.",
+        rel_type="COMPETITOR_COVERS",
         fields=(
             _ref("competitorId", "Competitor", "the competitor"),
             _ref("personId", "Person", "the customer person"),
             _unit("strength", "0..1 strength of their relationship", required=True),
             Field("champion", "bool", doc="the person is the competitor's champion (支持者)"),
             _s("note", "what is known of it", max_length=TEXT_LEN),
+            *_period(),
         ),
     ),
     Section(
@@ -614,10 +668,12 @@ SECTIONS: tuple[Section, ...] = (
         key=("teamId", "repId"),
         graph="(rep)-[:MEMBER_OF {role}]->(team)",
         doc="Members of account teams.",
+        rel_type="MEMBER_OF",
         fields=(
             _ref("teamId", "AccountTeam", "the team"),
             _ref("repId", "Rep", "the member"),
             _enum("role", m.RepRole, "the member's role in the team"),
+            *_period(),
         ),
     ),
     Section(
@@ -626,9 +682,11 @@ SECTIONS: tuple[Section, ...] = (
         key=("teamId", "partyId"),
         graph="(team)-[:COVERS_ACCOUNT]->(party)",
         doc="The accounts an account team covers.",
+        rel_type="COVERS_ACCOUNT",
         fields=(
             _ref("teamId", "AccountTeam", "the team"),
             _ref("partyId", "Party", "the account covered"),
+            *_period(),
         ),
     ),
 )

@@ -459,6 +459,15 @@ def _parse_row(
             "MISSING_FIELD",
             f"give at least one of {', '.join(section.at_least_one_of)}",
         )
+    if section.rel_type is not None:
+        start, end = values.get("validFrom"), values.get("validTo")
+        if start is not None and end is not None and end < start:
+            bad(
+                "validTo",
+                end.isoformat(),
+                "INVALID_PERIOD",
+                f"validTo must not be before validFrom {start.isoformat()}",
+            )
     if section.no_self_link:
         a, b = section.no_self_link
         if a in values and values.get(a) == values.get(b):
@@ -495,11 +504,72 @@ def check_row(
     return row.values, problems
 
 
-def row_key(section: Section, row: Row) -> tuple[Any, ...]:
+def link_key(section: Section, row: Row) -> tuple[Any, ...]:
+    """The pair (and target) a link row is about, whatever its period."""
     if section.symmetric:
         pair = sorted((str(row.values.get("fromId")), str(row.values.get("toId"))))
         return tuple(pair)
     return tuple(row.values.get(k) for k in section.key)
+
+
+def row_key(section: Section, row: Row) -> tuple[Any, ...]:
+    """What names one row: a link with history is named by its key and its period."""
+    key = link_key(section, row)
+    if section.rel_type is not None:
+        return (*key, row.values.get("validFrom"), row.values.get("validTo"))
+    return key
+
+
+def _overlap(a: Row, b: Row) -> bool:
+    """Whether two periods [validFrom, validTo) of the same key clash: they share a day, or
+    both are closed on the same day (a closed period is stored under its end day)."""
+    a_from, a_to = a.values.get("validFrom"), a.values.get("validTo")
+    b_from, b_to = b.values.get("validFrom"), b.values.get("validTo")
+    if a_to is not None and a_to == b_to:
+        return True
+    if a_to is None and b_to is None:
+        return True
+    a_before_b_ends = b_to is None or a_from is None or a_from < b_to
+    b_before_a_ends = a_to is None or b_from is None or b_from < a_to
+    return a_before_b_ends and b_before_a_ends
+
+
+def _iso(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _period(r: Row) -> str:
+    start, end = r.values.get("validFrom"), r.values.get("validTo")
+    return f"[{start.isoformat() if start else '...'}, {end.isoformat() if end else 'open'})"
+
+
+def _check_periods(result: Validated, section: Section, rows: list[Row]) -> None:
+    """Rows of the same key whose periods overlap are errors naming both rows."""
+    by_key: dict[tuple[Any, ...], list[Row]] = defaultdict(list)
+    for row in rows:
+        if not row.rejected:
+            by_key[link_key(section, row)].append(row)
+    for key, group in by_key.items():
+        if len(group) < 2:
+            continue
+        for i, row in enumerate(group):
+            for first in group[:i]:
+                if not _overlap(first, row):
+                    continue
+                result.problems.append(
+                    Problem(
+                        row.file,
+                        row.number,
+                        section.name,
+                        "validFrom",
+                        _iso(row.values.get("validFrom")),
+                        "OVERLAPPING_PERIOD",
+                        f"{'/'.join(map(str, key))}: period {_period(row)} overlaps row "
+                        f"{first.number}'s {_period(first)}",
+                    )
+                )
+                row.rejected = True
+                first.rejected = True
 
 
 def _same(a: Row, b: Row) -> bool:
@@ -572,13 +642,16 @@ async def validate(
                         fname,
                         row.values.get(fname),
                         "DUPLICATE_CONFLICT",
-                        f"{'/'.join(map(str, key))} is also row {first.number} with "
+                        f"{'/'.join(map(str, link_key(section, row)))} is also row "
+                        f"{first.number} with "
                         f"{fname}={first.values.get(fname)!r}",
                     )
                 )
                 row.rejected = True
                 first.rejected = True
                 unique.append(row)
+        if section.rel_type is not None:
+            _check_periods(result, section, unique)
         result.rows[section.name] = unique
 
     # Ids defined by the document, per entity kind; one id space for Person and Organization.
@@ -788,6 +861,9 @@ async def _check_cycles(result: Validated, db_links: DbLinks | None = None) -> N
         # Each link with the row that adds it (None: a link already in the database).
         edges: dict[str, list[tuple[str, Row | None]]] = defaultdict(list)
         for row in result.rows.get(section.name, []):
+            # Closed periods are history: only current links can form a cycle.
+            if row.values.get("validTo") is not None:
+                continue
             if not row.rejected and src in row.values and dst in row.values:
                 edges[row.values[src]].append((row.values[dst], row))
         if db_links is not None and edges:

@@ -33,6 +33,7 @@ def run(gen: Generator, parties: int) -> None:
     """Customer accounts and retail households until there are `parties` parties, about
     one in ten of them an organization."""
     gen.budget = parties
+    gen.history = True  # closed periods before some jobs, markers and coverage
     while gen.parties < parties:
         # A group needs two units at least; near the end, households fill the count.
         if (gen.orgs * 10 < gen.parties or gen.parties == 0) and parties - gen.parties > 2:

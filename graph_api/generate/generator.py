@@ -17,9 +17,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from graph_api.bulk.spec import SECTION_BY_NAME
+from graph_api.generate.history import with_history
 from graph_api.generate.vocabulary import GIVEN_FEMALE, GIVEN_MALE, REGION_CITIES, REGIONS, SURNAMES
 
 Row = dict[str, Any]
+_WITH_HISTORY = frozenset({"employment", "buyingRoles", "coverage"})
 Sink = Callable[[str, Row], None]
 
 
@@ -35,6 +37,9 @@ class Generator:
         # A second stream for the competitors and TAS answers: drawing them from the main
         # stream would change every row after the first opportunity of a seed's old output.
         self.tas_rng = random.Random(seed + 1_000_003)  # noqa: S311
+        # A third for the links' history (generate/history.py), on once `dataset.run` starts.
+        self.history_rng = random.Random(seed + 2_000_003)  # noqa: S311
+        self.history = False
         self.competitors_emitted = False
         self.tas_answers = 0
         # (competitor, person) pairs covered: one link per pair, however many deals.
@@ -59,6 +64,8 @@ class Generator:
     # ----- emitting
 
     def emit(self, section: str, row: Row) -> None:
+        if self.history and section in _WITH_HISTORY:
+            with_history(self, section, row)
         self.counts[section] += 1
         self.sink(section, row)
 

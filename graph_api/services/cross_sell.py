@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import networkx as nx
@@ -35,7 +36,7 @@ from graph_api.domain.model import (
     PartyKind,
     Product,
 )
-from graph_api.services.parties import check_id
+from graph_api.services.parties import check_as_of, check_id
 from graph_api.store.mapping import product_from_props, to_date, to_datetime, to_enum
 from graph_api.store.scoped import ScopedStore, restriction
 
@@ -98,9 +99,12 @@ async def cross_sell(
     weights: Weights = DEFAULT_WEIGHTS,
     bounds: NeighbourhoodBounds = DEFAULT_BOUNDS,
     language: Language = DEFAULT_LANGUAGE,
+    as_of: date | None = None,
 ) -> CrossSellResult:
-    """Ranked products the party does not hold, each with the paths that support it."""
+    """Ranked products the party does not hold, each with the paths that support it; with
+    `as_of`, from the family and jobs of that day (holdings are today's)."""
     check_id("partyId", party_id)
+    check_as_of(as_of)
     if not 1 <= limit <= max_limit:
         raise InvalidInput(
             f"limit must be between 1 and {max_limit}, not {limit}", field="limit", value=limit
@@ -119,6 +123,7 @@ async def cross_sell(
             "linkageLines": [*weights.executive_lines, *weights.employer_lines],
             "popular": limit,
         },
+        as_of=as_of,
     )
     return found.restrict(suggest_visible, party_id, scope, limit, weights, language)
 

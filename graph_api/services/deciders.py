@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 from graph_api.analytics.assessment import assess
@@ -31,7 +32,7 @@ from graph_api.domain.errors import InvalidInput, NotFound
 from graph_api.domain.i18n import DEFAULT_LANGUAGE, Language
 from graph_api.services.access import restrict_decision_record
 from graph_api.services.analysis_cache import AnalysisCache
-from graph_api.services.parties import check_between, check_id
+from graph_api.services.parties import check_as_of, check_between, check_id
 from graph_api.store.mapping import PERSON_FIELDS, person_from_row, to_enum
 from graph_api.store.scoped import ScopedStore, restriction
 
@@ -44,6 +45,8 @@ class DecisionScope:
     account_id: str | None = None
     opportunity_id: str | None = None
     include_subsidiaries: bool = False
+    # The day the buying centre is read as of (None: the current graph, issue 14.2).
+    as_of: date | None = None
 
     def checked(self) -> DecisionScope:
         if (self.account_id is None) == (self.opportunity_id is None):
@@ -56,7 +59,39 @@ class DecisionScope:
             check_id("accountId", self.account_id)
         if self.opportunity_id is not None:
             check_id("opportunityId", self.opportunity_id)
+        check_as_of(self.as_of)
         return self
+
+
+async def at_close(reader: ScopedStore, scope: DecisionScope, as_of: date | None) -> DecisionScope:
+    """The scope read as of its opportunity's close date (`atClose`): the buying centre on
+    the day the deal was won or lost. INVALID_INPUT without an opportunity, with asOf as well,
+    or for an opportunity still open or without a close date; NOT_FOUND as for an unknown id."""
+    if scope.opportunity_id is None:
+        raise InvalidInput(
+            "atClose needs opportunityId (an account has no close date)",
+            field="atClose",
+            value="true",
+        )
+    if as_of is not None:
+        raise InvalidInput("give asOf or atClose, not both", field="asOf", value=as_of.isoformat())
+    check_id("opportunityId", scope.opportunity_id)
+    found = await reader.read_one("deciders.close_date", {"opportunityId": scope.opportunity_id})
+    if found is None:
+        raise NotFound(
+            f"no opportunity with id {scope.opportunity_id!r}",
+            field="opportunityId",
+            value=scope.opportunity_id,
+        )
+    stage, closed = found["stage"], found["closeDate"]
+    if stage not in (m.OpportunityStage.WON.value, m.OpportunityStage.LOST.value) or closed is None:
+        raise InvalidInput(
+            f"opportunity {scope.opportunity_id!r} is not closed won or lost with a close date "
+            f"(stage {stage}); atClose needs one",
+            field="atClose",
+            value="true",
+        )
+    return replace(scope, as_of=closed.to_native() if hasattr(closed, "to_native") else closed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +117,7 @@ async def fetch_scope(
             "includeSubsidiaries": scope.include_subsidiaries,
             "knownVersion": known_version,
         },
+        as_of=scope.as_of,
     )
     return found.restrict(visible_scope, scope, known_version)
 

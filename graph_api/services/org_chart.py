@@ -11,6 +11,7 @@ included (docs/ANALYTICS.md). Everything is read in one query.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from graph_api.analytics.deciders import reporting_depths
@@ -21,7 +22,7 @@ from graph_api.domain import view as v
 from graph_api.domain.access import Access
 from graph_api.domain.errors import InvalidInput, NotFound
 from graph_api.services.access import require_visible
-from graph_api.services.parties import check_id
+from graph_api.services.parties import check_as_of, check_id
 from graph_api.store.mapping import (
     coverage_from_map,
     organization_from_props,
@@ -51,8 +52,10 @@ async def org_chart(
     include_subsidiaries: bool = True,
     include_influence: bool = False,
     opportunity_id: str | None = None,
+    as_of: date | None = None,
 ) -> oc.OrgChart:
     check_id("organizationId", organization_id)
+    check_as_of(as_of)
     check_depth(depth, settings)
     if opportunity_id is not None:
         check_id("opportunityId", opportunity_id)
@@ -65,6 +68,7 @@ async def org_chart(
             "includeInfluence": include_influence,
             "opportunityId": opportunity_id,
         },
+        as_of=as_of,
     )
     root, units, people, above = found.restrict(restrict_chart, organization_id, opportunity_id)
     return build_chart(root, units, people, depth, above)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 import networkx as nx
@@ -13,7 +14,7 @@ from graph_api.analytics.paths_zh import in_chinese
 from graph_api.domain import model as m
 from graph_api.domain.errors import InvalidInput, NotFound
 from graph_api.domain.i18n import DEFAULT_LANGUAGE, Language
-from graph_api.services.parties import check_between, check_id
+from graph_api.services.parties import check_as_of, check_between, check_id
 from graph_api.store.scoped import ScopedStore
 
 log = logging.getLogger(__name__)
@@ -29,12 +30,12 @@ Neighbourhood = list[list[Any]]
 
 
 async def fetch_neighbourhood(
-    reader: ScopedStore, ids: Sequence[str], radius: int, cap: int
+    reader: ScopedStore, ids: Sequence[str], radius: int, cap: int, as_of: date | None = None
 ) -> Neighbourhood:
     """Nodes within `radius` levels of the endpoints (at most `cap`), with their links; only
     parties the viewer may see (and our reps), so that no path passes through another."""
     record = await reader.read_one(
-        "paths.neighbourhood", {"ids": list(ids), "radius": radius, "cap": cap}
+        "paths.neighbourhood", {"ids": list(ids), "radius": radius, "cap": cap}, as_of=as_of
     )
     nodes: Neighbourhood = record["nodes"] if record is not None else []
     # The query prunes already; this keeps the rule true whatever the query does.
@@ -103,6 +104,7 @@ async def relationship_path(
     node_cap: int,
     language: Language = DEFAULT_LANGUAGE,
     link_types: Sequence[str] | None = None,
+    as_of: date | None = None,
 ) -> list[m.GraphPath]:
     """The strongest paths from one party (or rep) to another; none: an empty list."""
     check_id("fromId", from_id)
@@ -115,7 +117,8 @@ async def relationship_path(
     # Meet in the middle: every node of a path of at most k links lies within ceil(k/2) of
     # one of its ends.
     radius = (max_hops + 1) // 2
-    records = await fetch_neighbourhood(reader, [from_id, to_id], radius, node_cap)
+    check_as_of(as_of)
+    records = await fetch_neighbourhood(reader, [from_id, to_id], radius, node_cap, as_of)
     _endpoint(records, "fromId", from_id, party_only=False)
     _endpoint(records, "toId", to_id, party_only=False)
     graph = graph_from_records(records, types)
@@ -134,13 +137,15 @@ async def warm_introductions(
     node_cap: int,
     language: Language = DEFAULT_LANGUAGE,
     link_types: Sequence[str] | None = None,
+    as_of: date | None = None,
 ) -> list[m.GraphPath]:
     """Ways for our reps to reach a customer person, strongest first; none: an empty list."""
     check_id("targetId", target_id)
     check_between("maxHops", max_hops, 1, min(max_hops_allowed, NEIGHBOURHOOD_LEVELS))
     check_between("limit", limit, 1, max_limit)
     types = check_link_types(link_types, needs_coverage=True)
-    records = await fetch_neighbourhood(reader, [target_id], max_hops, node_cap)
+    check_as_of(as_of)
+    records = await fetch_neighbourhood(reader, [target_id], max_hops, node_cap, as_of)
     _endpoint(records, "targetId", target_id, party_only=True)
     graph = graph_from_records(records, types)
     found = paths.warm_introductions(graph, target_id, max_hops, limit)

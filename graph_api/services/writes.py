@@ -305,6 +305,7 @@ class _Writer:
         self.created: set[str] = tx.created
         self.mutation = mutation
         self.now = now
+        self.today = now.date()  # the day links begin and end (UTC)
         self.request_id = request_id
         self.audit: list[dict[str, Any]] = []
         self.co_holding = CoHoldingChange()
@@ -709,10 +710,16 @@ class _Writer:
                 raise _stale(what, change.path, version, change.expected_version)
             if link is None:
                 return LinkRecord(kind, key, ends=end_nodes, present=False)
-            await self.tx.run(f"write.{query}_delete", params)
-            self._record(
-                scope, AuditAction.DELETE, key, None, [(n, v, None) for n, v in current.items()]
-            )
+            # A link with history is not lost: its period closes today (a WAS_ link).
+            await self.tx.run(f"write.{query}_delete", {**params, "today": self.today})
+            ended: list[tuple[str, Any, Any]] = [
+                (n, v, None)
+                for n, v in current.items()
+                if section.rel_type is None or n not in ("validFrom", "validTo")
+            ]
+            if section.rel_type is not None:
+                ended.append(("validTo", None, self.today))
+            self._record(scope, AuditAction.DELETE, key, None, ended)
             return LinkRecord(kind, key, ends=end_nodes, present=False)
 
         desired = dict(current)
@@ -741,6 +748,10 @@ class _Writer:
                 )
             if kind is EntityKind.REPORTING_LINE:
                 await self._no_reporting_cycle(change, key)
+            if section.rel_type is not None and "validFrom" not in desired:
+                desired["validFrom"] = self.today  # a link begins the day it is recorded
+            if section.rel_type is not None:
+                self._after_past_periods(change, record, desired["validFrom"])
             changed = [n for n in names if n in desired]
             new_version = 1
         elif not changed and not directions:
@@ -766,14 +777,36 @@ class _Writer:
             new_version = version + 1
 
         kept = {k: v for k, v in (link or {}).items() if k not in names}
+        closed: dict[str, Any] | None = None
+        if link is not None and any(n in section.period_fields for n in changed):
+            # A new title, attitude or role: the old period closes today, a new one opens
+            # (unless the old one began today: it held on no day, and is simply replaced).
+            start = change.values.get("validFrom") or self.today
+            began = _native(link.get("validFrom"))
+            if began is not None and start < began:
+                raise InvalidInput(
+                    f"{change.at('validFrom')}: the new period cannot begin ({start}) before "
+                    f"the current one ({began})",
+                    field=change.at("validFrom"),
+                    value=start.isoformat(),
+                    details={"reason": "OVERLAPPING_PERIOD"},
+                )
+            if began is None or began < start:
+                closed = {**link, "validTo": start, "updatedAt": self.now}
+            desired["validFrom"] = start
+            if "validFrom" not in changed and current.get("validFrom") != start:
+                changed.append("validFrom")
+            kept["createdAt"] = self.now
         new_props = {
             **kept,
             **desired,
             "version": new_version,
             "updatedAt": self.now,
-            "createdAt": (link or {}).get("createdAt") or self.now,
+            "createdAt": kept.get("createdAt") or (link or {}).get("createdAt") or self.now,
         }
-        written = await self.tx.run_one(f"write.{query}_put", {**params, "props": new_props})
+        written = await self.tx.run_one(
+            f"write.{query}_put", {**params, "props": new_props, "closed": closed}
+        )
         assert written is not None
         self._record(
             scope,
@@ -791,6 +824,19 @@ class _Writer:
             created_at=to_datetime(new_props["createdAt"]),
             updated_at=to_datetime(new_props["updatedAt"]),
         )
+
+    def _after_past_periods(self, change: Change, record: Mapping[str, Any], start: date) -> None:
+        """A new period of a key may not begin before its closed periods end (they would
+        overlap: the import refuses the same, OVERLAPPING_PERIOD)."""
+        ends = [_native(d) for d in record.get("pastEnds") or () if d is not None]
+        if ends and start < max(ends):
+            raise InvalidInput(
+                f"{change.at('validFrom')}: the link's period would begin ({start}) before "
+                f"its past period ended ({max(ends)})",
+                field=change.at("validFrom"),
+                value=start.isoformat(),
+                details={"reason": "OVERLAPPING_PERIOD"},
+            )
 
     def _sees_end(self, end: Mapping[str, Any], record: Mapping[str, Any]) -> bool:
         kind = end["kind"]
@@ -1242,7 +1288,7 @@ _ARCHIVABLE = frozenset(k.entity for k in ArchivableKind)
 
 # Links read either way (stored from either end): a duplicate of one is one in either
 # direction. An organization has one parent.
-_UNDIRECTED = frozenset({"FAMILY", "KNOWS"})
+_UNDIRECTED = frozenset({t for base in ("FAMILY", "KNOWS") for t in (base, f"WAS_{base}")})
 _SINGLE = frozenset({"PART_OF"})
 _HIERARCHY_OF_MERGES = (_PART_OF, _REPORTS_TO)  # the order of _hierarchy_locks (sorted)
 

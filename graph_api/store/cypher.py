@@ -13,17 +13,32 @@ from functools import lru_cache
 from pathlib import Path
 
 from graph_api.config import PROJECT_ROOT
-from graph_api.store.projection import expand_fragments
+from graph_api.store.projection import AS_OF_SUFFIX, expand_fragments, has_as_of
 
 CYPHER_DIR = PROJECT_ROOT / "cypher"
 _NAME_LINE = re.compile(r"^//\s*name:\s*([A-Za-z0-9_]+)\s*$")
 
 
 def _parse(path: Path) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name, text in _split(path).items():
+        out[name] = expand_fragments(text)
+        if has_as_of(text):
+            # The same question asked of a past day (store/projection.py, history fragments).
+            out[name + AS_OF_SUFFIX] = expand_fragments(text, as_of=True)
+    return out
+
+
+def as_of_name(name: str) -> str:
+    """The name of a query's as-of variant (its `$asOf` parameter: the day asked about)."""
+    return name + AS_OF_SUFFIX
+
+
+def _split(path: Path) -> dict[str, str]:
     queries: dict[str, list[str]] = {}
     current: str | None = None
     preamble: list[str] = []
-    for line in expand_fragments(path.read_text(encoding="utf-8")).splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         match = _NAME_LINE.match(line.strip())
         if match:
             current = f"{path.stem}.{match.group(1)}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from graph_api.bulk.spec import ENTITY_SECTION, Section
+from graph_api.bulk.spec import CLOSED_PREFIX, ENTITY_SECTION, Section, closed_type
 
 # Bookkeeping every party node carries beside its declared fields (optimistic locking).
 _BOOKKEEPING = ("version",)
@@ -85,6 +85,16 @@ STAMPS = (
     "updatedAt: CASE WHEN $timestamps THEN {var}.updatedAt END"
 )
 _VIEW_SUFFIX = "_VIEW"
+# Ending a current link `var` (cypher/write.cypher): `{{CLOSE r: WAS_WORKS_FOR}}` keeps its
+# period as a link of the closed type (validTo = $today) between the same ends, then the
+# query deletes it. A link that began today held on no day: nothing is kept.
+_CLOSE = """WITH {var}, startNode({var}) AS closedFrom, endNode({var}) AS closedTo
+CALL ({var}, closedFrom, closedTo) {{
+  WITH {var}, closedFrom, closedTo WHERE {var}.validFrom IS NULL OR {var}.validFrom < $today
+  MERGE (closedFrom)-[closed:{closed} {{validTo: $today}}]->(closedTo)
+  SET closed = properties({var}), closed.validTo = $today
+}}"""
+_CLOSED_TYPE = re.compile(r"^WAS_[A-Z_]+$")
 
 
 def _expand(match: re.Match[str]) -> str:
@@ -97,6 +107,11 @@ def _expand(match: re.Match[str]) -> str:
         fields = MAP_FRAGMENTS[name[: -len(_VIEW_SUFFIX)] + "_FIELDS"]
         stamps = STAMPS.replace("{var}", var)
         return var + " {" + ", ".join(f".{f}" for f in fields) + ", " + stamps + "}"
+    if name == "CLOSE":
+        closed = (only_text or "").strip()
+        if not _CLOSED_TYPE.match(closed):
+            raise ValueError(f"CLOSE needs a closed link type: {match.group(0)}")
+        return _CLOSE.format(var=var, closed=closed)
     if name in CONDITION_FRAGMENTS and only_text is None:
         return "(" + CONDITION_FRAGMENTS[name].replace("{var}", var) + ")"
     if name in MAP_FRAGMENTS:
@@ -116,6 +131,81 @@ def _expand(match: re.Match[str]) -> str:
     raise ValueError(f"unknown Cypher fragment {name!r} in {match.group(0)} (known: {known})")
 
 
-def expand_fragments(text: str) -> str:
-    """The query text with every `{{NAME var}}` fragment replaced by its projection."""
-    return FRAGMENT.sub(_expand, text)
+# ----- as-of variants (issue 14.2) -----
+# A query that reads links with history names their types and conditions by fragments, and
+# yields two queries: the current one (today's graph, the text as it would be written by
+# hand: current types only, no condition) and its as-of variant (current and closed types,
+# each link kept when valid on $asOf). Fragments:
+#   {{REL WORKS_FOR|KNOWS}}   relationship types: `WORKS_FOR|KNOWS` / with `WAS_WORKS_FOR|...`
+#   {{AT r}}                 `true` / r valid on $asOf
+#   {{AND_AT r}}             nothing / `AND` r valid on $asOf
+#   {{WHERE_AT r}}           nothing / `WHERE` r valid on $asOf
+#   {{WHERE_AT_ALL rs}}      nothing / `WHERE` every link of the list rs valid on $asOf
+#   {{AND_AT_ALL rs}}        nothing / `AND` every link of the list rs valid on $asOf
+#   {{TYPE r}}               `type(r)` / the type with the closed prefix taken off
+AS_OF_SUFFIX = "_asof"
+_REL = re.compile(r"\{\{\s*REL\s+([A-Z_]+(?:\s*\|\s*[A-Z_]+)*)\s*\}\}")
+_AS_OF_NAMES = ("REL", "AT", "AND_AT", "WHERE_AT", "WHERE_AT_ALL", "AND_AT_ALL", "TYPE")
+_AS_OF_FRAGMENT = re.compile(r"\{\{\s*(" + "|".join(_AS_OF_NAMES) + r")\s")
+
+
+_VALID_ON = (
+    "((LINK.validFrom IS NULL OR LINK.validFrom <= DAY) "
+    "AND (LINK.validTo IS NULL OR DAY < LINK.validTo))"
+)
+_TYPE_OF = "type(LINK)"
+_BASE_TYPE = (
+    "CASE WHEN type(LINK) STARTS WITH 'PREFIX' THEN substring(type(LINK), SKIP) ELSE type(LINK) END"
+)
+_EVERY = "all(link IN LINKS WHERE COND)"
+
+
+def valid_on(var: str, day: str = "$asOf") -> str:
+    """The condition that the link `var` held on `day`: [validFrom, validTo)."""
+    return _VALID_ON.replace("LINK", var).replace("DAY", day)
+
+
+def has_as_of(text: str) -> bool:
+    """Whether a query's text has an as-of variant."""
+    return _AS_OF_FRAGMENT.search(text) is not None
+
+
+def _rel(match: re.Match[str], as_of: bool) -> str:
+    types = [t.strip() for t in match.group(1).split("|")]
+    if as_of:
+        types = [x for t in types for x in (t, closed_type(t))]
+    return "|".join(types)
+
+
+def _as_of_fragment(name: str, var: str, as_of: bool) -> str:
+    # Plain templates, not f-strings (tests/unit/test_cypher_parameters.py): only names from
+    # the query files and the declaration are spliced in.
+    if name == "TYPE":
+        if not as_of:
+            return _TYPE_OF.replace("LINK", var)
+        text = _BASE_TYPE.replace("PREFIX", CLOSED_PREFIX).replace("SKIP", str(len(CLOSED_PREFIX)))
+        return text.replace("LINK", var)
+    if name in ("WHERE_AT_ALL", "AND_AT_ALL"):
+        if not as_of:
+            return ""
+        every = _EVERY.replace("LINKS", var).replace("COND", valid_on("link"))
+        return ("WHERE " if name == "WHERE_AT_ALL" else "AND ") + every
+    condition = valid_on(var)
+    if name == "AT":
+        return condition if as_of else "true"
+    if name == "AND_AT":
+        return "AND " + condition if as_of else ""
+    return "WHERE " + condition if as_of else ""  # WHERE_AT
+
+
+def expand_fragments(text: str, *, as_of: bool = False) -> str:
+    """The query text with every `{{NAME var}}` fragment replaced by its projection; the
+    history fragments as the current query (or, `as_of`, as its as-of variant)."""
+    text = _REL.sub(lambda m: _rel(m, as_of), text)
+
+    def expand(match: re.Match[str]) -> str:
+        if match.group(1) in _AS_OF_NAMES and match.group(3) is None:
+            return _as_of_fragment(match.group(1), match.group(2), as_of)
+        return _expand(match)
+
+    return FRAGMENT.sub(expand, text)

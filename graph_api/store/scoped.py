@@ -23,12 +23,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
 import neo4j
 
 from graph_api.domain.access import Access
+from graph_api.store.cypher import as_of_name
 from graph_api.store.neo4j_store import Store, Transaction
 
 T = TypeVar("T")
@@ -116,6 +118,7 @@ QUERY_SCOPES: Mapping[str, Declared] = {
     "org_chart.chart": _R,
     "deciders.scope": _R,
     "deciders.people": _R,
+    "deciders.close_date": _V,
     "cross_sell.neighbourhood": _R,
     "tas.opportunity": _R,
     "tas.funnel": _V,
@@ -307,6 +310,15 @@ def _scoped(
     return out
 
 
+def _dated(name: str, params: dict[str, Any], as_of: date | None) -> tuple[str, dict[str, Any]]:
+    """The query to run: itself, or its as-of variant with `$asOf` (store/projection.py)."""
+    if as_of is None:
+        return name, params
+    if "asOf" in params:
+        raise UnscopedQuery(f"query {name!r}: $asOf is the reader's to pass, not the caller's")
+    return as_of_name(name), {**params, "asOf": as_of}
+
+
 class ScopedStore:
     """The store bound to one viewer: what the services of one request read and write with."""
 
@@ -314,23 +326,28 @@ class ScopedStore:
         self._store = store
         self.access = access
 
-    async def read(self, name: str, params: Mapping[str, Any] | None = None) -> list[neo4j.Record]:
-        """A VISIBLE or PUBLIC query's records."""
+    async def read(
+        self, name: str, params: Mapping[str, Any] | None = None, *, as_of: date | None = None
+    ) -> list[neo4j.Record]:
+        """A VISIBLE or PUBLIC query's records; `as_of`: its as-of variant, the graph as it
+        was that day (the query's declaration and restrictions are its own)."""
         declared = _declared(name, Scoping.VISIBLE, Scoping.PUBLIC)
-        return await self._store.read(name, _scoped(name, declared, params, self.access))
+        scoped = _scoped(name, declared, params, self.access)
+        return await self._store.read(*_dated(name, scoped, as_of))
 
     async def read_one(
-        self, name: str, params: Mapping[str, Any] | None = None
+        self, name: str, params: Mapping[str, Any] | None = None, *, as_of: date | None = None
     ) -> neo4j.Record | None:
-        records = await self.read(name, params)
+        records = await self.read(name, params, as_of=as_of)
         return records[0] if records else None
 
     async def read_restricted(
-        self, name: str, params: Mapping[str, Any] | None = None
+        self, name: str, params: Mapping[str, Any] | None = None, *, as_of: date | None = None
     ) -> Unrestricted[list[neo4j.Record]]:
         """A RESTRICTED query's records, to be opened by one of its restrictions."""
         declared = _declared(name, Scoping.RESTRICTED)
-        records = await self._store.read(name, _scoped(name, declared, params, self.access))
+        scoped = _scoped(name, declared, params, self.access)
+        records = await self._store.read(*_dated(name, scoped, as_of))
         return Unrestricted(name, self.access, records)
 
     async def graph_version(self) -> str | None:

@@ -285,7 +285,12 @@ async def test_the_feed_keeps_to_what_each_viewer_sees_and_masks_what_is_masked(
     assert everything == [
         ("people", {"id": "pa-ceo"}, {"name": "Zhang Wei II", "homeAddress": "9 New Road"}),
         ("people", {"id": "pb-staff"}, {"name": "Beta Clerk"}),
-        ("family", {"fromId": "pa-ceo", "toId": "pa-cfo"}, {"kind": "SIBLING"}),
+        # A new link's period begins the day it is recorded (issue 14.1).
+        (
+            "family",
+            {"fromId": "pa-ceo", "toId": "pa-cfo"},
+            {"kind": "SIBLING", "validFrom": datetime.now(UTC).date().isoformat()},
+        ),
     ]
     a1 = summary(await all_changes(as_key(production.url, "rep-a1"), start))
     assert a1 == [

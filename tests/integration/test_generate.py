@@ -147,6 +147,24 @@ def test_generated_data_has_the_documented_shape(tmp_path: Path) -> None:
     )
 
 
+def test_generated_data_has_three_years_of_history(tmp_path: Path) -> None:
+    """Past titles, past employers, past attitudes and ended coverage (generate/history.py),
+    each closed before the current period of its key begins, all within three years."""
+    path = tmp_path / "generated.json"
+    write_dataset(path, 4000, 5)
+    doc: dict[str, Any] = orjson.loads(path.read_bytes())
+    for section in ("employment", "buyingRoles", "coverage"):
+        rows = doc[section]
+        closed = [r for r in rows if "validTo" in r]
+        assert 0.05 < len(closed) / len(rows) < 0.4, section
+        assert all("2023-11-01" <= r["validTo"] < "2026-11-01" for r in closed), section
+    jobs = doc["employment"]
+    people_with_past_employer = {
+        r["personId"] for r in jobs if "validTo" in r and r.get("primary")
+    } & {r["personId"] for r in jobs if "validTo" not in r and r.get("primary")}
+    assert people_with_past_employer
+
+
 def test_the_catalogue_extends_the_demo_one() -> None:
     demo = orjson.loads((PROJECT_ROOT / "seed" / "demo.json").read_bytes())
     ours = {p["id"]: p for p in PRODUCTS}

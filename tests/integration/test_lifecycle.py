@@ -406,6 +406,56 @@ async def test_a_merge_moves_every_link_and_leaves_an_alias(
     assert error_codes(again) == ["NOT_FOUND"] and error(again)["field"] == "mergedId"
 
 
+async def test_a_merge_keeps_every_closed_period(
+    db: Database, gql: GraphQLClient, store: Store, tmp_path: Any
+) -> None:
+    # History (issue 14): closed periods of a link are WAS_* links between the same ends, one
+    # per end day. Both records worked at org-c in the past:
+    #   p-s: 2020-01-01 .. 2021-01-01 (A)
+    #   p-m: 2019-01-01 .. 2020-01-01 (B) and 2020-01-01 .. 2021-01-01 (A again)
+    # After the merge p-s has two closed periods at org-c: p-m's B (moved, it ended another
+    # day) and one period ending 2021-01-01 (p-m's A folded into p-s's: the same period).
+    graph = {
+        "organizations": [{"id": "org-c", "name": "丙公司"}],
+        "people": [{"id": "p-s", "name": "张三"}, {"id": "p-m", "name": "张叁"}],
+        "employment": [
+            {
+                "personId": "p-s",
+                "organizationId": "org-c",
+                "title": "A",
+                "validFrom": "2020-01-01",
+                "validTo": "2021-01-01",
+            },
+            {
+                "personId": "p-m",
+                "organizationId": "org-c",
+                "title": "B",
+                "validFrom": "2019-01-01",
+                "validTo": "2020-01-01",
+            },
+            {
+                "personId": "p-m",
+                "organizationId": "org-c",
+                "title": "A",
+                "validFrom": "2020-01-01",
+                "validTo": "2021-01-01",
+            },
+        ],
+    }
+    await db.load(graph, tmp_path)
+    data_of(await gql(MERGE, {"s": "p-s", "m": "p-m"}))
+    periods = await store.read(
+        "MATCH (:Person {id: 'p-s'})-[w:WAS_WORKS_FOR]->(:Organization {id: 'org-c'}) "
+        "RETURN toString(w.validFrom) AS since, toString(w.validTo) AS until, w.title AS title "
+        "ORDER BY until",
+        {},
+    )
+    assert [tuple(r) for r in periods] == [
+        ("2019-01-01", "2020-01-01", "B"),
+        ("2020-01-01", "2021-01-01", "A"),
+    ]
+
+
 async def test_a_merge_refuses_bad_input_and_writes_nothing(
     db: Database, gql: GraphQLClient, store: Store, tmp_path: Any
 ) -> None:

@@ -118,10 +118,15 @@ async def test_updated_at_moves_on_a_change_and_created_at_stays(
     after = data_of(await gql(VIEW))["party"]
     job_after = after["employments"][0]
     assert job_after["title"] == "CEO"
-    # The person (a node) and the job (a link) changed: updatedAt later, createdAt the same.
-    for old, new in ((before, after), (job_before, job_after)):
-        assert new["createdAt"] == old["createdAt"]
-        assert datetime.fromisoformat(new["updatedAt"]) > datetime.fromisoformat(old["updatedAt"])
+    # The person (a node) changed: updatedAt later, createdAt the same.
+    assert after["createdAt"] == before["createdAt"]
+    assert datetime.fromisoformat(after["updatedAt"]) > datetime.fromisoformat(before["updatedAt"])
+    # A new title starts a new period of the job (the old one is kept closed, issue 14): the
+    # current link is a new one, created now.
+    assert datetime.fromisoformat(job_after["createdAt"]) > datetime.fromisoformat(
+        job_before["createdAt"]
+    )
+    assert job_after["updatedAt"] == job_after["createdAt"]
     # The mutation's answer says the link's timestamps as stored.
     assert (written["createdAt"], written["updatedAt"]) == (
         job_after["createdAt"],

@@ -799,7 +799,13 @@ async def test_remove_each_kind_of_link(db: Database, gql: GraphQLClient, tmp_pa
     ]
     assert len(deleted) == 8 and all(e["version"] is None for e in deleted)
     coverage = next(e for e in deleted if e["entity"] == "COVERAGE")
-    assert coverage["changes"] == [{"field": "strength", "before": 0.5, "after": None}]
+    # Coverage has history: removing it closes its period today (a link made today held on
+    # no day, so no WAS_COVERS period is kept: tests/integration/test_history.py).
+    today = datetime.now(UTC).date().isoformat()
+    assert coverage["changes"] == [
+        {"field": "strength", "before": 0.5, "after": None},
+        {"field": "validTo", "before": None, "after": today},
+    ]
 
 
 async def test_remove_link_checks_its_key_and_version(
@@ -1095,8 +1101,9 @@ async def test_write_inputs_have_the_fields_of_the_import_format(gql: GraphQLCli
             assert set(given) <= set(section.columns), type_name
             assert [n for n, required in given.items() if required] == ["id"], type_name
         else:
-            # mergedIds is kept by import and export, and written only by mergeParties.
-            assert set(given) == set(section.columns) - {"mergedIds"}, type_name
+            # mergedIds is kept by import and export, and written only by mergeParties; a link
+            # ends by removeLink (its period closes that day), never by validTo.
+            assert set(given) == set(section.columns) - {"mergedIds", "validTo"}, type_name
             required = {f.name for f in section.fields if f.required}
             assert {n for n, r in given.items() if r} == required, type_name
 

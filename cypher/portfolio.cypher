@@ -82,9 +82,11 @@ WITH p.id AS id ORDER BY id LIMIT $limit
 RETURN collect(id) AS ids
 
 // name: stale
-// Up to $limit parties never refreshed (written before the portfolio properties existed).
-MATCH (p:Party) WHERE p.profileScore IS NULL
-WITH p.id AS id LIMIT $limit
+// Up to $limit parties never refreshed (written before the portfolio properties existed), in
+// id order after $after (null: from the start): the id index walked from there, so batch after
+// batch reads each party once.
+MATCH (p:Party) WHERE p.id > coalesce($after, '') AND p.profileScore IS NULL
+WITH p.id AS id ORDER BY id LIMIT $limit
 RETURN collect(id) AS ids
 
 // name: book

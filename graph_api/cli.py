@@ -114,9 +114,12 @@ def _check_uri(uri: str) -> None:
 
 
 def _store(settings: Settings, uri: str):  # type: ignore[no-untyped-def]
+    """A command's store: its queries are a job's (GRAPH_API_NEO4J_JOB_TIMEOUT_S), not a
+    request's; an initial load of 1M parties or an export must not fail at the interactive
+    bound."""
     from graph_api.api.app import connect_store
 
-    return connect_store(settings, uri)
+    return connect_store(settings, uri, job=True)
 
 
 def _with_store(settings: Settings, work: Callable[[Store], Awaitable[T]]) -> T:

@@ -65,6 +65,11 @@ class Settings(BaseSettings):
     neo4j_pool_size: int = 50
     neo4j_connection_timeout_s: float = 5.0
     neo4j_query_timeout_s: float = 30.0
+    # Each transaction of a job no request waits on: every CLI command (import, export,
+    # refresh-stats, migrate, ...) and the whole-graph refreshes (the migration's portfolio
+    # refresh at start-up, the importers' last step), which on a big or busy database may
+    # outlive the interactive bound above.
+    neo4j_job_timeout_s: float = 3600.0
     # The longest a request waits for the database (connecting, a free connection, retrying
     # transient failures) before it answers SERVICE_UNAVAILABLE: clients retry, not hang.
     db_wait_s: float = 3.0

@@ -51,6 +51,16 @@ def _ints(text: str, name: str) -> tuple[int, ...]:
     return values
 
 
+IMPORT_METHODS = ("initial", "transactional")
+
+
+def _choice(text: str, name: str, allowed: tuple[str, ...]) -> str:
+    value = text.strip().lower()
+    if value not in allowed:
+        raise ValueError(f"{name}: {text!r} is not one of {', '.join(allowed)}")
+    return value
+
+
 def _flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
 
@@ -69,6 +79,7 @@ class BenchConfig:
     neo4j_heap: str
     neo4j_page_cache: str
     workers: int  # the service's worker processes (`serve --workers`)
+    import_method: str  # "initial" (`import --initial`) or "transactional"
 
     @classmethod
     def from_env(cls) -> BenchConfig:
@@ -93,4 +104,5 @@ class BenchConfig:
             neo4j_page_cache=env("BENCH_NEO4J_PAGE_CACHE", "4g"),
             # As `graph-api serve` in production: one worker per core.
             workers=_ints(env("BENCH_WORKERS", str(os.cpu_count() or 1)), "BENCH_WORKERS")[0],
+            import_method=_choice(env("BENCH_IMPORT", "initial"), "BENCH_IMPORT", IMPORT_METHODS),
         )

@@ -226,6 +226,8 @@ def import_rows(imports: dict[str, dict[str, Any]]) -> list[list[str]]:
                 _f(imp["seconds"], 1),
                 _f(imp["rows"] / imp["seconds"] if imp["seconds"] else 0, 0),
                 _f(imp["wall_seconds"], 1),
+                imp.get("method", "transactional"),
+                " / ".join(f"{k} {v:.1f}" for k, v in imp.get("steps", {}).items()) or "-",
                 "cached" if imp["cached"] else "this run",
                 imp["loaded_at"],
             ]
@@ -241,6 +243,8 @@ IMPORT_HEADER = [
     "import s",
     "rows/s",
     "command s",
+    "method",
+    "steps s",
     "measured",
     "loaded at",
 ]
@@ -338,8 +342,9 @@ def render(result: dict[str, Any], cells: list[Cell], markdown: bool) -> str:
         parts.append(f"{head}Scaling: median ms at {c} connection(s), and the ratio to {sizes[0]}")
         parts.append(table(["operation", *sizes], scaling_rows(cells, sizes, c)))
     parts.append(
-        f"{head}Import (graph-api import into an empty database; the data set's rows, the "
-        "key account's excluded)"
+        f"{head}Import into an empty database (method initial: `graph-api import --initial`, "
+        "the bulk importer, with its steps; transactional: `graph-api import`; the data set's "
+        "rows, the key account's excluded)"
     )
     parts.append(table(IMPORT_HEADER, import_rows(result["imports"])))
     o = result["load_generator"]["overhead"]

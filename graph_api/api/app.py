@@ -217,7 +217,10 @@ def without_schema_hints(error: GraphQLError) -> GraphQLError:
     )
 
 
-def connect_store(settings: Settings, uri: str | None = None) -> Store:
+def connect_store(settings: Settings, uri: str | None = None, *, job: bool = False) -> Store:
+    """The store of the service's requests, or with `job` of a command (the CLI's): each of its
+    queries then runs under `GRAPH_API_NEO4J_JOB_TIMEOUT_S` instead of the interactive
+    `GRAPH_API_NEO4J_QUERY_TIMEOUT_S`."""
     target = uri or settings.neo4j_uri
     if not target:
         raise RuntimeError("no Neo4j URI: set NEO4J_URI or let `graph-api serve` start one")
@@ -228,8 +231,9 @@ def connect_store(settings: Settings, uri: str | None = None) -> Store:
         settings.neo4j_database,
         pool_size=settings.neo4j_pool_size,
         connection_timeout_s=settings.neo4j_connection_timeout_s,
-        query_timeout_s=settings.neo4j_query_timeout_s,
+        query_timeout_s=settings.neo4j_job_timeout_s if job else settings.neo4j_query_timeout_s,
         wait_s=settings.db_wait_s,
+        job_timeout_s=settings.neo4j_job_timeout_s,
     )
 
 

@@ -2,9 +2,10 @@
 
 The document is validated exactly as by the transactional importer (`validate`, the same
 reject file), the good rows are written as the bulk importer's CSV files together with the
-co-holding statistics counted from them (no refresh afterwards: that would read every holding
-back), `neo4j-admin database import full` builds the store while the local Neo4j is stopped,
-and then the constraints/indexes are made as after any import. The graph is
+co-holding statistics, the earned-strength accumulators and every party's portfolio
+properties computed from them (no refresh afterwards: that would read every holding and
+every party back), `neo4j-admin database import full` builds the store while the local
+Neo4j is stopped, and then the constraints/indexes are made as after any import. The graph is
 the one `load.py` with `cypher/import.cypher` would have written, bookkeeping included
 (version 1, createdAt = updatedAt = the import's time);
 tests/integration/test_initial_import.py compares both exports byte for byte.
@@ -253,6 +254,7 @@ def write_import_files(
     stamp = now.isoformat()
     nodes = relationships = 0
     later_titles: dict[str, list[str]] = {}
+    portfolio: dict[str, tuple[str, ...]] | None = None
     multiline = files.multiline
     try:
         for section in NODE_SECTIONS:
@@ -268,6 +270,12 @@ def write_import_files(
             if section.name == "people":
                 titles, later_titles = search_titles(validated)
                 header.append("searchTitles:string[]")
+            derived = None
+            if section.name in _LABELS:
+                if portfolio is None:
+                    portfolio = portfolio_properties(validated)
+                derived = portfolio
+                header += list(PORTFOLIO_COLUMNS)
             header += ["version:long", "createdAt:datetime", "updatedAt:datetime"]
             node_fh = files.open("nodes", _LABELS.get(section.name, section.entity), header)
             columns = [(f.name, _formatter(f.kind, multiline)) for f in props]
@@ -291,6 +299,7 @@ def write_import_files(
                     + _DELIMITER
                     + _DELIMITER.join([fmt(get(name)) for name, fmt in columns])
                     + ("" if titles is None else _DELIMITER + str_list(titles.get(node_id)))
+                    + ("" if derived is None else _DELIMITER + _DELIMITER.join(derived[node_id]))
                     + tail
                 )
                 for name, inward, is_list, fh in links:
@@ -435,6 +444,116 @@ def write_strength_files(files: _Files, validated: Validated) -> int:
             + "\n"
         )
     return len(found)
+
+
+# The properties `portfolio.refresh` (cypher/portfolio.cypher) keeps on every party, in the
+# order of their columns in the party files.
+PORTFOLIO_COLUMNS = (
+    "profileScore:long",
+    "lastInteractionAt:datetime",
+    "followUpDay:long",
+    "radCell:string",
+    "decisionLayerNoSupporter:boolean",
+    "decisionLayerUncovered:boolean",
+)
+_EPOCH = date(1970, 1, 1)
+_DECIDING_ROLES = frozenset({"DECISION_MAKER", "APPROVER"})
+
+
+def portfolio_properties(validated: Validated) -> dict[str, tuple[str, ...]]:
+    """Each party's portfolio properties as the cells of PORTFOLIO_COLUMNS: what
+    `portfolio.refresh` would set once the rows are loaded (no refresh after the bulk import:
+    at 1M parties it read the graph back in 200 batches). The same rules, from the rows:
+
+    - profileScore: the points (domain/signals.py) of the fields that are stored (the
+      validator stores no blank text);
+    - lastInteractionAt: the newest `at` of the interactions with the party; followUpDay: its
+      UTC day, else customerSince, else 0, as days since 1970-01-01;
+    - radCell: an organization's R/D/A row (revenue / annualPurchase, else shareOfWallet) and
+      1/2/3 column (annualPurchase);
+    - the decision layer: the people with a current buying role on the account or on one of
+      its opportunities, DECISION_MAKER or APPROVER in one of them; no supporter among their
+      attitudes there, or one of them covered by no rep (current coverage), flags the account.
+    """
+    from graph_api.domain.signals import ORGANIZATION_PROFILE_POINTS, PERSON_PROFILE_POINTS
+
+    last_at: dict[str, datetime] = {}
+    for row in validated.good_rows("interactions"):
+        values = row.values
+        at = values["at"]
+        for party in values.get("partyIds") or ():
+            seen = last_at.get(party)
+            if seen is None or at > seen:
+                last_at[party] = at
+    account_of = {
+        row.values["id"]: row.values.get("accountId")
+        for row in validated.good_rows("opportunities")
+    }
+    # account -> person -> (deciding, supporting) over the person's marks there
+    marks: dict[str, dict[str, tuple[bool, bool]]] = {}
+    for row in validated.good_rows("buyingRoles"):
+        values = row.values
+        if values.get("validTo") is not None:
+            continue  # a closed period (WAS_BUYING_ROLE)
+        account = values.get("accountId")
+        if account is None:
+            account = account_of.get(values.get("opportunityId"))
+        if account is None:
+            continue
+        person = values["personId"]
+        people = marks.setdefault(account, {})
+        deciding, supporting = people.get(person, (False, False))
+        people[person] = (
+            deciding or values.get("role") in _DECIDING_ROLES,
+            supporting or values.get("attitude") == "SUPPORTER",
+        )
+    covered = {
+        row.values["personId"]
+        for row in validated.good_rows("coverage")
+        if row.values.get("validTo") is None
+    }
+    out: dict[str, tuple[str, ...]] = {}
+    for section, points in (
+        ("people", PERSON_PROFILE_POINTS),
+        ("organizations", ORGANIZATION_PROFILE_POINTS),
+    ):
+        fields = [(name, p) for name, (_, p) in points.items()]
+        organization = section == "organizations"
+        for row in validated.good_rows(section):
+            values = row.values
+            party = values["id"]
+            score = sum(p for name, p in fields if values.get(name) is not None)
+            at = last_at.get(party)
+            day = at.astimezone(UTC).date() if at is not None else values.get("customerSince")
+            rad = ""
+            purchase = values.get("annualPurchase")
+            if organization and purchase is not None:
+                revenue = values.get("revenue")
+                sow = (
+                    float(revenue) / purchase
+                    if revenue is not None and purchase > 0
+                    else values.get("shareOfWallet")
+                )
+                if sow is not None:
+                    rad = ("R" if sow > 0.5 else "D" if sow >= 0.1 else "A") + (
+                        "1" if purchase > 1000000 else "2" if purchase >= 500000 else "3"
+                    )
+            layer = [
+                (supporting, person in covered)
+                for person, (deciding, supporting) in marks.get(party, {}).items()
+                if deciding
+            ]
+            no_supporter = bool(layer) and not any(s for s, _ in layer)
+            uncovered = any(not c for _, c in layer)
+            out[party] = (
+                str(score),
+                "" if at is None else _iso(at),
+                "0" if day is None else str((day - _EPOCH).days),
+                rad,
+                "true" if no_supporter else "",
+                "true" if uncovered else "",
+            )
+    return out
 
 
 def write_co_holding_files(files: _Files, counts: CoHoldingCounts, now: datetime) -> None:
@@ -640,13 +759,14 @@ async def _initial_import(
     store = connect(uri)
     try:
         step = time.perf_counter()
-        await store.migrate()
+        # The portfolio properties came with the files: no party is stale.
+        await store.migrate(refresh_stale=False)
         if later_titles:
             rows = [{"id": p, "titles": t} for p, t in later_titles.items()]
             await store.write("initial.search_titles", {"rows": rows})
         report.index_seconds = time.perf_counter() - step
-        # migrate() above gave every party its portfolio properties (issue 15.5): all are new;
-        # the co-holding statistics were loaded with the files.
+        # The portfolio properties (issue 15.5) and the co-holding statistics were loaded with
+        # the files.
         # One marker in the change feed, not a change per row: a first load fills an empty
         # database, so every client following the feed reads the whole state anyway (and
         # millions of changes would only make the feed as large as the graph).

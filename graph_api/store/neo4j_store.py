@@ -258,10 +258,16 @@ class Store:
         *,
         wait_s: float = 3.0,
         uri: str = "",
+        job_timeout_s: float = 3600.0,
     ) -> None:
         self.driver = driver
         self.database = database
+        # Each transaction of a request (the interactive bound)...
         self.query_timeout_s = query_timeout_s
+        # ... and each transaction of a whole-graph job this store runs itself (the migration's
+        # portfolio refresh, `refresh_portfolio`), which no request waits on: a batch that
+        # outlives the interactive bound on a big or busy database is no reason to fail a load.
+        self.job_timeout_s = job_timeout_s
         self.uri = uri
         # As the driver's managed transactions (max_transaction_retry_time below).
         self.retry_time_s = wait_s
@@ -295,6 +301,7 @@ class Store:
         connection_timeout_s: float = 5.0,
         query_timeout_s: float = 30.0,
         wait_s: float = 3.0,
+        job_timeout_s: float = 3600.0,
     ) -> Store:
         """`wait_s` bounds every wait for the database (connecting, a free pooled
         connection, retrying transient failures): past it a request fails fast with
@@ -310,7 +317,9 @@ class Store:
             notifications_min_severity="OFF",
         )
         watch_driver(driver)
-        return cls(driver, database, query_timeout_s, wait_s=wait_s, uri=uri)
+        return cls(
+            driver, database, query_timeout_s, wait_s=wait_s, uri=uri, job_timeout_s=job_timeout_s
+        )
 
     async def close(self) -> None:
         await self.driver.close()
@@ -341,8 +350,15 @@ class Store:
                 retry_after_s=RETRY_AFTER_S,
             ) from exc
 
-    async def read(self, name: str, params: Mapping[str, Any] | None = None) -> list[neo4j.Record]:
-        """Runs a read query as an auto-commit transaction, retried on transient errors.
+    async def read(
+        self,
+        name: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout_s: float | None = None,
+    ) -> list[neo4j.Record]:
+        """Runs a read query as an auto-commit transaction, retried on transient errors;
+        `timeout_s` replaces the store's query timeout (a job's, `job_timeout_s`).
 
         One network round trip (RUN and PULL together) instead of the managed transaction's
         two (BEGIN, RUN and PULL, then COMMIT): on loopback every round trip wakes Neo4j's
@@ -357,7 +373,9 @@ class Store:
         delay = _FIRST_RETRY_DELAY_S
         while True:
             try:
-                query_ = neo4j.Query(text, timeout=_timeout(name, self.query_timeout_s))
+                query_ = neo4j.Query(
+                    text, timeout=_timeout(name, timeout_s or self.query_timeout_s)
+                )
                 async with self.driver.session(
                     database=self.database,
                     default_access_mode=neo4j.READ_ACCESS,
@@ -376,8 +394,15 @@ class Store:
             await asyncio.sleep(delay)
             delay *= 2
 
-    async def write(self, name: str, params: Mapping[str, Any] | None = None) -> list[neo4j.Record]:
-        return await self._run(name, params, RoutingControl.WRITE)
+    async def write(
+        self,
+        name: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout_s: float | None = None,
+    ) -> list[neo4j.Record]:
+        """Runs a write query; `timeout_s` replaces the store's query timeout (a job's)."""
+        return await self._run(name, params, RoutingControl.WRITE, timeout_s)
 
     async def write_counters(
         self, name: str, params: Mapping[str, Any] | None = None
@@ -424,13 +449,21 @@ class Store:
         }
 
     async def read_one(
-        self, name: str, params: Mapping[str, Any] | None = None
+        self,
+        name: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout_s: float | None = None,
     ) -> neo4j.Record | None:
-        records = await self.read(name, params)
+        records = await self.read(name, params, timeout_s=timeout_s)
         return records[0] if records else None
 
     async def _run(
-        self, name: str, params: Mapping[str, Any] | None, routing: RoutingControl
+        self,
+        name: str,
+        params: Mapping[str, Any] | None,
+        routing: RoutingControl,
+        timeout_s: float | None = None,
     ) -> list[neo4j.Record]:
         text = _resolve(name)
         _count_round_trip()
@@ -438,7 +471,7 @@ class Store:
         try:
             with _Observed(name):
                 result = await self.driver.execute_query(
-                    neo4j.Query(text, timeout=_timeout(name, self.query_timeout_s)),
+                    neo4j.Query(text, timeout=_timeout(name, timeout_s or self.query_timeout_s)),
                     dict(params or {}),
                     database_=self.database,
                     routing_=routing,
@@ -509,8 +542,10 @@ class Store:
         c = summary.counters
         return {"nodes_deleted": c.nodes_deleted, "relationships_deleted": c.relationships_deleted}
 
-    async def migrate(self) -> int:
-        """Applies cypher/schema.cypher (idempotent); returns the number of statements run."""
+    async def migrate(self, *, refresh_stale: bool = True) -> int:
+        """Applies cypher/schema.cypher (idempotent); returns the number of statements run.
+        Then parties without their portfolio properties get them, unless `refresh_stale` is
+        False (the bulk importer wrote them: a walk over every party would find none)."""
         stmts = statements("schema")
         try:
             for stmt in stmts:
@@ -522,7 +557,8 @@ class Store:
                 await result.consume()
             await self.driver.execute_query("CALL db.awaitIndexes(300)", database_=self.database)
             await self.driver.execute_query(query("graph_version.start"), database_=self.database)
-            await self._refresh_stale_portfolio()
+            if refresh_stale:
+                await self._refresh_stale_portfolio()
         except _UNAVAILABLE as exc:
             await self.ping()  # the reason, naming the URI
             raise self._unavailable(exc) from exc
@@ -531,34 +567,45 @@ class Store:
     async def _refresh_stale_portfolio(self) -> None:
         """Parties written before the portfolio properties existed get theirs (once per
         database: later starts find none)."""
+        after: str | None = None
+        job = self.job_timeout_s
         while True:
-            record = await self.read_one("portfolio.stale", {"limit": PORTFOLIO_BATCH})
+            # In id order from the last batch's last id: each party is read once, however many
+            # batches (a scan from the start would pass over every refreshed party again).
+            record = await self.read_one(
+                "portfolio.stale", {"after": after, "limit": PORTFOLIO_BATCH}, timeout_s=job
+            )
             ids = list(record["ids"]) if record else []
             if not ids:
                 return
-            await self.write("portfolio.refresh", refresh_params(ids))
+            await self.write("portfolio.refresh", refresh_params(ids), timeout_s=job)
+            after = ids[-1]
 
     async def refresh_portfolio(self, ids: Iterable[str] | None = None) -> int:
         """Recomputes the derived portfolio properties (cypher/portfolio.cypher) of the
         parties `ids` and the accounts they are marked on, or of every party (None), in
-        batches; returns how many parties were refreshed. The importers' last step."""
+        batches, each under the job timeout; returns how many parties were refreshed. The
+        importers' last step."""
         done = 0
+        job = self.job_timeout_s
         if ids is not None:
             todo = sorted(set(ids))
             for i in range(0, len(todo), PORTFOLIO_BATCH):
                 batch = todo[i : i + PORTFOLIO_BATCH]
-                written = await self.write("portfolio.refresh", refresh_params(batch))
+                written = await self.write(
+                    "portfolio.refresh", refresh_params(batch), timeout_s=job
+                )
                 done += int(written[0]["refreshed"]) if written else 0
             return done
         after: str | None = None
         while True:
             record = await self.read_one(
-                "portfolio.ids", {"after": after, "limit": PORTFOLIO_BATCH}
+                "portfolio.ids", {"after": after, "limit": PORTFOLIO_BATCH}, timeout_s=job
             )
             every = list(record["ids"]) if record else []
             if not every:
                 return done
-            written = await self.write("portfolio.refresh", refresh_params(every))
+            written = await self.write("portfolio.refresh", refresh_params(every), timeout_s=job)
             done += int(written[0]["refreshed"]) if written else 0
             after = every[-1]
 

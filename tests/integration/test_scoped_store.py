@@ -166,9 +166,9 @@ def recorded(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, dict[s
     runs: list[tuple[str, dict[str, Any]]] = []
     read, run = Store.read, Transaction.run
 
-    async def recording_read(self: Store, name: str, params: Any = None) -> Any:
+    async def recording_read(self: Store, name: str, params: Any = None, **options: Any) -> Any:
         runs.append((name, dict(params or {})))
-        return await read(self, name, params)
+        return await read(self, name, params, **options)
 
     async def recording_run(self: Transaction, name: str, params: Any = None) -> Any:
         runs.append((name, dict(params or {})))

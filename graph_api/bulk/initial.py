@@ -3,11 +3,12 @@
 The document is validated exactly as by the transactional importer (`validate`, the same
 reject file), the good rows are written as the bulk importer's CSV files together with the
 co-holding statistics and every party's portfolio properties computed from them (no refresh
-afterwards: that would read every holding and every party back), `neo4j-admin database import full` builds the store while the local Neo4j is stopped,
-and then the constraints/indexes are made as after any import. The graph is
-the one `load.py` with `cypher/import.cypher` would have written, bookkeeping included
-(version 1, createdAt = updatedAt = the import's time);
-tests/integration/test_initial_import.py compares both exports byte for byte.
+afterwards: that would read every holding and every party back), `neo4j-admin database
+import full` builds the store while the local Neo4j is stopped, and then the
+constraints/indexes are made as after any import. The graph is the one `load.py` with
+`cypher/import.cypher` would have written, bookkeeping included (version 1, createdAt =
+updatedAt = the import's time); tests/integration/test_initial_import.py compares both
+exports byte for byte.
 """
 
 from __future__ import annotations

@@ -100,14 +100,14 @@ OPTIONAL CALL (graphVersion) {
     UNWIND range(0, size(scope) - 1) AS i
     WITH i, scope[i] AS p
     MATCH (x)-[r:{{REL COVERS|INFLUENCES}}]->(p) {{WHERE_AT r}}
-    WITH i, r, x, {{TYPE r}} AS t
-    WITH i, r, x, t = 'INFLUENCES' AND x:Person AS heard, t = 'COVERS' AND x:Rep AS cover
+    WITH i, p, r, x, {{TYPE r}} AS t
+    WITH i, p, r, x, t = 'INFLUENCES' AND x:Person AS heard, t = 'COVERS' AND x:Rep AS cover
     RETURN
       collect(CASE WHEN heard THEN x.id END) AS influenceFrom,
       collect(CASE WHEN heard THEN i END) AS influenceTo,
       [v IN collect(CASE WHEN heard THEN [r.strength] END) | v[0]] AS influenceStrength,
-      collect(CASE WHEN cover THEN [i, x.id, x.name, x.email, x.role, x.region, r.strength,
-                                   r.kind] END) AS coverage,
+      collect(CASE WHEN cover THEN [i, x.id, x.name, x.email, x.role, x.region,
+                                   {{COVERAGE_STRENGTH r: x, p}}, r.kind] END) AS coverage,
       // Influencers outside the scope (those inside come with their own row).
       collect(DISTINCT CASE WHEN heard AND NOT x IN scope THEN x END) AS influencers
   }
@@ -127,8 +127,9 @@ OPTIONAL CALL (graphVersion) {
     // jobs in the account's family [person, unit, title, primary]; reporting lines [person,
     // manager]; markers [person, target, on the opportunity, on the account, role, attitude,
     // influence]; influence [from, to, strength]; coverage [person, rep, name, email, role,
-    // region, strength, kind]; each `person` (jobPeople, linePeople, influenceTo, a marker's
-    // and a coverage's first item) by position in `ids`
+    // region, strength (declared, combined with what interactions earned), kind]; each
+    // `person` (jobPeople, linePeople, influenceTo, a marker's and a coverage's first item) by
+    // position in `ids`
     jobPeople, jobUnits, jobTitles, jobPrimary,
     linePeople, lineManagers,
     markers,
@@ -142,7 +143,8 @@ OPTIONAL CALL (graphVersion) {
     // [id, name, gender, employment [[organization id, name, title, primary]], coverage]
     [x IN influencers | [x.id, x.name, x.gender,
       [(x)-[w:{{REL WORKS_FOR}}]->(o:Organization) {{WHERE_AT w}} | [o.id, o.name, w.title, w.primary]],
-      [(r:Rep)-[c:{{REL COVERS}}]->(x) {{WHERE_AT c}} | [r.id, r.name, r.email, r.role, r.region, c.strength, c.kind]]
+      [(r:Rep)-[c:{{REL COVERS}}]->(x) {{WHERE_AT c}} | [r.id, r.name, r.email, r.role, r.region,
+                                   {{COVERAGE_STRENGTH c: r, x}}, c.kind]]
     ]] AS influencers
 }
 RETURN graphVersion, accountId, accountName, opportunityId, includeSubsidiaries, units, ids,

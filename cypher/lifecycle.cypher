@@ -140,8 +140,9 @@ RETURN elementId(r) AS rel, type(r) AS type, outgoing, elementId(x) AS other,
        x = s AS toSurvivor, properties(r) AS props,
        [(s)-[d]-(x) WHERE type(d) = type(r)
           AND (type(r) IN $undirected OR (startNode(d) = s) = outgoing)
-          // a closed period (WAS_*) is the same link only if it ended the same day
-          AND (NOT type(r) STARTS WITH 'WAS_' OR d.validTo = r.validTo)
+          // a closed period (only those have validTo) is the same link only if it ended the
+          // same day
+          AND (r.validTo IS NULL OR d.validTo = r.validTo)
         | {rel: elementId(d), props: properties(d)}][0] AS duplicate,
        CASE WHEN outgoing AND type(r) IN $single
             THEN [(s)-[d]->(y) WHERE type(d) = type(r) | elementId(d)][0] END AS taken

@@ -44,7 +44,7 @@ CALL (unitNodes, opp) {
         {role: accountMarker.role, attitude: accountMarker.attitude,
          influence: accountMarker.influence}
       ELSE null END,
-    coverage: [(r:Rep)-[c:{{REL COVERS}}]->(p) {{WHERE_AT c}} | {rep: r {.id, .name, .email, .role, .region}, strength: c.strength, kind: c.kind,
+    coverage: [(r:Rep)-[c:{{REL COVERS}}]->(p) {{WHERE_AT c}} | {rep: r {.id, .name, .email, .role, .region}, strength: {{COVERAGE_STRENGTH c: r, p}}, kind: c.kind,
      createdAt: c.createdAt, updatedAt: c.updatedAt}],
     influencedBy: CASE WHEN $includeInfluence THEN
       [(src:Person)-[infl:{{REL INFLUENCES}}]->(p) {{WHERE_AT infl}} | {
@@ -53,8 +53,8 @@ CALL (unitNodes, opp) {
           {organization: {{ORGANIZATION_FIELDS so}}, title: sw.title, department: sw.department,
            primary: sw.primary}],
         coverage: [(r:Rep)-[c:{{REL COVERS}}]->(src) {{WHERE_AT c}} |
-          {rep: r {.id, .name, .email, .role, .region}, strength: c.strength, kind: c.kind,
-     createdAt: c.createdAt, updatedAt: c.updatedAt}]
+          {rep: r {.id, .name, .email, .role, .region}, strength: {{COVERAGE_STRENGTH c: r, src}},
+           kind: c.kind, createdAt: c.createdAt, updatedAt: c.updatedAt}]
       }]
       ELSE [] END
   }) AS people

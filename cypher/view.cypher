@@ -190,8 +190,10 @@ CALL (n, req) {
 CALL (n, req) {
   WITH n, req WHERE 'coverage' IN req.parts
   MATCH (r:Rep)-[c:COVERS]->(n)
-  WITH r, c ORDER BY c.strength DESC, r.id
-  RETURN collect({rep: r {.id, .name, .email, .role, .region, {{STAMPS r}}}, strength: c.strength, kind: c.kind, {{STAMPS c}}}) AS coverage
+  // The declared strength combined with what interactions earned (docs/ANALYTICS.md).
+  WITH r, c, {{COVERAGE_STRENGTH c: r, n}} AS strength
+  ORDER BY strength DESC, r.id
+  RETURN collect({rep: r {.id, .name, .email, .role, .region, {{STAMPS r}}}, strength: strength, kind: c.kind, {{STAMPS c}}}) AS coverage
 }
 CALL (n, req) {
   WITH n, req WHERE 'relationships' IN req.parts

@@ -335,7 +335,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             if workers > 1:
                 started = _serve_workers(settings, uri, local, workers, config_args, announce)
             else:
-                app = create_app(settings, neo4j_uri=uri, local=local)
+                one = settings.model_copy(update={"workers": 1})
+                app = create_app(one, neo4j_uri=uri, local=local)
                 server = Server(uvicorn.Config(app, **config_args))
                 server.run()
                 started = server.started
@@ -382,6 +383,8 @@ def _serve_workers(
     if unreachable is not None:
         os.environ[serving.UNREACHABLE_ENV] = unreachable
     os.environ[serving.NEO4J_URI_ENV] = uri
+    # The workers' count, for what each sizes from the cores (its analysis processes).
+    os.environ["GRAPH_API_WORKERS"] = str(workers)
     relay = None
     if local is not None:
         relay = serving.StatusRelay(local, local.data_dir.parent / "neo4j-status.json")
@@ -640,6 +643,25 @@ def cmd_refresh_stats(args: argparse.Namespace) -> int:
         f"co-holding statistics refreshed in {done.seconds:.2f}s: {done.people} people and "
         f"{done.organizations} organizations hold {done.products} products; "
         f"{done.associations} association rules",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def cmd_refresh_strength(args: argparse.Namespace) -> int:
+    from graph_api.services.strength import FullRefresh, refresh_all
+
+    settings = get_settings()
+    half_life = settings.strength_half_life_days
+
+    async def run(store: Store) -> FullRefresh:
+        return await refresh_all(store, half_life)
+
+    done = _with_store(settings, run)
+    print(
+        f"earned strength recomputed in {done.seconds:.2f}s with a half-life of {half_life:g} "
+        f"days: {done.interactions} interactions, {done.pairs} pairs; {done.removed} "
+        "accumulators without interactions removed",
         file=sys.stderr,
     )
     return 0
@@ -964,6 +986,19 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     p.set_defaults(func=cmd_refresh_stats)
+
+    p = sub.add_parser(
+        "refresh-strength",
+        help="recompute the earned relationship strengths (after a half-life change)",
+        description=(
+            "Recomputes the interaction accumulator of every pair (a rep and a customer "
+            "person, two customer people) from every interaction with "
+            "GRAPH_API_STRENGTH_HALF_LIFE_DAYS. Writes and imports keep them current; run this "
+            "after changing the half-life (until then each pair decays with the half-life it "
+            "was computed with) or after interactions were changed outside the service."
+        ),
+    )
+    p.set_defaults(func=cmd_refresh_strength)
 
     p = sub.add_parser(
         "prune-audit",

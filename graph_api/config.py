@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
@@ -146,6 +147,14 @@ class Settings(BaseSettings):
     # graph's version (every write changes it, so a kept analysis is never stale): a repeated
     # question costs one small query. 0 turns the cache off (the benchmark's cold figure).
     deciders_cache_size: int = 16
+    # Processes that read and score those analyses (services/analysis_processes.py), per
+    # serving process, so that a 2,000-person keyDeciders never holds the lock (the GIL) of
+    # the process serving light requests. None: from the cores (cores / serving workers, at
+    # least 1); 0: none, analyses run in a thread of the serving process.
+    analysis_processes: int | None = Field(default=None, ge=0, le=64)
+    # Added to the analysis processes' nice value: when the cores are busy, the serving
+    # process's light requests get them first (0: the same priority as the service).
+    analysis_nice: int = Field(default=10, ge=0, le=19)
 
     # Limits
     # Bytes of one HTTP request body (a GraphQL document with its variables); larger: 413.
@@ -171,6 +180,14 @@ class Settings(BaseSettings):
     sleeping_days: int = 60
     sleeping_escalation_days: int = 90
     profile_compliance_threshold: int = 60
+    # Earned relationship strength (docs/ANALYTICS.md, "Earned strength"): an interaction
+    # counts half as much after this many days. Changing it needs `graph-api refresh-strength`
+    # (the stored accumulators keep the half-life they were computed with until then).
+    strength_half_life_days: float = Field(default=90.0, ge=1.0, le=3650.0)
+    # The instant earned strengths are computed for (reads: paths, coverage, deciders; the
+    # answer of a write of an interaction); unset: the current time. For reproducible tests
+    # and demos: the same data then gives the same strengths whatever day it is.
+    strength_now: datetime | None = None
     # The TAS scorecard: an answer the account team recorded longer ago than this no longer
     # counts (it is shown, marked stale, and the question is UNKNOWN again).
     tas_stale_days: int = Field(default=90, ge=1, le=3650)

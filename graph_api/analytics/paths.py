@@ -16,11 +16,14 @@ import itertools
 import math
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 import networkx as nx
 
+from graph_api.analytics import strength as earned_strength
+from graph_api.analytics.strength import Accumulator
 from graph_api.domain import model as m
 
 # Default strengths of links that carry none (0..1). Stored strengths (COVERS, INFLUENCES,
@@ -63,6 +66,11 @@ class Link:
     kind: str | None = None  # FAMILY kind, INFLUENCES/COVERS kind, COLLEAGUE kind
     detail: str | None = None  # WORKS_FOR title, KNOWS context, COLLEAGUE unit or manager
     size: int | None = None  # COLLEAGUE of the same unit: the unit's headcount
+    # COVERS and KNOWS with interactions (analytics/strength.py): the pair's accumulator and
+    # the time its strength was computed for; declared False: no declared link, earned only.
+    engaged: Accumulator | None = None
+    now: datetime | None = None
+    declared: bool = True
 
 
 def unit_strength(headcount: int) -> float:
@@ -372,12 +380,57 @@ def link_label(link: Link, forward: bool) -> str:
         if link.kind == SAME_UNIT:
             return f"{word} ({link.detail}, {link.size} people)"
         return f"{word} ({'under' if link.kind == SAME_TEAM else 'through'} {link.detail})"
+    if link.engaged is not None and not link.declared:
+        return f"in contact with ({_earned_words(link)})"
     label = _WORDS[link.type][0 if forward else 1]
     if link.type in ("WORKS_FOR", "KNOWS"):
         extra = link.detail  # a title, or how they know each other
     else:
         extra = link.kind.lower() if link.kind else None  # e.g. political, personal
+    if link.engaged is not None:
+        extra = f"{extra}; {_earned_words(link)}" if extra else _earned_words(link)
     return f"{label} ({extra})" if extra else label
+
+
+def _earned_words(link: Link) -> str:
+    assert link.engaged is not None and link.now is not None
+    return earned_strength.explain(link.engaged, link.now)
+
+
+def _reported(x: float) -> float:
+    """Rounded as the coverage strengths of the other reads (store/projection.py)."""
+    return round(x, m.REPORTED_DIGITS)
+
+
+def with_engagement(
+    links: Iterable[Link],
+    engaged: Mapping[tuple[str, str], Accumulator],
+    reps: Collection[str],
+    now: datetime,
+) -> list[Link]:
+    """The links with the earned strength (docs/ANALYTICS.md, "Earned strength"): a rep's
+    COVERS and a KNOWS link of a pair with interactions take the combined strength; a pair
+    with interactions and no such link gets one of its own (COVERS from a rep, KNOWS between
+    people), of the earned strength. `engaged`: (rep or lower id, person) -> accumulator."""
+    found: list[Link] = []
+    used: set[tuple[str, str]] = set()
+    for link in links:
+        if link.type in ("COVERS", "KNOWS"):
+            a, b = link.source, link.target
+            key = (a, b) if link.type == "COVERS" or a < b else (b, a)
+            acc = engaged.get(key)
+            if acc is not None:
+                used.add(key)
+                combined = earned_strength.strength(link.strength, acc, now)
+                link = replace(link, strength=_reported(combined), engaged=acc, now=now)
+        found.append(link)
+    for (a, b), acc in sorted(engaged.items()):
+        if (a, b) in used:
+            continue
+        value = _reported(earned_strength.earned(acc, now))
+        kind = "COVERS" if a in reps else "KNOWS"
+        found.append(Link(a, b, kind, value, engaged=acc, now=now, declared=False))
+    return found
 
 
 def draw(graph: nx.Graph, nodes: tuple[str, ...], strength: float) -> m.GraphPath:

@@ -8,6 +8,7 @@ from dataclasses import replace
 import networkx as nx
 
 from graph_api.analytics.paths import SAME_TEAM, SAME_UNIT, SKIP_LEVEL, Link, link_between
+from graph_api.analytics.strength_zh import explain_zh
 from graph_api.domain import model as m
 
 # (forward, backward): the sentence for a link read in its stored direction, or against it.
@@ -52,12 +53,21 @@ def link_label(link: Link, forward: bool) -> str:
         if link.kind == SAME_TEAM:
             return f"{word}({link.detail}下属)"
         return f"{word}(经{link.detail})"
+    if link.engaged is not None and not link.declared:
+        return f"有互动({_earned_words(link)})"
     label = _VERBS[link.type][0 if forward else 1]
     if link.type in ("WORKS_FOR", "KNOWS"):
         extra = link.detail
     else:
         extra = _KINDS.get(link.kind or "", link.kind) if link.kind else None
+    if link.engaged is not None:
+        extra = f"{extra};{_earned_words(link)}" if extra else _earned_words(link)
     return f"{label}({extra})" if extra else label
+
+
+def _earned_words(link: Link) -> str:
+    assert link.engaged is not None and link.now is not None
+    return explain_zh(link.engaged, link.now)
 
 
 def _sentence(a: str, link: Link, forward: bool, b: str) -> str:
@@ -67,6 +77,8 @@ def _sentence(a: str, link: Link, forward: bool, b: str) -> str:
         return f"{a}听取{b}的意见" + (f"({_KINDS.get(link.kind, link.kind)})" if link.kind else "")
     if link.type == "COLLEAGUE" and link.kind != SKIP_LEVEL:
         return f"{a}与{b}是{link_label(link, forward)}"
+    if link.engaged is not None and not link.declared:
+        return f"{a}与{b}{link_label(link, forward)}"
     if link.type == "COVERS" and not forward:
         return f"{a}由{b}覆盖" + (f"({_KINDS.get(link.kind, link.kind)})" if link.kind else "")
     return f"{a}{link_label(link, forward)}{b}"

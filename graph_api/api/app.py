@@ -40,6 +40,7 @@ from graph_api.domain.i18n import negotiate
 from graph_api.metrics import REGISTRY
 from graph_api.services import feed, idempotency, webhooks
 from graph_api.services.analysis_cache import AnalysisCache
+from graph_api.services.analysis_processes import AnalysisProcesses, Connection, default_processes
 from graph_api.store.neo4j_store import RETRY_AFTER_S, Store
 
 
@@ -232,6 +233,24 @@ def connect_store(settings: Settings, uri: str | None = None) -> Store:
     )
 
 
+def _connection(settings: Settings, state: dict[str, Any]) -> Connection:
+    """How the analysis processes connect: as the serving process's store."""
+    store: Store = state["store"]
+    return Connection(
+        uri=store.uri,
+        user=settings.neo4j_user,
+        password=settings.neo4j_password,
+        database=store.database,
+        pool_size=settings.neo4j_pool_size,
+        connection_timeout_s=settings.neo4j_connection_timeout_s,
+        query_timeout_s=store.query_timeout_s,
+        wait_s=store.retry_time_s,
+        cache_size=settings.deciders_cache_size,
+        gc_threshold=settings.gc_threshold,
+        nice=settings.analysis_nice,
+    )
+
+
 def tune_garbage_collector(threshold: int) -> None:
     """Fewer collections of the young generation, and none of what start-up made.
 
@@ -374,6 +393,8 @@ def create_app(
                     await task
             if worker is not None:
                 await worker.close()
+            if analysis is not None:
+                analysis.close()
             if owned:
                 await the_store.close()
 
@@ -390,7 +411,18 @@ def create_app(
     # Before the schema: with tracing on, it gets strawberry's OpenTelemetry extension.
     tracing.configure_tracing()
     schema = build_schema(settings)
-    analyses = AnalysisCache(settings.deciders_cache_size) if settings.deciders_cache_size else None
+    processes = settings.analysis_processes
+    if processes is None:
+        processes = default_processes(settings.workers)
+    analysis = (
+        AnalysisProcesses(processes, lambda: _connection(settings, state)) if processes else None
+    )
+    # With analysis processes, each keeps its own cache of analyses.
+    analyses = (
+        AnalysisCache(settings.deciders_cache_size)
+        if settings.deciders_cache_size and analysis is None
+        else None
+    )
 
     async def get_context(request: HTTPConnection) -> Context:
         if request.scope["type"] == "websocket":
@@ -414,6 +446,7 @@ def create_app(
             keys=authenticator.stored,
             language=negotiate(request.headers.get("accept-language")),
             analyses=analyses,
+            analysis=analysis,
         )
 
     @app.exception_handler(Unauthenticated)

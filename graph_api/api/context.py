@@ -16,6 +16,7 @@ from graph_api.domain.i18n import DEFAULT_LANGUAGE, Language
 from graph_api.services.access import access_for
 from graph_api.services.analysis_cache import AnalysisCache
 from graph_api.services.api_keys import KeyAdmin, StoredKeys
+from graph_api.services.deciders import AnalysisRunner
 from graph_api.services.webhooks import WebhookAdmin
 from graph_api.store.neo4j_store import Store
 from graph_api.store.scoped import ScopedStore
@@ -34,6 +35,9 @@ class Context(BaseContext):
     language: Language = DEFAULT_LANGUAGE
     # The process's cache of key-decider analyses (services/analysis_cache.py); None: off.
     analyses: AnalysisCache | None = None
+    # The processes that run those analyses (services/analysis_processes.py), each keeping
+    # its own cache; None: they run in this process.
+    analysis: AnalysisRunner | None = None
     # The authenticator's cache of keys stored in the database (a revocation empties it).
     keys: StoredKeys | None = None
     # A WebSocket's connection_init payload (strawberry sets it): credentials may come there.

@@ -337,6 +337,7 @@ class DecidersQuery:
             details=_asks_person_details(info),
             language=ctx.language,
             analyses=ctx.analyses,
+            runner=ctx.analysis,
         )
         return [KeyDecider.from_domain(k) for k in ranking]
 
@@ -367,5 +368,6 @@ class DecidersQuery:
             details=_asks_person_details(info),
             language=ctx.language,
             analyses=ctx.analyses,
+            runner=ctx.analysis,
         )
         return DecisionAssessment.from_domain(result)

@@ -444,6 +444,7 @@ class TasQuery:
             ctx.settings.tas_stale_days,
             memo=ctx.cache,
             language=ctx.language,
+            runner=ctx.analysis,
         )
         return OpportunityAssessment.from_domain(card, ctx.language)
 

@@ -16,6 +16,7 @@ from strawberry.types.base import get_object_definition
 from strawberry.utils.str_converters import to_camel_case
 
 from graph_api.api import enums as _enums  # noqa: F401  (registers the domain enums first)
+from graph_api.api.context import Info
 from graph_api.api.declared import (
     declared_inputs,
     describe,
@@ -32,6 +33,7 @@ from graph_api.bulk.spec import SECTION_BY_NAME, WRITTEN_BY_MERGES
 from graph_api.domain import model as m
 from graph_api.domain import view as v
 from graph_api.domain import writes as w
+from graph_api.domain.i18n import Language
 from graph_api.domain.job_change import JobChangeRecord
 from graph_api.domain.tas import RecordedAnswer
 
@@ -486,6 +488,58 @@ class HoldingRecord:
         )
 
 
+@strawberry.type(
+    description=(
+        "How writing an interaction changed the strength of one relationship it touches: one "
+        "of our reps and a customer person, or two customer people who were in it together "
+        '(docs/ANALYTICS.md, "Earned strength").'
+    )
+)
+class StrengthChange:
+    rep: bool = strawberry.field(
+        description="True: fromId is one of our reps; false: two customer people."
+    )
+    from_id: strawberry.ID = strawberry.field(
+        description="The rep, or the customer person of the lower id."
+    )
+    to_id: strawberry.ID = strawberry.field(description="The customer person.")
+    declared: float | None = strawberry.field(
+        description="The declared strength (coverage or acquaintance); null: none declared."
+    )
+    before: float = strawberry.field(description="The strength just before the write (0..1).")
+    after: float = strawberry.field(description="The strength just after the write (0..1).")
+    interactions: int = strawberry.field(
+        description="The relationship's interactions after the write."
+    )
+    explanation_en: strawberry.Private[str | None]
+    explanation_zh: strawberry.Private[str | None]
+
+    @strawberry.field(
+        description=(
+            "The relationship's interactions in words, in the request's language, e.g. "
+            '"4 meetings in 90 days, last 6 days ago"; null when none is left.'
+        )
+    )
+    def explanation(self, info: Info) -> str | None:
+        if info.context.language is Language.ZH:
+            return self.explanation_zh
+        return self.explanation_en
+
+    @classmethod
+    def from_domain(cls, c: w.StrengthChange) -> StrengthChange:
+        return cls(
+            rep=c.rep,
+            from_id=strawberry.ID(c.from_id),
+            to_id=strawberry.ID(c.to_id),
+            declared=c.declared,
+            before=c.before,
+            after=c.after,
+            interactions=c.interactions,
+            explanation_en=c.explanation,
+            explanation_zh=c.explanation_zh,
+        )
+
+
 @described_by("interactions")
 @strawberry.type(description="An interaction as written.")
 @stamped("Interaction")
@@ -502,6 +556,18 @@ class InteractionRecord:
     reps: list[Rep] = strawberry.field(description="Our reps who took part.")
     opportunity_id: strawberry.ID | None
     version: int = strawberry.field(description=_VERSION_NOW)
+    strength_changes: list[StrengthChange] = strawberry.field(
+        description=(
+            "The relationships whose earned strength this write changed (the strength before "
+            "and after, at the time of the write), by fromId and toId."
+        )
+    )
+    sleeping_cleared: list[strawberry.ID] = strawberry.field(
+        description=(
+            "The customers that were sleeping (no interaction for GRAPH_API_SLEEPING_DAYS) "
+            "before this write and are not after it."
+        )
+    )
 
     @classmethod
     def from_domain(cls, i: w.InteractionRecord) -> InteractionRecord:
@@ -518,6 +584,11 @@ class InteractionRecord:
             reps=[Rep.from_domain(r) for r in i.reps],
             opportunity_id=strawberry.ID(i.opportunity_id) if i.opportunity_id else None,
             version=i.version,
+            strength_changes=[
+                StrengthChange.from_domain(c)
+                for c in sorted(i.strength_changes, key=lambda c: (c.from_id, c.to_id))
+            ],
+            sleeping_cleared=[strawberry.ID(p) for p in i.sleeping_cleared],
         )
 
 

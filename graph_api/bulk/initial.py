@@ -335,6 +335,7 @@ def write_import_files(
                     write(_DELIMITER.join(cells) + "\n")
                     relationships += 1
         write_co_holding_files(files, co_holding_counts(validated), datetime.now(UTC))
+        write_strength_files(files, validated)  # derived: not counted among the rows'
     finally:
         files.close()
     return files, nodes, relationships, later_titles
@@ -382,6 +383,58 @@ def co_holding_counts(validated: Validated) -> CoHoldingCounts:
         holders={p: (c[0], c[1]) for p, c in holders.items()},
         pairs=pairs,
     )
+
+
+def write_strength_files(files: _Files, validated: Validated) -> int:
+    """The earned-strength accumulators of the interactions' pairs as ENGAGED relationships
+    (services/strength.py `accumulators_from_rows`: what `refresh_pairs` computes after a
+    transactional import); returns how many."""
+    from graph_api.config import get_settings
+    from graph_api.services.strength import accumulators_from_rows
+
+    people = {row.values["id"] for row in validated.good_rows("people")}
+    rows = [row.values for row in validated.good_rows("interactions")]
+    if not rows:
+        return 0
+    found = accumulators_from_rows(rows, people, get_settings().strength_half_life_days)
+    d, multiline = _DELIMITER, files.multiline
+    header = [
+        "lacc:double",
+        "halfLife:double",
+        "count:long",
+        "kindCounts:long[]",
+        "active:long",
+        "passive:long",
+        "firstAt:datetime",
+        "lastAt:datetime",
+    ]
+    handles = {
+        kind: files.open(
+            "relationships",
+            "ENGAGED",
+            [f":START_ID({'Rep' if kind == 'R' else 'Party'})", ":END_ID(Party)", *header],
+        )
+        for kind in ("R", "P")
+    }
+    for (kind, a, b), acc in sorted(found.items()):
+        handles[kind].write(
+            d.join(
+                [
+                    _text(a, multiline),
+                    _text(b, multiline),
+                    repr(acc.lacc),
+                    repr(acc.half_life_days),
+                    str(acc.count),
+                    _ARRAY_DELIMITER.join(str(c) for c in acc.kind_counts),
+                    str(acc.active),
+                    str(acc.passive),
+                    acc.first_at.isoformat(),
+                    acc.last_at.isoformat(),
+                ]
+            )
+            + "\n"
+        )
+    return len(found)
 
 
 def write_co_holding_files(files: _Files, counts: CoHoldingCounts, now: datetime) -> None:

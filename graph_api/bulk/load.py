@@ -641,7 +641,7 @@ async def _import_path(
     if validated.problems and reject_file is not None:
         write_rejects(reject_file, validated)
     try:
-        await _after_import(store, touched_parties(validated))
+        await _after_import(store, touched_parties(validated), interaction_pairs(validated))
     except Exception as exc:
         raise StatisticsNotRefreshed(
             f"every row was written, but refreshing the cross-sell statistics failed: {exc}; "
@@ -683,11 +683,27 @@ def touched_parties(validated: Validated) -> set[str]:
     return ids
 
 
-async def _after_import(store: Store, touched: set[str]) -> None:
+def interaction_pairs(validated: Validated) -> set[tuple[str, str, str]]:
+    """The (rep, party) and (party, party) pairs of the loaded interactions: their earned
+    strength is recomputed after the import (services/strength.py)."""
+    from graph_api.services.strength import pairs_of
+
+    pairs: set[tuple[str, str, str]] = set()
+    for row in validated.good_rows("interactions"):
+        pairs |= pairs_of(row.values.get("repIds") or (), row.values.get("partyIds") or ())
+    return pairs
+
+
+async def _after_import(store: Store, touched: set[str], pairs: set[tuple[str, str, str]]) -> None:
     """Derived data: cross-sell co-holding statistics (issue 6), which follow the holdings,
-    and the portfolio properties of the parties the document names (issue 15.5)."""
+    the portfolio properties of the parties the document names (issue 15.5), and the earned
+    strength of the pairs of the loaded interactions (issue 14.4)."""
     # Imported here so that the whole hook is this one block of the module.
+    from graph_api.config import get_settings
     from graph_api.services.co_holding import refresh_co_holding_stats
+    from graph_api.services.strength import refresh_pairs
 
     await refresh_co_holding_stats(store)
     await store.refresh_portfolio(touched)
+    if pairs:
+        await refresh_pairs(store, pairs, get_settings().strength_half_life_days)

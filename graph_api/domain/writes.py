@@ -315,8 +315,25 @@ class HoldingRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class StrengthChange:
+    """How a write of an interaction changed one relationship's strength (analytics/strength.py):
+    a rep and a customer person (`rep` True), or two customer people."""
+
+    rep: bool
+    from_id: str
+    to_id: str
+    declared: float | None  # the declared COVERS/KNOWS strength; None: none declared
+    before: float  # the strength just before the write, at its time
+    after: float  # and just after
+    interactions: int  # the pair's interactions after the write
+    explanation: str | None  # the pair's interactions in words (None: none left)
+    explanation_zh: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class InteractionRecord:
-    """An interaction as written, with its parties and reps."""
+    """An interaction as written, with its parties and reps, and what it changed: the
+    strengths of the relationships it touches, the customers it woke (no longer sleeping)."""
 
     id: str
     kind: m.InteractionKind | None
@@ -330,6 +347,8 @@ class InteractionRecord:
     reps: tuple[v.Rep, ...]
     opportunity_id: str | None
     version: int
+    strength_changes: tuple[StrengthChange, ...] = ()
+    sleeping_cleared: tuple[str, ...] = ()  # parties sleeping before the write, not after
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from graph_api.analytics.assessment import assess
 from graph_api.analytics.deciders import (
@@ -348,16 +348,99 @@ def _analyse(record: Mapping[str, Any]) -> _Analysed:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Head:
+    """Whose analysis it is: the scope's account (and opportunity)."""
+
+    account_id: str
+    account_name: str
+    opportunity_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RankJob:
+    """The first `limit` deciders in words (`rank_deciders`), in `language`."""
+
+    limit: int
+    language: Language
+
+
+@dataclass(frozen=True, slots=True)
+class AssessJob:
+    """TAS 9 and 10 (`assess`), in `language`."""
+
+    language: Language
+
+
+@dataclass(frozen=True, slots=True)
+class CentreJob:
+    """Every candidate as the ranking sees them, in id order."""
+
+
+Job = RankJob | AssessJob | CentreJob
+
+
+def run_job(analysed: _Analysed, job: Job) -> Any:
+    """What a request asks of an analysis: plain values (dataclasses), picklable, so that an
+    analysis process (services/analysis_processes.py) hands back only these."""
+    if isinstance(job, RankJob):
+        ranked = rank_deciders(analysed.graph, job.limit, scored=analysed.scored)
+        if job.language is Language.ZH:
+            ranked = [in_chinese(analysed.graph, k) for k in ranked]
+        return ranked
+    if isinstance(job, AssessJob):
+        return _assess(analysed, job.language)
+    graph = analysed.graph
+    return [graph.candidates[k] for k in sorted(graph.candidates)]
+
+
+def head_of(analysed: _Analysed) -> Head:
+    return Head(analysed.account_id, analysed.account_name, analysed.opportunity_id)
+
+
+class AnalysisRunner(Protocol):
+    """Runs a scope's analysis and a job on it elsewhere than the serving process's event
+    loop (services/analysis_processes.py): same answers as `run_job` on `_analysed`."""
+
+    async def run(
+        self, reader: ScopedStore, scope: DecisionScope, memo: dict[Any, Any] | None, job: Job
+    ) -> tuple[Head, Any]: ...
+
+
+async def _answer(
+    reader: ScopedStore,
+    scope: DecisionScope,
+    job: Job,
+    memo: dict[Any, Any] | None,
+    analyses: AnalysisCache | None,
+    runner: AnalysisRunner | None,
+    *,
+    in_thread: bool = False,
+) -> tuple[Head, Any]:
+    """`job` on the scope's analysis: in an analysis process when there is a `runner`;
+    otherwise here, the analysis in a thread, the job on the event loop (or in a thread
+    too with `in_thread`)."""
+    if runner is not None:
+        return await runner.run(reader, scope, memo, job)
+    analysed = await _analysed(reader, scope, memo, analyses)
+    if in_thread:
+        return head_of(analysed), await asyncio.to_thread(run_job, analysed, job)
+    return head_of(analysed), run_job(analysed, job)
+
+
 async def _analysed(
     reader: ScopedStore,
     scope: DecisionScope,
     memo: dict[Any, Any] | None,
     analyses: AnalysisCache | None = None,
+    *,
+    offload: bool = True,
 ) -> _Analysed:
     """The scope's graph and ranking; with a request's `memo`, computed once per request
     (keyDeciders and decisionAssessment asked together share one query and one ranking);
     with `analyses`, kept across requests while the graph's version stays the same.
-    The mapping and the scores run in a thread, off the event loop."""
+    The mapping and the scores run in a thread, off the event loop (`offload`; an analysis
+    process, which has nothing else to serve, runs them at once)."""
 
     async def compute() -> _Analysed:
         question = (scope, reader.access)
@@ -366,7 +449,7 @@ async def _analysed(
         if known is not None and record.get("graphVersion") == known and analyses is not None:
             kept: _Analysed = analyses.kept(question, known)
             return kept
-        analysed = await asyncio.to_thread(_analyse, record)
+        analysed = await asyncio.to_thread(_analyse, record) if offload else _analyse(record)
         if analyses is not None:
             analyses.keep(question, record.get("graphVersion"), analysed)
         return analysed
@@ -413,17 +496,17 @@ async def key_deciders(
     details: bool = True,
     language: Language = DEFAULT_LANGUAGE,
     analyses: AnalysisCache | None = None,
+    runner: AnalysisRunner | None = None,
 ) -> list[KeyDecider]:
     """The people of the scope ranked by decision power, best first, at most `limit`.
     `memo`: a per-request cache shared with `decision_assessment`. `details`: the people's
     full records (one more small query); without, a person has only id, name and gender.
-    `analyses`: the process's cache of analyses (services/analysis_cache.py)."""
+    `analyses`: the process's cache of analyses (services/analysis_cache.py). `runner`: the
+    analysis processes (services/analysis_processes.py), which then keep their own."""
     scope.checked()
     check_between("limit", limit, 1, max_limit)
-    analysed = await _analysed(reader, scope, memo, analyses)
-    ranked = rank_deciders(analysed.graph, limit, scored=analysed.scored)
-    if language is Language.ZH:
-        ranked = [in_chinese(analysed.graph, k) for k in ranked]
+    _, answer = await _answer(reader, scope, RankJob(limit, language), memo, analyses, runner)
+    ranked: list[KeyDecider] = answer
     if not details:
         return ranked
     people = await _people(reader, [k.id for k in ranked])
@@ -445,18 +528,22 @@ async def decision_assessment(
     details: bool = True,
     language: Language = DEFAULT_LANGUAGE,
     analyses: AnalysisCache | None = None,
+    runner: AnalysisRunner | None = None,
 ) -> AssessmentResult:
-    """TAS 9 and 10 for the scope, with their evidence; `details` and `analyses` as in
-    `key_deciders`. The assessment reads every ranked person: it runs in a thread."""
+    """TAS 9 and 10 for the scope, with their evidence; `details`, `analyses` and `runner`
+    as in `key_deciders`. The assessment reads every ranked person: it runs in a thread (or
+    in an analysis process)."""
     scope.checked()
-    analysed = await _analysed(reader, scope, memo, analyses)
-    assessment = await asyncio.to_thread(_assess, analysed, language)
+    head, answer = await _answer(
+        reader, scope, AssessJob(language), memo, analyses, runner, in_thread=True
+    )
+    assessment: Assessment = answer
     if details:
         assessment = await _assessment_with_people(reader, assessment)
     return AssessmentResult(
-        account_id=analysed.account_id,
-        account_name=analysed.account_name,
-        opportunity_id=analysed.opportunity_id,
+        account_id=head.account_id,
+        account_name=head.account_name,
+        opportunity_id=head.opportunity_id,
         assessment=assessment,
     )
 
@@ -475,10 +562,15 @@ async def _assessment_with_people(reader: ScopedStore, a: Assessment) -> Assessm
 
 
 async def buying_centre(
-    reader: ScopedStore, scope: DecisionScope, *, memo: dict[Any, Any] | None = None
+    reader: ScopedStore,
+    scope: DecisionScope,
+    *,
+    memo: dict[Any, Any] | None = None,
+    runner: AnalysisRunner | None = None,
 ) -> list[Candidate]:
     """The people of the scope as the ranking sees them (markers, coverage), in id order;
     with `memo`, from the same query and ranking as keyDeciders and decisionAssessment."""
     scope.checked()
-    analysed = await _analysed(reader, scope, memo)
-    return [analysed.graph.candidates[k] for k in sorted(analysed.graph.candidates)]
+    _, people = await _answer(reader, scope, CentreJob(), memo, None, runner)
+    result: list[Candidate] = people
+    return result

@@ -33,6 +33,7 @@ from graph_api.domain.writes import (
     LifecycleRecord,
     LinkRecord,
     NodeRecord,
+    StrengthChange,
     WriteResult,
 )
 from graph_api.store.neo4j_store import Store
@@ -53,6 +54,7 @@ _ANSWER_TYPES: Mapping[str, type[Any]] = {
         v.Rep,
         HoldingRecord,
         InteractionRecord,
+        StrengthChange,
         LinkRecord,
         NodeRecord,
         RecordedAnswer,

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import networkx as nx
 
 from graph_api.analytics import paths
 from graph_api.analytics.paths_zh import in_chinese
+from graph_api.analytics.strength import Accumulator
 from graph_api.domain import model as m
 from graph_api.domain.errors import InvalidInput, NotFound
 from graph_api.domain.i18n import DEFAULT_LANGUAGE, Language
 from graph_api.services.parties import check_as_of, check_between, check_id
+from graph_api.services.strength import clock
 from graph_api.store.scoped import ScopedStore
 
 log = logging.getLogger(__name__)
@@ -46,16 +48,28 @@ async def fetch_neighbourhood(
 
 
 def graph_from_records(
-    nodes: Neighbourhood, link_types: Sequence[str] = paths.LINK_TYPES
+    nodes: Neighbourhood,
+    link_types: Sequence[str] = paths.LINK_TYPES,
+    now: datetime | None = None,
 ) -> nx.Graph:
+    """The relationship graph of a neighbourhood; COVERS and KNOWS strengths are combined
+    with what interactions earned by `now` (default: the strength clock, services/strength.py)."""
     loaded = {n[0] for n in nodes}
+    reps = {n[0] for n in nodes if n[1] == paths.REP}
     strength = paths.stored_strength
-    links = [
-        paths.Link(source, to, link_type, strength(link_type, value, kind), kind, detail)
-        for source, _, _, _, out, *_ in nodes
-        for link_type, to, value, kind, detail in out
-        if to in loaded
-    ]
+    engaged: dict[tuple[str, str], Accumulator] = {}
+    declared: list[paths.Link] = []
+    for source, _, _, _, out, *_ in nodes:
+        for link_type, to, value, kind, detail in out:
+            if to not in loaded:
+                continue
+            if link_type == "ENGAGED":
+                engaged[(source, to)] = Accumulator.from_row(detail, rep_pair=source in reps)
+            else:
+                link = paths.Link(source, to, link_type, strength(link_type, value, kind), kind,
+                                  detail)  # fmt: skip
+                declared.append(link)
+    links = paths.with_engagement(declared, engaged, reps, now or clock())
     path_nodes = [m.PathNode(id=n[0], kind=n[1], label=n[2] or n[0]) for n in nodes]
     headcounts = {n[0]: n[5] for n in nodes if len(n) > 5 and n[5] is not None}
     return paths.relationship_graph(path_nodes, links, link_types=link_types, headcounts=headcounts)

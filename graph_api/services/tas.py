@@ -13,7 +13,12 @@ from graph_api.domain import tas as t
 from graph_api.domain.access import Access
 from graph_api.domain.errors import InvalidInput, NotFound
 from graph_api.domain.i18n import DEFAULT_LANGUAGE, Language
-from graph_api.services.deciders import DecisionScope, buying_centre, decision_assessment
+from graph_api.services.deciders import (
+    AnalysisRunner,
+    DecisionScope,
+    buying_centre,
+    decision_assessment,
+)
 from graph_api.services.parties import check_id
 from graph_api.services.view360 import EARLIEST_AS_OF, LATEST_AS_OF, today
 from graph_api.store.mapping import rep_from_props, stamps, to_date, to_datetime, to_enum
@@ -156,15 +161,19 @@ async def opportunity_assessment(
     *,
     memo: dict[Any, Any] | None = None,
     language: Language = DEFAULT_LANGUAGE,
+    runner: AnalysisRunner | None = None,
 ) -> t.Scorecard:
-    """The 14 TAS questions of the opportunity on `as_of` (default today)."""
+    """The 14 TAS questions of the opportunity on `as_of` (default today); `runner`: the
+    analysis processes (services/deciders.key_deciders)."""
     check_id("opportunityId", opportunity_id)
     day = _as_of(as_of)
     found = await reader.read_restricted("tas.opportunity", {"opportunityId": opportunity_id})
     facts = found.restrict(visible_opportunity, opportunity_id)
     scope = DecisionScope(opportunity_id=opportunity_id)
-    decision = await decision_assessment(reader, scope, memo=memo, details=False, language=language)
-    people = await buying_centre(reader, scope, memo=memo)
+    decision = await decision_assessment(
+        reader, scope, memo=memo, details=False, language=language, runner=runner
+    )
+    people = await buying_centre(reader, scope, memo=memo, runner=runner)
     members = [
         ta.Member(
             c.id,

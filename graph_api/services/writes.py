@@ -22,11 +22,12 @@ from typing import Any
 import orjson
 
 from graph_api.bulk.spec import Field
+from graph_api.config import get_settings
 from graph_api.domain import model as m
 from graph_api.domain import view as v
 from graph_api.domain.access import SENSITIVE_PERSON_FIELDS, Access, Role
 from graph_api.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
-from graph_api.domain.signals import refresh_params
+from graph_api.domain.signals import refresh_params, sleeping
 from graph_api.domain.writes import (
     ADMIN_ONLY_KINDS,
     SALES_NODE_KINDS,
@@ -40,10 +41,11 @@ from graph_api.domain.writes import (
     LifecycleRecord,
     LinkRecord,
     NodeRecord,
+    StrengthChange,
     WriteResult,
     WriteScope,
 )
-from graph_api.services import feed, idempotency, job_change
+from graph_api.services import feed, idempotency, job_change, strength
 from graph_api.services.co_holding import CoHoldingChange
 from graph_api.services.idempotency import IdempotencyKey
 from graph_api.services.lifecycle import lucene_term
@@ -311,6 +313,35 @@ class _Writer:
         self.request_id = request_id
         self.audit: list[dict[str, Any]] = []
         self.co_holding = CoHoldingChange()
+        # Per interaction written: the strengths it changed, the customers it woke.
+        self.strength_changes: dict[str, tuple[StrengthChange, ...]] = {}
+        self.woken: dict[str, tuple[str, ...]] = {}
+
+    async def _strengths(self, interaction_id: str, pairs: set[strength.Pair]) -> None:
+        half_life = get_settings().strength_half_life_days
+        params = strength.refresh_params(pairs, half_life)
+        rows = await self.tx.run("strength.refresh_pairs", params)
+        found = [strength.change_from_record(r) for r in rows]
+        now = strength.clock()
+        self.strength_changes[interaction_id] = tuple(
+            strength.described(c, now) for c in found if c.changed()
+        )
+
+    async def _sleeping(self, party_ids: Sequence[str]) -> dict[str, bool]:
+        """Whether each party is sleeping now (domain/signals.py), from the stored interactions."""
+        settings = get_settings()
+        rows = await self.tx.run("strength.last_interactions", {"ids": list(party_ids)})
+        return {
+            r["id"]: sleeping(
+                to_datetime(r["lastAt"]),
+                to_date(r["customerSince"]),
+                r["grade"],
+                self.now.date(),
+                settings.sleeping_days,
+                settings.sleeping_escalation_days,
+            ).sleeping
+            for r in rows
+        }
 
     async def apply(self, change: Change) -> WriteResult:
         if change.action is ChangeAction.JOB_CHANGE:
@@ -591,8 +622,19 @@ class _Writer:
             await self.co_holding.touch(
                 self.tx.run, (current.get("partyId"), desired.get("partyId"))
             )
+        if kind is EntityKind.INTERACTION:
+            parties = sorted(set(current.get("partyIds") or ()) | set(params["partyIds"]))
+            asleep = await self._sleeping(parties)
         written = await self.tx.run_one(model.put, params)
         assert written is not None
+        if kind is EntityKind.INTERACTION:
+            # The strengths of every pair the interaction made or unmade, and the sleeping
+            # signal, recomputed in this transaction: a read after it sees both.
+            pairs = strength.pairs_of(current.get("repIds") or (), current.get("partyIds") or ())
+            pairs |= strength.pairs_of(params["repIds"], params["partyIds"])
+            await self._strengths(node_id, pairs)
+            still = await self._sleeping(parties)
+            self.woken[node_id] = tuple(p for p in parties if asleep[p] and not still[p])
         self._record(
             scope,
             AuditAction.UPDATE if existed else AuditAction.CREATE,
@@ -654,6 +696,8 @@ class _Writer:
             reps=tuple(sorted((rep_from_props(r) for r in record["reps"]), key=lambda r: r.id)),
             opportunity_id=record["opportunityId"],
             version=int(p.get("version") or 1),
+            strength_changes=self.strength_changes.get(node_id, ()),
+            sleeping_cleared=self.woken.get(node_id, ()),
         )
 
     # ----- links -----

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -66,6 +66,17 @@ def _count_round_trip() -> None:
     counter = _round_trips.get()
     if counter is not None:
         counter.count += 1
+
+
+def count_round_trips(n: int, queries: Sequence[str] = ()) -> None:
+    """Counts `n` round trips, running `queries`, made for the calling request by another
+    process (an analysis process, services/analysis_processes.py)."""
+    counter = _round_trips.get()
+    if counter is not None:
+        counter.count += n
+    work = _request_work.get()
+    if work is not None:
+        work.queries.extend(queries)
 
 
 @dataclass
@@ -303,6 +314,16 @@ class Store:
 
     async def close(self) -> None:
         await self.driver.close()
+
+    async def bookmarks(self) -> list[str]:
+        """The bookmarks of this service's writes so far (what its reads wait for)."""
+        return list(await self.driver.execute_query_bookmark_manager.get_bookmarks())
+
+    async def wait_for(self, bookmarks: Sequence[str]) -> None:
+        """Makes the next reads see the writes of `bookmarks` (another driver's, another
+        process's): on a cluster a read waits until its server has them."""
+        if bookmarks:
+            await self.driver.execute_query_bookmark_manager.update_bookmarks((), bookmarks)
 
     async def ping(self, timeout_s: float | None = None) -> None:
         """Raises Unavailable unless the database answers a trivial query in time."""

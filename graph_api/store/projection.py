@@ -8,9 +8,13 @@ read back by every query without touching them. Only property names are ever spl
 
 from __future__ import annotations
 
+import math
 import re
+from datetime import UTC
 
+from graph_api.analytics import strength as s
 from graph_api.bulk.spec import CLOSED_PREFIX, ENTITY_SECTION, Section, closed_type
+from graph_api.domain.model import REPORTED_DIGITS
 
 # Bookkeeping every party node carries beside its declared fields (optimistic locking).
 _BOOKKEEPING = ("version",)
@@ -97,6 +101,43 @@ CALL ({var}, closedFrom, closedTo) {{
 _CLOSED_TYPE = re.compile(r"^WAS_[A-Z_]+$")
 
 
+def _now_seconds() -> str:
+    """The strength clock in the query (services/strength.py `clock`): a fixed instant from
+    the configuration (a validated datetime, never a request's value), else the query's time."""
+    from graph_api.config import get_settings
+
+    fixed = get_settings().strength_now
+    if fixed is None:
+        return "datetime().epochSeconds"
+    return str(int(fixed.timestamp() if fixed.tzinfo else fixed.replace(tzinfo=UTC).timestamp()))
+
+
+def coverage_strength(cover: str, rep: str, person: str) -> str:
+    """The strength of a coverage link `cover` from `rep` to `person` now: the declared one
+    combined with what their interactions earned (analytics/strength.py, `strength`), from
+    the pair's ENGAGED accumulator, computed in the query at the transaction's time:
+    1 - (1 - declared) / (1 + A), A = f x 2^(lacc - (now - EPOCH) / h)."""
+    decay = (
+        f"exp({math.log(2.0)!r} * (earnedAcc.lacc - ({_now_seconds()} - {s.EPOCH_SECONDS}) "
+        f"/ {float(s.DAY_SECONDS)!r} / earnedAcc.halfLife))"
+    )
+    two_way = (
+        "CASE WHEN earnedAcc.active > 0 AND earnedAcc.passive > 0 THEN 1.0 "
+        f"ELSE {s.ONE_WAY_FACTOR!r} END"
+    )
+    activity = f"{two_way} * {decay} / {s.SATURATION!r}"
+    # Rounded as reported floats are (REPORTED_DIGITS): equal strengths stay equal.
+    return (
+        f"coalesce(head([({rep})-[earnedAcc:ENGAGED]->({person}) | "
+        f"round(1.0 - (1.0 - coalesce({cover}.strength, 0.0)) / (1.0 + {activity}), "
+        f"{REPORTED_DIGITS})]), {cover}.strength)"
+    )
+
+
+# Expressions on several variables: {{NAME first: second, third}}.
+EXPRESSION_FRAGMENTS = {"COVERAGE_STRENGTH": coverage_strength}
+
+
 def _expand(match: re.Match[str]) -> str:
     name, var, only_text = match.group(1), match.group(2), match.group(3)
     if name == "STAMPS" and only_text is None:
@@ -112,6 +153,9 @@ def _expand(match: re.Match[str]) -> str:
         if not _CLOSED_TYPE.match(closed):
             raise ValueError(f"CLOSE needs a closed link type: {match.group(0)}")
         return _CLOSE.format(var=var, closed=closed)
+    if name in EXPRESSION_FRAGMENTS and only_text is not None:
+        args = [a.strip() for a in only_text.split(",")]
+        return "(" + EXPRESSION_FRAGMENTS[name](var, *args) + ")"
     if name in CONDITION_FRAGMENTS and only_text is None:
         return "(" + CONDITION_FRAGMENTS[name].replace("{var}", var) + ")"
     if name in MAP_FRAGMENTS:
@@ -127,7 +171,9 @@ def _expand(match: re.Match[str]) -> str:
         if unknown:
             raise ValueError(f"fragment {name} has no field {unknown[0]!r}: {match.group(0)}")
         return ", ".join(f"{var}.{f}" if f in only else "null" for f in fields)
-    known = ", ".join(sorted([*MAP_FRAGMENTS, *LIST_FRAGMENTS, *CONDITION_FRAGMENTS]))
+    known = ", ".join(
+        sorted([*MAP_FRAGMENTS, *LIST_FRAGMENTS, *CONDITION_FRAGMENTS, *EXPRESSION_FRAGMENTS])
+    )
     raise ValueError(f"unknown Cypher fragment {name!r} in {match.group(0)} (known: {known})")
 
 
@@ -170,10 +216,15 @@ def has_as_of(text: str) -> bool:
     return _AS_OF_FRAGMENT.search(text) is not None
 
 
+# Link types without history (earned from interactions, counted up to now): the as-of
+# variant of `{{REL ...}}` leaves them out, so an as-of answer never uses what happened later.
+WITHOUT_HISTORY = frozenset({"ENGAGED"})
+
+
 def _rel(match: re.Match[str], as_of: bool) -> str:
     types = [t.strip() for t in match.group(1).split("|")]
     if as_of:
-        types = [x for t in types for x in (t, closed_type(t))]
+        types = [x for t in types if t not in WITHOUT_HISTORY for x in (t, closed_type(t))]
     return "|".join(types)
 
 
@@ -206,6 +257,10 @@ def expand_fragments(text: str, *, as_of: bool = False) -> str:
     def expand(match: re.Match[str]) -> str:
         if match.group(1) in _AS_OF_NAMES and match.group(3) is None:
             return _as_of_fragment(match.group(1), match.group(2), as_of)
+        if as_of and match.group(1) == "COVERAGE_STRENGTH":
+            # What interactions earned is known for now only (WITHOUT_HISTORY): as of a day,
+            # the declared strength.
+            return "(" + match.group(2) + ".strength)"
         return _expand(match)
 
     return FRAGMENT.sub(expand, text)

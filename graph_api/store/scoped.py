@@ -114,6 +114,7 @@ QUERY_SCOPES: Mapping[str, Declared] = {
     "view.nodes": _R,
     "search.parties": _V,
     "search.window": _V,
+    "search.top": _V,
     "paths.neighbourhood": _V,
     "org_chart.chart": _R,
     "deciders.scope": _R,
@@ -145,6 +146,10 @@ QUERY_SCOPES: Mapping[str, Declared] = {
     },
     # The derived portfolio properties of the parties a write touched, in its transaction.
     "portfolio.refresh": _W,
+    # Earned strength: the pairs a write of an interaction touched, recomputed in its
+    # transaction, and the sleeping signal of its parties before and after.
+    "strength.refresh_pairs": _W,
+    "strength.last_interactions": _W,
     # The caller's own idempotency keys (keyed by subject), in the write's transaction.
     "idempotency.claim": _W,
     "idempotency.record": _W,
@@ -232,6 +237,8 @@ OUTSIDE_THE_API: frozenset[str] = frozenset(
         "search.backfill_titles",  # a migration (Store.migrate)
         "portfolio.ids",  # the initial import's refresh of every party
         "portfolio.stale",  # a migration (Store.migrate)
+        "strength.interaction_pairs",  # graph-api refresh-strength
+        "strength.clear_stale",
     }
 )
 # Whole files of operator queries (the importer's and exporter's), and the store's own
@@ -356,6 +363,10 @@ class ScopedStore:
     async def graph_version(self) -> str | None:
         """The graph's version (`Store.graph_version`): a counter, no party's data."""
         return await self._store.graph_version()
+
+    async def bookmarks(self) -> list[str]:
+        """`Store.bookmarks`: what another process's reads for this request must wait for."""
+        return await self._store.bookmarks()
 
     async def write_transaction(self, work: Callable[[ScopedTransaction], Awaitable[T]]) -> T:
         """`work` in one write transaction, running WRITE queries only (all of it or nothing)."""

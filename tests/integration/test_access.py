@@ -517,9 +517,15 @@ async def test_paths_never_pass_through_hidden_parties(graph: None, production: 
         ["pa-cfo", "pa-br"],
     ]
     # rep-b1 covers pb-vip (.9), who knows pa-ceo (.95): .855; rep-a1 covers pa-ceo (.8).
+    # With the lunch of 2026-01-05 (329.5 days before the tests' strength clock,
+    # docs/ANALYTICS.md "Earned strength"): pa-ceo and pb-vip were in it (A = 2^(-329.5/90)
+    # = .0791, earned .0733: .95 -> .9537); rep-a1 met both (one-way: A = .0593, earned
+    # .0560: .8 -> .8112, and an earned-only link to pb-vip, .0560 x .9537 = .053, the
+    # admin's third introduction; rep-a1 never sees it below: pb-vip is hidden from him).
     assert sequences(admin["warmIntroductions"]) == [
         ["rep-b1", "pb-vip", "pa-ceo"],
         ["rep-a1", "pa-ceo"],
+        ["rep-a1", "pb-vip", "pa-ceo"],
     ]
     body = await caller(production, "rep-a1")(PATHS, ends)
     mine = data_of(body)

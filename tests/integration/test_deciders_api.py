@@ -113,8 +113,11 @@ async def test_demo_account_ranking_and_explanations(db: Database, gql: GraphQLC
     assert wang["level"] == 1 and wang["peopleBelow"] == 5 and wang["directReports"] == 2
     assert [r["level"] for r in rows] == [1, 2, 2, None, 3, 3, 3]
     assert li["managerIds"] == ["p-wang-zhiqiang"]
+    # Declared 0.9, with 刘洋's visit of 2026-10-20 (41.9 days before the tests' strength
+    # clock, 2026-12-01; one-way: only we reached out): A = 0.75 x 2^(-41.92/90) = 0.5431,
+    # earned 0.3519, 1 - 0.1 x 0.6481 = 0.9352 (docs/ANALYTICS.md, "Earned strength").
     assert li["coverage"] == [
-        {"rep": {"id": "rep-liu-yang", "name": "刘洋"}, "strength": 0.9, "kind": "PERSONAL"}
+        {"rep": {"id": "rep-liu-yang", "name": "刘洋"}, "strength": 0.9352, "kind": "PERSONAL"}
     ]
     assert wang["coverage"] == []
     assert zhang["coverage"][0]["rep"]["id"] == "rep-huang-lei"
@@ -175,21 +178,27 @@ async def test_demo_assessment_answers_tas_9_and_10(db: Database, gql: GraphQLCl
     )
     # TAS 10: nobody covers the CEO, who is alone at the top level.
     assert a["relationshipsAtEveryLevel"] is False
+    # Coverage strengths earned from the demo's interactions at the tests' strength clock
+    # (2026-12-01; docs/ANALYTICS.md "Earned strength"): 李娜 0.9 -> 0.9352 (a visit 41.9
+    # days before, one-way), 张翠山 0.4 -> 0.4525 (黄蕾's service contact 110.9 days before,
+    # she reached out: A = 0.75 x 0.3 x 2^(-110.88/90) = 0.0958, 1 - 0.6 x 0.9126), 陈刚
+    # 0.6 -> 0.7408 (the same visit as 李娜: 1 - 0.4 x 0.6481).
     assert a["levels"] == [
         {"level": 1, "people": 1, "covered": 0, "coveredShare": 0.0, "strongest": None,
          "averageStrength": None, "uncoveredIds": ["p-wang-zhiqiang"]},
-        {"level": 2, "people": 2, "covered": 2, "coveredShare": 1.0, "strongest": 0.9,
-         "averageStrength": 0.65, "uncoveredIds": []},
+        {"level": 2, "people": 2, "covered": 2, "coveredShare": 1.0, "strongest": 0.9352,
+         "averageStrength": pytest.approx((0.9352 + 0.4525) / 2), "uncoveredIds": []},
         {"level": 3, "people": 3, "covered": 1, "coveredShare": pytest.approx(1 / 3),
-         "strongest": 0.6, "averageStrength": 0.6, "uncoveredIds": ["p-zhao-min", "p-sun-wei"]},
+         "strongest": 0.7408, "averageStrength": 0.7408,
+         "uncoveredIds": ["p-zhao-min", "p-sun-wei"]},
     ]  # fmt: skip
     kinds = [(r["kind"], r["severity"], r["personId"], r["level"]) for r in a["risks"]]
     assert kinds == [
         ("UNCOVERED_DECIDER", "HIGH", "p-wang-zhiqiang", 1),
         ("LEVEL_WITHOUT_COVERAGE", "MEDIUM", None, 1),
     ]
-    # The way in: 王志强 listens to 李娜 (covered by 刘洋 0.9: .7 x .9 = .63) and manages
-    # 张翠山 (covered by 黄蕾 0.4: .7 x .4 = .28).
+    # The way in: 王志强 listens to 李娜 (covered by 刘洋 0.9352: .7 x .9352 = .655) and
+    # manages 张翠山 (covered by 黄蕾 0.4525: .7 x .4525 = .317); shown to one decimal.
     assert a["risks"][0]["viaIds"] == ["p-li-na", "p-zhang-cuishan"]
     assert "李娜 (王志强 listens to her; covered by 刘洋, 0.9)" in a["risks"][0]["message"]
     assert a["coverageAnswer"] == (
@@ -212,13 +221,14 @@ async def test_demo_opportunity_assessment_flags_the_adviser(
     uncovered = [
         (r["personId"], r["viaIds"]) for r in a["risks"] if r["kind"] == "UNCOVERED_DECIDER"
     ]
-    # A way in to the adviser: 陈刚 listens to him (.7) and 刘洋 covers 陈刚 (.6).
+    # A way in to the adviser: 陈刚 listens to him (.7) and 刘洋 covers 陈刚 (0.6 declared,
+    # 0.7408 with the visit of 2026-10-20, shown to one decimal).
     assert uncovered == [
         ("p-wang-zhiqiang", ["p-li-na", "p-zhang-cuishan"]),
         ("p-zhou-prof", ["p-chen-gang"]),
     ]
     zhou_risk = next(r for r in a["risks"] if r["personId"] == "p-zhou-prof")
-    assert "陈刚 (listens to 周教授; covered by 刘洋, 0.6)" in zhou_risk["message"]
+    assert "陈刚 (listens to 周教授; covered by 刘洋, 0.7)" in zhou_risk["message"]
     # Levels count the account's own people only; the adviser is not in the hierarchy.
     assert [lv["people"] for lv in a["levels"]] == [1, 2, 3]
 

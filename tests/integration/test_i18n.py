@@ -143,7 +143,9 @@ async def test_assessment_answers_and_risks_in_chinese(db: Database, gql: GraphQ
             "kind": "UNCOVERED_DECIDER",
             "message": "王志强(决策者,排名第1)没有被我们的任何销售覆盖。切入途径:"
             "李娜(王志强听取其意见;刘洋覆盖,强度0.9)和"
-            "张翠山(直接下属;黄蕾覆盖,强度0.4)。",
+            # 0.4 declared, 0.4525 with the demo's service contact (tests/integration/
+            # test_paths_api.py derives the earned strengths), shown to one decimal.
+            "张翠山(直接下属;黄蕾覆盖,强度0.5)。",
         },
         {"kind": "LEVEL_WITHOUT_COVERAGE", "message": "第1层无人被我们的销售覆盖(王志强)。"},
     ]
@@ -160,10 +162,15 @@ async def test_path_explanations_in_chinese(db: Database, gql: GraphQLClient) ->
     await db.demo()
     paths = data_of(await gql(WARM, {"target": "p-wang-zhiqiang"}, headers=ZH))["warmIntroductions"]
     # The paths of tests/integration/test_paths_api.py, the same order; their words in Chinese.
+    # The coverage with what 刘洋's visit earned (0.9 -> 0.9352) and the visit in words.
     assert paths[0]["explanation"] == (
-        "刘洋覆盖(私人)李娜(0.90);李娜影响(政治)王志强(0.70)。共2步,强度0.63。"
+        "刘洋覆盖(私人;拜访1次，在41天前；仅我方主动联系)李娜(0.94);"
+        "李娜影响(政治)王志强(0.70)。共2步,强度0.65。"
     )
-    assert [x["label"] for x in paths[0]["links"]] == ["覆盖(私人)", "影响(政治)"]
+    assert [x["label"] for x in paths[0]["links"]] == [
+        "覆盖(私人;拜访1次，在41天前；仅我方主动联系)",
+        "影响(政治)",
+    ]
     # Against its stored direction: 陈刚 listens to 周教授; 张太太 is 张翠山's spouse.
     assert "陈刚听取周教授的意见(技术)(0.70)" in paths[1]["explanation"]
     assert paths[1]["links"][1]["label"] == "听取其意见(技术)"
@@ -171,4 +178,6 @@ async def test_path_explanations_in_chinese(db: Database, gql: GraphQLClient) ->
     assert [t for p in paths if re.search(r"[a-z]{2,}", t := p["explanation"])] == []
     english = data_of(await gql(WARM, {"target": "p-wang-zhiqiang"}))["warmIntroductions"]
     assert [p["nodes"] for p in english] == [p["nodes"] for p in paths]
-    assert english[0]["explanation"].startswith("刘洋 covers (personal) 李娜")
+    assert english[0]["explanation"].startswith(
+        "刘洋 covers (personal; 1 visit, 41 days ago; only we reach out) 李娜"
+    )

@@ -115,6 +115,15 @@ def test_every_section_has_bulk_files() -> None:
     assert set(initial_module._LINKS) == {s.name for s in LINK_SECTIONS}
 
 
+async def _engaged(store: Store) -> list[list[Any]]:
+    rows = await store.read(
+        "MATCH (a)-[e:ENGAGED]->(b) RETURN [a.id, b.id, e.lacc, e.halfLife, e.count, "
+        "e.kindCounts, e.active, e.passive, e.firstAt.epochSeconds, e.lastAt.epochSeconds] AS row "
+        "ORDER BY a.id, b.id"
+    )
+    return [list(r["row"]) for r in rows]
+
+
 async def test_bulk_import_of_the_demo_equals_the_transactional_import(
     db: Database, tmp_path: Path
 ) -> None:
@@ -124,6 +133,7 @@ async def test_bulk_import_of_the_demo_equals_the_transactional_import(
     report = await import_path(db.store, source, accept_valid=True, reject_file=expected_rejects)
     assert report.rejected == 3  # the bad grade, its employment, the unknown rep
     expected = await snapshot(db.store, tmp_path / "transactional.json")
+    expected_engaged = await _engaged(db.store)
 
     local = LocalNeo4j(data_dir=tmp_path / "bulk", heap="512m", page_cache="128m")
     rejects = tmp_path / "bulk.rejects"
@@ -139,6 +149,7 @@ async def test_bulk_import_of_the_demo_equals_the_transactional_import(
                 "MATCH ()-[r:WORKS_FOR|FAMILY|COVERS|KNOWS|MEMBER_OF]->() "
                 "WHERE r.createdAt IS NULL OR r.updatedAt <> r.createdAt RETURN count(r) AS n"
             )
+            engaged = await _engaged(store)
             indexes = await store.read("SHOW INDEXES YIELD name RETURN name ORDER BY name")
             expected_indexes = await db.store.read(
                 "SHOW INDEXES YIELD name RETURN name ORDER BY name"
@@ -160,6 +171,13 @@ async def test_bulk_import_of_the_demo_equals_the_transactional_import(
     assert got[2] == expected[2] and got[2]["pairs"]
     assert rejects.read_bytes() == expected_rejects.read_bytes()
     assert indexes == expected_indexes
+    # The earned-strength accumulators: computed from the rows by the bulk importer, by
+    # refresh_pairs after the transactional one; the same (lacc to float rounding).
+    assert [r[:2] + r[3:] for r in engaged] == [r[:2] + r[3:] for r in expected_engaged]
+    assert engaged and all(
+        a[2] == pytest.approx(b[2], rel=1e-12)
+        for a, b in zip(engaged, expected_engaged, strict=True)
+    )
     # The tool's files are gone.
     assert not (tmp_path / "bulk" / "bulk-import").exists()
 

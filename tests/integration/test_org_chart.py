@@ -64,7 +64,11 @@ async def test_demo_customer_chart_has_markers_coverage_and_reporting_lines(
     assert (ceo["title"], ceo["level"], ceo["managerId"]) == ("首席执行官 CEO", 1, None)
     assert (ceo["role"], ceo["attitude"], ceo["influence"]) == ("DECISION_MAKER", "NEUTRAL", "HIGH")
     assert (cfo["role"], cfo["attitude"], cfo["level"]) == ("APPROVER", "SUPPORTER", 2)
-    assert cfo["coverage"] == [{"rep": {"id": "rep-liu-yang"}, "strength": 0.9, "kind": "PERSONAL"}]
+    # Declared 0.9 with 刘洋's visit of 2026-10-20 (41.9 days before the tests' strength
+    # clock; one-way): 1 - 0.1 x (1 - 0.5431 / 1.5431) = 0.9352 (docs/ANALYTICS.md).
+    assert cfo["coverage"] == [
+        {"rep": {"id": "rep-liu-yang"}, "strength": 0.9352, "kind": "PERSONAL"}
+    ]
     assert nodes["p-sun-wei"]["attitude"] == "OPPONENT"
     assert nodes["p-zhang-cuishan"]["department"] == "运营中心"
     assert edges_of(c, "REPORTS_TO") == {

@@ -40,12 +40,21 @@ def node_ids(path: dict[str, Any]) -> list[str]:
 async def test_warm_introductions_to_the_demo_ceo(db: Database, gql: GraphQLClient) -> None:
     await db.demo()
     paths = data_of(await gql(WARM, {"target": "p-wang-zhiqiang"}))["warmIntroductions"]
-    # 刘洋 covers 李娜 (.9), who influences 王志强 (.7; she also reports to him, .7): .63.
-    # 刘洋 covers 陈刚 (.6); 周教授 influences 陈刚 (.7) and 王志强 (.8): .336.
-    # 黄蕾 covers 张翠山 (.4), who reports to 王志强 (.7): .28.
-    # 钱波 covers 张立 (.8), who knows 张翠山 (.5), who reports to 王志强: .28, one link
-    #   more than 黄蕾's, so after it.
-    # 黄蕾 covers 张太太 (.3), spouse of 张翠山 (.9): .189.
+    # Coverage strengths are the declared ones combined with what the demo's interactions
+    # earned at the tests' strength clock, 2026-12-01 (docs/ANALYTICS.md "Earned strength";
+    # each pair has one interaction, so one-way, f = 0.75; earned A / (A + 1)):
+    #   刘洋-李娜 .9 and 刘洋-陈刚 .6, a visit 41.92 days before: A = .75 x 2^(-41.92/90)
+    #     = .5431, earned .3519: 1 - .1 x .6481 = .9352 and 1 - .4 x .6481 = .7408;
+    #   黄蕾-张翠山 .4, a service contact 110.88 days before (w .3): A = .0958, .4525;
+    #   钱波-张立 .8, a visit 90.92 days before: A = .3724, earned .2713, .8543;
+    #   黄蕾-张太太 .3, a claim 182.96 days before (w .3): A = .0550, .3365.
+    # 刘洋 covers 李娜 (.9352), who influences 王志强 (.7; she also reports to him, .7): .6546.
+    # 刘洋 covers 陈刚 (.7408); 周教授 influences 陈刚 (.7) and 王志强 (.8): .4148.
+    # 黄蕾 covers 张翠山 (.4525), who reports to 王志强 (.7): .3168.
+    # 钱波 covers 张立 (.8543), who knows 张翠山 (.5), who reports to 王志强: .2990 (before
+    #   the interactions it tied 黄蕾's .28 and came after it by length; it still does, now
+    #   by strength).
+    # 黄蕾 covers 张太太 (.3365), spouse of 张翠山 (.9): .2120.
     assert [node_ids(p) for p in paths] == [
         ["rep-liu-yang", "p-li-na", "p-wang-zhiqiang"],
         ["rep-liu-yang", "p-chen-gang", "p-zhou-prof", "p-wang-zhiqiang"],
@@ -53,19 +62,23 @@ async def test_warm_introductions_to_the_demo_ceo(db: Database, gql: GraphQLClie
         ["rep-qian-bo", "p-zhang-li", "p-zhang-cuishan", "p-wang-zhiqiang"],
         ["rep-huang-lei", "p-zhang-taitai", "p-zhang-cuishan", "p-wang-zhiqiang"],
     ]
-    assert [p["weight"] for p in paths] == pytest.approx([0.63, 0.336, 0.28, 0.28, 0.189])
+    assert [p["weight"] for p in paths] == pytest.approx(
+        [0.9352 * 0.7, 0.7408 * 0.7 * 0.8, 0.4525 * 0.7, 0.8543 * 0.5 * 0.7, 0.3365 * 0.9 * 0.7],
+        abs=1e-4,  # weights are reported to 4 digits
+    )
     best = paths[0]
     assert best["hops"] == 2
     assert best["nodes"][0] == {"id": "rep-liu-yang", "kind": "REP", "label": "刘洋"}
     assert best["links"] == [
         {"source": "rep-liu-yang", "target": "p-li-na", "type": "COVERS",
-         "label": "covers (personal)", "strength": 0.9},
+         "label": "covers (personal; 1 visit, 41 days ago; only we reach out)",
+         "strength": 0.9352},
         {"source": "p-li-na", "target": "p-wang-zhiqiang", "type": "INFLUENCES",
          "label": "influences (political)", "strength": 0.7},
     ]  # fmt: skip
     assert best["explanation"] == (
-        "刘洋 covers (personal) 李娜 (0.90); 李娜 influences (political) 王志强 (0.70). "
-        "Strength 0.63 over 2 links."
+        "刘洋 covers (personal; 1 visit, 41 days ago; only we reach out) 李娜 (0.94); "
+        "李娜 influences (political) 王志强 (0.70). Strength 0.65 over 2 links."
     )
     # Read against its stored direction, a link says so: 陈刚 listens to 周教授.
     assert paths[1]["links"][1]["label"] == "listens to (technical)"
@@ -78,10 +91,17 @@ async def test_relationship_path_between_two_groups(db: Database, gql: GraphQLCl
         await gql(RELATIONSHIP_PATH, {"from": "p-liu-hui", "to": "p-wang-zhiqiang", "hops": 4})
     )["relationshipPath"]
     # 刘慧 is 张立's spouse (.9); 张立 knows 张翠山 (.5, 商学院同学); 张翠山 reports to
-    # 王志强 (.7): .315. 刘慧 has no other link, so there is one path.
+    # 王志强 (.7): .315. 刘慧's only other link is 钱波's call of 2026-10-28 (33.6 days
+    # before the tests' strength clock; one-way, w .5): earned-only, A = .75 x .5 x
+    # 2^(-33.63/90) = .2894, .2245; then 钱波 covers 张立 (.8543, see the warm introductions):
+    # .2245 x .8543 x .5 x .7 = .0671, a second path through another first link.
     assert [node_ids(p) for p in paths] == [
-        ["p-liu-hui", "p-zhang-li", "p-zhang-cuishan", "p-wang-zhiqiang"]
+        ["p-liu-hui", "p-zhang-li", "p-zhang-cuishan", "p-wang-zhiqiang"],
+        ["p-liu-hui", "rep-qian-bo", "p-zhang-li", "p-zhang-cuishan", "p-wang-zhiqiang"],
     ]
+    assert (
+        paths[1]["links"][0]["label"] == "in contact with (1 call, 33 days ago; only we reach out)"
+    )
     assert paths[0]["weight"] == pytest.approx(0.315)
     assert [x["label"] for x in paths[0]["links"]] == [
         "spouse of",
@@ -98,13 +118,19 @@ async def test_relationship_path_from_a_rep(db: Database, gql: GraphQLClient) ->
     paths = data_of(
         await gql(RELATIONSHIP_PATH, {"from": "rep-qian-bo", "to": "p-he-jing", "limit": 5})
     )["relationshipPath"]
-    # 钱波 covers 张立 (.8), who reports to 何静 (.7): .56. Through 吴磊 (.5), who reports to
-    # 张立 (.7), then to 何静 (.7): .245.
+    # 钱波 covers 张立 (.8543 with his visit: see the warm introductions), who reports to
+    # 何静 (.7): .5980. Through 吴磊 (.5, with the complaint he made 204.7 days before the
+    # strength clock, one-way, w .3: A = .75 x .3 x 2^(-204.71/90) = .0465, .5222), who
+    # reports to 张立 (.7), then to 何静 (.7): .2559. Through 刘慧 (钱波's call: .2245), spouse
+    # of 张立 (.9): .1414.
     assert [node_ids(p) for p in paths] == [
         ["rep-qian-bo", "p-zhang-li", "p-he-jing"],
         ["rep-qian-bo", "p-wu-lei", "p-zhang-li", "p-he-jing"],
+        ["rep-qian-bo", "p-liu-hui", "p-zhang-li", "p-he-jing"],
     ]
-    assert [p["weight"] for p in paths] == pytest.approx([0.56, 0.245])
+    assert [p["weight"] for p in paths] == pytest.approx(
+        [0.8543 * 0.7, 0.5222 * 0.7 * 0.7, 0.2245 * 0.9 * 0.7], abs=1e-4
+    )
     assert paths[0]["links"][1]["label"] == "reports to"
 
 

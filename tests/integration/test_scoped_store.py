@@ -23,7 +23,7 @@ from graph_api.store.scoped import (
 )
 from tests.conftest import Database, LiveServer, data_of, error_codes
 from tests.integration.test_access import GRAPH
-from tests.principals import as_key
+from tests.principals import as_key, production_settings
 
 
 async def test_the_bound_store_refuses_what_is_not_declared(store: Store) -> None:
@@ -77,6 +77,8 @@ READ_ALL = [
     '{ orgChart(organizationId: "org-a", includeInfluence: true) { nodes { id } } }',
     '{ search(text: "Zhang") { totalCount edges { node { id } } } }',
     '{ search(text: "Zhang", first: 1, exactCount: true) { edges { node { id } } } }',
+    # With a filter: search.window (without, search.top).
+    '{ search(text: "Zhang", kinds: [PERSON]) { totalCount edges { node { id } } } }',
     '{ keyDeciders(accountId: "org-a") { person { id name phone } competition { closer } } }',
     '{ decisionAssessment(accountId: "org-a") { supportAnswer } }',
     '{ relationshipPath(fromId: "pa-cfo", toId: "pa-br") { weight } }',
@@ -144,6 +146,17 @@ mutation {
   ]) { __typename }
 }
 """
+
+
+@pytest.fixture(scope="module")
+def production(neo4j_uri: str) -> Iterator[LiveServer]:
+    """The production-mode server, its key-decider analyses in its own process: `recorded`
+    patches this process's store. (An analysis process reads through the same ScopedStore,
+    bound to the access sent with the question: tests/integration/test_analysis_processes.py
+    compares a rep's answers from there with these.)"""
+    live = LiveServer(production_settings(neo4j_uri, analysis_processes=0)).start()
+    yield live
+    live.stop()
 
 
 @pytest.fixture

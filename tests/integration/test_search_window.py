@@ -7,7 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from graph_api.services.search import WINDOW, window_for
+import graph_api.api.schema  # noqa: F401  (imports every service: their restrictions register)
+from graph_api.domain.access import Access, Role, Viewer
+from graph_api.services.search import WINDOW, lucene_query, window_for
+from graph_api.store.neo4j_store import Store
+from graph_api.store.scoped import ScopedStore
 from tests.conftest import Database, GraphQLClient, data_of
 
 SEARCH = """
@@ -109,3 +113,50 @@ async def test_few_hits_are_exact_as_before(db: Database, gql: GraphQLClient) ->
     assert result["totalCountExact"] is True
     assert result["pageInfo"]["hasNextPage"] is True
     assert (await search(gql, text="张", first=2, exact=True))["totalCount"] == 4
+
+
+async def test_the_unfiltered_query_answers_as_the_filtered_one(
+    db: Database, store: Store, tmp_path: Path
+) -> None:
+    # search.top (no filters: what the search box runs) and search.window (with filters, here
+    # none) give the same records, for every viewer and page: the tied 王 set (the window cut
+    # inside the ties), a text with one hit and one with none.
+    await db.load({"people": people()}, tmp_path)
+    admin = Access.everything(Viewer("admin", Role.ADMIN, None))
+    # A rep who sees the five named 王 alone and every tenth tied one: 110 of the 1,055.
+    seen = [f"q-{i}" for i in range(5)] + [f"p-{i:04d}" for i in range(0, TIED, 10)]
+    rep = Access.scoped(Viewer("rep", Role.REP, "rep-x"), seen, [])
+    for access in (admin, rep):
+        reader = ScopedStore(store, access)
+        for text, skip, limit in (
+            ("王", 0, 10),
+            ("王", 990, 10),
+            ("王", 100, 20),
+            ("王0600", 0, 5),
+        ):
+            params = {
+                "query": lucene_query(text),
+                "kinds": None,
+                "tier": None,
+                "industry": None,
+                "region": None,
+                "skip": skip,
+                "limit": limit,
+                "window": window_for(skip, limit),
+            }
+            top = await reader.read_one("search.top", params)
+            window = await reader.read_one("search.window", params)
+            assert top is not None and window is not None
+            assert dict(top) == dict(window), (access.viewer.subject, text, skip)
+    # What the rep's first page says, derived by hand: the index's best 1,000 are the 5 named
+    # 王 alone and 995 of the 1,050 tied (which 995 is the index's choice); the rep sees the 5
+    # and those of its 105 tied ones among them, so 5 + 50..105.
+    rep_page = await ScopedStore(store, rep).read_one(
+        "search.top",
+        {"query": lucene_query("王"), "skip": 0, "limit": 10, "window": WINDOW},
+    )
+    assert rep_page is not None
+    assert rep_page["retrieved"] == WINDOW
+    assert [h["props"]["id"] for h in rep_page["page"]][:5] == [f"q-{i}" for i in range(5)]
+    assert all(h["props"]["id"] in seen for h in rep_page["page"])
+    assert 55 <= rep_page["total"] <= 110

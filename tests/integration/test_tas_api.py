@@ -5,7 +5,9 @@ The demo (seed/demo.json), asOf 2026-12-01, answers older than 90 days stale:
   (STRATEGIC, buying power 1.5M, share of wallet 0.3: RAD D1).
 - Buying centre (opportunity markers, else the account's): 决 王志强 neutral, uncovered;
   审 李娜 supporter, our 0.9; 研 陈刚 supporter 0.6, 研 赵敏 neutral uncovered; 咨 周教授
-  neutral uncovered, 咨 张翠山 supporter 0.4; 用 孙伟 opponent uncovered.
+  neutral uncovered, 咨 张翠山 supporter 0.4; 用 孙伟 opponent uncovered. Our strengths
+  with what the demo's interactions earned at the tests' strength clock (2026-12-01,
+  docs/ANALYTICS.md "Earned strength"): 李娜 0.9352, 陈刚 0.7408, 张翠山 0.4525.
 - Competitors: YY银行 (shortlisted) covers 李娜 0.95 and 王志强 0.6 (champion); ZZ租赁 (not
   shortlisted) covers 孙伟 0.5.
 - Recorded: Q1 YES (10-21), Q2 NO (09-20) then YES (11-06), Q7 YES (11-06), Q12 YES (05-10,
@@ -98,7 +100,7 @@ async def test_cimc_answers_its_14_questions_with_sources(db: Database, gql: Gra
     assert "YY银行 holds 决 王志强 (0.60, their champion); nobody on our team covers them." in (
         messages
     )
-    assert "YY银行 is closer to 审 李娜 (0.95) than we are (0.90)." in messages
+    assert "YY银行 is closer to 审 李娜 (0.95) than we are (0.94)." in messages
     assert not [g for g in card["gaps"] if g["question"] in (1, 2, 3, 4, 6, 7, 9, 13)]
 
 
@@ -112,11 +114,11 @@ async def test_cimc_deciders_and_competitors(db: Database, gql: GraphQLClient) -
     ]
     assert rows == [
         ("p-wang-zhiqiang", "DECISION_MAKER", None, 0.6, "COMPETITOR"),
-        ("p-li-na", "APPROVER", 0.9, 0.95, "COMPETITOR"),
+        ("p-li-na", "APPROVER", 0.9352, 0.95, "COMPETITOR"),
         ("p-zhao-min", "EVALUATOR", None, None, "NOBODY"),
-        ("p-chen-gang", "EVALUATOR", 0.6, None, "US"),
+        ("p-chen-gang", "EVALUATOR", 0.7408, None, "US"),
         ("p-zhou-prof", "INFLUENCER", None, None, "NOBODY"),
-        ("p-zhang-cuishan", "INFLUENCER", 0.4, None, "US"),
+        ("p-zhang-cuishan", "INFLUENCER", 0.4525, None, "US"),
         ("p-sun-wei", "USER", None, 0.5, "COMPETITOR"),
     ]
     assert card["decidersHeldByCompetitors"] == ["p-wang-zhiqiang"]

@@ -90,8 +90,11 @@ async def test_person_view_shows_employer_household_and_household_holdings(
     assert rels[("KNOWS", "p-zhang-li")]["context"] == "商学院同学"
 
     # Our coverage and the team covering him as an account.
+    # Declared 0.4 with the service contact he started on 2026-08-12 (110.9 days before the
+    # tests' strength clock, 2026-12-01; one-way): A = 0.75 x 0.3 x 2^(-110.88/90) = 0.0958,
+    # earned 0.0874, 1 - 0.6 x 0.9126 = 0.4525 (docs/ANALYTICS.md, "Earned strength").
     assert view["coverage"] == [
-        {"rep": {"id": "rep-huang-lei", "name": "黄蕾"}, "strength": 0.4, "kind": "BUSINESS"}
+        {"rep": {"id": "rep-huang-lei", "name": "黄蕾"}, "strength": 0.4525, "kind": "BUSINESS"}
     ]
     assert [(t["id"], t["account"]["id"]) for t in view["accountTeams"]] == [
         ("team-cimc", "p-zhang-cuishan")

@@ -72,6 +72,9 @@ RAW_STORE_ALLOWED = {
     "graph_api/api/context.py",
     "graph_api/services/access.py",
     "graph_api/services/co_holding.py",
+    # The earned-strength refresh after an import and `graph-api refresh-strength` (operator
+    # work); writes of interactions recompute their pairs in the bound writer's transaction.
+    "graph_api/services/strength.py",
     "graph_api/services/audit.py",
     "graph_api/services/feed.py",
     "graph_api/services/idempotency.py",
@@ -83,6 +86,9 @@ RAW_STORE_ALLOWED = {
     # Webhooks are configuration as the keys are (WebhookAdmin refuses anyone but an admin),
     # and the delivery worker reads the feed as an admin: every change, for the receiver.
     "graph_api/services/webhooks.py",
+    # An analysis process connects its own store and reads only through a ScopedStore bound
+    # to the access the serving process sends with each question.
+    "graph_api/services/analysis_processes.py",
 }
 
 

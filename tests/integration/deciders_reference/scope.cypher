@@ -90,7 +90,8 @@ RETURN
       WHEN 'BUYING_ROLE' THEN ['B', x.id, x = opp, x = account, r.role, r.attitude, r.influence]
       ELSE ['R', x.id, x:Person] END],
     [(x)-[r:COVERS|INFLUENCES]->(p) | CASE type(r)
-      WHEN 'COVERS' THEN ['C', x.id, x:Rep, x.name, x.email, x.role, x.region, r.strength, r.kind]
+      WHEN 'COVERS' THEN ['C', x.id, x:Rep, x.name, x.email, x.role, x.region,
+                         {{COVERAGE_STRENGTH r: x, p}}, r.kind]
       ELSE ['I', x.id, x:Person, r.strength] END]
   ]] AS people,
   // [person id, manager id] above the scope
@@ -100,5 +101,6 @@ RETURN
   // [...person fields, employment [[organization id, name, title, primary]], coverage]
   [x IN influencers | [{{PERSON_ITEMS x: id, name, gender}},
     [(x)-[w:WORKS_FOR]->(o:Organization) | [o.id, o.name, w.title, w.primary]],
-    [(r:Rep)-[c:COVERS]->(x) | [r.id, r.name, r.email, r.role, r.region, c.strength, c.kind]]
+    [(r:Rep)-[c:COVERS]->(x) | [r.id, r.name, r.email, r.role, r.region,
+                                {{COVERAGE_STRENGTH c: r, x}}, c.kind]]
   ]] AS influencers

@@ -34,8 +34,9 @@ CALL (p, old) {
   MATCH (p)-[r:BUYING_ROLE]->(t)
   OPTIONAL MATCH (t:Opportunity)-[:FOR_ACCOUNT]->(oa:Organization)
   WITH r, t, CASE WHEN t:Opportunity THEN oa ELSE t END AS a
-  WHERE a:Organization AND (a = old OR EXISTS { (old)-[:PART_OF*1..10]->(a) }
-                            OR EXISTS { (a)-[:PART_OF*1..10]->(old) })
+  WHERE a:Organization AND (a = old
+    OR EXISTS { MATCH w = (old)-[:PART_OF*1..10]->(a) WHERE NOT any(x IN nodes(w) WHERE x:Archived) }
+    OR EXISTS { MATCH w = (a)-[:PART_OF*1..10]->(old) WHERE NOT any(x IN nodes(w) WHERE x:Archived) })
   RETURN collect(DISTINCT {t: t, a: a.id}) AS targets
 }
 WITH everything, seen, p, to, jobs, job, old, coalesce(targets, []) AS targets
@@ -77,9 +78,11 @@ CALL (p) {
 // group) with a buying role on its accounts or open opportunities; its open opportunities.
 OPTIONAL CALL (p, to, everything, seen) {
   WITH p, to WHERE p IS NOT NULL AND to IS NOT NULL
-  OPTIONAL MATCH (u:Organization)-[:PART_OF*0..10]->(to)
+  OPTIONAL MATCH below = (u:Organization)-[:PART_OF*0..10]->(to)
+  WHERE NOT any(x IN nodes(below) WHERE x:Archived)
   WITH p, to, collect(DISTINCT u) AS down
-  OPTIONAL MATCH (to)-[:PART_OF*1..10]->(up:Organization)
+  OPTIONAL MATCH upward = (to)-[:PART_OF*1..10]->(up:Organization)
+  WHERE NOT any(x IN nodes(upward) WHERE x:Archived)
   WITH p, down, collect(DISTINCT up) AS ups
   WITH p, down + ups AS group
   CALL (group, everything, seen) {
@@ -107,3 +110,48 @@ RETURN p IS NOT NULL AS found, to IS NOT NULL AS toFound, jobs, job,
        boss IS NOT NULL AND (everything OR boss.id IN seen) AS reportsToFound,
        roles, opens, coalesce(lines, []) AS lines, coalesce(coverage, []) AS coverage,
        coalesce(news, []) AS news, coalesce(insiders, []) AS insiders
+
+// name: recent
+// Job changes since $since affecting the accounts of a rep's teams ($repId: the teams they
+// are a member or the manager of) or of one team ($teamId): a job closed on a day
+// (WAS_WORKS_FOR validTo) and another begun that day (validFrom) at another organization,
+// where the old or the new employer is one of the teams' accounts or a unit below one.
+// Newest first, then by person and new employer; keyset after ($afterDay, $afterPerson,
+// $afterTo); people outside $visible (null: all) left out. `known`: the rep or team exists.
+OPTIONAL MATCH (rep:Rep {id: $repId})
+OPTIONAL MATCH (team:AccountTeam {id: $teamId})
+WITH rep, team, rep IS NOT NULL OR team IS NOT NULL AS known
+CALL (rep, team) {
+  OPTIONAL MATCH (rep)-[:MEMBER_OF|MANAGES]-(t:AccountTeam)
+  WITH team, collect(DISTINCT t) AS mine
+  WITH mine + CASE WHEN team IS NULL THEN [] ELSE [team] END AS teams
+  UNWIND teams AS t
+  MATCH (t)-[:COVERS_ACCOUNT]->(acct:Organization)
+  MATCH chain = (org:Organization)-[:PART_OF*0..10]->(acct)
+  WHERE NOT any(x IN nodes(chain) WHERE x:Archived)
+  RETURN collect(DISTINCT org) AS orgs
+}
+CALL (orgs) {
+  UNWIND orgs AS org
+  CALL (org) {
+    MATCH (p:Person)-[old:WAS_WORKS_FOR]->(org) WHERE old.validTo >= $since
+    MATCH (p)-[new:WORKS_FOR|WAS_WORKS_FOR]->(to:Organization)
+    WHERE new.validFrom = old.validTo AND to <> org
+    RETURN p, old, org AS from, new, to
+    UNION
+    MATCH (p:Person)-[new:WORKS_FOR|WAS_WORKS_FOR]->(org) WHERE new.validFrom >= $since
+    MATCH (p)-[old:WAS_WORKS_FOR]->(from:Organization)
+    WHERE old.validTo = new.validFrom AND from <> org
+    RETURN p, old, from, new, org AS to
+  }
+  WITH DISTINCT p, old, from, new, to
+  WHERE ($visible IS NULL OR p.id IN $visible)
+    AND ($afterDay IS NULL OR new.validFrom < $afterDay
+         OR (new.validFrom = $afterDay AND (p.id > $afterPerson
+             OR (p.id = $afterPerson AND to.id > $afterTo))))
+  WITH p, old, from, new, to ORDER BY new.validFrom DESC, p.id, to.id LIMIT $first + 1
+  RETURN collect({personId: p.id, personName: p.name, fromId: from.id, fromName: from.name,
+                  toId: to.id, toName: to.name, date: new.validFrom, title: new.title,
+                  previousTitle: old.title}) AS changes
+}
+RETURN known, changes

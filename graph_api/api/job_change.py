@@ -10,13 +10,16 @@ from typing import Annotated, Any
 import strawberry
 
 from graph_api.api import enums as _enums  # noqa: F401  (registers the domain enums first)
+from graph_api.api.arguments import After, First
 from graph_api.api.context import Info
 from graph_api.api.mutations import _write
+from graph_api.api.view_types import PageInfo
 from graph_api.domain import job_change as jc
 from graph_api.domain import model as m
 from graph_api.domain import writes as w
 from graph_api.domain.errors import InvalidInput
 from graph_api.services import write_input as wi
+from graph_api.services.job_change import recent_job_changes
 from graph_api.services.parties import check_id
 
 EARLIEST = datetime.date(1900, 1, 1)
@@ -313,3 +316,89 @@ class JobChangeMutation:
         (result,) = await _write(info, "recordJobChange", [job_change(input)])
         assert isinstance(result, jc.JobChangeRecord)
         return JobChangeResult.from_domain(result)
+
+
+@strawberry.type(description="A person's move from one employer to another, found in the history.")
+class JobChangeEvent:
+    person_id: strawberry.ID = strawberry.field(description="The person who moved.")
+    person_name: str | None = strawberry.field(description="Their name.")
+    from_organization_id: strawberry.ID = strawberry.field(description="The old employer.")
+    from_organization_name: str | None = strawberry.field(description="Its name.")
+    to_organization_id: strawberry.ID = strawberry.field(description="The new employer.")
+    to_organization_name: str | None = strawberry.field(description="Its name.")
+    date: datetime.date = strawberry.field(description="The first day at the new employer.")
+    title: str | None = strawberry.field(description="The title at the new employer.")
+    previous_title: str | None = strawberry.field(description="The title at the old employer.")
+
+
+@strawberry.type(description="A job change in a page, with its cursor.")
+class JobChangeEdge:
+    cursor: str = strawberry.field(description="Opaque cursor of this edge (for `after`).")
+    node: JobChangeEvent = strawberry.field(description="The item.")
+
+
+@strawberry.type(description="Job changes, newest first (ties by person, then new employer).")
+class JobChangeConnection:
+    edges: list[JobChangeEdge] = strawberry.field(description="The items of this page, in order.")
+    page_info: PageInfo = strawberry.field(description="Where this page is in the list.")
+
+
+@strawberry.type
+class JobChangesQuery:
+    @strawberry.field(
+        description=(
+            "Recent job changes affecting a rep's accounts (the accounts of the teams they "
+            "are a member or the manager of) or one account team's: the old or the new "
+            "employer is one of those accounts or a unit below one. Newest first. Exactly one "
+            "of repId and teamId; a rep asks about themselves only (FORBIDDEN otherwise), "
+            "managers and admins about any rep or team; people outside the viewer's scope "
+            "are left out."
+        )
+    )
+    async def job_changes(
+        self,
+        info: Info,
+        rep_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="The rep whose accounts.")
+        ] = None,
+        team_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="The account team.")
+        ] = None,
+        since: Annotated[
+            datetime.date | None,
+            strawberry.argument(description="From this day on (default: a year ago)."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+    ) -> JobChangeConnection:
+        ctx = info.context
+        page = await recent_job_changes(
+            await ctx.reader(),
+            ctx.settings,
+            check_id("repId", str(rep_id)) if rep_id is not None else None,
+            check_id("teamId", str(team_id)) if team_id is not None else None,
+            since,
+            first,
+            after,
+        )
+        return JobChangeConnection(
+            edges=[
+                JobChangeEdge(
+                    cursor=e.cursor,
+                    node=JobChangeEvent(
+                        person_id=strawberry.ID(c.person_id),
+                        person_name=c.person_name,
+                        from_organization_id=strawberry.ID(c.from_organization_id),
+                        from_organization_name=c.from_organization_name,
+                        to_organization_id=strawberry.ID(c.to_organization_id),
+                        to_organization_name=c.to_organization_name,
+                        date=c.date,
+                        title=c.title,
+                        previous_title=c.previous_title,
+                    ),
+                )
+                for e in page.edges
+                for c in [e.node]
+            ],
+            page_info=PageInfo.from_page(page),
+        )

@@ -211,3 +211,18 @@ class JobChangeRecord:
     closed_reporting: int
     closed_roles: int
     impact: JobChangeImpact
+
+
+@dataclass(frozen=True, slots=True)
+class JobChange:
+    """A job change found in the history: a job ended on `date` and another began that day."""
+
+    person_id: str
+    person_name: str | None
+    from_organization_id: str
+    from_organization_name: str | None
+    to_organization_id: str
+    to_organization_name: str | None
+    date: dt.date
+    title: str | None
+    previous_title: str | None

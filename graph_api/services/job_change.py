@@ -13,15 +13,20 @@ acquaintance, influence) and our reps' coverage are not touched.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from graph_api.analytics.job_change import job_change_impact
+from graph_api.config import Settings
 from graph_api.domain import job_change as jc
 from graph_api.domain import model as m
+from graph_api.domain import view as v
+from graph_api.domain.access import Role
 from graph_api.domain.errors import Forbidden, InvalidInput, NotFound
 from graph_api.domain.writes import Change, ChangeAction, EntityKind, LinkRecord
+from graph_api.services.pagination import check_first, decode_cursor, encode_cursor
 from graph_api.store.mapping import to_date, to_enum
+from graph_api.store.scoped import ScopedStore
 
 if TYPE_CHECKING:
     from graph_api.services.writes import _Writer
@@ -274,4 +279,96 @@ async def apply(writer: _Writer, change: Change) -> jc.JobChangeRecord:
         closed_reporting=len(lines),
         closed_roles=len(own_roles),
         impact=impact,
+    )
+
+
+# ----- jobChanges: recent moves affecting a rep's or a team's accounts -----
+
+JOB_CHANGES_CURSOR = "jobChanges"
+DEFAULT_SINCE_DAYS = 365
+
+
+async def recent_job_changes(
+    reader: ScopedStore,
+    settings: Settings,
+    rep_id: str | None,
+    team_id: str | None,
+    since: date | None,
+    first: int | None,
+    after: str | None,
+) -> v.Page[jc.JobChange]:
+    """Job changes since `since` (default: a year ago) whose old or new employer is an
+    account (or a unit below one) of the rep's teams or of the team, newest first.
+
+    Exactly one of repId and teamId (INVALID_INPUT); a rep asks about themselves only
+    (FORBIDDEN), admins and managers about anyone; an unknown rep or team is NOT_FOUND."""
+    if (rep_id is None) == (team_id is None):
+        raise InvalidInput(
+            "give exactly one of repId and teamId",
+            field="repId" if rep_id is not None else "teamId",
+            value=rep_id or team_id,
+        )
+    viewer = reader.access.viewer
+    if viewer.role is Role.REP and (team_id is not None or rep_id != viewer.rep_id):
+        raise Forbidden(
+            f"{viewer.subject} may list the job changes of their own accounts only "
+            "(repId: their own); managers and admins ask about any rep or team",
+            field="repId" if rep_id is not None else "teamId",
+            value=rep_id or team_id,
+        )
+    size = check_first(first, settings)
+    key: list[Any] = [None, None, None]
+    if after is not None:
+        day_text, person, to = decode_cursor(JOB_CHANGES_CURSOR, after, (str, str, str))
+        try:
+            key = [date.fromisoformat(day_text), person, to]
+        except ValueError:
+            raise InvalidInput(
+                "after is not a cursor of this connection", field="after", value=after
+            ) from None
+    start = since or (datetime.now(UTC).date() - timedelta(days=DEFAULT_SINCE_DAYS))
+    row = await reader.read_one(
+        "job_change.recent",
+        {
+            "repId": rep_id,
+            "teamId": team_id,
+            "since": start,
+            "first": size,
+            "afterDay": key[0],
+            "afterPerson": key[1],
+            "afterTo": key[2],
+        },
+    )
+    if row is None or not row["known"]:
+        field, value = ("repId", rep_id) if rep_id is not None else ("teamId", team_id)
+        what = "rep" if rep_id is not None else "account team"
+        raise NotFound(f"no {what} with id {value!r}", field=field, value=value)
+    found = [
+        jc.JobChange(
+            c["personId"],
+            c["personName"],
+            c["fromId"],
+            c["fromName"],
+            c["toId"],
+            c["toName"],
+            to_date(c["date"]) or start,
+            c["title"],
+            c["previousTitle"],
+        )
+        for c in row["changes"]
+    ]
+    edges = tuple(
+        v.Edge(
+            encode_cursor(
+                JOB_CHANGES_CURSOR, [c.date.isoformat(), c.person_id, c.to_organization_id]
+            ),
+            c,
+        )
+        for c in found[:size]
+    )
+    return v.Page(
+        edges=edges,
+        total_count=len(edges),
+        has_next_page=len(found) > size,
+        has_previous_page=after is not None,
     )

@@ -189,6 +189,8 @@ QUERY_SCOPES: Mapping[str, Declared] = {
     # recordJobChange's one read (services/job_change.py), in its write transaction: the
     # impact keeps to `$visible` (and the transaction's `$created`) itself.
     "job_change.context": Declared(Scoping.WRITE, visible=True),
+    # jobChanges: the moved people kept to `$visible`.
+    "job_change.recent": _V,
 }
 
 # Queries of `cypher/` that the API never runs through a bound store: the viewer's scope

@@ -45,6 +45,10 @@ RECORD = """mutation ($input: RecordJobChangeInput!) {
   }
 }"""
 
+JOB_CHANGES = """{ jobChanges(%s) {
+  edges { node { personId fromOrganizationId toOrganizationId date title previousTitle } }
+  pageInfo { hasNextPage } } }"""
+
 MOVE = {
     "personId": "p-zhang-li",
     "toOrganizationId": "org-cimc",
@@ -156,6 +160,30 @@ async def test_zhang_li_leaves_shenzhen_for_cimc(db: Database, production: LiveS
         ("REPORTING_LINE", "DELETE"),
     ]
     assert {e["node"]["mutation"] for e in trail} == {"recordJobChange"}
+
+    # jobChanges finds the move from both sides: 钱波 (华盛's team: org-huasheng-sz is a unit
+    # of its account org-huasheng) and 中集's team (the new employer is its account).
+    moved = {
+        "personId": "p-zhang-li",
+        "fromOrganizationId": "org-huasheng-sz",
+        "toOrganizationId": "org-cimc",
+        "date": "2025-06-01",
+        "title": "副总裁",
+        "previousTitle": "首席财务官 CFO",
+    }
+    for args in ('repId: "rep-qian-bo"', 'teamId: "team-cimc"', 'teamId: "team-huasheng"'):
+        page = data_of(await manager(JOB_CHANGES % f'{args}, since: "2025-01-01"'))
+        assert [e["node"] for e in page["jobChanges"]["edges"]] == [moved], args
+        assert page["jobChanges"]["pageInfo"]["hasNextPage"] is False
+    later = data_of(await manager(JOB_CHANGES % 'repId: "rep-qian-bo", since: "2025-06-02"'))
+    assert later["jobChanges"]["edges"] == []
+    # A rep asks about their own accounts only.
+    rep = as_key(production.url, "demo-rep")
+    for args in ('repId: "rep-qian-bo"', 'teamId: "team-cimc"'):
+        assert error_codes(await rep(JOB_CHANGES % args)) == ["FORBIDDEN"], args
+    assert error_codes(await manager(JOB_CHANGES % 'repId: "rep-nobody"')) == ["NOT_FOUND"]
+    both = await manager(JOB_CHANGES % 'repId: "rep-qian-bo", teamId: "team-cimc"')
+    assert error_codes(both) == ["INVALID_INPUT"]
 
 
 async def test_bad_input_is_refused_and_nothing_is_written(

@@ -23,11 +23,16 @@ Expected impact, derived by hand from seed/demo.json:
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
+import orjson
+import pytest
 
-from tests.conftest import Database, LiveServer, data_of, error_codes
+from graph_api.bulk.load import import_path
+from graph_api.generate.dataset import write_dataset
+from tests.conftest import Database, GraphQLClient, LiveServer, data_of, error_codes
 from tests.principals import KEYS, as_key
 
 RECORD = """mutation ($input: RecordJobChangeInput!) {
@@ -264,3 +269,35 @@ async def test_a_retry_with_the_same_key_is_answered_once(
         "MATCH (:Person {id: 'p-zhang-li'})-[r:WORKS_FOR|WAS_WORKS_FOR]->() RETURN count(r) AS n"
     )
     assert works[0]["n"] == 2
+
+
+@pytest.mark.slow
+async def test_generated_moves_are_found(db: Database, gql: GraphQLClient, tmp_path: Path) -> None:
+    """The generator's past employers are job changes (a job closed the day the next one
+    began, graph_api/generate/history.py): jobChanges lists them for the teams whose
+    accounts they left or joined, each one a pair of rows of the generated document."""
+    path = tmp_path / "generated.json"
+    write_dataset(path, 3000, 11)
+    doc = orjson.loads(path.read_bytes())
+    await db.empty()
+    report = await import_path(db.store, path)
+    assert [p.line() for p in report.problems] == []
+    moves = {
+        (r["personId"], r["validTo"])
+        for r in doc["employment"]
+        if r.get("validTo") is not None
+        and any(
+            n["personId"] == r["personId"]
+            and n.get("validFrom") == r["validTo"]
+            and n["organizationId"] != r["organizationId"]
+            for n in doc["employment"]
+        )
+    }
+    found: set[tuple[str, str]] = set()
+    for team in doc["accountTeams"]:
+        page = data_of(
+            await gql(JOB_CHANGES % f'teamId: "{team["id"]}", since: "2000-01-01", first: 100')
+        )
+        found |= {(e["node"]["personId"], e["node"]["date"]) for e in page["jobChanges"]["edges"]}
+    assert found, "no generated move found"
+    assert found <= moves

@@ -11,6 +11,7 @@ from typing import Any
 import strawberry
 
 from graph_api.domain import deciders as d
+from graph_api.domain import job_change as jc
 from graph_api.domain import model as m
 from graph_api.domain import org_chart as oc
 from graph_api.domain import portfolio as pf
@@ -407,4 +408,26 @@ register(
         "NOT_MET": "Not met: the opportunity is not ready for the next stage.",
         "UNKNOWN": "Not known from the graph or the recorded answers.",
     },
+)
+register(
+    jc.Target,
+    "What a buying role is placed on.",
+    {"ACCOUNT": "An account (the organization).", "OPPORTUNITY": "One opportunity."},
+)
+register(
+    jc.GapReason,
+    "Why an account or opportunity needs a new person after a job change.",
+    {
+        "NO_ONE_LEFT": "No one else holds the decision role (决 or 审) the person held there.",
+        "NO_SUPPORTER_LEFT": "The person was the last supporter (+) there.",
+    },
+)
+register(
+    jc.WorkRelation,
+    "How a colleague was linked to the person at the old job.",
+    {
+        "MANAGER": "The person reported to them.",
+        "DIRECT_REPORT": "They reported to the person.",
+    },
+    name="JobChangeWorkRelation",
 )

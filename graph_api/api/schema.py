@@ -20,6 +20,7 @@ from graph_api.api.diagnostics import DevelopmentNotice, RoundTripCount
 from graph_api.api.economics import EconomicsQuery
 from graph_api.api.errors import DomainErrors
 from graph_api.api.feed import FeedQuery, Subscription
+from graph_api.api.job_change import JobChangeMutation, JobChangesQuery
 from graph_api.api.keys import KeysMutation, KeysQuery
 from graph_api.api.labels import LabelsQuery
 from graph_api.api.lifecycle import LifecycleMutation
@@ -52,6 +53,7 @@ Query = merge_types(
         PathsQuery,
         CrossSellQuery,
         AuditQuery,
+        JobChangesQuery,
         FeedQuery,
         LabelsQuery,
         KeysQuery,
@@ -67,7 +69,8 @@ Query.__strawberry_definition__.description = (  # type: ignore[attr-defined]
 )
 
 Mutation = merge_types(
-    "Mutation", (WriteMutation, LifecycleMutation, KeysMutation, WebhooksMutation)
+    "Mutation",
+    (WriteMutation, LifecycleMutation, JobChangeMutation, KeysMutation, WebhooksMutation),
 )
 Mutation.__strawberry_definition__.description = (  # type: ignore[attr-defined]
     WriteMutation.__strawberry_definition__.description  # type: ignore[attr-defined]

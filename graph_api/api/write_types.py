@@ -34,6 +34,7 @@ from graph_api.domain import model as m
 from graph_api.domain import view as v
 from graph_api.domain import writes as w
 from graph_api.domain.i18n import Language
+from graph_api.domain.job_change import JobChangeRecord
 from graph_api.domain.tas import RecordedAnswer
 
 UNSET: Any = strawberry.UNSET
@@ -1068,8 +1069,8 @@ def result_to_gql(result: w.WriteResult) -> Any:
         return _record_from_domain(result)
     if isinstance(result, RecordedAnswer):
         return TasRecordedAnswer.from_domain(result)
-    if isinstance(result, w.LifecycleRecord):
-        return result  # api/lifecycle.py answers it as its own type
+    if isinstance(result, w.LifecycleRecord | JobChangeRecord):
+        return result  # api/lifecycle.py and api/job_change.py answer them as their own types
     if not result.present:
         return RemovedLink.from_domain(result)
     return _LINK_TYPES[result.kind].from_domain(result)

@@ -11,6 +11,7 @@ from typing import Any
 from graph_api.domain import i18n
 from graph_api.domain import model as m
 from graph_api.domain import view as v
+from graph_api.domain.job_change import JobChangeRecord
 from graph_api.domain.tas import RecordedAnswer
 
 
@@ -203,6 +204,9 @@ class ChangeAction(StrEnum):
     RESTORE = "RESTORE"
     MERGE = "MERGE"
     ERASE = "ERASE"
+    # A person's move to another employer (services/job_change.py): closes the old job's
+    # links on the day and opens the new employment, in the one transaction.
+    JOB_CHANGE = "JOB_CHANGE"
 
 
 class AuditAction(StrEnum):
@@ -409,4 +413,5 @@ WriteResult = (
     | LinkRecord
     | NodeRecord
     | RecordedAnswer
+    | JobChangeRecord
 )

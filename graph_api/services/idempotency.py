@@ -21,6 +21,7 @@ from typing import Any
 import orjson
 from pydantic import TypeAdapter
 
+from graph_api.domain import job_change as jc
 from graph_api.domain import model as m
 from graph_api.domain import view as v
 from graph_api.domain.errors import Conflict, InvalidInput
@@ -58,6 +59,14 @@ _ANSWER_TYPES: Mapping[str, type[Any]] = {
         NodeRecord,
         RecordedAnswer,
         LifecycleRecord,
+        jc.JobChangeRecord,
+        jc.JobChangeImpact,
+        jc.LostRole,
+        jc.Gap,
+        jc.LostIntroduction,
+        jc.Insider,
+        jc.OpenOpportunity,
+        jc.CoverageOf,
     )
 }
 _TYPE = "__type"

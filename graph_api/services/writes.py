@@ -45,7 +45,7 @@ from graph_api.domain.writes import (
     WriteResult,
     WriteScope,
 )
-from graph_api.services import feed, idempotency, strength
+from graph_api.services import feed, idempotency, job_change, strength
 from graph_api.services.co_holding import CoHoldingChange
 from graph_api.services.idempotency import IdempotencyKey
 from graph_api.services.lifecycle import lucene_term
@@ -228,6 +228,8 @@ def _hierarchy_locks(changes: Iterable[Change]) -> list[str]:
     for c in changes:
         if c.kind is EntityKind.REPORTING_LINE and c.action is ChangeAction.SET:
             names.add(_REPORTS_TO)
+        if c.action is ChangeAction.JOB_CHANGE and c.values.get("reportsToId") is not None:
+            names.add(_REPORTS_TO)
         if c.kind is EntityKind.ORGANIZATION and c.values.get("parentId") is not None:
             names.add(_PART_OF)
         if c.kind is EntityKind.REP and c.values.get("managerId") is not None:
@@ -342,6 +344,8 @@ class _Writer:
         }
 
     async def apply(self, change: Change) -> WriteResult:
+        if change.action is ChangeAction.JOB_CHANGE:
+            return await job_change.apply(self, change)
         if change.action in LIFECYCLE_ACTIONS:
             return await self._lifecycle(change)
         if change.kind.is_link:
@@ -754,15 +758,17 @@ class _Writer:
                 raise _stale(what, change.path, version, change.expected_version)
             if link is None:
                 return LinkRecord(kind, key, ends=end_nodes, present=False)
-            # A link with history is not lost: its period closes today (a WAS_ link).
-            await self.tx.run(f"write.{query}_delete", {**params, "today": self.today})
+            # A link with history is not lost: its period closes today (a WAS_ link), or
+            # on the day a job change gives (`validTo`, checked by services/job_change.py).
+            end = change.values.get("validTo") or self.today
+            await self.tx.run(f"write.{query}_delete", {**params, "today": end})
             ended: list[tuple[str, Any, Any]] = [
                 (n, v, None)
                 for n, v in current.items()
                 if section.rel_type is None or n not in ("validFrom", "validTo")
             ]
             if section.rel_type is not None:
-                ended.append(("validTo", None, self.today))
+                ended.append(("validTo", None, end))
             self._record(scope, AuditAction.DELETE, key, None, ended)
             return LinkRecord(kind, key, ends=end_nodes, present=False)
 

@@ -186,6 +186,11 @@ QUERY_SCOPES: Mapping[str, Declared] = {
     # What an id no live party has is (archived, or a merged party's alias), opened by
     # `services/lifecycle.py` (only admins learn that a party is archived).
     "lifecycle.resolve": _R,
+    # recordJobChange's one read (services/job_change.py), in its write transaction: the
+    # impact keeps to `$visible` (and the transaction's `$created`) itself.
+    "job_change.context": Declared(Scoping.WRITE, visible=True),
+    # jobChanges: the moved people kept to `$visible`.
+    "job_change.recent": _V,
 }
 
 # Queries of `cypher/` that the API never runs through a bound store: the viewer's scope

@@ -90,6 +90,7 @@ READ_ALL = [
          relationshipPath(fromId: "pa-cfo", toId: "pa-br", asOf: "2025-01-01") { weight }
          crossSell(partyId: "org-a", asOf: "2025-01-01") { suggestions { rank } } }""",
     '{ auditTrail(partyId: "pa-ceo") { totalCount edges { node { action } } } }',
+    '{ jobChanges(repId: "rep-a1") { edges { node { personId } } } }',
     "{ portfolio(first: 5) { edges { node { id } } } }",
     "{ portfolio(orderBy: NAME_DESC, first: 5) { edges { node { id } } } }",
     "{ portfolio(orderBy: PROFILE_SCORE, first: 5) { edges { node { id } } } }",

@@ -171,6 +171,8 @@ def swap(value: Any, hidden: str) -> Any:
         return UNKNOWN
     if isinstance(value, list):
         return [swap(v, hidden) for v in value]
+    if isinstance(value, dict):
+        return {k: swap(v, hidden) for k, v in value.items()}
     return value
 
 
@@ -250,6 +252,33 @@ ARGUMENT_CASES: list[tuple[str, str, dict[str, Any], str]] = [
         "erasePersonalData",
         "$personId: ID!, $reason: String!",
         {"personId": "pb-vip", "reason": "x"},
+        "pb-vip",
+    ),
+    # A job change (an input object, but not in applyChanges): of a hidden person, to a
+    # hidden employer, under a hidden manager.
+    (
+        "recordJobChange",
+        "$input: RecordJobChangeInput!",
+        {"input": {"personId": "pb-vip", "toOrganizationId": "org-x", "date": "2026-01-01"}},
+        "pb-vip",
+    ),
+    (
+        "recordJobChange",
+        "$input: RecordJobChangeInput!",
+        {"input": {"personId": "pa-cfo", "toOrganizationId": "org-b", "date": "2026-01-01"}},
+        "org-b",
+    ),
+    (
+        "recordJobChange",
+        "$input: RecordJobChangeInput!",
+        {
+            "input": {
+                "personId": "pa-cfo",
+                "toOrganizationId": "org-x",
+                "date": "2026-01-01",
+                "reportsToId": "pb-vip",
+            }
+        },
         "pb-vip",
     ),
 ]

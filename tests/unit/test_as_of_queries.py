@@ -28,7 +28,9 @@ SOURCES = {
 WITH_AS_OF = sorted(name for name, text in SOURCES.items() if has_as_of(text))
 HISTORY_TYPES = {s.rel_type for s in LINK_SECTIONS if s.rel_type is not None}
 # The files that write or copy closed periods themselves: import, export and the writes.
-HISTORY_FILES = {"import", "export", "write"}
+# Files whose queries read closed periods by design (job_change: a move is a job closed
+# the day another began).
+HISTORY_FILES = {"import", "export", "write", "job_change"}
 _TYPES = re.compile(r"\[\s*\w*\s*:\s*([A-Z_|]+)")
 
 

@@ -137,7 +137,7 @@ MATCH (s) WHERE elementId(s) = $survivor
 MATCH (m)-[r]-(x)
 WITH s, r, x, startNode(r) = m AS outgoing
 RETURN elementId(r) AS rel, type(r) AS type, outgoing, elementId(x) AS other,
-       x = s AS toSurvivor, properties(r) AS props,
+       x.id AS otherId, x:Rep AS otherRep, x = s AS toSurvivor, properties(r) AS props,
        [(s)-[d]-(x) WHERE type(d) = type(r)
           AND (type(r) IN $undirected OR (startNode(d) = s) = outgoing)
           // a closed period (only those have validTo) is the same link only if it ended the

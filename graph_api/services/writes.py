@@ -21,6 +21,7 @@ from typing import Any
 
 import orjson
 
+from graph_api.analytics import strength as strength_pairs
 from graph_api.bulk.spec import Field
 from graph_api.config import get_settings
 from graph_api.domain import model as m
@@ -1148,8 +1149,15 @@ class _Writer:
         updates: dict[str, dict[str, Any]] = {}
         moves: list[dict[str, Any]] = []
         removed = 0
+        engaged: set[strength.Pair] = set()
         for link in links:
             props = dict(link["props"])
+            if link["type"] == _DERIVED:
+                # Earned strength is derived from the interactions, which move: the
+                # survivor's pairs are computed again below, not moved or summed here.
+                if not link["toSurvivor"]:
+                    engaged.add(_engaged_pair(link, survivor_id))
+                continue
             if link["toSurvivor"] or link["taken"] is not None:
                 removed += 1
                 continue
@@ -1178,6 +1186,11 @@ class _Writer:
                 "moves": moves,
             },
         )
+        if engaged:
+            await self.tx.run(
+                "strength.refresh_pairs",
+                strength.refresh_params(engaged, get_settings().strength_half_life_days),
+            )
         cycles = await self.tx.run_one("lifecycle.merge_cycles", {"survivor": nodes["survivor"]})
         assert cycles is not None
         if cycles["reporting"] or cycles["parent"]:
@@ -1340,6 +1353,18 @@ _ARCHIVABLE = frozenset(k.entity for k in ArchivableKind)
 # direction. An organization has one parent.
 _UNDIRECTED = frozenset({t for base in ("FAMILY", "KNOWS") for t in (base, f"WAS_{base}")})
 _SINGLE = frozenset({"PART_OF"})
+_DERIVED = "ENGAGED"  # earned strength: computed from the interactions, never moved
+
+
+def _engaged_pair(link: Mapping[str, Any], survivor_id: str) -> strength.Pair:
+    """The earned-strength pair a merged party's ENGAGED link becomes on the survivor."""
+    other = str(link["otherId"])
+    if link["otherRep"]:
+        return (strength_pairs.REP, other, survivor_id)
+    low, high = sorted((other, survivor_id))
+    return (strength_pairs.PERSON, low, high)
+
+
 _HIERARCHY_OF_MERGES = (_PART_OF, _REPORTS_TO)  # the order of _hierarchy_locks (sorted)
 
 

@@ -351,9 +351,14 @@ async def test_a_merge_moves_every_link_and_leaves_an_alias(
     await db.load(MERGE_GRAPH, tmp_path)
     await refresh_co_holding_stats(store)
     assert await one(store, "MATCH (s:CoHoldingStats) RETURN s.people") == 2
+    # rep-1's coverage of p-m: declared 0.8 (PERSONAL) with the strength earned by i-1.
+    before = data_of(await gql(PERSON_VIEW, {"id": "p-m"}))["party"]["coverage"]
+    assert before[0]["strength"] > 0.8
     done = data_of(await gql(MERGE, {"s": "p-s", "m": "p-m", "v": {"survivor": 1, "merged": 1}}))
     # Moved: the org-b job, the reporting line, the PARENT link, h-2, i-1 (5). Folded into
     # p-s's own: the org-a job, p-x's acquaintance, rep-1's coverage; dropped: p-s knows p-m (4).
+    # rep-1's earned strength with p-m (ENGAGED) is derived: neither moved nor removed, it is
+    # computed again for p-s from i-1, now p-s's.
     assert done["mergeParties"] == {
         "kind": "PERSON",
         "id": "p-s",
@@ -380,9 +385,12 @@ async def test_a_merge_moves_every_link_and_leaves_an_alias(
         "household": [{"person": {"id": "p-kid"}, "relation": "CHILD"}],
         "holdings": [{"id": "h-1"}, {"id": "h-2"}],
         "relationships": [{"kind": "KNOWS", "party": {"id": "p-x"}, "strength": 0.9}],
-        "coverage": [{"rep": {"id": "rep-1"}, "strength": 0.8, "kind": "PERSONAL"}],
+        "coverage": before,  # the stronger declared link, and i-1's earned strength
         "interactions": {"edges": [{"node": {"id": "i-1"}}]},
     }
+    assert await one(
+        store, "MATCH (:Rep {id: 'rep-1'})-[e:ENGAGED]->(p:Person) RETURN collect(p.id)"
+    ) == ["p-s"]
     # The merged id is an alias: it answers the survivor, and cannot be created again.
     alias = data_of(await gql(PARTY, {"id": "p-m"}))["party"]
     assert alias == {"id": "p-s", "name": "张三"}
@@ -404,6 +412,32 @@ async def test_a_merge_moves_every_link_and_leaves_an_alias(
     # Merging again: p-m is no party any more.
     again = await gql(MERGE, {"s": "p-s", "m": "p-m"})
     assert error_codes(again) == ["NOT_FOUND"] and error(again)["field"] == "mergedId"
+
+
+async def test_a_merge_computes_the_earned_strength_again(
+    db: Database, gql: GraphQLClient, store: Store, tmp_path: Any
+) -> None:
+    # rep-1 met both records: i-0 with p-s, i-1 with p-m. Each record has its own ENGAGED
+    # accumulator of one interaction; after the merge p-s has one, of both (count 2), and
+    # p-x's acquaintance accumulators are not touched (p-x took part in neither).
+    graph = {
+        **MERGE_GRAPH,
+        "interactions": [
+            *MERGE_GRAPH["interactions"],
+            {
+                "id": "i-0",
+                "kind": "CALL",
+                "at": "2026-09-01T02:00:00Z",
+                "partyIds": ["p-s"],
+                "repIds": ["rep-1"],
+            },
+        ],
+    }
+    await db.load(graph, tmp_path)
+    engaged = "MATCH (a)-[e:ENGAGED]->(b) RETURN collect([a.id, b.id, e.count])"
+    assert sorted(await one(store, engaged)) == [["rep-1", "p-m", 1], ["rep-1", "p-s", 1]]
+    data_of(await gql(MERGE, {"s": "p-s", "m": "p-m"}))
+    assert await one(store, engaged) == [["rep-1", "p-s", 2]]
 
 
 async def test_a_merge_keeps_every_closed_period(

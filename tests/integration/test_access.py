@@ -397,6 +397,26 @@ async def test_nested_view_parts_drop_hidden_parties(graph: None, production: Li
             assert_reveals_none(await caller(production, who)(VIEW, {"id": party_id}), who)
 
 
+@pytest.mark.parametrize("who", ["manager", "rep-a1", "rep-a2", "rep-b1"])
+async def test_the_view_as_of_a_day_is_masked_as_today(
+    graph: None, production: LiveServer, who: str
+) -> None:
+    # No link of GRAPH has a period: each held on 2026-06-01 as today, and the only
+    # interaction (2026-01-05) is older. So the view as of that day (view.parties_asof) is
+    # today's, parties hidden and fields masked alike, for every party the viewer sees.
+    def dated(query: str) -> str:
+        return query.replace("party(id: $id)", 'party(id: $id, asOf: "2026-06-01")')
+
+    ask = caller(production, who)
+    for party_id in sorted(VISIBLE[who]):
+        for query in (PARTY, HOUSEHOLD, VIEW):
+            then = await ask(dated(query), {"id": party_id})
+            assert text_of(then) == text_of(await ask(query, {"id": party_id})), party_id
+            assert_reveals_none(then, who)
+    for party_id in sorted(hidden_from(who))[:3]:
+        assert error_codes(await ask(dated(PARTY), {"id": party_id})) == ["NOT_FOUND"]
+
+
 # ----- search -----
 
 SEARCH = """

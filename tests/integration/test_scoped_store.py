@@ -89,6 +89,17 @@ READ_ALL = [
          orgChart(organizationId: "org-a", asOf: "2025-01-01") { nodes { id } }
          relationshipPath(fromId: "pa-cfo", toId: "pa-br", asOf: "2025-01-01") { weight }
          crossSell(partyId: "org-a", asOf: "2025-01-01") { suggestions { rank } } }""",
+    # The 360° view as of a day (view.parties_asof), every part of it.
+    """{ party(id: "pa-ceo", asOf: "2025-01-01") {
+      id signals { tier } coverage { strength } relationships { kind } accountTeams { id }
+      interactions(first: 5) { totalCount } masked
+      ... on Person { employments { title } managers { id } directReports { id }
+        household { relation } holdings { id } householdHoldings { id } beneficiaryOf { id } }
+    } }""",
+    """{ party(id: "org-a", asOf: "2025-01-01") {
+      ... on Organization { ancestors { id } children { id } people(first: 5) { totalCount }
+        holdings { id } openOpportunities { id } events { title } }
+    } }""",
     '{ auditTrail(partyId: "pa-ceo") { totalCount edges { node { action } } } }',
     '{ jobChanges(repId: "rep-a1") { edges { node { personId } } } }',
     "{ portfolio(first: 5) { edges { node { id } } } }",
@@ -201,6 +212,8 @@ async def test_every_query_a_rep_runs_carries_their_scope(
         if not name.startswith("graph_version.")
     }
     assert any(name.endswith(AS_OF_SUFFIX) for name, _ in recorded)
+    # The 360° view as of a day ran as its own variant, under the same scope (below).
+    assert "view.parties" + AS_OF_SUFFIX in {name for name, _ in recorded}
     # The rep's own scope, then only declared queries.
     assert "access.scope" in names
     assert names - {"access.scope"} <= set(QUERY_SCOPES), names - set(QUERY_SCOPES)

@@ -28,7 +28,7 @@ from graph_api.config import Settings
 from graph_api.domain import model as m
 from graph_api.domain import signals as s
 from graph_api.domain import view as v
-from graph_api.domain.access import Access
+from graph_api.domain.access import SENSITIVE_PERSON_FIELDS, Access
 from graph_api.domain.errors import InvalidInput, NotFound
 from graph_api.services.lifecycle import resolve_all, resolve_missing
 from graph_api.services.pagination import check_first, decode_cursor, encode_cursor
@@ -758,5 +758,13 @@ def restrict_part(part: ViewPart, party: m.Party, value: Any, access: Access) ->
                 for o in value
                 if sees(o.account.id)
             ]
+        case ViewPart.SIGNALS if isinstance(party, m.Person) and not access.sees_sensitive(
+            party.id
+        ):
+            # The profile's missing fields would tell whether a masked field is filled.
+            profile = s.profile_completeness(
+                party, value.profile.threshold, masked=SENSITIVE_PERSON_FIELDS
+            )
+            return replace(value, profile=profile)
     # PEOPLE is filtered by the query itself; the other parts show no other party.
     return value

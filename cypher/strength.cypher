@@ -74,10 +74,12 @@ RETURN count(*) AS deleted
 // name: last_interactions
 // The parties $ids with their newest interaction and what the sleeping signal reads
 // besides (domain/signals.py `sleeping`): read before and after a write of an interaction.
+// An interaction dated after today ($before: the start of tomorrow, UTC) is no follow-up yet.
 UNWIND $ids AS pid
 MATCH (p:Party {id: pid})
 CALL (p) {
-  OPTIONAL MATCH (p)<-[:WITH]-(i:Interaction)
-  RETURN max(i.at) AS lastAt
+  MATCH (p)<-[:WITH]-(i:Interaction) WHERE i.at < $before
+  WITH i ORDER BY i.at DESC LIMIT 1
+  RETURN collect(i.at)[0] AS lastAt
 }
 RETURN p.id AS id, lastAt, p.customerSince AS customerSince, p.grade AS grade

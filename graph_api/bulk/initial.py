@@ -455,33 +455,50 @@ PORTFOLIO_COLUMNS = (
     "radCell:string",
     "decisionLayerNoSupporter:boolean",
     "decisionLayerUncovered:boolean",
+    "nextInteractionDay:long",
 )
 _EPOCH = date(1970, 1, 1)
 _DECIDING_ROLES = frozenset({"DECISION_MAKER", "APPROVER"})
 
 
-def portfolio_properties(validated: Validated) -> dict[str, tuple[str, ...]]:
+def portfolio_properties(
+    validated: Validated, before: datetime | None = None
+) -> dict[str, tuple[str, ...]]:
     """Each party's portfolio properties as the cells of PORTFOLIO_COLUMNS: what
     `portfolio.refresh` would set once the rows are loaded (no refresh after the bulk import:
     at 1M parties it read the graph back in 200 batches). The same rules, from the rows:
 
     - profileScore: the points (domain/signals.py) of the fields that are stored (the
       validator stores no blank text);
-    - lastInteractionAt: the newest `at` of the interactions with the party; followUpDay: its
-      UTC day, else customerSince, else 0, as days since 1970-01-01;
+    - lastInteractionAt: the newest `at` of the interactions with the party before `before`
+      (the start of tomorrow, UTC: `follow_up_before`); followUpDay: its UTC day, else
+      customerSince, else 0, as days since 1970-01-01; nextInteractionDay: the UTC day of the
+      first interaction at or after `before` (none: empty);
     - radCell: an organization's R/D/A row (revenue / annualPurchase, else shareOfWallet) and
       1/2/3 column (annualPurchase);
     - the decision layer: the people with a current buying role on the account or on one of
       its opportunities, DECISION_MAKER or APPROVER in one of them; no supporter among their
       attitudes there, or one of them covered by no rep (current coverage), flags the account.
     """
-    from graph_api.domain.signals import ORGANIZATION_PROFILE_POINTS, PERSON_PROFILE_POINTS
+    from graph_api.domain.signals import (
+        ORGANIZATION_PROFILE_POINTS,
+        PERSON_PROFILE_POINTS,
+        follow_up_before,
+    )
 
+    cutoff = before or follow_up_before()
     last_at: dict[str, datetime] = {}
+    next_at: dict[str, datetime] = {}
     for row in validated.good_rows("interactions"):
         values = row.values
         at = values["at"]
+        ahead = at >= cutoff
         for party in values.get("partyIds") or ():
+            if ahead:
+                seen = next_at.get(party)
+                if seen is None or at < seen:
+                    next_at[party] = at
+                continue
             seen = last_at.get(party)
             if seen is None or at > seen:
                 last_at[party] = at
@@ -545,6 +562,7 @@ def portfolio_properties(validated: Validated) -> dict[str, tuple[str, ...]]:
             ]
             no_supporter = bool(layer) and not any(s for s, _ in layer)
             uncovered = any(not c for _, c in layer)
+            ahead = next_at.get(party)
             out[party] = (
                 str(score),
                 "" if at is None else _iso(at),
@@ -552,6 +570,7 @@ def portfolio_properties(validated: Validated) -> dict[str, tuple[str, ...]]:
                 rad,
                 "true" if no_supporter else "",
                 "true" if uncovered else "",
+                "" if ahead is None else str((ahead.astimezone(UTC).date() - _EPOCH).days),
             )
     return out
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -108,9 +108,18 @@ ORGANIZATION_PROFILE_POINTS: dict[str, tuple[str, int]] = {
 }
 
 
-def refresh_params(ids: Iterable[str]) -> dict[str, Any]:
-    """The parameters of `portfolio.refresh` for these parties: the ids and the profile
-    score's points above (the query computes the same score from the stored properties)."""
+def follow_up_before(today: date | None = None) -> datetime:
+    """The start of the day after `today` (UTC; default: now's): interactions before it are
+    follow-ups as of today, those at or after it are dated ahead and not yet (`sleeping`
+    counts the interactions before the end of the day asked about)."""
+    day = today or datetime.now(UTC).date()
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=UTC)
+
+
+def refresh_params(ids: Iterable[str], today: date | None = None) -> dict[str, Any]:
+    """The parameters of `portfolio.refresh` for these parties: the ids, the profile score's
+    points above (the query computes the same score from the stored properties) and where
+    today ends (`follow_up_before`)."""
 
     def rows(points: dict[str, tuple[str, int]]) -> list[dict[str, Any]]:
         return [{"field": f, "points": p} for f, (_, p) in points.items()]
@@ -119,6 +128,7 @@ def refresh_params(ids: Iterable[str]) -> dict[str, Any]:
         "ids": sorted(set(ids)),
         "personPoints": rows(PERSON_PROFILE_POINTS),
         "organizationPoints": rows(ORGANIZATION_PROFILE_POINTS),
+        "before": follow_up_before(today),
     }
 
 

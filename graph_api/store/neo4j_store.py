@@ -8,6 +8,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -27,7 +28,7 @@ from neo4j.exceptions import (
 
 from graph_api import tracing
 from graph_api.domain.errors import CommitUnknown, Conflict, Timeout, Unavailable
-from graph_api.domain.signals import refresh_params
+from graph_api.domain.signals import follow_up_before, refresh_params
 from graph_api.metrics import DB_TIMEOUTS, db_query_seconds, watch_driver
 from graph_api.store.cypher import query, statements
 
@@ -559,6 +560,8 @@ class Store:
             await self.driver.execute_query(query("graph_version.start"), database_=self.database)
             if refresh_stale:
                 await self._refresh_stale_portfolio()
+            await self._refresh_ahead_unmarked()
+            await self.refresh_due()
         except _UNAVAILABLE as exc:
             await self.ping()  # the reason, naming the URI
             raise self._unavailable(exc) from exc
@@ -580,6 +583,42 @@ class Store:
                 return
             await self.write("portfolio.refresh", refresh_params(ids), timeout_s=job)
             after = ids[-1]
+
+    async def _refresh_ahead_unmarked(self) -> None:
+        """Parties with an interaction dated after today that their last refresh counted as
+        a follow-up (refreshed before future interactions were set apart) are refreshed once:
+        found from the index of interactions' times, so a later start reads only the
+        interactions ahead."""
+        job = self.job_timeout_s
+        while True:
+            record = await self.read_one(
+                "portfolio.ahead_unmarked",
+                {"before": follow_up_before(), "limit": PORTFOLIO_BATCH},
+                timeout_s=job,
+            )
+            ids = list(record["ids"]) if record else []
+            if not ids:
+                return
+            await self.write("portfolio.refresh", refresh_params(ids), timeout_s=job)
+
+    async def refresh_due(self, today: date | None = None) -> int:
+        """Refreshes the parties whose first interaction dated ahead has come (its day is
+        `today` or before; default: today, UTC): it becomes their last follow-up, so a
+        sleeping list reads them as awake from that day. Run at start-up and every few
+        minutes by the service (`api/app.py`). Returns how many were refreshed."""
+        day = today or datetime.now(UTC).date()
+        epoch = (day - date(1970, 1, 1)).days
+        done = 0
+        job = self.job_timeout_s
+        while True:
+            record = await self.read_one(
+                "portfolio.due", {"today": epoch, "limit": PORTFOLIO_BATCH}, timeout_s=job
+            )
+            ids = list(record["ids"]) if record else []
+            if not ids:
+                return done
+            await self.write("portfolio.refresh", refresh_params(ids, day), timeout_s=job)
+            done += len(ids)
 
     async def refresh_portfolio(self, ids: Iterable[str] | None = None) -> int:
         """Recomputes the derived portfolio properties (cypher/portfolio.cypher) of the

@@ -78,6 +78,38 @@ CONDITION_FRAGMENTS: dict[str, str] = {
        OR EXISTS { (r:Rep)-[:COVERS]->({var}) WHERE r.id IN $mineReps })""",
 }
 
+# Clauses shared by several queries, spliced in as written (`{var}`: the node they bind).
+# PORTFOLIO_BOOK: the candidates of a bounded portfolio list (cypher/portfolio.cypher `book`),
+# from the team or rep node they hang on (never from every party); $source names the book.
+CLAUSE_FRAGMENTS: dict[str, str] = {
+    "PORTFOLIO_BOOK": """UNWIND CASE WHEN $source = 'TEAM' THEN [$team] ELSE [] END AS tid
+  MATCH (:AccountTeam {id: tid})-[:COVERS_ACCOUNT]->({var}:Party)
+  RETURN {var}
+  UNION
+  UNWIND CASE WHEN $source = 'REP' THEN [$rep] ELSE [] END AS rid
+  MATCH (r:Rep {id: rid})
+  CALL (r) {
+    MATCH (r)-[:COVERS]->({var}:Party)
+    RETURN {var}
+    UNION
+    MATCH (r)-[:MEMBER_OF|MANAGES]->(:AccountTeam)-[:COVERS_ACCOUNT]->({var}:Party)
+    RETURN {var}
+  }
+  RETURN {var}
+  UNION
+  UNWIND CASE WHEN $source = 'MINE' THEN $mineTeams ELSE [] END AS tid
+  MATCH (:AccountTeam {id: tid})-[:COVERS_ACCOUNT]->({var}:Party)
+  RETURN {var}
+  UNION
+  UNWIND CASE WHEN $source = 'MINE' THEN $mineReps ELSE [] END AS rid
+  MATCH (:Rep {id: rid})-[:COVERS]->({var}:Party)
+  RETURN {var}
+  UNION
+  UNWIND CASE WHEN $source = 'VISIBLE' THEN $visible ELSE [] END AS pid
+  MATCH ({var}:Party {id: pid})
+  RETURN {var}""",
+}
+
 
 # The bookkeeping timestamps as map entries, read only when `$timestamps` is true: decoding
 # a date-time costs the driver more than the database spends reading it, so a query that
@@ -158,6 +190,8 @@ def _expand(match: re.Match[str]) -> str:
         return "(" + EXPRESSION_FRAGMENTS[name](var, *args) + ")"
     if name in CONDITION_FRAGMENTS and only_text is None:
         return "(" + CONDITION_FRAGMENTS[name].replace("{var}", var) + ")"
+    if name in CLAUSE_FRAGMENTS and only_text is None:
+        return CLAUSE_FRAGMENTS[name].replace("{var}", var)
     if name in MAP_FRAGMENTS:
         if only_text is not None:
             raise ValueError(f"fragment {name} takes no field list: {match.group(0)}")
@@ -172,7 +206,15 @@ def _expand(match: re.Match[str]) -> str:
             raise ValueError(f"fragment {name} has no field {unknown[0]!r}: {match.group(0)}")
         return ", ".join(f"{var}.{f}" if f in only else "null" for f in fields)
     known = ", ".join(
-        sorted([*MAP_FRAGMENTS, *LIST_FRAGMENTS, *CONDITION_FRAGMENTS, *EXPRESSION_FRAGMENTS])
+        sorted(
+            [
+                *MAP_FRAGMENTS,
+                *LIST_FRAGMENTS,
+                *CONDITION_FRAGMENTS,
+                *CLAUSE_FRAGMENTS,
+                *EXPRESSION_FRAGMENTS,
+            ]
+        )
     )
     raise ValueError(f"unknown Cypher fragment {name!r} in {match.group(0)} (known: {known})")
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -401,3 +401,47 @@ async def test_writes_keep_the_derived_properties_current(
         e.score[target] += ORGANIZATION_POINTS["website"]
         orgs = e.ids(lambda p: e.kind[p] == "ORGANIZATION")
         assert scores == sorted(orgs, key=lambda p: (e.score[p], p))
+
+
+async def test_an_interaction_dated_ahead_is_no_follow_up_until_its_day(
+    loaded: Expected, db: Database, gql: GraphQLClient
+) -> None:
+    # domain/signals.py `sleeping` counts the interactions before the end of today (UTC): one
+    # dated 30 days ahead leaves a sleeping customer sleeping (in the list, in its place by
+    # follow-up, and not "cleared" by the write), until its day comes and the party is
+    # refreshed (`refresh_due`, which the service runs every few minutes).
+    e = loaded
+    db.dirty()
+    asleep = e.by_name(e.ids(lambda p: e.day[p] <= DAY - 60 and e.kind[p] == "PERSON"))[0]
+    ahead = datetime.combine(TODAY + timedelta(days=30), time(9), tzinfo=UTC)
+    body = await gql(
+        """mutation ($i: CreateInteractionInput!) {
+             createInteraction(input: $i) { sleepingCleared } }""",
+        {
+            "i": {
+                "id": "i-portfolio-ahead",
+                "kind": "MEETING",
+                "at": ahead.isoformat(),
+                "partyIds": [asleep],
+            }
+        },
+    )
+    assert data_of(body)["createInteraction"]["sleepingCleared"] == []
+    assert asleep in await every_page(gql, {"sleeping": True}, "NAME", 100)
+    by_day = await every_page(gql, None, "LAST_FOLLOW_UP", 100)
+    assert by_day == sorted(e.ids(), key=lambda p: (e.day[p], p))
+    stored = await db.store.read(
+        "MATCH (x:Party {id: $id}) RETURN x.followUpDay AS day, x.nextInteractionDay AS next",
+        {"id": asleep},
+    )
+    assert (stored[0]["day"], stored[0]["next"]) == (e.day[asleep], DAY + 30)
+
+    # The day before it nothing is due; on its day the interaction is the last follow-up.
+    assert await db.store.refresh_due(TODAY + timedelta(days=29)) == 0
+    assert await db.store.refresh_due(TODAY + timedelta(days=30)) == 1
+    stored = await db.store.read(
+        "MATCH (x:Party {id: $id}) RETURN x.followUpDay AS day, x.nextInteractionDay AS next",
+        {"id": asleep},
+    )
+    assert (stored[0]["day"], stored[0]["next"]) == (DAY + 30, None)
+    assert asleep not in await every_page(gql, {"sleeping": True}, "NAME", 100)

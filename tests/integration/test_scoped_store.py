@@ -63,6 +63,15 @@ async def test_the_bound_store_refuses_what_is_not_declared(store: Store) -> Non
 
 # Every root field, each read part of the view: one request each (one at a time: the first
 # planning of each query is slow on a loaded machine, and a dozen at once can time out).
+EDGE_IDS = "edges { node { id } }"
+ORDERS = (
+    "NAME",
+    "NAME_DESC",
+    "PROFILE_SCORE",
+    "PROFILE_SCORE_DESC",
+    "LAST_FOLLOW_UP",
+    "LAST_FOLLOW_UP_DESC",
+)
 READ_ALL = [
     """{ party(id: "pa-ceo") {
       id signals { tier } coverage { strength } relationships { kind } accountTeams { id }
@@ -109,6 +118,17 @@ READ_ALL = [
     "{ portfolio(orderBy: LAST_FOLLOW_UP, first: 5) { edges { node { id } } } }",
     "{ portfolio(orderBy: LAST_FOLLOW_UP_DESC, first: 5) { edges { node { id } } } }",
     "{ portfolio(filter: {mine: true}) { edges { node { id } } } }",
+    # The walks of one tier's or one decision-layer gap's list, in every order (their own
+    # indexes: services/portfolio.py `_TIER_VARIANT`, `_GAP_VARIANT`).
+    *(
+        f"{{ portfolio(filter: {{{flt}}}, orderBy: {order}, first: 5) {{ {EDGE_IDS} }} }}"
+        for flt in (
+            "tier: STRATEGIC",
+            "decisionLayerGap: NO_SUPPORTER",
+            "decisionLayerGap: UNCOVERED",
+        )
+        for order in ORDERS
+    ),
     "{ radMatrix { cell count } }",
     '{ accountEconomics(accountId: "org-a") { group { people } } }',
     '{ opportunityAssessment(opportunityId: "opp-a") { gaps { message } } }',
@@ -122,16 +142,21 @@ READ_ALL = [
 # Reads an admin's lists over the whole graph run (by the order's index): a rep's and a
 # manager's lists are their book, read by `portfolio.book` instead.
 WHOLE_GRAPH_READS = frozenset(
-    f"portfolio.{name}"
-    for name in (
-        "by_name",
-        "by_name_desc",
-        "by_score",
-        "by_score_desc",
-        "by_follow_up",
-        "by_follow_up_desc",
-        "rad_counts",
-    )
+    {
+        *(
+            f"portfolio.{name}{variant}"
+            for name in (
+                "by_name",
+                "by_name_desc",
+                "by_score",
+                "by_score_desc",
+                "by_follow_up",
+                "by_follow_up_desc",
+            )
+            for variant in ("", "_tier", "_no_supporter", "_uncovered")
+        ),
+        "portfolio.rad_counts",
+    }
 )
 # An opportunity of org-a (the rep's account) for the TAS reads.
 OPPORTUNITY_A = {

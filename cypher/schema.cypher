@@ -38,6 +38,8 @@ CREATE INDEX webhook_delivery_status IF NOT EXISTS FOR (n:WebhookDelivery) ON (n
 // parties, and the check that a create does not take an archived id.
 CREATE INDEX archived_id IF NOT EXISTS FOR (n:Archived) ON (n.id);
 CREATE INDEX archived_party_id IF NOT EXISTS FOR (n:ArchivedParty) ON (n.id);
+// The admins' list of archived nodes (lifecycle.archived), the latest archived first.
+CREATE INDEX archived_at IF NOT EXISTS FOR (n:Archived) ON (n.archivedAt);
 // The ids of parties merged into a party (mergeParties; cypher/lifecycle.cypher resolve): a
 // list property, which only a full-text index finds by element; the keyword analyzer keeps
 // each id whole.

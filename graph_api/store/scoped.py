@@ -187,6 +187,7 @@ QUERY_SCOPES: Mapping[str, Declared] = {
     # What an id no live party has is (archived, or a merged party's alias), opened by
     # `services/lifecycle.py` (only admins learn that a party is archived).
     "lifecycle.resolve": _R,
+    "lifecycle.archived": _V,  # admins only (services/lifecycle.py), parties kept to $visible
     # recordJobChange's one read (services/job_change.py), in its write transaction: the
     # impact keeps to `$visible` (and the transaction's `$created`) itself.
     "job_change.context": Declared(Scoping.WRITE, visible=True),

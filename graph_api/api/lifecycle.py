@@ -17,6 +17,7 @@ from graph_api.api.view_types import PageInfo
 from graph_api.domain import writes as w
 from graph_api.domain.errors import InvalidInput
 from graph_api.services import lifecycle
+from graph_api.services.access import require_admin
 from graph_api.services.parties import check_id
 
 MAX_REASON_LENGTH = 500
@@ -346,6 +347,7 @@ class LifecycleQuery:
         after: After = None,
     ) -> ArchivedNodeConnection:
         context = info.context
+        require_admin(context.viewer, "archived nodes")  # before the scope's query
         page = await lifecycle.archived_nodes(
             await context.reader(), context.viewer, context.settings, kinds, first, after
         )

@@ -158,6 +158,10 @@ WHOLE_GRAPH_READS = frozenset(
         "portfolio.rad_counts",
     }
 )
+# Reads only an admin may ask for (a rep is FORBIDDEN before any query runs), with the query
+# each runs.
+ADMIN_READS = ["{ archivedNodes(first: 5) { edges { node { id kind } } } }"]
+ADMIN_ONLY_QUERIES = frozenset({"lifecycle.archived"})
 # An opportunity of org-a (the rep's account) for the TAS reads.
 OPPORTUNITY_A = {
     "opportunities": [
@@ -253,7 +257,9 @@ async def test_every_query_a_rep_runs_carries_their_scope(
     assert names - {"access.scope"} <= set(QUERY_SCOPES), names - set(QUERY_SCOPES)
     # Every query of the API's reads ran (the write queries vary with the changes).
     reads = {n for n, d in QUERY_SCOPES.items() if d.scoping is not Scoping.WRITE}
-    assert reads - names == WHOLE_GRAPH_READS
+    assert reads - names == WHOLE_GRAPH_READS | ADMIN_ONLY_QUERIES
+    for read in ADMIN_READS:
+        assert error_codes(await rep(read)) == ["FORBIDDEN"]
     for name, params in ((n.removesuffix(AS_OF_SUFFIX), p) for n, p in recorded):
         if name in names and name != "access.scope" and QUERY_SCOPES[name].visible:
             # The rep's visible ids: a list (an admin's is null), never forgotten.
@@ -268,10 +274,11 @@ async def test_an_admin_runs_the_same_queries_unrestricted(
     await db.load(OPPORTUNITY_A, tmp_path, clear=False)
     recorded.clear()
     admin = as_key(production.url, "admin")
-    for read in READ_ALL:
+    for read in READ_ALL + ADMIN_READS:
         data_of(await admin(read))
     assert "access.scope" not in {name for name, _ in recorded}
-    assert {name.removesuffix(AS_OF_SUFFIX) for name, _ in recorded} >= WHOLE_GRAPH_READS
+    ran = {name.removesuffix(AS_OF_SUFFIX) for name, _ in recorded}
+    assert ran >= WHOLE_GRAPH_READS | ADMIN_ONLY_QUERIES
     for name, params in ((n.removesuffix(AS_OF_SUFFIX), p) for n, p in recorded):
         if not name.startswith("graph_version.") and QUERY_SCOPES[name].visible:
             assert params["visible"] is None, name

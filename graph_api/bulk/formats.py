@@ -124,6 +124,7 @@ def _csv_rows(file: Path) -> Iterator[tuple[int, Mapping[str, Any]]]:
     # extra cells dropped; blank lines skipped), without empty cells; built here from the
     # plain reader's lists, which is a third of DictReader's time at a million rows.
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    done = 0
     try:
         header = next(reader, None)
         if header is None:
@@ -131,11 +132,19 @@ def _csv_rows(file: Path) -> Iterator[tuple[int, Mapping[str, Any]]]:
         width = len(header)
         # A repeated column: the last cell of the name counts, even when empty.
         unique = len(set(header)) == width
+        # Where a record that cannot be read is said to start, as before: after the last
+        # complete record, or after the first blank line that followed it (DictReader's
+        # line_num).
+        done = reader.line_num
+        after_record = True
         for row in reader:
             if not row:
+                if after_record:
+                    done, after_record = reader.line_num, False
                 continue
             # Line numbers as an editor shows them (the header is line 1).
-            line = reader.line_num
+            line = done = reader.line_num
+            after_record = True
             if unique and len(row) == width:
                 yield line, {k: v for k, v in zip(header, row, strict=True) if v}
                 continue
@@ -146,8 +155,7 @@ def _csv_rows(file: Path) -> Iterator[tuple[int, Mapping[str, Any]]]:
     except csv.Error as exc:
         # line_num is the last line of the last complete record: the bad one starts next.
         raise FormatError(
-            f"{file.name}: line {reader.line_num + 1}: not valid CSV ({exc}); "
-            "is a quoted value left unclosed?"
+            f"{file.name}: line {done + 1}: not valid CSV ({exc}); is a quoted value left unclosed?"
         ) from exc
 
 

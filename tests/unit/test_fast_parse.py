@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 
-from graph_api.bulk.formats import _csv_rows, read_sources
+from graph_api.bulk.formats import FormatError, _csv_rows, read_sources
 from graph_api.bulk.spec import SECTION_BY_NAME, SECTIONS
 from graph_api.bulk.validate import _fast_parser, _parse_row
 from graph_api.generate.dataset import write_dataset
@@ -146,19 +146,34 @@ def test_demo_json_rows_agree_whatever_their_types() -> None:
             _check(section.name, text)
 
 
-def _dict_reader_rows(file: Path) -> list[tuple[int, dict[str, Any]]]:
-    """The rows as the reader read them before (csv.DictReader), empty cells left out."""
+def _dict_reader_rows(file: Path) -> list[Any]:
+    """The rows as the reader read them before (csv.DictReader), empty cells left out, and
+    the line it named when a record could not be read."""
     text = file.read_bytes().decode("utf-8-sig")
     reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
-    return [
-        (reader.line_num, {k: v for k, v in row.items() if k is not None and v != ""})
-        for row in reader
-    ]
+    out: list[Any] = []
+    try:
+        for row in reader:
+            cells = {k: v for k, v in row.items() if k is not None and v != ""}
+            out.append((reader.line_num, cells))
+    except csv.Error:
+        out.append(f"line {reader.line_num + 1}:")
+    return out
+
+
+def _rows(file: Path) -> list[Any]:
+    out: list[Any] = []
+    try:
+        out.extend(_csv_rows(file))
+    except FormatError as exc:
+        out.append(str(exc).split(" ", 1)[1].split(" not valid", 1)[0])
+    return out
 
 
 def test_csv_rows_are_dict_readers(tmp_path: Path) -> None:
     # Blank lines, short and long rows, a quoted line break, CRLF, a repeated column (its
-    # last cell counts, even when empty), an empty file, a header alone.
+    # last cell counts, even when empty), an empty file, a header alone; records that
+    # cannot be read (a quote left open, text after a closing quote), after blank lines too.
     cases = [
         "a,b,c\n1,2,3\n",
         "a,b,c\n\n\n1,,3\n\n4\n1,2,3,4,5\n",
@@ -168,15 +183,20 @@ def test_csv_rows_are_dict_readers(tmp_path: Path) -> None:
         "\n1,2\n",
         'a,b\r\n1,2\r\n\r\n3,"x\ny"\r\n',
         "a,b\n,\n",
+        'id,name\np1,Ann\np2,"Bob\np3,Cy\n',
+        'id,name\np1,"Ann"x\np2,Bob\n',
+        'id,"na\nme"\n\n\np1,"x"y\n',
+        'a,b\n1,2\n\n\n1,"x"y\n',
     ]
     rnd = random.Random(1)
     for _ in range(200):
         lines = ["h1,h2,h1" if rnd.random() < 0.2 else "h1,h2,h3"]
         for _ in range(rnd.randint(0, 6)):
-            cells = [rnd.choice(["", "x", '"q\nq"', "y"]) for _ in range(rnd.randint(0, 5))]
+            kinds = ["", "x", '"q\nq"', "y", '"bad"x', '"open']
+            cells = [rnd.choice(kinds) for _ in range(rnd.randint(0, 5))]
             lines.append(",".join(cells))
         cases.append("\n".join(lines) + rnd.choice(["", "\n", "\n\n"]))
     for i, text in enumerate(cases):
         file = tmp_path / f"{i}.csv"
         file.write_text(text)
-        assert list(_csv_rows(file)) == _dict_reader_rows(file), text
+        assert _rows(file) == _dict_reader_rows(file), text

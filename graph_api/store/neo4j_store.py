@@ -543,19 +543,29 @@ class Store:
         c = summary.counters
         return {"nodes_deleted": c.nodes_deleted, "relationships_deleted": c.relationships_deleted}
 
-    async def migrate(self, *, refresh_stale: bool = True) -> int:
+    async def migrate(self, *, refresh_stale: bool = True, bulk_loaded: bool = False) -> int:
         """Applies cypher/schema.cypher (idempotent); returns the number of statements run.
         Then parties without their portfolio properties get them, unless `refresh_stale` is
-        False (the bulk importer wrote them: a walk over every party would find none)."""
+        False (the bulk importer wrote them: a walk over every party would find none).
+
+        `bulk_loaded`: the database was just built by the bulk importer and has no schema
+        yet (`import --initial`). The same indexes and constraints are made, populated side
+        by side rather than one after the other (the plain indexes first, in one
+        transaction: one scan of the store for all of them, populated while the
+        constraints are made), and the titles' backfill is left out (the importer's files
+        carry every person's searchTitles)."""
         stmts = statements("schema")
         try:
-            for stmt in stmts:
-                await self.driver.execute_query(stmt, database_=self.database)
-            # People imported before job titles were searchable get theirs (IN TRANSACTIONS
-            # needs an auto-commit transaction, hence session.run).
-            async with self.driver.session(database=self.database) as session:
-                result = await session.run(query("search.backfill_titles"))
-                await result.consume()
+            if bulk_loaded:
+                await self._create_schema_at_once(stmts)
+            else:
+                for stmt in stmts:
+                    await self.driver.execute_query(stmt, database_=self.database)
+                # People imported before job titles were searchable get theirs (IN
+                # TRANSACTIONS needs an auto-commit transaction, hence session.run).
+                async with self.driver.session(database=self.database) as session:
+                    result = await session.run(query("search.backfill_titles"))
+                    await result.consume()
             await self.driver.execute_query("CALL db.awaitIndexes(300)", database_=self.database)
             await self.driver.execute_query(query("graph_version.start"), database_=self.database)
             if refresh_stale:
@@ -566,6 +576,26 @@ class Store:
             await self.ping()  # the reason, naming the URI
             raise self._unavailable(exc) from exc
         return len(stmts)
+
+    async def _create_schema_at_once(self, stmts: list[str]) -> None:
+        """The schema's statements on a database without any index yet (see `migrate`)."""
+        drops = [s for s in stmts if s.upper().startswith("DROP ")]
+        constraints = [s for s in stmts if s.upper().startswith("CREATE CONSTRAINT ")]
+        indexes = [s for s in stmts if s not in drops and s not in constraints]
+        for stmt in drops:
+            await self.driver.execute_query(stmt, database_=self.database)
+
+        async def create_indexes(tx: AsyncManagedTransaction) -> None:
+            for stmt in indexes:
+                await (await tx.run(stmt)).consume()
+
+        async with self.driver.session(database=self.database) as session:
+            await session.execute_write(create_indexes)
+        # Each constraint's statement returns when its index is populated, while the
+        # indexes above populate beside it. One after the other: constraints created from
+        # concurrent sessions deadlocked on their labels' locks (DeadlockDetected at 100k).
+        for stmt in constraints:
+            await self.driver.execute_query(stmt, database_=self.database)
 
     async def _refresh_stale_portfolio(self) -> None:
         """Parties written before the portfolio properties existed get theirs (once per

@@ -25,6 +25,9 @@ CALL (a, b) {
   OPTIONAL MATCH (a)-[:CONDUCTED|WITH]-(i:Interaction)-[:WITH]->(b)
   WHERE i.at IS NOT NULL AND $weights[i.kind] IS NOT NULL
   WITH DISTINCT i WHERE i IS NOT NULL
+  // In id order: the sum below is of floats, whose last bit depends on the order of the
+  // terms; the order the links are matched in is the store's, which another load changes.
+  WITH i ORDER BY i.id
   WITH collect({
          x: log($weights[i.kind]) / log(2.0)
             + (i.at.epochSeconds - $epoch) / 86400.0 / $halfLife,

@@ -45,6 +45,18 @@ _CLEAR_STATEMENTS = (
     "MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS",
     "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS",
 )
+# The service's own configuration, which a reset of the customer data keeps (`clear`): the
+# API keys, the webhooks with their delivery logs, and the feed's sequence (a kept webhook's
+# cursor is a feed position: the positions go on counting from there, so the changes written
+# after the reset are delivered; a sequence started again at 0 would skip them).
+SERVICE_LABELS: tuple[str, ...] = ("ApiKey", "Webhook", "WebhookDelivery", "FeedSequence")
+_SERVICE = "|".join(SERVICE_LABELS)
+_CLEAR_DATA_STATEMENTS = (
+    f"MATCH (a)-[r]->() WHERE NOT a:{_SERVICE} "
+    "CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS",
+    f"MATCH (n) WHERE NOT n:{_SERVICE} "
+    "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS",
+)
 
 
 @dataclass
@@ -678,8 +690,17 @@ class Store:
             done += int(written[0]["refreshed"]) if written else 0
             after = every[-1]
 
-    async def clear(self) -> None:
-        """Deletes every node and relationship (tests, `seed --reset`, `import --reset`).
+    async def holds_service_config(self) -> bool:
+        """Whether the database holds any of the service's own configuration nodes
+        (`SERVICE_LABELS`), which a reset keeps and a replaced database would lose."""
+        rows = await self.read(f"MATCH (n:{_SERVICE}) RETURN count(n) > 0 AS any LIMIT 1")
+        return bool(rows[0]["any"])
+
+    async def clear(self, *, everything: bool = False) -> None:
+        """Deletes the customer data: every node and relationship but the service's own
+        configuration (`SERVICE_LABELS`: API keys, webhooks and their delivery logs, the feed's
+        sequence), which `seed --reset` and `import --reset` keep so that a reset does not lock
+        integrations out. `everything`: those too (the tests, `--reset-all`).
 
         Relationships first, then nodes, each in transactions of 10,000: a DETACH DELETE of
         10,000 nodes also deletes all their relationships in the same transaction, and hubs
@@ -687,6 +708,6 @@ class Store:
         exhaust the database's transaction memory on a 1M-party store."""
         # CALL ... IN TRANSACTIONS needs an auto-commit transaction, hence session.run.
         async with self.driver.session(database=self.database) as session:
-            for statement in _CLEAR_STATEMENTS:
+            for statement in _CLEAR_STATEMENTS if everything else _CLEAR_DATA_STATEMENTS:
                 result = await session.run(statement)
                 await result.consume()

@@ -602,7 +602,7 @@ async def test_a_merge_follows_the_write_rules(
     # The alias survives an export and an import into an empty database.
     path = tmp_path / "after-merge.json"
     await export_path(store, path, "json")
-    await store.clear()
+    await store.clear(everything=True)
     report = await import_path(store, path)
     assert not report.problems
     assert data_of(await admin(PARTY, {"id": "org-huasheng-sh"}))["party"]["id"] == (

@@ -146,7 +146,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str,
 async def loaded(db: Database, generated: tuple[Path, dict[str, Any]]) -> AsyncIterator[Expected]:
     path, doc = generated
     if db.state != "portfolio-7":
-        await db.store.clear()
+        await db.store.clear(everything=True)
         report = await import_path(db.store, path)
         assert not report.problems
         db.state = "portfolio-7"

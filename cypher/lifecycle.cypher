@@ -268,3 +268,21 @@ SET n.changes = row.changes
 MATCH (k:IdempotencyKey) WHERE k.answer CONTAINS $needle
 DETACH DELETE k
 RETURN count(*) AS deleted
+
+// name: archived
+// The archived nodes (admins: what can be restored), the latest archived first, then by id;
+// after the cursor ($at: the last one's archivedAt as an ISO string, $id: its id; both null on
+// the first page). $kinds: the EntityKind names to list (null: every kind). The range index
+// archived_at gives the order; a page reads its rows and one more. Admins only (the service
+// refuses anyone else); parties beyond $visible are left out all the same.
+MATCH (n:Archived)
+WHERE n.archivedAt IS NOT NULL
+  AND ($visible IS NULL OR NOT n:ArchivedParty OR n.id IN $visible)
+  AND ($kinds IS NULL OR n.archivedKind IN $kinds)
+  AND ($at IS NULL OR n.archivedAt < datetime($at)
+       OR (n.archivedAt = datetime($at) AND n.id > $id))
+RETURN n.id AS id, n.archivedKind AS kind, coalesce(n.name, n.title, n.reason) AS label,
+       n.archivedAt AS archivedAt, n.archivedBy AS archivedBy, n.archivedReason AS reason,
+       n.version AS version
+ORDER BY archivedAt DESC, id
+LIMIT $first + 1

@@ -29,10 +29,18 @@ CALL (p) {
   RETURN x
 }
 WITH DISTINCT x
+// Interactions dated after today (UTC; $before is the start of tomorrow) are no follow-up
+// yet (domain/signals.py `sleeping` counts those before the end of the day asked about): the
+// day of the first of them is kept as nextInteractionDay, and `due` refreshes the party then.
 CALL (x) {
-  MATCH (i:Interaction)-[:WITH]->(x)
+  MATCH (i:Interaction)-[:WITH]->(x) WHERE i.at < $before
   WITH i ORDER BY i.at DESC LIMIT 1
   RETURN collect(i.at)[0] AS lastAt
+}
+CALL (x) {
+  MATCH (i:Interaction)-[:WITH]->(x) WHERE i.at >= $before
+  WITH i ORDER BY i.at LIMIT 1
+  RETURN collect(i.at)[0] AS nextAt
 }
 CALL (x) {
   CALL (x) {
@@ -48,12 +56,12 @@ CALL (x) {
          count(CASE WHEN any(r IN marks WHERE r.attitude = 'SUPPORTER') THEN d END) AS supporters,
          count(CASE WHEN NOT EXISTS { (:Rep)-[:COVERS]->(d) } THEN d END) AS uncovered
 }
-WITH x, lastAt, layer, supporters, uncovered,
+WITH x, lastAt, nextAt, layer, supporters, uncovered,
      CASE WHEN x:Person THEN $personPoints ELSE $organizationPoints END AS points,
      CASE WHEN x.revenue IS NOT NULL AND x.annualPurchase > 0
           THEN toFloat(x.revenue) / x.annualPurchase
           ELSE x.shareOfWallet END AS sow
-WITH x, lastAt, layer, supporters, uncovered, sow,
+WITH x, lastAt, nextAt, layer, supporters, uncovered, sow,
      reduce(s = 0, f IN points |
        s + CASE WHEN x[f.field] IS NULL OR (x[f.field] IS :: STRING AND trim(x[f.field]) = '')
                 THEN 0 ELSE f.points END) AS score,
@@ -63,6 +71,9 @@ SET x.profileScore = score,
     x.lastInteractionAt = lastAt,
     x.followUpDay = CASE WHEN followedUp IS NULL THEN 0
                          ELSE duration.inDays(date('1970-01-01'), followedUp).days END,
+    x.nextInteractionDay = CASE WHEN nextAt IS NOT NULL
+      THEN duration.inDays(date('1970-01-01'), date(datetime({epochMillis: nextAt.epochMillis}))).days
+    END,
     // The RAD matrix (domain/model.py rad_cell): BP columns >1M 1, 500K..1M 2, <500K 3;
     // SOW rows >50% R, 10..50% D, <10% A.
     x.radCell = CASE WHEN x:Organization AND x.annualPurchase IS NOT NULL AND sow IS NOT NULL
@@ -89,104 +100,172 @@ MATCH (p:Party) WHERE p.id > coalesce($after, '') AND p.profileScore IS NULL
 WITH p.id AS id ORDER BY id LIMIT $limit
 RETURN collect(id) AS ids
 
+// name: due
+// Up to $limit parties whose first interaction after their last refresh has come
+// (nextInteractionDay <= $today): refreshed, it becomes their last follow-up. From the
+// sparse index of nextInteractionDay (only parties with an interaction ahead are in it).
+MATCH (p:Party) WHERE p.nextInteractionDay <= $today
+WITH p.id AS id ORDER BY id LIMIT $limit
+RETURN collect(id) AS ids
+
+// name: ahead_unmarked
+// Up to $limit parties with an interaction dated after today that no refresh has seen as
+// such (refreshed before nextInteractionDay existed, when a future interaction counted as
+// their last follow-up): from the index of interactions' times. A migration; none later.
+MATCH (i:Interaction) WHERE i.at >= $before
+MATCH (i)-[:WITH]->(p:Party) WHERE p.nextInteractionDay IS NULL
+WITH DISTINCT p.id AS id ORDER BY id LIMIT $limit
+RETURN collect(id) AS ids
+
 // name: book
-// The candidates of a bounded list, with their sort keys, for the service to sort and page:
-// the viewer's own book, a rep's or a team's, or the accounts flagged with a decision-layer
-// gap. $source names where the candidates come from (the other book filters still apply).
+// One page of a bounded list: the viewer's own book, a rep's or a team's, or everything a rep
+// or manager may see (the visible ids). $source names where the candidates come from (the
+// other book filters still apply); they are ordered by $order's key (`name`, `score` or `day`,
+// descending when $desc, ties by ascending id) from the row after ($key, $id), $limit of them
+// (the first page: $id null). The cost is the book's, never the graph's.
 CALL () {
-  UNWIND CASE WHEN $source = 'TEAM' THEN [$team] ELSE [] END AS tid
-  MATCH (:AccountTeam {id: tid})-[:COVERS_ACCOUNT]->(x:Party)
-  RETURN x
-  UNION
-  UNWIND CASE WHEN $source = 'REP' THEN [$rep] ELSE [] END AS rid
-  MATCH (r:Rep {id: rid})
-  CALL (r) {
-    MATCH (r)-[:COVERS]->(x:Party)
-    RETURN x
-    UNION
-    MATCH (r)-[:MEMBER_OF|MANAGES]->(:AccountTeam)-[:COVERS_ACCOUNT]->(x:Party)
-    RETURN x
-  }
-  RETURN x
-  UNION
-  UNWIND CASE WHEN $source = 'MINE' THEN $mineTeams ELSE [] END AS tid
-  MATCH (:AccountTeam {id: tid})-[:COVERS_ACCOUNT]->(x:Party)
-  RETURN x
-  UNION
-  UNWIND CASE WHEN $source = 'MINE' THEN $mineReps ELSE [] END AS rid
-  MATCH (:Rep {id: rid})-[:COVERS]->(x:Party)
-  RETURN x
-  UNION
-  UNWIND CASE WHEN $source = 'VISIBLE' THEN $visible ELSE [] END AS pid
-  MATCH (x:Party {id: pid})
-  RETURN x
-  UNION
-  WITH 1 AS one WHERE $source = 'NO_SUPPORTER'
-  MATCH (x:Party) WHERE x.decisionLayerNoSupporter = true
-  RETURN x
-  UNION
-  WITH 1 AS one WHERE $source = 'UNCOVERED'
-  MATCH (x:Party) WHERE x.decisionLayerUncovered = true
-  RETURN x
+  {{PORTFOLIO_BOOK x}}
 }
 WITH x
 WHERE {{PORTFOLIO_FILTERS x}}
-RETURN x.id AS id, x.name AS name, coalesce(x.profileScore, 0) AS score,
-       coalesce(x.followUpDay, 0) AS day, x.radCell AS radCell
+WITH x, CASE $order WHEN 'name' THEN x.name WHEN 'score' THEN coalesce(x.profileScore, 0)
+                    ELSE coalesce(x.followUpDay, 0) END AS key
+WHERE $id IS NULL OR key = $key AND x.id > $id
+   OR CASE WHEN $desc THEN key < $key ELSE key > $key END
+WITH x, key
+ORDER BY CASE WHEN $desc THEN key END DESC, CASE WHEN NOT $desc THEN key END, x.id
+LIMIT $limit
+RETURN {{PARTY_FIELDS x}} AS props, CASE WHEN x:Person THEN 'PERSON' ELSE 'ORGANIZATION' END AS kind,
+       key
 
-// name: parties
-// The parties of one page, by id (the page's order is the caller's).
-UNWIND $ids AS pid
-MATCH (x:Party {id: pid})
-WHERE $visible IS NULL OR x.id IN $visible
-RETURN {{PARTY_FIELDS x}} AS props, CASE WHEN x:Person THEN 'PERSON' ELSE 'ORGANIZATION' END AS kind
+// name: book_rad_counts
+// Accounts per RAD cell in a bounded list (see `book`).
+CALL () {
+  {{PORTFOLIO_BOOK x}}
+}
+WITH x
+WHERE x.radCell IS NOT NULL AND {{PORTFOLIO_FILTERS x}}
+RETURN x.radCell AS cell, count(x) AS n
 
-// The pages of the whole graph (an admin's list without a book): each walks the index of its
-// order from the cursor and stops at $limit rows, so a page costs its rows (and the rows the
-// filters pass over), never the whole graph. $key/$id: the last row of the page before (the
-// first page: the smallest or largest key and '').
+// The pages of the whole graph (an admin's list without a book): each walks the composite
+// index of its order, (key, id), from the cursor and stops at $limit rows, so a page costs its
+// rows (and the rows the filters pass over), never the whole graph. The rows after the cursor
+// ($key, $id) are those of the cursor's key with a greater id (an equality seek of the index,
+// in id order), then those of the keys after it (a range seek, in (key, id) order): two walks
+// of at most $limit rows each. The first page: $key below (above, descending) every key.
+// A decision-layer gap list walks the index (flag, key, id), which holds the flagged accounts
+// only (variants `_no_supporter`, `_uncovered`); a list of one tier the index (tier, key, id)
+// (variant `_tier`: strategic accounts are a few in ten thousand parties). Other filters are
+// checked on the rows walked: a rare region walks the order's index until the page is full.
+// Descending orders keep ties by ascending id, which no index walk gives: by name and by day,
+// Neo4j sorts each key's rows as it walks (PartialTop: a name has a few hundred parties at a
+// million, a day some thousands); by score, where one key has a hundred thousand parties at a
+// million, the service asks key after key (`by_score_desc` returns the next key below, and
+// is asked again there until the page is full).
 
 // name: by_name
-MATCH (x:Party) WHERE x.name >= $key AND (x.name > $key OR x.id > $id)
-  AND {{PORTFOLIO_FILTERS x}}
+// prefix variants: no_supporter = decisionLayerNoSupporter = true | uncovered = decisionLayerUncovered = true | tier = tier = $tier
+CALL () {
+  MATCH (x:Party) WHERE {{PREFIX x}} AND x.name = $key AND x.id > $id
+    AND {{PORTFOLIO_FILTERS x}}
+  WITH x ORDER BY {{PREFIX_ORDER x}}x.name, x.id LIMIT $limit
+  RETURN x
+  UNION
+  MATCH (x:Party) WHERE {{PREFIX x}} AND x.name > $key AND x.id IS NOT NULL
+    AND {{PORTFOLIO_FILTERS x}}
+  WITH x ORDER BY {{PREFIX_ORDER x}}x.name, x.id LIMIT $limit
+  RETURN x
+}
 WITH x ORDER BY x.name, x.id LIMIT $limit
 RETURN {{PARTY_FIELDS x}} AS props, CASE WHEN x:Person THEN 'PERSON' ELSE 'ORGANIZATION' END AS kind,
-       x.name AS key
+       x.name AS key, null AS next
 
 // name: by_name_desc
-MATCH (x:Party) WHERE x.name <= $key AND (x.name < $key OR x.id > $id)
-  AND {{PORTFOLIO_FILTERS x}}
+// prefix variants: no_supporter = decisionLayerNoSupporter = true | uncovered = decisionLayerUncovered = true | tier = tier = $tier
+CALL () {
+  MATCH (x:Party) WHERE {{PREFIX x}} AND x.name = $key AND x.id > $id
+    AND {{PORTFOLIO_FILTERS x}}
+  WITH x ORDER BY {{PREFIX_ORDER x}}x.name, x.id LIMIT $limit
+  RETURN x
+  UNION
+  MATCH (x:Party) WHERE {{PREFIX x}} AND x.name < $key AND x.id IS NOT NULL
+    AND {{PORTFOLIO_FILTERS x}}
+  WITH x ORDER BY {{PREFIX_ORDER_DESC x}}x.name DESC, x.id LIMIT $limit
+  RETURN x
+}
 WITH x ORDER BY x.name DESC, x.id LIMIT $limit
 RETURN {{PARTY_FIELDS x}} AS props, CASE WHEN x:Person THEN 'PERSON' ELSE 'ORGANIZATION' END AS kind,
-       x.name AS key
+       x.name AS key, null AS next
 
 // name: by_score
-MATCH (x:Party) WHERE x.profileScore >= $key AND (x.profileScore > $key OR x.id > $id)
-  AND {{PORTFOLIO_FILTERS x}}
+// prefix variants: no_supporter = decisionLayerNoSupporter = true | uncovered = decisionLayerUncovered = true | tier = tier = $tier
+CALL () {
+  MATCH (x:Party) WHERE {{PREFIX x}} AND x.profileScore = $key AND x.id > $id
+    AND {{PORTFOLIO_FILTERS x}}
+  WITH x ORDER BY {{PREFIX_ORDER x}}x.profileScore, x.id LIMIT $limit
+  RETURN x
+  UNION
+  MATCH (x:Party) WHERE {{PREFIX x}} AND x.profileScore > $key AND x.id IS NOT NULL
+    AND {{PORTFOLIO_FILTERS x}}
+  WITH x ORDER BY {{PREFIX_ORDER x}}x.profileScore, x.id LIMIT $limit
+  RETURN x
+}
 WITH x ORDER BY x.profileScore, x.id LIMIT $limit
 RETURN {{PARTY_FIELDS x}} AS props, CASE WHEN x:Person THEN 'PERSON' ELSE 'ORGANIZATION' END AS kind,
-       x.profileScore AS key
+       x.profileScore AS key, null AS next
 
 // name: by_score_desc
-MATCH (x:Party) WHERE x.profileScore <= $key AND (x.profileScore < $key OR x.id > $id)
-  AND {{PORTFOLIO_FILTERS x}}
-WITH x ORDER BY x.profileScore DESC, x.id LIMIT $limit
-RETURN {{PARTY_FIELDS x}} AS props, CASE WHEN x:Person THEN 'PERSON' ELSE 'ORGANIZATION' END AS kind,
-       x.profileScore AS key
+// prefix variants: no_supporter = decisionLayerNoSupporter = true | uncovered = decisionLayerUncovered = true | tier = tier = $tier
+// The rows of the key $key after $id, and the next key below $key (`next`: null at the end).
+CALL () {
+  MATCH (x:Party) WHERE {{PREFIX x}} AND x.profileScore = $key AND x.id > $id
+    AND {{PORTFOLIO_FILTERS x}}
+  WITH x ORDER BY {{PREFIX_ORDER x}}x.profileScore, x.id LIMIT $limit
+  RETURN collect(x) AS rows
+}
+CALL () {
+  MATCH (y:Party) WHERE {{PREFIX y}} AND y.profileScore < $key AND y.id IS NOT NULL
+  WITH y ORDER BY {{PREFIX_ORDER_DESC y}}y.profileScore DESC, y.id DESC LIMIT 1
+  RETURN collect(y.profileScore)[0] AS next
+}
+UNWIND CASE WHEN rows = [] THEN [null] ELSE rows END AS x
+RETURN CASE WHEN x IS NOT NULL THEN {{PARTY_FIELDS x}} END AS props,
+       CASE WHEN x:Person THEN 'PERSON' ELSE 'ORGANIZATION' END AS kind,
+       x.profileScore AS key, next
 
 // name: by_follow_up
-MATCH (x:Party) WHERE x.followUpDay >= $key AND (x.followUpDay > $key OR x.id > $id)
-  AND {{PORTFOLIO_FILTERS x}}
+// prefix variants: no_supporter = decisionLayerNoSupporter = true | uncovered = decisionLayerUncovered = true | tier = tier = $tier
+CALL () {
+  MATCH (x:Party) WHERE {{PREFIX x}} AND x.followUpDay = $key AND x.id > $id
+    AND {{PORTFOLIO_FILTERS x}}
+  WITH x ORDER BY {{PREFIX_ORDER x}}x.followUpDay, x.id LIMIT $limit
+  RETURN x
+  UNION
+  MATCH (x:Party) WHERE {{PREFIX x}} AND x.followUpDay > $key AND x.id IS NOT NULL
+    AND {{PORTFOLIO_FILTERS x}}
+  WITH x ORDER BY {{PREFIX_ORDER x}}x.followUpDay, x.id LIMIT $limit
+  RETURN x
+}
 WITH x ORDER BY x.followUpDay, x.id LIMIT $limit
 RETURN {{PARTY_FIELDS x}} AS props, CASE WHEN x:Person THEN 'PERSON' ELSE 'ORGANIZATION' END AS kind,
-       x.followUpDay AS key
+       x.followUpDay AS key, null AS next
 
 // name: by_follow_up_desc
-MATCH (x:Party) WHERE x.followUpDay <= $key AND (x.followUpDay < $key OR x.id > $id)
-  AND {{PORTFOLIO_FILTERS x}}
+// prefix variants: no_supporter = decisionLayerNoSupporter = true | uncovered = decisionLayerUncovered = true | tier = tier = $tier
+CALL () {
+  MATCH (x:Party) WHERE {{PREFIX x}} AND x.followUpDay = $key AND x.id > $id
+    AND {{PORTFOLIO_FILTERS x}}
+  WITH x ORDER BY {{PREFIX_ORDER x}}x.followUpDay, x.id LIMIT $limit
+  RETURN x
+  UNION
+  MATCH (x:Party) WHERE {{PREFIX x}} AND x.followUpDay < $key AND x.id IS NOT NULL
+    AND {{PORTFOLIO_FILTERS x}}
+  WITH x ORDER BY {{PREFIX_ORDER_DESC x}}x.followUpDay DESC, x.id LIMIT $limit
+  RETURN x
+}
 WITH x ORDER BY x.followUpDay DESC, x.id LIMIT $limit
 RETURN {{PARTY_FIELDS x}} AS props, CASE WHEN x:Person THEN 'PERSON' ELSE 'ORGANIZATION' END AS kind,
-       x.followUpDay AS key
+       x.followUpDay AS key, null AS next
 
 // name: rad_counts
 // Accounts per RAD cell in the whole graph (an admin's count without a book): one count per

@@ -38,6 +38,8 @@ CREATE INDEX webhook_delivery_status IF NOT EXISTS FOR (n:WebhookDelivery) ON (n
 // parties, and the check that a create does not take an archived id.
 CREATE INDEX archived_id IF NOT EXISTS FOR (n:Archived) ON (n.id);
 CREATE INDEX archived_party_id IF NOT EXISTS FOR (n:ArchivedParty) ON (n.id);
+// The admins' list of archived nodes (lifecycle.archived), the latest archived first.
+CREATE INDEX archived_at IF NOT EXISTS FOR (n:Archived) ON (n.archivedAt);
 // The ids of parties merged into a party (mergeParties; cypher/lifecycle.cypher resolve): a
 // list property, which only a full-text index finds by element; the keyword analyzer keeps
 // each id whole.
@@ -49,14 +51,39 @@ CREATE INDEX party_tier IF NOT EXISTS FOR (n:Party) ON (n.tier);
 CREATE INDEX organization_industry IF NOT EXISTS FOR (n:Organization) ON (n.industry);
 CREATE INDEX party_region IF NOT EXISTS FOR (n:Party) ON (n.region);
 CREATE INDEX interaction_at IF NOT EXISTS FOR (n:Interaction) ON (n.at);
-// Portfolio lists (cypher/portfolio.cypher): the orders walk these indexes from the cursor,
-// and the decision-layer flags (true or absent) keep only the flagged accounts.
+// Portfolio lists (cypher/portfolio.cypher): the orders walk these composite indexes from the
+// cursor, (key, id) in the list's order with ties by id; a list of one tier (tier, key, id);
+// a decision-layer gap list (flag, key, id), which holds only the flagged accounts (a flag is true or absent, and a
+// composite index leaves out a node without one of its properties). They replace the
+// single-property indexes of the score, the day and the flags (their prefixes seek the same;
+// kept, the planner could pick one and sort every row after it).
 CREATE INDEX party_name IF NOT EXISTS FOR (n:Party) ON (n.name);
-CREATE INDEX party_profile_score IF NOT EXISTS FOR (n:Party) ON (n.profileScore);
-CREATE INDEX party_follow_up_day IF NOT EXISTS FOR (n:Party) ON (n.followUpDay);
+DROP INDEX party_profile_score IF EXISTS;
+DROP INDEX party_follow_up_day IF EXISTS;
+DROP INDEX party_no_supporter IF EXISTS;
+DROP INDEX party_uncovered IF EXISTS;
 CREATE INDEX party_rad_cell IF NOT EXISTS FOR (n:Party) ON (n.radCell);
-CREATE INDEX party_no_supporter IF NOT EXISTS FOR (n:Party) ON (n.decisionLayerNoSupporter);
-CREATE INDEX party_uncovered IF NOT EXISTS FOR (n:Party) ON (n.decisionLayerUncovered);
+CREATE INDEX party_name_id IF NOT EXISTS FOR (n:Party) ON (n.name, n.id);
+CREATE INDEX party_profile_score_id IF NOT EXISTS FOR (n:Party) ON (n.profileScore, n.id);
+CREATE INDEX party_follow_up_day_id IF NOT EXISTS FOR (n:Party) ON (n.followUpDay, n.id);
+CREATE INDEX party_no_supporter_name IF NOT EXISTS
+  FOR (n:Party) ON (n.decisionLayerNoSupporter, n.name, n.id);
+CREATE INDEX party_no_supporter_score IF NOT EXISTS
+  FOR (n:Party) ON (n.decisionLayerNoSupporter, n.profileScore, n.id);
+CREATE INDEX party_no_supporter_day IF NOT EXISTS
+  FOR (n:Party) ON (n.decisionLayerNoSupporter, n.followUpDay, n.id);
+CREATE INDEX party_uncovered_name IF NOT EXISTS
+  FOR (n:Party) ON (n.decisionLayerUncovered, n.name, n.id);
+CREATE INDEX party_uncovered_score IF NOT EXISTS
+  FOR (n:Party) ON (n.decisionLayerUncovered, n.profileScore, n.id);
+CREATE INDEX party_uncovered_day IF NOT EXISTS
+  FOR (n:Party) ON (n.decisionLayerUncovered, n.followUpDay, n.id);
+CREATE INDEX party_tier_name IF NOT EXISTS FOR (n:Party) ON (n.tier, n.name, n.id);
+CREATE INDEX party_tier_score IF NOT EXISTS FOR (n:Party) ON (n.tier, n.profileScore, n.id);
+CREATE INDEX party_tier_day IF NOT EXISTS FOR (n:Party) ON (n.tier, n.followUpDay, n.id);
+// The day of a party's first interaction after its last refresh (only parties with one are
+// in it): the parties whose follow-up day has come (portfolio.due).
+CREATE INDEX party_next_interaction_day IF NOT EXISTS FOR (n:Party) ON (n.nextInteractionDay);
 // Names, aliases and a person's job titles and departments (searchTitles, kept by the import
 // and the writes of employment), for search. The standard analyzer cuts Chinese text into
 // single characters, so 张 and 立 each find 张立 (the cjk analyzer's bigrams would not), and

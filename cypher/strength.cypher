@@ -25,6 +25,9 @@ CALL (a, b) {
   OPTIONAL MATCH (a)-[:CONDUCTED|WITH]-(i:Interaction)-[:WITH]->(b)
   WHERE i.at IS NOT NULL AND $weights[i.kind] IS NOT NULL
   WITH DISTINCT i WHERE i IS NOT NULL
+  // In id order: the sum below is of floats, whose last bit depends on the order of the
+  // terms; the order the links are matched in is the store's, which another load changes.
+  WITH i ORDER BY i.id
   WITH collect({
          x: log($weights[i.kind]) / log(2.0)
             + (i.at.epochSeconds - $epoch) / 86400.0 / $halfLife,
@@ -74,10 +77,12 @@ RETURN count(*) AS deleted
 // name: last_interactions
 // The parties $ids with their newest interaction and what the sleeping signal reads
 // besides (domain/signals.py `sleeping`): read before and after a write of an interaction.
+// An interaction dated after today ($before: the start of tomorrow, UTC) is no follow-up yet.
 UNWIND $ids AS pid
 MATCH (p:Party {id: pid})
 CALL (p) {
-  OPTIONAL MATCH (p)<-[:WITH]-(i:Interaction)
-  RETURN max(i.at) AS lastAt
+  MATCH (p)<-[:WITH]-(i:Interaction) WHERE i.at < $before
+  WITH i ORDER BY i.at DESC LIMIT 1
+  RETURN collect(i.at)[0] AS lastAt
 }
 RETURN p.id AS id, lastAt, p.customerSince AS customerSince, p.grade AS grade

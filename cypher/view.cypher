@@ -14,7 +14,7 @@ MATCH (n:Party {id: req.id})
 // ----- a person's jobs, reporting lines and household -----
 CALL (n, req) {
   WITH n, req WHERE 'employments' IN req.parts AND n:Person
-  MATCH (n)-[w:WORKS_FOR]->(o:Organization)
+  MATCH (n)-[w:{{REL WORKS_FOR}}]->(o:Organization) {{WHERE_AT w}}
   WITH w, o ORDER BY coalesce(w.primary, false) DESC, o.name, o.id
   RETURN collect({
     organization: {{ORGANIZATION_VIEW o}}, title: w.title, department: w.department,
@@ -23,19 +23,19 @@ CALL (n, req) {
 }
 CALL (n, req) {
   WITH n, req WHERE 'managers' IN req.parts AND n:Person
-  MATCH (n)-[:REPORTS_TO]->(mg:Person)
+  MATCH (n)-[l:{{REL REPORTS_TO}}]->(mg:Person) {{WHERE_AT l}}
   WITH mg ORDER BY mg.name, mg.id
   RETURN collect({{PERSON_VIEW mg}}) AS managers
 }
 CALL (n, req) {
   WITH n, req WHERE 'directReports' IN req.parts AND n:Person
-  MATCH (r:Person)-[:REPORTS_TO]->(n)
+  MATCH (r:Person)-[l:{{REL REPORTS_TO}}]->(n) {{WHERE_AT l}}
   WITH r ORDER BY r.name, r.id
   RETURN collect({{PERSON_VIEW r}}) AS directReports
 }
 CALL (n, req) {
   WITH n, req WHERE 'household' IN req.parts AND n:Person
-  MATCH (n)-[f:FAMILY]-(mbr:Person)
+  MATCH (n)-[f:{{REL FAMILY}}]-(mbr:Person) {{WHERE_AT f}}
   // PARENT points from parent to child: seen from the child, the other one is the parent.
   WITH mbr, f, CASE
       WHEN f.kind = 'PARENT' AND startNode(f) = n THEN 'CHILD'
@@ -49,7 +49,7 @@ CALL (n, req) {
   CALL (n) {
     RETURN n AS holder, null AS relation
     UNION
-    MATCH (n)-[f:FAMILY]-(holder:Person)
+    MATCH (n)-[f:{{REL FAMILY}}]-(holder:Person) {{WHERE_AT f}}
     RETURN holder, CASE
         WHEN f.kind = 'PARENT' AND startNode(f) = n THEN 'CHILD'
         WHEN f.kind = 'PARENT' THEN 'PARENT'
@@ -57,7 +57,7 @@ CALL (n, req) {
   }
   // Two links to one relative (e.g. SPOUSE and OTHER) must not list a holding twice.
   WITH holder, head(collect(relation)) AS relation
-  MATCH (holder)-[:HOLDS]->(h:Holding)-[:OF_PRODUCT]->(prod:Product)
+  MATCH (holder)-[:HOLDS]->(h:Holding)-[:OF_PRODUCT]->(prod:Product) {{WHERE_DAY_AT h: since}}
   WITH holder, relation, h, prod
   ORDER BY relation IS NOT NULL, holder.name, holder.id, prod.name, h.id
   RETURN collect({
@@ -68,7 +68,7 @@ CALL (n, req) {
 }
 CALL (n, req) {
   WITH n, req WHERE 'holdings' IN req.parts AND n:Person
-  MATCH (n)-[:HOLDS]->(h:Holding)-[:OF_PRODUCT]->(prod:Product)
+  MATCH (n)-[:HOLDS]->(h:Holding)-[:OF_PRODUCT]->(prod:Product) {{WHERE_DAY_AT h: since}}
   WITH n, h, prod ORDER BY prod.name, h.id
   RETURN collect({
     props: h {.id, .since, .amount, .status, {{STAMPS h}}}, product: prod {.id, .name, .category, .line, .segment, {{STAMPS prod}}},
@@ -79,7 +79,7 @@ CALL (n, req) {
 CALL (n, req) {
   WITH n, req WHERE 'beneficiaryOf' IN req.parts AND n:Person
   MATCH (n)-[:BENEFICIARY_OF]->(h:Holding)-[:OF_PRODUCT]->(prod:Product)
-  MATCH (holder:Party)-[:HOLDS]->(h)
+  MATCH (holder:Party)-[:HOLDS]->(h) {{WHERE_DAY_AT h: since}}
   WITH holder, h, prod ORDER BY prod.name, h.id
   RETURN collect({
     props: h {.id, .since, .amount, .status, {{STAMPS h}}}, product: prod {.id, .name, .category, .line, .segment, {{STAMPS prod}}},
@@ -106,18 +106,18 @@ CALL (n, req) {
   WITH n, req WHERE 'people' IN req.parts AND n:Organization
   MATCH chain = (unit:Organization)-[:PART_OF*0..]->(n)
   WHERE ($peopleSubsidiaries OR unit = n) AND all(x IN nodes(chain) WHERE NOT x:Archived)
-  MATCH (p:Person)-[w:WORKS_FOR]->(unit)
+  MATCH (p:Person)-[w:{{REL WORKS_FOR}}]->(unit)
   // $visible: the viewer's visible party ids (null: all), so totals and pages agree.
-  WHERE $visible IS NULL OR (p.id IN $visible AND unit.id IN $visible)
+  WHERE ($visible IS NULL OR (p.id IN $visible AND unit.id IN $visible)) {{AND_AT w}}
   RETURN count(w) AS peopleTotal
 }
 CALL (n, req) {
   WITH n, req WHERE 'people' IN req.parts AND n:Organization
   MATCH chain = (unit:Organization)-[:PART_OF*0..]->(n)
   WHERE ($peopleSubsidiaries OR unit = n) AND all(x IN nodes(chain) WHERE NOT x:Archived)
-  MATCH (p:Person)-[w:WORKS_FOR]->(unit)
+  MATCH (p:Person)-[w:{{REL WORKS_FOR}}]->(unit)
   WHERE ($peopleAfter IS NULL OR [p.name, p.id, unit.id] > $peopleAfter)
-    AND ($visible IS NULL OR (p.id IN $visible AND unit.id IN $visible))
+    AND ($visible IS NULL OR (p.id IN $visible AND unit.id IN $visible)) {{AND_AT w}}
   WITH p, w, unit ORDER BY p.name, p.id, unit.id LIMIT $peopleFirst + 1
   RETURN collect({
     person: {{PERSON_VIEW p}}, organization: {{ORGANIZATION_VIEW unit}}, title: w.title,
@@ -128,7 +128,7 @@ CALL (n, req) {
   WITH n, req WHERE 'organizationHoldings' IN req.parts AND n:Organization
   MATCH chain = (unit:Organization)-[:PART_OF*0..]->(n)
   WHERE ($holdingsSubsidiaries OR unit = n) AND all(x IN nodes(chain) WHERE NOT x:Archived)
-  MATCH (unit)-[:HOLDS]->(h:Holding)-[:OF_PRODUCT]->(prod:Product)
+  MATCH (unit)-[:HOLDS]->(h:Holding)-[:OF_PRODUCT]->(prod:Product) {{WHERE_DAY_AT h: since}}
   WITH unit, h, prod ORDER BY unit <> n, unit.name, unit.id, prod.name, h.id
   RETURN collect({
     props: h {.id, .since, .amount, .status, {{STAMPS h}}}, product: prod {.id, .name, .category, .line, .segment, {{STAMPS prod}}},
@@ -148,13 +148,13 @@ CALL (n, req) {
     account: {props: {{ORGANIZATION_VIEW unit}}, kind: 'ORGANIZATION'},
     owner: [(r:Rep)-[:OWNS]->(o) | r {.id, .name, .email, .role, .region, {{STAMPS r}}}][0],
     products: [(o)-[:INCLUDES]->(prod:Product) | prod {.id, .name, .category, .line, .segment, {{STAMPS prod}}}],
-    buyingCentre: [(p:Person)-[b:BUYING_ROLE]->(o) |
+    buyingCentre: [(p:Person)-[b:{{REL BUYING_ROLE}}]->(o) {{WHERE_AT b}} |
       {person: {{PERSON_VIEW p}}, role: b.role, attitude: b.attitude, influence: b.influence, {{STAMPS b}}}]
   }) AS openOpportunities
 }
 CALL (n, req) {
   WITH n, req WHERE 'events' IN req.parts
-  MATCH (n)-[:HAS_EVENT]->(e:BusinessEvent)
+  MATCH (n)-[:HAS_EVENT]->(e:BusinessEvent) {{WHERE_DAY_AT e: date}}
   WITH e ORDER BY e.date DESC, e.id
   RETURN collect(e {.id, .kind, .title, .date, .description, {{STAMPS e}}}) AS events
 }
@@ -163,14 +163,14 @@ CALL (n, req) {
 CALL (n, req) {
   WITH n, req WHERE 'interactions' IN req.parts
   // An aggregate, so that the subquery answers one row even when the part is not asked.
-  MATCH (n)<-[:WITH]-(i:Interaction)
+  MATCH (n)<-[:WITH]-(i:Interaction) {{WHERE_TIME_AT i: at}}
   RETURN count(i) AS interactionsTotal
 }
 CALL (n, req) {
   WITH n, req WHERE 'interactions' IN req.parts
   MATCH (i:Interaction)-[:WITH]->(n)
-  WHERE $interactionsAfterAt IS NULL OR i.at < $interactionsAfterAt
-     OR (i.at = $interactionsAfterAt AND i.id > $interactionsAfterId)
+  WHERE ($interactionsAfterAt IS NULL OR i.at < $interactionsAfterAt
+     OR (i.at = $interactionsAfterAt AND i.id > $interactionsAfterId)) {{AND_TIME_AT i: at}}
   WITH i ORDER BY i.at DESC, i.id LIMIT $interactionsFirst + 1
   RETURN collect({
     props: i {.id, .kind, .at, .direction, .purpose, .channel, .subject, .summary, {{STAMPS i}}},
@@ -189,7 +189,7 @@ CALL (n, req) {
 }
 CALL (n, req) {
   WITH n, req WHERE 'coverage' IN req.parts
-  MATCH (r:Rep)-[c:COVERS]->(n)
+  MATCH (r:Rep)-[c:{{REL COVERS}}]->(n) {{WHERE_AT c}}
   // The declared strength combined with what interactions earned (docs/ANALYTICS.md).
   WITH r, c, {{COVERAGE_STRENGTH c: r, n}} AS strength
   ORDER BY strength DESC, r.id
@@ -197,10 +197,10 @@ CALL (n, req) {
 }
 CALL (n, req) {
   WITH n, req WHERE 'relationships' IN req.parts
-  MATCH (n)-[r:INFLUENCES|KNOWS]-(o:Party)
-  WITH n, r, o ORDER BY type(r), r.strength DESC, o.id
+  MATCH (n)-[r:{{REL INFLUENCES|KNOWS}}]-(o:Party) {{WHERE_AT r}}
+  WITH n, r, o ORDER BY {{TYPE r}}, r.strength DESC, o.id
   RETURN collect({
-    type: type(r), outgoing: startNode(r) = n, strength: r.strength, kind: r.kind,
+    type: {{TYPE r}}, outgoing: startNode(r) = n, strength: r.strength, kind: r.kind,
     context: r.context, {{STAMPS r}},
     party: {props: {{PARTY_VIEW o}}, kind: CASE WHEN o:Person THEN 'PERSON' ELSE 'ORGANIZATION' END}
   }) AS relationships
@@ -208,8 +208,8 @@ CALL (n, req) {
 CALL (n, req) {
   WITH n, req WHERE 'accountTeams' IN req.parts
   // A team covering an ancestor (the group) covers its branches too; the nearest wins.
-  MATCH p = (n)-[:PART_OF*0..]->(acct:Party)<-[:COVERS_ACCOUNT]-(t:AccountTeam)
-  WHERE all(x IN nodes(p) WHERE NOT x:Archived)
+  MATCH p = (n)-[:PART_OF*0..]->(acct:Party)<-[ca:{{REL COVERS_ACCOUNT}}]-(t:AccountTeam)
+  WHERE all(x IN nodes(p) WHERE NOT x:Archived) {{AND_AT ca}}
   WITH t, acct, length(p) AS distance ORDER BY distance, t.id
   WITH t, head(collect(acct)) AS acct, min(distance) AS distance
   ORDER BY distance, t.name, t.id
@@ -217,7 +217,7 @@ CALL (n, req) {
     props: t {.id, .name, {{STAMPS t}}},
     account: {props: {{PARTY_VIEW acct}}, kind: CASE WHEN acct:Person THEN 'PERSON' ELSE 'ORGANIZATION' END},
     manager: [(mg:Rep)-[:MANAGES]->(t) | mg {.id, .name, .email, .role, .region, {{STAMPS mg}}}][0],
-    members: [(r:Rep)-[m:MEMBER_OF]->(t) | {rep: r {.id, .name, .email, .role, .region, {{STAMPS r}}}, role: m.role, {{STAMPS m}}}]
+    members: [(r:Rep)-[m:{{REL MEMBER_OF}}]->(t) {{WHERE_AT m}} | {rep: r {.id, .name, .email, .role, .region, {{STAMPS r}}}, role: m.role, {{STAMPS m}}}]
   }) AS accountTeams
 }
 RETURN n.id AS id, {{PARTY_VIEW n}} AS props,

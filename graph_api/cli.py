@@ -137,6 +137,21 @@ def _with_store(settings: Settings, work: Callable[[Store], Awaitable[T]]) -> T:
         return asyncio.run(run(uri))
 
 
+def _reset_arguments(p: argparse.ArgumentParser) -> None:
+    resets = p.add_mutually_exclusive_group()
+    resets.add_argument(
+        "--reset",
+        action="store_true",
+        help="delete the customer data first; the stored API keys and webhooks (with their "
+        "delivery logs and the feed's position) are kept",
+    )
+    resets.add_argument(
+        "--reset-all",
+        action="store_true",
+        help="delete everything in the database first, API keys and webhooks included",
+    )
+
+
 def _print_or_write(text: str, path: Path, write: bool) -> int:
     """A generated file (the schema, the model doc): to stdout, or over `path` with --write."""
     if write:
@@ -172,6 +187,7 @@ async def _import(
     batch_size: int = 5000,
     link_concurrency: int = 1,
     reset: bool = False,
+    reset_all: bool = False,
     quiet: bool = False,
     checkpoint: Path | None = None,
     resume: bool = False,
@@ -187,8 +203,9 @@ async def _import(
     store = _store(settings, uri)
     try:
         await store.migrate()
-        if reset:
-            await store.clear()
+        if reset or reset_all:
+            # --reset keeps the API keys and webhooks (Store.clear); --reset-all does not.
+            await store.clear(everything=reset_all)
         progress_factory = None if quiet else _progress_factory
         try:
             report = await import_path(
@@ -439,7 +456,9 @@ def cmd_neo4j(args: argparse.Namespace) -> int:
 def cmd_seed(args: argparse.Namespace) -> int:
     settings = get_settings()
     with database(settings) as uri:
-        return asyncio.run(_import(settings, uri, DEMO_DATA, reset=args.reset))
+        return asyncio.run(
+            _import(settings, uri, DEMO_DATA, reset=args.reset, reset_all=args.reset_all)
+        )
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -449,7 +468,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.reject_file and not args.accept_valid:
         print("error: --reject-file goes with --accept-valid", file=sys.stderr)
         return 2
-    if args.resume and args.reset:
+    if args.resume and (args.reset or args.reset_all):
         print(
             "error: --resume finishes an import; --reset would delete what it wrote",
             file=sys.stderr,
@@ -506,6 +525,7 @@ def _run_import(settings: Settings, uri: str, args: argparse.Namespace, checkpoi
             batch_size=args.batch_size,
             link_concurrency=args.link_concurrency,
             reset=args.reset,
+            reset_all=args.reset_all,
             checkpoint=checkpoint,
             resume=args.resume,
         )
@@ -525,7 +545,29 @@ def _initial_import_if_empty(settings: Settings, args: argparse.Namespace) -> in
     from graph_api.store.local_neo4j import LocalNeo4jError
 
     local = _local_neo4j(settings)
-    if store_dir(local.data_dir).exists() and not args.reset:
+    # The bulk importer replaces the whole database, the API keys and webhooks with it:
+    # --reset keeps them, so it clears the customer data and imports transactionally.
+    if (
+        store_dir(local.data_dir).exists()
+        and args.reset
+        and _with_store(settings, lambda store: store.holds_service_config())
+    ):
+        if args.initial:
+            print(
+                f"error: --initial replaces the whole database in {local.data_dir}, "
+                "its API keys and webhooks too (--reset keeps them): add --reset-all to "
+                "delete them as well, or leave --initial out",
+                file=sys.stderr,
+            )
+            return 2
+        print(
+            "--reset keeps the stored API keys and webhooks: clearing the customer data "
+            "and importing with the transactional importer (--reset-all: bulk import "
+            "into a new database)",
+            file=sys.stderr,
+        )
+        return None
+    if store_dir(local.data_dir).exists() and not (args.reset or args.reset_all):
         # A store exists: look inside (a database that was started once and is still empty
         # gets the bulk import too).
         empty = _with_store(settings, database_is_empty)
@@ -884,7 +926,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_neo4j)
 
     p = sub.add_parser("seed", help="load the demo data set (seed/demo.json)")
-    p.add_argument("--reset", action="store_true", help="delete everything in the database first")
+    _reset_arguments(p)
     p.set_defaults(func=cmd_seed)
 
     p = sub.add_parser(
@@ -912,7 +954,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="link batches written at once, on as many sessions (default 1; on 2 cores "
         "more gained nothing measurable)",
     )
-    p.add_argument("--reset", action="store_true", help="delete everything in the database first")
+    _reset_arguments(p)
     p.add_argument(
         "--initial",
         action="store_true",

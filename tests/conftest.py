@@ -77,19 +77,19 @@ class Database:
     async def demo(self) -> None:
         """The demo data set, loaded once and reused by read-only tests."""
         if self.state != "demo":
-            await self.store.clear()
+            await self.store.clear(everything=True)
             report = await import_path(self.store, DEMO)
             assert not report.problems, [p.line() for p in report.problems]
             self.state = "demo"
 
     async def empty(self) -> None:
-        await self.store.clear()
+        await self.store.clear(everything=True)
         self.state = "dirty"
 
     async def load(self, doc: dict[str, Any], tmp_path: Path, *, clear: bool = True) -> Any:
         """Imports a document given as a dict (the test's own hand-made graph)."""
         if clear:
-            await self.store.clear()
+            await self.store.clear(everything=True)
         self.state = "dirty"
         path = tmp_path / f"doc-{time.monotonic_ns()}.json"
         path.write_bytes(orjson.dumps({"format": "relgraph-import", "version": 1, **doc}))

@@ -114,6 +114,10 @@ query Path($from: ID!, $to: ID!) {
 }
 """
 
+# The same 360° view as of that day (party(id, asOf)); signals keep their own pinned day.
+VIEW360_AS_OF = VIEW360.replace("View360($id: ID!)", "View360AsOf($id: ID!)").replace(
+    "party(id: $id)", f'party(id: $id, asOf: "{AS_OF_DAY}")'
+)
 KEY_DECIDERS_AS_OF = KEY_DECIDERS.replace("limit: 10", f'limit: 10, asOf: "{AS_OF_DAY}"')
 RELATIONSHIP_PATH_AS_OF = RELATIONSHIP_PATH.replace("limit: 3", f'limit: 3, asOf: "{AS_OF_DAY}"')
 
@@ -204,6 +208,13 @@ PORTFOLIO_LISTS: tuple[dict[str, Any], ...] = (
 
 OPERATIONS: tuple[Operation, ...] = (
     Operation("view360", "ours", VIEW360, _ids("parties"), "party(id): the full 360° view"),
+    Operation(
+        "view360-asOf",
+        "ours",
+        VIEW360_AS_OF,
+        _ids("parties"),
+        f"the same view as of {AS_OF_DAY} (party(id, asOf): links valid that day)",
+    ),
     Operation(
         "batch360",
         "ours",

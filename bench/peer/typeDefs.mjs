@@ -9,6 +9,17 @@
 // party, the signals - are @cypher fields, since the library has no other way to express
 // them; their Cypher follows cypher/view.cypher and graph_api/domain/signals.py.
 
+// A coverage link's strength as our view reports it (cypher/view.cypher, docs/ANALYTICS.md
+// "Earned strength"): the declared COVERS.strength combined with what the pair's
+// interactions earned, from its ENGAGED accumulator, at the query's time, rounded to 4
+// digits: graph_api/store/projection.py `coverage_strength("c", "r", "this")` with the
+// service's clock (tests/unit/test_bench_harness.py checks the copy).
+const coverageStrength =
+  "coalesce(head([(r)-[earnedAcc:ENGAGED]->(this) | round(1.0 - (1.0 - coalesce(c.strength, 0.0)) / " +
+  "(1.0 + CASE WHEN earnedAcc.active > 0 AND earnedAcc.passive > 0 THEN 1.0 ELSE 0.75 END * " +
+  "exp(0.6931471805599453 * (earnedAcc.lacc - (datetime().epochSeconds - 1577836800) / 86400.0 / " +
+  "earnedAcc.halfLife)) / 1.0), 4)]), c.strength)";
+
 // Shared by Person and Organization: @cypher fields of an interface must be repeated on
 // each implementing type.
 const partyFields = `
@@ -22,8 +33,9 @@ const partyFields = `
     @cypher(
       statement: """
       MATCH (r:Rep)-[c:COVERS]->(this)
-      WITH r, c ORDER BY c.strength DESC, r.id
-      RETURN {rep: r {.id, .name}, strength: c.strength, kind: c.kind} AS coverage
+      WITH r, c, ${coverageStrength} AS strength
+      ORDER BY strength DESC, r.id
+      RETURN {rep: r {.id, .name}, strength: strength, kind: c.kind} AS coverage
       """
       columnName: "coverage"
     )

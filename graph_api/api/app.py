@@ -308,6 +308,7 @@ def tune_garbage_collector(threshold: int) -> None:
 _MIGRATE_RETRY_S = 2.0
 _PRUNE_EVERY_S = 600.0
 _PRUNE_FEED_EVERY_S = 3600.0
+_REFRESH_DUE_EVERY_S = 300.0
 
 
 async def _migrate_when_reachable(
@@ -343,6 +344,19 @@ async def _prune_idempotency_keys(store: Store, retention: timedelta) -> None:
             if deleted:
                 log.info("pruned %d idempotency keys older than %s", deleted, retention)
         await asyncio.sleep(_PRUNE_EVERY_S)
+
+
+async def _refresh_due_portfolio(store: Store) -> None:
+    """Parties whose interaction dated ahead has come get their follow-up day (the sleeping
+    lists read it): the migration did today's at start-up; then every few minutes, so a new
+    day's are current minutes after midnight (UTC). Every replica runs it: a second refresh
+    of the same parties finds none due."""
+    while True:
+        await asyncio.sleep(_REFRESH_DUE_EVERY_S)
+        with contextlib.suppress(Unavailable):
+            done = await store.refresh_due()
+            if done:
+                log.info("portfolio: %d parties refreshed on the day of their interaction", done)
 
 
 async def _prune_feed(store: Store, settings: Settings) -> None:
@@ -400,6 +414,7 @@ def create_app(
         retention = timedelta(hours=settings.idempotency_retention_hours)
         pruning = asyncio.create_task(_prune_idempotency_keys(the_store, retention))
         feed_pruning = asyncio.create_task(_prune_feed(the_store, settings))
+        refreshing = asyncio.create_task(_refresh_due_portfolio(the_store))
         # Webhook deliveries: every process runs a worker; leases in Neo4j make each
         # webhook delivered by one of them at a time.
         worker = webhooks.DeliveryWorker(the_store, settings) if settings.webhook_worker else None
@@ -421,7 +436,7 @@ def create_app(
         try:
             yield
         finally:
-            for task in (migration, pruning, feed_pruning, delivering):
+            for task in (migration, pruning, feed_pruning, refreshing, delivering):
                 if task is None:
                     continue
                 task.cancel()

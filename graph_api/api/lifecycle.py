@@ -10,10 +10,14 @@ from typing import Annotated
 import strawberry
 
 from graph_api.api import enums as _enums  # noqa: F401  (registers the domain enums first)
+from graph_api.api.arguments import After, First
 from graph_api.api.context import Info
 from graph_api.api.mutations import _write
+from graph_api.api.view_types import PageInfo
 from graph_api.domain import writes as w
 from graph_api.domain.errors import InvalidInput
+from graph_api.services import lifecycle
+from graph_api.services.access import require_admin
 from graph_api.services.parties import check_id
 
 MAX_REASON_LENGTH = 500
@@ -284,4 +288,80 @@ class LifecycleMutation:
         return await _one(info, "erasePersonalData", change)
 
 
-__all__ = ["LifecycleMutation", "LifecycleResult"]
+@strawberry.type(description="A node archived: what it was, when, by whom and why.")
+class ArchivedNode:
+    kind: w.ArchivableKind = strawberry.field(description="What the node was.")
+    id: strawberry.ID = strawberry.field(description="Its id (restore takes it).")
+    label: str | None = strawberry.field(
+        description="Its name (a business event's title, an affinity rule's reason)."
+    )
+    archived_at: datetime.datetime = strawberry.field(description="When it was archived.")
+    archived_by: str | None = strawberry.field(description="Who archived it (the key's subject).")
+    reason: str | None = strawberry.field(description="The reason given.")
+    version: int = strawberry.field(
+        description="Its version (expectedVersion of a restore that must not race)."
+    )
+
+    @staticmethod
+    def from_domain(n: lifecycle.ArchivedNode) -> ArchivedNode:
+        return ArchivedNode(
+            kind=n.kind,
+            id=strawberry.ID(n.id),
+            label=n.label,
+            archived_at=n.archived_at,
+            archived_by=n.archived_by,
+            reason=n.reason,
+            version=n.version,
+        )
+
+
+@strawberry.type(description="An archived node in a page, with its cursor.")
+class ArchivedNodeEdge:
+    cursor: str = strawberry.field(description="Opaque cursor of this edge (for `after`).")
+    node: ArchivedNode = strawberry.field(description="The archived node.")
+
+
+@strawberry.type(description="Archived nodes, the latest archived first.")
+class ArchivedNodeConnection:
+    edges: list[ArchivedNodeEdge] = strawberry.field(description="The nodes of this page.")
+    page_info: PageInfo = strawberry.field(description="Where this page is in the list.")
+
+
+@strawberry.type
+class LifecycleQuery:
+    @strawberry.field(
+        description=(
+            "The archived nodes (admins only: FORBIDDEN for reps and managers), the latest "
+            "archived first, then by id: what restore and restoreParty can bring back. Reads "
+            "leave archived nodes out everywhere else."
+        )
+    )
+    async def archived_nodes(
+        self,
+        info: Info,
+        kinds: Annotated[
+            list[w.ArchivableKind] | None,
+            strawberry.argument(description="Only nodes of these kinds (null: every kind)."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+    ) -> ArchivedNodeConnection:
+        context = info.context
+        require_admin(context.viewer, "archived nodes")  # before the scope's query
+        page = await lifecycle.archived_nodes(
+            await context.reader(), context.viewer, context.settings, kinds, first, after
+        )
+        return ArchivedNodeConnection(
+            edges=[
+                ArchivedNodeEdge(cursor=c, node=ArchivedNode.from_domain(n)) for c, n in page.edges
+            ],
+            page_info=PageInfo(
+                has_next_page=page.has_next_page,
+                has_previous_page=after is not None,
+                start_cursor=page.start_cursor,
+                end_cursor=page.end_cursor,
+            ),
+        )
+
+
+__all__ = ["LifecycleMutation", "LifecycleQuery", "LifecycleResult"]

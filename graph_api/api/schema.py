@@ -23,7 +23,7 @@ from graph_api.api.feed import FeedQuery, Subscription
 from graph_api.api.job_change import JobChangeMutation, JobChangesQuery
 from graph_api.api.keys import KeysMutation, KeysQuery
 from graph_api.api.labels import LabelsQuery
-from graph_api.api.lifecycle import LifecycleMutation
+from graph_api.api.lifecycle import LifecycleMutation, LifecycleQuery
 from graph_api.api.limits import limit_extensions
 from graph_api.api.mutations import WriteMutation
 from graph_api.api.node import NodeQuery
@@ -59,6 +59,7 @@ Query = merge_types(
         LabelsQuery,
         KeysQuery,
         WebhooksQuery,
+        LifecycleQuery,
     ),
 )
 # merge_types takes no description: set on the merged type's definition.
@@ -66,7 +67,7 @@ Query.__strawberry_definition__.description = (  # type: ignore[attr-defined]
     "Reads: the 360° view of a party, org charts, search, key deciders and the TAS "
     "assessment, the TAS scorecard and the funnel, relationship paths and warm "
     "introductions, cross-selling, the audit trail, API keys, "
-    "the change feed, webhooks."
+    "the change feed, webhooks, archived nodes."
 )
 
 Mutation = merge_types(

@@ -59,10 +59,10 @@ class Employment:
     primary: bool = strawberry.field(description="The person's main employer.")
 
     @classmethod
-    def from_domain(cls, e: v.Employment) -> Employment:
+    def from_domain(cls, e: v.Employment, as_of: datetime.date | None = None) -> Employment:
         return cls(
             **stamp_values(e),
-            organization=Organization.from_domain(e.organization),
+            organization=Organization.from_domain(e.organization, as_of),
             title=e.title,
             department=e.department,
             since=e.since,
@@ -79,8 +79,12 @@ class HouseholdMember:
     )
 
     @classmethod
-    def from_domain(cls, h: v.HouseholdMember) -> HouseholdMember:
-        return cls(**stamp_values(h), person=Person.from_domain(h.person), relation=h.relation)
+    def from_domain(
+        cls, h: v.HouseholdMember, as_of: datetime.date | None = None
+    ) -> HouseholdMember:
+        return cls(
+            **stamp_values(h), person=Person.from_domain(h.person, as_of), relation=h.relation
+        )
 
 
 @strawberry.type(description="A beneficiary of a policy.")
@@ -90,8 +94,8 @@ class Beneficiary:
     share: float | None = strawberry.field(description="Share of the benefit, 0..1.")
 
     @classmethod
-    def from_domain(cls, b: v.Beneficiary) -> Beneficiary:
-        return cls(**stamp_values(b), person=Person.from_domain(b.person), share=b.share)
+    def from_domain(cls, b: v.Beneficiary, as_of: datetime.date | None = None) -> Beneficiary:
+        return cls(**stamp_values(b), person=Person.from_domain(b.person, as_of), share=b.share)
 
 
 @described_by("holdings")
@@ -113,16 +117,16 @@ class Holding(Node):
     )
 
     @classmethod
-    def from_domain(cls, h: v.Holding) -> Holding:
+    def from_domain(cls, h: v.Holding, as_of: datetime.date | None = None) -> Holding:
         return cls(
             **stamp_values(h),
             id=strawberry.ID(h.id),
-            holder=party_to_gql(h.holder),
+            holder=party_to_gql(h.holder, as_of),
             product=Product.from_domain(h.product),
             since=h.since,
             amount=h.amount,
             status=h.status,
-            beneficiaries=[Beneficiary.from_domain(b) for b in h.beneficiaries],
+            beneficiaries=[Beneficiary.from_domain(b, as_of) for b in h.beneficiaries],
             household_relation=h.household_relation,
         )
 
@@ -143,11 +147,11 @@ class Relationship:
     )
 
     @classmethod
-    def from_domain(cls, r: v.Relationship) -> Relationship:
+    def from_domain(cls, r: v.Relationship, as_of: datetime.date | None = None) -> Relationship:
         return cls(
             **stamp_values(r),
             kind=r.kind,
-            party=party_to_gql(r.party),
+            party=party_to_gql(r.party, as_of),
             strength=reported_or_none(r.strength),
             influence_kind=r.influence_kind,
             context=r.context,
@@ -168,12 +172,12 @@ class AccountTeam(Node):
     )
 
     @classmethod
-    def from_domain(cls, t: v.AccountTeam) -> AccountTeam:
+    def from_domain(cls, t: v.AccountTeam, as_of: datetime.date | None = None) -> AccountTeam:
         return cls(
             **stamp_values(t),
             id=strawberry.ID(t.id),
             name=t.name,
-            account=party_to_gql(t.account),
+            account=party_to_gql(t.account, as_of),
             manager=Rep.from_domain(t.manager) if t.manager else None,
             members=[TeamMember.from_domain(x) for x in t.members],
         )
@@ -189,10 +193,12 @@ class BuyingCentreMember:
     influence: m.InfluenceLevel | None
 
     @classmethod
-    def from_domain(cls, b: v.BuyingCentreMember) -> BuyingCentreMember:
+    def from_domain(
+        cls, b: v.BuyingCentreMember, as_of: datetime.date | None = None
+    ) -> BuyingCentreMember:
         return cls(
             **stamp_values(b),
-            person=Person.from_domain(b.person),
+            person=Person.from_domain(b.person, as_of),
             role=b.role,
             attitude=b.attitude,
             influence=b.influence,
@@ -217,19 +223,19 @@ class Opportunity(Node):
     )
 
     @classmethod
-    def from_domain(cls, o: v.Opportunity) -> Opportunity:
+    def from_domain(cls, o: v.Opportunity, as_of: datetime.date | None = None) -> Opportunity:
         return cls(
             **stamp_values(o),
             id=strawberry.ID(o.id),
             name=o.name,
-            account=party_to_gql(o.account),
+            account=party_to_gql(o.account, as_of),
             stage=o.stage,
             probability=o.probability,
             amount=o.amount,
             close_date=o.close_date,
             owner=Rep.from_domain(o.owner) if o.owner else None,
             products=[Product.from_domain(p) for p in o.products],
-            buying_centre=[BuyingCentreMember.from_domain(b) for b in o.buying_centre],
+            buying_centre=[BuyingCentreMember.from_domain(b, as_of) for b in o.buying_centre],
         )
 
 
@@ -254,14 +260,16 @@ class EmployeeConnection:
     total_count: int = strawberry.field(description="Items in the whole list.")
 
     @classmethod
-    def from_domain(cls, page: v.Page[v.Employment]) -> EmployeeConnection:
+    def from_domain(
+        cls, page: v.Page[v.Employment], as_of: datetime.date | None = None
+    ) -> EmployeeConnection:
         return cls(
             edges=[
                 EmployeeEdge(
                     **stamp_values(e.node),
                     cursor=e.cursor,
-                    node=Person.from_domain(e.node.person),
-                    organization=Organization.from_domain(e.node.organization),
+                    node=Person.from_domain(e.node.person, as_of),
+                    organization=Organization.from_domain(e.node.organization, as_of),
                     title=e.node.title,
                     department=e.node.department,
                     since=e.node.since,
@@ -293,6 +301,9 @@ class Party(Node):
     source: str | None = declared_field("people", "source")
     merged_ids: list[str] = declared_field("people", "mergedIds")
     version: int = strawberry.field(description="Increases with every change (optimistic locking).")
+    # The day the party's view is read as of (party(id, asOf)); None: today's graph. Every
+    # party reached from its view is read as of the same day.
+    as_of: strawberry.Private[datetime.date | None] = None
 
     @strawberry.field(
         description=(
@@ -316,28 +327,33 @@ class Party(Node):
         self, info: Info, first: First = None, after: After = None
     ) -> InteractionConnection | None:
         args = interactions_args(first, after, info.context.settings)
-        page = await view_part(info, self.id, ViewPart.INTERACTIONS, args)
+        page = await view_part(info, self.id, ViewPart.INTERACTIONS, args, self.as_of)
         return InteractionConnection.from_domain(page)
 
     @strawberry.field(
         description=(
             "Tier, RAD cell, sleeping flag and profile completeness as of `asOf` "
-            "(default: today, UTC). Interactions after that day are not counted."
+            "(default: the day the party is read as of, party(asOf:), else today, UTC). "
+            "Interactions after that day are not counted."
         )
     )
     async def signals(self, info: Info, as_of: AsOf = None) -> Signals:
+        day = as_of if as_of is not None else self.as_of
         return Signals.from_domain(
-            await view_part(info, self.id, ViewPart.SIGNALS, signals_args(as_of))
+            await view_part(info, self.id, ViewPart.SIGNALS, signals_args(day), self.as_of)
         )
 
     @strawberry.field(description="Which of our reps cover the party, strongest first.")
     async def coverage(self, info: Info) -> list[Coverage]:
-        return [Coverage.from_domain(c) for c in await view_part(info, self.id, ViewPart.COVERAGE)]
+        return [
+            Coverage.from_domain(c)
+            for c in await view_part(info, self.id, ViewPart.COVERAGE, as_of=self.as_of)
+        ]
 
     @strawberry.field(description="Influence (who listens to whom) and acquaintance links.")
     async def relationships(self, info: Info) -> list[Relationship]:
-        items = await view_part(info, self.id, ViewPart.RELATIONSHIPS)
-        return [Relationship.from_domain(r) for r in items]
+        items = await view_part(info, self.id, ViewPart.RELATIONSHIPS, as_of=self.as_of)
+        return [Relationship.from_domain(r, self.as_of) for r in items]
 
     @strawberry.field(
         description=(
@@ -346,8 +362,8 @@ class Party(Node):
         )
     )
     async def account_teams(self, info: Info) -> list[AccountTeam]:
-        items = await view_part(info, self.id, ViewPart.ACCOUNT_TEAMS)
-        return [AccountTeam.from_domain(t) for t in items]
+        items = await view_part(info, self.id, ViewPart.ACCOUNT_TEAMS, as_of=self.as_of)
+        return [AccountTeam.from_domain(t, self.as_of) for t in items]
 
 
 def sensitive_open(info: Info, party_id: str) -> bool:
@@ -365,17 +381,20 @@ class Person(Party):
 
     @strawberry.field(description="Employers and contact roles, the primary one first.")
     async def employments(self, info: Info) -> list[Employment]:
-        items = await view_part(info, self.id, ViewPart.EMPLOYMENTS)
-        return [Employment.from_domain(e) for e in items]
+        items = await view_part(info, self.id, ViewPart.EMPLOYMENTS, as_of=self.as_of)
+        return [Employment.from_domain(e, self.as_of) for e in items]
 
     @strawberry.field(description="The people this person reports to.")
     async def managers(self, info: Info) -> list[Person]:
-        return [Person.from_domain(p) for p in await view_part(info, self.id, ViewPart.MANAGERS)]
+        return [
+            Person.from_domain(p, self.as_of)
+            for p in await view_part(info, self.id, ViewPart.MANAGERS, as_of=self.as_of)
+        ]
 
     @strawberry.field(description="The people reporting to this person.")
     async def direct_reports(self, info: Info) -> list[Person]:
-        items = await view_part(info, self.id, ViewPart.DIRECT_REPORTS)
-        return [Person.from_domain(p) for p in items]
+        items = await view_part(info, self.id, ViewPart.DIRECT_REPORTS, as_of=self.as_of)
+        return [Person.from_domain(p, self.as_of) for p in items]
 
     @strawberry.field(
         description=(
@@ -384,8 +403,8 @@ class Person(Party):
         )
     )
     async def household(self, info: Info) -> list[HouseholdMember]:
-        items = await view_part(info, self.id, ViewPart.HOUSEHOLD)
-        return [HouseholdMember.from_domain(h) for h in items]
+        items = await view_part(info, self.id, ViewPart.HOUSEHOLD, as_of=self.as_of)
+        return [HouseholdMember.from_domain(h, self.as_of) for h in items]
 
     @strawberry.field(
         description=(
@@ -394,22 +413,26 @@ class Person(Party):
         )
     )
     async def household_holdings(self, info: Info) -> list[Holding]:
-        items = await view_part(info, self.id, ViewPart.HOUSEHOLD_HOLDINGS)
-        return [Holding.from_domain(h) for h in items]
+        items = await view_part(info, self.id, ViewPart.HOUSEHOLD_HOLDINGS, as_of=self.as_of)
+        return [Holding.from_domain(h, self.as_of) for h in items]
 
     @strawberry.field(description="Products the person holds.")
     async def holdings(self, info: Info) -> list[Holding]:
-        return [Holding.from_domain(h) for h in await view_part(info, self.id, ViewPart.HOLDINGS)]
+        return [
+            Holding.from_domain(h, self.as_of)
+            for h in await view_part(info, self.id, ViewPart.HOLDINGS, as_of=self.as_of)
+        ]
 
     @strawberry.field(description="Holdings (policies) the person is a beneficiary of.")
     async def beneficiary_of(self, info: Info) -> list[Holding]:
-        items = await view_part(info, self.id, ViewPart.BENEFICIARY_OF)
-        return [Holding.from_domain(h) for h in items]
+        items = await view_part(info, self.id, ViewPart.BENEFICIARY_OF, as_of=self.as_of)
+        return [Holding.from_domain(h, self.as_of) for h in items]
 
     @classmethod
-    def from_domain(cls, p: m.Person) -> Person:
+    def from_domain(cls, p: m.Person, as_of: datetime.date | None = None) -> Person:
         values = declared_values("people", p, cls)
         values.update(
+            as_of=as_of,
             id=strawberry.ID(p.id),
             kind=m.PartyKind.PERSON,
             aliases=list(p.aliases),
@@ -430,18 +453,18 @@ class Organization(Party):
 
     @strawberry.field(description="The organization this one is part of.")
     async def parent(self, info: Info) -> Organization | None:
-        ancestors = await view_part(info, self.id, ViewPart.ANCESTORS)
-        return Organization.from_domain(ancestors[0]) if ancestors else None
+        ancestors = await view_part(info, self.id, ViewPart.ANCESTORS, as_of=self.as_of)
+        return Organization.from_domain(ancestors[0], self.as_of) if ancestors else None
 
     @strawberry.field(description="The parent chain up to the top, the parent first.")
     async def ancestors(self, info: Info) -> list[Organization]:
-        items = await view_part(info, self.id, ViewPart.ANCESTORS)
-        return [Organization.from_domain(o) for o in items]
+        items = await view_part(info, self.id, ViewPart.ANCESTORS, as_of=self.as_of)
+        return [Organization.from_domain(o, self.as_of) for o in items]
 
     @strawberry.field(description="Branches, subsidiaries and departments directly below.")
     async def children(self, info: Info) -> list[Organization]:
-        items = await view_part(info, self.id, ViewPart.CHILDREN)
-        return [Organization.from_domain(o) for o in items]
+        items = await view_part(info, self.id, ViewPart.CHILDREN, as_of=self.as_of)
+        return [Organization.from_domain(o, self.as_of) for o in items]
 
     @strawberry.field(
         description=(
@@ -457,8 +480,8 @@ class Organization(Party):
         include_subsidiaries: IncludeSubsidiaries = False,
     ) -> EmployeeConnection | None:
         args = people_args(first, after, include_subsidiaries, info.context.settings)
-        page = await view_part(info, self.id, ViewPart.PEOPLE, args)
-        return EmployeeConnection.from_domain(page)
+        page = await view_part(info, self.id, ViewPart.PEOPLE, args, self.as_of)
+        return EmployeeConnection.from_domain(page, self.as_of)
 
     @strawberry.field(
         description=(
@@ -470,8 +493,8 @@ class Organization(Party):
         self, info: Info, include_subsidiaries: IncludeSubsidiaries = False
     ) -> list[Holding]:
         args = SubsidiariesArgs(include_subsidiaries)
-        items = await view_part(info, self.id, ViewPart.ORGANIZATION_HOLDINGS, args)
-        return [Holding.from_domain(h) for h in items]
+        items = await view_part(info, self.id, ViewPart.ORGANIZATION_HOLDINGS, args, self.as_of)
+        return [Holding.from_domain(h, self.as_of) for h in items]
 
     @strawberry.field(
         description=(
@@ -483,19 +506,21 @@ class Organization(Party):
         self, info: Info, include_subsidiaries: IncludeSubsidiaries = False
     ) -> list[Opportunity]:
         args = SubsidiariesArgs(include_subsidiaries)
-        items = await view_part(info, self.id, ViewPart.OPEN_OPPORTUNITIES, args)
-        return [Opportunity.from_domain(o) for o in items]
+        items = await view_part(info, self.id, ViewPart.OPEN_OPPORTUNITIES, args, self.as_of)
+        return [Opportunity.from_domain(o, self.as_of) for o in items]
 
     @strawberry.field(description="News and business events, newest first.")
     async def events(self, info: Info) -> list[BusinessEvent]:
         return [
-            BusinessEvent.from_domain(e) for e in await view_part(info, self.id, ViewPart.EVENTS)
+            BusinessEvent.from_domain(e)
+            for e in await view_part(info, self.id, ViewPart.EVENTS, as_of=self.as_of)
         ]
 
     @classmethod
-    def from_domain(cls, o: m.Organization) -> Organization:
+    def from_domain(cls, o: m.Organization, as_of: datetime.date | None = None) -> Organization:
         values = declared_values("organizations", o, cls)
         values.update(
+            as_of=as_of,
             id=strawberry.ID(o.id),
             kind=m.PartyKind.ORGANIZATION,
             aliases=list(o.aliases),
@@ -507,10 +532,11 @@ class Organization(Party):
         return cls(**values)
 
 
-def party_to_gql(p: m.Party) -> Person | Organization:
+def party_to_gql(p: m.Party, as_of: datetime.date | None = None) -> Person | Organization:
+    """The party's GraphQL object; `as_of`: the day its view is read as of (None: today)."""
     if isinstance(p, m.Person):
-        return Person.from_domain(p)
-    return Organization.from_domain(p)
+        return Person.from_domain(p, as_of)
+    return Organization.from_domain(p, as_of)
 
 
 @strawberry.type(description="A node of a drawn path.")

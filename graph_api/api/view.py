@@ -85,10 +85,17 @@ def view_loader(info: Info) -> DataLoader[ViewKey, Any]:
     return loader
 
 
-async def view_part(info: Info, party_id: str, part: ViewPart, args: PartArgs = None) -> Any:
-    """A part of a party's view: ready if the party's query primed it, else batched."""
+async def view_part(
+    info: Info,
+    party_id: str,
+    part: ViewPart,
+    args: PartArgs = None,
+    as_of: datetime.date | None = None,
+) -> Any:
+    """A part of a party's view (as of `as_of`, None: today): ready if the party's query
+    primed it, else batched."""
     wants_timestamps(info)
-    return await view_loader(info).load(ViewKey(party_id, part, args))
+    return await view_loader(info).load(ViewKey(party_id, part, args, as_of))
 
 
 def wants_timestamps(info: Info) -> bool:
@@ -163,8 +170,14 @@ def _date(value: Any) -> datetime.date | None:
     return datetime.date.fromisoformat(str(value))
 
 
-def part_args(part: ViewPart, raw: dict[str, Any], settings: Settings) -> PartArgs:
-    """The arguments of a view field, checked, as the field's resolver will build them."""
+def part_args(
+    part: ViewPart,
+    raw: dict[str, Any],
+    settings: Settings,
+    as_of: datetime.date | None = None,
+) -> PartArgs:
+    """The arguments of a view field, checked, as the field's resolver will build them
+    (`as_of`: the day the party is read as of, signals' default day)."""
     match part:
         case ViewPart.INTERACTIONS:
             return interactions_args(_int(raw.get("first")), raw.get("after"), settings)
@@ -178,12 +191,16 @@ def part_args(part: ViewPart, raw: dict[str, Any], settings: Settings) -> PartAr
         case ViewPart.ORGANIZATION_HOLDINGS | ViewPart.OPEN_OPPORTUNITIES:
             return SubsidiariesArgs(_bool(raw.get("includeSubsidiaries")))
         case ViewPart.SIGNALS:
-            return signals_args(_date(raw.get("asOf")))
+            day = _date(raw.get("asOf"))
+            return signals_args(day if day is not None else as_of)
     return None
 
 
-def requested_parts(info: Info) -> list[tuple[ViewPart, PartArgs]]:
-    """The view parts the current field's selection asks for, with their arguments.
+def requested_parts(
+    info: Info, as_of: datetime.date | None = None
+) -> list[tuple[ViewPart, PartArgs]]:
+    """The view parts the current field's selection asks for, with their arguments (`as_of`:
+    the day the parties are read as of).
 
     A field whose arguments are wrong is left out: its own resolver will then raise the
     INVALID_INPUT error at the right path, while the rest of the view is served.
@@ -203,7 +220,8 @@ def requested_parts(info: Info) -> list[tuple[ViewPart, PartArgs]]:
             if part is None:
                 continue
             try:
-                args = part_args(part, convert_arguments(raw, sel.arguments), info.context.settings)
+                raw_args = convert_arguments(raw, sel.arguments)
+                args = part_args(part, raw_args, info.context.settings, as_of)
             except (DomainError, ValueError):
                 continue
             if (part, args) not in out:

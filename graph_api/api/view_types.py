@@ -251,16 +251,43 @@ class ProfileField:
     points: int = strawberry.field(description="Points the field adds to the score.")
 
 
-@strawberry.type(description="客户画像打分: profile completeness out of 100.")
+@strawberry.type(
+    description=(
+        "客户画像打分: profile completeness out of 100. For a viewer to whom the person's "
+        "sensitive fields are masked (`Party.masked`), those fields count neither as filled "
+        "nor as missing: `score` and `missingFields` leave them out and `maskedFields` names "
+        "them, so score + missing points + masked points = 100 and nothing tells whether a "
+        "masked field is filled."
+    )
+)
 class ProfileCompleteness:
-    score: int = strawberry.field(description="Points of 100.")
+    score: int = strawberry.field(
+        description="Points of 100 of the filled fields the viewer sees (masked ones: not counted)."
+    )
     threshold: int = strawberry.field(
         description="Points below which the profile is non-compliant."
     )
-    compliant: bool = strawberry.field(description="Whether score >= threshold.")
-    missing_fields: list[ProfileField] = strawberry.field(description="Most points first.")
+    compliant: bool = strawberry.field(
+        description=(
+            "Whether the record's score over every field, masked ones included, is >= "
+            "threshold: the record's status, the same for every viewer (as the portfolio's "
+            "belowCompliance filter)."
+        )
+    )
+    missing_fields: list[ProfileField] = strawberry.field(
+        description="The empty fields the viewer sees, most points first (masked fields: never)."
+    )
+    masked_fields: list[ProfileField] = strawberry.field(
+        description=(
+            "The fields masked for the viewer, most points first: counted neither as filled "
+            "nor as missing. Empty when nothing is masked."
+        )
+    )
     flagged: bool = strawberry.field(
-        description="Grade 3+ customer below the threshold: reported to managers."
+        description=(
+            "Grade 3+ customer not compliant (the record's status, the same for every "
+            "viewer): reported to managers."
+        )
     )
 
 
@@ -297,6 +324,7 @@ class Signals:
                 threshold=pr.threshold,
                 compliant=pr.compliant,
                 missing_fields=[ProfileField(field=f.field, points=f.points) for f in pr.missing],
+                masked_fields=[ProfileField(field=f.field, points=f.points) for f in pr.masked],
                 flagged=pr.flagged,
             ),
         )

@@ -120,16 +120,42 @@ def _csv_rows(file: Path) -> Iterator[tuple[int, Mapping[str, Any]]]:
     del data
     # strict: a quote left open is an error, not a value running on to the end of the file
     # (or to the next quote) with the rows between swallowed into it.
-    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    # The rows as csv.DictReader gives them (a short row's missing cells None, a long row's
+    # extra cells dropped; blank lines skipped), without empty cells; built here from the
+    # plain reader's lists, which is a third of DictReader's time at a million rows.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    done = 0
     try:
+        header = next(reader, None)
+        if header is None:
+            return
+        width = len(header)
+        # A repeated column: the last cell of the name counts, even when empty.
+        unique = len(set(header)) == width
+        # Where a record that cannot be read is said to start, as before: after the last
+        # complete record, or after the first blank line that followed it (DictReader's
+        # line_num).
+        done = reader.line_num
+        after_record = True
         for row in reader:
+            if not row:
+                if after_record:
+                    done, after_record = reader.line_num, False
+                continue
             # Line numbers as an editor shows them (the header is line 1).
-            yield reader.line_num, {k: v for k, v in row.items() if k is not None and v != ""}
+            line = done = reader.line_num
+            after_record = True
+            if unique and len(row) == width:
+                yield line, {k: v for k, v in zip(header, row, strict=True) if v}
+                continue
+            cells: dict[str, str | None] = dict(zip(header, row, strict=False))
+            for key in header[len(row) :]:
+                cells[key] = None
+            yield line, {k: v for k, v in cells.items() if v != ""}
     except csv.Error as exc:
         # line_num is the last line of the last complete record: the bad one starts next.
         raise FormatError(
-            f"{file.name}: line {reader.line_num + 1}: not valid CSV ({exc}); "
-            "is a quoted value left unclosed?"
+            f"{file.name}: line {done + 1}: not valid CSV ({exc}); is a quoted value left unclosed?"
         ) from exc
 
 

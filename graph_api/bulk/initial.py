@@ -194,6 +194,43 @@ def _iso(value: date | datetime) -> str:
     return value.isoformat()
 
 
+# The cells of a row's fields as one text, by a function generated per file: each field's
+# formatting inline (a call per field, `_formatter`'s, was a third of writing the files at
+# 1M parties). It does not look for line breaks: the caller looks once in the whole line
+# and, for the rare line with one, writes it again with `_formatter`, which quotes it.
+_CELL: dict[str, str] = {
+    "id": "'' if v is None else v",
+    "str": "'' if v is None else v",
+    "text": "'' if v is None else v",
+    "enum": "'' if v is None else v",
+    "ref": "'' if v is None else v",
+    "int": "'' if v is None else str(v)",
+    "float": "'' if v is None else repr(v)",
+    "bool": "'' if v is None else ('true' if v else 'false')",
+    "date": "'' if v is None else v.isoformat()",
+    "datetime": "'' if v is None else v.isoformat()",
+    "strlist": "'' if not v else A.join(v)",
+    "reflist": "'' if not v else A.join(v)",
+}
+
+
+def _cells_formatter(columns: list[tuple[str, str]]) -> Callable[[dict[str, Any]], str]:
+    """(name, kind) of each column -> the function giving a row's cells joined by the
+    delimiter, unquoted."""
+    lines = ["def cells(values):", "    get = values.get"]
+    for i, (name, kind) in enumerate(columns):
+        lines += [f"    v = get({name!r})", f"    c{i} = {_CELL[kind]}"]
+    lines.append(f"    return D.join(({''.join(f'c{i}, ' for i in range(len(columns)))}))")
+    env: dict[str, Any] = {"D": _DELIMITER, "A": _ARRAY_DELIMITER}
+    exec(compile("\n".join(lines), "<bulk cells>", "exec"), env)  # noqa: S102
+    cells: Callable[[dict[str, Any]], str] = env["cells"]
+    return cells
+
+
+def _has_break(text: str) -> bool:
+    return "\n" in text or "\r" in text
+
+
 @dataclass
 class _Files:
     """The CSV files of one import and the tool's arguments naming them."""
@@ -289,26 +326,38 @@ def write_import_files(
                 links.append((name, inward, is_list, fh))
             str_id = _formatter("id", multiline)
             str_list = _formatter("strlist", multiline)
+            fast = _cells_formatter([(f.name, f.kind) for f in props])
+            d, a_d = _DELIMITER, _ARRAY_DELIMITER
             write = node_fh.write
             for row in rows:
                 values = row.values
                 get = values.get
                 node_id = values["id"]
-                write(
-                    str_id(node_id)
-                    + _DELIMITER
-                    + _DELIMITER.join([fmt(get(name)) for name, fmt in columns])
-                    + ("" if titles is None else _DELIMITER + str_list(titles.get(node_id)))
-                    + ("" if derived is None else _DELIMITER + _DELIMITER.join(derived[node_id]))
-                    + tail
-                )
+                line = node_id + d + fast(values)
+                if titles is not None:
+                    texts = titles.get(node_id)
+                    line += d + a_d.join(texts) if texts else d
+                if derived is not None:
+                    line += d + d.join(derived[node_id])
+                if _has_break(line):
+                    line = (
+                        str_id(node_id)
+                        + d
+                        + d.join([fmt(get(name)) for name, fmt in columns])
+                        + ("" if titles is None else d + str_list(titles.get(node_id)))
+                        + ("" if derived is None else d + d.join(derived[node_id]))
+                    )
+                write(line + tail)
                 for name, inward, is_list, fh in links:
                     ref = get(name)
                     if ref is None:
                         continue
                     for target in ref if is_list else (ref,):
                         a, b = (target, node_id) if inward else (node_id, target)
-                        fh.write(f"{str_id(a)}{_DELIMITER}{str_id(b)}\n")
+                        pair = a + d + b
+                        if _has_break(pair):
+                            pair = str_id(a) + d + str_id(b)
+                        fh.write(pair + "\n")
                         relationships += 1
             nodes += len(rows)
 
@@ -332,16 +381,21 @@ def write_import_files(
                 header += ["createdAt:datetime", "updatedAt:datetime"]
                 fh = files.open("relationships", prefix + rtype, header)
                 write = fh.write
+                fast = _cells_formatter([(f.name, f.kind) for f in props])
+                d = _DELIMITER
+                stamps = d + stamp + d + stamp + "\n"
                 for row in rows:
                     values = row.values
                     get = values.get
                     a, b = get(start_field), get(end_field)
                     if a is None or b is None or (get("validTo") is not None) != closed:
                         continue
-                    cells = [str_id(a), str_id(b)]
-                    cells += [fmt(get(name)) for name, fmt in columns]
-                    cells += [stamp, stamp]
-                    write(_DELIMITER.join(cells) + "\n")
+                    line = a + d + b + (d + fast(values) if props else "")
+                    if _has_break(line):
+                        cells = [str_id(a), str_id(b)]
+                        cells += [fmt(get(name)) for name, fmt in columns]
+                        line = d.join(cells)
+                    write(line + stamps)
                     relationships += 1
         write_co_holding_files(files, co_holding_counts(validated), datetime.now(UTC))
         write_strength_files(files, validated)  # derived: not counted among the rows'
@@ -455,33 +509,50 @@ PORTFOLIO_COLUMNS = (
     "radCell:string",
     "decisionLayerNoSupporter:boolean",
     "decisionLayerUncovered:boolean",
+    "nextInteractionDay:long",
 )
 _EPOCH = date(1970, 1, 1)
 _DECIDING_ROLES = frozenset({"DECISION_MAKER", "APPROVER"})
 
 
-def portfolio_properties(validated: Validated) -> dict[str, tuple[str, ...]]:
+def portfolio_properties(
+    validated: Validated, before: datetime | None = None
+) -> dict[str, tuple[str, ...]]:
     """Each party's portfolio properties as the cells of PORTFOLIO_COLUMNS: what
     `portfolio.refresh` would set once the rows are loaded (no refresh after the bulk import:
     at 1M parties it read the graph back in 200 batches). The same rules, from the rows:
 
     - profileScore: the points (domain/signals.py) of the fields that are stored (the
       validator stores no blank text);
-    - lastInteractionAt: the newest `at` of the interactions with the party; followUpDay: its
-      UTC day, else customerSince, else 0, as days since 1970-01-01;
+    - lastInteractionAt: the newest `at` of the interactions with the party before `before`
+      (the start of tomorrow, UTC: `follow_up_before`); followUpDay: its UTC day, else
+      customerSince, else 0, as days since 1970-01-01; nextInteractionDay: the UTC day of the
+      first interaction at or after `before` (none: empty);
     - radCell: an organization's R/D/A row (revenue / annualPurchase, else shareOfWallet) and
       1/2/3 column (annualPurchase);
     - the decision layer: the people with a current buying role on the account or on one of
       its opportunities, DECISION_MAKER or APPROVER in one of them; no supporter among their
       attitudes there, or one of them covered by no rep (current coverage), flags the account.
     """
-    from graph_api.domain.signals import ORGANIZATION_PROFILE_POINTS, PERSON_PROFILE_POINTS
+    from graph_api.domain.signals import (
+        ORGANIZATION_PROFILE_POINTS,
+        PERSON_PROFILE_POINTS,
+        follow_up_before,
+    )
 
+    cutoff = before or follow_up_before()
     last_at: dict[str, datetime] = {}
+    next_at: dict[str, datetime] = {}
     for row in validated.good_rows("interactions"):
         values = row.values
         at = values["at"]
+        ahead = at >= cutoff
         for party in values.get("partyIds") or ():
+            if ahead:
+                seen = next_at.get(party)
+                if seen is None or at < seen:
+                    next_at[party] = at
+                continue
             seen = last_at.get(party)
             if seen is None or at > seen:
                 last_at[party] = at
@@ -545,6 +616,7 @@ def portfolio_properties(validated: Validated) -> dict[str, tuple[str, ...]]:
             ]
             no_supporter = bool(layer) and not any(s for s, _ in layer)
             uncovered = any(not c for _, c in layer)
+            ahead = next_at.get(party)
             out[party] = (
                 str(score),
                 "" if at is None else _iso(at),
@@ -552,6 +624,7 @@ def portfolio_properties(validated: Validated) -> dict[str, tuple[str, ...]]:
                 rad,
                 "true" if no_supporter else "",
                 "true" if uncovered else "",
+                "" if ahead is None else str((ahead.astimezone(UTC).date() - _EPOCH).days),
             )
     return out
 
@@ -759,8 +832,9 @@ async def _initial_import(
     store = connect(uri)
     try:
         step = time.perf_counter()
-        # The portfolio properties came with the files: no party is stale.
-        await store.migrate(refresh_stale=False)
+        # The portfolio properties and the searchTitles came with the files: no party is
+        # stale, no person's titles to backfill.
+        await store.migrate(refresh_stale=False, bulk_loaded=True)
         if later_titles:
             rows = [{"id": p, "titles": t} for p, t in later_titles.items()]
             await store.write("initial.search_titles", {"rows": rows})

@@ -74,7 +74,9 @@ History: a link kind marked "with history" below carries a validity period, `val
 current link is stored under its type; a closed period under the parallel type `WAS_<type>`
 (`WORKS_FOR` closed is `WAS_WORKS_FOR`), so that every question about the present reads the
 current links only, and an as-of question (`asOf: Date`) reads both types and keeps the
-links valid that day. In a document, rows of the same key may repeat with periods that do
+links valid that day (`party(id, asOf)` reads the 360° view so; holdings, events and
+interactions, which have no period, count from their `since`, `date` or `at`; the fields of
+nodes are today's). In a document, rows of the same key may repeat with periods that do
 not overlap (a closed and an open one, several closed ones); two periods of the same key
 that overlap, or that end the same day, are an error naming both rows. Ending a link
 through the API (`remove...`) closes its period (validTo = today) instead of deleting it; a

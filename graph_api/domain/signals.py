@@ -6,9 +6,9 @@ caller (or a test) decides what "today" is.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -59,6 +59,9 @@ class ProfileCompleteness:
     missing: tuple[ProfileField, ...]
     # Grade 3+ customers below the threshold are reported to managers.
     flagged: bool
+    # Fields masked for the viewer: neither filled nor missing for them (`score` and
+    # `missing` leave them out); `compliant` and `flagged` are the record's, over every field.
+    masked: tuple[ProfileField, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,9 +108,18 @@ ORGANIZATION_PROFILE_POINTS: dict[str, tuple[str, int]] = {
 }
 
 
-def refresh_params(ids: Iterable[str]) -> dict[str, Any]:
-    """The parameters of `portfolio.refresh` for these parties: the ids and the profile
-    score's points above (the query computes the same score from the stored properties)."""
+def follow_up_before(today: date | None = None) -> datetime:
+    """The start of the day after `today` (UTC; default: now's): interactions before it are
+    follow-ups as of today, those at or after it are dated ahead and not yet (`sleeping`
+    counts the interactions before the end of the day asked about)."""
+    day = today or datetime.now(UTC).date()
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=UTC)
+
+
+def refresh_params(ids: Iterable[str], today: date | None = None) -> dict[str, Any]:
+    """The parameters of `portfolio.refresh` for these parties: the ids, the profile score's
+    points above (the query computes the same score from the stored properties) and where
+    today ends (`follow_up_before`)."""
 
     def rows(points: dict[str, tuple[str, int]]) -> list[dict[str, Any]]:
         return [{"field": f, "points": p} for f, (_, p) in points.items()]
@@ -116,6 +128,7 @@ def refresh_params(ids: Iterable[str]) -> dict[str, Any]:
         "ids": sorted(set(ids)),
         "personPoints": rows(PERSON_PROFILE_POINTS),
         "organizationPoints": rows(ORGANIZATION_PROFILE_POINTS),
+        "before": follow_up_before(today),
     }
 
 
@@ -132,19 +145,33 @@ def _filled(value: object) -> bool:
     return True
 
 
-def profile_completeness(party: m.Party, threshold: int) -> ProfileCompleteness:
+def profile_completeness(
+    party: m.Party, threshold: int, masked: Collection[str] = ()
+) -> ProfileCompleteness:
+    """The profile's points. `masked`: the fields the viewer may not see (access.py
+    SENSITIVE_PERSON_FIELDS when the person's sensitive details are masked for them): they
+    count neither as filled nor as missing in `score` and `missing`, so the answer says
+    nothing of whether they are filled; they are listed in `masked` with their points.
+    `compliant` and `flagged` are the record's status over every field, the same for every
+    viewer (the portfolio's `belowCompliance` filter uses the same stored score)."""
     points = PERSON_PROFILE_POINTS if isinstance(party, m.Person) else ORGANIZATION_PROFILE_POINTS
-    score = 0
+    total = score = 0
     missing: list[ProfileField] = []
+    hidden: list[ProfileField] = []
     for field, (attribute, value) in points.items():
-        if _filled(getattr(party, attribute)):
+        filled = _filled(getattr(party, attribute))
+        total += value if filled else 0
+        if field in masked:
+            hidden.append(ProfileField(field, value))
+        elif filled:
             score += value
         else:
             missing.append(ProfileField(field, value))
-    compliant = score >= threshold
+    compliant = total >= threshold
     flagged = not compliant and party.grade is not None and party.grade >= FLAG_FROM_GRADE
     missing.sort(key=lambda f: (-f.points, f.field))
-    return ProfileCompleteness(score, threshold, compliant, tuple(missing), flagged)
+    hidden.sort(key=lambda f: (-f.points, f.field))
+    return ProfileCompleteness(score, threshold, compliant, tuple(missing), flagged, tuple(hidden))
 
 
 def sleeping(

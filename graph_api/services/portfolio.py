@@ -2,16 +2,18 @@
 
 Two ways to a page, chosen by the filters, so that a page never costs the whole graph:
 
-- a **book** (the viewer's own accounts, a rep's or a team's book, everything a rep or
-  manager may see, or the few accounts flagged with a decision-layer gap): its candidates
-  are read with their sort keys (`portfolio.book`), sorted here and cut after the cursor;
-  the cost follows the size of the book.
-- the **whole graph** (an admin without a book filter): the query walks the index of the
-  order from the cursor and stops after the page (`portfolio.by_*`).
+- a **book** (the viewer's own accounts, a rep's or a team's book, or everything a rep or
+  manager may see): its candidates are read from the team or rep node they hang on, filtered,
+  ordered and cut after the cursor in the query (`portfolio.book`); the cost follows the size
+  of the book.
+- the **whole graph** (an admin without a book filter): the query walks the composite index
+  of the order, (key, id), or (flag, key, id) for a decision-layer gap list, from the cursor
+  and stops after the page (`portfolio.by_*`).
 
 The filters on derived facts (profile score, last follow-up, RAD cell, decision-layer gaps)
 read properties that `portfolio.refresh` keeps on every party: in the transaction of every
-write (`services/writes.py`) and after every import (both importers).
+write (`services/writes.py`), after every import (both importers), and on the day a party's
+interaction dated ahead comes (`refresh_due`).
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ _NAME_CEILING = "\U0010ffff"
 _INT_CEILING = 2**31 - 1
 
 
-# order -> (whole-graph query, book row key, descending, key type, first page's key)
+# order -> (whole-graph query, book key, descending, key type, first page's key)
 _ORDERS: dict[PortfolioOrder, tuple[str, str, bool, type, Any]] = {
     PortfolioOrder.NAME: ("portfolio.by_name", "name", False, str, ""),
     PortfolioOrder.NAME_DESC: ("portfolio.by_name_desc", "name", True, str, _NAME_CEILING),
@@ -59,6 +61,13 @@ _ORDERS: dict[PortfolioOrder, tuple[str, str, bool, type, Any]] = {
         int,
         _INT_CEILING,
     ),
+}
+# The whole-graph walk of a decision-layer gap list: the query's variant over (flag, key, id);
+# of a list of one tier: over (tier, key, id).
+_TIER_VARIANT = "_tier"
+_GAP_VARIANT = {
+    DecisionLayerGap.NO_SUPPORTER: "_no_supporter",
+    DecisionLayerGap.UNCOVERED: "_uncovered",
 }
 
 
@@ -154,8 +163,6 @@ def _source(f: PortfolioFilter, unrestricted: bool) -> str | None:
         return "MINE"
     if not unrestricted:
         return "VISIBLE"
-    if f.decision_layer_gap is not None:
-        return f.decision_layer_gap.value
     return None
 
 
@@ -211,70 +218,61 @@ async def portfolio_page(
         raise NotFound(f"no account team with id {f.team!r}", field="filter.team", value=f.team)
 
     if source is None:
-        records = await reader.read(query, {**params, "key": key, "id": last_id, "limit": size + 1})
+        if f.decision_layer_gap is not None:
+            query += _GAP_VARIANT[f.decision_layer_gap]
+        elif f.tier is not None:
+            query += _TIER_VARIANT
+        rows = await _walk(reader, query, params, key, last_id, size + 1)
+    else:
+        records = await reader.read(
+            "portfolio.book",
+            {
+                **params,
+                "source": source,
+                "order": row_key,
+                "desc": descending,
+                "key": None if after is None else key,
+                "id": None if after is None else last_id,
+                "limit": size + 1,
+            },
+        )
         rows = [(r["key"], r["props"]["id"], r["props"], r["kind"]) for r in records]
-        more = len(rows) > size
-        page = rows[:size]
-        edges = tuple(
-            Edge(
-                encode_cursor(_cursor_name(order), [k, pid, fingerprint]),
-                party_from_props(props, kind),
-            )
-            for k, pid, props, kind in page
-        )
-        return Page(edges, len(edges), more, after is not None)
-
-    book = await reader.read("portfolio.book", {**params, "source": source})
-    ranked = sorted(
-        ((r[row_key], r["id"]) for r in book),
-        key=lambda kv: (_desc_key(kv[0]) if descending else kv[0], kv[1]),
-    )
-    start_at = 0
-    if after is not None:
-        start_at = next(
-            (i for i, kv in enumerate(ranked) if _after(kv, key, last_id, descending)),
-            len(ranked),
-        )
-    window = ranked[start_at : start_at + size]
-    more = start_at + size < len(ranked)
-    found = await reader.read("portfolio.parties", {"ids": [pid for _, pid in window]})
-    by_id = {r["props"]["id"]: party_from_props(r["props"], r["kind"]) for r in found}
+    more = len(rows) > size
     edges = tuple(
-        Edge(encode_cursor(_cursor_name(order), [k, pid, fingerprint]), by_id[pid])
-        for k, pid in window
-        if pid in by_id
+        Edge(
+            encode_cursor(_cursor_name(order), [k, pid, fingerprint]),
+            party_from_props(props, kind),
+        )
+        for k, pid, props, kind in rows[:size]
     )
-    return Page(edges, len(ranked), more, start_at > 0)
+    return Page(edges, len(edges), more, after is not None)
 
 
-class _Reversed:
-    """A string key that sorts backwards (descending names, ties still by ascending id)."""
-
-    __slots__ = ("value",)
-
-    def __init__(self, value: str) -> None:
-        self.value = value
-
-    def __lt__(self, other: _Reversed) -> bool:
-        return self.value > other.value
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Reversed) and self.value == other.value
-
-    def __hash__(self) -> int:
-        return hash(self.value)
+# Round trips of one page of a whole-graph list by score, descending (a key's rows, then the
+# next key's): at most one per score, 0..100.
+_MAX_KEYS = 102
 
 
-def _desc_key(value: Any) -> Any:
-    return -value if isinstance(value, int) else _Reversed(value)
-
-
-def _after(kv: tuple[Any, str], key: Any, last_id: str, descending: bool) -> bool:
-    """Whether the row comes after the cursor's row in the list's order."""
-    value, pid = kv
-    if value == key:
-        return pid > last_id
-    return bool(value < key) if descending else bool(value > key)
+async def _walk(
+    reader: ScopedStore, query: str, params: dict[str, Any], key: Any, last_id: str, limit: int
+) -> list[tuple[Any, str, dict[str, Any], str]]:
+    """The rows of a whole-graph walk after (key, last_id), up to `limit`. A query that
+    answers `next` (by score, descending) gives the rows of one key: it is asked again from
+    the next key until the page is full or the keys run out."""
+    rows: list[tuple[Any, str, dict[str, Any], str]] = []
+    for _ in range(_MAX_KEYS):
+        records = await reader.read(
+            query, {**params, "key": key, "id": last_id, "limit": limit - len(rows)}
+        )
+        following = None
+        for r in records:
+            following = r["next"]
+            if r["props"] is not None:
+                rows.append((r["key"], r["props"]["id"], r["props"], r["kind"]))
+        if following is None or len(rows) >= limit:
+            return rows
+        key, last_id = following, ""
+    return rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,9 +304,9 @@ async def rad_counts(
         for r in await reader.read("portfolio.rad_counts", {**params, "cells": list(RAD_CELLS)}):
             counts[r["cell"]] = int(r["n"])
     else:
-        for r in await reader.read("portfolio.book", {**params, "source": source}):
-            if r["radCell"] in counts:
-                counts[r["radCell"]] += 1
+        for r in await reader.read("portfolio.book_rad_counts", {**params, "source": source}):
+            if r["cell"] in counts:
+                counts[r["cell"]] = int(r["n"])
     return [RadCount(cell, n) for cell, n in counts.items()]
 
 

@@ -9,6 +9,11 @@ differently) does a batch take one more round trip per extra argument set.
 Household: the person and everyone linked to them by one FAMILY link of any kind (spouse,
 parents, children, siblings, other). Relatives of relatives (a spouse's child from another
 marriage, parents-in-law) are in it only if linked to the person directly.
+
+As of a day (`party(id, asOf)`, issue 14.2): every key carries the day it reads the graph
+on (None: today), and a batch runs the query's as-of variant (`view.parties_asof`) once per
+day asked. What has a validity period is read as valid that day; the parties' own fields,
+which have none, are today's (README, "History and as-of questions").
 """
 
 from __future__ import annotations
@@ -23,11 +28,11 @@ from graph_api.config import Settings
 from graph_api.domain import model as m
 from graph_api.domain import signals as s
 from graph_api.domain import view as v
-from graph_api.domain.access import Access
+from graph_api.domain.access import SENSITIVE_PERSON_FIELDS, Access
 from graph_api.domain.errors import InvalidInput, NotFound
 from graph_api.services.lifecycle import resolve_all, resolve_missing
 from graph_api.services.pagination import check_first, decode_cursor, encode_cursor
-from graph_api.services.parties import check_id
+from graph_api.services.parties import EARLIEST_GRAPH_DAY, check_id
 from graph_api.store.mapping import (
     coverage_from_map,
     organization_from_props,
@@ -97,6 +102,7 @@ class ViewKey:
     party_id: str
     part: ViewPart
     args: PartArgs = None
+    as_of: date | None = None  # the day the part is read as of; None: today's graph
 
 
 INTERACTIONS_CURSOR = "interactions"
@@ -147,6 +153,22 @@ def signals_args(as_of: date | None) -> SignalsArgs:
 
 def today() -> date:
     return datetime.now(UTC).date()
+
+
+def view_as_of(as_of: date | None) -> date | None:
+    """The day a view is read as of (None: today's graph); INVALID_INPUT naming asOf for a
+    day before the graph's earliest (services/parties.py) or after today: the view shows
+    the past, and what the graph will hold is not known."""
+    if as_of is None:
+        return None
+    now = today()
+    if not EARLIEST_GRAPH_DAY <= as_of <= now:
+        raise InvalidInput(
+            f"asOf must be between {EARLIEST_GRAPH_DAY} and today ({now}), got {as_of}",
+            field="asOf",
+            value=as_of.isoformat(),
+        )
+    return as_of
 
 
 # ----- loading -----
@@ -214,6 +236,7 @@ async def load_views(
     keys: Sequence[ViewKey] = (),
     *,
     timestamps: bool = False,
+    as_of: date | None = None,
 ) -> ViewBatch:
     """The parties (absent ones are left out) and the value of every key (a NotFound for
     a key whose party does not exist). One round trip unless a part comes with several
@@ -224,10 +247,41 @@ async def load_views(
     the family links and personal holdings of a person whose sensitive fields are masked
     come back empty (`restrict_part`). Paged parts filter in the query (`$visible`), so that
     pages and totals hold visible items only. `timestamps`: read every node's and link's
-    createdAt/updatedAt too (only when the request selects them: they cost the driver)."""
+    createdAt/updatedAt too (only when the request selects them: they cost the driver).
+    Each key is read as of its own day (`ViewKey.as_of`): one query per day; `as_of` is the
+    day `party_ids` are read with when no key names them."""
     access = reader.access
     party_ids = [pid for pid in party_ids if access.sees(pid)]
     batch = ViewBatch({}, {})
+    # One query per day asked (as_of: the day of `party_ids`' own round; None, today's).
+    days: dict[date | None, list[ViewKey]] = {as_of: []}
+    for key in keys:
+        days.setdefault(key.as_of, []).append(key)
+    for day, day_keys in days.items():
+        await _load_day(
+            reader,
+            settings,
+            party_ids if day == as_of else [],
+            day_keys,
+            batch,
+            timestamps=timestamps,
+            as_of=day,
+        )
+    return batch
+
+
+async def _load_day(
+    reader: ScopedStore,
+    settings: Settings,
+    party_ids: Sequence[str],
+    keys: Sequence[ViewKey],
+    batch: ViewBatch,
+    *,
+    timestamps: bool,
+    as_of: date | None,
+) -> None:
+    """`load_views` for the keys of one day (as_of; None: today), into `batch`."""
+    access = reader.access
     rounds = _rounds(keys) or [{}]
     for number, round_args in enumerate(rounds):
         wanted: dict[str, list[str]] = {pid: [] for pid in party_ids} if number == 0 else {}
@@ -237,11 +291,10 @@ async def load_views(
         requests = [{"id": pid, "parts": parts} for pid, parts in wanted.items()]
         params = {"requests": requests, "timestamps": timestamps, **_params(round_args, settings)}
         if requests:
-            found = await reader.read_restricted("view.parties", params)
+            found = await reader.read_restricted("view.parties", params, as_of=as_of)
         else:
             found = Unrestricted("view.parties", access, [])
         found.restrict(visible_views, batch, keys, round_args, settings)
-    return batch
 
 
 @restriction("view.parties")
@@ -278,16 +331,21 @@ async def party_view(
     parts: Iterable[tuple[ViewPart, PartArgs]] = (),
     *,
     timestamps: bool = False,
+    as_of: date | None = None,
 ) -> tuple[m.Party, dict[ViewKey, Any]]:
-    """The party and the requested parts of its view, in one round trip."""
+    """The party and the requested parts of its view (as of `as_of`, None: today), in one
+    round trip."""
     check_id("id", party_id)
-    keys = list(dict.fromkeys(ViewKey(party_id, part, args) for part, args in parts))
-    batch = await load_views(reader, settings, [party_id], keys, timestamps=timestamps)
+    view_as_of(as_of)
+    keys = list(dict.fromkeys(ViewKey(party_id, part, args, as_of) for part, args in parts))
+    batch = await load_views(reader, settings, [party_id], keys, timestamps=timestamps, as_of=as_of)
     party = batch.parties.get(party_id)
     if party is None:
         # Archived, or the alias of a merged party (one more round trip, on a miss only).
         survivor = await resolve_missing(reader, party_id)
-        return await party_view(reader, settings, survivor, parts, timestamps=timestamps)
+        return await party_view(
+            reader, settings, survivor, parts, timestamps=timestamps, as_of=as_of
+        )
     return party, batch.values
 
 
@@ -298,11 +356,13 @@ async def parties_view(
     parts: Iterable[tuple[ViewPart, PartArgs]] = (),
     *,
     timestamps: bool = False,
+    as_of: date | None = None,
 ) -> tuple[dict[str, m.Party], dict[ViewKey, Any], dict[str, NotFound]]:
     """The parties found by the ids asked (unknown and invisible ids left out alike; a
     merged party's id gives its survivor), the requested parts of each one's view, all in
     one round trip (`view.parties` unwinds the ids), and the error of each id not found
-    (one more round trip when there are such ids: archived, merged or unknown)."""
+    (one more round trip when there are such ids: archived, merged or unknown). `as_of`:
+    the views as of that day (None: today's)."""
     if len(party_ids) > settings.max_page_size:
         raise InvalidInput(
             f"ids may name at most {settings.max_page_size} parties, got {len(party_ids)}",
@@ -311,11 +371,12 @@ async def parties_view(
         )
     for party_id in party_ids:
         check_id("ids", party_id)
+    view_as_of(as_of)
     unique = list(dict.fromkeys(party_ids))
     wanted = list(dict.fromkeys(parts))
     sees = reader.access.sees
-    keys = [ViewKey(pid, part, args) for pid in unique if sees(pid) for part, args in wanted]
-    batch = await load_views(reader, settings, unique, keys, timestamps=timestamps)
+    keys = [ViewKey(pid, part, args, as_of) for pid in unique if sees(pid) for part, args in wanted]
+    batch = await load_views(reader, settings, unique, keys, timestamps=timestamps, as_of=as_of)
     found = dict(batch.parties)
     errors: dict[str, NotFound] = {}
     missing = [pid for pid in unique if pid not in found]
@@ -328,9 +389,11 @@ async def parties_view(
                 survivors[pid] = answer
         wanted_survivors = [s for s in dict.fromkeys(survivors.values()) if s not in found]
         if wanted_survivors:
-            more = [ViewKey(s, part, args) for s in wanted_survivors for part, args in wanted]
+            more = [
+                ViewKey(s, part, args, as_of) for s in wanted_survivors for part, args in wanted
+            ]
             extra = await load_views(
-                reader, settings, wanted_survivors, more, timestamps=timestamps
+                reader, settings, wanted_survivors, more, timestamps=timestamps, as_of=as_of
             )
             batch.parties.update(extra.parties)
             batch.values.update(extra.values)
@@ -695,5 +758,13 @@ def restrict_part(part: ViewPart, party: m.Party, value: Any, access: Access) ->
                 for o in value
                 if sees(o.account.id)
             ]
+        case ViewPart.SIGNALS if isinstance(party, m.Person) and not access.sees_sensitive(
+            party.id
+        ):
+            # The profile's missing fields would tell whether a masked field is filled.
+            profile = s.profile_completeness(
+                party, value.profile.threshold, masked=SENSITIVE_PERSON_FIELDS
+            )
+            return replace(value, profile=profile)
     # PEOPLE is filtered by the query itself; the other parts show no other party.
     return value

@@ -28,7 +28,7 @@ from graph_api.domain import model as m
 from graph_api.domain import view as v
 from graph_api.domain.access import SENSITIVE_PERSON_FIELDS, Access, Role
 from graph_api.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
-from graph_api.domain.signals import refresh_params, sleeping
+from graph_api.domain.signals import follow_up_before, refresh_params, sleeping
 from graph_api.domain.writes import (
     ADMIN_ONLY_KINDS,
     SALES_NODE_KINDS,
@@ -331,7 +331,10 @@ class _Writer:
     async def _sleeping(self, party_ids: Sequence[str]) -> dict[str, bool]:
         """Whether each party is sleeping now (domain/signals.py), from the stored interactions."""
         settings = get_settings()
-        rows = await self.tx.run("strength.last_interactions", {"ids": list(party_ids)})
+        rows = await self.tx.run(
+            "strength.last_interactions",
+            {"ids": list(party_ids), "before": follow_up_before(self.now.date())},
+        )
         return {
             r["id"]: sleeping(
                 to_datetime(r["lastAt"]),

@@ -19,9 +19,49 @@ CYPHER_DIR = PROJECT_ROOT / "cypher"
 _NAME_LINE = re.compile(r"^//\s*name:\s*([A-Za-z0-9_]+)\s*$")
 
 
+_VARIANTS_LINE = re.compile(r"^\s*//\s*prefix variants:\s*(.+)$", re.MULTILINE)
+_PREFIX = re.compile(
+    r"\{\{\s*(PREFIX|PREFIX_ORDER|PREFIX_ORDER_DESC)\s+([A-Za-z_][A-Za-z0-9_]*)\s*\}\}"
+)
+
+
+def _variants(name: str, text: str) -> dict[str, str]:
+    """A query with a line `// prefix variants: a = prop = value | b = ...` is also loaded as
+    `<name>_a`, `<name>_b`: the same walk over the composite index whose first property is
+    `prop` (held at `value`, a literal or parameter the planner sees as written). In the
+    variant `{{PREFIX x}}` is `x.prop = value`, `{{PREFIX_ORDER x}}` is `x.prop, ` and
+    `{{PREFIX_ORDER_DESC x}}` is `x.prop DESC, ` (the ORDER BY the index gives); in the query
+    itself they are `true` and nothing."""
+    found = _VARIANTS_LINE.search(text)
+    if found is None:
+        return {name: text}
+
+    def substitute(prop: str | None, value: str) -> str:
+        def one(m: re.Match[str]) -> str:
+            kind, var = m.group(1), m.group(2)
+            if prop is None:
+                return "true" if kind == "PREFIX" else ""
+            if kind == "PREFIX":
+                return f"{var}.{prop} = {value}"
+            return f"{var}.{prop}{' DESC' if kind == 'PREFIX_ORDER_DESC' else ''}, "
+
+        return _PREFIX.sub(one, text)
+
+    out = {name: substitute(None, "")}
+    for item in found.group(1).split("|"):
+        parts = [p.strip() for p in item.split("=", 2)]
+        if len(parts) != 3 or not all(parts):
+            raise ValueError(f"query {name}: a variant is `suffix = property = value`: {item!r}")
+        suffix, prop, value = parts
+        out[f"{name}_{suffix}"] = substitute(prop, value)
+    return out
+
+
 def _parse(path: Path) -> dict[str, str]:
     out: dict[str, str] = {}
-    for name, text in _split(path).items():
+    for name, text in (
+        item for whole in _split(path).items() for item in _variants(*whole).items()
+    ):
         out[name] = expand_fragments(text)
         if has_as_of(text):
             # The same question asked of a past day (store/projection.py, history fragments).

@@ -8,6 +8,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -27,7 +28,7 @@ from neo4j.exceptions import (
 
 from graph_api import tracing
 from graph_api.domain.errors import CommitUnknown, Conflict, Timeout, Unavailable
-from graph_api.domain.signals import refresh_params
+from graph_api.domain.signals import follow_up_before, refresh_params
 from graph_api.metrics import DB_TIMEOUTS, db_query_seconds, watch_driver
 from graph_api.store.cypher import query, statements
 
@@ -43,6 +44,18 @@ _FIRST_RETRY_DELAY_S = 0.05
 _CLEAR_STATEMENTS = (
     "MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS",
     "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS",
+)
+# The service's own configuration, which a reset of the customer data keeps (`clear`): the
+# API keys, the webhooks with their delivery logs, and the feed's sequence (a kept webhook's
+# cursor is a feed position: the positions go on counting from there, so the changes written
+# after the reset are delivered; a sequence started again at 0 would skip them).
+SERVICE_LABELS: tuple[str, ...] = ("ApiKey", "Webhook", "WebhookDelivery", "FeedSequence")
+_SERVICE = "|".join(SERVICE_LABELS)
+_CLEAR_DATA_STATEMENTS = (
+    f"MATCH (a)-[r]->() WHERE NOT a:{_SERVICE} "
+    "CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS",
+    f"MATCH (n) WHERE NOT n:{_SERVICE} "
+    "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS",
 )
 
 
@@ -542,27 +555,59 @@ class Store:
         c = summary.counters
         return {"nodes_deleted": c.nodes_deleted, "relationships_deleted": c.relationships_deleted}
 
-    async def migrate(self, *, refresh_stale: bool = True) -> int:
+    async def migrate(self, *, refresh_stale: bool = True, bulk_loaded: bool = False) -> int:
         """Applies cypher/schema.cypher (idempotent); returns the number of statements run.
         Then parties without their portfolio properties get them, unless `refresh_stale` is
-        False (the bulk importer wrote them: a walk over every party would find none)."""
+        False (the bulk importer wrote them: a walk over every party would find none).
+
+        `bulk_loaded`: the database was just built by the bulk importer and has no schema
+        yet (`import --initial`). The same indexes and constraints are made, populated side
+        by side rather than one after the other (the plain indexes first, in one
+        transaction: one scan of the store for all of them, populated while the
+        constraints are made), and the titles' backfill is left out (the importer's files
+        carry every person's searchTitles)."""
         stmts = statements("schema")
         try:
-            for stmt in stmts:
-                await self.driver.execute_query(stmt, database_=self.database)
-            # People imported before job titles were searchable get theirs (IN TRANSACTIONS
-            # needs an auto-commit transaction, hence session.run).
-            async with self.driver.session(database=self.database) as session:
-                result = await session.run(query("search.backfill_titles"))
-                await result.consume()
+            if bulk_loaded:
+                await self._create_schema_at_once(stmts)
+            else:
+                for stmt in stmts:
+                    await self.driver.execute_query(stmt, database_=self.database)
+                # People imported before job titles were searchable get theirs (IN
+                # TRANSACTIONS needs an auto-commit transaction, hence session.run).
+                async with self.driver.session(database=self.database) as session:
+                    result = await session.run(query("search.backfill_titles"))
+                    await result.consume()
             await self.driver.execute_query("CALL db.awaitIndexes(300)", database_=self.database)
             await self.driver.execute_query(query("graph_version.start"), database_=self.database)
             if refresh_stale:
                 await self._refresh_stale_portfolio()
+            await self._refresh_ahead_unmarked()
+            await self.refresh_due()
         except _UNAVAILABLE as exc:
             await self.ping()  # the reason, naming the URI
             raise self._unavailable(exc) from exc
         return len(stmts)
+
+    async def _create_schema_at_once(self, stmts: list[str]) -> None:
+        """The schema's statements on a database without any index yet (see `migrate`)."""
+        drops = [s for s in stmts if s.upper().startswith("DROP ")]
+        constraints = [s for s in stmts if s.upper().startswith("CREATE CONSTRAINT ")]
+        indexes = [s for s in stmts if s not in drops and s not in constraints]
+        for stmt in drops:
+            await self.driver.execute_query(stmt, database_=self.database)
+
+        async def create_indexes(tx: AsyncManagedTransaction) -> None:
+            for stmt in indexes:
+                await (await tx.run(stmt)).consume()
+
+        async with self.driver.session(database=self.database) as session:
+            await session.execute_write(create_indexes)
+        # Each constraint's statement returns when its index is populated, while the
+        # indexes above populate beside it. One after the other: constraints created from
+        # concurrent sessions deadlocked on their labels' locks (DeadlockDetected at 100k).
+        for stmt in constraints:
+            await self.driver.execute_query(stmt, database_=self.database)
 
     async def _refresh_stale_portfolio(self) -> None:
         """Parties written before the portfolio properties existed get theirs (once per
@@ -580,6 +625,42 @@ class Store:
                 return
             await self.write("portfolio.refresh", refresh_params(ids), timeout_s=job)
             after = ids[-1]
+
+    async def _refresh_ahead_unmarked(self) -> None:
+        """Parties with an interaction dated after today that their last refresh counted as
+        a follow-up (refreshed before future interactions were set apart) are refreshed once:
+        found from the index of interactions' times, so a later start reads only the
+        interactions ahead."""
+        job = self.job_timeout_s
+        while True:
+            record = await self.read_one(
+                "portfolio.ahead_unmarked",
+                {"before": follow_up_before(), "limit": PORTFOLIO_BATCH},
+                timeout_s=job,
+            )
+            ids = list(record["ids"]) if record else []
+            if not ids:
+                return
+            await self.write("portfolio.refresh", refresh_params(ids), timeout_s=job)
+
+    async def refresh_due(self, today: date | None = None) -> int:
+        """Refreshes the parties whose first interaction dated ahead has come (its day is
+        `today` or before; default: today, UTC): it becomes their last follow-up, so a
+        sleeping list reads them as awake from that day. Run at start-up and every few
+        minutes by the service (`api/app.py`). Returns how many were refreshed."""
+        day = today or datetime.now(UTC).date()
+        epoch = (day - date(1970, 1, 1)).days
+        done = 0
+        job = self.job_timeout_s
+        while True:
+            record = await self.read_one(
+                "portfolio.due", {"today": epoch, "limit": PORTFOLIO_BATCH}, timeout_s=job
+            )
+            ids = list(record["ids"]) if record else []
+            if not ids:
+                return done
+            await self.write("portfolio.refresh", refresh_params(ids, day), timeout_s=job)
+            done += len(ids)
 
     async def refresh_portfolio(self, ids: Iterable[str] | None = None) -> int:
         """Recomputes the derived portfolio properties (cypher/portfolio.cypher) of the
@@ -609,8 +690,17 @@ class Store:
             done += int(written[0]["refreshed"]) if written else 0
             after = every[-1]
 
-    async def clear(self) -> None:
-        """Deletes every node and relationship (tests, `seed --reset`, `import --reset`).
+    async def holds_service_config(self) -> bool:
+        """Whether the database holds any of the service's own configuration nodes
+        (`SERVICE_LABELS`), which a reset keeps and a replaced database would lose."""
+        rows = await self.read(f"MATCH (n:{_SERVICE}) RETURN count(n) > 0 AS any LIMIT 1")
+        return bool(rows[0]["any"])
+
+    async def clear(self, *, everything: bool = False) -> None:
+        """Deletes the customer data: every node and relationship but the service's own
+        configuration (`SERVICE_LABELS`: API keys, webhooks and their delivery logs, the feed's
+        sequence), which `seed --reset` and `import --reset` keep so that a reset does not lock
+        integrations out. `everything`: those too (the tests, `--reset-all`).
 
         Relationships first, then nodes, each in transactions of 10,000: a DETACH DELETE of
         10,000 nodes also deletes all their relationships in the same transaction, and hubs
@@ -618,6 +708,6 @@ class Store:
         exhaust the database's transaction memory on a 1M-party store."""
         # CALL ... IN TRANSACTIONS needs an auto-commit transaction, hence session.run.
         async with self.driver.session(database=self.database) as session:
-            for statement in _CLEAR_STATEMENTS:
+            for statement in _CLEAR_STATEMENTS if everything else _CLEAR_DATA_STATEMENTS:
                 result = await session.run(statement)
                 await result.consume()

@@ -78,6 +78,38 @@ CONDITION_FRAGMENTS: dict[str, str] = {
        OR EXISTS { (r:Rep)-[:COVERS]->({var}) WHERE r.id IN $mineReps })""",
 }
 
+# Clauses shared by several queries, spliced in as written (`{var}`: the node they bind).
+# PORTFOLIO_BOOK: the candidates of a bounded portfolio list (cypher/portfolio.cypher `book`),
+# from the team or rep node they hang on (never from every party); $source names the book.
+CLAUSE_FRAGMENTS: dict[str, str] = {
+    "PORTFOLIO_BOOK": """UNWIND CASE WHEN $source = 'TEAM' THEN [$team] ELSE [] END AS tid
+  MATCH (:AccountTeam {id: tid})-[:COVERS_ACCOUNT]->({var}:Party)
+  RETURN {var}
+  UNION
+  UNWIND CASE WHEN $source = 'REP' THEN [$rep] ELSE [] END AS rid
+  MATCH (r:Rep {id: rid})
+  CALL (r) {
+    MATCH (r)-[:COVERS]->({var}:Party)
+    RETURN {var}
+    UNION
+    MATCH (r)-[:MEMBER_OF|MANAGES]->(:AccountTeam)-[:COVERS_ACCOUNT]->({var}:Party)
+    RETURN {var}
+  }
+  RETURN {var}
+  UNION
+  UNWIND CASE WHEN $source = 'MINE' THEN $mineTeams ELSE [] END AS tid
+  MATCH (:AccountTeam {id: tid})-[:COVERS_ACCOUNT]->({var}:Party)
+  RETURN {var}
+  UNION
+  UNWIND CASE WHEN $source = 'MINE' THEN $mineReps ELSE [] END AS rid
+  MATCH (:Rep {id: rid})-[:COVERS]->({var}:Party)
+  RETURN {var}
+  UNION
+  UNWIND CASE WHEN $source = 'VISIBLE' THEN $visible ELSE [] END AS pid
+  MATCH ({var}:Party {id: pid})
+  RETURN {var}""",
+}
+
 
 # The bookkeeping timestamps as map entries, read only when `$timestamps` is true: decoding
 # a date-time costs the driver more than the database spends reading it, so a query that
@@ -158,6 +190,8 @@ def _expand(match: re.Match[str]) -> str:
         return "(" + EXPRESSION_FRAGMENTS[name](var, *args) + ")"
     if name in CONDITION_FRAGMENTS and only_text is None:
         return "(" + CONDITION_FRAGMENTS[name].replace("{var}", var) + ")"
+    if name in CLAUSE_FRAGMENTS and only_text is None:
+        return CLAUSE_FRAGMENTS[name].replace("{var}", var)
     if name in MAP_FRAGMENTS:
         if only_text is not None:
             raise ValueError(f"fragment {name} takes no field list: {match.group(0)}")
@@ -172,7 +206,15 @@ def _expand(match: re.Match[str]) -> str:
             raise ValueError(f"fragment {name} has no field {unknown[0]!r}: {match.group(0)}")
         return ", ".join(f"{var}.{f}" if f in only else "null" for f in fields)
     known = ", ".join(
-        sorted([*MAP_FRAGMENTS, *LIST_FRAGMENTS, *CONDITION_FRAGMENTS, *EXPRESSION_FRAGMENTS])
+        sorted(
+            [
+                *MAP_FRAGMENTS,
+                *LIST_FRAGMENTS,
+                *CONDITION_FRAGMENTS,
+                *CLAUSE_FRAGMENTS,
+                *EXPRESSION_FRAGMENTS,
+            ]
+        )
     )
     raise ValueError(f"unknown Cypher fragment {name!r} in {match.group(0)} (known: {known})")
 
@@ -189,10 +231,16 @@ def _expand(match: re.Match[str]) -> str:
 #   {{WHERE_AT_ALL rs}}      nothing / `WHERE` every link of the list rs valid on $asOf
 #   {{AND_AT_ALL rs}}        nothing / `AND` every link of the list rs valid on $asOf
 #   {{TYPE r}}               `type(r)` / the type with the closed prefix taken off
+# and, for what has no validity period but a day of its own (cypher/view.cypher):
+#   {{WHERE_DAY_AT x: f}}    nothing / `WHERE` the date x.f absent or on or before $asOf
+#   {{AND_DAY_AT x: f}}      nothing / `AND` the same
+#   {{WHERE_TIME_AT x: f}}   nothing / `WHERE` the date-time x.f before the end of $asOf (UTC)
+#   {{AND_TIME_AT x: f}}     nothing / `AND` the same
 AS_OF_SUFFIX = "_asof"
 _REL = re.compile(r"\{\{\s*REL\s+([A-Z_]+(?:\s*\|\s*[A-Z_]+)*)\s*\}\}")
 _AS_OF_NAMES = ("REL", "AT", "AND_AT", "WHERE_AT", "WHERE_AT_ALL", "AND_AT_ALL", "TYPE")
-_AS_OF_FRAGMENT = re.compile(r"\{\{\s*(" + "|".join(_AS_OF_NAMES) + r")\s")
+_DAY_NAMES = ("WHERE_DAY_AT", "AND_DAY_AT", "WHERE_TIME_AT", "AND_TIME_AT")
+_AS_OF_FRAGMENT = re.compile(r"\{\{\s*(" + "|".join((*_AS_OF_NAMES, *_DAY_NAMES)) + r")\s")
 
 
 _VALID_ON = (
@@ -204,6 +252,10 @@ _BASE_TYPE = (
     "CASE WHEN type(LINK) STARTS WITH 'PREFIX' THEN substring(type(LINK), SKIP) ELSE type(LINK) END"
 )
 _EVERY = "all(link IN LINKS WHERE COND)"
+_DAY_AT = "(VAR.FIELD IS NULL OR VAR.FIELD <= $asOf)"
+# The day's end in UTC, as `signals` counts (services/view360.py `signalsBefore`).
+_TIME_AT = "VAR.FIELD < datetime({date: $asOf, timezone: 'UTC'}) + duration({days: 1})"
+_PROPERTY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def valid_on(var: str, day: str = "$asOf") -> str:
@@ -249,6 +301,16 @@ def _as_of_fragment(name: str, var: str, as_of: bool) -> str:
     return "WHERE " + condition if as_of else ""  # WHERE_AT
 
 
+def _day_fragment(name: str, var: str, field: str, as_of: bool) -> str:
+    if not _PROPERTY.match(field):
+        raise ValueError(f"{name} needs one property name, got {field!r}")
+    if not as_of:
+        return ""
+    template = _DAY_AT if "_DAY_" in name else _TIME_AT
+    condition = template.replace("VAR", var).replace("FIELD", field)
+    return ("WHERE " if name.startswith("WHERE_") else "AND ") + condition
+
+
 def expand_fragments(text: str, *, as_of: bool = False) -> str:
     """The query text with every `{{NAME var}}` fragment replaced by its projection; the
     history fragments as the current query (or, `as_of`, as its as-of variant)."""
@@ -257,6 +319,8 @@ def expand_fragments(text: str, *, as_of: bool = False) -> str:
     def expand(match: re.Match[str]) -> str:
         if match.group(1) in _AS_OF_NAMES and match.group(3) is None:
             return _as_of_fragment(match.group(1), match.group(2), as_of)
+        if match.group(1) in _DAY_NAMES and match.group(3) is not None:
+            return _day_fragment(match.group(1), match.group(2), match.group(3).strip(), as_of)
         if as_of and match.group(1) == "COVERAGE_STRENGTH":
             # What interactions earned is known for now only (WITHOUT_HISTORY): as of a day,
             # the declared strength.

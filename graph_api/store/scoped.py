@@ -130,10 +130,10 @@ QUERY_SCOPES: Mapping[str, Declared] = {
     **{f"write.{name}": _W for name in _WRITE_QUERIES},
     # Portfolio lists (services/portfolio.py): the filters keep to `$visible` themselves.
     "portfolio.book": _V,
+    "portfolio.book_rad_counts": _V,
     "economics.account": _V,
-    "portfolio.parties": _V,
     **{
-        f"portfolio.{name}": _V
+        f"portfolio.{name}{variant}": _V
         for name in (
             "by_name",
             "by_name_desc",
@@ -141,9 +141,10 @@ QUERY_SCOPES: Mapping[str, Declared] = {
             "by_score_desc",
             "by_follow_up",
             "by_follow_up_desc",
-            "rad_counts",
         )
+        for variant in ("", "_no_supporter", "_uncovered", "_tier")
     },
+    "portfolio.rad_counts": _V,
     # The derived portfolio properties of the parties a write touched, in its transaction.
     "portfolio.refresh": _W,
     # Earned strength: the pairs a write of an interaction touched, recomputed in its
@@ -186,6 +187,7 @@ QUERY_SCOPES: Mapping[str, Declared] = {
     # What an id no live party has is (archived, or a merged party's alias), opened by
     # `services/lifecycle.py` (only admins learn that a party is archived).
     "lifecycle.resolve": _R,
+    "lifecycle.archived": _V,  # admins only (services/lifecycle.py), parties kept to $visible
     # recordJobChange's one read (services/job_change.py), in its write transaction: the
     # impact keeps to `$visible` (and the transaction's `$created`) itself.
     "job_change.context": Declared(Scoping.WRITE, visible=True),
@@ -239,6 +241,8 @@ OUTSIDE_THE_API: frozenset[str] = frozenset(
         "search.backfill_titles",  # a migration (Store.migrate)
         "portfolio.ids",  # the initial import's refresh of every party
         "portfolio.stale",  # a migration (Store.migrate)
+        "portfolio.ahead_unmarked",  # a migration (Store.migrate)
+        "portfolio.due",  # the daily refresh of parties whose interaction dated ahead came
         "strength.interaction_pairs",  # graph-api refresh-strength
         "strength.clear_stale",
     }

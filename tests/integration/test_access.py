@@ -296,6 +296,63 @@ async def test_sensitive_fields_are_masked_unless_open(
             )
 
 
+PROFILE = """
+query ($id: ID!) {
+  party(id: $id) {
+    signals(asOf: "2026-11-01") {
+      profile {
+        score compliant flagged missingFields { field points } maskedFields { field points }
+      }
+    }
+  }
+}
+"""
+
+
+async def test_profile_completeness_tells_nothing_of_masked_fields(
+    graph: None, production: LiveServer
+) -> None:
+    # pa-ceo has name 10 + phone 15 + email 10 + homeAddress 10 + birthDate 10 = 55 points,
+    # pa-cfo name 10 + homeAddress 10 = 20; both below 60, neither graded (not flagged).
+    # Both are masked for rep-a2: each gets name 10 as the score, the same visible missing
+    # fields (occupation 10, preferredChannel 10, then the 5s by name: city, gender,
+    # preferredTime, region, source; 50 points) and the four masked fields with their 45
+    # points. Before, pa-cfo's missing list named phone, email and birthDate but not
+    # homeAddress: it told which masked fields were filled.
+    visible_missing = [
+        {"field": "occupation", "points": 10},
+        {"field": "preferredChannel", "points": 10},
+        *(
+            {"field": f, "points": 5}
+            for f in ("city", "gender", "preferredTime", "region", "source")
+        ),
+    ]
+    masked = [
+        {"field": "phone", "points": 15},
+        *({"field": f, "points": 10} for f in ("birthDate", "email", "homeAddress")),
+    ]
+    a2 = caller(production, "rep-a2")
+    for person_id in ("pa-ceo", "pa-cfo"):
+        profile = data_of(await a2(PROFILE, {"id": person_id}))["party"]["signals"]["profile"]
+        assert profile == {
+            "score": 10,
+            "compliant": False,
+            "flagged": False,
+            "missingFields": visible_missing,
+            "maskedFields": masked,
+        }, person_id
+    # rep-a1 sees pa-ceo's sensitive fields: the whole record, nothing masked.
+    profile = data_of(await caller(production, "rep-a1")(PROFILE, {"id": "pa-ceo"}))
+    profile = profile["party"]["signals"]["profile"]
+    assert (profile["score"], profile["maskedFields"]) == (55, [])
+    assert profile["missingFields"] == visible_missing
+    # The admin sees pa-cfo's: phone, birthDate and email missing, homeAddress filled.
+    profile = data_of(await caller(production, "admin")(PROFILE, {"id": "pa-cfo"}))
+    profile = profile["party"]["signals"]["profile"]
+    assert (profile["score"], profile["maskedFields"]) == (20, [])
+    assert profile["missingFields"][:4] == [masked[0], masked[1], masked[2], visible_missing[0]]
+
+
 HOUSEHOLD = """
 query ($id: ID!) {
   party(id: $id) {
@@ -395,6 +452,26 @@ async def test_nested_view_parts_drop_hidden_parties(graph: None, production: Li
     for who in ("rep-a1", "rep-a2"):
         for party_id in sorted(VISIBLE[who]):
             assert_reveals_none(await caller(production, who)(VIEW, {"id": party_id}), who)
+
+
+@pytest.mark.parametrize("who", ["manager", "rep-a1", "rep-a2", "rep-b1"])
+async def test_the_view_as_of_a_day_is_masked_as_today(
+    graph: None, production: LiveServer, who: str
+) -> None:
+    # No link of GRAPH has a period: each held on 2026-06-01 as today, and the only
+    # interaction (2026-01-05) is older. So the view as of that day (view.parties_asof) is
+    # today's, parties hidden and fields masked alike, for every party the viewer sees.
+    def dated(query: str) -> str:
+        return query.replace("party(id: $id)", 'party(id: $id, asOf: "2026-06-01")')
+
+    ask = caller(production, who)
+    for party_id in sorted(VISIBLE[who]):
+        for query in (PARTY, HOUSEHOLD, VIEW):
+            then = await ask(dated(query), {"id": party_id})
+            assert text_of(then) == text_of(await ask(query, {"id": party_id})), party_id
+            assert_reveals_none(then, who)
+    for party_id in sorted(hidden_from(who))[:3]:
+        assert error_codes(await ask(dated(PARTY), {"id": party_id})) == ["NOT_FOUND"]
 
 
 # ----- search -----

@@ -170,7 +170,7 @@ async def test_the_graph_version_moves_with_writes_only(db: Database, store: Sto
     assert version is not None  # the import made it
     await store.read("MATCH (p:Person) RETURN count(p) AS n")
     assert await store.graph_version() == version
-    await db.store.clear()
+    await db.store.clear(everything=True)
     db.dirty()
     assert await store.graph_version() is None  # nothing is kept for an empty database
     await db.demo()

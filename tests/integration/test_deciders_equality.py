@@ -134,7 +134,7 @@ async def test_generated_accounts_rank_as_before(
     made = doc.pop("result")
     path = tmp_path / "accounts.json"
     path.write_bytes(orjson.dumps(doc))
-    await store.clear()
+    await store.clear(everything=True)
     db.dirty()
     report = await import_path(store, path)
     assert not report.problems, [p.line() for p in report.problems[:5]]

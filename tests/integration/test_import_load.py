@@ -172,7 +172,7 @@ async def test_clear_deletes_every_node_and_relationship(db: Database, tmp_path:
     write_dataset(path, 300, 2)
     await import_path(db.store, path)
     assert (await _counts(db))["relationships"] > 0
-    await db.store.clear()
+    await db.store.clear(everything=True)
     assert await _counts(db) == {"nodes": 0, "relationships": 0}
 
 

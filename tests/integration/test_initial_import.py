@@ -257,3 +257,54 @@ async def test_cli_initial_import_of_generated_data_equals_the_transactional_imp
     assert titles == expected_titles
     assert got[1] == expected[1]
     assert got[2] == expected[2]
+
+
+@pytest.mark.slow
+async def test_a_local_reset_keeps_the_stored_keys(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Into the local Neo4j, `import --reset` went through the bulk importer, which replaces
+    # the whole database: the stored API keys went with the data. Now --reset keeps them
+    # (the transactional importer after Store.clear), --initial --reset refuses, and
+    # --reset-all replaces everything.
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    monkeypatch.setenv("GRAPH_API_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("GRAPH_API_LOCAL_NEO4J_HEAP", "512m")
+    monkeypatch.setenv("GRAPH_API_LOCAL_NEO4J_PAGE_CACHE", "128m")
+    get_settings.cache_clear()
+
+    def cli(*args: str) -> int:
+        return main(list(args))
+
+    async def keys_and_people() -> tuple[int, int]:
+        local = LocalNeo4j(data_dir=get_settings().state_dir / "neo4j", heap="512m",
+                           page_cache="128m")  # fmt: skip
+        try:
+            local.start()
+            store = _connect(local.uri or "")
+            try:
+                (row,) = await store.read(
+                    "MATCH (k:ApiKey) WITH count(k) AS keys "
+                    "MATCH (p:Person) RETURN keys, count(p) AS people"
+                )
+                return int(row["keys"]), int(row["people"])
+            finally:
+                await store.close()
+        finally:
+            local.stop()
+
+    try:
+        assert await asyncio.to_thread(cli, "import", str(DEMO)) == 0
+        code = await asyncio.to_thread(cli, "keys", "create", "--subject", "etl", "--role", "admin")
+        assert code == 0
+        capsys.readouterr()
+        assert await asyncio.to_thread(cli, "import", "--initial", "--reset", str(DEMO)) == 2
+        assert "--reset-all" in capsys.readouterr().err
+        assert await asyncio.to_thread(cli, "import", "--reset", str(DEMO)) == 0
+        assert "keeps the stored API keys" in capsys.readouterr().err
+        keys, people = await keys_and_people()
+        assert keys == 1 and people > 0
+        assert await asyncio.to_thread(cli, "import", "--reset-all", str(DEMO)) == 0
+        assert await keys_and_people() == (0, people)
+    finally:
+        get_settings.cache_clear()

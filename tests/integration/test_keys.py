@@ -230,3 +230,66 @@ async def test_the_cli_creates_lists_and_revokes_keys(
     )
     assert code == 3
     assert "repId" in capsys.readouterr().err
+
+
+CREATE_HOOK = """
+mutation($input: CreateWebhookInput!) { createWebhook(input: $input) { webhook { id cursor } } }"""
+DISABLE_HOOK = """
+mutation($id: ID!) { updateWebhook(input: {id: $id, enabled: false}) { id enabled cursor } }"""
+
+
+async def _counts(store: Store) -> dict[str, int]:
+    (row,) = await store.read(
+        "RETURN COUNT { (:ApiKey) } AS ApiKey, COUNT { (:Webhook) } AS Webhook, "
+        "COUNT { (:FeedSequence) } AS FeedSequence, COUNT { (:Party) } AS parties"
+    )
+    return {k: int(row[k]) for k in ("ApiKey", "Webhook", "FeedSequence", "parties")}
+
+
+async def test_a_reset_keeps_the_stored_keys_and_webhooks_and_reset_all_does_not(
+    db: Database,
+    production: LiveServer,
+    store: Store,
+    neo4j_uri: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # `seed --reset` deleted the API keys and webhooks with the customer data: a reset of the
+    # data locked every integration out. Now it keeps them (and the feed's position, so that
+    # the kept webhook's cursor still comes before the changes written after the reset);
+    # `--reset-all` deletes them too.
+    await db.demo()
+    db.dirty()
+    admin = as_key(production.url, "admin")
+    key = (await create(production.url, subject="crm-sync", role="ADMIN"))["key"]
+    hook = data_of(
+        await admin(
+            CREATE_HOOK,
+            {"input": {"url": "http://127.0.0.1:9/hook", "eventTypes": ["people"],
+                       "description": "kept by a reset"}},
+        )
+    )["createWebhook"]["webhook"]  # fmt: skip
+    data_of(await admin(DISABLE_HOOK, {"id": hook["id"]}))  # nothing delivered: cursor stays
+    (before,) = await store.read("MATCH (s:FeedSequence) RETURN s.position AS p")
+    (stored,) = await store.read("MATCH (w:Webhook) RETURN w.cursor AS cursor")
+    assert (await _counts(store))["ApiKey"] == 1
+
+    assert await run_cli(neo4j_uri, monkeypatch, "seed", "--reset") == 0
+    counts = await _counts(store)
+    assert (counts["ApiKey"], counts["Webhook"], counts["FeedSequence"]) == (1, 1, 1)
+    assert counts["parties"] > 0  # the demo again
+    fresh = Authenticator(settings_for(neo4j_uri, mode="production"))
+    assert (await fresh.authenticate_with({"x-api-key": key}, store)).subject == "crm-sync"
+    (kept,) = await store.read("MATCH (w:Webhook) RETURN w.id AS id, w.cursor AS cursor")
+    assert (kept["id"], kept["cursor"]) == (hook["id"], stored["cursor"])
+    # The feed's changes of the new load come after the kept cursor.
+    (first,) = await store.read("MATCH (c:Change) RETURN min(c.position) AS p")
+    assert first["p"] > before["p"] >= kept["cursor"]
+
+    assert await run_cli(neo4j_uri, monkeypatch, "seed", "--reset-all") == 0
+    counts = await _counts(store)
+    assert (counts["ApiKey"], counts["Webhook"]) == (0, 0)
+    assert counts["parties"] > 0
+    with pytest.raises(Unauthenticated, match="unknown API key"):
+        await Authenticator(settings_for(neo4j_uri, mode="production")).authenticate_with(
+            {"x-api-key": key}, store
+        )

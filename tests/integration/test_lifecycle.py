@@ -274,6 +274,61 @@ async def test_archiving_follows_the_write_rules(
     assert data_of(await rep(PARTY, {"id": "p-li-na"}))["party"]["id"] == "p-li-na"
 
 
+ARCHIVED = """query($kinds: [ArchivableKind!], $first: Int, $after: String) {
+  archivedNodes(kinds: $kinds, first: $first, after: $after) {
+    edges { node { kind id label archivedBy reason version } }
+    pageInfo { hasNextPage endCursor } } }"""
+
+
+async def test_admins_list_the_archived_nodes_latest_first(
+    db: Database, production: LiveServer
+) -> None:
+    await db.demo()
+    db.dirty()
+    admin = as_key(production.url, "admin")  # subject "ops"
+
+    async def listed(**variables: Any) -> tuple[list[tuple[str, ...]], dict[str, Any]]:
+        page = data_of(await admin(ARCHIVED, variables))["archivedNodes"]
+        nodes = [
+            (n["kind"], n["id"], n["label"], n["archivedBy"], n["reason"], n["version"])
+            for n in (e["node"] for e in page["edges"])
+        ]
+        return nodes, page["pageInfo"]
+
+    assert await listed() == ([], {"hasNextPage": False, "endCursor": None})
+    # Archived in this order: 李娜 (a person), 外汇管理 (a product), then an opportunity.
+    data_of(await admin(ARCHIVE_PARTY, {"id": "p-li-na", "reason": "离职"}))
+    data_of(await admin(ARCHIVE, {"kind": "PRODUCT", "id": "prod-fx", "reason": "retired"}))
+    data_of(
+        await admin(ARCHIVE, {"kind": "OPPORTUNITY", "id": "opp-huasheng-fx", "reason": "lost"})
+    )
+    opportunity = ("OPPORTUNITY", "opp-huasheng-fx", "华盛集团外汇管理扩展", "ops", "lost", 2)
+    product = ("PRODUCT", "prod-fx", "外汇管理", "ops", "retired", 2)
+    person = ("PERSON", "p-li-na", "李娜", "ops", "离职", 2)
+    first, info = await listed(first=2)
+    assert first == [opportunity, product] and info["hasNextPage"] is True
+    rest, info = await listed(first=2, after=info["endCursor"])
+    assert rest == [person] and info["hasNextPage"] is False
+    assert (await listed(kinds=["PRODUCT", "PERSON"]))[0] == [product, person]
+
+    # A restored node leaves the list; archived again, it is the latest.
+    data_of(await admin(RESTORE, {"kind": "PRODUCT", "id": "prod-fx"}))
+    assert (await listed())[0] == [opportunity, person]
+    data_of(await admin(ARCHIVE, {"kind": "PRODUCT", "id": "prod-fx", "reason": "again"}))
+    assert (await listed(first=1))[0] == [("PRODUCT", "prod-fx", "外汇管理", "ops", "again", 4)]
+
+    # Admins only; a cursor that is not one of this list names `after`.
+    rep = as_key(production.url, "demo-rep")
+    forbidden = await rep(ARCHIVED, {})
+    assert error_codes(forbidden) == ["FORBIDDEN"] and error(forbidden)["field"] == "role"
+    for bad in ("garbage", info["endCursor"][:-4] + "AAAA"):
+        wrong = await admin(ARCHIVED, {"after": bad})
+        assert error_codes(wrong) == ["INVALID_INPUT"] and error(wrong)["field"] == "after"
+    other_list = data_of(await admin(CHANGES, {}))["changes"]["pageInfo"]["endCursor"]
+    wrong = await admin(ARCHIVED, {"after": other_list})
+    assert error_codes(wrong) == ["INVALID_INPUT"]
+
+
 # ----- merging -----
 
 MERGE = """mutation($s: ID!, $m: ID!, $v: MergeVersionsInput) {
@@ -547,7 +602,7 @@ async def test_a_merge_follows_the_write_rules(
     # The alias survives an export and an import into an empty database.
     path = tmp_path / "after-merge.json"
     await export_path(store, path, "json")
-    await store.clear()
+    await store.clear(everything=True)
     report = await import_path(store, path)
     assert not report.problems
     assert data_of(await admin(PARTY, {"id": "org-huasheng-sh"}))["party"]["id"] == (

@@ -19,8 +19,9 @@ READS = {
     for name, declared in QUERY_SCOPES.items()
     if declared.scoping in (Scoping.VISIBLE, Scoping.RESTRICTED, Scoping.PUBLIC)
 } | {"access.scope"}
-# Reads that find what no live node has by design: what an archived or merged id is.
-ABOUT_ARCHIVED = {"lifecycle.resolve"}
+# Reads that find what no live node has by design: what an archived or merged id is, and
+# the admins' list of archived nodes.
+ABOUT_ARCHIVED = {"lifecycle.resolve", "lifecycle.archived"}
 
 
 def test_every_variable_length_walk_of_a_read_skips_archived_nodes() -> None:

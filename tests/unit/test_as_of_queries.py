@@ -40,6 +40,7 @@ def test_the_questions_of_the_issue_have_as_of_variants() -> None:
         "deciders.scope",
         "paths.neighbourhood",
         "cross_sell.neighbourhood",
+        "view.parties",
     } <= set(WITH_AS_OF)
     assert sorted(n for n in QUERIES if n.endswith(AS_OF_SUFFIX)) == [
         as_of_name(n) for n in WITH_AS_OF
@@ -59,6 +60,20 @@ def test_the_fragments_expand_to_the_current_text_and_the_as_of_text() -> None:
     assert valid_on("r", "$d") == (
         "((r.validFrom IS NULL OR r.validFrom <= $d) AND (r.validTo IS NULL OR $d < r.validTo))"
     )
+
+
+def test_the_day_fragments_keep_what_happened_by_the_day() -> None:
+    # What has no period but a day (a holding's since, an event's date) or a time (an
+    # interaction's at): nothing today, on or before the day (by its UTC end) as of a day.
+    template = "MATCH (h) {{WHERE_DAY_AT h: since}} MATCH (i) WHERE x {{AND_TIME_AT i: at}}"
+    assert expand_fragments(template) == "MATCH (h)  MATCH (i) WHERE x "
+    assert expand_fragments(template, as_of=True) == (
+        "MATCH (h) WHERE (h.since IS NULL OR h.since <= $asOf) MATCH (i) WHERE x AND "
+        "i.at < datetime({date: $asOf, timezone: 'UTC'}) + duration({days: 1})"
+    )
+    assert has_as_of("{{AND_DAY_AT e: date}}") and not has_as_of("{{PERSON_VIEW p}}")
+    with pytest.raises(ValueError, match="one property name"):
+        expand_fragments("{{AND_DAY_AT e: date, at}}")
 
 
 @pytest.mark.parametrize("name", WITH_AS_OF)

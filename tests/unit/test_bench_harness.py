@@ -1,10 +1,10 @@
 """The benchmark's fairness checks: the ours-vs-peer comparison and the peer's copied rules.
 
 The peer (bench/peer/typeDefs.mjs) re-implements in Cypher what our service computes in
-Python (profile points, RAD cells, funnel probabilities). If those rules change here and not
-there, the peer's answers differ and the comparison is no longer of the same work; these
-tests fail first. The comparison itself must forgive exactly the documented differences of
-the peer's API and nothing else.
+Python (profile points, RAD cells, funnel probabilities) or in its own Cypher (the earned
+coverage strength). If those rules change here and not there, the peer's answers differ
+and the comparison is no longer of the same work; these tests fail first. The comparison
+itself must forgive exactly the documented differences of the peer's API and nothing else.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from bench.harness.processes import (
 from bench.harness.report import deciders_rows, memory_lines, mixed_rows
 from graph_api.domain import model as m
 from graph_api.domain.signals import ORGANIZATION_PROFILE_POINTS, PERSON_PROFILE_POINTS
+from graph_api.store import projection
 
 TYPEDEFS = (PEER_DIR / "typeDefs.mjs").read_text(encoding="utf-8")
 
@@ -55,6 +56,21 @@ def test_peer_missing_fields_order_is_ours() -> None:
     ):
         expected = sorted(ours, key=lambda f: (-ours[f][1], f))
         assert list(_points(js)) == expected
+
+
+def test_peer_coverage_strength_is_ours(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The 360° view's coverage strength is the declared one combined with the earned one
+    # (cypher/view.cypher); the peer computes the same expression, on the service's clock
+    # (the bench sets no GRAPH_API_STRENGTH_NOW, the tests do), so that values and order
+    # compare (the peer read the declared COVERS.strength: 2 of 41 answers differed).
+    monkeypatch.setattr(projection, "_now_seconds", lambda: "datetime().epochSeconds")
+    copied = re.search(r"const coverageStrength =\n(.*?);\n", TYPEDEFS, re.S)
+    assert copied
+    peer = "".join(re.findall(r'"([^"]*)"', copied.group(1)))
+    assert peer == projection.coverage_strength("c", "r", "this")
+    assert "WITH r, c, ${coverageStrength} AS strength\n      ORDER BY strength DESC, r.id" in (
+        TYPEDEFS
+    )
 
 
 def test_peer_stage_probabilities_are_ours() -> None:

@@ -84,3 +84,51 @@ def test_window_is_a_parameter() -> None:
     # The 45-day review of another document.
     s = sleeping(LAST, None, 4, date(2026, 2, 15), 45, 90)
     assert (s.days_since_last_interaction, s.sleeping) == (45, True)
+
+
+def test_masked_fields_count_neither_as_filled_nor_as_missing() -> None:
+    # Two people who differ only in masked fields (phone, email, homeAddress, birthDate)
+    # get the same profile for a viewer to whom they are masked. Filled visible fields:
+    # name 10 + city 5 = 15 for both. The records: a has name 10 + phone 15 + email 10 +
+    # city 5 = 40, b has name 10 + city 5 = 15; both below 60, grade 3: flagged.
+    a = m.Person(id="a", name="甲", phone="1", email="a@x", city="深圳", grade=3)
+    b = m.Person(id="b", name="乙", city="深圳", grade=3)
+    masked = ("birthDate", "phone", "email", "homeAddress", "household")
+    pa, pb = (profile_completeness(p, threshold=60, masked=masked) for p in (a, b))
+    assert pa == pb
+    assert pa.score == 15
+    # Masked: phone 15, then the 10s by name; "household" has no points.
+    assert [(f.field, f.points) for f in pa.masked] == [
+        ("phone", 15),
+        ("birthDate", 10),
+        ("email", 10),
+        ("homeAddress", 10),
+    ]
+    assert not {"phone", "email", "homeAddress", "birthDate"} & {f.field for f in pa.missing}
+    # score + missing + masked = 100: occupation 10, preferredChannel 10, gender 5,
+    # preferredTime 5, region 5, source 5 are missing (40).
+    assert sum(f.points for f in pa.missing) == 40
+    assert (pa.compliant, pa.flagged) == (False, True)
+    # Unmasked, the same records tell their own scores (40 and 15) and list nothing masked.
+    assert profile_completeness(a, threshold=60).score == 40
+    assert profile_completeness(b, threshold=60).masked == ()
+
+
+def test_compliance_is_the_records_whatever_is_masked() -> None:
+    # name 10 + phone 15 + email 10 + homeAddress 10 + birthDate 10 + occupation 10 = 65:
+    # compliant; masked, the viewer's score is name 10 + occupation 10 = 20 and the status
+    # stays the record's.
+    p = m.Person(
+        id="p",
+        name="甲",
+        phone="1",
+        email="e",
+        home_address="h",
+        birth_date=date(1970, 1, 1),
+        occupation="CFO",
+        grade=4,
+    )
+    masked = profile_completeness(
+        p, threshold=60, masked=("phone", "email", "homeAddress", "birthDate")
+    )
+    assert (masked.score, masked.compliant, masked.flagged) == (20, True, False)

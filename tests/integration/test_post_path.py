@@ -38,7 +38,7 @@ REQUESTS: list[tuple[Any, dict[str, str]]] = [
     ({"query": "{ party(id: 1) { nope } }"}, {}),
     ({"query": "{ " + "a: __typename " * 200 + "}"}, {}),
     ({"query": "{ __typename }", "operationName": "Missing"}, {}),
-    ({"query": "subscription { changes(types: [\"people\"]) { cursor } }"}, {}),
+    ({"query": 'subscription { changes(types: ["people"]) { cursor } }'}, {}),
     ({"extensions": {"persistedQuery": {"version": 1, "sha256Hash": "0" * 64}}}, {}),
     (
         {

@@ -29,6 +29,7 @@ from strawberry.types.unset import UNSET, UnsetType
 from graph_api import __version__, tracing
 from graph_api.api.auth import API_KEY_HEADER, Authenticator, anonymous
 from graph_api.api.context import Context
+from graph_api.api.endpoint import GraphQLPost
 from graph_api.api.errors import format_error
 from graph_api.api.observe import RequestIds, request_id
 from graph_api.api.pages import graphiql_page, mount_pages
@@ -147,12 +148,21 @@ class GraphRouter(GraphQLRouter[Context, None]):
         # mutation by GET...) get the same JSON shape as any other error, with their status.
         try:
             return await super().run(request, context=context, root_value=root_value)
-        except PersistedQueryNotFound as exc:
+        except (PersistedQueryNotFound, InvalidInput, HTTPException) as exc:
+            response = self.error_response(exc)
+            assert response is not None
+            return response
+
+    @staticmethod
+    def error_response(exc: Exception) -> JSONResponse | None:
+        """The answer to a request refused before its operation ran (also by the POST path,
+        graph_api/api/endpoint.py); None for any other exception."""
+        if isinstance(exc, PersistedQueryNotFound):
             # HTTP 200, as Apollo answers it: clients then resend the hash with the text.
             return _error_response(str(exc), exc.extensions(), 200)
-        except InvalidInput as exc:
+        if isinstance(exc, InvalidInput):
             return _error_response(exc.message, exc.extensions(), 400)
-        except HTTPException as exc:
+        if isinstance(exc, HTTPException):
             return JSONResponse(
                 {
                     "data": None,
@@ -165,6 +175,7 @@ class GraphRouter(GraphQLRouter[Context, None]):
                 },
                 status_code=exc.status_code,
             )
+        return None
 
     async def process_result(
         self, request: Request, result: ExecutionResult
@@ -186,6 +197,27 @@ class GraphRouter(GraphQLRouter[Context, None]):
                 formatted = cast(dict[str, Any], error)
                 formatted["extensions"] = {**(formatted.get("extensions") or {}), "requestId": rid}
         return response
+
+
+def unauthenticated_response(request: Request, exc: Unauthenticated) -> JSONResponse:
+    """Before any query runs: HTTP 401, with the body a GraphQL client expects."""
+    log.info("unauthenticated request from %s: %s", _client(request), exc.message)
+    extensions = {**exc.extensions(), "requestId": request_id()}
+    return JSONResponse(
+        {"data": None, "errors": [{"message": exc.message, "extensions": extensions}]},
+        status_code=401,
+        headers={"WWW-Authenticate": 'Bearer realm="graph-api"'},
+    )
+
+
+def unavailable_response(exc: Unavailable) -> JSONResponse:
+    """A stored API key could not be looked up: the database is down, nothing ran (503)."""
+    extensions = {**exc.extensions(), "requestId": request_id()}
+    return JSONResponse(
+        {"data": None, "errors": [{"message": exc.message, "extensions": extensions}]},
+        status_code=503,
+        headers={"Retry-After": str(exc.retry_after_s)},
+    )
 
 
 def _error_response(message: str, extensions: dict[str, Any], status: int) -> JSONResponse:
@@ -470,27 +502,11 @@ def create_app(
 
     @app.exception_handler(Unauthenticated)
     async def unauthenticated(request: Request, exc: Unauthenticated) -> JSONResponse:
-        # Before any query runs: HTTP 401, with the body a GraphQL client expects.
-        log.info("unauthenticated request from %s: %s", _client(request), exc.message)
-        extensions = {**exc.extensions(), "requestId": request_id()}
-        return JSONResponse(
-            {"data": None, "errors": [{"message": exc.message, "extensions": extensions}]},
-            status_code=401,
-            headers={"WWW-Authenticate": 'Bearer realm="graph-api"'},
-        )
+        return unauthenticated_response(request, exc)
 
     @app.exception_handler(Unavailable)
     async def unavailable(request: Request, exc: Unavailable) -> JSONResponse:
-        # A stored API key could not be looked up: the database is down, nothing ran.
-        extensions = {**exc.extensions(), "requestId": request_id()}
-        return JSONResponse(
-            {"data": None, "errors": [{"message": exc.message, "extensions": extensions}]},
-            status_code=503,
-            headers={"Retry-After": str(exc.retry_after_s)},
-        )
-
-    if not settings.is_production:
-        app.add_middleware(DevelopmentNotice)
+        return unavailable_response(exc)
 
     router = GraphRouter(
         schema,
@@ -501,6 +517,17 @@ def create_app(
     router.persisted = PersistedQueries(settings.persisted_queries)
     router.authenticator = authenticator
     app.include_router(router, prefix="/graphql")
+    # POST /graphql without FastAPI's routing and dependency injection (the hot path, the
+    # same steps as the router's); the innermost middleware, so every other one wraps it.
+    app.add_middleware(
+        GraphQLPost,
+        router=router,
+        context_getter=get_context,
+        unauthenticated=unauthenticated_response,
+        unavailable=unavailable_response,
+    )
+    if not settings.is_production:
+        app.add_middleware(DevelopmentNotice)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str | int]:

@@ -50,13 +50,18 @@ _CLEAR_STATEMENTS = (
 # cursor is a feed position: the positions go on counting from there, so the changes written
 # after the reset are delivered; a sequence started again at 0 would skip them).
 SERVICE_LABELS: tuple[str, ...] = ("ApiKey", "Webhook", "WebhookDelivery", "FeedSequence")
-_SERVICE = "|".join(SERVICE_LABELS)
+# Written out (Cypher is never built from strings: tests/unit/test_cypher_parameters.py);
+# the assertion below keeps them to SERVICE_LABELS.
 _CLEAR_DATA_STATEMENTS = (
-    f"MATCH (a)-[r]->() WHERE NOT a:{_SERVICE} "
+    "MATCH (a)-[r]->() WHERE NOT a:ApiKey|Webhook|WebhookDelivery|FeedSequence "
     "CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS",
-    f"MATCH (n) WHERE NOT n:{_SERVICE} "
+    "MATCH (n) WHERE NOT n:ApiKey|Webhook|WebhookDelivery|FeedSequence "
     "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS",
 )
+_HOLDS_SERVICE_CONFIG = (
+    "MATCH (n:ApiKey|Webhook|WebhookDelivery|FeedSequence) RETURN count(n) > 0 AS any LIMIT 1"
+)
+assert all("|".join(SERVICE_LABELS) in q for q in (*_CLEAR_DATA_STATEMENTS, _HOLDS_SERVICE_CONFIG))
 
 
 @dataclass
@@ -693,7 +698,7 @@ class Store:
     async def holds_service_config(self) -> bool:
         """Whether the database holds any of the service's own configuration nodes
         (`SERVICE_LABELS`), which a reset keeps and a replaced database would lose."""
-        rows = await self.read(f"MATCH (n:{_SERVICE}) RETURN count(n) > 0 AS any LIMIT 1")
+        rows = await self.read(_HOLDS_SERVICE_CONFIG)
         return bool(rows[0]["any"])
 
     async def clear(self, *, everything: bool = False) -> None:

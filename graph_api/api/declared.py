@@ -42,9 +42,16 @@ _PRIVATE: Any = strawberry.Private
 SensitiveOpen = Callable[[Info, str], bool]
 
 
+_PYTHON_NAMES: dict[str, str] = {}
+
+
 def python_name(f: Field) -> str:
-    """The Python (snake_case) name of a declared field: birthDate -> birth_date."""
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", f.name).lower()
+    """The Python (snake_case) name of a declared field: birthDate -> birth_date (kept per
+    name: `stamp_values` asks for it for every object an answer returns)."""
+    name = _PYTHON_NAMES.get(f.name)
+    if name is None:
+        name = _PYTHON_NAMES[f.name] = re.sub(r"(?<!^)(?=[A-Z])", "_", f.name).lower()
+    return name
 
 
 def graphql_type(f: Field) -> Any:
@@ -135,17 +142,32 @@ def declared_fields(
 def declared_values(section_name: str, obj: object, target: type) -> dict[str, Any]:
     """The declared fields' values of a domain object, by the field names of `target` (a
     class decorated with `declared_fields`): sensitive ones under `stored_<name>`."""
-    section = SECTION_BY_NAME[section_name]
-    names = _defined(target)
+    plan = _VALUE_PLANS.get((section_name, target))
+    if plan is None:
+        plan = _VALUE_PLANS[(section_name, target)] = _value_plan(section_name, target)
     out: dict[str, Any] = {}
-    for f in _fields(section, stored_only=True):
+    for name, key in plan:
+        value = getattr(obj, name, _ABSENT)
+        if value is not _ABSENT:
+            out[key] = value
+    return out
+
+
+_ABSENT = object()
+# (section, target type) -> (the domain object's attribute, the target's keyword), made once
+# per pair: `declared_values` runs for every object of every answer.
+_VALUE_PLANS: dict[tuple[str, type], tuple[tuple[str, str], ...]] = {}
+
+
+def _value_plan(section_name: str, target: type) -> tuple[tuple[str, str], ...]:
+    names = _defined(target)
+    plan = []
+    for f in _fields(SECTION_BY_NAME[section_name], stored_only=True):
         name = python_name(f)
-        if not hasattr(obj, name):
-            continue
         key = "stored_" + name if f.sensitive else name
         if key in names:
-            out[key] = getattr(obj, name)
-    return out
+            plan.append((name, key))
+    return tuple(plan)
 
 
 def declared_inputs(
@@ -240,6 +262,10 @@ def stamped(label: str | None = None) -> Callable[[C], C]:
 
 def stamp_values(obj: Any) -> dict[str, Any]:
     """A domain object's timestamps as the keyword arguments of a `stamped` type."""
-    return {
-        "stored_" + python_name(f): getattr(obj, python_name(f), None) for f in BOOKKEEPING_FIELDS
-    }
+    return {stored: getattr(obj, name, None) for stored, name in _STAMPS}
+
+
+# (the stamped type's private attribute, the domain object's attribute) per bookkeeping field
+_STAMPS: tuple[tuple[str, str], ...] = tuple(
+    ("stored_" + python_name(f), python_name(f)) for f in BOOKKEEPING_FIELDS
+)

@@ -33,6 +33,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+import orjson
 from graphql import (
     ASTValidationRule,
     BooleanValueNode,
@@ -133,6 +134,9 @@ class _Measure:
         self.query_type = schema.query_type
         self.memo: dict[tuple[str, int | None], tuple[int, int]] = {}
         self.in_progress: set[tuple[str, int | None]] = set()
+        # The variables the measuring looked at (a property of the document: the variables
+        # in paging and analytic arguments), so that `CostMemo` can key a measure by them.
+        self.variables_read: set[str] = set()
 
     def operation(self, node: OperationDefinitionNode) -> tuple[int, int]:
         return self.selection_set(node.selection_set, self.schema.get_root_type(node.operation))
@@ -182,6 +186,7 @@ class _Measure:
         for arg in node.arguments or ():
             given = arg.value
             if isinstance(given, VariableNode):
+                self.variables_read.add(given.name.value)
                 if self.variables is not None and given.name.value in self.variables:
                     values[arg.name.value] = self.variables[given.name.value]
             elif isinstance(given, IntValueNode):
@@ -215,6 +220,7 @@ class _Measure:
         if isinstance(given, IntValueNode):
             value = int(given.value)
         elif isinstance(given, VariableNode):
+            self.variables_read.add(given.name.value)
             # Validation runs without variables: the largest value a variable may take.
             value = (
                 self.max_page
@@ -301,6 +307,17 @@ def measure(
     operation_name: str | None = None,
 ) -> tuple[int, int] | None:
     """(depth, cost) of the operation to run; None when there is no such single operation."""
+    return _measured(schema, document, settings, variables, operation_name)[0]
+
+
+def _measured(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    settings: Settings,
+    variables: Mapping[str, Any] | None,
+    operation_name: str | None,
+) -> tuple[tuple[int, int] | None, frozenset[str]]:
+    """`measure`, and the names of the variables the measure depends on."""
     fragments = {
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
@@ -308,8 +325,61 @@ def measure(
     if operation_name is not None:
         operations = [o for o in operations if o.name and o.name.value == operation_name]
     if len(operations) != 1:
-        return None
-    return _Measure(schema, fragments, settings, variables).operation(operations[0])
+        return None, frozenset()
+    measuring = _Measure(schema, fragments, settings, variables)
+    measured = measuring.operation(operations[0])
+    return measured, frozenset(measuring.variables_read)
+
+
+class CostMemo:
+    """The cost measures of the operations a service has run, by their text and the values
+    of the few variables a measure reads (`first`, `limit`, `maxHops`...: the 360° view's
+    `$id` is not one of them), so that a repeated operation is not measured again. Measuring
+    walks the whole document against the schema: for the 360° view about as much CPU as
+    graphql-core's execution of its answer. Bounded: when full it starts again empty."""
+
+    def __init__(self, size: int = 512) -> None:
+        self.size = size
+        # (query text, operation name) -> the variables its measure reads
+        self.reads: dict[tuple[str, str | None], frozenset[str]] = {}
+        # (query text, operation name, those variables' values as JSON) -> the measure
+        self.measures: dict[tuple[str, str | None, bytes], tuple[int, int] | None] = {}
+
+    def measure(
+        self,
+        schema: GraphQLSchema,
+        query: str,
+        document: DocumentNode,
+        settings: Settings,
+        variables: Mapping[str, Any],
+        operation_name: str | None,
+    ) -> tuple[int, int] | None:
+        reads = self.reads.get((query, operation_name))
+        key = None if reads is None else self._key(query, operation_name, reads, variables)
+        if key is not None and key in self.measures:
+            return self.measures[key]
+        measured, reads = _measured(schema, document, settings, variables, operation_name)
+        key = self._key(query, operation_name, reads, variables)
+        if key is not None:
+            if len(self.measures) >= self.size or len(self.reads) >= self.size:
+                self.measures.clear()
+                self.reads.clear()
+            self.reads[(query, operation_name)] = reads
+            self.measures[key] = measured
+        return measured
+
+    @staticmethod
+    def _key(
+        query: str, operation_name: str | None, reads: frozenset[str], variables: Mapping[str, Any]
+    ) -> tuple[str, str | None, bytes] | None:
+        """None (not kept) when a value read is not plain JSON."""
+        try:
+            values = orjson.dumps(
+                [[name, name in variables, variables.get(name)] for name in sorted(reads)]
+            )
+        except TypeError:
+            return None
+        return query, operation_name, values
 
 
 def _operation_label(node: OperationDefinitionNode) -> str:
@@ -366,19 +436,30 @@ class CostLimit(SchemaExtension):
     """Refuses an operation whose estimated cost, with its variables, is over GRAPH_API_MAX_COST;
     it runs after validation and before any resolver."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, memo: CostMemo | None = None) -> None:
         self.settings = settings
+        self.memo = memo
 
     def on_execute(self) -> Iterator[None]:
         ctx = self.execution_context
         if ctx.graphql_document is not None and ctx.result is None:
-            measured = measure(
-                ctx.schema._schema,
-                ctx.graphql_document,
-                self.settings,
-                ctx.variables or {},
-                ctx.operation_name,
-            )
+            if self.memo is not None and ctx.query is not None:
+                measured = self.memo.measure(
+                    ctx.schema._schema,
+                    ctx.query,
+                    ctx.graphql_document,
+                    self.settings,
+                    ctx.variables or {},
+                    ctx.operation_name,
+                )
+            else:
+                measured = measure(
+                    ctx.schema._schema,
+                    ctx.graphql_document,
+                    self.settings,
+                    ctx.variables or {},
+                    ctx.operation_name,
+                )
             limit = self.settings.max_cost
             if measured is not None and measured[1] > limit:
                 cost = measured[1]
@@ -402,8 +483,9 @@ def limit_extensions(settings: Settings) -> tuple[Any, Any, Any]:
     validation rule), cost (before execution)."""
     rules: list[type[ASTValidationRule]] = [limits_rule(settings)]
     max_tokens = settings.max_tokens
+    memo = CostMemo()
     return (
         lambda: TokenLimit(max_tokens),
         lambda: AddValidationRules(rules),
-        lambda: CostLimit(settings),
+        lambda: CostLimit(settings, memo),
     )

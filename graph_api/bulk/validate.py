@@ -546,6 +546,23 @@ def _fast_text(f: Field, i: int, q: str, env: dict[str, Any]) -> list[str]:
     elif f.kind == "datetime":
         env["as_datetime"] = _as_datetime
         out = ["try:", "    v = as_datetime(v)", "except _Bad:", "    return None"]
+    elif f.kind in ("strlist", "reflist"):
+        # `_as_list` of a text: its ';'-separated items, blank ones left out, once each (a
+        # text of blank items gives an empty list, which is stored).
+        limit = _list_item_field(f).max_length
+        too_long = "" if limit is None else f"len(t) > {limit!r} or "
+        out = [
+            "items = []",
+            "for t in v.split(';'):",
+            "    t = t.strip()",
+            "    if not t:",
+            "        continue",
+            f"    if {too_long}(not t.isprintable() and search(t)):",
+            "        return None",
+            "    if t not in items:",
+            "        items.append(t)",
+            "v = items",
+        ]
     else:
         return []
     return [*out, f"values[{q}] = v"]
@@ -685,6 +702,28 @@ def row_key(section: Section, row: Row) -> tuple[Any, ...]:
     return key
 
 
+def _row_key_function(section: Section) -> Callable[[Row], tuple[Any, ...]]:
+    """`row_key` of the section's rows, without a loop over its key fields per row."""
+    if section.symmetric:
+        return lambda row: row_key(section, row)
+    fields = (*section.key, *(("validFrom", "validTo") if section.rel_type is not None else ()))
+    if len(fields) == 1:
+        (a,) = fields
+        return lambda row: (row.values.get(a),)
+    if len(fields) == 2:
+        a, b = fields
+        return lambda row: (row.values.get(a), row.values.get(b))
+    if len(fields) == 4:
+        a, b, c, d = fields
+        return lambda row: (
+            row.values.get(a),
+            row.values.get(b),
+            row.values.get(c),
+            row.values.get(d),
+        )
+    return lambda row: row_key(section, row)
+
+
 def _overlap(a: Row, b: Row) -> bool:
     """Whether two periods [validFrom, validTo) of the same key clash: they share a day, or
     both are closed on the same day (a closed period is stored under its end day)."""
@@ -789,11 +828,12 @@ async def validate(
     for section in SECTIONS:
         seen: dict[tuple[Any, ...], Row] = {}
         unique: list[Row] = []
+        key_of = _row_key_function(section)
         for row in by_section.get(section.name, []):
             if row.rejected:
                 unique.append(row)
                 continue
-            key = row_key(section, row)
+            key = key_of(row)
             first = seen.get(key)
             if first is None:
                 seen[key] = row

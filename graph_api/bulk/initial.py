@@ -15,22 +15,27 @@ from __future__ import annotations
 
 import logging
 import os
+import pickle
 import shutil
+import signal
 import subprocess
 import time
+import traceback
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Generic, TypeVar
 
 from graph_api.analytics.co_holding import associations
 from graph_api.bulk.formats import read_sources
 from graph_api.bulk.load import paused_gc, write_rejects
 from graph_api.bulk.spec import LINK_SECTIONS, NODE_SECTIONS, Section
 from graph_api.bulk.validate import Problem, Validated, validate
+from graph_api.config import get_settings
 from graph_api.services import feed
+from graph_api.services.strength import accumulators_from_rows
 from graph_api.store.local_neo4j import LocalNeo4j, ensure_launcher_built, find_java
 from graph_api.store.neo4j_store import Store, Transaction
 
@@ -236,6 +241,9 @@ class _Files:
     """The CSV files of one import and the tool's arguments naming them."""
 
     folder: Path
+    # Before each file's name: the files of the parts written side by side (see
+    # `write_import_files`) have names of their own.
+    part: str = ""
     args: list[str] = field(default_factory=list)
     multiline: list[bool] = field(default_factory=lambda: [False])
     _stack: ExitStack = field(default_factory=ExitStack)
@@ -243,7 +251,7 @@ class _Files:
 
     def open(self, option: str, prefix: str, header: list[str]) -> IO[str]:
         self._count += 1
-        path = self.folder / f"{self._count:02d}-{prefix.replace(':', '_')}.csv"
+        path = self.folder / f"{self.part}{self._count:02d}-{prefix.replace(':', '_')}.csv"
         fh = self._stack.enter_context(
             path.open("w", encoding="utf-8", newline="\n", buffering=1 << 20)
         )
@@ -286,122 +294,228 @@ def write_import_files(
 ) -> tuple[_Files, int, int, dict[str, list[str]]]:
     """The bulk importer's files for every good row and the co-holding statistics; returns
     them with the number of nodes and relationships of the rows (the statistics' apart, as
-    the transactional importer counts them), and the searchTitles to set after the import."""
-    files = _Files(folder)
+    the transactional importer counts them), and the searchTitles to set after the import.
+
+    Two processes write them side by side (a forked child the link sections' files and the
+    earned-strength accumulators, this one the node sections' and the statistics'): writing
+    is Python on one core, and the machine's other core was idle meanwhile. The arguments
+    name the files in the order one process wrote them in before."""
     stamp = now.isoformat()
+    half_life = get_settings().strength_half_life_days
+    nodes_files, links_files = _Files(folder, "a"), _Files(folder, "b")
+    stats_files, strength_files = _Files(folder, "c"), _Files(folder, "d")
+
+    def links_part() -> tuple[list[str], list[str], bool, int]:
+        try:
+            relationships = _write_link_files(validated, links_files, stamp)
+            write_strength_files(strength_files, validated, half_life)
+        finally:
+            links_files.close()
+            strength_files.close()
+        return (
+            links_files.args,
+            strength_files.args,
+            links_files.multiline[0] or strength_files.multiline[0],
+            relationships,
+        )
+
+    child = _SideBySide(links_part)
+    try:
+        try:
+            nodes, relationships, later_titles = _write_node_files(validated, nodes_files, stamp)
+            write_co_holding_files(stats_files, co_holding_counts(validated), datetime.now(UTC))
+        finally:
+            nodes_files.close()
+            stats_files.close()
+    except BaseException:
+        child.cancel()
+        raise
+    links_args, strength_args, links_multiline, link_relationships = child.result()
+    files = _Files(folder)
+    files.args = [*nodes_files.args, *links_args, *stats_files.args, *strength_args]
+    files.multiline[0] = nodes_files.multiline[0] or stats_files.multiline[0] or links_multiline
+    return files, nodes, relationships + link_relationships, later_titles
+
+
+_T = TypeVar("_T")
+
+
+class _SideBySide(Generic[_T]):
+    """`work` run in a forked child process (a copy of this one's memory: nothing to send
+    it), its result sent back pickled; without fork (or with one core) it runs here, then."""
+
+    def __init__(self, work: Callable[[], _T]) -> None:
+        self._pid = 0
+        self._fd = -1
+        if not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
+            self._value = work()
+            return
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            code = 0
+            try:
+                os.close(read_fd)
+                try:
+                    answer: tuple[bool, Any] = (True, work())
+                except BaseException:
+                    answer = (False, traceback.format_exc())
+                with os.fdopen(write_fd, "wb") as out:
+                    out.write(pickle.dumps(answer))
+            except BaseException:
+                code = 1
+            finally:
+                os._exit(code)
+        os.close(write_fd)
+        self._pid, self._fd = pid, read_fd
+
+    def result(self) -> _T:
+        """Waits for the child's result; raises InitialImportError if it failed."""
+        if not self._pid:
+            return self._value
+        try:
+            with os.fdopen(self._fd, "rb", closefd=False) as fh:
+                data = fh.read()
+        finally:
+            self._reap()
+        if not data:
+            raise InitialImportError("the process writing the link files ended without a result")
+        ok, value = pickle.loads(data)  # noqa: S301 - our own child's
+        if not ok:
+            raise InitialImportError(f"writing the link files failed:\n{value}")
+        result: _T = value
+        return result
+
+    def cancel(self) -> None:
+        if self._pid:
+            os.kill(self._pid, signal.SIGKILL)
+            self._reap()
+
+    def _reap(self) -> None:
+        os.close(self._fd)
+        os.waitpid(self._pid, 0)
+        self._pid = 0
+
+
+def _write_node_files(
+    validated: Validated, files: _Files, stamp: str
+) -> tuple[int, int, dict[str, list[str]]]:
+    """The node sections' files and the links their references make; returns the number of
+    nodes and of links, and the searchTitles to set after the import."""
     nodes = relationships = 0
     later_titles: dict[str, list[str]] = {}
     portfolio: dict[str, tuple[str, ...]] | None = None
     multiline = files.multiline
-    try:
-        for section in NODE_SECTIONS:
-            rows = validated.good_rows(section.name)
-            if not rows:
-                continue
-            assert section.entity is not None
-            space = _ID_SPACE[section.entity]
-            props = [f for f in section.fields if f.stored and f.name != "id"]
-            header = [f"id:ID({space})"]
+    for section in NODE_SECTIONS:
+        rows = validated.good_rows(section.name)
+        if not rows:
+            continue
+        assert section.entity is not None
+        space = _ID_SPACE[section.entity]
+        props = [f for f in section.fields if f.stored and f.name != "id"]
+        header = [f"id:ID({space})"]
+        header += [f"{f.name}:{_CSV_TYPE[f.kind]}" for f in props]
+        titles = None
+        if section.name == "people":
+            titles, later_titles = search_titles(validated)
+            header.append("searchTitles:string[]")
+        derived = None
+        if section.name in _LABELS:
+            if portfolio is None:
+                portfolio = portfolio_properties(validated)
+            derived = portfolio
+            header += list(PORTFOLIO_COLUMNS)
+        header += ["version:long", "createdAt:datetime", "updatedAt:datetime"]
+        node_fh = files.open("nodes", _LABELS.get(section.name, section.entity), header)
+        columns = [(f.name, _formatter(f.kind, multiline)) for f in props]
+        tail = f"{_DELIMITER}1{_DELIMITER}{stamp}{_DELIMITER}{stamp}\n"
+        links = []
+        for name, rtype, inward in _NODE_LINKS[section.name]:
+            other = _ID_SPACE[_ref_entity(section, name)]
+            start, end = (other, space) if inward else (space, other)
+            fh = files.open("relationships", rtype, [f":START_ID({start})", f":END_ID({end})"])
+            is_list = section.field_map[name].kind == "reflist"
+            links.append((name, inward, is_list, fh))
+        str_id = _formatter("id", multiline)
+        str_list = _formatter("strlist", multiline)
+        fast = _cells_formatter([(f.name, f.kind) for f in props])
+        d, a_d = _DELIMITER, _ARRAY_DELIMITER
+        write = node_fh.write
+        for row in rows:
+            values = row.values
+            get = values.get
+            node_id = values["id"]
+            line = node_id + d + fast(values)
+            if titles is not None:
+                texts = titles.get(node_id)
+                line += d + a_d.join(texts) if texts else d
+            if derived is not None:
+                line += d + d.join(derived[node_id])
+            if _has_break(line):
+                line = (
+                    str_id(node_id)
+                    + d
+                    + d.join([fmt(get(name)) for name, fmt in columns])
+                    + ("" if titles is None else d + str_list(titles.get(node_id)))
+                    + ("" if derived is None else d + d.join(derived[node_id]))
+                )
+            write(line + tail)
+            for name, inward, is_list, fh in links:
+                ref = get(name)
+                if ref is None:
+                    continue
+                for target in ref if is_list else (ref,):
+                    a, b = (target, node_id) if inward else (node_id, target)
+                    pair = a + d + b
+                    if _has_break(pair):
+                        pair = str_id(a) + d + str_id(b)
+                    fh.write(pair + "\n")
+                    relationships += 1
+        nodes += len(rows)
+    return nodes, relationships, later_titles
+
+
+def _write_link_files(validated: Validated, files: _Files, stamp: str) -> int:
+    """The link sections' files; returns the number of links."""
+    relationships = 0
+    multiline = files.multiline
+    for section in LINK_SECTIONS:
+        rows = validated.good_rows(section.name)
+        if not rows:
+            continue
+        props = [f for f in section.fields if f.stored and f.name not in section.key]
+        columns = [(f.name, _formatter(f.kind, multiline)) for f in props]
+        str_id = _formatter("id", multiline)
+        # A kind with history: current links under the type, closed periods under
+        # closed_type (cypher/import.cypher's `_closed` queries).
+        variants = [(False, "")] + ([(True, "WAS_")] if section.rel_type else [])
+        for (rtype, start_field, end_field), (closed, prefix) in (
+            (link, variant) for link in _LINKS[section.name] for variant in variants
+        ):
+            start = _ID_SPACE[_ref_entity(section, start_field)]
+            end = _ID_SPACE[_ref_entity(section, end_field)]
+            header = [f":START_ID({start})", f":END_ID({end})"]
             header += [f"{f.name}:{_CSV_TYPE[f.kind]}" for f in props]
-            titles = None
-            if section.name == "people":
-                titles, later_titles = search_titles(validated)
-                header.append("searchTitles:string[]")
-            derived = None
-            if section.name in _LABELS:
-                if portfolio is None:
-                    portfolio = portfolio_properties(validated)
-                derived = portfolio
-                header += list(PORTFOLIO_COLUMNS)
-            header += ["version:long", "createdAt:datetime", "updatedAt:datetime"]
-            node_fh = files.open("nodes", _LABELS.get(section.name, section.entity), header)
-            columns = [(f.name, _formatter(f.kind, multiline)) for f in props]
-            tail = f"{_DELIMITER}1{_DELIMITER}{stamp}{_DELIMITER}{stamp}\n"
-            links = []
-            for name, rtype, inward in _NODE_LINKS[section.name]:
-                other = _ID_SPACE[_ref_entity(section, name)]
-                start, end = (other, space) if inward else (space, other)
-                fh = files.open("relationships", rtype, [f":START_ID({start})", f":END_ID({end})"])
-                is_list = section.field_map[name].kind == "reflist"
-                links.append((name, inward, is_list, fh))
-            str_id = _formatter("id", multiline)
-            str_list = _formatter("strlist", multiline)
+            header += ["createdAt:datetime", "updatedAt:datetime"]
+            fh = files.open("relationships", prefix + rtype, header)
+            write = fh.write
             fast = _cells_formatter([(f.name, f.kind) for f in props])
-            d, a_d = _DELIMITER, _ARRAY_DELIMITER
-            write = node_fh.write
+            d = _DELIMITER
+            stamps = d + stamp + d + stamp + "\n"
             for row in rows:
                 values = row.values
                 get = values.get
-                node_id = values["id"]
-                line = node_id + d + fast(values)
-                if titles is not None:
-                    texts = titles.get(node_id)
-                    line += d + a_d.join(texts) if texts else d
-                if derived is not None:
-                    line += d + d.join(derived[node_id])
+                a, b = get(start_field), get(end_field)
+                if a is None or b is None or (get("validTo") is not None) != closed:
+                    continue
+                line = a + d + b + (d + fast(values) if props else "")
                 if _has_break(line):
-                    line = (
-                        str_id(node_id)
-                        + d
-                        + d.join([fmt(get(name)) for name, fmt in columns])
-                        + ("" if titles is None else d + str_list(titles.get(node_id)))
-                        + ("" if derived is None else d + d.join(derived[node_id]))
-                    )
-                write(line + tail)
-                for name, inward, is_list, fh in links:
-                    ref = get(name)
-                    if ref is None:
-                        continue
-                    for target in ref if is_list else (ref,):
-                        a, b = (target, node_id) if inward else (node_id, target)
-                        pair = a + d + b
-                        if _has_break(pair):
-                            pair = str_id(a) + d + str_id(b)
-                        fh.write(pair + "\n")
-                        relationships += 1
-            nodes += len(rows)
-
-        for section in LINK_SECTIONS:
-            rows = validated.good_rows(section.name)
-            if not rows:
-                continue
-            props = [f for f in section.fields if f.stored and f.name not in section.key]
-            columns = [(f.name, _formatter(f.kind, multiline)) for f in props]
-            str_id = _formatter("id", multiline)
-            # A kind with history: current links under the type, closed periods under
-            # closed_type (cypher/import.cypher's `_closed` queries).
-            variants = [(False, "")] + ([(True, "WAS_")] if section.rel_type else [])
-            for (rtype, start_field, end_field), (closed, prefix) in (
-                (link, variant) for link in _LINKS[section.name] for variant in variants
-            ):
-                start = _ID_SPACE[_ref_entity(section, start_field)]
-                end = _ID_SPACE[_ref_entity(section, end_field)]
-                header = [f":START_ID({start})", f":END_ID({end})"]
-                header += [f"{f.name}:{_CSV_TYPE[f.kind]}" for f in props]
-                header += ["createdAt:datetime", "updatedAt:datetime"]
-                fh = files.open("relationships", prefix + rtype, header)
-                write = fh.write
-                fast = _cells_formatter([(f.name, f.kind) for f in props])
-                d = _DELIMITER
-                stamps = d + stamp + d + stamp + "\n"
-                for row in rows:
-                    values = row.values
-                    get = values.get
-                    a, b = get(start_field), get(end_field)
-                    if a is None or b is None or (get("validTo") is not None) != closed:
-                        continue
-                    line = a + d + b + (d + fast(values) if props else "")
-                    if _has_break(line):
-                        cells = [str_id(a), str_id(b)]
-                        cells += [fmt(get(name)) for name, fmt in columns]
-                        line = d.join(cells)
-                    write(line + stamps)
-                    relationships += 1
-        write_co_holding_files(files, co_holding_counts(validated), datetime.now(UTC))
-        write_strength_files(files, validated)  # derived: not counted among the rows'
-    finally:
-        files.close()
-    return files, nodes, relationships, later_titles
+                    cells = [str_id(a), str_id(b)]
+                    cells += [fmt(get(name)) for name, fmt in columns]
+                    line = d.join(cells)
+                write(line + stamps)
+                relationships += 1
+    return relationships
 
 
 @dataclass(frozen=True, slots=True)
@@ -448,18 +562,15 @@ def co_holding_counts(validated: Validated) -> CoHoldingCounts:
     )
 
 
-def write_strength_files(files: _Files, validated: Validated) -> int:
+def write_strength_files(files: _Files, validated: Validated, half_life_days: float) -> int:
     """The earned-strength accumulators of the interactions' pairs as ENGAGED relationships
     (services/strength.py `accumulators_from_rows`: what `refresh_pairs` computes after a
-    transactional import); returns how many."""
-    from graph_api.config import get_settings
-    from graph_api.services.strength import accumulators_from_rows
-
+    transactional import); returns how many (derived: not counted among the rows' links)."""
     people = {row.values["id"] for row in validated.good_rows("people")}
     rows = [row.values for row in validated.good_rows("interactions")]
     if not rows:
         return 0
-    found = accumulators_from_rows(rows, people, get_settings().strength_half_life_days)
+    found = accumulators_from_rows(rows, people, half_life_days)
     d, multiline = _DELIMITER, files.multiline
     header = [
         "lacc:double",

@@ -504,6 +504,70 @@ FastParser = Callable[[dict[str, Any]], "dict[str, Any] | None"]
 _FAST: dict[int, tuple[Section, FastParser]] = {}
 
 
+def _fast_text(f: Field, i: int, q: str, env: dict[str, Any]) -> list[str]:
+    """The fast parser's lines for a stripped, non-blank text `v` of a date, number, boolean
+    or date-time field: the value `coerce` gives, or `return None` where it would raise
+    (the row is then checked by `_parse_row`); [] for the other kinds."""
+    out: list[str]
+    if f.kind == "date":
+        env["date_match"], env["date_from"] = _DATE.match, date.fromisoformat
+        out = [
+            "if not date_match(v):",
+            "    return None",
+            "try:",
+            "    v = date_from(v)",
+            "except ValueError:",
+            "    return None",
+        ]
+    elif f.kind in ("int", "float"):
+        env["isfinite"] = math.isfinite
+        out = [
+            "try:",
+            f"    v = {f.kind}(v)",
+            "except ValueError:",
+            "    return None",
+        ]
+        if f.kind == "float":
+            out += ["if not isfinite(v):", "    return None"]
+        if f.minimum is not None:
+            out += [f"if v < {f.minimum!r}:", "    return None"]
+        if f.maximum is not None:
+            out += [f"if v > {f.maximum!r}:", "    return None"]
+    elif f.kind == "bool":
+        out = [
+            "t = v.lower()",
+            "if t in ('true', '1', 'yes', 'y'):",
+            "    v = True",
+            "elif t in ('false', '0', 'no', 'n'):",
+            "    v = False",
+            "else:",
+            "    return None",
+        ]
+    elif f.kind == "datetime":
+        env["as_datetime"] = _as_datetime
+        out = ["try:", "    v = as_datetime(v)", "except _Bad:", "    return None"]
+    elif f.kind in ("strlist", "reflist"):
+        # `_as_list` of a text: its ';'-separated items, blank ones left out, once each (a
+        # text of blank items gives an empty list, which is stored).
+        limit = _list_item_field(f).max_length
+        too_long = "" if limit is None else f"len(t) > {limit!r} or "
+        out = [
+            "items = []",
+            "for t in v.split(';'):",
+            "    t = t.strip()",
+            "    if not t:",
+            "        continue",
+            f"    if {too_long}(not t.isprintable() and search(t)):",
+            "        return None",
+            "    if t not in items:",
+            "        items.append(t)",
+            "v = items",
+        ]
+    else:
+        return []
+    return [*out, f"values[{q}] = v"]
+
+
 def _fast_parser(section: Section) -> FastParser:
     cached = _FAST.get(id(section))
     if cached is not None and cached[0] is section:
@@ -540,16 +604,26 @@ def _fast_parser(section: Section) -> FastParser:
             ]
         else:
             env[f"run{i}"] = coercer(f)
+            text = _fast_text(f, i, q, env)
+            if text:
+                # A text (a CSV cell) inline; any other value by the field's coercer.
+                lines += ["        if v.__class__ is str:", "            v = v.strip()"]
+                lines += ["            if v:"] + ["                " + t for t in text]
+                if f.required:
+                    lines += ["            else:", "                return None"]
+                lines += ["        else:"]
+            else:
+                lines += ["        if True:"]
             lines += [
-                "        try:",
-                f"            v = run{i}(v)",
-                "        except _Bad:",
-                "            return None",
-                "        if v is not _MISSING:",
-                f"            values[{q}] = v",
+                "            try:",
+                f"                v = run{i}(v)",
+                "            except _Bad:",
+                "                return None",
+                "            if v is not _MISSING:",
+                f"                values[{q}] = v",
             ]
             if f.required:
-                lines += ["        else:", "            return None"]
+                lines += ["            else:", "                return None"]
         if f.required:
             lines += ["    else:", "        return None"]
     lines.append("    return values")
@@ -626,6 +700,28 @@ def row_key(section: Section, row: Row) -> tuple[Any, ...]:
     if section.rel_type is not None:
         return (*key, row.values.get("validFrom"), row.values.get("validTo"))
     return key
+
+
+def _row_key_function(section: Section) -> Callable[[Row], tuple[Any, ...]]:
+    """`row_key` of the section's rows, without a loop over its key fields per row."""
+    if section.symmetric:
+        return lambda row: row_key(section, row)
+    fields = (*section.key, *(("validFrom", "validTo") if section.rel_type is not None else ()))
+    if len(fields) == 1:
+        (a,) = fields
+        return lambda row: (row.values.get(a),)
+    if len(fields) == 2:
+        a, b = fields
+        return lambda row: (row.values.get(a), row.values.get(b))
+    if len(fields) == 4:
+        a, b, c, d = fields
+        return lambda row: (
+            row.values.get(a),
+            row.values.get(b),
+            row.values.get(c),
+            row.values.get(d),
+        )
+    return lambda row: row_key(section, row)
 
 
 def _overlap(a: Row, b: Row) -> bool:
@@ -732,11 +828,12 @@ async def validate(
     for section in SECTIONS:
         seen: dict[tuple[Any, ...], Row] = {}
         unique: list[Row] = []
+        key_of = _row_key_function(section)
         for row in by_section.get(section.name, []):
             if row.rejected:
                 unique.append(row)
                 continue
-            key = row_key(section, row)
+            key = key_of(row)
             first = seen.get(key)
             if first is None:
                 seen[key] = row
@@ -874,17 +971,28 @@ async def _check_references(
 
     `in_db` (ids found, by entity kind) and `asked` (ids looked up) cache the database's
     answers across calls."""
-    # Which referenced ids are not in the document, and must be found in the database.
+    # Which referenced ids are not in the document, and must be found in the database
+    # (`_refs` inline: one call per reference was most of this function's time at 1M).
     missing: dict[str, set[str]] = defaultdict(set)
     for section in SECTIONS:
-        if not _REF_FIELDS.get(section.name):
+        fields = _REF_FIELDS.get(section.name)
+        if not fields:
             continue
         for row in result.rows.get(section.name, []):
             if row.rejected:
                 continue
-            for _name, entity, ref in _refs(section, row):
-                if ref not in targets[entity]:
-                    missing[entity].add(ref)
+            values = row.values
+            for name, entity, is_list in fields:
+                value = values.get(name)
+                if value is None:
+                    continue
+                table = targets[entity]
+                if is_list or isinstance(value, list):
+                    for ref in value:
+                        if ref not in table:
+                            missing[entity].add(ref)
+                elif value not in table:
+                    missing[entity].add(value)
     for entity, ids in missing.items():
         known = in_db.setdefault(entity, {})
         new = sorted(ids - asked[entity])
@@ -896,10 +1004,26 @@ async def _check_references(
     while changed:
         changed = False
         for section in SECTIONS:
-            if not _REF_FIELDS.get(section.name):
+            fields = _REF_FIELDS.get(section.name)
+            if not fields:
                 continue
             for row in result.rows.get(section.name, []):
                 if row.rejected:
+                    continue
+                # The common row first, inline: every reference is to a row of the document
+                # that is not rejected. Any other row is checked reference by reference below.
+                values = row.values
+                for _name, entity, is_list in fields:
+                    value = values.get(_name)
+                    if value is None:
+                        continue
+                    table = targets[entity]
+                    if is_list or isinstance(value, list):
+                        if any((t := table.get(ref)) is None or t.rejected for ref in value):
+                            break
+                    elif (t := table.get(value)) is None or t.rejected:
+                        break
+                else:
                     continue
                 for name, entity, ref in _refs(section, row):
                     target = targets[entity].get(ref)

@@ -53,6 +53,25 @@ _EDGE_ROWS: dict[str, list[dict[str, Any]]] = {
         {"id": "p-1", "name": "n", "aliases": ["a", " a ", "", 5]},
         {"id": "p-1", "name": "n", "aliases": []},
         {"id": "p-1", "name": 12},  # a number as a name
+        # Texts of dates, numbers, booleans and lists, which the fast path reads inline.
+        {"id": "p-1", "name": "n", "birthDate": "19900203"},  # fromisoformat takes it
+        {"id": "p-1", "name": "n", "birthDate": "2021-W01-1"},
+        {"id": "p-1", "name": "n", "birthDate": "١٩٩٠-٠٢-٠٣"},  # other digits
+        {"id": "p-1", "name": "n", "birthDate": "1990-2-3"},
+        {"id": "p-1", "name": "n", "grade": "1_0"},
+        {"id": "p-1", "name": "n", "grade": "٣"},
+        {"id": "p-1", "name": "n", "grade": "+4"},
+        {"id": "p-1", "name": "n", "grade": "0"},
+        {"id": "p-1", "name": "n", "grade": "5"},
+        {"id": "p-1", "name": "n", "grade": "9" * 5000},  # past int's digit limit
+        {"id": "p-1", "name": "n", "confidential": " TRUE "},
+        {"id": "p-1", "name": "n", "confidential": "n"},
+        {"id": "p-1", "name": "n", "confidential": "2"},
+        {"id": "p-1", "name": "n", "aliases": ";;"},  # blank items only: an empty list
+        {"id": "p-1", "name": "n", "aliases": " ; x ;"},
+        {"id": "p-1", "name": "n", "aliases": "a;b\x01c"},
+        {"id": "p-1", "name": "n", "aliases": "a;" + "y" * 201},
+        {"id": "p-1", "name": "n", "aliases": "a\u2028b"},
         {"id": "p-1", "name": "n", "shoeSize": "44"},  # an unknown field
     ],
     "organizations": [
@@ -61,6 +80,13 @@ _EDGE_ROWS: dict[str, list[dict[str, Any]]] = {
         {"id": "o-1", "name": "n", "shareOfWallet": "1.5"},
         {"id": "o-1", "name": "n", "revenue": "nan"},
         {"id": "o-1", "name": "n", "revenue": "inf"},
+        {"id": "o-1", "name": "n", "revenue": "-inf"},
+        {"id": "o-1", "name": "n", "revenue": "1e400"},
+        {"id": "o-1", "name": "n", "revenue": " 1_000.5 "},
+        {"id": "o-1", "name": "n", "revenue": "-1"},
+        {"id": "o-1", "name": "n", "shareOfWallet": "1"},
+        {"id": "o-1", "name": "n", "shareOfWallet": "1.0000001"},
+        {"id": "o-1", "name": "n", "employees": "12.0"},
         {"id": "o-1", "name": "n", "employees": "12", "orgType": "branch"},
     ],
     "family": [
@@ -87,6 +113,10 @@ _EDGE_ROWS: dict[str, list[dict[str, Any]]] = {
         {"id": "i-1", "kind": "MEETING", "at": "2024-01-02T03:04:05Z", "partyIds": "p-1;p-2"},
         {"id": "i-1", "kind": "MEETING", "at": "2024-01-02", "partyIds": "p-1"},
         {"id": "i-1", "kind": "MEETING", "at": "2024-01-02T03:04:05+08:00", "partyIds": "p-1"},
+        {"id": "i-1", "kind": "MEETING", "at": " 2024-01-02 03:04 ", "partyIds": " p-1 ; p-1 "},
+        {"id": "i-1", "kind": "MEETING", "at": "2024-01-02T25:00", "partyIds": "p-1"},
+        {"id": "i-1", "kind": "MEETING", "at": "2024-01-02T03:04:05", "partyIds": " "},
+        {"id": "i-1", "kind": "MEETING", "at": "2024-01-02T03:04:05", "partyIds": ";"},
     ],
 }
 

@@ -417,7 +417,7 @@ def _serve_workers(
         **config_args,  # type: ignore[arg-type]
     )
     try:
-        supervisor = serving.Workers(config, [config.bind_socket()], announce)
+        supervisor = serving.Workers(config, serving.worker_sockets(config, workers), announce)
         supervisor.run()
     finally:
         if relay is not None:

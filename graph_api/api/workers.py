@@ -7,6 +7,7 @@ import contextlib
 import logging
 import os
 import signal
+import socket
 import sys
 import threading
 import time
@@ -15,7 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 import uvicorn
+from uvicorn.config import STARTUP_FAILURE
 from uvicorn.supervisors import Multiprocess
+from uvicorn.supervisors.multiprocess import Process
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -159,17 +162,56 @@ def worker_app() -> FastAPI:
     )
 
 
+def worker_sockets(config: uvicorn.Config, workers: int) -> list[list[socket.socket]]:
+    """The listening sockets of each worker. On TCP, one socket per worker, all bound to the
+    same address with SO_REUSEPORT: the kernel spreads new connections over them. With one
+    shared socket, asyncio accepts every connection waiting when a worker wakes, so a burst
+    of new connections (a client opening eight at once) could all land in one worker and
+    stay there while the other had nothing to do (the bench's 1M floor: 98% of a core served
+    eight connections, README Performance). The parent keeps them, so a worker's restart
+    serves the connections queued on its socket meanwhile. A Unix socket or a given fd, or
+    no SO_REUSEPORT: the one shared socket, as uvicorn does."""
+    shared = config.bind_socket()
+    if (
+        workers < 2
+        or config.uds is not None
+        or config.fd is not None
+        or not hasattr(socket, "SO_REUSEPORT")
+    ):
+        return [[shared] for _ in range(workers)]
+    host, port = shared.getsockname()[:2]
+    family = shared.family
+    shared.close()
+    sockets = []
+    for _ in range(workers):
+        sock = socket.socket(family=family, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.bind((host, port))
+        sock.set_inheritable(True)
+        sockets.append([sock])
+    return sockets
+
+
 class Workers(Multiprocess):
     """uvicorn's supervisor (restarts a worker that dies; SIGTERM/SIGINT stop them all), saying
-    "serving" once every worker listens, and stopping in the service's words."""
+    "serving" once every worker listens, and stopping in the service's words. Worker i listens
+    on `sockets[i]` (`worker_sockets`), also after a restart."""
 
-    def __init__(self, config: uvicorn.Config, sockets: list[Any], announce: Any) -> None:
-        super().__init__(config, sockets)
+    def __init__(
+        self, config: uvicorn.Config, sockets: list[list[socket.socket]], announce: Any
+    ) -> None:
+        super().__init__(config, [s for group in sockets for s in group])
+        self.by_worker = sockets
+        self.processes_num = len(sockets)
         self.announce = announce
         self.started = False
 
     def init_processes(self) -> None:
-        super().init_processes()
+        for group in self.by_worker:
+            process = Process(self.config, group)
+            process.start()
+            self.processes.append(process)
         timeout = self.config.timeout_worker_healthcheck * 6
         if all(p.wait_until_ready(timeout, self.should_exit) for p in self.processes):
             self.started = True
@@ -177,6 +219,44 @@ class Workers(Multiprocess):
         elif not self.should_exit.is_set():
             print("error: a worker did not start; stopping", file=sys.stderr)
             self.should_exit.set()
+
+    def restart_all(self) -> None:
+        """Replaces each worker (SIGHUP), its replacement on the same socket serving before
+        the old one is retired (uvicorn's, per worker's socket)."""
+        for idx, old_process in enumerate(self.processes):
+            if self.should_exit.is_set():
+                return
+            new_process = Process(self.config, self.by_worker[idx])
+            new_process.start()
+            if not new_process.wait_until_ready(
+                self.config.timeout_worker_healthcheck, self.should_exit
+            ):
+                new_process.kill()
+                new_process.join()
+                return
+            old_process.terminate()
+            old_process.join()
+            self.processes[idx] = new_process
+
+    def keep_subprocess_alive(self) -> None:
+        """A worker that died or hangs is replaced on its own socket (uvicorn's, per socket)."""
+        if self.should_exit.is_set():
+            return
+        for idx, process in enumerate(self.processes):
+            if process.is_alive(timeout=self.config.timeout_worker_healthcheck):
+                continue
+            process.kill()
+            process.join()
+            if process.exitcode == STARTUP_FAILURE:
+                log.error("worker %s failed to start: stopping", process.pid)
+                self.should_exit.set()
+                return
+            if self.should_exit.is_set():
+                return
+            log.info("worker %s died: starting another", process.pid)
+            process = Process(self.config, self.by_worker[idx])
+            process.start()
+            self.processes[idx] = process
 
     def _stop(self, signum: int) -> None:
         log.info("%s received: stopping", signal.Signals(signum).name)

@@ -5,6 +5,7 @@ parent), and SIGTERM/SIGINT stop every process."""
 from __future__ import annotations
 
 import hashlib
+import os
 import signal
 import time
 from pathlib import Path
@@ -134,3 +135,65 @@ def test_workers_end_when_their_parent_is_killed(tmp_path: Path, neo4j_uri: str)
     while any(alive(p) for p in workers) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not any(alive(p) for p in workers)
+
+
+def listening_inodes(port: int) -> set[str]:
+    """The inodes of the TCP sockets listening on 127.0.0.1:port (/proc/net/tcp, state 0A)."""
+    out = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local, state, inode = fields[1], fields[3], fields[9]
+        if state == "0A" and int(local.split(":")[1], 16) == port:
+            out.add(inode)
+    return out
+
+
+def socket_inodes(pid: int) -> set[str]:
+    out = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = fd.readlink().name
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            out.add(target[len("socket:[") : -1])
+    return out
+
+
+def test_each_worker_listens_on_its_own_socket_also_after_a_restart(
+    tmp_path: Path, neo4j_uri: str
+) -> None:
+    """One SO_REUSEPORT socket per worker (graph_api/api/workers.py, `worker_sockets`): the
+    kernel spreads new connections over the workers, where one shared socket let the first
+    worker to wake accept a whole burst. A worker killed is replaced on its own socket."""
+    env = cli_env(tmp_path, NEO4J_URI=neo4j_uri, NEO4J_PASSWORD="", GRAPH_API_WORKERS="2")
+    served = Served(env, free_port())
+    try:
+        served.wait_for("serving GraphQL on")
+        workers = sorted(children(served.proc.pid) & worker_pids(served.url))
+        assert len(workers) == 2, workers
+        listening = listening_inodes(served.port)
+        assert len(listening) == 2, listening
+        held = {pid: socket_inodes(pid) & listening for pid in workers}
+        # Each worker holds exactly one of the listening sockets, not the other's.
+        assert all(len(inodes) == 1 for inodes in held.values()), held
+        assert held[workers[0]] != held[workers[1]], held
+        served_by = worker_pids(served.url)
+        assert served_by == set(workers), served_by
+        # kill -9 one worker: its replacement listens on the same socket.
+        signal_target = workers[0]
+        os.kill(signal_target, signal.SIGKILL)
+        deadline = time.monotonic() + 120
+        # (the parent's other children, such as multiprocessing's helper, hold no socket)
+        replacement: list[int] = []
+        while time.monotonic() < deadline and not replacement:
+            new = children(served.proc.pid) - set(workers)
+            replacement = [p for p in new if socket_inodes(p) & listening]
+            time.sleep(0.5)
+        assert len(replacement) == 1, replacement
+        assert socket_inodes(replacement[0]) & listening == held[signal_target]
+        assert worker_pids(served.url) == {workers[1], replacement[0]}
+        assert listening_inodes(served.port) == listening
+        assert served.terminate() == 0
+    finally:
+        served.kill()

@@ -348,12 +348,16 @@ class CostMemo:
     def measure(
         self,
         schema: GraphQLSchema,
-        query: str,
+        query: str | None,
         document: DocumentNode,
         settings: Settings,
         variables: Mapping[str, Any],
         operation_name: str | None,
     ) -> tuple[int, int] | None:
+        """`measure(schema, document, settings, variables, operation_name)`, remembered by the
+        document's text (`query`; without one, measured and not kept)."""
+        if query is None:
+            return measure(schema, document, settings, variables, operation_name)
         reads = self.reads.get((query, operation_name))
         key = None if reads is None else self._key(query, operation_name, reads, variables)
         if key is not None and key in self.measures:
@@ -436,30 +440,21 @@ class CostLimit(SchemaExtension):
     """Refuses an operation whose estimated cost, with its variables, is over GRAPH_API_MAX_COST;
     it runs after validation and before any resolver."""
 
-    def __init__(self, settings: Settings, memo: CostMemo | None = None) -> None:
+    def __init__(self, settings: Settings, memo: CostMemo) -> None:
         self.settings = settings
         self.memo = memo
 
     def on_execute(self) -> Iterator[None]:
         ctx = self.execution_context
         if ctx.graphql_document is not None and ctx.result is None:
-            if self.memo is not None and ctx.query is not None:
-                measured = self.memo.measure(
-                    ctx.schema._schema,
-                    ctx.query,
-                    ctx.graphql_document,
-                    self.settings,
-                    ctx.variables or {},
-                    ctx.operation_name,
-                )
-            else:
-                measured = measure(
-                    ctx.schema._schema,
-                    ctx.graphql_document,
-                    self.settings,
-                    ctx.variables or {},
-                    ctx.operation_name,
-                )
+            measured = self.memo.measure(
+                ctx.schema._schema,
+                ctx.query,
+                ctx.graphql_document,
+                self.settings,
+                ctx.variables or {},
+                ctx.operation_name,
+            )
             limit = self.settings.max_cost
             if measured is not None and measured[1] > limit:
                 cost = measured[1]

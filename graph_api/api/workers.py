@@ -203,13 +203,17 @@ class Workers(Multiprocess):
     ) -> None:
         super().__init__(config, [s for group in sockets for s in group])
         self.by_worker = sockets
-        self.processes_num = len(sockets)
         self.announce = announce
         self.started = False
 
+    def sockets_of(self, idx: int) -> list[socket.socket]:
+        """Worker idx's sockets; a worker added by SIGTTIN beyond the first ones listens on
+        all of them (uvicorn's `handle_ttin` gives it `self.sockets`)."""
+        return self.by_worker[idx] if idx < len(self.by_worker) else self.sockets
+
     def init_processes(self) -> None:
-        for group in self.by_worker:
-            process = Process(self.config, group)
+        for idx in range(self.processes_num):
+            process = Process(self.config, self.sockets_of(idx))
             process.start()
             self.processes.append(process)
         timeout = self.config.timeout_worker_healthcheck * 6
@@ -226,7 +230,7 @@ class Workers(Multiprocess):
         for idx, old_process in enumerate(self.processes):
             if self.should_exit.is_set():
                 return
-            new_process = Process(self.config, self.by_worker[idx])
+            new_process = Process(self.config, self.sockets_of(idx))
             new_process.start()
             if not new_process.wait_until_ready(
                 self.config.timeout_worker_healthcheck, self.should_exit
@@ -254,7 +258,7 @@ class Workers(Multiprocess):
             if self.should_exit.is_set():
                 return
             log.info("worker %s died: starting another", process.pid)
-            process = Process(self.config, self.by_worker[idx])
+            process = Process(self.config, self.sockets_of(idx))
             process.start()
             self.processes[idx] = process
 

@@ -8,7 +8,8 @@ OPERATION is a bench operation with a bodies file (`.state/bench/bodies-<size>/<
 written by `make bench`: view360, floor, keyDeciders, orgChart...); its database is the
 bench's (`.state/bench/neo4j-<size>`, started here, so `make bench` must not be running).
 Prints the process's CPU and the wall time per request after a warm-up of 50; --profile
-then runs them again under cProfile and prints the 45 functions of most own time. The
+then runs them again under cProfile and prints the 45 functions of most own time
+(`--profile cumulative`: of most time with what they call). The
 analysis cache is off and analyses run in a thread of this process (so their CPU counts).
 The figure includes httpx's client side (about a fifth of the floor's).
 """
@@ -34,7 +35,7 @@ from graph_api.store.local_neo4j import LocalNeo4j
 from graph_api.store.neo4j_store import Store
 
 
-async def run(uri: str, bodies: list[bytes], profile: bool, label: str) -> None:
+async def run(uri: str, bodies: list[bytes], profile: str | None, label: str) -> None:
     settings = Settings(
         NEO4J_URI=uri,
         NEO4J_USER="neo4j",
@@ -74,7 +75,7 @@ async def run(uri: str, bodies: list[bytes], profile: bool, label: str) -> None:
                     for body in bodies:
                         await send(body)
                     profiler.disable()
-                    pstats.Stats(profiler).sort_stats("tottime").print_stats(45)
+                    pstats.Stats(profiler).sort_stats(profile).print_stats(45)
     finally:
         await store.close()
 
@@ -84,7 +85,9 @@ def main() -> int:
     parser.add_argument("operation")
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--size", default="10k")
-    parser.add_argument("--profile", action="store_true")
+    parser.add_argument(
+        "--profile", nargs="?", const="tottime", choices=("tottime", "cumulative"), default=None
+    )
     args = parser.parse_args()
     source = STATE_DIR / f"bodies-{args.size}" / f"{args.operation}.jsonl"
     if not source.exists():

@@ -6,10 +6,19 @@ CALL db.stats.retrieve('GRAPH COUNTS') YIELD data
 RETURN data
 
 // name: warm_nodes
-MATCH (n) RETURN count(n.id) AS nodes
+// Every property of every node (the whole property chain, long strings and arrays included).
+MATCH (n) RETURN count(properties(n)) AS nodes
 
 // name: warm_relationships
-MATCH ()-[r]->() RETURN count(r.strength) + count(r.kind) AS relationships
+MATCH ()-[r]->() RETURN count(properties(r)) AS relationships
+
+// name: range_indexes
+// The single-property range indexes on nodes, for the warm-up's index scans (each scan's
+// query names the label and property: they cannot be parameters, database.py quotes them).
+SHOW RANGE INDEXES YIELD entityType, labelsOrTypes, properties, state
+WHERE entityType = 'NODE' AND size(labelsOrTypes) = 1 AND size(properties) = 1
+  AND state = 'ONLINE'
+RETURN labelsOrTypes[0] AS label, properties[0] AS property
 
 // name: party_ids
 MATCH (n:Party) RETURN n.id AS id ORDER BY id

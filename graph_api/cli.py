@@ -356,7 +356,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 started = _serve_workers(settings, uri, local, workers, config_args, announce)
             else:
                 one = settings.model_copy(update={"workers": 1})
-                app = create_app(one, neo4j_uri=uri, local=local)
+                app = create_app(one, neo4j_uri=uri, local=local, start_analysis=True)
                 server = Server(uvicorn.Config(app, **config_args))
                 server.run()
                 started = server.started

@@ -9,6 +9,7 @@ import logging
 import os
 import re
 from collections.abc import AsyncIterator
+from concurrent.futures import Future
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any, Protocol, cast
@@ -287,6 +288,13 @@ def _connection(settings: Settings, state: dict[str, Any]) -> Connection:
     )
 
 
+def _analysis_started(ready: Future[int]) -> None:
+    """Logs an analysis process that could not start or reach the database (it is
+    started again on its first question, as it would be without `start_analysis`)."""
+    if not ready.cancelled() and ready.exception() is not None:
+        log.warning("an analysis process did not start: %s", ready.exception())
+
+
 def tune_garbage_collector(threshold: int) -> None:
     """Fewer collections of the young generation, and none of what start-up made.
 
@@ -386,9 +394,12 @@ def create_app(
     neo4j_uri: str | None = None,
     local: LocalNeo4jState | None = None,
     unreachable: str | None = None,
+    start_analysis: bool = False,
 ) -> FastAPI:
     """The service. Given a store, it uses it (tests); otherwise it connects on start-up.
-    `local`: the local Neo4j it started and supervises (reported by /readyz)."""
+    `local`: the local Neo4j it started and supervises (reported by /readyz).
+    `start_analysis`: start the analysis processes with the app (`graph-api serve`) rather
+    than on their first question."""
     settings = settings or get_settings()
     # `unreachable`: why the database could not be migrated, already said by the parent of
     # this worker (then not said again by every worker).
@@ -420,6 +431,9 @@ def create_app(
         worker = webhooks.DeliveryWorker(the_store, settings) if settings.webhook_worker else None
         delivering = asyncio.create_task(worker.run()) if worker is not None else None
         tune_garbage_collector(settings.gc_threshold)
+        if start_analysis and analysis is not None:
+            for ready in analysis.start():
+                ready.add_done_callback(_analysis_started)
         if not settings.is_production:
             log.warning(
                 "DEVELOPMENT MODE: the API is OPEN, every request without credentials acts "

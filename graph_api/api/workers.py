@@ -159,6 +159,7 @@ def worker_app() -> FastAPI:
         neo4j_uri=os.environ[NEO4J_URI_ENV],
         local=LocalNeo4jStatus(Path(status)) if status else None,
         unreachable=os.environ.get(UNREACHABLE_ENV),
+        start_analysis=True,
     )
 
 

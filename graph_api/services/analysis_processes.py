@@ -8,8 +8,9 @@ analysis runs in a separate process with its own event loop and its own driver: 
 process sends the question (the scope, what the viewer sees, the job) and gets back plain
 values (the ten deciders put into words, an assessment), a few kilobytes.
 
-- Each analysis process is a `ProcessPoolExecutor` of one worker (spawned, started on first
-  use, shut down with the app), so that a question can be sent to the process that already
+- Each analysis process is a `ProcessPoolExecutor` of one worker (spawned, shut down with
+  the app; `graph-api serve` starts them with the app, `start`, elsewhere they start on
+  first use), so that a question can be sent to the process that already
   holds its analysis: keyDeciders and decisionAssessment of one scope in one request (the
   request's memo holds which process and which analysis), and a repeated question (the
   process's `AnalysisCache`, services/analysis_cache.py: every process keeps its own,
@@ -37,7 +38,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
@@ -142,6 +143,15 @@ class AnalysisProcesses:
             )
         return executor
 
+    def start(self) -> list[Future[int]]:
+        """Starts every process now rather than on its first question, each connecting to
+        the database (one trivial query): otherwise the first keyDeciders a process gets
+        pays for its start (a Python interpreter importing numpy and networkx, a driver
+        connecting), about half a second, and with one listening socket per worker
+        (`serve --workers`) that falls on whichever request first reaches each worker. Does
+        not wait: each future gives the process's pid once it is ready (or the error)."""
+        return [self._executor(i).submit(_ready) for i in range(len(self._executors))]
+
     def _pick(self, question: Hashable) -> int:
         known = self._sticky.get(question)
         if known is not None:
@@ -217,12 +227,15 @@ class AnalysisProcesses:
         return answer.head, answer.result
 
     def close(self) -> None:
-        """Stops the processes (the app's shutdown); questions asked after it fail."""
+        """Stops the processes (the app's shutdown, after the server stopped taking requests);
+        questions asked after it fail. Waits for them to exit: an executor left to its thread
+        while the interpreter ends leaks its queue's semaphores (multiprocessing's resource
+        tracker then warns at exit)."""
         self._closed = True
-        for i, executor in enumerate(self._executors):
-            if executor is not None:
-                executor.shutdown(wait=False, cancel_futures=True)
-                self._executors[i] = None
+        running = [e for e in self._executors if e is not None]
+        self._executors = [None] * len(self._executors)
+        for executor in running:
+            executor.shutdown(wait=True, cancel_futures=True)
 
 
 # ----- in the analysis process --------------------------------------------------------------
@@ -286,6 +299,15 @@ def _exit_with(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(_PARENT_CHECK_S)
     os._exit(0)
+
+
+def _ready() -> int:
+    """The process is up and its store answers (`AnalysisProcesses.start`): its pid."""
+    assert _process is not None, "not an analysis process"
+    with contextlib.suppress(RuntimeError):
+        asyncio.set_event_loop(_process.loop)
+    _process.loop.run_until_complete(_process.store.ping())
+    return os.getpid()
 
 
 def _answer(call: _Call) -> _Answer:

@@ -10,6 +10,7 @@ rep who sees part of it, in English and Chinese; and it checks that a process wa
 
 from __future__ import annotations
 
+import asyncio
 import multiprocessing
 import os
 import signal
@@ -18,6 +19,7 @@ from typing import Any
 
 import pytest_asyncio
 
+from graph_api.api.app import create_app
 from graph_api.domain.access import DEVELOPMENT_VIEWER, Access, Role, Viewer
 from graph_api.domain.errors import NotFound
 from graph_api.domain.i18n import Language
@@ -31,7 +33,7 @@ from graph_api.services.deciders import (
 )
 from graph_api.store.neo4j_store import Store, start_counting_round_trips
 from graph_api.store.scoped import ScopedStore
-from tests.conftest import Database
+from tests.conftest import Database, settings_for
 
 ADMIN = Access.everything(DEVELOPMENT_VIEWER)
 
@@ -146,3 +148,36 @@ async def test_a_killed_process_is_replaced(
         os.kill(pid, signal.SIGKILL)
     assert await key_deciders(reader, scope, 5, 100, runner=runner) == first
     assert not started & children()  # the killed one is gone, another answered
+
+
+async def test_start_readies_every_process_before_any_question(
+    db: Database, store: Store, runner: AnalysisProcesses
+) -> None:
+    """`start` (what `graph-api serve` does with the app) spawns the processes and connects
+    them: a first question then starts nothing (it would pay for a process's start)."""
+    await db.demo()
+    before = children()
+    pids = {await asyncio.wrap_future(ready) for ready in runner.start()}
+    assert len(pids) == 2
+    assert pids <= children() - before
+    started = children()
+    scope = DecisionScope(account_id="org-cimc", include_subsidiaries=True)
+    reader = ScopedStore(store, ADMIN)
+    ranked = await key_deciders(reader, scope, 5, 100, runner=runner)
+    assert ranked == await key_deciders(reader, scope, 5, 100)
+    assert children() == started
+
+
+async def test_the_served_app_starts_its_analysis_processes(store: Store) -> None:
+    """create_app(start_analysis=True) starts the processes with the app; without it they
+    wait for a first question (what every other app of the tests does)."""
+    settings = settings_for(store.uri, analysis_processes=1, webhook_worker=False)
+    for start, started in ((False, 0), (True, 1)):
+        before = children()
+        app = create_app(settings, store, start_analysis=start)
+        async with app.router.lifespan_context(app):
+            for _ in range(200):
+                if len(children() - before) >= started:
+                    break
+                await asyncio.sleep(0.05)
+            assert len(children() - before) == started

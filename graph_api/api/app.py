@@ -289,10 +289,14 @@ def _connection(settings: Settings, state: dict[str, Any]) -> Connection:
 
 
 def _analysis_started(ready: Future[int]) -> None:
-    """Logs an analysis process that could not start or reach the database (it is
-    started again on its first question, as it would be without `start_analysis`)."""
-    if not ready.cancelled() and ready.exception() is not None:
-        log.warning("an analysis process did not start: %s", ready.exception())
+    """Logs an analysis process that could not start (it is started again on its first
+    question, as it would be without `start_analysis`). A database it cannot reach is not
+    logged again: the service says that once, and /readyz says it until it is back."""
+    if ready.cancelled():
+        return
+    error = ready.exception()
+    if error is not None and not isinstance(error, Unavailable):
+        log.warning("an analysis process did not start: %s", error)
 
 
 def tune_garbage_collector(threshold: int) -> None:
